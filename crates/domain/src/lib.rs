@@ -1,0 +1,8 @@
+//! Pure domain types and rules of 清风: no I/O, so they are tested fast and exhaustively.
+
+pub mod dict;
+pub mod error;
+pub mod org;
+pub mod text;
+
+pub use error::{FieldError, FieldErrors};

@@ -1,0 +1,401 @@
+//! The organisation: units (a tree) and people, with their validation rules.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dict::{
+    parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind,
+};
+use crate::text::{check_max, check_required, trim_all};
+use crate::FieldErrors;
+
+pub const UNIT_NAME_MAX: usize = 50;
+pub const UNIT_CODE_MAX: usize = 32;
+pub const PERSON_NAME_MAX: usize = 30;
+pub const TITLE_MAX: usize = 50;
+pub const REASON_MAX: usize = 200;
+
+/// A unit as entered (form, JSON or Excel row), before validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UnitFields {
+    pub name: String,
+    pub code: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub sort_order: i64,
+}
+
+/// A validated unit, ready to store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitDraft {
+    pub name: String,
+    pub code: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<i64>,
+    pub sort_order: i64,
+}
+
+impl UnitFields {
+    pub fn validate(&self) -> Result<UnitDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        check_required(&mut e, "name", "单位名称", &self.name, UNIT_NAME_MAX);
+        let code = trim_all(&self.code);
+        check_required(&mut e, "code", "单位编码", code, UNIT_CODE_MAX);
+        if !code.is_empty()
+            && !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            e.push("code", "单位编码只能包含字母、数字和 - _ .");
+        }
+        let kind = UnitKind::parse(trim_all(&self.kind));
+        if kind.is_none() {
+            e.push(
+                "kind",
+                format!("单位类型应为{}之一", UnitKind::label_list()),
+            );
+        }
+        if !(0..=1_000_000).contains(&self.sort_order) {
+            e.push("sort_order", "排序号应在 0 到 1000000 之间");
+        }
+        e.into_result()?;
+        Ok(UnitDraft {
+            name: trim_all(&self.name).to_string(),
+            code: code.to_string(),
+            kind: kind.expect("checked above"),
+            parent_id: self.parent_id,
+            sort_order: self.sort_order,
+        })
+    }
+}
+
+/// The materialized path of a unit: "/1/5/12/" lists the ids from the root down to the unit.
+/// Subtree queries become a prefix match, and cycles are easy to refuse.
+pub fn child_path(parent_path: Option<&str>, id: i64) -> String {
+    format!("{}{id}/", parent_path.unwrap_or("/"))
+}
+
+/// A unit may not move under itself or under one of its descendants.
+pub fn move_creates_cycle(unit_path: &str, new_parent_path: &str) -> bool {
+    new_parent_path.starts_with(unit_path)
+}
+
+/// A person as entered (form, JSON or Excel row), before validation.
+/// Dictionary fields accept the key or the Chinese label; dates are "YYYY-MM-DD" or empty.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonFields {
+    pub name: String,
+    pub gender: String,
+    pub unit_id: Option<i64>,
+    pub title: String,
+    pub rank: String,
+    pub political_status: String,
+    pub roles: Vec<String>,
+    pub status: String,
+    pub birth_date: String,
+    pub party_join_date: String,
+    pub exercises_public_power: bool,
+    /// None: follow the derived flag; Some: the flag is set by hand and needs a reason.
+    pub supervision_override: Option<bool>,
+    pub supervision_override_reason: String,
+}
+
+/// A validated person, ready to store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonDraft {
+    pub name: String,
+    pub gender: Gender,
+    pub unit_id: i64,
+    pub title: String,
+    pub rank: Rank,
+    pub political_status: PoliticalStatus,
+    pub roles: Vec<ResponsibilityRole>,
+    pub status: PersonStatus,
+    pub birth_date: Option<NaiveDate>,
+    pub party_join_date: Option<NaiveDate>,
+    pub exercises_public_power: bool,
+    pub supervision_override: Option<bool>,
+    pub supervision_override_reason: String,
+}
+
+fn parse_dict<T>(
+    e: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    allowed: String,
+) -> Option<T> {
+    let v = trim_all(value);
+    if v.is_empty() {
+        e.push(field, format!("{label}不能为空"));
+        return None;
+    }
+    let parsed = parse(v);
+    if parsed.is_none() {
+        e.push(field, format!("{label}“{v}”无效，应为{allowed}之一"));
+    }
+    parsed
+}
+
+fn parse_optional_date(
+    e: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+) -> Option<NaiveDate> {
+    let v = trim_all(value);
+    if v.is_empty() {
+        return None;
+    }
+    match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        Ok(d) if d.year_ce().1 >= 1900 && d <= chrono::Local::now().date_naive() => Some(d),
+        Ok(_) => {
+            e.push(field, format!("{label}应在 1900 年之后且不晚于今天"));
+            None
+        }
+        Err(_) => {
+            e.push(field, format!("{label}“{v}”格式不对，请填写如 1980-05-01"));
+            None
+        }
+    }
+}
+
+use chrono::Datelike;
+
+impl PersonFields {
+    pub fn validate(&self) -> Result<PersonDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        check_required(&mut e, "name", "姓名", &self.name, PERSON_NAME_MAX);
+        let gender = parse_dict(
+            &mut e,
+            "gender",
+            "性别",
+            &self.gender,
+            Gender::parse,
+            Gender::label_list(),
+        );
+        if self.unit_id.is_none() {
+            e.push("unit_id", "所在单位不能为空");
+        }
+        check_max(&mut e, "title", "职务", trim_all(&self.title), TITLE_MAX);
+        let rank = parse_dict(
+            &mut e,
+            "rank",
+            "职级",
+            &self.rank,
+            Rank::parse,
+            Rank::label_list(),
+        );
+        let political_status = parse_dict(
+            &mut e,
+            "political_status",
+            "政治面貌",
+            &self.political_status,
+            PoliticalStatus::parse,
+            PoliticalStatus::label_list(),
+        );
+        let status = if trim_all(&self.status).is_empty() {
+            Some(PersonStatus::Active)
+        } else {
+            parse_dict(
+                &mut e,
+                "status",
+                "人员状态",
+                &self.status,
+                PersonStatus::parse,
+                PersonStatus::label_list(),
+            )
+        };
+        let roles = match parse_roles(&self.roles.join("、")) {
+            Ok(r) => r,
+            Err(word) => {
+                e.push(
+                    "roles",
+                    format!(
+                        "责任角色“{word}”无效，应为{}之一",
+                        ResponsibilityRole::label_list()
+                    ),
+                );
+                vec![]
+            }
+        };
+        let birth_date = parse_optional_date(&mut e, "birth_date", "出生日期", &self.birth_date);
+        let party_join_date =
+            parse_optional_date(&mut e, "party_join_date", "入党时间", &self.party_join_date);
+        let reason = trim_all(&self.supervision_override_reason);
+        check_max(
+            &mut e,
+            "supervision_override_reason",
+            "调整理由",
+            reason,
+            REASON_MAX,
+        );
+        if self.supervision_override.is_some() && reason.is_empty() {
+            e.push(
+                "supervision_override_reason",
+                "手动调整监督对象标记时必须填写理由",
+            );
+        }
+        if let (
+            Some(PoliticalStatus::Masses | PoliticalStatus::League | PoliticalStatus::Democratic),
+            Some(_),
+        ) = (political_status, party_join_date)
+        {
+            e.push("party_join_date", "政治面貌不是中共党员时不应填写入党时间");
+        }
+        e.into_result()?;
+        Ok(PersonDraft {
+            name: trim_all(&self.name).to_string(),
+            gender: gender.expect("checked"),
+            unit_id: self.unit_id.expect("checked"),
+            title: trim_all(&self.title).to_string(),
+            rank: rank.expect("checked"),
+            political_status: political_status.expect("checked"),
+            roles,
+            status: status.expect("checked"),
+            birth_date,
+            party_join_date,
+            exercises_public_power: self.exercises_public_power,
+            supervision_override: self.supervision_override,
+            supervision_override_reason: if self.supervision_override.is_some() {
+                reason.to_string()
+            } else {
+                String::new()
+            },
+        })
+    }
+}
+
+impl PersonDraft {
+    /// Whether the person is a supervision object of the discipline-inspection group, as derived
+    /// from the record: 科级及以下党员干部, and every serving staff member who exercises public
+    /// power. 县处级 leaders are supervised by the higher commission, not by the dispatched group.
+    pub fn derived_supervision_scope(&self) -> bool {
+        self.status == PersonStatus::Active
+            && self.rank != Rank::County
+            && ((self.political_status.is_party_member()
+                && matches!(self.rank, Rank::Township | Rank::BelowSection))
+                || self.exercises_public_power)
+    }
+
+    /// The flag in force: a hand override wins over the derived value.
+    pub fn in_supervision_scope(&self) -> bool {
+        self.supervision_override
+            .unwrap_or_else(|| self.derived_supervision_scope())
+    }
+
+    /// A leadership member (or the principal) may be in charge of (分管) units.
+    pub fn may_be_in_charge(&self) -> bool {
+        self.roles.iter().any(|r| {
+            matches!(
+                r,
+                ResponsibilityRole::Principal | ResponsibilityRole::LeadershipMember
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person() -> PersonFields {
+        PersonFields {
+            name: " 张三\u{3000}".into(),
+            gender: "男".into(),
+            unit_id: Some(3),
+            title: "科员".into(),
+            rank: "科级以下".into(),
+            political_status: "中共党员".into(),
+            roles: vec!["一般干部".into()],
+            status: "".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_person_is_trimmed_and_defaults_to_active() {
+        let p = person().validate().unwrap();
+        assert_eq!(p.name, "张三");
+        assert_eq!(p.status, PersonStatus::Active);
+        assert!(p.derived_supervision_scope());
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut f = person();
+        f.name = "".into();
+        f.gender = "未知".into();
+        f.unit_id = None;
+        f.rank = "处级".into();
+        f.roles = vec!["班长".into()];
+        f.birth_date = "1980/5/1".into();
+        let e = f.validate().unwrap_err();
+        for field in ["name", "gender", "unit_id", "rank", "roles", "birth_date"] {
+            assert!(e.for_field(field).is_some(), "{field} not reported: {e:?}");
+        }
+        assert_eq!(
+            e.for_field("gender"),
+            Some("性别“未知”无效，应为男、女之一")
+        );
+    }
+
+    #[test]
+    fn supervision_scope_follows_rank_party_and_public_power() {
+        let mut p = person().validate().unwrap();
+        assert!(p.in_supervision_scope());
+        p.rank = Rank::County;
+        assert!(
+            !p.in_supervision_scope(),
+            "county-level leaders are supervised above"
+        );
+        p.rank = Rank::Staff;
+        p.political_status = PoliticalStatus::Masses;
+        assert!(!p.in_supervision_scope());
+        p.exercises_public_power = true;
+        assert!(p.in_supervision_scope());
+        p.status = PersonStatus::Retired;
+        assert!(!p.in_supervision_scope());
+        p.supervision_override = Some(true);
+        assert!(p.in_supervision_scope(), "override wins");
+    }
+
+    #[test]
+    fn override_needs_a_reason() {
+        let mut f = person();
+        f.supervision_override = Some(false);
+        assert!(f
+            .validate()
+            .unwrap_err()
+            .for_field("supervision_override_reason")
+            .is_some());
+        f.supervision_override_reason = "借调市纪委".into();
+        assert!(f.validate().is_ok());
+    }
+
+    #[test]
+    fn unit_validation_and_cycles() {
+        let u = UnitFields {
+            name: "秘书科".into(),
+            code: "XWB-01".into(),
+            kind: "内设机构".into(),
+            parent_id: Some(1),
+            sort_order: 1,
+        };
+        assert_eq!(u.validate().unwrap().kind, UnitKind::Department);
+        let bad = UnitFields {
+            code: "秘书".into(),
+            kind: "科室".into(),
+            ..u
+        };
+        let e = bad.validate().unwrap_err();
+        assert!(e.for_field("code").is_some() && e.for_field("kind").is_some());
+        assert_eq!(child_path(None, 1), "/1/");
+        assert_eq!(child_path(Some("/1/"), 5), "/1/5/");
+        assert!(move_creates_cycle("/1/5/", "/1/5/9/"));
+        assert!(move_creates_cycle("/1/5/", "/1/5/"));
+        assert!(!move_creates_cycle("/1/5/", "/1/50/"));
+        assert!(!move_creates_cycle("/1/5/", "/1/"));
+    }
+}

@@ -1,0 +1,266 @@
+//! Accounts, browser sessions and API tokens. Secrets are stored only as hashes: argon2id for
+//! passwords, SHA-256 for random session ids and tokens (they are 256-bit random, so a fast hash
+//! is enough and lookups stay indexable).
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::{args, audit, Actor, Db, StoreError, StoreResult};
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub person_id: Option<i64>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str =
+    "id, username, password_hash, person_id, must_change_password, disabled, created_at";
+
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing with default parameters does not fail")
+        .to_string()
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash that no password matches, verified against for unknown users so that a wrong user and
+/// a wrong password take the same time.
+pub fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("qingfeng-no-such-user"))
+}
+
+/// 32 random bytes as hex.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+pub async fn count(db: &Db) -> StoreResult<i64> {
+    let (n,): (i64,) = db
+        .fetch_one("SELECT COUNT(*) FROM accounts", vec![])
+        .await?;
+    Ok(n)
+}
+
+pub async fn by_username(db: &Db, username: &str) -> StoreResult<Option<Account>> {
+    db.fetch_optional(
+        &format!("SELECT {COLS} FROM accounts WHERE username = $1"),
+        args![username],
+    )
+    .await
+}
+
+pub async fn by_id(db: &Db, id: i64) -> StoreResult<Account> {
+    db.fetch_one(
+        &format!("SELECT {COLS} FROM accounts WHERE id = $1"),
+        args![id],
+    )
+    .await
+}
+
+pub async fn roles(db: &Db, account_id: i64) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String,)> = db
+        .fetch_all(
+            "SELECT role_key FROM account_roles WHERE account_id = $1 ORDER BY role_key",
+            args![account_id],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Creates an account with an already-checked password.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    username: &str,
+    password: &str,
+    person_id: Option<i64>,
+    roles: &[&str],
+    must_change_password: bool,
+) -> StoreResult<Account> {
+    if by_username(db, username).await?.is_some() {
+        return Err(StoreError::field(
+            "username",
+            format!("用户名“{username}”已被使用"),
+        ));
+    }
+    let hash = hash_password(password);
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO accounts (username, password_hash, person_id, must_change_password, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+            args![username, hash, person_id, must_change_password, crate::now()],
+        )
+        .await?;
+    for r in roles {
+        tx.execute(
+            "INSERT INTO account_roles (account_id, role_key) VALUES ($1, $2)",
+            args![id, *r],
+        )
+        .await?;
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "account",
+        id,
+        &json!({"username": [null, username], "person_id": [null, person_id], "roles": [null, roles]}),
+    )
+    .await?;
+    tx.commit().await?;
+    by_id(db, id).await
+}
+
+/// A live browser session.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Session {
+    pub id_hash: String,
+    pub account_id: i64,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// Starts a session; returns (cookie value, session). The login is audited.
+pub async fn start_session(
+    db: &Db,
+    actor: &Actor,
+    account_id: i64,
+) -> StoreResult<(String, Session)> {
+    let token = random_token();
+    let now = crate::now();
+    let s = Session {
+        id_hash: sha256_hex(&token),
+        account_id,
+        csrf_token: random_token(),
+        created_at: now,
+        last_seen_at: now,
+    };
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+        args![s.id_hash.clone(), account_id, s.csrf_token.clone(), now],
+    )
+    .await?;
+    audit::append(&mut tx, actor, "login", "account", account_id, &json!({})).await?;
+    tx.commit().await?;
+    Ok((token, s))
+}
+
+/// The session behind a cookie value, if it exists and has not been idle longer than `idle`.
+/// Touches `last_seen_at` at most once a minute so that reads do not turn into writes.
+pub async fn find_session(db: &Db, token: &str, idle: Duration) -> StoreResult<Option<Session>> {
+    let s: Option<Session> = db
+        .fetch_optional(
+            "SELECT id_hash, account_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+            args![sha256_hex(token)],
+        )
+        .await?;
+    let Some(s) = s else { return Ok(None) };
+    let now = crate::now();
+    if now - s.last_seen_at > idle {
+        db.execute("DELETE FROM sessions WHERE id_hash = $1", args![s.id_hash])
+            .await?;
+        return Ok(None);
+    }
+    if now - s.last_seen_at > Duration::seconds(60) {
+        db.execute(
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2",
+            args![now, s.id_hash.clone()],
+        )
+        .await?;
+    }
+    Ok(Some(s))
+}
+
+/// Ends a session on the server (logout), audited.
+pub async fn end_session(db: &Db, actor: &Actor, session: &Session) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "DELETE FROM sessions WHERE id_hash = $1",
+        args![session.id_hash.clone()],
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        "logout",
+        "account",
+        session.account_id,
+        &json!({}),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Creates an API token for an account; returns the token (shown once).
+pub async fn create_token(
+    db: &Db,
+    actor: &Actor,
+    account_id: i64,
+    name: &str,
+) -> StoreResult<String> {
+    let token = format!("qf_{}", random_token());
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO api_tokens (account_id, token_hash, name, created_at, revoked) VALUES ($1, $2, $3, $4, FALSE) RETURNING id",
+            args![account_id, sha256_hex(&token), name, crate::now()],
+        )
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "api_token",
+        id,
+        &json!({"account_id": [null, account_id], "name": [null, name]}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The account a bearer token belongs to, if the token is valid.
+pub async fn account_for_token(db: &Db, token: &str) -> StoreResult<Option<i64>> {
+    let row: Option<(i64,)> = db
+        .fetch_optional(
+            "SELECT t.account_id FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
+             WHERE t.token_hash = $1 AND t.revoked = FALSE AND a.disabled = FALSE",
+            args![sha256_hex(token)],
+        )
+        .await?;
+    Ok(row.map(|r| r.0))
+}

@@ -1,0 +1,72 @@
+//! Storage for 清风: one code path over SQLite (embedded default) and PostgreSQL.
+//!
+//! Every query is one SQL text with `$N` placeholders, run through [`Db`] or [`Tx`], which
+//! dispatch to the typed sqlx pool of the engine in use. Dynamic filters are built by
+//! [`QueryBuilder`] from parameters, never by splicing values into SQL.
+
+pub mod accounts;
+pub mod audit;
+mod db;
+pub mod error;
+pub mod org;
+pub mod query;
+pub use org::Scope;
+pub mod settings;
+
+pub use db::{Arg, Db, Engine, FromDbRow, Tx};
+pub use error::{StoreError, StoreResult};
+pub use query::QueryBuilder;
+
+/// Who performs a write, for the audit trail and for data-scope checks.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub account_id: Option<i64>,
+    pub username: String,
+    pub address: String,
+}
+
+impl Actor {
+    /// The system itself (migrations, demo data, first start).
+    pub fn system() -> Self {
+        Actor {
+            account_id: None,
+            username: "system".into(),
+            address: String::new(),
+        }
+    }
+}
+
+/// Page of a list, as the API returns it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Paging request, clamped to sane bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: i64 = 200;
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Paging {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+/// The current instant, truncated to microseconds so both engines store the same value.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}

@@ -1,0 +1,386 @@
+//! People: records with derived supervision flag, 分管 assignments and transfer history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use qingfeng_domain::dict::roles_to_keys;
+use qingfeng_domain::org::PersonDraft;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::query::{like_contains, subtree_range};
+use crate::{
+    args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx,
+};
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub gender: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub unit_code: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub title: String,
+    pub rank: String,
+    pub political_status: String,
+    /// comma-separated role keys
+    pub roles: String,
+    pub status: String,
+    pub birth_date: Option<NaiveDate>,
+    pub party_join_date: Option<NaiveDate>,
+    pub exercises_public_power: bool,
+    pub supervision_override: Option<bool>,
+    pub supervision_override_reason: String,
+    pub in_supervision_scope: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLS: &str = "p.id, p.name, p.gender, p.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, \
+    p.title, p.rank, p.political_status, p.roles, p.status, p.birth_date, p.party_join_date, \
+    p.exercises_public_power, p.supervision_override, p.supervision_override_reason, p.in_supervision_scope, \
+    p.created_at, p.updated_at";
+const FROM: &str = " FROM people p JOIN units u ON u.id = p.unit_id";
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// matches name, 职务 or unit name
+    pub q: Option<String>,
+    pub unit_id: Option<i64>,
+    /// with `unit_id`: include the units below it
+    pub include_sub: bool,
+    pub status: Option<String>,
+    pub rank: Option<String>,
+    pub in_supervision_scope: Option<bool>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Transfer {
+    pub id: i64,
+    pub from_unit_id: Option<i64>,
+    pub from_unit_name: Option<String>,
+    pub to_unit_id: i64,
+    pub to_unit_name: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub changed_at: DateTime<Utc>,
+    pub note: String,
+}
+
+async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<QueryBuilder> {
+    let mut q = QueryBuilder::new();
+    scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
+    if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
+        let pat = like_contains(text);
+        q.and(
+            "(p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')",
+            args![pat.clone(), pat.clone(), pat],
+        );
+    }
+    if let Some(unit_id) = f.unit_id {
+        if f.include_sub {
+            let (path,): (String,) = db
+                .fetch_optional("SELECT path FROM units WHERE id = $1", args![unit_id])
+                .await?
+                .unwrap_or((String::from("/none/"),));
+            let (lo, hi) = subtree_range(&path);
+            q.and("u.path >= ? AND u.path < ?", args![lo, hi]);
+        } else {
+            q.and("p.unit_id = ?", args![unit_id]);
+        }
+    }
+    if let Some(s) = &f.status {
+        q.and("p.status = ?", args![s.clone()]);
+    }
+    if let Some(r) = &f.rank {
+        q.and("p.rank = ?", args![r.clone()]);
+    }
+    if let Some(b) = f.in_supervision_scope {
+        q.and("p.in_supervision_scope = ?", args![b]);
+    }
+    Ok(q)
+}
+
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    f: &PersonFilter,
+    paging: Paging,
+) -> StoreResult<Page<Person>> {
+    let q = filter_query(db, scope, f).await?;
+    let w = q.where_clause();
+    let (total,): (i64,) = db
+        .fetch_one(&format!("SELECT COUNT(*){FROM}{w}"), q.args())
+        .await?;
+    let mut qa = q.args();
+    let n = qa.len();
+    qa.extend(args![paging.per_page, paging.offset()]);
+    let items = db
+        .fetch_all(
+            &format!(
+                "SELECT {COLS}{FROM}{w} ORDER BY u.path, p.id LIMIT ${} OFFSET ${}",
+                n + 1,
+                n + 2
+            ),
+            qa,
+        )
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+/// Every person matching the filter, for exports (no paging).
+pub async fn list_all(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Vec<Person>> {
+    let q = filter_query(db, scope, f).await?;
+    db.fetch_all(
+        &format!(
+            "SELECT {COLS}{FROM}{} ORDER BY u.path, p.id",
+            q.where_clause()
+        ),
+        q.args(),
+    )
+    .await
+}
+
+/// A person by id, or NotFound when outside the scope.
+pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Person> {
+    let mut q = QueryBuilder::new();
+    q.and("p.id = ?", args![id]);
+    scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
+    db.fetch_one(
+        &format!("SELECT {COLS}{FROM}{}", q.where_clause()),
+        q.args(),
+    )
+    .await
+}
+
+pub async fn in_charge_of(db: &Db, person_id: i64) -> StoreResult<Vec<i64>> {
+    let rows: Vec<(i64,)> = db
+        .fetch_all(
+            "SELECT unit_id FROM in_charge_of WHERE person_id = $1 ORDER BY unit_id",
+            args![person_id],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+pub async fn transfers(db: &Db, person_id: i64) -> StoreResult<Vec<Transfer>> {
+    db.fetch_all(
+        "SELECT t.id, t.from_unit_id, fu.name AS from_unit_name, t.to_unit_id, tu.name AS to_unit_name, \
+         t.from_status, t.to_status, t.changed_at, t.note \
+         FROM person_transfers t LEFT JOIN units fu ON fu.id = t.from_unit_id JOIN units tu ON tu.id = t.to_unit_id \
+         WHERE t.person_id = $1 ORDER BY t.changed_at, t.id",
+        args![person_id],
+    )
+    .await
+}
+
+fn draft_json(d: &PersonDraft) -> serde_json::Value {
+    json!({
+        "name": d.name, "gender": d.gender.key(), "unit_id": d.unit_id, "title": d.title,
+        "rank": d.rank.key(), "political_status": d.political_status.key(), "roles": roles_to_keys(&d.roles),
+        "status": d.status.key(), "birth_date": d.birth_date, "party_join_date": d.party_join_date,
+        "exercises_public_power": d.exercises_public_power, "supervision_override": d.supervision_override,
+        "supervision_override_reason": d.supervision_override_reason,
+    })
+}
+
+fn person_json(p: &Person) -> serde_json::Value {
+    json!({
+        "name": p.name, "gender": p.gender, "unit_id": p.unit_id, "title": p.title,
+        "rank": p.rank, "political_status": p.political_status, "roles": p.roles,
+        "status": p.status, "birth_date": p.birth_date, "party_join_date": p.party_join_date,
+        "exercises_public_power": p.exercises_public_power, "supervision_override": p.supervision_override,
+        "supervision_override_reason": p.supervision_override_reason,
+    })
+}
+
+async fn ensure_unit(tx: &mut Tx, unit_id: i64) -> StoreResult<()> {
+    let row: Option<(i64,)> = tx
+        .fetch_optional("SELECT id FROM units WHERE id = $1", args![unit_id])
+        .await?;
+    row.map(|_| ())
+        .ok_or_else(|| StoreError::field("unit_id", format!("所在单位（编号 {unit_id}）不存在")))
+}
+
+async fn set_in_charge(
+    tx: &mut Tx,
+    actor: &Actor,
+    person_id: i64,
+    d: &PersonDraft,
+    units: &[i64],
+) -> StoreResult<()> {
+    if !units.is_empty() && !d.may_be_in_charge() {
+        return Err(StoreError::field(
+            "in_charge_of",
+            "只有主要负责人或班子成员可以分管单位",
+        ));
+    }
+    let mut units = units.to_vec();
+    units.sort_unstable();
+    units.dedup();
+    for u in &units {
+        let row: Option<(i64,)> = tx
+            .fetch_optional("SELECT id FROM units WHERE id = $1", args![*u])
+            .await?;
+        if row.is_none() {
+            return Err(StoreError::field(
+                "in_charge_of",
+                format!("分管单位（编号 {u}）不存在"),
+            ));
+        }
+    }
+    let before: Vec<(i64,)> = tx
+        .fetch_all(
+            "SELECT unit_id FROM in_charge_of WHERE person_id = $1 ORDER BY unit_id",
+            args![person_id],
+        )
+        .await?;
+    let before: Vec<i64> = before.into_iter().map(|r| r.0).collect();
+    if before == units {
+        return Ok(());
+    }
+    tx.execute(
+        "DELETE FROM in_charge_of WHERE person_id = $1",
+        args![person_id],
+    )
+    .await?;
+    for u in &units {
+        tx.execute(
+            "INSERT INTO in_charge_of (person_id, unit_id) VALUES ($1, $2)",
+            args![person_id, *u],
+        )
+        .await?;
+    }
+    audit::append(
+        tx,
+        actor,
+        "update",
+        "in_charge_of",
+        person_id,
+        &json!({"units": [before, units]}),
+    )
+    .await
+}
+
+/// Inserts a person inside an open transaction (used by single creates and imports).
+pub async fn insert(
+    tx: &mut Tx,
+    actor: &Actor,
+    d: &PersonDraft,
+    in_charge: Option<&[i64]>,
+) -> StoreResult<i64> {
+    ensure_unit(tx, d.unit_id).await?;
+    let now = crate::now();
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, birth_date, \
+             party_join_date, exercises_public_power, supervision_override, supervision_override_reason, \
+             in_supervision_scope, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+            args![
+                d.name.clone(), d.gender.key(), d.unit_id, d.title.clone(), d.rank.key(), d.political_status.key(),
+                roles_to_keys(&d.roles), d.status.key(), d.birth_date, d.party_join_date, d.exercises_public_power,
+                d.supervision_override, d.supervision_override_reason.clone(), d.in_supervision_scope(), now
+            ],
+        )
+        .await?;
+    tx.execute(
+        "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note) \
+         VALUES ($1, NULL, $2, '', $3, $4, '新增')",
+        args![id, d.unit_id, d.status.key(), now],
+    )
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        "create",
+        "person",
+        id,
+        &audit::diff(&json!({}), &draft_json(d)),
+    )
+    .await?;
+    if let Some(units) = in_charge {
+        set_in_charge(tx, actor, id, d, units).await?;
+    }
+    Ok(id)
+}
+
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    d: &PersonDraft,
+    in_charge: Option<&[i64]>,
+) -> StoreResult<Person> {
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, actor, d, in_charge).await?;
+    tx.commit().await?;
+    get(db, &Scope::all(), id).await
+}
+
+/// Updates a person inside an open transaction. A change of unit or status is kept as a transfer.
+pub async fn apply_update(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    d: &PersonDraft,
+    in_charge: Option<&[i64]>,
+    transfer_note: &str,
+) -> StoreResult<()> {
+    let before: Person = tx
+        .fetch_optional(&format!("SELECT {COLS}{FROM} WHERE p.id = $1"), args![id])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    ensure_unit(tx, d.unit_id).await?;
+    let now = crate::now();
+    tx.execute(
+        "UPDATE people SET name = $1, gender = $2, unit_id = $3, title = $4, rank = $5, political_status = $6, \
+         roles = $7, status = $8, birth_date = $9, party_join_date = $10, exercises_public_power = $11, \
+         supervision_override = $12, supervision_override_reason = $13, in_supervision_scope = $14, updated_at = $15 \
+         WHERE id = $16",
+        args![
+            d.name.clone(), d.gender.key(), d.unit_id, d.title.clone(), d.rank.key(), d.political_status.key(),
+            roles_to_keys(&d.roles), d.status.key(), d.birth_date, d.party_join_date, d.exercises_public_power,
+            d.supervision_override, d.supervision_override_reason.clone(), d.in_supervision_scope(), now, id
+        ],
+    )
+    .await?;
+    if before.unit_id != d.unit_id || before.status != d.status.key() {
+        tx.execute(
+            "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![id, before.unit_id, d.unit_id, before.status.clone(), d.status.key(), now, transfer_note],
+        )
+        .await?;
+    }
+    let change = audit::diff(&person_json(&before), &draft_json(d));
+    if change.as_object().is_some_and(|m| !m.is_empty()) {
+        audit::append(tx, actor, "update", "person", id, &change).await?;
+    }
+    if let Some(units) = in_charge {
+        set_in_charge(tx, actor, id, d, units).await?;
+    } else if !d.may_be_in_charge() {
+        // a person who is no longer a leader keeps no 分管 units
+        set_in_charge(tx, actor, id, d, &[]).await?;
+    }
+    Ok(())
+}
+
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    d: &PersonDraft,
+    in_charge: Option<&[i64]>,
+    transfer_note: &str,
+) -> StoreResult<Person> {
+    let mut tx = db.begin().await?;
+    apply_update(&mut tx, actor, id, d, in_charge, transfer_note).await?;
+    tx.commit().await?;
+    get(db, &Scope::all(), id).await
+}

@@ -1,0 +1,116 @@
+//! Building dynamic WHERE clauses from parameters: the placeholder number is always
+//! generated here, so a value can never end up spliced into the SQL text.
+
+use crate::Arg;
+
+#[derive(Debug, Default)]
+pub struct QueryBuilder {
+    conditions: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl QueryBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a bound value and returns its placeholder, e.g. `$3`.
+    pub fn bind(&mut self, value: impl Into<Arg>) -> String {
+        self.args.push(value.into());
+        format!("${}", self.args.len())
+    }
+
+    /// Adds a condition; `?` marks are replaced in order by placeholders for `values`.
+    pub fn and(&mut self, condition: &str, values: Vec<Arg>) -> &mut Self {
+        let mut out = String::with_capacity(condition.len() + 8);
+        let mut values = values.into_iter();
+        for c in condition.chars() {
+            if c == '?' {
+                let v = values.next().expect("a value for every ? in a condition");
+                self.args.push(v);
+                out.push_str(&format!("${}", self.args.len()));
+            } else {
+                out.push(c);
+            }
+        }
+        assert!(values.next().is_none(), "more values than ? in a condition");
+        self.conditions.push(out);
+        self
+    }
+
+    /// " WHERE a AND b" or "".
+    pub fn where_clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+
+    pub fn args(&self) -> Vec<Arg> {
+        self.args.clone()
+    }
+}
+
+/// `%text%` for LIKE with `%`, `_` and `\` escaped (use with `ESCAPE '\'`).
+pub fn like_contains(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// Bounds `[lo, hi)` of all paths under `path` (itself included): a range an index can serve on both
+/// engines, unlike LIKE, whose index use depends on collation settings.
+pub fn subtree_range(path: &str) -> (String, String) {
+    let mut hi = path.to_string();
+    // paths end in '/', and '0' is the byte after it
+    hi.pop();
+    hi.push('0');
+    (path.to_string(), hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let mut q = QueryBuilder::new();
+        q.and("a = ?", vec![Arg::from(1i64)]);
+        q.and(
+            "(b LIKE ? OR c LIKE ?)",
+            vec![Arg::from("x"), Arg::from("y")],
+        );
+        assert_eq!(
+            q.where_clause(),
+            " WHERE a = $1 AND (b LIKE $2 OR c LIKE $3)"
+        );
+        assert_eq!(q.bind(5i64), "$4");
+    }
+
+    #[test]
+    fn like_is_escaped() {
+        assert_eq!(like_contains("5%_\\"), "%5\\%\\_\\\\%");
+    }
+
+    #[test]
+    fn subtree_range_covers_exactly_the_subtree() {
+        let (lo, hi) = subtree_range("/1/5/");
+        for inside in ["/1/5/", "/1/5/9/", "/1/5/99/3/"] {
+            assert!(inside >= lo.as_str() && inside < hi.as_str(), "{inside}");
+        }
+        for outside in ["/1/50/", "/1/4/", "/1/", "/1/6/"] {
+            assert!(
+                !(outside >= lo.as_str() && outside < hi.as_str()),
+                "{outside}"
+            );
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Key/value settings kept in the database, so every replica sees the same values.
+
+use crate::{args, audit, Actor, Db, StoreResult};
+
+pub async fn get(db: &Db, key: &str) -> StoreResult<Option<String>> {
+    let row: Option<(String,)> = db
+        .fetch_optional("SELECT value FROM settings WHERE key = $1", args![key])
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Sets a setting and audits the change.
+pub async fn set(db: &Db, actor: &Actor, key: &str, value: &str) -> StoreResult<()> {
+    let before = get(db, key).await?;
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        args![key, value],
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        "update",
+        "setting",
+        key,
+        &serde_json::json!({ "value": [before, value] }),
+    )
+    .await?;
+    tx.commit().await
+}
