@@ -1,1 +1,320 @@
-fn main() {}
+//! `qingfeng`: the one binary — serve, migrate, demo, import, export, token, audit.
+
+mod bench;
+mod demo;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use qingfeng_store::{accounts, audit, Actor, Db, Scope};
+use qingfeng_web::services::org_sheets::{self, ImportReport};
+use qingfeng_web::{AppState, WebConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "qingfeng",
+    version,
+    about = "清风 — 党风廉政建设主体责任管理系统"
+)]
+struct Cli {
+    /// Directory for the embedded SQLite database and uploads.
+    #[arg(
+        long,
+        global = true,
+        env = "QINGFENG_DATA_DIR",
+        default_value = "./data"
+    )]
+    data_dir: PathBuf,
+    /// `postgres://…` selects PostgreSQL; default: SQLite file in the data directory.
+    #[arg(long, global = true, env = "QINGFENG_DATABASE_URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        #[arg(long, env = "QINGFENG_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Fill an empty database with the demo 县委办 (changes nothing when data exists).
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (serve behind HTTPS).
+        #[arg(long, env = "QINGFENG_SECURE_COOKIES", default_value_t = false)]
+        secure_cookies: bool,
+        /// Minutes of inactivity after which a session ends.
+        #[arg(long, env = "QINGFENG_SESSION_IDLE_MINUTES", default_value_t = 30)]
+        idle_minutes: i64,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with a generated organisation.
+    Demo {
+        #[arg(long, value_enum, default_value = "county")]
+        scale: demo::Scale,
+    },
+    /// Validate (and with --commit, write) a spreadsheet of people or units.
+    Import {
+        what: Sheet,
+        file: PathBuf,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Export people or units to a spreadsheet.
+    Export { what: Sheet, file: PathBuf },
+    /// API tokens for integrations.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Measure the people-list request against a running server.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Sheet {
+    People,
+    Units,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for an account; it is printed once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 1 and name the first broken record if it was tampered with.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
+    let url = match &cli.database_url {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&cli.data_dir).with_context(|| {
+                format!("cannot create data directory {}", cli.data_dir.display())
+            })?;
+            format!("sqlite:{}", cli.data_dir.join("qingfeng.db").display())
+        }
+    };
+    let db = Db::connect(&url)
+        .await
+        .context("cannot open the database")?;
+    ensure_admin(&db).await?;
+    Ok(db)
+}
+
+/// On first start with no account at all, creates `admin`.
+async fn ensure_admin(db: &Db) -> anyhow::Result<()> {
+    if accounts::count(db).await? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match std::env::var("QINGFENG_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (random_password(), true),
+    };
+    accounts::create(
+        db,
+        &Actor::system(),
+        "admin",
+        &password,
+        None,
+        &["admin"],
+        generated,
+    )
+    .await?;
+    if generated {
+        println!("已创建管理员账号 admin，初始密码：{password}");
+        println!("（只显示这一次，请登录后立即修改）");
+    } else {
+        println!("已创建管理员账号 admin（密码取自 QINGFENG_ADMIN_PASSWORD）");
+    }
+    Ok(())
+}
+
+fn random_password() -> String {
+    use rand::seq::SliceRandom;
+    use rand::Rng;
+    const SETS: [&str; 4] = [
+        "ABCDEFGHJKLMNPQRSTUVWXYZ",
+        "abcdefghijkmnpqrstuvwxyz",
+        "23456789",
+        "!@#%*-_+",
+    ];
+    let mut rng = rand::thread_rng();
+    let mut chars: Vec<char> = SETS
+        .iter()
+        .map(|s| s.chars().nth(rng.gen_range(0..s.len())).expect("in range"))
+        .collect();
+    let all: Vec<char> = SETS.concat().chars().collect();
+    while chars.len() < 16 {
+        chars.push(all[rng.gen_range(0..all.len())]);
+    }
+    chars.shuffle(&mut rng);
+    chars.into_iter().collect()
+}
+
+fn print_report(r: &ImportReport) {
+    for e in &r.errors {
+        println!("第{}行「{}」：{}", e.row, e.column, e.message);
+    }
+    println!("有效 {} 行，错误 {} 处", r.valid, r.errors.len());
+    if r.committed {
+        println!("已导入：新增 {} 行，更新 {} 行", r.created, r.updated);
+    } else if r.valid > 0 {
+        println!("未写入任何数据；确认无误后加 --commit 导入有效行");
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            secure_cookies,
+            idle_minutes,
+        } => {
+            let db = open_db(&cli).await?;
+            if *demo {
+                match demo::seed_demo(&db).await? {
+                    Some(s) => println!("已生成演示数据：{} 个单位，{} 人", s.units, s.people),
+                    None => println!("数据库已有数据，未生成演示数据"),
+                }
+            }
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            println!("清风已启动：http://{}", listener.local_addr()?);
+            let state = AppState {
+                db,
+                config: Arc::new(WebConfig {
+                    secure_cookies: *secure_cookies,
+                    idle_minutes: *idle_minutes,
+                }),
+            };
+            tokio::select! {
+                r = qingfeng_web::serve(state, listener) => r?,
+                _ = tokio::signal::ctrl_c() => println!("正在停止"),
+            }
+        }
+        Command::Migrate => {
+            open_db(&cli).await?;
+            println!("数据库已是最新版本");
+        }
+        Command::Demo { scale } => {
+            let db = open_db(&cli).await?;
+            let started = std::time::Instant::now();
+            match demo::seed_scale(&db, *scale).await? {
+                Some(s) => println!(
+                    "已生成：{} 个单位，{} 人，用时 {:.1} 秒",
+                    s.units,
+                    s.people,
+                    started.elapsed().as_secs_f64()
+                ),
+                None => bail!("数据库已有数据：演示数据只能生成到空数据库"),
+            }
+        }
+        Command::Import { what, file, commit } => {
+            let db = open_db(&cli).await?;
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let actor = Actor {
+                account_id: None,
+                username: "cli".into(),
+                address: "local".into(),
+            };
+            let report = match what {
+                Sheet::People => {
+                    org_sheets::people_import(&db, &actor, &Scope::all(), &bytes, *commit).await
+                }
+                Sheet::Units => {
+                    org_sheets::units_import(&db, &actor, &Scope::all(), &bytes, *commit).await
+                }
+            }
+            .map_err(|e| anyhow::anyhow!(e.parts().1))?;
+            print_report(&report);
+            if !report.errors.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Export { what, file } => {
+            let db = open_db(&cli).await?;
+            let bytes = match what {
+                Sheet::People => {
+                    org_sheets::people_export(&db, &Scope::all(), &Default::default()).await
+                }
+                Sheet::Units => org_sheets::units_export(&db, &Scope::all()).await,
+            }
+            .map_err(|e| anyhow::anyhow!(e.parts().1))?;
+            std::fs::write(file, bytes)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            println!("已导出到 {}", file.display());
+        }
+        Command::Token {
+            command: TokenCommand::Create { user, name },
+        } => {
+            let db = open_db(&cli).await?;
+            let Some(account) = accounts::by_username(&db, user).await? else {
+                bail!("账号 {user} 不存在")
+            };
+            let actor = Actor {
+                account_id: None,
+                username: "cli".into(),
+                address: "local".into(),
+            };
+            let token = accounts::create_token(&db, &actor, account.id, name).await?;
+            println!("{token}");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = open_db(&cli).await?;
+            match audit::verify(&db).await? {
+                audit::Verification::Intact { records } => {
+                    println!("审计链完整：共 {records} 条记录")
+                }
+                audit::Verification::Broken { record_id, reason } => {
+                    println!("审计链被破坏：第 {record_id} 条记录：{reason}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Command::Bench(args) => bench::run(args).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

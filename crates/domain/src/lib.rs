@@ -1,5 +1,6 @@
 //! Pure domain types and rules of 清风: no I/O, so they are tested fast and exhaustively.
 
+pub mod access;
 pub mod dict;
 pub mod error;
 pub mod org;

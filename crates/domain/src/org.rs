@@ -16,7 +16,8 @@ pub const TITLE_MAX: usize = 50;
 pub const REASON_MAX: usize = 200;
 
 /// A unit as entered (form, JSON or Excel row), before validation.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UnitFields {
     pub name: String,
     pub code: String,
@@ -82,7 +83,8 @@ pub fn move_creates_cycle(unit_path: &str, new_parent_path: &str) -> bool {
 
 /// A person as entered (form, JSON or Excel row), before validation.
 /// Dictionary fields accept the key or the Chinese label; dates are "YYYY-MM-DD" or empty.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonFields {
     pub name: String,
     pub gender: String,
@@ -98,6 +100,8 @@ pub struct PersonFields {
     /// None: follow the derived flag; Some: the flag is set by hand and needs a reason.
     pub supervision_override: Option<bool>,
     pub supervision_override_reason: String,
+    /// 分管: units this leadership member is in charge of; None leaves them as they are.
+    pub in_charge_of: Option<Vec<i64>>,
 }
 
 /// A validated person, ready to store.

@@ -20,6 +20,7 @@ pub enum Arg {
     Bool(Option<bool>),
     Date(Option<NaiveDate>),
     Time(Option<DateTime<Utc>>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! arg_from {
@@ -42,6 +43,7 @@ arg_from!(&str, Text);
 arg_from!(bool, Bool);
 arg_from!(NaiveDate, Date);
 arg_from!(DateTime<Utc>, Time);
+arg_from!(Vec<u8>, Bytes);
 
 impl From<&String> for Arg {
     fn from(x: &String) -> Self {
@@ -75,6 +77,7 @@ macro_rules! bind_all {
                 Arg::Bool(v) => q.bind(v),
                 Arg::Date(v) => q.bind(v),
                 Arg::Time(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
             };
         }
         q

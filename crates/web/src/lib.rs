@@ -1,1 +1,61 @@
+//! The web server of 清风: JSON API under /api/v1, server-rendered pages (askama + htmx),
+//! embedded assets, authentication, CSRF and security headers.
+//!
+//! A request flows: middleware (security headers → authentication → CSRF) → route guard
+//! (permission) → handler → service → store.
 
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod error;
+pub mod routes;
+mod security;
+pub mod services;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use qingfeng_store::Db;
+
+/// Settings the web layer needs, read once at start.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies Secure (the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// Idle minutes before a session ends.
+    pub idle_minutes: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            idle_minutes: 30,
+        }
+    }
+}
+
+/// Shared by every handler. Holds no per-process state that another replica would need:
+/// sessions and everything else live in the database.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+}
+
+/// The full application router.
+pub fn app(state: AppState) -> axum::Router {
+    routes::build(state)
+}
+
+/// Serves until the process is stopped. Returns the bound address through `on_bound`
+/// (tests listen on port 0).
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = app(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}

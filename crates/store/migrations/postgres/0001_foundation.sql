@@ -93,6 +93,17 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_account ON sessions(account_id);
 
+-- 登录日志; also the source of login lock-outs, so the lock holds across replicas.
+CREATE TABLE login_log (
+    id       BIGSERIAL PRIMARY KEY,
+    at       TIMESTAMPTZ NOT NULL,
+    username TEXT NOT NULL,
+    address  TEXT NOT NULL,
+    result   TEXT NOT NULL
+);
+CREATE INDEX login_log_username ON login_log(username, at);
+CREATE INDEX login_log_address ON login_log(address, at);
+
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -121,3 +132,13 @@ CREATE TABLE audit_head (
     last_hash TEXT NOT NULL
 );
 INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- An uploaded spreadsheet between validation and the user's confirmation, kept in the
+-- database so that the confirming request may reach any replica.
+CREATE TABLE pending_imports (
+    token      TEXT PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts(id),
+    kind       TEXT NOT NULL,
+    content    BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);

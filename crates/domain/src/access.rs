@@ -1,0 +1,145 @@
+//! Roles, permissions (`module:action`) and data-scope kinds, as RuoYi users know them.
+
+use serde::{Deserialize, Serialize};
+
+/// Every permission the server checks. A route names exactly one of these.
+pub const PERMISSIONS: &[(&str, &str)] = &[
+    ("unit:read", "查看单位"),
+    ("unit:write", "新增、修改单位"),
+    ("unit:import", "导入单位"),
+    ("unit:export", "导出单位"),
+    ("person:read", "查看人员"),
+    ("person:write", "新增、修改人员"),
+    ("person:import", "导入人员"),
+    ("person:export", "导出人员"),
+    ("account:read", "查看账号"),
+    ("account:write", "管理账号"),
+    ("audit:read", "查看操作日志和登录日志"),
+];
+
+/// 数据权限: which records a role reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    /// 全部
+    All,
+    /// 自定义 (chosen units)
+    Custom,
+    /// 本部门
+    OwnUnit,
+    /// 本部门及以下
+    OwnUnitAndBelow,
+    /// 仅本人
+    SelfOnly,
+    /// 本部门及以下或本人
+    OwnUnitAndBelowOrSelf,
+    /// 分管单位及以下 (a leadership member's units in charge)
+    InCharge,
+}
+
+impl ScopeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ScopeKind::All => "全部",
+            ScopeKind::Custom => "自定义",
+            ScopeKind::OwnUnit => "本部门",
+            ScopeKind::OwnUnitAndBelow => "本部门及以下",
+            ScopeKind::SelfOnly => "仅本人",
+            ScopeKind::OwnUnitAndBelowOrSelf => "本部门及以下或本人",
+            ScopeKind::InCharge => "分管单位及以下",
+        }
+    }
+}
+
+/// A role built into the product.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinRole {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub scope: ScopeKind,
+    /// `*` grants every permission.
+    pub permissions: &'static [&'static str],
+}
+
+const READ_ORG: &[&str] = &["unit:read", "person:read", "unit:export", "person:export"];
+
+pub const BUILTIN_ROLES: &[BuiltinRole] = &[
+    BuiltinRole {
+        key: "admin",
+        name: "系统管理员",
+        scope: ScopeKind::All,
+        permissions: &["*"],
+    },
+    BuiltinRole {
+        key: "supervisor",
+        name: "纪检监察组",
+        scope: ScopeKind::All,
+        permissions: &[
+            "unit:read",
+            "person:read",
+            "unit:export",
+            "person:export",
+            "audit:read",
+        ],
+    },
+    BuiltinRole {
+        key: "principal",
+        name: "主要负责人",
+        scope: ScopeKind::OwnUnitAndBelow,
+        permissions: READ_ORG,
+    },
+    BuiltinRole {
+        key: "leader",
+        name: "分管领导",
+        scope: ScopeKind::InCharge,
+        permissions: READ_ORG,
+    },
+    BuiltinRole {
+        key: "branch_secretary",
+        name: "支部书记",
+        scope: ScopeKind::OwnUnit,
+        permissions: &["unit:read", "person:read"],
+    },
+    BuiltinRole {
+        key: "member",
+        name: "一般干部",
+        scope: ScopeKind::SelfOnly,
+        permissions: &["unit:read", "person:read"],
+    },
+];
+
+pub fn builtin_role(key: &str) -> Option<&'static BuiltinRole> {
+    BUILTIN_ROLES.iter().find(|r| r.key == key)
+}
+
+/// Whether a set of granted permissions (possibly `*`) includes `needed`.
+pub fn grants(granted: &[&str], needed: &str) -> bool {
+    granted.iter().any(|g| *g == "*" || *g == needed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_permission_exists() {
+        for r in BUILTIN_ROLES {
+            for p in r.permissions {
+                assert!(
+                    *p == "*" || PERMISSIONS.iter().any(|(k, _)| k == p),
+                    "{} grants unknown {p}",
+                    r.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn admin_grants_all_member_grants_little() {
+        let admin = builtin_role("admin").unwrap();
+        assert!(grants(admin.permissions, "person:write"));
+        let member = builtin_role("member").unwrap();
+        assert!(!grants(member.permissions, "person:write"));
+        assert!(grants(member.permissions, "person:read"));
+    }
+}

@@ -1,0 +1,123 @@
+//! Errors as the API answers them: a status and `{"error": {"code", "message", "field"}}`
+//! with a Chinese message the user can act on. Internal errors are logged, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use qingfeng_domain::FieldErrors;
+use qingfeng_office::OfficeError;
+use qingfeng_store::StoreError;
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request itself is malformed (bad JSON, wrong type).
+    BadRequest {
+        message: String,
+        field: Option<String>,
+    },
+    /// 422: well-formed but invalid fields.
+    Invalid(FieldErrors),
+    Unauthorized,
+    /// 401 with a reason (failed or refused login).
+    LoginFailed(String),
+    Forbidden(String),
+    NotFound,
+    Conflict(String),
+    TooManyRequests(String),
+    Internal(String),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>, field: Option<&str>) -> Self {
+        ApiError::BadRequest {
+            message: message.into(),
+            field: field.map(str::to_string),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized | ApiError::LoginFailed(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// (code, message, field)
+    pub fn parts(&self) -> (&'static str, String, Option<String>) {
+        match self {
+            ApiError::BadRequest { message, field } => {
+                ("bad_request", message.clone(), field.clone())
+            }
+            ApiError::Invalid(e) => {
+                let first = e.first().cloned();
+                let message =
+                    e.0.iter()
+                        .map(|f| f.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("；");
+                ("invalid", message, first.map(|f| f.field))
+            }
+            ApiError::Unauthorized => ("unauthorized", "请先登录".into(), None),
+            ApiError::LoginFailed(m) => ("login_failed", m.clone(), None),
+            ApiError::Forbidden(m) => ("forbidden", m.clone(), None),
+            ApiError::NotFound => ("not_found", "记录不存在或无权查看".into(), None),
+            ApiError::Conflict(m) => ("conflict", m.clone(), None),
+            ApiError::TooManyRequests(m) => ("too_many_requests", m.clone(), None),
+            ApiError::Internal(_) => (
+                "internal",
+                "服务器内部错误，请稍后重试或联系管理员".into(),
+                None,
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let (code, message, field) = self.parts();
+        let mut body = json!({"error": {"code": code, "message": message, "field": field}});
+        if let ApiError::Invalid(e) = &self {
+            body["error"]["fields"] = json!(e.0);
+        }
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Invalid(f) => ApiError::Invalid(f),
+            StoreError::Refused(m) => ApiError::Conflict(m),
+            StoreError::Db(e) => ApiError::Internal(e.to_string()),
+            StoreError::Migrate(e) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<OfficeError> for ApiError {
+    fn from(e: OfficeError) -> Self {
+        match e {
+            OfficeError::Write(m) => ApiError::Internal(m),
+            other => ApiError::bad_request(other.to_string(), Some("file")),
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(e: FieldErrors) -> Self {
+        ApiError::Invalid(e)
+    }
+}

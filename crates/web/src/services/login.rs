@@ -1,0 +1,119 @@
+//! Password login with lock-out. The lock-out is computed from the 登录日志 table, so it holds
+//! across replicas: after N failures for an account, or from one address, within the lock
+//! window (and since the last success), logins are refused even with the right password.
+
+use chrono::Duration;
+use qingfeng_store::accounts::{self, Account, Session};
+use qingfeng_store::{args, settings, Actor, Db, StoreResult};
+
+pub const USERNAME_MAX: usize = 64;
+pub const PASSWORD_MAX: usize = 256;
+const GENERIC_FAILURE: &str = "用户名或密码错误";
+
+pub enum LoginOutcome {
+    Success {
+        token: String,
+        session: Session,
+        account: Account,
+    },
+    /// Wrong credentials or locked: the same words for an unknown user and a wrong password.
+    Refused(String),
+    /// Malformed input (empty or over-long).
+    Invalid(String),
+}
+
+async fn setting_i64(db: &Db, key: &str, default: i64) -> StoreResult<i64> {
+    Ok(settings::get(db, key)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default))
+}
+
+async fn failures_since_last_success(
+    db: &Db,
+    column: &str,
+    value: &str,
+    window: Duration,
+) -> StoreResult<i64> {
+    let since = qingfeng_store::now() - window;
+    let last_ok: Option<(chrono::DateTime<chrono::Utc>,)> = db
+        .fetch_optional(
+            &format!("SELECT at FROM login_log WHERE {column} = $1 AND result = 'success' AND at > $2 ORDER BY at DESC LIMIT 1"),
+            args![value, since],
+        )
+        .await?;
+    let since = last_ok.map(|r| r.0).unwrap_or(since);
+    let (n,): (i64,) = db
+        .fetch_one(
+            &format!("SELECT COUNT(*) FROM login_log WHERE {column} = $1 AND result = 'failure' AND at > $2"),
+            args![value, since],
+        )
+        .await?;
+    Ok(n)
+}
+
+async fn record(db: &Db, username: &str, address: &str, result: &str) -> StoreResult<()> {
+    db.execute(
+        "INSERT INTO login_log (at, username, address, result) VALUES ($1, $2, $3, $4)",
+        args![qingfeng_store::now(), username, address, result],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn attempt(
+    db: &Db,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> StoreResult<LoginOutcome> {
+    let username = username.trim();
+    if username.is_empty() || password.is_empty() {
+        return Ok(LoginOutcome::Invalid("请输入用户名和密码".into()));
+    }
+    if username.chars().count() > USERNAME_MAX || password.chars().count() > PASSWORD_MAX {
+        return Ok(LoginOutcome::Invalid("用户名或密码过长".into()));
+    }
+    let max_failures = setting_i64(db, "login.max_failures", 5).await?;
+    let window = Duration::minutes(setting_i64(db, "login.lock_minutes", 10).await?);
+    let locked = failures_since_last_success(db, "username", username, window).await?
+        >= max_failures
+        || failures_since_last_success(db, "address", address, window).await? >= max_failures;
+    let account = accounts::by_username(db, username).await?;
+    // verify even when locked or unknown, so timing does not tell which case it was
+    let hash = account
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .unwrap_or_else(|| accounts::dummy_hash().to_string());
+    let pw = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&pw, &hash))
+        .await
+        .unwrap_or(false);
+    if locked {
+        record(db, username, address, "locked").await?;
+        return Ok(LoginOutcome::Refused(format!(
+            "登录失败次数过多，请 {} 分钟后再试",
+            window.num_minutes()
+        )));
+    }
+    match account {
+        Some(a) if matches && !a.disabled => {
+            record(db, username, address, "success").await?;
+            let actor = Actor {
+                account_id: Some(a.id),
+                username: a.username.clone(),
+                address: address.to_string(),
+            };
+            let (token, session) = accounts::start_session(db, &actor, a.id).await?;
+            Ok(LoginOutcome::Success {
+                token,
+                session,
+                account: a,
+            })
+        }
+        _ => {
+            record(db, username, address, "failure").await?;
+            Ok(LoginOutcome::Refused(GENERIC_FAILURE.into()))
+        }
+    }
+}

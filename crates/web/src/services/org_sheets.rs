@@ -1,0 +1,673 @@
+//! People and units in Excel: templates, exports and validate-then-commit imports.
+//!
+//! Export and import share one column list, so an exported file imports back unchanged.
+//! An import first validates every row and reports every error; with `commit` it writes the
+//! valid rows in one transaction.
+
+use std::collections::HashMap;
+
+use qingfeng_domain::dict::{
+    parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole,
+    UnitKind,
+};
+use qingfeng_domain::org::{PersonDraft, PersonFields, UnitDraft, UnitFields};
+use qingfeng_domain::FieldErrors;
+use qingfeng_office::{read_table, write_table, CellValue, Column};
+use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
+use qingfeng_store::{audit, Actor, Db, Scope, StoreError, StoreResult};
+use serde::Serialize;
+
+/// One problem in one cell of an imported file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import found (and, when committed, did).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ImportReport {
+    pub valid: usize,
+    pub errors: Vec<RowError>,
+    pub committed: bool,
+    pub created: usize,
+    pub updated: usize,
+}
+
+const YES: &str = "是";
+const NO: &str = "否";
+
+fn yes_no() -> Vec<String> {
+    vec![YES.into(), NO.into()]
+}
+
+fn yes_no_value(b: bool) -> &'static str {
+    if b {
+        YES
+    } else {
+        NO
+    }
+}
+
+// ---------------------------------------------------------------- people
+
+const P_ID: usize = 0;
+const P_NAME: usize = 1;
+const P_GENDER: usize = 2;
+const P_UNIT_CODE: usize = 3;
+const P_UNIT_NAME: usize = 4;
+const P_TITLE: usize = 5;
+const P_RANK: usize = 6;
+const P_POLITICAL: usize = 7;
+const P_ROLES: usize = 8;
+const P_STATUS: usize = 9;
+const P_BIRTH: usize = 10;
+const P_PARTY: usize = 11;
+const P_POWER: usize = 12;
+// column 13 (监督对象) is derived: exported for reading, ignored on import
+const P_OVERRIDE: usize = 14;
+const P_REASON: usize = 15;
+const P_IN_CHARGE: usize = 16;
+
+/// The people sheet's columns, in order. `unit_names` feeds the drop-down of 所在单位.
+pub fn people_columns(unit_names: Vec<String>) -> Vec<Column> {
+    vec![
+        Column::integer("系统编号", 10.0),
+        Column::text("姓名", 12.0).required(),
+        Column::text("性别", 8.0)
+            .choices(Gender::labels())
+            .required(),
+        Column::text("单位编码", 14.0),
+        Column::text("所在单位", 22.0).choices(unit_names),
+        Column::text("职务", 18.0),
+        Column::text("职级", 12.0)
+            .choices(Rank::labels())
+            .required(),
+        Column::text("政治面貌", 14.0)
+            .choices(PoliticalStatus::labels())
+            .required(),
+        Column::text("责任角色", 22.0),
+        Column::text("人员状态", 10.0).choices(PersonStatus::labels()),
+        Column::date("出生日期", 13.0),
+        Column::date("入党时间", 13.0),
+        Column::text("行使公权力", 11.0).choices(yes_no()),
+        Column::text("监督对象", 10.0).choices(yes_no()),
+        Column::text("监督对象手动调整", 16.0).choices(yes_no()),
+        Column::text("调整理由", 24.0),
+        Column::text("分管单位编码", 24.0),
+    ]
+}
+
+/// Field name of PersonFields → column header, for reporting validation errors.
+fn person_field_column(field: &str) -> &'static str {
+    match field {
+        "name" => "姓名",
+        "gender" => "性别",
+        "unit_id" => "所在单位",
+        "title" => "职务",
+        "rank" => "职级",
+        "political_status" => "政治面貌",
+        "roles" => "责任角色",
+        "status" => "人员状态",
+        "birth_date" => "出生日期",
+        "party_join_date" => "入党时间",
+        "supervision_override_reason" => "调整理由",
+        "in_charge_of" => "分管单位编码",
+        _ => "系统编号",
+    }
+}
+
+async fn unit_names(db: &Db, scope: &Scope) -> StoreResult<Vec<String>> {
+    let mut names: Vec<String> = units::all(db, scope)
+        .await?
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    Ok(names)
+}
+
+pub async fn people_template(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::error::ApiError> {
+    let cols = people_columns(unit_names(db, scope).await?);
+    Ok(qingfeng_office::template(
+        "人员",
+        Some("人员信息导入表"),
+        &cols,
+    )?)
+}
+
+fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
+    let label = |key: &str, f: fn(&str) -> Option<&'static str>| f(key).unwrap_or("").to_string();
+    let roles: Vec<ResponsibilityRole> =
+        parse_roles(&p.roles.replace(',', "、")).unwrap_or_default();
+    vec![
+        p.id.into(),
+        (&p.name).into(),
+        label(&p.gender, |k| Gender::from_key(k).map(Gender::label)).into(),
+        (&p.unit_code).into(),
+        (&p.unit_name).into(),
+        (&p.title).into(),
+        label(&p.rank, |k| Rank::from_key(k).map(Rank::label)).into(),
+        label(&p.political_status, |k| {
+            PoliticalStatus::from_key(k).map(PoliticalStatus::label)
+        })
+        .into(),
+        roles_to_labels(&roles).into(),
+        label(&p.status, |k| {
+            PersonStatus::from_key(k).map(PersonStatus::label)
+        })
+        .into(),
+        p.birth_date.into(),
+        p.party_join_date.into(),
+        yes_no_value(p.exercises_public_power).into(),
+        yes_no_value(p.in_supervision_scope).into(),
+        p.supervision_override.map(yes_no_value).into(),
+        (&p.supervision_override_reason).into(),
+        in_charge_codes.into(),
+    ]
+}
+
+/// Exports the people matching the filter, within scope.
+pub async fn people_export(
+    db: &Db,
+    scope: &Scope,
+    filter: &PersonFilter,
+) -> Result<Vec<u8>, crate::error::ApiError> {
+    let list = people::list_all(db, scope, filter).await?;
+    let codes = in_charge_codes(db).await?;
+    let rows: Vec<Vec<CellValue>> = list
+        .iter()
+        .map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or("")))
+        .collect();
+    let cols = people_columns(unit_names(db, scope).await?);
+    Ok(write_table("人员", Some("人员信息表"), &cols, &rows)?)
+}
+
+/// person id → "code1、code2" of the units they are in charge of.
+async fn in_charge_codes(db: &Db) -> StoreResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = db
+        .fetch_all(
+            "SELECT c.person_id, u.code FROM in_charge_of c JOIN units u ON u.id = c.unit_id ORDER BY c.person_id, u.code",
+            vec![],
+        )
+        .await?;
+    let mut out: HashMap<i64, String> = HashMap::new();
+    for (pid, code) in rows {
+        let e = out.entry(pid).or_default();
+        if !e.is_empty() {
+            e.push('、');
+        }
+        e.push_str(&code);
+    }
+    Ok(out)
+}
+
+/// A validated people row, ready to write.
+struct PersonRow {
+    id: Option<i64>,
+    draft: PersonDraft,
+    in_charge: Vec<i64>,
+}
+
+/// Lookup of units for resolving rows: by code, and by name when the name is unique.
+struct UnitIndex {
+    by_code: HashMap<String, Unit>,
+    by_name: HashMap<String, Vec<Unit>>,
+}
+
+impl UnitIndex {
+    async fn load(db: &Db) -> StoreResult<Self> {
+        let all = units::all(db, &Scope::all()).await?;
+        let mut by_name: HashMap<String, Vec<Unit>> = HashMap::new();
+        for u in &all {
+            by_name.entry(u.name.clone()).or_default().push(u.clone());
+        }
+        Ok(UnitIndex {
+            by_code: all.into_iter().map(|u| (u.code.clone(), u)).collect(),
+            by_name,
+        })
+    }
+
+    fn resolve(&self, code: &str, name: &str) -> Result<&Unit, String> {
+        if !code.is_empty() {
+            return self
+                .by_code
+                .get(code)
+                .ok_or_else(|| format!("单位编码“{code}”不存在"));
+        }
+        match self.by_name.get(name).map(Vec::as_slice) {
+            _ if name.is_empty() => Err("所在单位不能为空".into()),
+            Some([u]) => Ok(u),
+            Some(_) => Err(format!("单位名称“{name}”不唯一，请填写单位编码")),
+            None => Err(format!("单位“{name}”不存在")),
+        }
+    }
+}
+
+fn parse_yes_no(v: &str) -> Option<bool> {
+    match v {
+        YES => Some(true),
+        NO => Some(false),
+        _ => None,
+    }
+}
+
+/// Validates every row; with `commit`, writes the valid ones in one transaction.
+pub async fn people_import(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    bytes: &[u8],
+    commit: bool,
+) -> Result<ImportReport, crate::error::ApiError> {
+    let cols = people_columns(vec![]);
+    let table = read_table(bytes, &cols)?;
+    let index = UnitIndex::load(db).await?;
+    let mut report = ImportReport::default();
+    for e in &table.errors {
+        report.errors.push(RowError {
+            row: e.row,
+            column: e.column.clone(),
+            message: e.message.clone(),
+        });
+    }
+    let mut seen_ids: HashMap<i64, usize> = HashMap::new();
+    let mut valid_rows: Vec<PersonRow> = Vec::new();
+    for row in &table.rows {
+        let c = &row.cells;
+        let mut errs: Vec<RowError> = Vec::new();
+        let mut err = |column: &str, message: String| {
+            errs.push(RowError {
+                row: row.row_number,
+                column: column.into(),
+                message,
+            })
+        };
+        let id = c[P_ID].parse::<i64>().ok();
+        if let Some(id) = id {
+            if let Some(first) = seen_ids.insert(id, row.row_number) {
+                err("系统编号", format!("系统编号 {id} 与第{first}行重复"));
+            } else {
+                match people::get(db, scope, id).await {
+                    Ok(_) => {}
+                    Err(StoreError::NotFound) => err(
+                        "系统编号",
+                        format!("系统编号 {id} 的人员不存在或不在您的数据范围内，新增人员请留空"),
+                    ),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        let unit = match index.resolve(&c[P_UNIT_CODE], &c[P_UNIT_NAME]) {
+            Ok(u) if scope.covers_unit(u.id, &u.path) => Some(u),
+            Ok(u) => {
+                err("所在单位", format!("单位“{}”不在您的数据范围内", u.name));
+                None
+            }
+            Err(m) => {
+                err(
+                    if c[P_UNIT_CODE].is_empty() {
+                        "所在单位"
+                    } else {
+                        "单位编码"
+                    },
+                    m,
+                );
+                None
+            }
+        };
+        let mut in_charge = Vec::new();
+        for code in c[P_IN_CHARGE]
+            .split(['、', ',', '，', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match index.by_code.get(code) {
+                Some(u) => in_charge.push(u.id),
+                None => err("分管单位编码", format!("单位编码“{code}”不存在")),
+            }
+        }
+        let override_flag = if c[P_OVERRIDE].is_empty() {
+            None
+        } else {
+            parse_yes_no(&c[P_OVERRIDE])
+        };
+        let fields = PersonFields {
+            name: c[P_NAME].clone(),
+            gender: c[P_GENDER].clone(),
+            unit_id: unit.map(|u| u.id),
+            title: c[P_TITLE].clone(),
+            rank: c[P_RANK].clone(),
+            political_status: c[P_POLITICAL].clone(),
+            roles: vec![c[P_ROLES].clone()],
+            status: c[P_STATUS].clone(),
+            birth_date: c[P_BIRTH].clone(),
+            party_join_date: c[P_PARTY].clone(),
+            exercises_public_power: parse_yes_no(&c[P_POWER]).unwrap_or(false),
+            supervision_override: override_flag,
+            supervision_override_reason: c[P_REASON].clone(),
+            in_charge_of: Some(in_charge.clone()),
+        };
+        let draft = match fields.validate() {
+            Ok(d) => Some(d),
+            Err(fe) => {
+                for f in fe.0 {
+                    // the unit was already reported when it could not be resolved
+                    if !(f.field == "unit_id" && unit.is_none()) {
+                        err(person_field_column(&f.field), f.message);
+                    }
+                }
+                None
+            }
+        };
+        if let Some(d) = &draft {
+            if !in_charge.is_empty() && !d.may_be_in_charge() {
+                err(
+                    "分管单位编码",
+                    "只有主要负责人或班子成员可以分管单位".into(),
+                );
+            }
+        }
+        let cell_errors = table.errors.iter().any(|e| e.row == row.row_number);
+        if errs.is_empty() && !cell_errors {
+            valid_rows.push(PersonRow {
+                id,
+                draft: draft.expect("valid"),
+                in_charge,
+            });
+        }
+        report.errors.extend(errs);
+    }
+    report.errors.sort_by_key(|e| e.row);
+    report.valid = valid_rows.len();
+    if commit && !valid_rows.is_empty() {
+        let mut tx = db.begin().await?;
+        for r in &valid_rows {
+            match r.id {
+                Some(id) => {
+                    people::apply_update(
+                        &mut tx,
+                        actor,
+                        id,
+                        &r.draft,
+                        Some(&r.in_charge),
+                        "Excel 导入",
+                    )
+                    .await?;
+                    report.updated += 1;
+                }
+                None => {
+                    people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?;
+                    report.created += 1;
+                }
+            }
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "import",
+            "person",
+            "",
+            &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
+        )
+        .await?;
+        tx.commit().await?;
+        report.committed = true;
+    }
+    Ok(report)
+}
+
+// ---------------------------------------------------------------- units
+
+pub fn unit_columns() -> Vec<Column> {
+    vec![
+        Column::text("单位编码", 16.0).required(),
+        Column::text("单位名称", 28.0).required(),
+        Column::text("单位类型", 12.0)
+            .choices(UnitKind::labels())
+            .required(),
+        Column::text("上级单位编码", 16.0),
+        Column::integer("排序号", 8.0),
+    ]
+}
+
+pub fn units_template() -> Result<Vec<u8>, crate::error::ApiError> {
+    Ok(qingfeng_office::template(
+        "单位",
+        Some("单位信息导入表"),
+        &unit_columns(),
+    )?)
+}
+
+pub async fn units_export(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::error::ApiError> {
+    let all = units::all(db, &Scope::all()).await?;
+    let code_of: HashMap<i64, String> = all.iter().map(|u| (u.id, u.code.clone())).collect();
+    let rows: Vec<Vec<CellValue>> = all
+        .iter()
+        .filter(|u| scope.covers_unit(u.id, &u.path))
+        .map(|u| {
+            vec![
+                (&u.code).into(),
+                (&u.name).into(),
+                UnitKind::from_key(&u.kind)
+                    .map(UnitKind::label)
+                    .unwrap_or("")
+                    .into(),
+                u.parent_id.and_then(|p| code_of.get(&p).cloned()).into(),
+                u.sort_order.into(),
+            ]
+        })
+        .collect();
+    Ok(write_table(
+        "单位",
+        Some("单位信息表"),
+        &unit_columns(),
+        &rows,
+    )?)
+}
+
+fn unit_field_column(field: &str) -> &'static str {
+    match field {
+        "code" => "单位编码",
+        "name" => "单位名称",
+        "kind" => "单位类型",
+        "sort_order" => "排序号",
+        _ => "上级单位编码",
+    }
+}
+
+struct UnitRow {
+    row: usize,
+    code: String,
+    parent_code: Option<String>,
+    fields: UnitFields,
+}
+
+/// Validates every unit row (codes, parents in the database or the file, no cycles, scope);
+/// with `commit`, writes the valid ones parents-first in one transaction.
+pub async fn units_import(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    bytes: &[u8],
+    commit: bool,
+) -> Result<ImportReport, crate::error::ApiError> {
+    let table = read_table(bytes, &unit_columns())?;
+    let existing = units::all(db, &Scope::all()).await?;
+    let by_code: HashMap<String, &Unit> = existing.iter().map(|u| (u.code.clone(), u)).collect();
+    let by_id: HashMap<i64, &Unit> = existing.iter().map(|u| (u.id, u)).collect();
+    let mut report = ImportReport::default();
+    for e in &table.errors {
+        report.errors.push(RowError {
+            row: e.row,
+            column: e.column.clone(),
+            message: e.message.clone(),
+        });
+    }
+    // parent links as they will be after the import: database overlaid with the file
+    let mut parent_of: HashMap<String, Option<String>> = existing
+        .iter()
+        .map(|u| {
+            (
+                u.code.clone(),
+                u.parent_id
+                    .and_then(|p| by_id.get(&p))
+                    .map(|p| p.code.clone()),
+            )
+        })
+        .collect();
+    let mut rows: Vec<UnitRow> = Vec::new();
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    for r in &table.rows {
+        let c = &r.cells;
+        let code = qingfeng_domain::text::trim_all(&c[0]).to_string();
+        let mut errs = FieldErrors::default();
+        if let Some(first) = first_row.insert(code.clone(), r.row_number) {
+            errs.push("code", format!("单位编码“{code}”与第{first}行重复"));
+        }
+        let parent_code = Some(c[3].clone()).filter(|s| !s.is_empty());
+        let fields = UnitFields {
+            name: c[1].clone(),
+            code: code.clone(),
+            kind: c[2].clone(),
+            parent_id: None,
+            sort_order: c[4].parse().unwrap_or(0),
+        };
+        if let Err(e) = fields.validate() {
+            errs.0.extend(e.0);
+        }
+        // scope: an existing unit must be in scope, and so must the new parent
+        if let Some(u) = by_code.get(&code) {
+            if !scope.covers_unit(u.id, &u.path) {
+                errs.push("code", format!("单位“{}”不在您的数据范围内", u.name));
+            }
+        }
+        match parent_code.as_ref().and_then(|p| by_code.get(p)) {
+            Some(p) if !scope.covers_unit(p.id, &p.path) => errs.push(
+                "parent_id",
+                format!("上级单位“{}”不在您的数据范围内", p.name),
+            ),
+            None if parent_code.is_none() && !scope.all => errs.push(
+                "parent_id",
+                "只有拥有全部数据权限的账号可以新增顶级单位".to_string(),
+            ),
+            _ => {}
+        }
+        for f in errs.0 {
+            report.errors.push(RowError {
+                row: r.row_number,
+                column: unit_field_column(&f.field).into(),
+                message: f.message,
+            });
+        }
+        parent_of.insert(code.clone(), parent_code.clone());
+        rows.push(UnitRow {
+            row: r.row_number,
+            code,
+            parent_code,
+            fields,
+        });
+    }
+    // parents must exist (in the database or the file), and the result must have no cycle
+    for r in &rows {
+        if let Some(p) = &r.parent_code {
+            if !parent_of.contains_key(p) {
+                report.errors.push(RowError {
+                    row: r.row,
+                    column: "上级单位编码".into(),
+                    message: format!("上级单位编码“{p}”不存在"),
+                });
+                continue;
+            }
+        }
+        let mut cur = r.parent_code.clone();
+        let mut steps = 0;
+        while let Some(c) = cur {
+            if c == r.code || steps > parent_of.len() {
+                report.errors.push(RowError {
+                    row: r.row,
+                    column: "上级单位编码".into(),
+                    message: "上级单位形成循环：单位不能在自己之下".into(),
+                });
+                break;
+            }
+            cur = parent_of.get(&c).cloned().flatten();
+            steps += 1;
+        }
+    }
+    report.errors.sort_by_key(|e| e.row);
+    let bad_rows: std::collections::HashSet<usize> = report.errors.iter().map(|e| e.row).collect();
+    let mut valid: Vec<&UnitRow> = rows.iter().filter(|r| !bad_rows.contains(&r.row)).collect();
+    // a valid row whose parent is a rejected new row of this file cannot be written either
+    let valid_codes: std::collections::HashSet<&str> =
+        valid.iter().map(|r| r.code.as_str()).collect();
+    let orphan = |r: &&&UnitRow| {
+        r.parent_code
+            .as_deref()
+            .is_some_and(|p| !by_code.contains_key(p) && !valid_codes.contains(p))
+    };
+    let orphans: Vec<usize> = valid.iter().filter(orphan).map(|r| r.row).collect();
+    for row in &orphans {
+        report.errors.push(RowError {
+            row: *row,
+            column: "上级单位编码".into(),
+            message: "上级单位所在行有错误，本行无法导入".into(),
+        });
+    }
+    valid.retain(|r| !orphans.contains(&r.row));
+    report.valid = valid.len();
+    if commit && !valid.is_empty() {
+        // parents first: order by depth in the final tree
+        let depth = |code: &str| {
+            let mut d = 0;
+            let mut cur = parent_of.get(code).cloned().flatten();
+            while let Some(c) = cur {
+                d += 1;
+                cur = parent_of.get(&c).cloned().flatten();
+            }
+            d
+        };
+        valid.sort_by_key(|r| depth(&r.code));
+        let mut tx = db.begin().await?;
+        let mut new_ids: HashMap<String, i64> = HashMap::new();
+        for r in valid {
+            let parent_id = match &r.parent_code {
+                None => None,
+                Some(p) => Some(match new_ids.get(p) {
+                    Some(id) => *id,
+                    None => by_code.get(p).map(|u| u.id).ok_or(StoreError::NotFound)?,
+                }),
+            };
+            let draft: UnitDraft = UnitFields {
+                parent_id,
+                ..r.fields.clone()
+            }
+            .validate()?;
+            match by_code.get(&r.code) {
+                Some(u) => {
+                    units::apply_update(&mut tx, actor, u.id, &draft).await?;
+                    report.updated += 1;
+                }
+                None => {
+                    let id = units::insert(&mut tx, actor, &draft).await?;
+                    new_ids.insert(r.code.clone(), id);
+                    report.created += 1;
+                }
+            }
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "import",
+            "unit",
+            "",
+            &serde_json::json!({"created": report.created, "updated": report.updated}),
+        )
+        .await?;
+        tx.commit().await?;
+        report.committed = true;
+    }
+    Ok(report)
+}
