@@ -12,6 +12,7 @@ pub mod org;
 pub mod query;
 pub use org::Scope;
 pub mod settings;
+pub mod testing;
 
 pub use db::{Arg, Db, Engine, FromDbRow, Tx};
 pub use error::{StoreError, StoreResult};

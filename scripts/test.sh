@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test against SQLite and against a real PostgreSQL that this script starts
+# (a temporary cluster from initdb/pg_ctl, stopped and removed afterwards).
+# Installs PostgreSQL and Chromium from Debian's packages when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-noto-cjk)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+TMP=$(mktemp -d /tmp/qingfeng-pg.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$TMP"
+  as_pg() { su postgres -s /bin/bash -c "$*"; }
+else
+  as_pg() { bash -c "$*"; }
+fi
+as_pg "'$PG_BIN/initdb' -D '$TMP/data' -A trust -U postgres -E UTF8 --no-locale" >/dev/null
+as_pg "'$PG_BIN/pg_ctl' -D '$TMP/data' -l '$TMP/pg.log' -w -o \"-p $PORT -k $TMP -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off\" start" >/dev/null
+cleanup() {
+  as_pg "'$PG_BIN/pg_ctl' -D '$TMP/data' -m fast -w stop" >/dev/null 2>&1 || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+export QINGFENG_TEST_PG_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
+export QINGFENG_REQUIRE_PG=1
+echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PORT"
+cargo test --workspace "$@"
