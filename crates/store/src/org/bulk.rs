@@ -214,7 +214,9 @@ pub async fn insert_people(
              in_supervision_scope, created_at, updated_at) VALUES {} RETURNING id",
             rows.join(", ")
         );
+        let t = std::time::Instant::now();
         let inserted: Vec<(i64,)> = tx.fetch_all(&sql, args).await?;
+        eprintln!("TIMING insert chunk {:?}", t.elapsed());
         // Ids are drawn in VALUES order on both engines; RETURNING's own order is not promised.
         let mut chunk_ids: Vec<i64> = inserted.into_iter().map(|r| r.0).collect();
         chunk_ids.sort_unstable();
@@ -223,8 +225,10 @@ pub async fn insert_people(
              SELECT id, unit_id, '', status, created_at, '新增' FROM people WHERE id IN ({})",
             placeholders(1, chunk_ids.len())
         );
+        let t = std::time::Instant::now();
         tx.execute(&sql, chunk_ids.iter().map(|&i| Arg::from(i)).collect())
             .await?;
+        eprintln!("TIMING transfer chunk {:?}", t.elapsed());
         ids.extend(chunk_ids);
     }
     audit::append(
