@@ -28,25 +28,14 @@ pub struct BenchArgs {
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
 }
 
 pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let url = format!("{}{}", args.url.trim_end_matches('/'), args.path);
     // warm-up, and a check that the request works at all
-    let first = client
-        .get(&url)
-        .bearer_auth(&args.token)
-        .send()
-        .await
-        .context("server not reachable")?;
+    let first = client.get(&url).bearer_auth(&args.token).send().await.context("server not reachable")?;
     if !first.status().is_success() {
         bail!("request failed: {}", first.status());
     }
@@ -81,31 +70,14 @@ pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed();
     times.sort();
-    let pct = |p: f64| {
-        times[((times.len() as f64 * p).ceil() as usize)
-            .saturating_sub(1)
-            .min(times.len() - 1)]
-    };
+    let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
     println!("request:      GET {}", args.path);
     println!("matches:      {total}");
-    println!(
-        "requests:     {} ({} concurrent)",
-        times.len(),
-        args.concurrency
-    );
+    println!("requests:     {} ({} concurrent)", times.len(), args.concurrency);
     println!("p50:          {:.1} ms", pct(0.50).as_secs_f64() * 1000.0);
     println!("p95:          {:.1} ms", pct(0.95).as_secs_f64() * 1000.0);
-    println!(
-        "max:          {:.1} ms",
-        times
-            .last()
-            .map(|d| d.as_secs_f64() * 1000.0)
-            .unwrap_or(0.0)
-    );
-    println!(
-        "throughput:   {:.1} requests/s",
-        times.len() as f64 / elapsed.as_secs_f64()
-    );
+    println!("max:          {:.1} ms", times.last().map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0));
+    println!("throughput:   {:.1} requests/s", times.len() as f64 / elapsed.as_secs_f64());
     if let Some(pid) = args.pid {
         match peak_rss_kib(pid) {
             Some(kib) => println!("server peak:  {:.1} MiB (VmHWM)", kib as f64 / 1024.0),

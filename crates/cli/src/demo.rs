@@ -14,9 +14,7 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate};
-use qingfeng_domain::dict::{
-    Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole as Role, UnitKind,
-};
+use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole as Role, UnitKind};
 use qingfeng_domain::org::{PersonDraft, UnitDraft};
 use qingfeng_store::org::{bulk, people, units};
 use qingfeng_store::{Actor, Db, Tx};
@@ -51,9 +49,7 @@ pub async fn seed_demo(db: &Db) -> Result<Option<DemoSummary>> {
 /// Generates a large organisation for benchmarks. On a database that already has any unit it
 /// changes nothing and returns `Ok(None)`.
 pub async fn seed_scale(db: &Db, scale: Scale) -> Result<Option<DemoSummary>> {
-    let t = std::time::Instant::now();
     let plan = scale_plan(scale);
-    eprintln!("TIMING plan {:?}", t.elapsed());
     write_bulk(db, &plan).await
 }
 
@@ -105,19 +101,12 @@ impl Plan {
     }
 
     fn person(&mut self, draft: PersonDraft, unit: usize) -> usize {
-        self.people.push(PlannedPerson {
-            draft,
-            unit,
-            in_charge: vec![],
-        });
+        self.people.push(PlannedPerson { draft, unit, in_charge: vec![] });
         self.people.len() - 1
     }
 
     fn summary(&self) -> DemoSummary {
-        DemoSummary {
-            units: self.units.len(),
-            people: self.people.len(),
-        }
+        DemoSummary { units: self.units.len(), people: self.people.len() }
     }
 }
 
@@ -125,10 +114,7 @@ impl Plan {
 // Writing a plan.
 
 fn demo_actor() -> Actor {
-    Actor {
-        username: "demo".into(),
-        ..Actor::system()
-    }
+    Actor { username: "demo".into(), ..Actor::system() }
 }
 
 async fn has_units(tx: &mut Tx) -> Result<bool> {
@@ -175,9 +161,7 @@ async fn write_bulk(db: &Db, plan: &Plan) -> Result<Option<DemoSummary>> {
     let mut ids: Vec<i64> = vec![0; plan.units.len()];
     let max_depth = plan.units.iter().map(|u| u.depth).max().unwrap_or(0);
     for depth in 0..=max_depth {
-        let level: Vec<usize> = (0..plan.units.len())
-            .filter(|&i| plan.units[i].depth == depth)
-            .collect();
+        let level: Vec<usize> = (0..plan.units.len()).filter(|&i| plan.units[i].depth == depth).collect();
         let drafts: Vec<UnitDraft> = level
             .iter()
             .map(|&i| {
@@ -196,16 +180,8 @@ async fn write_bulk(db: &Db, plan: &Plan) -> Result<Option<DemoSummary>> {
             ids[i] = id;
         }
     }
-    let drafts: Vec<PersonDraft> = plan
-        .people
-        .iter()
-        .map(|p| PersonDraft {
-            unit_id: ids[p.unit],
-            ..p.draft.clone()
-        })
-        .collect();
-    eprintln!("TIMING units done");
-    let t = std::time::Instant::now();
+    let drafts: Vec<PersonDraft> =
+        plan.people.iter().map(|p| PersonDraft { unit_id: ids[p.unit], ..p.draft.clone() }).collect();
     let person_ids = bulk::insert_people(&mut tx, &actor, &drafts).await?;
     let ids = &ids;
     let pairs: Vec<(i64, i64)> = plan
@@ -214,11 +190,8 @@ async fn write_bulk(db: &Db, plan: &Plan) -> Result<Option<DemoSummary>> {
         .zip(&person_ids)
         .flat_map(|(p, &pid)| p.in_charge.iter().map(move |&u| (pid, ids[u])))
         .collect();
-    eprintln!("TIMING people {:?}", t.elapsed());
     bulk::insert_in_charge(&mut tx, &actor, &pairs).await?;
-    let t = std::time::Instant::now();
     tx.commit().await?;
-    eprintln!("TIMING commit {:?}", t.elapsed());
     Ok(Some(plan.summary()))
 }
 
@@ -226,29 +199,29 @@ async fn write_bulk(db: &Db, plan: &Plan) -> Result<Option<DemoSummary>> {
 // People: names, ages, party membership.
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
-    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
-    "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁",
-    "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏",
-    "韦", "付", "方", "白", "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛", "闫", "段", "雷", "侯",
-    "龙", "史", "陶", "黎", "贺", "顾", "毛", "郝", "龚", "邵", "万", "钱", "严", "武", "戴", "孔",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+    "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆",
+    "汪", "范", "金", "石", "廖", "贾", "夏", "韦", "付", "方", "白", "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛",
+    "闫", "段", "雷", "侯", "龙", "史", "陶", "黎", "贺", "顾", "毛", "郝", "龚", "邵", "万", "钱", "严", "武", "戴",
+    "孔",
 ];
 
 const MALE_CHARS: &[&str] = &[
-    "伟", "刚", "勇", "毅", "俊", "峰", "强", "军", "平", "东", "文", "辉", "力", "明", "永", "健",
-    "志", "兴", "良", "海", "山", "波", "宁", "福", "生", "龙", "国", "胜", "学", "祥", "才", "武",
-    "新", "利", "清", "飞", "彬", "涛", "昌", "成", "康", "光", "天", "达", "安", "岩", "中", "茂",
-    "进", "林", "坚", "和", "博", "诚", "振", "思", "群", "承", "乐", "松", "庆", "磊", "民", "友",
-    "河", "哲", "江", "超", "浩", "亮", "政", "宏", "鸣", "斌", "栋", "维", "启", "克", "翔", "旭",
-    "鹏", "泽", "晨", "建", "家", "树", "德", "盛", "雄", "钧", "冠", "腾", "航", "卫", "华", "红",
+    "伟", "刚", "勇", "毅", "俊", "峰", "强", "军", "平", "东", "文", "辉", "力", "明", "永", "健", "志", "兴", "良",
+    "海", "山", "波", "宁", "福", "生", "龙", "国", "胜", "学", "祥", "才", "武", "新", "利", "清", "飞", "彬", "涛",
+    "昌", "成", "康", "光", "天", "达", "安", "岩", "中", "茂", "进", "林", "坚", "和", "博", "诚", "振", "思", "群",
+    "承", "乐", "松", "庆", "磊", "民", "友", "河", "哲", "江", "超", "浩", "亮", "政", "宏", "鸣", "斌", "栋", "维",
+    "启", "克", "翔", "旭", "鹏", "泽", "晨", "建", "家", "树", "德", "盛", "雄", "钧", "冠", "腾", "航", "卫", "华",
+    "红",
 ];
 
 const FEMALE_CHARS: &[&str] = &[
-    "秀", "娟", "英", "华", "慧", "美", "娜", "静", "淑", "惠", "雅", "芝", "玉", "萍", "红", "玲",
-    "芬", "芳", "燕", "彩", "春", "兰", "凤", "洁", "梅", "琳", "素", "云", "莲", "雪", "荣", "霞",
-    "香", "月", "媛", "艳", "瑞", "佳", "嘉", "琼", "珍", "莉", "桂", "晶", "妍", "秋", "珊", "青",
-    "倩", "婷", "婉", "颖", "露", "瑶", "怡", "丹", "蓉", "君", "琴", "蕊", "薇", "梦", "岚", "馨",
-    "韵", "悦", "冰", "爽", "欣", "晓", "欢", "芸", "菲", "宁", "敏", "丽", "亚", "文", "晴", "雯",
+    "秀", "娟", "英", "华", "慧", "美", "娜", "静", "淑", "惠", "雅", "芝", "玉", "萍", "红", "玲", "芬", "芳", "燕",
+    "彩", "春", "兰", "凤", "洁", "梅", "琳", "素", "云", "莲", "雪", "荣", "霞", "香", "月", "媛", "艳", "瑞", "佳",
+    "嘉", "琼", "珍", "莉", "桂", "晶", "妍", "秋", "珊", "青", "倩", "婷", "婉", "颖", "露", "瑶", "怡", "丹", "蓉",
+    "君", "琴", "蕊", "薇", "梦", "岚", "馨", "韵", "悦", "冰", "爽", "欣", "晓", "欢", "芸", "菲", "宁", "敏", "丽",
+    "亚", "文", "晴", "雯",
 ];
 
 /// The 职务 a generated person holds; decides rank, roles, age and party membership.
@@ -285,10 +258,7 @@ struct People {
 
 impl People {
     fn new(seed: u64, unique_names: bool) -> Self {
-        People {
-            rng: StdRng::seed_from_u64(seed),
-            used: unique_names.then(HashSet::new),
-        }
+        People { rng: StdRng::seed_from_u64(seed), used: unique_names.then(HashSet::new) }
     }
 
     fn chance(&mut self, p: f64) -> bool {
@@ -334,11 +304,7 @@ impl People {
     }
 
     /// 政治面貌 and 入党时间: `party_share` of them are members (a few still probationary).
-    fn politics(
-        &mut self,
-        birth: NaiveDate,
-        party_share: f64,
-    ) -> (PoliticalStatus, Option<NaiveDate>) {
+    fn politics(&mut self, birth: NaiveDate, party_share: f64) -> (PoliticalStatus, Option<NaiveDate>) {
         let young = as_of().year() - birth.year() < 28;
         if self.chance(party_share) {
             if young && self.chance(0.15) {
@@ -368,14 +334,10 @@ impl People {
             Driver => 1.0,
             _ => 0.5,
         };
-        let gender = if self.chance(male_share) {
-            Gender::Male
-        } else {
-            Gender::Female
-        };
+        let gender = if self.chance(male_share) { Gender::Male } else { Gender::Female };
         let (from, to) = match post {
-            Principal => (1968, 1975),
-            ExecutiveDeputy | Deputy => (1968, 1982),
+            Principal => (1970, 1976),
+            ExecutiveDeputy | Deputy => (1970, 1984),
             Head | GroupLeader => (1972, 1988),
             DeputyHead | GroupDeputy => (1980, 1992),
             Clerk | GroupMember => (1985, 2001),
@@ -385,8 +347,7 @@ impl People {
         };
         let birth = self.date_in_years(from, to);
         let party_share = match post {
-            Principal | ExecutiveDeputy | Deputy | Head | DeputyHead | GroupLeader
-            | GroupDeputy | GroupMember => 1.0,
+            Principal | ExecutiveDeputy | Deputy | Head | DeputyHead | GroupLeader | GroupDeputy | GroupMember => 1.0,
             Clerk => 0.85,
             Retiree => 0.9,
             Cashier => 0.6,
@@ -448,11 +409,7 @@ impl People {
             Clerk => {
                 let senior = birth.year() <= 1992 && self.chance(0.5);
                 if senior {
-                    let t = if self.chance(0.5) {
-                        "四级主任科员"
-                    } else {
-                        "三级主任科员"
-                    };
+                    let t = if self.chance(0.5) { "四级主任科员" } else { "三级主任科员" };
                     (t.to_string(), Rank::Township, vec![Role::Cadre])
                 } else {
                     let t = ["一级科员", "二级科员", "科员"][self.rng.gen_range(0..3)];
@@ -464,22 +421,10 @@ impl People {
             Cashier => ("出纳".to_string(), Rank::Staff, vec![Role::Staff]),
             GroupLeader => ("组长".to_string(), Rank::Township, vec![Role::Cadre]),
             GroupDeputy => ("副组长".to_string(), Rank::Township, vec![Role::Cadre]),
-            GroupMember => (
-                "纪检监察干部".to_string(),
-                Rank::BelowSection,
-                vec![Role::Cadre],
-            ),
+            GroupMember => ("纪检监察干部".to_string(), Rank::BelowSection, vec![Role::Cadre]),
             Retiree => {
-                let t = if self.chance(0.4) {
-                    "退休干部（原科长）"
-                } else {
-                    "退休干部"
-                };
-                let rank = if t.contains("科长") {
-                    Rank::Township
-                } else {
-                    Rank::BelowSection
-                };
+                let t = if self.chance(0.4) { "退休干部（原科长）" } else { "退休干部" };
+                let rank = if t.contains("科长") { Rank::Township } else { Rank::BelowSection };
                 (t.to_string(), rank, vec![])
             }
         };
@@ -491,11 +436,7 @@ impl People {
             rank,
             political_status,
             roles,
-            status: if post == Retiree {
-                PersonStatus::Retired
-            } else {
-                PersonStatus::Active
-            },
+            status: if post == Retiree { PersonStatus::Retired } else { PersonStatus::Active },
             birth_date: Some(birth),
             party_join_date,
             // 驾驶员 and 工勤人员 exercise no public power; the 出纳 handles money and does
@@ -510,8 +451,7 @@ impl People {
 fn add_branch_role(p: &mut PersonDraft, role: Role) {
     if !p.roles.contains(&role) {
         p.roles.push(role);
-        p.roles
-            .sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
+        p.roles.sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
     }
     if !p.political_status.is_party_member() {
         p.political_status = PoliticalStatus::PartyMember;
@@ -545,13 +485,8 @@ const DEMO_DEPARTMENTS: &[(&str, &str, usize, usize, usize, usize, usize)] = &[
 
 /// 分管: which leader (0 the principal, 1 the executive deputy, 2.. the deputies) is in charge
 /// of which departments (code suffixes). Covers every department.
-const DEMO_IN_CHARGE: &[&[&str]] = &[
-    &["RSK", "CWS"],
-    &["MSK", "ZHK", "DCS"],
-    &["XXK", "JYK", "BMB"],
-    &["ZYS", "FGS"],
-    &["DAK", "JDB"],
-];
+const DEMO_IN_CHARGE: &[&[&str]] =
+    &[&["RSK", "CWS"], &["MSK", "ZHK", "DCS"], &["XXK", "JYK", "BMB"], &["ZYS", "FGS"], &["DAK", "JDB"]];
 
 fn county_office_demo() -> Plan {
     let mut plan = Plan::default();
@@ -561,32 +496,17 @@ fn county_office_demo() -> Plan {
     let root = plan.unit("中共XX县委办公室", "XWB", UnitKind::Organ, None);
     let mut depts = Vec::new();
     for (code, name, ..) in DEMO_DEPARTMENTS {
-        let id = plan.unit(
-            name,
-            &format!("XWB-{code}"),
-            UnitKind::Department,
-            Some(root),
-        );
+        let id = plan.unit(name, &format!("XWB-{code}"), UnitKind::Department, Some(root));
         depts.push(id);
     }
     let branch1 = plan.unit("机关第一党支部", "XWB-DZB1", UnitKind::Branch, Some(root));
     let branch2 = plan.unit("机关第二党支部", "XWB-DZB2", UnitKind::Branch, Some(root));
     let retired_branch = plan.unit("离退休干部党支部", "XWB-LTX", UnitKind::Branch, Some(root));
-    let group = plan.unit(
-        "县纪委监委派驻第一纪检监察组",
-        "XWB-PZZ",
-        UnitKind::Dispatched,
-        Some(root),
-    );
+    let group = plan.unit("县纪委监委派驻第一纪检监察组", "XWB-PZZ", UnitKind::Dispatched, Some(root));
     let _ = (branch1, branch2);
 
     // the leadership: principal, executive deputy, three deputies
-    let dept_index = |code: &str| {
-        DEMO_DEPARTMENTS
-            .iter()
-            .position(|d| d.0 == code)
-            .expect("known department")
-    };
+    let dept_index = |code: &str| DEMO_DEPARTMENTS.iter().position(|d| d.0 == code).expect("known department");
     for (i, charge) in DEMO_IN_CHARGE.iter().enumerate() {
         let post = match i {
             0 => Post::Principal,
@@ -601,9 +521,7 @@ fn county_office_demo() -> Plan {
     // the departments, each with its head, deputies, clerks and staff
     let mut heads = Vec::new();
     let mut first_clerk = Vec::new();
-    for (k, &(_, name, deputies, clerks, drivers, workers, cashiers)) in
-        DEMO_DEPARTMENTS.iter().enumerate()
-    {
+    for (k, &(_, name, deputies, clerks, drivers, workers, cashiers)) in DEMO_DEPARTMENTS.iter().enumerate() {
         let unit = depts[k];
         heads.push(plan.person(gen.draft(Post::Head, level, name), unit));
         for _ in 0..deputies {
@@ -633,12 +551,7 @@ fn county_office_demo() -> Plan {
     }
 
     // the 派驻纪检监察组: leader, deputy, two members
-    for post in [
-        Post::GroupLeader,
-        Post::GroupDeputy,
-        Post::GroupMember,
-        Post::GroupMember,
-    ] {
+    for post in [Post::GroupLeader, Post::GroupDeputy, Post::GroupMember, Post::GroupMember] {
         let d = gen.draft(post, level, "");
         plan.person(d, group);
     }
@@ -677,16 +590,16 @@ fn county_office_demo() -> Plan {
 // Benchmark organisations.
 
 const PLACE_FIRST: &[&str] = &[
-    "东", "西", "南", "北", "清", "青", "临", "安", "平", "永", "长", "兴", "宁", "新", "龙", "云",
-    "金", "石", "白", "高", "德", "富", "嘉", "泰", "华", "丰", "阳", "仁", "怀", "双", "宝", "武",
+    "东", "西", "南", "北", "清", "青", "临", "安", "平", "永", "长", "兴", "宁", "新", "龙", "云", "金", "石", "白",
+    "高", "德", "富", "嘉", "泰", "华", "丰", "阳", "仁", "怀", "双", "宝", "武",
 ];
 const PLACE_SECOND: &[&str] = &[
-    "川", "山", "江", "河", "源", "阳", "平", "安", "宁", "城", "乡", "丰", "林", "湖", "溪", "田",
-    "水", "陵", "州", "泉", "原", "口", "岭", "桥", "台", "昌", "化", "远", "和", "康", "定", "庆",
+    "川", "山", "江", "河", "源", "阳", "平", "安", "宁", "城", "乡", "丰", "林", "湖", "溪", "田", "水", "陵", "州",
+    "泉", "原", "口", "岭", "桥", "台", "昌", "化", "远", "和", "康", "定", "庆",
 ];
 const CITY_NAMES: &[&str] = &[
-    "江城", "临川", "青州", "云阳", "安平", "永宁", "东华", "南岭", "石泉", "金台", "白河", "长乐",
-    "丰源", "嘉禾", "龙岗", "清远", "德阳", "泰和",
+    "江城", "临川", "青州", "云阳", "安平", "永宁", "东华", "南岭", "石泉", "金台", "白河", "长乐", "丰源", "嘉禾",
+    "龙岗", "清远", "德阳", "泰和",
 ];
 const DEPT_STEMS: &[&str] = &[
     "秘书",
@@ -745,25 +658,14 @@ struct ScalePlanner {
 impl ScalePlanner {
     /// Adds an office under `parent` with its departments, branches, 派驻组, leaders, group
     /// and retirees (department staff is added later, when the total is known).
-    fn office(
-        &mut self,
-        parent: Option<usize>,
-        level: Level,
-        place: &str,
-        code: &str,
-        shape: &OfficeShape,
-    ) -> usize {
+    fn office(&mut self, parent: Option<usize>, level: Level, place: &str, code: &str, shape: &OfficeShape) -> usize {
         let name = match level {
             Level::Province => format!("中共{place}省委办公厅"),
             Level::City => format!("中共{place}市委办公室"),
             Level::County => format!("中共{place}县委办公室"),
         };
         let root = self.plan.unit(&name, code, UnitKind::Organ, parent);
-        let suffix = if level == Level::Province {
-            "处"
-        } else {
-            "科"
-        };
+        let suffix = if level == Level::Province { "处" } else { "科" };
         let mut depts = Vec::with_capacity(shape.departments);
         for k in 0..shape.departments {
             let stem = DEPT_STEMS[k % DEPT_STEMS.len()];
@@ -773,41 +675,21 @@ impl ScalePlanner {
             } else {
                 format!("{stem}{}{suffix}", CHINESE_NUMBERS[round % 10])
             };
-            let u = self.plan.unit(
-                &dept_name,
-                &format!("{code}-D{:02}", k + 1),
-                UnitKind::Department,
-                Some(root),
-            );
+            let u = self.plan.unit(&dept_name, &format!("{code}-D{:02}", k + 1), UnitKind::Department, Some(root));
             self.departments.push((u, level, dept_name));
             depts.push(u);
         }
         for b in 0..shape.branches {
             let n = CHINESE_NUMBERS[b % 10];
-            self.plan.unit(
-                &format!("机关第{n}党支部"),
-                &format!("{code}-B{}", b + 1),
-                UnitKind::Branch,
-                Some(root),
-            );
+            self.plan.unit(&format!("机关第{n}党支部"), &format!("{code}-B{}", b + 1), UnitKind::Branch, Some(root));
         }
-        let retired_branch = self.plan.unit(
-            "离退休干部党支部",
-            &format!("{code}-LTX"),
-            UnitKind::Branch,
-            Some(root),
-        );
+        let retired_branch = self.plan.unit("离退休干部党支部", &format!("{code}-LTX"), UnitKind::Branch, Some(root));
         let group_name = match level {
             Level::Province => "省纪委监委驻省委办公厅纪检监察组".to_string(),
             Level::City => format!("{place}市纪委监委派驻第一纪检监察组"),
             Level::County => format!("{place}县纪委监委派驻第一纪检监察组"),
         };
-        let group = self.plan.unit(
-            &group_name,
-            &format!("{code}-PZZ"),
-            UnitKind::Dispatched,
-            Some(root),
-        );
+        let group = self.plan.unit(&group_name, &format!("{code}-PZZ"), UnitKind::Dispatched, Some(root));
 
         // leaders share the departments out between them, round robin
         let leaders = 1 + shape.deputies;
@@ -819,12 +701,8 @@ impl ScalePlanner {
             };
             let d = self.gen.draft(post, level, "");
             let p = self.plan.person(d, root);
-            self.plan.people[p].in_charge = depts
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| k % leaders == i)
-                .map(|(_, &u)| u)
-                .collect();
+            self.plan.people[p].in_charge =
+                depts.iter().enumerate().filter(|(k, _)| k % leaders == i).map(|(_, &u)| u).collect();
         }
         for post in [Post::GroupLeader, Post::GroupDeputy]
             .into_iter()
@@ -874,29 +752,13 @@ impl ScalePlanner {
 }
 
 fn scale_plan(scale: Scale) -> Plan {
-    let mut s = ScalePlanner {
-        plan: Plan::default(),
-        gen: People::new(19_491_001, false),
-        departments: Vec::new(),
-    };
-    let county_shape = OfficeShape {
-        departments: 18,
-        branches: 2,
-        deputies: 4,
-    };
-    let city_shape = OfficeShape {
-        departments: 16,
-        branches: 2,
-        deputies: 5,
-    };
+    let mut s = ScalePlanner { plan: Plan::default(), gen: People::new(19_491_001, false), departments: Vec::new() };
+    let county_shape = OfficeShape { departments: 18, branches: 2, deputies: 4 };
+    let city_shape = OfficeShape { departments: 16, branches: 2, deputies: 5 };
     let mut county_names = CountyNames::default();
     let total = match scale {
         Scale::County => {
-            let shape = OfficeShape {
-                departments: 30,
-                branches: 7,
-                deputies: 6,
-            };
+            let shape = OfficeShape { departments: 30, branches: 7, deputies: 6 };
             s.office(None, Level::County, "XX", "K", &shape);
             1_000
         }
@@ -904,45 +766,23 @@ fn scale_plan(scale: Scale) -> Plan {
             let city = s.office(None, Level::City, "XX", "C", &city_shape);
             for k in 0..12 {
                 let place = county_names.next(&mut s.gen.rng);
-                s.office(
-                    Some(city),
-                    Level::County,
-                    &place,
-                    &format!("C-K{:02}", k + 1),
-                    &county_shape,
-                );
+                s.office(Some(city), Level::County, &place, &format!("C-K{:02}", k + 1), &county_shape);
             }
             8_000
         }
         Scale::Province => {
-            let shape = OfficeShape {
-                departments: 20,
-                branches: 3,
-                deputies: 6,
-            };
+            let shape = OfficeShape { departments: 20, branches: 3, deputies: 6 };
             let province = s.office(None, Level::Province, "XX", "P", &shape);
             let cities = 14;
             let counties = 100;
-            for c in 0..cities {
+            for (c, city_name) in CITY_NAMES.iter().enumerate().take(cities) {
                 let code = format!("P-C{:02}", c + 1);
-                let city = s.office(
-                    Some(province),
-                    Level::City,
-                    CITY_NAMES[c],
-                    &code,
-                    &city_shape,
-                );
+                let city = s.office(Some(province), Level::City, city_name, &code, &city_shape);
                 // 100 counties over 14 cities: the first ones get 8, the others 7
                 let n = counties / cities + usize::from(c < counties % cities);
                 for k in 0..n {
                     let place = county_names.next(&mut s.gen.rng);
-                    s.office(
-                        Some(city),
-                        Level::County,
-                        &place,
-                        &format!("{code}-K{:02}", k + 1),
-                        &county_shape,
-                    );
+                    s.office(Some(city), Level::County, &place, &format!("{code}-K{:02}", k + 1), &county_shape);
                 }
             }
             52_000
@@ -986,16 +826,11 @@ mod tests {
         assert!((60..=100).contains(&s.people), "{s:?}");
         let names: HashSet<&str> = plan.people.iter().map(|p| p.draft.name.as_str()).collect();
         assert_eq!(names.len(), plan.people.len(), "names are unique");
-        let principals: Vec<_> = plan
-            .people
-            .iter()
-            .filter(|p| p.draft.roles.contains(&Role::Principal))
-            .collect();
+        let principals: Vec<_> = plan.people.iter().filter(|p| p.draft.roles.contains(&Role::Principal)).collect();
         assert_eq!(principals.len(), 1);
         // every department is in someone's charge, each leader has 2–4
-        let departments: Vec<usize> = (0..plan.units.len())
-            .filter(|&i| plan.units[i].kind == UnitKind::Department)
-            .collect();
+        let departments: Vec<usize> =
+            (0..plan.units.len()).filter(|&i| plan.units[i].kind == UnitKind::Department).collect();
         for d in &departments {
             assert!(plan.people.iter().any(|p| p.in_charge.contains(d)));
         }
@@ -1008,108 +843,68 @@ mod tests {
                 assert!(j > b + Duration::days(18 * 365), "{}", d.name);
                 assert!(j <= as_of());
             }
-            assert_eq!(
-                d.party_join_date.is_some(),
-                d.political_status.is_party_member()
-            );
-            if d.roles.iter().any(|r| {
-                matches!(
-                    r,
-                    Role::BranchSecretary | Role::BranchCommittee | Role::DisciplineMember
-                )
-            }) {
-                assert!(
-                    d.political_status.is_party_member(),
-                    "{}",
-                    roles_to_keys(&d.roles)
-                );
+            assert_eq!(d.party_join_date.is_some(), d.political_status.is_party_member());
+            if d.roles
+                .iter()
+                .any(|r| matches!(r, Role::BranchSecretary | Role::BranchCommittee | Role::DisciplineMember))
+            {
+                assert!(d.political_status.is_party_member(), "{}", roles_to_keys(&d.roles));
             }
         }
-        assert_eq!(
-            plan.people
-                .iter()
-                .filter(|p| p.draft.roles.contains(&Role::BranchSecretary))
-                .count(),
-            3
-        );
-        assert!(plan
-            .people
-            .iter()
-            .any(|p| p.draft.status == PersonStatus::Transferred));
-        assert!(plan
-            .people
-            .iter()
-            .any(|p| p.draft.status == PersonStatus::Retired));
+        assert_eq!(plan.people.iter().filter(|p| p.draft.roles.contains(&Role::BranchSecretary)).count(), 3);
+        assert!(plan.people.iter().any(|p| p.draft.status == PersonStatus::Transferred));
+        assert!(plan.people.iter().any(|p| p.draft.status == PersonStatus::Retired));
     }
 
     #[test]
     fn the_plans_are_deterministic_and_large_enough() {
         let a = county_office_demo();
         let b = county_office_demo();
-        let names =
-            |p: &Plan| -> Vec<String> { p.people.iter().map(|x| x.draft.name.clone()).collect() };
+        let names = |p: &Plan| -> Vec<String> { p.people.iter().map(|x| x.draft.name.clone()).collect() };
         assert_eq!(names(&a), names(&b));
         let county = scale_plan(Scale::County).summary();
-        assert!(
-            (35..=45).contains(&county.units) && county.people >= 1_000,
-            "{county:?}"
-        );
+        assert!((35..=45).contains(&county.units) && county.people >= 1_000, "{county:?}");
         let city = scale_plan(Scale::City).summary();
-        assert!(
-            (270..=330).contains(&city.units) && city.people >= 8_000,
-            "{city:?}"
-        );
+        assert!((270..=330).contains(&city.units) && city.people >= 8_000, "{city:?}");
         let province = scale_plan(Scale::Province);
         let s = province.summary();
         assert!(s.units >= 2_000 && s.people >= 50_000, "{s:?}");
         let codes: HashSet<&str> = province.units.iter().map(|u| u.code.as_str()).collect();
         assert_eq!(codes.len(), s.units, "unit codes are unique");
-        assert!(province
-            .units
-            .iter()
-            .all(|u| u.code.len() <= 32 && u.name.chars().count() <= 50));
+        assert!(province.units.iter().all(|u| u.code.len() <= 32 && u.name.chars().count() <= 50));
     }
 
     async fn temp_db(name: &str) -> (Db, std::path::PathBuf) {
-        let path =
-            std::env::temp_dir().join(format!("qingfeng-demo-{name}-{}.db", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        let db = Db::connect(&format!("sqlite:{}", path.display()))
-            .await
-            .unwrap();
+        let path = std::env::temp_dir().join(format!("qingfeng-demo-{name}-{}.db", std::process::id()));
+        remove_db(&path);
+        let db = Db::connect(&format!("sqlite:{}", path.display())).await.unwrap();
         (db, path)
+    }
+
+    /// Removes a test database with its WAL and shared-memory files.
+    fn remove_db(path: &std::path::Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 
     #[tokio::test]
     async fn demo_seeds_once_and_the_audit_chain_holds() {
         let (db, path) = temp_db("seed").await;
-        let s = seed_demo(&db)
-            .await
-            .unwrap()
-            .expect("empty database is seeded");
+        let s = seed_demo(&db).await.unwrap().expect("empty database is seeded");
         assert!(s.people >= 60);
-        assert_eq!(
-            seed_demo(&db).await.unwrap(),
-            None,
-            "a second run changes nothing"
-        );
+        assert_eq!(seed_demo(&db).await.unwrap(), None, "a second run changes nothing");
         assert_eq!(seed_scale(&db, Scale::County).await.unwrap(), None);
-        let (n,): (i64,) = db
-            .fetch_one("SELECT COUNT(*) FROM people", vec![])
-            .await
-            .unwrap();
+        let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM people", vec![]).await.unwrap();
         assert_eq!(n as usize, s.people);
-        let (n,): (i64,) = db
-            .fetch_one("SELECT COUNT(*) FROM in_charge_of", vec![])
-            .await
-            .unwrap();
+        let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM in_charge_of", vec![]).await.unwrap();
         assert_eq!(n, 12);
         assert!(matches!(
             qingfeng_store::audit::verify(&db).await.unwrap(),
             qingfeng_store::audit::Verification::Intact { .. }
         ));
         db.close().await;
-        let _ = std::fs::remove_file(&path);
+        remove_db(&path);
     }
 
     #[tokio::test]
@@ -1117,28 +912,31 @@ mod tests {
         let (db, path) = temp_db("county").await;
         let s = seed_scale(&db, Scale::County).await.unwrap().unwrap();
         let (units, bad_paths): (i64, i64) = db
-            .fetch_one(
-                "SELECT COUNT(*), SUM(CASE WHEN path = '' THEN 1 ELSE 0 END) FROM units",
-                vec![],
-            )
+            .fetch_one("SELECT COUNT(*), SUM(CASE WHEN path = '' THEN 1 ELSE 0 END) FROM units", vec![])
             .await
             .unwrap();
         assert_eq!((units as usize, bad_paths), (s.units, 0));
         let (people, transfers): (i64, i64) = db
+            .fetch_one("SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM person_transfers)", vec![])
+            .await
+            .unwrap();
+        assert_eq!((people as usize, transfers as usize), (s.people, s.people));
+        let (mismatched,): (i64,) = db
             .fetch_one(
-                "SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM person_transfers)",
+                "SELECT COUNT(*) FROM person_transfers t JOIN people p ON p.id = t.person_id \
+                 WHERE t.to_unit_id <> p.unit_id OR t.to_status <> p.status",
                 vec![],
             )
             .await
             .unwrap();
-        assert_eq!((people as usize, transfers as usize), (s.people, s.people));
+        assert_eq!(mismatched, 0, "each transfer record belongs to its person");
         assert_eq!(seed_demo(&db).await.unwrap(), None);
         assert!(matches!(
             qingfeng_store::audit::verify(&db).await.unwrap(),
             qingfeng_store::audit::Verification::Intact { .. }
         ));
         db.close().await;
-        let _ = std::fs::remove_file(&path);
+        remove_db(&path);
     }
 
     /// `cargo test -p qingfeng --release -- --ignored province --nocapture`; set
@@ -1154,20 +952,14 @@ mod tests {
             }
         };
         let start = std::time::Instant::now();
-        let s = seed_scale(&db, Scale::Province)
-            .await
-            .unwrap()
-            .expect("empty database");
+        let s = seed_scale(&db, Scale::Province).await.unwrap().expect("empty database");
         let took = start.elapsed();
-        println!(
-            "province: {} units, {} people in {took:.2?}",
-            s.units, s.people
-        );
+        println!("province: {} units, {} people in {took:.2?}", s.units, s.people);
         assert!(s.units >= 2_000 && s.people >= 50_000);
         assert!(took < std::time::Duration::from_secs(60), "took {took:?}");
         db.close().await;
         if let Some(p) = path {
-            let _ = std::fs::remove_file(p);
+            remove_db(&p);
         }
     }
 }

@@ -14,19 +14,10 @@ use qingfeng_web::services::org_sheets::{self, ImportReport};
 use qingfeng_web::{AppState, WebConfig};
 
 #[derive(Parser)]
-#[command(
-    name = "qingfeng",
-    version,
-    about = "清风 — 党风廉政建设主体责任管理系统"
-)]
+#[command(name = "qingfeng", version, about = "清风 — 党风廉政建设主体责任管理系统")]
 struct Cli {
     /// Directory for the embedded SQLite database and uploads.
-    #[arg(
-        long,
-        global = true,
-        env = "QINGFENG_DATA_DIR",
-        default_value = "./data"
-    )]
+    #[arg(long, global = true, env = "QINGFENG_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
     /// `postgres://…` selects PostgreSQL; default: SQLite file in the data directory.
     #[arg(long, global = true, env = "QINGFENG_DATABASE_URL")]
@@ -108,8 +99,7 @@ enum AuditCommand {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let cli = Cli::parse();
@@ -126,15 +116,12 @@ async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
     let url = match &cli.database_url {
         Some(u) => u.clone(),
         None => {
-            std::fs::create_dir_all(&cli.data_dir).with_context(|| {
-                format!("cannot create data directory {}", cli.data_dir.display())
-            })?;
+            std::fs::create_dir_all(&cli.data_dir)
+                .with_context(|| format!("cannot create data directory {}", cli.data_dir.display()))?;
             format!("sqlite:{}", cli.data_dir.join("qingfeng.db").display())
         }
     };
-    let db = Db::connect(&url)
-        .await
-        .context("cannot open the database")?;
+    let db = Db::connect(&url).await.context("cannot open the database")?;
     ensure_admin(&db).await?;
     Ok(db)
 }
@@ -148,16 +135,7 @@ async fn ensure_admin(db: &Db) -> anyhow::Result<()> {
         Ok(p) if !p.is_empty() => (p, false),
         _ => (random_password(), true),
     };
-    accounts::create(
-        db,
-        &Actor::system(),
-        "admin",
-        &password,
-        None,
-        &["admin"],
-        generated,
-    )
-    .await?;
+    accounts::create(db, &Actor::system(), "admin", &password, None, &["admin"], generated).await?;
     if generated {
         println!("已创建管理员账号 admin，初始密码：{password}");
         println!("（只显示这一次，请登录后立即修改）");
@@ -170,17 +148,10 @@ async fn ensure_admin(db: &Db) -> anyhow::Result<()> {
 fn random_password() -> String {
     use rand::seq::SliceRandom;
     use rand::Rng;
-    const SETS: [&str; 4] = [
-        "ABCDEFGHJKLMNPQRSTUVWXYZ",
-        "abcdefghijkmnpqrstuvwxyz",
-        "23456789",
-        "!@#%*-_+",
-    ];
+    const SETS: [&str; 4] = ["ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "!@#%*-_+"];
     let mut rng = rand::thread_rng();
-    let mut chars: Vec<char> = SETS
-        .iter()
-        .map(|s| s.chars().nth(rng.gen_range(0..s.len())).expect("in range"))
-        .collect();
+    let mut chars: Vec<char> =
+        SETS.iter().map(|s| s.chars().nth(rng.gen_range(0..s.len())).expect("in range")).collect();
     let all: Vec<char> = SETS.concat().chars().collect();
     while chars.len() < 16 {
         chars.push(all[rng.gen_range(0..all.len())]);
@@ -203,12 +174,7 @@ fn print_report(r: &ImportReport) {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Serve {
-            listen,
-            demo,
-            secure_cookies,
-            idle_minutes,
-        } => {
+        Command::Serve { listen, demo, secure_cookies, idle_minutes } => {
             let db = open_db(&cli).await?;
             if *demo {
                 match demo::seed_demo(&db).await? {
@@ -216,16 +182,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     None => println!("数据库已有数据，未生成演示数据"),
                 }
             }
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("cannot listen on {listen}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             println!("清风已启动：http://{}", listener.local_addr()?);
             let state = AppState {
                 db,
-                config: Arc::new(WebConfig {
-                    secure_cookies: *secure_cookies,
-                    idle_minutes: *idle_minutes,
-                }),
+                config: Arc::new(WebConfig { secure_cookies: *secure_cookies, idle_minutes: *idle_minutes }),
             };
             tokio::select! {
                 r = qingfeng_web::serve(state, listener) => r?,
@@ -251,20 +213,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import { what, file, commit } => {
             let db = open_db(&cli).await?;
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let actor = Actor {
-                account_id: None,
-                username: "cli".into(),
-                address: "local".into(),
-            };
+            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let actor = Actor { account_id: None, username: "cli".into(), address: "local".into() };
             let report = match what {
-                Sheet::People => {
-                    org_sheets::people_import(&db, &actor, &Scope::all(), &bytes, *commit).await
-                }
-                Sheet::Units => {
-                    org_sheets::units_import(&db, &actor, &Scope::all(), &bytes, *commit).await
-                }
+                Sheet::People => org_sheets::people_import(&db, &actor, &Scope::all(), &bytes, *commit).await,
+                Sheet::Units => org_sheets::units_import(&db, &actor, &Scope::all(), &bytes, *commit).await,
             }
             .map_err(|e| anyhow::anyhow!(e.parts().1))?;
             print_report(&report);
@@ -275,34 +228,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export { what, file } => {
             let db = open_db(&cli).await?;
             let bytes = match what {
-                Sheet::People => {
-                    org_sheets::people_export(&db, &Scope::all(), &Default::default()).await
-                }
+                Sheet::People => org_sheets::people_export(&db, &Scope::all(), &Default::default()).await,
                 Sheet::Units => org_sheets::units_export(&db, &Scope::all()).await,
             }
             .map_err(|e| anyhow::anyhow!(e.parts().1))?;
-            std::fs::write(file, bytes)
-                .with_context(|| format!("cannot write {}", file.display()))?;
+            std::fs::write(file, bytes).with_context(|| format!("cannot write {}", file.display()))?;
             println!("已导出到 {}", file.display());
         }
-        Command::Token {
-            command: TokenCommand::Create { user, name },
-        } => {
+        Command::Token { command: TokenCommand::Create { user, name } } => {
             let db = open_db(&cli).await?;
-            let Some(account) = accounts::by_username(&db, user).await? else {
-                bail!("账号 {user} 不存在")
-            };
-            let actor = Actor {
-                account_id: None,
-                username: "cli".into(),
-                address: "local".into(),
-            };
+            let Some(account) = accounts::by_username(&db, user).await? else { bail!("账号 {user} 不存在") };
+            let actor = Actor { account_id: None, username: "cli".into(), address: "local".into() };
             let token = accounts::create_token(&db, &actor, account.id, name).await?;
             println!("{token}");
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
+        Command::Audit { command: AuditCommand::Verify } => {
             let db = open_db(&cli).await?;
             match audit::verify(&db).await? {
                 audit::Verification::Intact { records } => {

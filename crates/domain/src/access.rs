@@ -15,6 +15,8 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("account:read", "查看账号"),
     ("account:write", "管理账号"),
     ("audit:read", "查看操作日志和登录日志"),
+    ("role:read", "查看角色"),
+    ("role:write", "定义角色"),
 ];
 
 /// 数据权限: which records a role reaches.
@@ -64,36 +66,15 @@ pub struct BuiltinRole {
 const READ_ORG: &[&str] = &["unit:read", "person:read", "unit:export", "person:export"];
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
-    BuiltinRole {
-        key: "admin",
-        name: "系统管理员",
-        scope: ScopeKind::All,
-        permissions: &["*"],
-    },
+    BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: &["*"] },
     BuiltinRole {
         key: "supervisor",
         name: "纪检监察组",
         scope: ScopeKind::All,
-        permissions: &[
-            "unit:read",
-            "person:read",
-            "unit:export",
-            "person:export",
-            "audit:read",
-        ],
+        permissions: &["unit:read", "person:read", "unit:export", "person:export", "audit:read"],
     },
-    BuiltinRole {
-        key: "principal",
-        name: "主要负责人",
-        scope: ScopeKind::OwnUnitAndBelow,
-        permissions: READ_ORG,
-    },
-    BuiltinRole {
-        key: "leader",
-        name: "分管领导",
-        scope: ScopeKind::InCharge,
-        permissions: READ_ORG,
-    },
+    BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: READ_ORG },
+    BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: READ_ORG },
     BuiltinRole {
         key: "branch_secretary",
         name: "支部书记",
@@ -125,11 +106,7 @@ mod tests {
     fn every_role_permission_exists() {
         for r in BUILTIN_ROLES {
             for p in r.permissions {
-                assert!(
-                    *p == "*" || PERMISSIONS.iter().any(|(k, _)| k == p),
-                    "{} grants unknown {p}",
-                    r.key
-                );
+                assert!(*p == "*" || PERMISSIONS.iter().any(|(k, _)| k == p), "{} grants unknown {p}", r.key);
             }
         }
     }
@@ -141,5 +118,69 @@ mod tests {
         let member = builtin_role("member").unwrap();
         assert!(!grants(member.permissions, "person:write"));
         assert!(grants(member.permissions, "person:read"));
+    }
+}
+
+/// Password policy (settings `password.min_length`, default 8, and `password.min_classes`,
+/// default 3, out of: lower case, upper case, digits, other characters).
+pub fn check_password(password: &str, min_length: usize, min_classes: usize) -> Result<(), String> {
+    let len = password.chars().count();
+    if len < min_length {
+        return Err(format!("密码至少 {min_length} 个字符"));
+    }
+    if len > 256 {
+        return Err("密码不能超过 256 个字符".into());
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if classes < min_classes {
+        return Err(format!("密码须包含大写字母、小写字母、数字、其他符号中的至少 {min_classes} 类"));
+    }
+    Ok(())
+}
+
+impl ScopeKind {
+    pub const ALL: &'static [ScopeKind] = &[
+        ScopeKind::All,
+        ScopeKind::Custom,
+        ScopeKind::OwnUnit,
+        ScopeKind::OwnUnitAndBelow,
+        ScopeKind::SelfOnly,
+        ScopeKind::OwnUnitAndBelowOrSelf,
+        ScopeKind::InCharge,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            ScopeKind::All => "all",
+            ScopeKind::Custom => "custom",
+            ScopeKind::OwnUnit => "own_unit",
+            ScopeKind::OwnUnitAndBelow => "own_unit_and_below",
+            ScopeKind::SelfOnly => "self_only",
+            ScopeKind::OwnUnitAndBelowOrSelf => "own_unit_and_below_or_self",
+            ScopeKind::InCharge => "in_charge",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.key() == s || k.label() == s)
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::check_password;
+
+    #[test]
+    fn policy_counts_length_and_classes() {
+        assert!(check_password("Abcdef1!", 8, 3).is_ok());
+        assert!(check_password("abcdefg1", 8, 3).is_err());
+        assert!(check_password("Ab1!", 8, 3).unwrap_err().contains("至少 8"));
+        assert!(check_password("abcdefgh", 8, 1).is_ok());
     }
 }

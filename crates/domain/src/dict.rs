@@ -65,10 +65,7 @@ dictionary!(
 
 impl PoliticalStatus {
     pub fn is_party_member(self) -> bool {
-        matches!(
-            self,
-            PoliticalStatus::PartyMember | PoliticalStatus::Probationary
-        )
+        matches!(self, PoliticalStatus::PartyMember | PoliticalStatus::Probationary)
     }
 }
 
@@ -98,11 +95,7 @@ dictionary!(
 /// Returns the roles in dictionary order without duplicates, or the first unknown word.
 pub fn parse_roles(s: &str) -> Result<Vec<ResponsibilityRole>, String> {
     let mut roles = Vec::new();
-    for word in s
-        .split(['、', ',', '，', ';', '；', ' ', '\u{3000}'])
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-    {
+    for word in s.split(['、', ',', '，', ';', '；', ' ', '\u{3000}']).map(str::trim).filter(|w| !w.is_empty()) {
         match ResponsibilityRole::parse(word) {
             Some(r) if !roles.contains(&r) => roles.push(r),
             Some(_) => {}
@@ -120,11 +113,7 @@ pub fn roles_to_keys(roles: &[ResponsibilityRole]) -> String {
 
 /// Roles as shown: labels joined by 、.
 pub fn roles_to_labels(roles: &[ResponsibilityRole]) -> String {
-    roles
-        .iter()
-        .map(|r| r.label())
-        .collect::<Vec<_>>()
-        .join("、")
+    roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
 }
 
 #[cfg(test)]
@@ -144,13 +133,7 @@ mod tests {
     #[test]
     fn roles_parse_in_any_separator_and_order() {
         let r = parse_roles("支部委员、班子成员，班子成员").unwrap();
-        assert_eq!(
-            r,
-            vec![
-                ResponsibilityRole::LeadershipMember,
-                ResponsibilityRole::BranchCommittee
-            ]
-        );
+        assert_eq!(r, vec![ResponsibilityRole::LeadershipMember, ResponsibilityRole::BranchCommittee]);
         assert_eq!(roles_to_labels(&r), "班子成员、支部委员");
         assert_eq!(parse_roles(&roles_to_keys(&r)).unwrap(), r);
         assert_eq!(parse_roles("班长"), Err("班长".to_string()));

@@ -11,10 +11,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_string(),
-            message: message.into(),
-        }
+        Self { field: field.to_string(), message: message.into() }
     }
 }
 
@@ -41,9 +38,6 @@ impl FieldErrors {
     }
     /// The message for one field, if any (used by forms to show errors beside inputs).
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
 }

@@ -3,9 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::dict::{
-    parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind,
-};
+use crate::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use crate::text::{check_max, check_required, trim_all};
 use crate::FieldErrors;
 
@@ -42,19 +40,12 @@ impl UnitFields {
         check_required(&mut e, "name", "单位名称", &self.name, UNIT_NAME_MAX);
         let code = trim_all(&self.code);
         check_required(&mut e, "code", "单位编码", code, UNIT_CODE_MAX);
-        if !code.is_empty()
-            && !code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
+        if !code.is_empty() && !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
             e.push("code", "单位编码只能包含字母、数字和 - _ .");
         }
         let kind = UnitKind::parse(trim_all(&self.kind));
         if kind.is_none() {
-            e.push(
-                "kind",
-                format!("单位类型应为{}之一", UnitKind::label_list()),
-            );
+            e.push("kind", format!("单位类型应为{}之一", UnitKind::label_list()));
         }
         if !(0..=1_000_000).contains(&self.sort_order) {
             e.push("sort_order", "排序号应在 0 到 1000000 之间");
@@ -142,12 +133,7 @@ fn parse_dict<T>(
     parsed
 }
 
-fn parse_optional_date(
-    e: &mut FieldErrors,
-    field: &str,
-    label: &str,
-    value: &str,
-) -> Option<NaiveDate> {
+fn parse_optional_date(e: &mut FieldErrors, field: &str, label: &str, value: &str) -> Option<NaiveDate> {
     let v = trim_all(value);
     if v.is_empty() {
         return None;
@@ -171,26 +157,12 @@ impl PersonFields {
     pub fn validate(&self) -> Result<PersonDraft, FieldErrors> {
         let mut e = FieldErrors::default();
         check_required(&mut e, "name", "姓名", &self.name, PERSON_NAME_MAX);
-        let gender = parse_dict(
-            &mut e,
-            "gender",
-            "性别",
-            &self.gender,
-            Gender::parse,
-            Gender::label_list(),
-        );
+        let gender = parse_dict(&mut e, "gender", "性别", &self.gender, Gender::parse, Gender::label_list());
         if self.unit_id.is_none() {
             e.push("unit_id", "所在单位不能为空");
         }
         check_max(&mut e, "title", "职务", trim_all(&self.title), TITLE_MAX);
-        let rank = parse_dict(
-            &mut e,
-            "rank",
-            "职级",
-            &self.rank,
-            Rank::parse,
-            Rank::label_list(),
-        );
+        let rank = parse_dict(&mut e, "rank", "职级", &self.rank, Rank::parse, Rank::label_list());
         let political_status = parse_dict(
             &mut e,
             "political_status",
@@ -202,49 +174,24 @@ impl PersonFields {
         let status = if trim_all(&self.status).is_empty() {
             Some(PersonStatus::Active)
         } else {
-            parse_dict(
-                &mut e,
-                "status",
-                "人员状态",
-                &self.status,
-                PersonStatus::parse,
-                PersonStatus::label_list(),
-            )
+            parse_dict(&mut e, "status", "人员状态", &self.status, PersonStatus::parse, PersonStatus::label_list())
         };
         let roles = match parse_roles(&self.roles.join("、")) {
             Ok(r) => r,
             Err(word) => {
-                e.push(
-                    "roles",
-                    format!(
-                        "责任角色“{word}”无效，应为{}之一",
-                        ResponsibilityRole::label_list()
-                    ),
-                );
+                e.push("roles", format!("责任角色“{word}”无效，应为{}之一", ResponsibilityRole::label_list()));
                 vec![]
             }
         };
         let birth_date = parse_optional_date(&mut e, "birth_date", "出生日期", &self.birth_date);
-        let party_join_date =
-            parse_optional_date(&mut e, "party_join_date", "入党时间", &self.party_join_date);
+        let party_join_date = parse_optional_date(&mut e, "party_join_date", "入党时间", &self.party_join_date);
         let reason = trim_all(&self.supervision_override_reason);
-        check_max(
-            &mut e,
-            "supervision_override_reason",
-            "调整理由",
-            reason,
-            REASON_MAX,
-        );
+        check_max(&mut e, "supervision_override_reason", "调整理由", reason, REASON_MAX);
         if self.supervision_override.is_some() && reason.is_empty() {
-            e.push(
-                "supervision_override_reason",
-                "手动调整监督对象标记时必须填写理由",
-            );
+            e.push("supervision_override_reason", "手动调整监督对象标记时必须填写理由");
         }
-        if let (
-            Some(PoliticalStatus::Masses | PoliticalStatus::League | PoliticalStatus::Democratic),
-            Some(_),
-        ) = (political_status, party_join_date)
+        if let (Some(PoliticalStatus::Masses | PoliticalStatus::League | PoliticalStatus::Democratic), Some(_)) =
+            (political_status, party_join_date)
         {
             e.push("party_join_date", "政治面貌不是中共党员时不应填写入党时间");
         }
@@ -278,25 +225,18 @@ impl PersonDraft {
     pub fn derived_supervision_scope(&self) -> bool {
         self.status == PersonStatus::Active
             && self.rank != Rank::County
-            && ((self.political_status.is_party_member()
-                && matches!(self.rank, Rank::Township | Rank::BelowSection))
+            && ((self.political_status.is_party_member() && matches!(self.rank, Rank::Township | Rank::BelowSection))
                 || self.exercises_public_power)
     }
 
     /// The flag in force: a hand override wins over the derived value.
     pub fn in_supervision_scope(&self) -> bool {
-        self.supervision_override
-            .unwrap_or_else(|| self.derived_supervision_scope())
+        self.supervision_override.unwrap_or_else(|| self.derived_supervision_scope())
     }
 
     /// A leadership member (or the principal) may be in charge of (分管) units.
     pub fn may_be_in_charge(&self) -> bool {
-        self.roles.iter().any(|r| {
-            matches!(
-                r,
-                ResponsibilityRole::Principal | ResponsibilityRole::LeadershipMember
-            )
-        })
+        self.roles.iter().any(|r| matches!(r, ResponsibilityRole::Principal | ResponsibilityRole::LeadershipMember))
     }
 }
 
@@ -339,10 +279,7 @@ mod tests {
         for field in ["name", "gender", "unit_id", "rank", "roles", "birth_date"] {
             assert!(e.for_field(field).is_some(), "{field} not reported: {e:?}");
         }
-        assert_eq!(
-            e.for_field("gender"),
-            Some("性别“未知”无效，应为男、女之一")
-        );
+        assert_eq!(e.for_field("gender"), Some("性别“未知”无效，应为男、女之一"));
     }
 
     #[test]
@@ -350,10 +287,7 @@ mod tests {
         let mut p = person().validate().unwrap();
         assert!(p.in_supervision_scope());
         p.rank = Rank::County;
-        assert!(
-            !p.in_supervision_scope(),
-            "county-level leaders are supervised above"
-        );
+        assert!(!p.in_supervision_scope(), "county-level leaders are supervised above");
         p.rank = Rank::Staff;
         p.political_status = PoliticalStatus::Masses;
         assert!(!p.in_supervision_scope());
@@ -369,11 +303,7 @@ mod tests {
     fn override_needs_a_reason() {
         let mut f = person();
         f.supervision_override = Some(false);
-        assert!(f
-            .validate()
-            .unwrap_err()
-            .for_field("supervision_override_reason")
-            .is_some());
+        assert!(f.validate().unwrap_err().for_field("supervision_override_reason").is_some());
         f.supervision_override_reason = "借调市纪委".into();
         assert!(f.validate().is_ok());
     }
@@ -388,11 +318,7 @@ mod tests {
             sort_order: 1,
         };
         assert_eq!(u.validate().unwrap().kind, UnitKind::Department);
-        let bad = UnitFields {
-            code: "秘书".into(),
-            kind: "科室".into(),
-            ..u
-        };
+        let bad = UnitFields { code: "秘书".into(), kind: "科室".into(), ..u };
         let e = bad.validate().unwrap_err();
         assert!(e.for_field("code").is_some() && e.for_field("kind").is_some());
         assert_eq!(child_path(None, 1), "/1/");

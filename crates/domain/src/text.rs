@@ -11,13 +11,7 @@ pub fn char_len(s: &str) -> usize {
 }
 
 /// Checks a required text field: not empty after trimming and at most `max` characters.
-pub fn check_required(
-    errors: &mut crate::FieldErrors,
-    field: &str,
-    label: &str,
-    value: &str,
-    max: usize,
-) {
+pub fn check_required(errors: &mut crate::FieldErrors, field: &str, label: &str, value: &str, max: usize) {
     let v = trim_all(value);
     if v.is_empty() {
         errors.push(field, format!("{label}不能为空"));
@@ -27,13 +21,7 @@ pub fn check_required(
 }
 
 /// Checks an optional text field's length.
-pub fn check_max(
-    errors: &mut crate::FieldErrors,
-    field: &str,
-    label: &str,
-    value: &str,
-    max: usize,
-) {
+pub fn check_max(errors: &mut crate::FieldErrors, field: &str, label: &str, value: &str, max: usize) {
     if char_len(value) > max {
         errors.push(field, format!("{label}不能超过{max}个字"));
     }

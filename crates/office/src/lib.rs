@@ -13,8 +13,7 @@ mod write;
 use std::fmt;
 
 pub use normalize::{
-    excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text,
-    to_halfwidth,
+    excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text, to_halfwidth,
 };
 pub use read::read_table;
 pub use write::{template, write_table};
@@ -53,13 +52,7 @@ pub struct Column {
 
 impl Column {
     fn new(header: &str, kind: ColumnKind, width: f64) -> Self {
-        Column {
-            header: header.to_string(),
-            kind,
-            width,
-            choices: Vec::new(),
-            required: false,
-        }
+        Column { header: header.to_string(), kind, width, choices: Vec::new(), required: false }
     }
 
     pub fn text(header: &str, width: f64) -> Self {

@@ -35,13 +35,7 @@ pub fn normalize_text(s: &str) -> String {
 pub fn to_halfwidth(s: &str) -> String {
     s.trim_matches(is_space)
         .chars()
-        .map(|c| {
-            if c == '\u{3000}' {
-                ' '
-            } else {
-                fullwidth_to_ascii(c).unwrap_or(c)
-            }
-        })
+        .map(|c| if c == '\u{3000}' { ' ' } else { fullwidth_to_ascii(c).unwrap_or(c) })
         .collect()
 }
 
@@ -68,24 +62,18 @@ pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
 
 fn parse_date_compact(s: &str) -> Option<NaiveDate> {
     fn num(part: &str, min_len: usize, max_len: usize) -> Option<u32> {
-        let ok =
-            (min_len..=max_len).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        let ok = (min_len..=max_len).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
         if ok {
             part.parse().ok()
         } else {
             None
         }
     }
-    let ymd = |y: &str, m: &str, d: &str| {
-        NaiveDate::from_ymd_opt(num(y, 4, 4)? as i32, num(m, 1, 2)?, num(d, 1, 2)?)
-    };
+    let ymd = |y: &str, m: &str, d: &str| NaiveDate::from_ymd_opt(num(y, 4, 4)? as i32, num(m, 1, 2)?, num(d, 1, 2)?);
 
     if let Some((year, rest)) = s.split_once('年') {
         let (month, day) = rest.split_once('月')?;
-        let day = day
-            .strip_suffix('日')
-            .or_else(|| day.strip_suffix('号'))
-            .unwrap_or(day);
+        let day = day.strip_suffix('日').or_else(|| day.strip_suffix('号')).unwrap_or(day);
         return ymd(year, month, if day.is_empty() { "1" } else { day });
     }
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -126,10 +114,7 @@ pub fn parse_integer_text(s: &str) -> Option<i64> {
         return Some(v);
     }
     // Only plain decimals such as "12.0"; no exponents, "inf" or "NaN".
-    if !s
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
-    {
+    if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+')) {
         return None;
     }
     float_to_i64(s.parse::<f64>().ok()?)
@@ -166,10 +151,7 @@ mod tests {
     fn text_normalization() {
         assert_eq!(normalize_text("\u{3000} 张三\u{a0} "), "张三");
         assert_eq!(normalize_text("１０１室ＡＢｃ"), "101室ABc");
-        assert_eq!(
-            normalize_text("党支部（第一），完成！"),
-            "党支部（第一），完成！"
-        );
+        assert_eq!(normalize_text("党支部（第一），完成！"), "党支部（第一），完成！");
         assert_eq!(to_halfwidth("　２０２６－０３－０１　"), "2026-03-01");
     }
 
@@ -197,16 +179,7 @@ mod tests {
         ] {
             assert_eq!(parse_date_text(s), Some(d(2026, 3, 1)), "{s}");
         }
-        for s in [
-            "",
-            "2026",
-            "2026-13-01",
-            "2026-02-30",
-            "26-3-1",
-            "明天",
-            "2026-3-1-1",
-            "2026.3",
-        ] {
+        for s in ["", "2026", "2026-13-01", "2026-02-30", "26-3-1", "明天", "2026-3-1-1", "2026.3"] {
             assert_eq!(parse_date_text(s), None, "{s}");
         }
     }

@@ -6,8 +6,8 @@ use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
 
 use crate::normalize::{float_to_i64, format_number};
 use crate::{
-    excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text,
-    CellError, Column, ColumnKind, OfficeError, ReadRow, ReadTable,
+    excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text, CellError, Column,
+    ColumnKind, OfficeError, ReadRow, ReadTable,
 };
 
 /// How many rows from the top of a sheet are searched for the header row.
@@ -47,10 +47,7 @@ pub fn read_table(bytes: &[u8], columns: &[Column]) -> Result<ReadTable, OfficeE
         if missing.is_empty() {
             return Ok(read_rows(&range, &header, columns));
         }
-        if best_missing
-            .as_ref()
-            .is_none_or(|(n, _)| header.matched > *n)
-        {
+        if best_missing.as_ref().is_none_or(|(n, _)| header.matched > *n) {
             best_missing = Some((header.matched, missing));
         }
     }
@@ -61,11 +58,7 @@ pub fn read_table(bytes: &[u8], columns: &[Column]) -> Result<ReadTable, OfficeE
         Some((_, missing)) => missing,
         // Nothing matched anywhere: name the required columns, or all of them.
         None => {
-            let required: Vec<String> = columns
-                .iter()
-                .filter(|c| c.required)
-                .map(|c| c.header.clone())
-                .collect();
+            let required: Vec<String> = columns.iter().filter(|c| c.required).map(|c| c.header.clone()).collect();
             if required.is_empty() {
                 columns.iter().map(|c| c.header.clone()).collect()
             } else {
@@ -86,10 +79,7 @@ struct Header {
 /// The row among the first rows matching the most expected headers (the
 /// first such row on ties); `None` when no row matches any header.
 fn find_header(range: &Range<Data>, columns: &[Column]) -> Option<Header> {
-    let keys: Vec<String> = columns
-        .iter()
-        .map(|c| normalize_header(&c.header))
-        .collect();
+    let keys: Vec<String> = columns.iter().map(|c| normalize_header(&c.header)).collect();
     let mut best: Option<Header> = None;
     for (r, row) in range.rows().take(HEADER_SEARCH_ROWS).enumerate() {
         let mut positions = vec![None; columns.len()];
@@ -106,11 +96,7 @@ fn find_header(range: &Range<Data>, columns: &[Column]) -> Option<Header> {
         }
         let matched = positions.iter().filter(|p| p.is_some()).count();
         if matched > best.as_ref().map_or(0, |b| b.matched) {
-            best = Some(Header {
-                row: r,
-                positions,
-                matched,
-            });
+            best = Some(Header { row: r, positions, matched });
         }
     }
     best
@@ -138,11 +124,7 @@ fn read_rows(range: &Range<Data>, header: &Header, columns: &[Column]) -> ReadTa
         let mut cells = Vec::with_capacity(columns.len());
         for (value, column) in converted.into_iter().zip(columns) {
             let mut error = |message: String| {
-                table.errors.push(CellError {
-                    row: row_number,
-                    column: column.header.clone(),
-                    message,
-                })
+                table.errors.push(CellError { row: row_number, column: column.header.clone(), message })
             };
             let value = match value {
                 Ok(v) if v.is_empty() && column.required => {
@@ -200,9 +182,7 @@ fn convert(cell: &Data, column: &Column) -> Result<String, (String, String)> {
                 return Ok(original);
             }
             let date = match cell {
-                Data::DateTime(dt) if dt.is_datetime() && dt.as_f64() >= 1.0 => {
-                    dt.as_datetime().map(|d| d.date())
-                }
+                Data::DateTime(dt) if dt.is_datetime() && dt.as_f64() >= 1.0 => dt.as_datetime().map(|d| d.date()),
                 Data::Float(f) => number_to_date(*f),
                 Data::Int(i) => number_to_date(*i as f64),
                 Data::String(s) | Data::DateTimeIso(s) => parse_date_text(s),

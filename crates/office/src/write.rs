@@ -1,8 +1,8 @@
 //! Writing tables with rust_xlsxwriter.
 
 use rust_xlsxwriter::{
-    column_number_to_name, quote_sheet_name, ColNum, Color, DataValidation, Format, FormatAlign,
-    FormatBorder, Formula, Note, RowNum, Workbook, Worksheet,
+    column_number_to_name, quote_sheet_name, ColNum, Color, DataValidation, Format, FormatAlign, FormatBorder, Formula,
+    Note, RowNum, Workbook, Worksheet,
 };
 
 use crate::{CellValue, Column, ColumnKind, OfficeError, VALIDATION_ROWS};
@@ -86,11 +86,7 @@ pub fn write_table(
         }
         if column.required {
             sheet.write_string_with_format(header_row, col, &column.header, &required_header)?;
-            sheet.insert_note(
-                header_row,
-                col,
-                &Note::new("必填项").add_author_prefix(false),
-            )?;
+            sheet.insert_note(header_row, col, &Note::new("必填项").add_author_prefix(false))?;
         } else {
             sheet.write_string_with_format(header_row, col, &column.header, &header)?;
         }
@@ -99,13 +95,7 @@ pub fn write_table(
                 .validation(&column.choices)?
                 .set_error_title("输入有误")?
                 .set_error_message("请从下拉列表中选择")?;
-            sheet.add_data_validation(
-                header_row + 1,
-                col,
-                last_validation_row,
-                col,
-                &validation,
-            )?;
+            sheet.add_data_validation(header_row + 1, col, last_validation_row, col, &validation)?;
         }
     }
 
@@ -127,16 +117,10 @@ pub fn write_table(
                 ColumnKind::Integer => &cell,
             };
             match values.get(c).unwrap_or(&CellValue::Empty) {
-                CellValue::Text(s) if !s.is_empty() => {
-                    sheet.write_string_with_format(row, col, s, &text_cell)?
-                }
+                CellValue::Text(s) if !s.is_empty() => sheet.write_string_with_format(row, col, s, &text_cell)?,
                 CellValue::Date(d) => sheet.write_date_with_format(row, col, d, &date_cell)?,
-                CellValue::Integer(n) => {
-                    sheet.write_number_with_format(row, col, *n as f64, &cell)?
-                }
-                CellValue::Text(_) | CellValue::Empty => {
-                    sheet.write_blank(row, col, blank_format)?
-                }
+                CellValue::Integer(n) => sheet.write_number_with_format(row, col, *n as f64, &cell)?,
+                CellValue::Text(_) | CellValue::Empty => sheet.write_blank(row, col, blank_format)?,
             };
         }
     }
@@ -154,11 +138,7 @@ pub fn write_table(
 }
 
 /// A template is [`write_table`] with no rows.
-pub fn template(
-    sheet_name: &str,
-    title: Option<&str>,
-    columns: &[Column],
-) -> Result<Vec<u8>, OfficeError> {
+pub fn template(sheet_name: &str, title: Option<&str>, columns: &[Column]) -> Result<Vec<u8>, OfficeError> {
     write_table(sheet_name, title, columns, &[])
 }
 
@@ -168,13 +148,7 @@ fn sanitize_sheet_name(name: &str) -> String {
     let cleaned: String = name
         .trim()
         .chars()
-        .map(|c| {
-            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') {
-                '_'
-            } else {
-                c
-            }
-        })
+        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') { '_' } else { c })
         .take(31)
         .collect();
     let cleaned = cleaned.trim_matches('\'').trim();
@@ -195,25 +169,13 @@ struct ListSheet {
 
 impl ListSheet {
     fn new(data_sheet: &str) -> Self {
-        let name = if data_sheet == LIST_SHEET {
-            format!("{LIST_SHEET}_")
-        } else {
-            LIST_SHEET.to_string()
-        };
-        ListSheet {
-            name,
-            sheet: None,
-            next_col: 0,
-        }
+        let name = if data_sheet == LIST_SHEET { format!("{LIST_SHEET}_") } else { LIST_SHEET.to_string() };
+        ListSheet { name, sheet: None, next_col: 0 }
     }
 
     fn validation(&mut self, choices: &[String]) -> Result<DataValidation, OfficeError> {
         // Joined with commas, quotes doubled, as rust_xlsxwriter writes it.
-        let inline_len = choices
-            .iter()
-            .map(|c| c.chars().count() + c.matches('"').count() + 1)
-            .sum::<usize>()
-            - 1;
+        let inline_len = choices.iter().map(|c| c.chars().count() + c.matches('"').count() + 1).sum::<usize>() - 1;
         if inline_len <= INLINE_LIST_MAX && choices.iter().all(|c| !c.contains(',')) {
             return Ok(DataValidation::new().allow_list_strings(choices)?);
         }
@@ -233,11 +195,7 @@ impl ListSheet {
             sheet.write_string(row, col, choice)?;
         }
         let letter = column_number_to_name(col);
-        let formula = format!(
-            "={}!${letter}$1:${letter}${}",
-            quote_sheet_name(&self.name),
-            choices.len()
-        );
+        let formula = format!("={}!${letter}$1:${letter}${}", quote_sheet_name(&self.name), choices.len());
         Ok(DataValidation::new().allow_list_formula(Formula::new(formula)))
     }
 
@@ -259,15 +217,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        assert!(matches!(
-            write_table("s", None, &[], &[]),
-            Err(OfficeError::Write(_))
-        ));
+        assert!(matches!(write_table("s", None, &[], &[]), Err(OfficeError::Write(_))));
         let cols = [Column::text("姓名", 10.0)];
         let rows = vec![vec![CellValue::from("a"), CellValue::from("b")]];
-        assert!(matches!(
-            write_table("s", None, &cols, &rows),
-            Err(OfficeError::Write(_))
-        ));
+        assert!(matches!(write_table("s", None, &cols, &rows), Err(OfficeError::Write(_))));
     }
 }

@@ -2,9 +2,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use chrono::NaiveDate;
-use qingfeng_office::{
-    read_table, template, write_table, CellError, CellValue, Column, OfficeError, ReadRow,
-};
+use qingfeng_office::{read_table, template, write_table, CellError, CellValue, Column, OfficeError, ReadRow};
 use rust_xlsxwriter::{Format, Workbook};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -18,11 +16,7 @@ fn strings(v: &[&str]) -> Vec<String> {
 fn zip_entry(bytes: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut text = String::new();
-    archive
-        .by_name(name)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
+    archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
     text
 }
 
@@ -63,12 +57,7 @@ fn round_trip() {
             CellValue::Empty,
         ],
         // Short rows are padded with empty cells.
-        vec![
-            "李四".into(),
-            date(1900, 3, 1).into(),
-            "纪检委员".into(),
-            9_000_000_000_000i64.into(),
-        ],
+        vec!["李四".into(), date(1900, 3, 1).into(), "纪检委员".into(), 9_000_000_000_000i64.into()],
     ];
     let bytes = write_table("班子成员", Some("2026年度班子成员名单"), &columns, &rows).unwrap();
     let table = read_table(&bytes, &columns).unwrap();
@@ -78,22 +67,11 @@ fn round_trip() {
         vec![
             ReadRow {
                 row_number: 3,
-                cells: strings(&[
-                    "张三",
-                    "1980-05-17",
-                    "书记",
-                    "12",
-                    "013800138000",
-                    "2026-03-01"
-                ]),
+                cells: strings(&["张三", "1980-05-17", "书记", "12", "013800138000", "2026-03-01"]),
             },
+            ReadRow { row_number: 4, cells: strings(&["欧阳·娜娜（挂职）", "1999-12-31", "", "-3", "", ""]) },
             ReadRow {
-                row_number: 4,
-                cells: strings(&["欧阳·娜娜（挂职）", "1999-12-31", "", "-3", "", ""]),
-            },
-            ReadRow {
-                row_number: 5,
-                cells: strings(&["李四", "1900-03-01", "纪检委员", "9000000000000", "", ""]),
+                row_number: 5, cells: strings(&["李四", "1900-03-01", "纪检委员", "9000000000000", "", ""])
             },
         ]
     );
@@ -117,19 +95,8 @@ fn real_office_file() -> Vec<u8> {
     let date_format = Format::new().set_num_format("yyyy年m月d日");
     // Excel row 1 empty, title in row 2 merged over B:I, row 3 blank,
     // header in row 4; the table starts in column B.
-    sheet
-        .merge_range(1, 1, 1, 8, "某某县委办公室成员名单", &Format::new())
-        .unwrap();
-    let headers = [
-        "序号",
-        " *出生\n日期 ",
-        "姓\u{3000}名",
-        "联系电话",
-        "人数",
-        "＊职务",
-        "任职时间\u{3000}",
-        "备注",
-    ];
+    sheet.merge_range(1, 1, 1, 8, "某某县委办公室成员名单", &Format::new()).unwrap();
+    let headers = ["序号", " *出生\n日期 ", "姓\u{3000}名", "联系电话", "人数", "＊职务", "任职时间\u{3000}", "备注"];
     for (i, h) in headers.iter().enumerate() {
         sheet.write(3, 1 + i as u16, *h).unwrap();
     }
@@ -143,15 +110,11 @@ fn real_office_file() -> Vec<u8> {
     sheet.write(4, 4, 13_800_138_000.0).unwrap();
     sheet.write(4, 5, "１２").unwrap();
     sheet.write(4, 6, "书记 ").unwrap();
-    sheet
-        .write_date_with_format(4, 7, date(2026, 3, 1), &date_format)
-        .unwrap();
+    sheet.write_date_with_format(4, 7, date(2026, 3, 1), &date_format).unwrap();
     sheet.write(4, 8, "无").unwrap();
     // Excel row 6: date cell, text dates, full-width letters and digits.
     sheet.write(5, 1, 2).unwrap();
-    sheet
-        .write_date_with_format(5, 2, date(1985, 10, 1), &date_format)
-        .unwrap();
+    sheet.write_date_with_format(5, 2, date(1985, 10, 1), &date_format).unwrap();
     sheet.write(5, 3, "李四（挂职）").unwrap();
     sheet.write(5, 4, "０５７１－８８８８ＡＢ").unwrap();
     sheet.write(5, 5, 3.0).unwrap();
@@ -162,14 +125,7 @@ fn real_office_file() -> Vec<u8> {
     sheet.write(7, 1, 3).unwrap();
     sheet.write(7, 8, "此行作废").unwrap();
     // Excel rows 9..: every accepted text date form.
-    let text_dates = [
-        "2026-03-01",
-        "2026.3.1",
-        "2026年3月1日",
-        "2026年3月",
-        "20260301",
-        "２０２６－０３－０１ ",
-    ];
+    let text_dates = ["2026-03-01", "2026.3.1", "2026年3月1日", "2026年3月", "20260301", "２０２６－０３－０１ "];
     for (i, d) in text_dates.iter().enumerate() {
         let row = 8 + i as u32;
         sheet.write(row, 2, *d).unwrap();
@@ -187,26 +143,11 @@ fn reads_a_real_office_file() {
     assert_eq!(table.errors, vec![]);
     let mut expected = vec![
         ReadRow {
-            row_number: 5,
-            cells: strings(&[
-                "张三",
-                "1979-05-25",
-                "书记",
-                "12",
-                "13800138000",
-                "2026-03-01",
-            ]),
+            row_number: 5, cells: strings(&["张三", "1979-05-25", "书记", "12", "13800138000", "2026-03-01"])
         },
         ReadRow {
             row_number: 6,
-            cells: strings(&[
-                "李四（挂职）",
-                "1985-10-01",
-                "委员",
-                "3",
-                "0571－8888AB",
-                "2026-03-01",
-            ]),
+            cells: strings(&["李四（挂职）", "1985-10-01", "委员", "3", "0571－8888AB", "2026-03-01"]),
         },
     ];
     for i in 0..6 {
@@ -237,17 +178,11 @@ fn reports_cell_errors() {
         vec!["王五".into(), "2026-02-30".into()],
     ];
     // Write everything as text to simulate what users type.
-    let text_columns: Vec<Column> = columns
-        .iter()
-        .map(|c| Column::text(&c.header, c.width))
-        .collect();
+    let text_columns: Vec<Column> = columns.iter().map(|c| Column::text(&c.header, c.width)).collect();
     let bytes = write_table("名单", None, &text_columns, &rows).unwrap();
     let table = read_table(&bytes, &columns).unwrap();
-    let err = |row: usize, column: &str, message: &str| CellError {
-        row,
-        column: column.into(),
-        message: message.into(),
-    };
+    let err =
+        |row: usize, column: &str, message: &str| CellError { row, column: column.into(), message: message.into() };
     assert_eq!(
         table.errors,
         vec![
@@ -255,23 +190,12 @@ fn reports_cell_errors() {
             err(2, "人数", "整数格式无法识别：十二，请填写整数，如 12"),
             err(3, "姓名", "必填项不能为空"),
             err(3, "出生日期", "必填项不能为空"),
-            err(
-                3,
-                "职务",
-                "“主任”不是可选项，请从以下选项中选择：书记、副书记、委员、纪检委员"
-            ),
+            err(3, "职务", "“主任”不是可选项，请从以下选项中选择：书记、副书记、委员、纪检委员"),
             err(3, "人数", "整数格式无法识别：2.5，请填写整数，如 12"),
-            err(
-                4,
-                "出生日期",
-                "日期格式无法识别：2026-02-30，请填写如 2026-03-01"
-            ),
+            err(4, "出生日期", "日期格式无法识别：2026-02-30，请填写如 2026-03-01"),
         ]
     );
-    assert_eq!(
-        table.errors[0].to_string(),
-        "第2行「出生日期」：日期格式无法识别：明天，请填写如 2026-03-01"
-    );
+    assert_eq!(table.errors[0].to_string(), "第2行「出生日期」：日期格式无法识别：明天，请填写如 2026-03-01");
     // Rows with errors are still returned, keeping what the user typed.
     assert_eq!(table.rows.len(), 3);
     assert_eq!(table.rows[0].cells[1], "明天");
@@ -289,20 +213,11 @@ fn numeric_cells_in_date_and_integer_columns() {
     sheet.write(2, 0, 60).unwrap(); // Excel's fictitious 1900-02-29
     sheet.write(2, 1, 2.5).unwrap();
     let bytes = workbook.save_to_buffer().unwrap();
-    let columns = [
-        Column::date("出生日期", 10.0),
-        Column::integer("人数", 10.0),
-    ];
+    let columns = [Column::date("出生日期", 10.0), Column::integer("人数", 10.0)];
     let table = read_table(&bytes, &columns).unwrap();
     assert_eq!(table.rows[0].cells, strings(&["2026-03-01", "12"]));
     let messages: Vec<&str> = table.errors.iter().map(|e| e.message.as_str()).collect();
-    assert_eq!(
-        messages,
-        [
-            "日期格式无法识别：60，请填写如 2026-03-01",
-            "整数格式无法识别：2.5，请填写整数，如 12"
-        ]
-    );
+    assert_eq!(messages, ["日期格式无法识别：60，请填写如 2026-03-01", "整数格式无法识别：2.5，请填写整数，如 12"]);
 }
 
 #[test]
@@ -310,13 +225,7 @@ fn missing_columns() {
     let columns = member_columns();
     // Header present but the required 出生日期 column is missing.
     let partial = [Column::text("姓名", 10.0), Column::text("职务", 10.0)];
-    let bytes = write_table(
-        "名单",
-        None,
-        &partial,
-        &[vec!["张三".into(), "书记".into()]],
-    )
-    .unwrap();
+    let bytes = write_table("名单", None, &partial, &[vec!["张三".into(), "书记".into()]]).unwrap();
     match read_table(&bytes, &columns) {
         Err(OfficeError::MissingColumns(missing)) => assert_eq!(missing, ["出生日期"]),
         other => panic!("unexpected {other:?}"),
@@ -352,25 +261,9 @@ fn template_has_headers_and_drop_downs() {
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.as_slice())).unwrap();
     assert_eq!(workbook.sheet_names(), ["班子成员", "下拉选项"]);
     let range = workbook.worksheet_range("班子成员").unwrap();
-    let header: Vec<String> = (0..7)
-        .map(|c| range.get_value((1, c)).unwrap().to_string())
-        .collect();
-    assert_eq!(
-        header,
-        [
-            "姓名",
-            "出生日期",
-            "职务",
-            "人数",
-            "联系电话",
-            "任职时间",
-            "所在支部"
-        ]
-    );
-    assert_eq!(
-        range.get_value((0, 0)),
-        Some(&Data::String("班子成员名单".into()))
-    );
+    let header: Vec<String> = (0..7).map(|c| range.get_value((1, c)).unwrap().to_string()).collect();
+    assert_eq!(header, ["姓名", "出生日期", "职务", "人数", "联系电话", "任职时间", "所在支部"]);
+    assert_eq!(range.get_value((0, 0)), Some(&Data::String("班子成员名单".into())));
 
     // The long list lives on the hidden sheet.
     let lists = workbook.worksheet_range("下拉选项").unwrap();
@@ -383,14 +276,8 @@ fn template_has_headers_and_drop_downs() {
     assert!(sheet_xml.contains(r#"sqref="C3:C2002""#), "{sheet_xml}");
     assert!(sheet_xml.contains("<formula1>\"书记,副书记,委员,纪检委员\"</formula1>"));
     assert!(sheet_xml.contains(r#"sqref="G3:G2002""#));
-    assert!(
-        sheet_xml.contains("<formula1>下拉选项!$A$1:$A$60</formula1>"),
-        "{sheet_xml}"
-    );
-    assert!(
-        sheet_xml.contains(r#"ySplit="2""#),
-        "frozen below the header"
-    );
+    assert!(sheet_xml.contains("<formula1>下拉选项!$A$1:$A$60</formula1>"), "{sheet_xml}");
+    assert!(sheet_xml.contains(r#"ySplit="2""#), "frozen below the header");
     assert!(zip_entry(&bytes, "xl/comments1.xml").contains("必填项"));
 
     let table = read_table(&bytes, &columns).unwrap();

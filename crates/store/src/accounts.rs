@@ -2,9 +2,7 @@
 //! passwords, SHA-256 for random session ids and tokens (they are 256-bit random, so a fast hash
 //! is enough and lookups stay indexable).
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
@@ -26,8 +24,7 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str =
-    "id, username, password_hash, person_id, must_change_password, disabled, created_at";
+const COLS: &str = "id, username, password_hash, person_id, must_change_password, disabled, created_at";
 
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
@@ -38,13 +35,7 @@ pub fn hash_password(password: &str) -> String {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 /// A hash that no password matches, verified against for unknown users so that a wrong user and
@@ -66,34 +57,21 @@ pub fn sha256_hex(s: &str) -> String {
 }
 
 pub async fn count(db: &Db) -> StoreResult<i64> {
-    let (n,): (i64,) = db
-        .fetch_one("SELECT COUNT(*) FROM accounts", vec![])
-        .await?;
+    let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM accounts", vec![]).await?;
     Ok(n)
 }
 
 pub async fn by_username(db: &Db, username: &str) -> StoreResult<Option<Account>> {
-    db.fetch_optional(
-        &format!("SELECT {COLS} FROM accounts WHERE username = $1"),
-        args![username],
-    )
-    .await
+    db.fetch_optional(&format!("SELECT {COLS} FROM accounts WHERE username = $1"), args![username]).await
 }
 
 pub async fn by_id(db: &Db, id: i64) -> StoreResult<Account> {
-    db.fetch_one(
-        &format!("SELECT {COLS} FROM accounts WHERE id = $1"),
-        args![id],
-    )
-    .await
+    db.fetch_one(&format!("SELECT {COLS} FROM accounts WHERE id = $1"), args![id]).await
 }
 
 pub async fn roles(db: &Db, account_id: i64) -> StoreResult<Vec<String>> {
     let rows: Vec<(String,)> = db
-        .fetch_all(
-            "SELECT role_key FROM account_roles WHERE account_id = $1 ORDER BY role_key",
-            args![account_id],
-        )
+        .fetch_all("SELECT role_key FROM account_roles WHERE account_id = $1 ORDER BY role_key", args![account_id])
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
@@ -109,10 +87,7 @@ pub async fn create(
     must_change_password: bool,
 ) -> StoreResult<Account> {
     if by_username(db, username).await?.is_some() {
-        return Err(StoreError::field(
-            "username",
-            format!("用户名“{username}”已被使用"),
-        ));
+        return Err(StoreError::field("username", format!("用户名“{username}”已被使用")));
     }
     let hash = hash_password(password);
     let mut tx = db.begin().await?;
@@ -124,11 +99,7 @@ pub async fn create(
         )
         .await?;
     for r in roles {
-        tx.execute(
-            "INSERT INTO account_roles (account_id, role_key) VALUES ($1, $2)",
-            args![id, *r],
-        )
-        .await?;
+        tx.execute("INSERT INTO account_roles (account_id, role_key) VALUES ($1, $2)", args![id, *r]).await?;
     }
     audit::append(
         &mut tx,
@@ -143,6 +114,132 @@ pub async fn create(
     by_id(db, id).await
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    #[serde(flatten)]
+    pub account: Account,
+    pub roles: Vec<String>,
+    pub person_name: Option<String>,
+}
+
+/// Accounts page by page, with roles; `q` matches the username or the person's name.
+pub async fn list(
+    db: &Db,
+    scope: &crate::Scope,
+    q: Option<&str>,
+    paging: crate::Paging,
+) -> StoreResult<crate::Page<AccountView>> {
+    let mut qb = crate::QueryBuilder::new();
+    // an account is in scope through its person; accounts without a person need full scope
+    scope.restrict(&mut qb, "u.path", "u.id", Some("p.id"));
+    if let Some(text) = q.filter(|s| !s.is_empty()) {
+        let pat = crate::query::like_contains(text);
+        qb.and("(a.username LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')", args![pat.clone(), pat]);
+    }
+    let w = qb.where_clause();
+    let from = " FROM accounts a LEFT JOIN people p ON p.id = a.person_id LEFT JOIN units u ON u.id = p.unit_id";
+    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){from}{w}"), qb.args()).await?;
+    let mut a = qb.args();
+    let n = a.len();
+    a.extend(args![paging.per_page, paging.offset()]);
+    let rows: Vec<Account> = db
+        .fetch_all(
+            &format!(
+                "SELECT a.id, a.username, a.password_hash, a.person_id, a.must_change_password, a.disabled, a.created_at{from}{w} \
+                 ORDER BY a.id LIMIT ${} OFFSET ${}",
+                n + 1,
+                n + 2
+            ),
+            a,
+        )
+        .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for acc in rows {
+        items.push(view(db, acc).await?);
+    }
+    Ok(crate::Page { items, total, page: paging.page, per_page: paging.per_page })
+}
+
+pub async fn view(db: &Db, account: Account) -> StoreResult<AccountView> {
+    let roles = roles(db, account.id).await?;
+    let person_name: Option<(String,)> = match account.person_id {
+        Some(pid) => db.fetch_optional("SELECT name FROM people WHERE id = $1", args![pid]).await?,
+        None => None,
+    };
+    Ok(AccountView { account, roles, person_name: person_name.map(|r| r.0) })
+}
+
+/// A change to an account; None leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct AccountChange {
+    pub person_id: Option<Option<i64>>,
+    pub roles: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+    /// A reset by an administrator: the user must change it at the next login.
+    pub reset_password: Option<String>,
+}
+
+pub async fn update(db: &Db, actor: &Actor, id: i64, change: &AccountChange) -> StoreResult<AccountView> {
+    let before = view(db, by_id(db, id).await?).await?;
+    let mut tx = db.begin().await?;
+    let mut diff = serde_json::Map::new();
+    if let Some(pid) = change.person_id {
+        if pid != before.account.person_id {
+            tx.execute("UPDATE accounts SET person_id = $1 WHERE id = $2", args![pid, id]).await?;
+            diff.insert("person_id".into(), json!([before.account.person_id, pid]));
+        }
+    }
+    if let Some(d) = change.disabled {
+        if d != before.account.disabled {
+            tx.execute("UPDATE accounts SET disabled = $1 WHERE id = $2", args![d, id]).await?;
+            if d {
+                tx.execute("DELETE FROM sessions WHERE account_id = $1", args![id]).await?;
+            }
+            diff.insert("disabled".into(), json!([before.account.disabled, d]));
+        }
+    }
+    if let Some(roles) = &change.roles {
+        let mut sorted = roles.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted != before.roles {
+            tx.execute("DELETE FROM account_roles WHERE account_id = $1", args![id]).await?;
+            for r in &sorted {
+                tx.execute("INSERT INTO account_roles (account_id, role_key) VALUES ($1, $2)", args![id, r.clone()])
+                    .await?;
+            }
+            diff.insert("roles".into(), json!([before.roles, sorted]));
+        }
+    }
+    if let Some(pw) = &change.reset_password {
+        tx.execute(
+            "UPDATE accounts SET password_hash = $1, must_change_password = TRUE WHERE id = $2",
+            args![hash_password(pw), id],
+        )
+        .await?;
+        tx.execute("DELETE FROM sessions WHERE account_id = $1", args![id]).await?;
+        // the hash itself is never written to the audit trail
+        diff.insert("password".into(), json!(["***", "重置"]));
+    }
+    if !diff.is_empty() {
+        audit::append(&mut tx, actor, "update", "account", id, &serde_json::Value::Object(diff)).await?;
+    }
+    tx.commit().await?;
+    view(db, by_id(db, id).await?).await
+}
+
+/// A user's own change of password; clears the must-change flag.
+pub async fn change_own_password(db: &Db, actor: &Actor, id: i64, new_password: &str) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE accounts SET password_hash = $1, must_change_password = FALSE WHERE id = $2",
+        args![hash_password(new_password), id],
+    )
+    .await?;
+    audit::append(&mut tx, actor, "update", "account", id, &json!({"password": ["***", "本人修改"]})).await?;
+    tx.commit().await
+}
+
 /// A live browser session.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Session {
@@ -154,11 +251,7 @@ pub struct Session {
 }
 
 /// Starts a session; returns (cookie value, session). The login is audited.
-pub async fn start_session(
-    db: &Db,
-    actor: &Actor,
-    account_id: i64,
-) -> StoreResult<(String, Session)> {
+pub async fn start_session(db: &Db, actor: &Actor, account_id: i64) -> StoreResult<(String, Session)> {
     let token = random_token();
     let now = crate::now();
     let s = Session {
@@ -191,16 +284,11 @@ pub async fn find_session(db: &Db, token: &str, idle: Duration) -> StoreResult<O
     let Some(s) = s else { return Ok(None) };
     let now = crate::now();
     if now - s.last_seen_at > idle {
-        db.execute("DELETE FROM sessions WHERE id_hash = $1", args![s.id_hash])
-            .await?;
+        db.execute("DELETE FROM sessions WHERE id_hash = $1", args![s.id_hash]).await?;
         return Ok(None);
     }
     if now - s.last_seen_at > Duration::seconds(60) {
-        db.execute(
-            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2",
-            args![now, s.id_hash.clone()],
-        )
-        .await?;
+        db.execute("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", args![now, s.id_hash.clone()]).await?;
     }
     Ok(Some(s))
 }
@@ -208,30 +296,13 @@ pub async fn find_session(db: &Db, token: &str, idle: Duration) -> StoreResult<O
 /// Ends a session on the server (logout), audited.
 pub async fn end_session(db: &Db, actor: &Actor, session: &Session) -> StoreResult<()> {
     let mut tx = db.begin().await?;
-    tx.execute(
-        "DELETE FROM sessions WHERE id_hash = $1",
-        args![session.id_hash.clone()],
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        "logout",
-        "account",
-        session.account_id,
-        &json!({}),
-    )
-    .await?;
+    tx.execute("DELETE FROM sessions WHERE id_hash = $1", args![session.id_hash.clone()]).await?;
+    audit::append(&mut tx, actor, "logout", "account", session.account_id, &json!({})).await?;
     tx.commit().await
 }
 
 /// Creates an API token for an account; returns the token (shown once).
-pub async fn create_token(
-    db: &Db,
-    actor: &Actor,
-    account_id: i64,
-    name: &str,
-) -> StoreResult<String> {
+pub async fn create_token(db: &Db, actor: &Actor, account_id: i64, name: &str) -> StoreResult<String> {
     let token = format!("qf_{}", random_token());
     let mut tx = db.begin().await?;
     let (id,): (i64,) = tx

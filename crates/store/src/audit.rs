@@ -103,11 +103,7 @@ pub async fn append(
         args![rec.id, rec.at, rec.account_id, rec.username, rec.address, rec.action, rec.entity, rec.entity_id, rec.diff, rec.prev_hash, rec.hash.clone()],
     )
     .await?;
-    tx.execute(
-        "UPDATE audit_head SET last_hash = $1 WHERE singleton = 1",
-        args![rec.hash],
-    )
-    .await?;
+    tx.execute("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1", args![rec.hash]).await?;
     Ok(())
 }
 
@@ -135,10 +131,7 @@ pub async fn verify(db: &Db) -> StoreResult<Verification> {
         }
         for rec in batch {
             if rec.id != expected_id {
-                return Ok(broken(
-                    expected_id,
-                    format!("缺少第 {expected_id} 条记录（下一条是第 {} 条）", rec.id),
-                ));
+                return Ok(broken(expected_id, format!("缺少第 {expected_id} 条记录（下一条是第 {} 条）", rec.id)));
             }
             if rec.prev_hash != prev_hash {
                 return Ok(broken(rec.id, "与上一条记录的哈希不衔接".into()));
@@ -150,23 +143,115 @@ pub async fn verify(db: &Db) -> StoreResult<Verification> {
             expected_id += 1;
         }
     }
-    let (last_id, last_hash): (i64, String) = db
-        .fetch_one(
-            "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1",
-            vec![],
-        )
-        .await?;
+    let (last_id, last_hash): (i64, String) =
+        db.fetch_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1", vec![]).await?;
     if last_id != expected_id - 1 || last_hash != prev_hash {
-        return Ok(broken(
-            expected_id,
-            format!("链尾不符：应有 {last_id} 条记录，实际 {}", expected_id - 1),
-        ));
+        return Ok(broken(expected_id, format!("链尾不符：应有 {last_id} 条记录，实际 {}", expected_id - 1)));
     }
-    Ok(Verification::Intact {
-        records: expected_id - 1,
-    })
+    Ok(Verification::Intact { records: expected_id - 1 })
 }
 
 fn broken(record_id: i64, reason: String) -> Verification {
     Verification::Broken { record_id, reason }
+}
+
+/// Filters of the 操作日志 page.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub entity: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn audit_query(f: &AuditFilter) -> crate::QueryBuilder {
+    let mut q = crate::QueryBuilder::new();
+    if let Some(u) = &f.username {
+        q.and("username = ?", args![u.clone()]);
+    }
+    if let Some(e) = &f.entity {
+        q.and("entity = ?", args![e.clone()]);
+    }
+    if let Some(a) = &f.action {
+        q.and("action = ?", args![a.clone()]);
+    }
+    if let Some(t) = f.from {
+        q.and("at >= ?", args![t]);
+    }
+    if let Some(t) = f.to {
+        q.and("at < ?", args![t]);
+    }
+    q
+}
+
+/// Newest first. `paging` None returns every match (exports).
+pub async fn list(db: &Db, f: &AuditFilter, paging: Option<crate::Paging>) -> StoreResult<crate::Page<AuditRecord>> {
+    let q = audit_query(f);
+    let w = q.where_clause();
+    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM audit_log{w}"), q.args()).await?;
+    let mut a = q.args();
+    let n = a.len();
+    let (limit, page, per_page) = match paging {
+        Some(p) => {
+            a.extend(args![p.per_page, p.offset()]);
+            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
+        }
+        None => (String::new(), 1, total.max(1)),
+    };
+    let items = db
+        .fetch_all(
+            &format!("SELECT id, at, account_id, username, address, action, entity, entity_id, diff, prev_hash, hash FROM audit_log{w} ORDER BY id DESC{limit}"),
+            a,
+        )
+        .await?;
+    Ok(crate::Page { items, total, page, per_page })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct LoginRecord {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub username: String,
+    pub address: String,
+    pub result: String,
+}
+
+/// 登录日志, newest first, filtered by username, address, result and time.
+pub async fn logins(
+    db: &Db,
+    username: Option<&str>,
+    result: Option<&str>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    paging: Option<crate::Paging>,
+) -> StoreResult<crate::Page<LoginRecord>> {
+    let mut q = crate::QueryBuilder::new();
+    if let Some(u) = username {
+        q.and("username = ?", args![u]);
+    }
+    if let Some(r) = result {
+        q.and("result = ?", args![r]);
+    }
+    if let Some(t) = from {
+        q.and("at >= ?", args![t]);
+    }
+    if let Some(t) = to {
+        q.and("at < ?", args![t]);
+    }
+    let w = q.where_clause();
+    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM login_log{w}"), q.args()).await?;
+    let mut a = q.args();
+    let n = a.len();
+    let (limit, page, per_page) = match paging {
+        Some(p) => {
+            a.extend(args![p.per_page, p.offset()]);
+            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
+        }
+        None => (String::new(), 1, total.max(1)),
+    };
+    let items = db
+        .fetch_all(&format!("SELECT id, at, username, address, result FROM login_log{w} ORDER BY id DESC{limit}"), a)
+        .await?;
+    Ok(crate::Page { items, total, page, per_page })
 }

@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use crate::StoreResult;
@@ -58,14 +56,8 @@ macro_rules! args {
 }
 
 /// Row types readable from both engines (derive `sqlx::FromRow` on the struct).
-pub trait FromDbRow:
-    for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
-{
-}
-impl<T> FromDbRow for T where
-    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
-{
-}
+pub trait FromDbRow: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> FromDbRow for T where T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin {}
 
 macro_rules! bind_all {
     ($q:expr, $args:expr) => {{
@@ -110,11 +102,8 @@ impl Db {
     /// `sqlite:` URL. Applies the migrations of that engine.
     pub async fn connect(url: &str) -> StoreResult<Db> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             Db::Pg(pool)
         } else {
             let opts = SqliteConnectOptions::from_str(url)?
@@ -158,54 +147,26 @@ impl Db {
 
     pub async fn fetch_all<T: FromDbRow>(&self, sql: &str, args: Vec<Arg>) -> StoreResult<Vec<T>> {
         Ok(match self {
-            Db::Sqlite(p) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_all(p)
-                    .await?
-            }
-            Db::Pg(p) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_all(p)
-                    .await?
-            }
+            Db::Sqlite(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(p).await?,
+            Db::Pg(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(p).await?,
         })
     }
 
-    pub async fn fetch_optional<T: FromDbRow>(
-        &self,
-        sql: &str,
-        args: Vec<Arg>,
-    ) -> StoreResult<Option<T>> {
+    pub async fn fetch_optional<T: FromDbRow>(&self, sql: &str, args: Vec<Arg>) -> StoreResult<Option<T>> {
         Ok(match self {
-            Db::Sqlite(p) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_optional(p)
-                    .await?
-            }
-            Db::Pg(p) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_optional(p)
-                    .await?
-            }
+            Db::Sqlite(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(p).await?,
+            Db::Pg(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(p).await?,
         })
     }
 
     pub async fn fetch_one<T: FromDbRow>(&self, sql: &str, args: Vec<Arg>) -> StoreResult<T> {
-        self.fetch_optional(sql, args)
-            .await?
-            .ok_or(crate::StoreError::NotFound)
+        self.fetch_optional(sql, args).await?.ok_or(crate::StoreError::NotFound)
     }
 
     pub async fn execute(&self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
         Ok(match self {
-            Db::Sqlite(p) => bind_all!(sqlx::query(sql), args)
-                .execute(p)
-                .await?
-                .rows_affected(),
-            Db::Pg(p) => bind_all!(sqlx::query(sql), args)
-                .execute(p)
-                .await?
-                .rows_affected(),
+            Db::Sqlite(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
+            Db::Pg(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
         })
     }
 
@@ -219,60 +180,28 @@ impl Db {
 }
 
 impl Tx {
-    pub async fn fetch_all<T: FromDbRow>(
-        &mut self,
-        sql: &str,
-        args: Vec<Arg>,
-    ) -> StoreResult<Vec<T>> {
+    pub async fn fetch_all<T: FromDbRow>(&mut self, sql: &str, args: Vec<Arg>) -> StoreResult<Vec<T>> {
         Ok(match self {
-            Tx::Sqlite(t) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_all(&mut **t)
-                    .await?
-            }
-            Tx::Pg(t) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_all(&mut **t)
-                    .await?
-            }
+            Tx::Sqlite(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **t).await?,
+            Tx::Pg(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **t).await?,
         })
     }
 
-    pub async fn fetch_optional<T: FromDbRow>(
-        &mut self,
-        sql: &str,
-        args: Vec<Arg>,
-    ) -> StoreResult<Option<T>> {
+    pub async fn fetch_optional<T: FromDbRow>(&mut self, sql: &str, args: Vec<Arg>) -> StoreResult<Option<T>> {
         Ok(match self {
-            Tx::Sqlite(t) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_optional(&mut **t)
-                    .await?
-            }
-            Tx::Pg(t) => {
-                bind_all!(sqlx::query_as::<_, T>(sql), args)
-                    .fetch_optional(&mut **t)
-                    .await?
-            }
+            Tx::Sqlite(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(&mut **t).await?,
+            Tx::Pg(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(&mut **t).await?,
         })
     }
 
     pub async fn fetch_one<T: FromDbRow>(&mut self, sql: &str, args: Vec<Arg>) -> StoreResult<T> {
-        self.fetch_optional(sql, args)
-            .await?
-            .ok_or(crate::StoreError::NotFound)
+        self.fetch_optional(sql, args).await?.ok_or(crate::StoreError::NotFound)
     }
 
     pub async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
         Ok(match self {
-            Tx::Sqlite(t) => bind_all!(sqlx::query(sql), args)
-                .execute(&mut **t)
-                .await?
-                .rows_affected(),
-            Tx::Pg(t) => bind_all!(sqlx::query(sql), args)
-                .execute(&mut **t)
-                .await?
-                .rows_affected(),
+            Tx::Sqlite(t) => bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
+            Tx::Pg(t) => bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
         })
     }
 

@@ -10,6 +10,7 @@ mod db;
 pub mod error;
 pub mod org;
 pub mod query;
+pub mod roles;
 pub use org::Scope;
 pub mod settings;
 pub mod testing;
@@ -29,11 +30,7 @@ pub struct Actor {
 impl Actor {
     /// The system itself (migrations, demo data, first start).
     pub fn system() -> Self {
-        Actor {
-            account_id: None,
-            username: "system".into(),
-            address: String::new(),
-        }
+        Actor { account_id: None, username: "system".into(), address: String::new() }
     }
 }
 
@@ -56,10 +53,7 @@ pub struct Paging {
 impl Paging {
     pub const MAX_PER_PAGE: i64 = 200;
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
-        Paging {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
-        }
+        Paging { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE) }
     }
     pub fn offset(&self) -> i64 {
         (self.page - 1).saturating_mul(self.per_page)

@@ -84,14 +84,8 @@ mod tests {
     fn placeholders_are_numbered_in_order() {
         let mut q = QueryBuilder::new();
         q.and("a = ?", vec![Arg::from(1i64)]);
-        q.and(
-            "(b LIKE ? OR c LIKE ?)",
-            vec![Arg::from("x"), Arg::from("y")],
-        );
-        assert_eq!(
-            q.where_clause(),
-            " WHERE a = $1 AND (b LIKE $2 OR c LIKE $3)"
-        );
+        q.and("(b LIKE ? OR c LIKE ?)", vec![Arg::from("x"), Arg::from("y")]);
+        assert_eq!(q.where_clause(), " WHERE a = $1 AND (b LIKE $2 OR c LIKE $3)");
         assert_eq!(q.bind(5i64), "$4");
     }
 
@@ -107,10 +101,7 @@ mod tests {
             assert!(inside >= lo.as_str() && inside < hi.as_str(), "{inside}");
         }
         for outside in ["/1/50/", "/1/4/", "/1/", "/1/6/"] {
-            assert!(
-                !(outside >= lo.as_str() && outside < hi.as_str()),
-                "{outside}"
-            );
+            assert!(!(outside >= lo.as_str() && outside < hi.as_str()), "{outside}");
         }
     }
 }

@@ -3,9 +3,7 @@
 use crate::{args, audit, Actor, Db, StoreResult};
 
 pub async fn get(db: &Db, key: &str) -> StoreResult<Option<String>> {
-    let row: Option<(String,)> = db
-        .fetch_optional("SELECT value FROM settings WHERE key = $1", args![key])
-        .await?;
+    let row: Option<(String,)> = db.fetch_optional("SELECT value FROM settings WHERE key = $1", args![key]).await?;
     Ok(row.map(|r| r.0))
 }
 
@@ -18,14 +16,6 @@ pub async fn set(db: &Db, actor: &Actor, key: &str, value: &str) -> StoreResult<
         args![key, value],
     )
     .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        "update",
-        "setting",
-        key,
-        &serde_json::json!({ "value": [before, value] }),
-    )
-    .await?;
+    audit::append(&mut tx, actor, "update", "setting", key, &serde_json::json!({ "value": [before, value] })).await?;
     tx.commit().await
 }

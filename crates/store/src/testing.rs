@@ -9,13 +9,8 @@ use crate::Db;
 
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite() -> Db {
-    let path = std::env::temp_dir().join(format!(
-        "qingfeng-test-{}.db",
-        crate::accounts::random_token()
-    ));
-    Db::connect(&format!("sqlite:{}", path.display()))
-        .await
-        .expect("open temporary SQLite database")
+    let path = std::env::temp_dir().join(format!("qingfeng-test-{}.db", crate::accounts::random_token()));
+    Db::connect(&format!("sqlite:{}", path.display())).await.expect("open temporary SQLite database")
 }
 
 /// URL of a fresh PostgreSQL database, if the run has a server.
@@ -28,29 +23,18 @@ pub async fn postgres_url() -> Option<String> {
         return None;
     };
     let name = format!("qf_{}", &crate::accounts::random_token()[..16]);
-    let admin = sqlx::PgPool::connect(&base)
-        .await
-        .expect("connect to the test PostgreSQL server");
+    let admin = sqlx::PgPool::connect(&base).await.expect("connect to the test PostgreSQL server");
     // the name is generated here from hex digits, never from input
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
     admin.close().await;
-    let (prefix, _) = base
-        .rsplit_once('/')
-        .expect("postgres URL with a database name");
+    let (prefix, _) = base.rsplit_once('/').expect("postgres URL with a database name");
     Some(format!("{prefix}/{name}"))
 }
 
 /// A fresh, migrated PostgreSQL database, if the run has a server.
 pub async fn postgres() -> Option<Db> {
     let url = postgres_url().await?;
-    Some(
-        Db::connect(&url)
-            .await
-            .expect("open test PostgreSQL database"),
-    )
+    Some(Db::connect(&url).await.expect("open test PostgreSQL database"))
 }
 
 /// One fresh database per engine available: SQLite, and PostgreSQL when configured.

@@ -9,11 +9,7 @@ use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::{accounts, args, testing, Actor, Db, Engine, Paging, Scope, StoreError};
 
 fn actor() -> Actor {
-    Actor {
-        account_id: None,
-        username: "tester".into(),
-        address: "127.0.0.1".into(),
-    }
+    Actor { account_id: None, username: "tester".into(), address: "127.0.0.1".into() }
 }
 
 async fn unit(db: &Db, code: &str, parent: Option<i64>) -> i64 {
@@ -75,11 +71,7 @@ async fn both_schemas_have_the_same_tables_and_columns() {
     let sqlite = columns(&testing::sqlite().await).await;
     assert!(sqlite.contains_key("people") && sqlite.contains_key("audit_log"));
     match testing::postgres().await {
-        Some(pg) => assert_eq!(
-            sqlite,
-            columns(&pg).await,
-            "SQLite and PostgreSQL schemas differ"
-        ),
+        Some(pg) => assert_eq!(sqlite, columns(&pg).await, "SQLite and PostgreSQL schemas differ"),
         None => eprintln!("PostgreSQL not configured: schema comparison skipped"),
     }
 }
@@ -92,11 +84,7 @@ async fn unit_tree_stays_valid() {
         let a = unit(&db, "A", Some(root)).await;
         let a1 = unit(&db, "A1", Some(a)).await;
         let b = unit(&db, "B", Some(root)).await;
-        assert_eq!(
-            units::get(&db, a1).await.unwrap().path,
-            format!("/{root}/{a}/{a1}/"),
-            "{e:?}"
-        );
+        assert_eq!(units::get(&db, a1).await.unwrap().path, format!("/{root}/{a}/{a1}/"), "{e:?}");
 
         // moving A under B re-roots A's subtree
         let mut f = UnitFields {
@@ -106,14 +94,8 @@ async fn unit_tree_stays_valid() {
             parent_id: Some(b),
             sort_order: 0,
         };
-        units::update(&db, &actor(), a, &f.validate().unwrap())
-            .await
-            .unwrap();
-        assert_eq!(
-            units::get(&db, a1).await.unwrap().path,
-            format!("/{root}/{b}/{a}/{a1}/"),
-            "{e:?}"
-        );
+        units::update(&db, &actor(), a, &f.validate().unwrap()).await.unwrap();
+        assert_eq!(units::get(&db, a1).await.unwrap().path, format!("/{root}/{b}/{a}/{a1}/"), "{e:?}");
 
         // a cycle is refused and changes nothing
         f.parent_id = Some(a1);
@@ -121,20 +103,13 @@ async fn unit_tree_stays_valid() {
             Err(StoreError::Invalid(errs)) => assert!(errs.for_field("parent_id").is_some()),
             other => panic!("{e:?}: cycle accepted: {other:?}"),
         }
-        assert_eq!(
-            units::get(&db, a).await.unwrap().parent_id,
-            Some(b),
-            "{e:?}"
-        );
+        assert_eq!(units::get(&db, a).await.unwrap().parent_id, Some(b), "{e:?}");
 
         // duplicate code and unknown parent are refused with the field named
-        let dup = UnitFields {
-            name: "重复".into(),
-            code: "B".into(),
-            kind: "机关".into(),
-            parent_id: None,
-            sort_order: 0,
-        };
+        let dup =
+            UnitFields {
+                name: "重复".into(), code: "B".into(), kind: "机关".into(), parent_id: None, sort_order: 0
+            };
         assert!(
             matches!(units::create(&db, &actor(), &dup.validate().unwrap()).await, Err(StoreError::Invalid(ref x)) if x.for_field("code").is_some())
         );
@@ -148,23 +123,12 @@ async fn unit_tree_stays_valid() {
         assert!(
             matches!(units::create(&db, &actor(), &orphan.validate().unwrap()).await, Err(StoreError::Invalid(ref x)) if x.for_field("parent_id").is_some())
         );
-        let (n,): (i64,) = db
-            .fetch_one("SELECT COUNT(*) FROM units", vec![])
-            .await
-            .unwrap();
+        let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM units", vec![]).await.unwrap();
         assert_eq!(n, 4, "{e:?}: refused writes left rows behind");
 
         // subtree scope sees B's subtree only
-        let scope = Scope {
-            subtrees: vec![units::get(&db, b).await.unwrap().path],
-            ..Default::default()
-        };
-        let seen: Vec<String> = units::all(&db, &scope)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|u| u.code)
-            .collect();
+        let scope = Scope { subtrees: vec![units::get(&db, b).await.unwrap().path], ..Default::default() };
+        let seen: Vec<String> = units::all(&db, &scope).await.unwrap().into_iter().map(|u| u.code).collect();
         assert_eq!(seen, vec!["B", "A", "A1"], "{e:?}");
     }
 }
@@ -176,66 +140,29 @@ async fn people_keep_history_scope_and_search() {
         let root = unit(&db, "R", None).await;
         let a = unit(&db, "A", Some(root)).await;
         let b = unit(&db, "B", Some(root)).await;
-        let zhang = people::create(
-            &db,
-            &actor(),
-            &person_fields("张三", a).validate().unwrap(),
-            None,
-        )
-        .await
-        .unwrap();
-        let li = people::create(
-            &db,
-            &actor(),
-            &person_fields("李四", b).validate().unwrap(),
-            None,
-        )
-        .await
-        .unwrap();
-        assert!(
-            zhang.in_supervision_scope,
-            "{e:?}: 科级以下党员 is supervised"
-        );
+        let zhang = people::create(&db, &actor(), &person_fields("张三", a).validate().unwrap(), None).await.unwrap();
+        let li = people::create(&db, &actor(), &person_fields("李四", b).validate().unwrap(), None).await.unwrap();
+        assert!(zhang.in_supervision_scope, "{e:?}: 科级以下党员 is supervised");
 
         // transfer to B is recorded
         let moved = person_fields("张三", b).validate().unwrap();
-        people::update(&db, &actor(), zhang.id, &moved, None, "工作调动")
-            .await
-            .unwrap();
+        people::update(&db, &actor(), zhang.id, &moved, None, "工作调动").await.unwrap();
         let history = people::transfers(&db, zhang.id).await.unwrap();
         assert_eq!(history.len(), 2, "{e:?}");
-        assert_eq!(
-            (history[1].from_unit_id, history[1].to_unit_id),
-            (Some(a), b)
-        );
+        assert_eq!((history[1].from_unit_id, history[1].to_unit_id), (Some(a), b));
 
         // 分管 only for leaders
-        let err = people::update(
-            &db,
-            &actor(),
-            li.id,
-            &person_fields("李四", b).validate().unwrap(),
-            Some(&[a]),
-            "",
-        )
-        .await;
-        assert!(
-            matches!(err, Err(StoreError::Invalid(ref x)) if x.for_field("in_charge_of").is_some()),
-            "{e:?}"
-        );
+        let err =
+            people::update(&db, &actor(), li.id, &person_fields("李四", b).validate().unwrap(), Some(&[a]), "").await;
+        assert!(matches!(err, Err(StoreError::Invalid(ref x)) if x.for_field("in_charge_of").is_some()), "{e:?}");
         let mut leader = person_fields("李四", b);
         leader.roles = vec!["班子成员".into()];
         leader.rank = "县处级".into();
         let leader = leader.validate().unwrap();
-        people::update(&db, &actor(), li.id, &leader, Some(&[a, b]), "")
-            .await
-            .unwrap();
+        people::update(&db, &actor(), li.id, &leader, Some(&[a, b]), "").await.unwrap();
         assert_eq!(people::in_charge_of(&db, li.id).await.unwrap(), vec![a, b]);
         assert!(
-            !people::get(&db, &Scope::all(), li.id)
-                .await
-                .unwrap()
-                .in_supervision_scope,
+            !people::get(&db, &Scope::all(), li.id).await.unwrap().in_supervision_scope,
             "{e:?}: 县处级 is supervised above"
         );
 
@@ -243,10 +170,7 @@ async fn people_keep_history_scope_and_search() {
         let found = people::list(
             &db,
             &Scope::all(),
-            &PersonFilter {
-                q: Some("张".into()),
-                ..Default::default()
-            },
+            &PersonFilter { q: Some("张".into()), ..Default::default() },
             Paging::new(None, None),
         )
         .await
@@ -255,10 +179,7 @@ async fn people_keep_history_scope_and_search() {
         let by_unit = people::list(
             &db,
             &Scope::all(),
-            &PersonFilter {
-                q: Some("单位B".into()),
-                ..Default::default()
-            },
+            &PersonFilter { q: Some("单位B".into()), ..Default::default() },
             Paging::new(None, None),
         )
         .await
@@ -267,62 +188,23 @@ async fn people_keep_history_scope_and_search() {
         let wildcard = people::list(
             &db,
             &Scope::all(),
-            &PersonFilter {
-                q: Some("%".into()),
-                ..Default::default()
-            },
+            &PersonFilter { q: Some("%".into()), ..Default::default() },
             Paging::new(None, None),
         )
         .await
         .unwrap();
         assert_eq!(wildcard.total, 0, "{e:?}: % must be matched literally");
-        let only_a = Scope {
-            units: vec![a],
-            ..Default::default()
-        };
+        let only_a = Scope { units: vec![a], ..Default::default() };
         assert_eq!(
-            people::list(
-                &db,
-                &only_a,
-                &PersonFilter::default(),
-                Paging::new(None, None)
-            )
-            .await
-            .unwrap()
-            .total,
+            people::list(&db, &only_a, &PersonFilter::default(), Paging::new(None, None)).await.unwrap().total,
             0
         );
-        assert!(
-            matches!(
-                people::get(&db, &only_a, li.id).await,
-                Err(StoreError::NotFound)
-            ),
-            "{e:?}"
-        );
-        let me = Scope {
-            person_id: Some(li.id),
-            ..Default::default()
-        };
-        assert_eq!(
-            people::list(&db, &me, &PersonFilter::default(), Paging::new(None, None))
-                .await
-                .unwrap()
-                .total,
-            1
-        );
-        let page2 = people::list(
-            &db,
-            &Scope::all(),
-            &PersonFilter::default(),
-            Paging::new(Some(2), Some(1)),
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            (page2.items.len(), page2.total, page2.page),
-            (1, 2, 2),
-            "{e:?}"
-        );
+        assert!(matches!(people::get(&db, &only_a, li.id).await, Err(StoreError::NotFound)), "{e:?}");
+        let me = Scope { person_id: Some(li.id), ..Default::default() };
+        assert_eq!(people::list(&db, &me, &PersonFilter::default(), Paging::new(None, None)).await.unwrap().total, 1);
+        let page2 =
+            people::list(&db, &Scope::all(), &PersonFilter::default(), Paging::new(Some(2), Some(1))).await.unwrap();
+        assert_eq!((page2.items.len(), page2.total, page2.page), (1, 2, 2), "{e:?}");
     }
 }
 
@@ -334,55 +216,21 @@ async fn audit_chain_detects_tampering() {
         for i in 0..5 {
             unit(&db, &format!("U{i}"), Some(root)).await;
         }
-        assert_eq!(
-            audit::verify(&db).await.unwrap(),
-            Verification::Intact { records: 6 },
-            "{e:?}"
-        );
+        assert_eq!(audit::verify(&db).await.unwrap(), Verification::Intact { records: 6 }, "{e:?}");
 
         // a changed row
-        db.execute(
-            "UPDATE audit_log SET username = 'mallory' WHERE id = 3",
-            vec![],
-        )
-        .await
-        .unwrap();
-        assert!(
-            matches!(
-                audit::verify(&db).await.unwrap(),
-                Verification::Broken { record_id: 3, .. }
-            ),
-            "{e:?}"
-        );
-        db.execute(
-            "UPDATE audit_log SET username = 'tester' WHERE id = 3",
-            vec![],
-        )
-        .await
-        .unwrap();
-        assert!(
-            matches!(
-                audit::verify(&db).await.unwrap(),
-                Verification::Intact { .. }
-            ),
-            "{e:?}"
-        );
+        db.execute("UPDATE audit_log SET username = 'mallory' WHERE id = 3", vec![]).await.unwrap();
+        assert!(matches!(audit::verify(&db).await.unwrap(), Verification::Broken { record_id: 3, .. }), "{e:?}");
+        db.execute("UPDATE audit_log SET username = 'tester' WHERE id = 3", vec![]).await.unwrap();
+        assert!(matches!(audit::verify(&db).await.unwrap(), Verification::Intact { .. }), "{e:?}");
 
         // a deleted row
         let saved: audit::AuditRecord = db
             .fetch_one("SELECT id, at, account_id, username, address, action, entity, entity_id, diff, prev_hash, hash FROM audit_log WHERE id = 4", vec![])
             .await
             .unwrap();
-        db.execute("DELETE FROM audit_log WHERE id = 4", vec![])
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                audit::verify(&db).await.unwrap(),
-                Verification::Broken { record_id: 4, .. }
-            ),
-            "{e:?}"
-        );
+        db.execute("DELETE FROM audit_log WHERE id = 4", vec![]).await.unwrap();
+        assert!(matches!(audit::verify(&db).await.unwrap(), Verification::Broken { record_id: 4, .. }), "{e:?}");
 
         // an inserted (forged) row in the gap
         db.execute(
@@ -392,25 +240,11 @@ async fn audit_chain_detects_tampering() {
         )
         .await
         .unwrap();
-        assert!(
-            matches!(
-                audit::verify(&db).await.unwrap(),
-                Verification::Broken { record_id: 4, .. }
-            ),
-            "{e:?}"
-        );
+        assert!(matches!(audit::verify(&db).await.unwrap(), Verification::Broken { record_id: 4, .. }), "{e:?}");
 
         // the tail cut off
-        db.execute("DELETE FROM audit_log WHERE id >= 4", vec![])
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                audit::verify(&db).await.unwrap(),
-                Verification::Broken { .. }
-            ),
-            "{e:?}"
-        );
+        db.execute("DELETE FROM audit_log WHERE id >= 4", vec![]).await.unwrap();
+        assert!(matches!(audit::verify(&db).await.unwrap(), Verification::Broken { .. }), "{e:?}");
     }
 }
 
@@ -431,15 +265,9 @@ async fn concurrent_writers_never_fork_the_chain() {
         for t in tasks {
             t.await.unwrap();
         }
-        assert_eq!(
-            audit::verify(&db).await.unwrap(),
-            Verification::Intact { records: 49 },
-            "{e:?}"
-        );
-        let (distinct_prev,): (i64,) = db
-            .fetch_one("SELECT COUNT(DISTINCT prev_hash) FROM audit_log", vec![])
-            .await
-            .unwrap();
+        assert_eq!(audit::verify(&db).await.unwrap(), Verification::Intact { records: 49 }, "{e:?}");
+        let (distinct_prev,): (i64,) =
+            db.fetch_one("SELECT COUNT(DISTINCT prev_hash) FROM audit_log", vec![]).await.unwrap();
         assert_eq!(distinct_prev, 49, "{e:?}: two records share a predecessor");
     }
 }
@@ -448,17 +276,7 @@ async fn concurrent_writers_never_fork_the_chain() {
 async fn sessions_tokens_and_passwords() {
     for db in testing::engines().await {
         let e = db.engine();
-        let a = accounts::create(
-            &db,
-            &Actor::system(),
-            "zhang",
-            "Secret#123",
-            None,
-            &["member"],
-            true,
-        )
-        .await
-        .unwrap();
+        let a = accounts::create(&db, &Actor::system(), "zhang", "Secret#123", None, &["member"], true).await.unwrap();
         assert!(accounts::verify_password("Secret#123", &a.password_hash));
         assert!(!accounts::verify_password("secret#123", &a.password_hash));
         assert!(a.password_hash.starts_with("$argon2id$"), "{e:?}");
@@ -469,17 +287,8 @@ async fn sessions_tokens_and_passwords() {
 
         let (cookie, s) = accounts::start_session(&db, &actor(), a.id).await.unwrap();
         let idle = chrono::Duration::minutes(30);
-        assert!(
-            accounts::find_session(&db, &cookie, idle)
-                .await
-                .unwrap()
-                .is_some(),
-            "{e:?}"
-        );
-        assert!(accounts::find_session(&db, "forged", idle)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(accounts::find_session(&db, &cookie, idle).await.unwrap().is_some(), "{e:?}");
+        assert!(accounts::find_session(&db, "forged", idle).await.unwrap().is_none());
         // idle past the timeout: gone
         db.execute(
             "UPDATE sessions SET last_seen_at = $1",
@@ -487,39 +296,16 @@ async fn sessions_tokens_and_passwords() {
         )
         .await
         .unwrap();
-        assert!(
-            accounts::find_session(&db, &cookie, idle)
-                .await
-                .unwrap()
-                .is_none(),
-            "{e:?}"
-        );
+        assert!(accounts::find_session(&db, &cookie, idle).await.unwrap().is_none(), "{e:?}");
         let (cookie, s2) = accounts::start_session(&db, &actor(), a.id).await.unwrap();
         accounts::end_session(&db, &actor(), &s2).await.unwrap();
-        assert!(
-            accounts::find_session(&db, &cookie, idle)
-                .await
-                .unwrap()
-                .is_none(),
-            "{e:?}: logout keeps the session"
-        );
+        assert!(accounts::find_session(&db, &cookie, idle).await.unwrap().is_none(), "{e:?}: logout keeps the session");
         let _ = s;
 
-        let token = accounts::create_token(&db, &actor(), a.id, "integration")
-            .await
-            .unwrap();
-        assert_eq!(
-            accounts::account_for_token(&db, &token).await.unwrap(),
-            Some(a.id)
-        );
-        assert_eq!(
-            accounts::account_for_token(&db, "qf_nope").await.unwrap(),
-            None
-        );
-        let (stored,): (String,) = db
-            .fetch_one("SELECT token_hash FROM api_tokens", vec![])
-            .await
-            .unwrap();
+        let token = accounts::create_token(&db, &actor(), a.id, "integration").await.unwrap();
+        assert_eq!(accounts::account_for_token(&db, &token).await.unwrap(), Some(a.id));
+        assert_eq!(accounts::account_for_token(&db, "qf_nope").await.unwrap(), None);
+        let (stored,): (String,) = db.fetch_one("SELECT token_hash FROM api_tokens", vec![]).await.unwrap();
         assert_ne!(stored, token, "{e:?}: tokens are stored hashed");
     }
 }

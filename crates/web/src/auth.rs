@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{header, request::Parts, HeaderMap, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use qingfeng_domain::access::{builtin_role, grants, ScopeKind};
+use qingfeng_domain::access::{builtin_role, grants, ScopeKind, PERMISSIONS};
 use qingfeng_store::accounts::{self, Session};
 use qingfeng_store::{args, Actor, Db, Scope, StoreResult};
 
@@ -32,6 +32,8 @@ pub struct Principal {
     /// Present for browser sessions; None for bearer tokens.
     pub session: Option<Session>,
     pub address: String,
+    /// An initial or reset password must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 impl Principal {
@@ -40,18 +42,11 @@ impl Principal {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor {
-            account_id: Some(self.account_id),
-            username: self.username.clone(),
-            address: self.address.clone(),
-        }
+        Actor { account_id: Some(self.account_id), username: self.username.clone(), address: self.address.clone() }
     }
 
     pub fn csrf_token(&self) -> &str {
-        self.session
-            .as_ref()
-            .map(|s| s.csrf_token.as_str())
-            .unwrap_or("")
+        self.session.as_ref().map(|s| s.csrf_token.as_str()).unwrap_or("")
     }
 
     pub fn is_admin(&self) -> bool {
@@ -66,22 +61,14 @@ pub struct ClientAddress(pub String);
 impl<S: Send + Sync> FromRequestParts<S> for Principal {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Principal>()
-            .cloned()
-            .ok_or(ApiError::Unauthorized)
+        parts.extensions.get::<Principal>().cloned().ok_or(ApiError::Unauthorized)
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<ClientAddress>()
-            .cloned()
-            .unwrap_or(ClientAddress(String::new())))
+        Ok(parts.extensions.get::<ClientAddress>().cloned().unwrap_or(ClientAddress(String::new())))
     }
 }
 
@@ -97,12 +84,7 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// Builds the principal for an account: its roles, their permissions and the data scope.
@@ -117,15 +99,19 @@ pub async fn load_principal(
         return Ok(None);
     }
     let roles = accounts::roles(db, account_id).await?;
+    let grants = role_grants(db, &roles).await?;
     let mut permissions: Vec<&'static str> = Vec::new();
-    for r in roles.iter().filter_map(|k| builtin_role(k)) {
-        for p in r.permissions {
-            if !permissions.contains(p) {
-                permissions.push(p);
+    for g in &grants {
+        for p in &g.permissions {
+            let known = if p == "*" { Some("*") } else { PERMISSIONS.iter().map(|(k, _)| *k).find(|k| k == p) };
+            if let Some(k) = known {
+                if !permissions.contains(&k) {
+                    permissions.push(k);
+                }
             }
         }
     }
-    let scope = resolve_scope(db, &roles, account.person_id).await?;
+    let scope = resolve_scope(db, &grants, account.person_id).await?;
     Ok(Some(Principal {
         account_id,
         username: account.username,
@@ -135,15 +121,44 @@ pub async fn load_principal(
         scope,
         session,
         address,
+        must_change_password: account.must_change_password,
     }))
 }
 
+/// What one role grants: permissions and a scope kind (plus units for 自定义).
+#[derive(Debug, Clone)]
+pub struct RoleGrant {
+    pub key: String,
+    pub permissions: Vec<String>,
+    pub scope: ScopeKind,
+    pub units: Vec<i64>,
+}
+
+/// Built-in roles from code, custom roles from the database; unknown keys grant nothing.
+pub async fn role_grants(db: &Db, keys: &[String]) -> StoreResult<Vec<RoleGrant>> {
+    let mut out = Vec::new();
+    for key in keys {
+        if let Some(b) = builtin_role(key) {
+            out.push(RoleGrant {
+                key: key.clone(),
+                permissions: b.permissions.iter().map(|p| p.to_string()).collect(),
+                scope: b.scope,
+                units: vec![],
+            });
+        } else if let Some(r) = qingfeng_store::roles::get(db, key).await? {
+            out.push(RoleGrant {
+                key: key.clone(),
+                permissions: r.permission_list(),
+                scope: ScopeKind::parse(&r.scope_kind).unwrap_or(ScopeKind::SelfOnly),
+                units: qingfeng_store::roles::units(db, key).await?,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The union of the data scopes of the roles, resolved against the person's unit and 分管.
-pub async fn resolve_scope(
-    db: &Db,
-    roles: &[String],
-    person_id: Option<i64>,
-) -> StoreResult<Scope> {
+pub async fn resolve_scope(db: &Db, grants: &[RoleGrant], person_id: Option<i64>) -> StoreResult<Scope> {
     let mut scope = Scope::default();
     let person: Option<(i64, String)> = match person_id {
         Some(pid) => {
@@ -155,9 +170,10 @@ pub async fn resolve_scope(
         }
         None => None,
     };
-    for role in roles.iter().filter_map(|k| builtin_role(k)) {
-        match (role.scope, &person) {
+    for grant in grants {
+        match (grant.scope, &person) {
             (ScopeKind::All, _) => return Ok(Scope::all()),
+            (ScopeKind::Custom, _) => scope.units.extend(grant.units.iter().copied()),
             (ScopeKind::OwnUnit, Some((uid, _))) => scope.units.push(*uid),
             (ScopeKind::OwnUnitAndBelow, Some((_, path))) => scope.subtrees.push(path.clone()),
             (ScopeKind::OwnUnitAndBelowOrSelf, Some((_, path))) => {
@@ -225,10 +241,8 @@ pub async fn authenticate(
                     return ApiError::bad_request("请求内容过大", None).into_response();
                 };
                 if !ok {
-                    return ApiError::Forbidden(
-                        "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试".into(),
-                    )
-                    .into_response();
+                    return ApiError::Forbidden("页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试".into())
+                        .into_response();
                 }
                 req = r;
             }
@@ -240,14 +254,8 @@ pub async fn authenticate(
 
 /// A request whose Origin (or, failing that, Referer) names another host is cross-site.
 fn origin_is_same_site(headers: &HeaderMap) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let source = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
     match source {
         None => true,
         Some("null") => false,
@@ -278,8 +286,7 @@ async fn csrf_ok(req: Request<Body>, expected: &str) -> (bool, Option<Request<Bo
     let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
         return (false, None);
     };
-    let ok =
-        form_urlencoded_value(&bytes, CSRF_FIELD).is_some_and(|v| constant_time_eq(&v, expected));
+    let ok = form_urlencoded_value(&bytes, CSRF_FIELD).is_some_and(|v| constant_time_eq(&v, expected));
     (ok, Some(Request::from_parts(parts, Body::from(bytes))))
 }
 
@@ -292,11 +299,7 @@ fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// What a route requires of its caller.
@@ -319,6 +322,10 @@ impl Access {
     }
 }
 
+/// Paths still open to an account that must change its password first.
+const PASSWORD_CHANGE_PATHS: &[&str] =
+    &["/account/password", "/api/v1/me/password", "/api/v1/me", "/api/v1/session", "/logout"];
+
 /// Route guard: API paths answer 401/403 JSON, pages redirect to the login page or show 403.
 pub async fn guard(access: Access, req: Request<Body>, next: Next) -> Response {
     if access == Access::Public {
@@ -332,12 +339,17 @@ pub async fn guard(access: Access, req: Request<Body>, next: Next) -> Response {
         let is_htmx = req.headers().contains_key("hx-request");
         if is_htmx {
             let mut r = StatusCode::UNAUTHORIZED.into_response();
-            r.headers_mut()
-                .insert("hx-redirect", "/login".parse().expect("static header"));
+            r.headers_mut().insert("hx-redirect", "/login".parse().expect("static header"));
             return r;
         }
         return Redirect::to("/login").into_response();
     };
+    if p.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.uri().path()) {
+        if is_api {
+            return ApiError::Forbidden("请先修改初始密码（PUT /api/v1/me/password）".into()).into_response();
+        }
+        return Redirect::to("/account/password").into_response();
+    }
     if let Access::Permission(perm) = access {
         if !p.can(perm) {
             return ApiError::Forbidden(format!("没有权限（需要 {perm}）")).into_response();
@@ -365,10 +377,7 @@ mod tests {
 
     #[test]
     fn form_field_is_found() {
-        assert_eq!(
-            form_urlencoded_value(b"a=1&csrf_token=ab%2Bc&b=+x", "csrf_token"),
-            Some("ab+c".into())
-        );
+        assert_eq!(form_urlencoded_value(b"a=1&csrf_token=ab%2Bc&b=+x", "csrf_token"), Some("ab+c".into()));
     }
 }
 

@@ -32,10 +32,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>, field: Option<&str>) -> Self {
-        ApiError::BadRequest {
-            message: message.into(),
-            field: field.map(str::to_string),
-        }
+        ApiError::BadRequest { message: message.into(), field: field.map(str::to_string) }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -54,16 +51,10 @@ impl ApiError {
     /// (code, message, field)
     pub fn parts(&self) -> (&'static str, String, Option<String>) {
         match self {
-            ApiError::BadRequest { message, field } => {
-                ("bad_request", message.clone(), field.clone())
-            }
+            ApiError::BadRequest { message, field } => ("bad_request", message.clone(), field.clone()),
             ApiError::Invalid(e) => {
                 let first = e.first().cloned();
-                let message =
-                    e.0.iter()
-                        .map(|f| f.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("；");
+                let message = e.0.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("；");
                 ("invalid", message, first.map(|f| f.field))
             }
             ApiError::Unauthorized => ("unauthorized", "请先登录".into(), None),
@@ -72,11 +63,7 @@ impl ApiError {
             ApiError::NotFound => ("not_found", "记录不存在或无权查看".into(), None),
             ApiError::Conflict(m) => ("conflict", m.clone(), None),
             ApiError::TooManyRequests(m) => ("too_many_requests", m.clone(), None),
-            ApiError::Internal(_) => (
-                "internal",
-                "服务器内部错误，请稍后重试或联系管理员".into(),
-                None,
-            ),
+            ApiError::Internal(_) => ("internal", "服务器内部错误，请稍后重试或联系管理员".into(), None),
         }
     }
 }

@@ -29,10 +29,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-            idle_minutes: 30,
-        }
+        WebConfig { secure_cookies: false, idle_minutes: 30 }
     }
 }
 
@@ -53,9 +50,5 @@ pub fn app(state: AppState) -> axum::Router {
 /// (tests listen on port 0).
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let app = app(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
 }

@@ -37,16 +37,10 @@ impl Book {
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).expect("standard method");
-        let route = on(filter, handler).route_layer(axum::middleware::from_fn(move |req, next| {
-            guard(access, req, next)
-        }));
+        let route =
+            on(filter, handler).route_layer(axum::middleware::from_fn(move |req, next| guard(access, req, next)));
         self.router = self.router.route(path, route);
-        self.specs.push(RouteSpec {
-            method,
-            path,
-            access,
-            summary,
-        });
+        self.specs.push(RouteSpec { method, path, access, summary });
         self
     }
 }
@@ -54,246 +48,67 @@ impl Book {
 fn book() -> Book {
     use Access::{Permission as P, Public, SignedIn};
     use Method as M;
-    Book {
-        router: Router::new(),
-        specs: Vec::new(),
-    }
-    // infrastructure
-    .add(M::GET, "/healthz", Public, "健康检查", api::health)
-    .add(M::GET, "/assets/{file}", Public, "静态资源", assets::serve)
-    .add(
-        M::GET,
-        "/api/openapi.json",
-        Public,
-        "OpenAPI 文档",
-        api::openapi::document,
-    )
-    // session
-    .add(
-        M::POST,
-        "/api/v1/session",
-        Public,
-        "登录",
-        api::session::login,
-    )
-    .add(
-        M::DELETE,
-        "/api/v1/session",
-        SignedIn,
-        "退出登录",
-        api::session::logout,
-    )
-    .add(M::GET, "/api/v1/me", SignedIn, "当前账号", api::session::me)
-    // units
-    .add(
-        M::GET,
-        "/api/v1/units",
-        P("unit:read"),
-        "单位列表",
-        api::units::list,
-    )
-    .add(
-        M::POST,
-        "/api/v1/units",
-        P("unit:write"),
-        "新增单位",
-        api::units::create,
-    )
-    .add(
-        M::GET,
-        "/api/v1/units/import-template.xlsx",
-        P("unit:import"),
-        "单位导入模板",
-        api::units::template,
-    )
-    .add(
-        M::POST,
-        "/api/v1/units/import",
-        P("unit:import"),
-        "导入单位",
-        api::units::import,
-    )
-    .add(
-        M::GET,
-        "/api/v1/units/export.xlsx",
-        P("unit:export"),
-        "导出单位",
-        api::units::export,
-    )
-    .add(
-        M::GET,
-        "/api/v1/units/{id}",
-        P("unit:read"),
-        "单位详情",
-        api::units::get,
-    )
-    .add(
-        M::PATCH,
-        "/api/v1/units/{id}",
-        P("unit:write"),
-        "修改单位",
-        api::units::update,
-    )
-    // people
-    .add(
-        M::GET,
-        "/api/v1/people",
-        P("person:read"),
-        "人员列表",
-        api::people::list,
-    )
-    .add(
-        M::POST,
-        "/api/v1/people",
-        P("person:write"),
-        "新增人员",
-        api::people::create,
-    )
-    .add(
-        M::GET,
-        "/api/v1/people/import-template.xlsx",
-        P("person:import"),
-        "人员导入模板",
-        api::people::template,
-    )
-    .add(
-        M::POST,
-        "/api/v1/people/import",
-        P("person:import"),
-        "导入人员",
-        api::people::import,
-    )
-    .add(
-        M::GET,
-        "/api/v1/people/export.xlsx",
-        P("person:export"),
-        "导出人员",
-        api::people::export,
-    )
-    .add(
-        M::GET,
-        "/api/v1/people/{id}",
-        P("person:read"),
-        "人员详情",
-        api::people::get,
-    )
-    .add(
-        M::PATCH,
-        "/api/v1/people/{id}",
-        P("person:write"),
-        "修改人员",
-        api::people::update,
-    )
-    // pages
-    .add(M::GET, "/login", Public, "登录页", views::login::page)
-    .add(M::POST, "/login", Public, "登录", views::login::submit)
-    .add(M::POST, "/logout", SignedIn, "退出", views::login::logout)
-    .add(M::GET, "/", SignedIn, "首页", views::home)
-    .add(
-        M::GET,
-        "/org",
-        P("person:read"),
-        "组织机构与人员",
-        views::org::page,
-    )
-    .add(
-        M::GET,
-        "/org/people",
-        P("person:read"),
-        "人员列表（局部）",
-        views::org::people_table,
-    )
-    .add(
-        M::GET,
-        "/org/people/new",
-        P("person:write"),
-        "新增人员表单",
-        views::org::new_person,
-    )
-    .add(
-        M::POST,
-        "/org/people/new",
-        P("person:write"),
-        "保存新人员",
-        views::org::create_person,
-    )
-    .add(
-        M::GET,
-        "/org/people/{id}",
-        P("person:read"),
-        "人员详情页",
-        views::org::person_detail,
-    )
-    .add(
-        M::GET,
-        "/org/people/{id}/edit",
-        P("person:write"),
-        "修改人员表单",
-        views::org::edit_person,
-    )
-    .add(
-        M::POST,
-        "/org/people/{id}/edit",
-        P("person:write"),
-        "保存人员",
-        views::org::update_person,
-    )
-    .add(
-        M::GET,
-        "/org/units/new",
-        P("unit:write"),
-        "新增单位表单",
-        views::org::new_unit,
-    )
-    .add(
-        M::POST,
-        "/org/units/new",
-        P("unit:write"),
-        "保存新单位",
-        views::org::create_unit,
-    )
-    .add(
-        M::GET,
-        "/org/units/{id}/edit",
-        P("unit:write"),
-        "修改单位表单",
-        views::org::edit_unit,
-    )
-    .add(
-        M::POST,
-        "/org/units/{id}/edit",
-        P("unit:write"),
-        "保存单位",
-        views::org::update_unit,
-    )
-    .add(
-        M::GET,
-        "/org/people-import",
-        P("person:import"),
-        "人员导入页",
-        views::import::people_page,
-    )
-    .add(
-        M::POST,
-        "/org/people-import",
-        P("person:import"),
-        "校验或导入人员",
-        views::import::people_submit,
-    )
-    .add(
-        M::GET,
-        "/org/units-import",
-        P("unit:import"),
-        "单位导入页",
-        views::import::units_page,
-    )
-    .add(
-        M::POST,
-        "/org/units-import",
-        P("unit:import"),
-        "校验或导入单位",
-        views::import::units_submit,
-    )
+    Book { router: Router::new(), specs: Vec::new() }
+        // infrastructure
+        .add(M::GET, "/healthz", Public, "健康检查", api::health)
+        .add(M::GET, "/assets/{file}", Public, "静态资源", assets::serve)
+        .add(M::GET, "/api/openapi.json", Public, "OpenAPI 文档", api::openapi::document)
+        // session
+        .add(M::POST, "/api/v1/session", Public, "登录", api::session::login)
+        .add(M::DELETE, "/api/v1/session", SignedIn, "退出登录", api::session::logout)
+        .add(M::GET, "/api/v1/me", SignedIn, "当前账号", api::session::me)
+        // units
+        .add(M::GET, "/api/v1/units", P("unit:read"), "单位列表", api::units::list)
+        .add(M::POST, "/api/v1/units", P("unit:write"), "新增单位", api::units::create)
+        .add(M::GET, "/api/v1/units/import-template.xlsx", P("unit:import"), "单位导入模板", api::units::template)
+        .add(M::POST, "/api/v1/units/import", P("unit:import"), "导入单位", api::units::import)
+        .add(M::GET, "/api/v1/units/export.xlsx", P("unit:export"), "导出单位", api::units::export)
+        .add(M::GET, "/api/v1/units/{id}", P("unit:read"), "单位详情", api::units::get)
+        .add(M::PATCH, "/api/v1/units/{id}", P("unit:write"), "修改单位", api::units::update)
+        // people
+        .add(M::GET, "/api/v1/people", P("person:read"), "人员列表", api::people::list)
+        .add(M::POST, "/api/v1/people", P("person:write"), "新增人员", api::people::create)
+        .add(M::GET, "/api/v1/people/import-template.xlsx", P("person:import"), "人员导入模板", api::people::template)
+        .add(M::POST, "/api/v1/people/import", P("person:import"), "导入人员", api::people::import)
+        .add(M::GET, "/api/v1/people/export.xlsx", P("person:export"), "导出人员", api::people::export)
+        .add(M::GET, "/api/v1/people/{id}", P("person:read"), "人员详情", api::people::get)
+        .add(M::PATCH, "/api/v1/people/{id}", P("person:write"), "修改人员", api::people::update)
+        // accounts, roles, logs
+        .add(M::GET, "/api/v1/accounts", P("account:read"), "账号列表", api::accounts::list)
+        .add(M::POST, "/api/v1/accounts", P("account:write"), "新增账号", api::accounts::create)
+        .add(M::GET, "/api/v1/accounts/{id}", P("account:read"), "账号详情", api::accounts::get)
+        .add(M::PATCH, "/api/v1/accounts/{id}", P("account:write"), "修改账号（角色、停用、重置密码）", api::accounts::update)
+        .add(M::PUT, "/api/v1/me/password", SignedIn, "修改本人密码", api::accounts::change_password)
+        .add(M::GET, "/api/v1/roles", P("role:read"), "角色列表", api::accounts::roles)
+        .add(M::POST, "/api/v1/roles", P("role:write"), "定义或修改角色", api::accounts::save_role)
+        .add(M::GET, "/api/v1/audit-log", P("audit:read"), "操作日志", api::audit::list)
+        .add(M::GET, "/api/v1/audit-log/export.xlsx", P("audit:read"), "导出操作日志", api::audit::export)
+        .add(M::GET, "/api/v1/login-log", P("audit:read"), "登录日志", api::audit::logins)
+        .add(M::GET, "/api/v1/login-log/export.xlsx", P("audit:read"), "导出登录日志", api::audit::logins_export)
+        // pages
+        .add(M::GET, "/login", Public, "登录页", views::login::page)
+        .add(M::POST, "/login", Public, "登录", views::login::submit)
+        .add(M::POST, "/logout", SignedIn, "退出", views::login::logout)
+        .add(M::GET, "/", SignedIn, "首页", views::home)
+        .add(M::GET, "/org", P("person:read"), "组织机构与人员", views::org::page)
+        .add(M::GET, "/org/people", P("person:read"), "人员列表（局部）", views::org::people_table)
+        .add(M::GET, "/org/people/new", P("person:write"), "新增人员表单", views::org::new_person)
+        .add(M::POST, "/org/people/new", P("person:write"), "保存新人员", views::org::create_person)
+        .add(M::GET, "/org/people/{id}", P("person:read"), "人员详情页", views::org::person_detail)
+        .add(M::GET, "/org/people/{id}/edit", P("person:write"), "修改人员表单", views::org::edit_person)
+        .add(M::POST, "/org/people/{id}/edit", P("person:write"), "保存人员", views::org::update_person)
+        .add(M::GET, "/org/units/new", P("unit:write"), "新增单位表单", views::org::new_unit)
+        .add(M::POST, "/org/units/new", P("unit:write"), "保存新单位", views::org::create_unit)
+        .add(M::GET, "/org/units/{id}/edit", P("unit:write"), "修改单位表单", views::org::edit_unit)
+        .add(M::POST, "/org/units/{id}/edit", P("unit:write"), "保存单位", views::org::update_unit)
+        .add(M::GET, "/system/audit", P("audit:read"), "操作日志页", views::system::audit)
+        .add(M::GET, "/system/logins", P("audit:read"), "登录日志页", views::system::logins)
+        .add(M::GET, "/account/password", SignedIn, "修改密码页", views::system::password)
+        .add(M::POST, "/account/password", SignedIn, "修改密码", views::system::change_password)
+        .add(M::GET, "/org/people-import", P("person:import"), "人员导入页", views::import::people_page)
+        .add(M::POST, "/org/people-import", P("person:import"), "校验或导入人员", views::import::people_submit)
+        .add(M::GET, "/org/units-import", P("unit:import"), "单位导入页", views::import::units_page)
+        .add(M::POST, "/org/units-import", P("unit:import"), "校验或导入单位", views::import::units_submit)
 }
 
 /// Every route the server answers, with its access rule.
@@ -304,10 +119,7 @@ pub fn specs() -> Vec<RouteSpec> {
 pub fn build(state: AppState) -> Router {
     book()
         .router
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::authenticate,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
         .layer(axum::middleware::from_fn(crate::security::headers))
         .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))
         .with_state(state)

@@ -142,3 +142,20 @@ CREATE TABLE pending_imports (
     content    BYTEA NOT NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
+
+-- Roles defined by administrators beyond the built-in ones (whose definitions live in code).
+CREATE TABLE roles (
+    key         TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    scope_kind  TEXT NOT NULL,
+    -- comma-separated permission strings module:action
+    permissions TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+
+-- Units of a role whose scope is 自定义 (custom).
+CREATE TABLE role_units (
+    role_key TEXT NOT NULL REFERENCES roles(key),
+    unit_id  BIGINT NOT NULL REFERENCES units(id),
+    PRIMARY KEY (role_key, unit_id)
+);

@@ -28,10 +28,7 @@ const IDS_PER_STATEMENT: usize = 500;
 
 /// `$from, $from+1, …` for `n` values, as a comma-separated list.
 fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Which of `ids` exist in `table` (a fixed table name, never user input).
@@ -39,13 +36,8 @@ async fn existing_ids(tx: &mut Tx, table: &str, ids: &BTreeSet<i64>) -> StoreRes
     let ids: Vec<i64> = ids.iter().copied().collect();
     let mut found = HashSet::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT id FROM {table} WHERE id IN ({})",
-            placeholders(1, chunk.len())
-        );
-        let rows: Vec<(i64,)> = tx
-            .fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect())
-            .await?;
+        let sql = format!("SELECT id FROM {table} WHERE id IN ({})", placeholders(1, chunk.len()));
+        let rows: Vec<(i64,)> = tx.fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect()).await?;
         found.extend(rows.into_iter().map(|r| r.0));
     }
     Ok(found)
@@ -53,11 +45,7 @@ async fn existing_ids(tx: &mut Tx, table: &str, ids: &BTreeSet<i64>) -> StoreRes
 
 /// Inserts many units whose parents already exist (insert a tree level by level).
 /// Returns the new ids in the order of `drafts`.
-pub async fn insert_units(
-    tx: &mut Tx,
-    actor: &Actor,
-    drafts: &[UnitDraft],
-) -> StoreResult<Vec<i64>> {
+pub async fn insert_units(tx: &mut Tx, actor: &Actor, drafts: &[UnitDraft]) -> StoreResult<Vec<i64>> {
     if drafts.is_empty() {
         return Ok(vec![]);
     }
@@ -65,26 +53,15 @@ pub async fn insert_units(
     let mut seen = HashSet::with_capacity(drafts.len());
     for d in drafts {
         if !seen.insert(d.code.as_str()) {
-            return Err(StoreError::field(
-                "code",
-                format!("单位编码“{}”重复", d.code),
-            ));
+            return Err(StoreError::field("code", format!("单位编码“{}”重复", d.code)));
         }
     }
     let codes: Vec<&str> = drafts.iter().map(|d| d.code.as_str()).collect();
     for chunk in codes.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT code FROM units WHERE code IN ({}) ORDER BY code",
-            placeholders(1, chunk.len())
-        );
-        let taken: Option<(String,)> = tx
-            .fetch_optional(&sql, chunk.iter().map(|&c| Arg::from(c)).collect())
-            .await?;
+        let sql = format!("SELECT code FROM units WHERE code IN ({}) ORDER BY code", placeholders(1, chunk.len()));
+        let taken: Option<(String,)> = tx.fetch_optional(&sql, chunk.iter().map(|&c| Arg::from(c)).collect()).await?;
         if let Some((code,)) = taken {
-            return Err(StoreError::field(
-                "code",
-                format!("单位编码“{code}”已被使用"),
-            ));
+            return Err(StoreError::field("code", format!("单位编码“{code}”已被使用")));
         }
     }
     // parents: known, with their paths
@@ -92,20 +69,12 @@ pub async fn insert_units(
     let mut parent_paths: HashMap<i64, String> = HashMap::with_capacity(parent_ids.len());
     let parent_list: Vec<i64> = parent_ids.iter().copied().collect();
     for chunk in parent_list.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT id, path FROM units WHERE id IN ({})",
-            placeholders(1, chunk.len())
-        );
-        let rows: Vec<(i64, String)> = tx
-            .fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect())
-            .await?;
+        let sql = format!("SELECT id, path FROM units WHERE id IN ({})", placeholders(1, chunk.len()));
+        let rows: Vec<(i64, String)> = tx.fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect()).await?;
         parent_paths.extend(rows);
     }
     if let Some(missing) = parent_ids.iter().find(|p| !parent_paths.contains_key(p)) {
-        return Err(StoreError::field(
-            "parent_id",
-            format!("上级单位（编号 {missing}）不存在"),
-        ));
+        return Err(StoreError::field("parent_id", format!("上级单位（编号 {missing}）不存在")));
     }
 
     let now = crate::now();
@@ -116,14 +85,7 @@ pub async fn insert_units(
         let mut rows = Vec::with_capacity(chunk.len());
         for d in chunk {
             let n = args.len();
-            rows.push(format!(
-                "(${}, ${}, ${}, ${}, ${}, '', $1, $1)",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5
-            ));
+            rows.push(format!("(${}, ${}, ${}, ${}, ${}, '', $1, $1)", n + 1, n + 2, n + 3, n + 4, n + 5));
             args.push(d.parent_id.into());
             args.push(d.name.clone().into());
             args.push(d.code.clone().into());
@@ -139,15 +101,9 @@ pub async fn insert_units(
     }
     let mut ids = Vec::with_capacity(drafts.len());
     for d in drafts {
-        let id = *id_by_code
-            .get(&d.code)
-            .expect("every inserted unit is returned with its code");
+        let id = *id_by_code.get(&d.code).expect("every inserted unit is returned with its code");
         let path = child_path(d.parent_id.map(|p| parent_paths[&p].as_str()), id);
-        tx.execute(
-            "UPDATE units SET path = $1 WHERE id = $2",
-            vec![path.into(), id.into()],
-        )
-        .await?;
+        tx.execute("UPDATE units SET path = $1 WHERE id = $2", vec![path.into(), id.into()]).await?;
         ids.push(id);
     }
     audit::append(
@@ -164,21 +120,14 @@ pub async fn insert_units(
 
 /// Inserts many people, each with the first transfer record ("新增") that the per-row insert
 /// writes. Returns the new ids in the order of `drafts`.
-pub async fn insert_people(
-    tx: &mut Tx,
-    actor: &Actor,
-    drafts: &[PersonDraft],
-) -> StoreResult<Vec<i64>> {
+pub async fn insert_people(tx: &mut Tx, actor: &Actor, drafts: &[PersonDraft]) -> StoreResult<Vec<i64>> {
     if drafts.is_empty() {
         return Ok(vec![]);
     }
     let unit_ids: BTreeSet<i64> = drafts.iter().map(|d| d.unit_id).collect();
     let found = existing_ids(tx, "units", &unit_ids).await?;
     if let Some(missing) = unit_ids.iter().find(|u| !found.contains(u)) {
-        return Err(StoreError::field(
-            "unit_id",
-            format!("所在单位（编号 {missing}）不存在"),
-        ));
+        return Err(StoreError::field("unit_id", format!("所在单位（编号 {missing}）不存在")));
     }
 
     let now = crate::now();
@@ -214,21 +163,26 @@ pub async fn insert_people(
              in_supervision_scope, created_at, updated_at) VALUES {} RETURNING id",
             rows.join(", ")
         );
-        let t = std::time::Instant::now();
         let inserted: Vec<(i64,)> = tx.fetch_all(&sql, args).await?;
-        eprintln!("TIMING insert chunk {:?}", t.elapsed());
-        // Ids are drawn in VALUES order on both engines; RETURNING's own order is not promised.
+        // Ids are drawn in VALUES order on both engines (increasing, even when other sessions
+        // insert at the same time); RETURNING's own order is not promised, so sort them.
         let mut chunk_ids: Vec<i64> = inserted.into_iter().map(|r| r.0).collect();
         chunk_ids.sort_unstable();
+        // the first transfer record of each person, as the per-row insert writes it; built from
+        // the drafts rather than read back, so no query plan depends on the table's growing size
+        let mut args: Vec<Arg> = Vec::with_capacity(1 + chunk.len() * 3);
+        args.push(now.into());
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (d, &id) in chunk.iter().zip(&chunk_ids) {
+            let n = args.len();
+            rows.push(format!("(${}, ${}, '', ${}, $1, '新增')", n + 1, n + 2, n + 3));
+            args.extend([Arg::from(id), d.unit_id.into(), d.status.key().into()]);
+        }
         let sql = format!(
-            "INSERT INTO person_transfers (person_id, to_unit_id, from_status, to_status, changed_at, note) \
-             SELECT id, unit_id, '', status, created_at, '新增' FROM people WHERE id IN ({})",
-            placeholders(1, chunk_ids.len())
+            "INSERT INTO person_transfers (person_id, to_unit_id, from_status, to_status, changed_at, note) VALUES {}",
+            rows.join(", ")
         );
-        let t = std::time::Instant::now();
-        tx.execute(&sql, chunk_ids.iter().map(|&i| Arg::from(i)).collect())
-            .await?;
-        eprintln!("TIMING transfer chunk {:?}", t.elapsed());
+        tx.execute(&sql, args).await?;
         ids.extend(chunk_ids);
     }
     audit::append(
@@ -255,30 +209,14 @@ pub async fn insert_in_charge(tx: &mut Tx, actor: &Actor, pairs: &[(i64, i64)]) 
     let unit_ids: BTreeSet<i64> = pairs.iter().map(|p| p.1).collect();
     let found = existing_ids(tx, "units", &unit_ids).await?;
     if let Some(missing) = unit_ids.iter().find(|u| !found.contains(u)) {
-        return Err(StoreError::field(
-            "in_charge_of",
-            format!("分管单位（编号 {missing}）不存在"),
-        ));
+        return Err(StoreError::field("in_charge_of", format!("分管单位（编号 {missing}）不存在")));
     }
-    let person_ids: Vec<i64> = pairs
-        .iter()
-        .map(|p| p.0)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let leader_keys = [
-        ResponsibilityRole::Principal.key(),
-        ResponsibilityRole::LeadershipMember.key(),
-    ];
+    let person_ids: Vec<i64> = pairs.iter().map(|p| p.0).collect::<BTreeSet<_>>().into_iter().collect();
+    let leader_keys = [ResponsibilityRole::Principal.key(), ResponsibilityRole::LeadershipMember.key()];
     let mut leaders = HashSet::with_capacity(person_ids.len());
     for chunk in person_ids.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT id, roles FROM people WHERE id IN ({})",
-            placeholders(1, chunk.len())
-        );
-        let rows: Vec<(i64, String)> = tx
-            .fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect())
-            .await?;
+        let sql = format!("SELECT id, roles FROM people WHERE id IN ({})", placeholders(1, chunk.len()));
+        let rows: Vec<(i64, String)> = tx.fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect()).await?;
         for (id, roles) in rows {
             if roles.split(',').any(|r| leader_keys.contains(&r)) {
                 leaders.insert(id);
@@ -286,32 +224,13 @@ pub async fn insert_in_charge(tx: &mut Tx, actor: &Actor, pairs: &[(i64, i64)]) 
         }
     }
     if person_ids.iter().any(|p| !leaders.contains(p)) {
-        return Err(StoreError::field(
-            "in_charge_of",
-            "只有主要负责人或班子成员可以分管单位",
-        ));
+        return Err(StoreError::field("in_charge_of", "只有主要负责人或班子成员可以分管单位"));
     }
     for chunk in pairs.chunks(IDS_PER_STATEMENT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let sql = format!(
-            "INSERT INTO in_charge_of (person_id, unit_id) VALUES {}",
-            rows.join(", ")
-        );
-        let args = chunk
-            .iter()
-            .flat_map(|&(p, u)| [Arg::from(p), Arg::from(u)])
-            .collect();
+        let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!("INSERT INTO in_charge_of (person_id, unit_id) VALUES {}", rows.join(", "));
+        let args = chunk.iter().flat_map(|&(p, u)| [Arg::from(p), Arg::from(u)]).collect();
         tx.execute(&sql, args).await?;
     }
-    audit::append(
-        tx,
-        actor,
-        "import",
-        "in_charge_of",
-        "batch",
-        &json!({"count": pairs.len()}),
-    )
-    .await
+    audit::append(tx, actor, "import", "in_charge_of", "batch", &json!({"count": pairs.len()})).await
 }

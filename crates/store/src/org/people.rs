@@ -7,9 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::query::{like_contains, subtree_range};
-use crate::{
-    args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx,
-};
+use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
 pub struct Person {
@@ -102,49 +100,23 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
     Ok(q)
 }
 
-pub async fn list(
-    db: &Db,
-    scope: &Scope,
-    f: &PersonFilter,
-    paging: Paging,
-) -> StoreResult<Page<Person>> {
+pub async fn list(db: &Db, scope: &Scope, f: &PersonFilter, paging: Paging) -> StoreResult<Page<Person>> {
     let q = filter_query(db, scope, f).await?;
     let w = q.where_clause();
-    let (total,): (i64,) = db
-        .fetch_one(&format!("SELECT COUNT(*){FROM}{w}"), q.args())
-        .await?;
+    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){FROM}{w}"), q.args()).await?;
     let mut qa = q.args();
     let n = qa.len();
     qa.extend(args![paging.per_page, paging.offset()]);
     let items = db
-        .fetch_all(
-            &format!(
-                "SELECT {COLS}{FROM}{w} ORDER BY u.path, p.id LIMIT ${} OFFSET ${}",
-                n + 1,
-                n + 2
-            ),
-            qa,
-        )
+        .fetch_all(&format!("SELECT {COLS}{FROM}{w} ORDER BY u.path, p.id LIMIT ${} OFFSET ${}", n + 1, n + 2), qa)
         .await?;
-    Ok(Page {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
 }
 
 /// Every person matching the filter, for exports (no paging).
 pub async fn list_all(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Vec<Person>> {
     let q = filter_query(db, scope, f).await?;
-    db.fetch_all(
-        &format!(
-            "SELECT {COLS}{FROM}{} ORDER BY u.path, p.id",
-            q.where_clause()
-        ),
-        q.args(),
-    )
-    .await
+    db.fetch_all(&format!("SELECT {COLS}{FROM}{} ORDER BY u.path, p.id", q.where_clause()), q.args()).await
 }
 
 /// A person by id, or NotFound when outside the scope.
@@ -152,19 +124,12 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Person> {
     let mut q = QueryBuilder::new();
     q.and("p.id = ?", args![id]);
     scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
-    db.fetch_one(
-        &format!("SELECT {COLS}{FROM}{}", q.where_clause()),
-        q.args(),
-    )
-    .await
+    db.fetch_one(&format!("SELECT {COLS}{FROM}{}", q.where_clause()), q.args()).await
 }
 
 pub async fn in_charge_of(db: &Db, person_id: i64) -> StoreResult<Vec<i64>> {
     let rows: Vec<(i64,)> = db
-        .fetch_all(
-            "SELECT unit_id FROM in_charge_of WHERE person_id = $1 ORDER BY unit_id",
-            args![person_id],
-        )
+        .fetch_all("SELECT unit_id FROM in_charge_of WHERE person_id = $1 ORDER BY unit_id", args![person_id])
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
@@ -201,80 +166,39 @@ fn person_json(p: &Person) -> serde_json::Value {
 }
 
 async fn ensure_unit(tx: &mut Tx, unit_id: i64) -> StoreResult<()> {
-    let row: Option<(i64,)> = tx
-        .fetch_optional("SELECT id FROM units WHERE id = $1", args![unit_id])
-        .await?;
-    row.map(|_| ())
-        .ok_or_else(|| StoreError::field("unit_id", format!("所在单位（编号 {unit_id}）不存在")))
+    let row: Option<(i64,)> = tx.fetch_optional("SELECT id FROM units WHERE id = $1", args![unit_id]).await?;
+    row.map(|_| ()).ok_or_else(|| StoreError::field("unit_id", format!("所在单位（编号 {unit_id}）不存在")))
 }
 
-async fn set_in_charge(
-    tx: &mut Tx,
-    actor: &Actor,
-    person_id: i64,
-    d: &PersonDraft,
-    units: &[i64],
-) -> StoreResult<()> {
+async fn set_in_charge(tx: &mut Tx, actor: &Actor, person_id: i64, d: &PersonDraft, units: &[i64]) -> StoreResult<()> {
     if !units.is_empty() && !d.may_be_in_charge() {
-        return Err(StoreError::field(
-            "in_charge_of",
-            "只有主要负责人或班子成员可以分管单位",
-        ));
+        return Err(StoreError::field("in_charge_of", "只有主要负责人或班子成员可以分管单位"));
     }
     let mut units = units.to_vec();
     units.sort_unstable();
     units.dedup();
     for u in &units {
-        let row: Option<(i64,)> = tx
-            .fetch_optional("SELECT id FROM units WHERE id = $1", args![*u])
-            .await?;
+        let row: Option<(i64,)> = tx.fetch_optional("SELECT id FROM units WHERE id = $1", args![*u]).await?;
         if row.is_none() {
-            return Err(StoreError::field(
-                "in_charge_of",
-                format!("分管单位（编号 {u}）不存在"),
-            ));
+            return Err(StoreError::field("in_charge_of", format!("分管单位（编号 {u}）不存在")));
         }
     }
     let before: Vec<(i64,)> = tx
-        .fetch_all(
-            "SELECT unit_id FROM in_charge_of WHERE person_id = $1 ORDER BY unit_id",
-            args![person_id],
-        )
+        .fetch_all("SELECT unit_id FROM in_charge_of WHERE person_id = $1 ORDER BY unit_id", args![person_id])
         .await?;
     let before: Vec<i64> = before.into_iter().map(|r| r.0).collect();
     if before == units {
         return Ok(());
     }
-    tx.execute(
-        "DELETE FROM in_charge_of WHERE person_id = $1",
-        args![person_id],
-    )
-    .await?;
+    tx.execute("DELETE FROM in_charge_of WHERE person_id = $1", args![person_id]).await?;
     for u in &units {
-        tx.execute(
-            "INSERT INTO in_charge_of (person_id, unit_id) VALUES ($1, $2)",
-            args![person_id, *u],
-        )
-        .await?;
+        tx.execute("INSERT INTO in_charge_of (person_id, unit_id) VALUES ($1, $2)", args![person_id, *u]).await?;
     }
-    audit::append(
-        tx,
-        actor,
-        "update",
-        "in_charge_of",
-        person_id,
-        &json!({"units": [before, units]}),
-    )
-    .await
+    audit::append(tx, actor, "update", "in_charge_of", person_id, &json!({"units": [before, units]})).await
 }
 
 /// Inserts a person inside an open transaction (used by single creates and imports).
-pub async fn insert(
-    tx: &mut Tx,
-    actor: &Actor,
-    d: &PersonDraft,
-    in_charge: Option<&[i64]>,
-) -> StoreResult<i64> {
+pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Option<&[i64]>) -> StoreResult<i64> {
     ensure_unit(tx, d.unit_id).await?;
     let now = crate::now();
     let (id,): (i64,) = tx
@@ -284,9 +208,21 @@ pub async fn insert(
              in_supervision_scope, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
             args![
-                d.name.clone(), d.gender.key(), d.unit_id, d.title.clone(), d.rank.key(), d.political_status.key(),
-                roles_to_keys(&d.roles), d.status.key(), d.birth_date, d.party_join_date, d.exercises_public_power,
-                d.supervision_override, d.supervision_override_reason.clone(), d.in_supervision_scope(), now
+                d.name.clone(),
+                d.gender.key(),
+                d.unit_id,
+                d.title.clone(),
+                d.rank.key(),
+                d.political_status.key(),
+                roles_to_keys(&d.roles),
+                d.status.key(),
+                d.birth_date,
+                d.party_join_date,
+                d.exercises_public_power,
+                d.supervision_override,
+                d.supervision_override_reason.clone(),
+                d.in_supervision_scope(),
+                now
             ],
         )
         .await?;
@@ -296,27 +232,14 @@ pub async fn insert(
         args![id, d.unit_id, d.status.key(), now],
     )
     .await?;
-    audit::append(
-        tx,
-        actor,
-        "create",
-        "person",
-        id,
-        &audit::diff(&json!({}), &draft_json(d)),
-    )
-    .await?;
+    audit::append(tx, actor, "create", "person", id, &audit::diff(&json!({}), &draft_json(d))).await?;
     if let Some(units) = in_charge {
         set_in_charge(tx, actor, id, d, units).await?;
     }
     Ok(id)
 }
 
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
-    d: &PersonDraft,
-    in_charge: Option<&[i64]>,
-) -> StoreResult<Person> {
+pub async fn create(db: &Db, actor: &Actor, d: &PersonDraft, in_charge: Option<&[i64]>) -> StoreResult<Person> {
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, actor, d, in_charge).await?;
     tx.commit().await?;
@@ -344,9 +267,22 @@ pub async fn apply_update(
          supervision_override = $12, supervision_override_reason = $13, in_supervision_scope = $14, updated_at = $15 \
          WHERE id = $16",
         args![
-            d.name.clone(), d.gender.key(), d.unit_id, d.title.clone(), d.rank.key(), d.political_status.key(),
-            roles_to_keys(&d.roles), d.status.key(), d.birth_date, d.party_join_date, d.exercises_public_power,
-            d.supervision_override, d.supervision_override_reason.clone(), d.in_supervision_scope(), now, id
+            d.name.clone(),
+            d.gender.key(),
+            d.unit_id,
+            d.title.clone(),
+            d.rank.key(),
+            d.political_status.key(),
+            roles_to_keys(&d.roles),
+            d.status.key(),
+            d.birth_date,
+            d.party_join_date,
+            d.exercises_public_power,
+            d.supervision_override,
+            d.supervision_override_reason.clone(),
+            d.in_supervision_scope(),
+            now,
+            id
         ],
     )
     .await?;

@@ -20,21 +20,12 @@ pub struct Scope {
 
 impl Scope {
     pub fn all() -> Self {
-        Scope {
-            all: true,
-            ..Default::default()
-        }
+        Scope { all: true, ..Default::default() }
     }
 
     /// Adds the scope condition for a record that belongs to a unit (`unit_path_col`, the path of
     /// the record's unit) and optionally to a person (`person_col`).
-    pub fn restrict(
-        &self,
-        q: &mut QueryBuilder,
-        unit_path_col: &str,
-        unit_id_col: &str,
-        person_col: Option<&str>,
-    ) {
+    pub fn restrict(&self, q: &mut QueryBuilder, unit_path_col: &str, unit_id_col: &str, person_col: Option<&str>) {
         if self.all {
             return;
         }
@@ -63,12 +54,7 @@ impl Scope {
 
     /// Whether a unit (by id and path) is inside the scope.
     pub fn covers_unit(&self, unit_id: i64, unit_path: &str) -> bool {
-        self.all
-            || self.units.contains(&unit_id)
-            || self
-                .subtrees
-                .iter()
-                .any(|p| unit_path.starts_with(p.as_str()))
+        self.all || self.units.contains(&unit_id) || self.subtrees.iter().any(|p| unit_path.starts_with(p.as_str()))
     }
 }
 
@@ -86,17 +72,9 @@ mod tests {
     #[test]
     fn scope_is_parameterized() {
         let mut q = QueryBuilder::new();
-        let s = Scope {
-            subtrees: vec!["/1/5/".into()],
-            units: vec![9],
-            person_id: Some(4),
-            ..Default::default()
-        };
+        let s = Scope { subtrees: vec!["/1/5/".into()], units: vec![9], person_id: Some(4), ..Default::default() };
         s.restrict(&mut q, "u.path", "u.id", Some("p.id"));
-        assert_eq!(
-            q.where_clause(),
-            " WHERE ((u.path >= $1 AND u.path < $2) OR u.id = $3 OR p.id = $4)"
-        );
+        assert_eq!(q.where_clause(), " WHERE ((u.path >= $1 AND u.path < $2) OR u.id = $3 OR p.id = $4)");
         assert!(s.covers_unit(12, "/1/5/12/"));
         assert!(s.covers_unit(9, "/2/9/"));
         assert!(!s.covers_unit(50, "/1/50/"));

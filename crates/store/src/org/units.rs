@@ -6,9 +6,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::query::like_contains;
-use crate::{
-    args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx,
-};
+use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
 pub struct Unit {
@@ -44,19 +42,11 @@ pub struct UnitFilter {
 }
 
 pub async fn get(db: &Db, id: i64) -> StoreResult<Unit> {
-    db.fetch_one(
-        &format!("SELECT {COLS} FROM units WHERE id = $1"),
-        args![id],
-    )
-    .await
+    db.fetch_one(&format!("SELECT {COLS} FROM units WHERE id = $1"), args![id]).await
 }
 
 pub async fn get_by_code(db: &Db, code: &str) -> StoreResult<Option<Unit>> {
-    db.fetch_optional(
-        &format!("SELECT {COLS} FROM units WHERE code = $1"),
-        args![code],
-    )
-    .await
+    db.fetch_optional(&format!("SELECT {COLS} FROM units WHERE code = $1"), args![code]).await
 }
 
 /// Every unit in scope, in tree order (parents before children, siblings by sort order).
@@ -64,13 +54,7 @@ pub async fn all(db: &Db, scope: &Scope) -> StoreResult<Vec<Unit>> {
     let mut q = QueryBuilder::new();
     scope.restrict(&mut q, "path", "id", None);
     let units: Vec<Unit> = db
-        .fetch_all(
-            &format!(
-                "SELECT {COLS} FROM units{} ORDER BY sort_order, id",
-                q.where_clause()
-            ),
-            q.args(),
-        )
+        .fetch_all(&format!("SELECT {COLS} FROM units{} ORDER BY sort_order, id", q.where_clause()), q.args())
         .await?;
     Ok(tree_order(units))
 }
@@ -86,12 +70,7 @@ pub fn tree_order(units: Vec<Unit>) -> Vec<Unit> {
         children.entry(key).or_default().push(u);
     }
     let mut out = Vec::with_capacity(ids.len());
-    let mut stack: Vec<Unit> = children
-        .remove(&None)
-        .unwrap_or_default()
-        .into_iter()
-        .rev()
-        .collect();
+    let mut stack: Vec<Unit> = children.remove(&None).unwrap_or_default().into_iter().rev().collect();
     while let Some(u) = stack.pop() {
         if let Some(kids) = children.remove(&Some(u.id)) {
             stack.extend(kids.into_iter().rev());
@@ -101,20 +80,12 @@ pub fn tree_order(units: Vec<Unit>) -> Vec<Unit> {
     out
 }
 
-pub async fn list(
-    db: &Db,
-    scope: &Scope,
-    filter: &UnitFilter,
-    paging: Paging,
-) -> StoreResult<Page<Unit>> {
+pub async fn list(db: &Db, scope: &Scope, filter: &UnitFilter, paging: Paging) -> StoreResult<Page<Unit>> {
     let mut q = QueryBuilder::new();
     scope.restrict(&mut q, "path", "id", None);
     if let Some(text) = filter.q.as_deref().filter(|s| !s.is_empty()) {
         let pat = like_contains(text);
-        q.and(
-            "(name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')",
-            args![pat.clone(), pat],
-        );
+        q.and("(name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')", args![pat.clone(), pat]);
     }
     if let Some(kind) = &filter.kind {
         q.and("kind = ?", args![kind.clone()]);
@@ -123,49 +94,35 @@ pub async fn list(
         q.and("parent_id = ?", args![parent]);
     }
     let w = q.where_clause();
-    let (total,): (i64,) = db
-        .fetch_one(&format!("SELECT COUNT(*) FROM units{w}"), q.args())
-        .await?;
+    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM units{w}"), q.args()).await?;
     let mut qa = q.args();
     let limit = format!("${}", qa.len() + 1);
     let offset = format!("${}", qa.len() + 2);
     qa.extend(args![paging.per_page, paging.offset()]);
     let items = db
-        .fetch_all(&format!("SELECT {COLS} FROM units{w} ORDER BY path, sort_order, id LIMIT {limit} OFFSET {offset}"), qa)
+        .fetch_all(
+            &format!("SELECT {COLS} FROM units{w} ORDER BY path, sort_order, id LIMIT {limit} OFFSET {offset}"),
+            qa,
+        )
         .await?;
-    Ok(Page {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
 }
 
 async fn parent_path(tx: &mut Tx, parent_id: Option<i64>) -> StoreResult<Option<String>> {
     let Some(pid) = parent_id else {
         return Ok(None);
     };
-    let row: Option<(String,)> = tx
-        .fetch_optional("SELECT path FROM units WHERE id = $1", args![pid])
-        .await?;
+    let row: Option<(String,)> = tx.fetch_optional("SELECT path FROM units WHERE id = $1", args![pid]).await?;
     match row {
         Some((p,)) => Ok(Some(p)),
-        None => Err(StoreError::field(
-            "parent_id",
-            format!("上级单位（编号 {pid}）不存在"),
-        )),
+        None => Err(StoreError::field("parent_id", format!("上级单位（编号 {pid}）不存在"))),
     }
 }
 
 async fn ensure_code_free(tx: &mut Tx, code: &str, except_id: Option<i64>) -> StoreResult<()> {
-    let row: Option<(i64,)> = tx
-        .fetch_optional("SELECT id FROM units WHERE code = $1", args![code])
-        .await?;
+    let row: Option<(i64,)> = tx.fetch_optional("SELECT id FROM units WHERE code = $1", args![code]).await?;
     match row {
-        Some((id,)) if Some(id) != except_id => Err(StoreError::field(
-            "code",
-            format!("单位编码“{code}”已被使用"),
-        )),
+        Some((id,)) if Some(id) != except_id => Err(StoreError::field("code", format!("单位编码“{code}”已被使用"))),
         _ => Ok(()),
     }
 }
@@ -183,18 +140,9 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &UnitDraft) -> StoreResult<i6
         )
         .await?;
     let path = child_path(ppath.as_deref(), id);
-    tx.execute("UPDATE units SET path = $1 WHERE id = $2", args![path, id])
-        .await?;
+    tx.execute("UPDATE units SET path = $1 WHERE id = $2", args![path, id]).await?;
     let after = json!({"name": d.name, "code": d.code, "kind": d.kind.key(), "parent_id": d.parent_id, "sort_order": d.sort_order});
-    audit::append(
-        tx,
-        actor,
-        "create",
-        "unit",
-        id,
-        &audit::diff(&json!({}), &after),
-    )
-    .await?;
+    audit::append(tx, actor, "create", "unit", id, &audit::diff(&json!({}), &after)).await?;
     Ok(id)
 }
 
@@ -208,10 +156,7 @@ pub async fn create(db: &Db, actor: &Actor, d: &UnitDraft) -> StoreResult<Unit> 
 /// Updates a unit in an open transaction. Moving it re-roots its whole subtree.
 pub async fn apply_update(tx: &mut Tx, actor: &Actor, id: i64, d: &UnitDraft) -> StoreResult<()> {
     let before: Unit = tx
-        .fetch_optional(
-            &format!("SELECT {COLS} FROM units WHERE id = $1"),
-            args![id],
-        )
+        .fetch_optional(&format!("SELECT {COLS} FROM units WHERE id = $1"), args![id])
         .await?
         .ok_or(StoreError::NotFound)?;
     ensure_code_free(tx, &d.code, Some(id)).await?;
@@ -219,10 +164,7 @@ pub async fn apply_update(tx: &mut Tx, actor: &Actor, id: i64, d: &UnitDraft) ->
         let new_parent_path = parent_path(tx, d.parent_id).await?;
         if let Some(pp) = &new_parent_path {
             if move_creates_cycle(&before.path, pp) {
-                return Err(StoreError::field(
-                    "parent_id",
-                    "不能把单位移到它自己或它的下级单位之下",
-                ));
+                return Err(StoreError::field("parent_id", "不能把单位移到它自己或它的下级单位之下"));
             }
         }
         let new_path = child_path(new_parent_path.as_deref(), id);

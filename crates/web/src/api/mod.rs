@@ -1,5 +1,7 @@
 //! The JSON API under /api/v1.
 
+pub mod accounts;
+pub mod audit;
 pub mod openapi;
 pub mod people;
 pub mod session;
@@ -19,10 +21,8 @@ use crate::AppState;
 
 /// `GET /healthz`: "ok" once the database answers and is migrated.
 pub async fn health(State(state): State<AppState>) -> Response {
-    let probe: Result<Option<(i64,)>, _> = state
-        .db
-        .fetch_optional("SELECT last_id FROM audit_head WHERE singleton = 1", vec![])
-        .await;
+    let probe: Result<Option<(i64,)>, _> =
+        state.db.fetch_optional("SELECT last_id FROM audit_head WHERE singleton = 1", vec![]).await;
     match probe {
         Ok(Some(_)) => (StatusCode::OK, "ok").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
@@ -41,19 +41,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !is_json {
-            return Err(ApiError::bad_request(
-                "请求须为 JSON（Content-Type: application/json）",
-                None,
-            ));
+            return Err(ApiError::bad_request("请求须为 JSON（Content-Type: application/json）", None));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| ApiError::bad_request("请求内容无法读取或过大", None))?;
+        let bytes =
+            Bytes::from_request(req, state).await.map_err(|_| ApiError::bad_request("请求内容无法读取或过大", None))?;
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            ApiError::bad_request(
-                format!("JSON 格式错误（第 {} 行第 {} 列）", e.line(), e.column()),
-                None,
-            )
+            ApiError::bad_request(format!("JSON 格式错误（第 {} 行第 {} 列）", e.line(), e.column()), None)
         })?;
         from_value(value).map(ApiJson)
     }
@@ -69,11 +62,7 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> ApiResult<T> {
             return ApiError::bad_request(format!("未知字段 {name}"), Some(name));
         }
         let field = path.split(['.', '[']).next().unwrap_or("").to_string();
-        let expected = inner
-            .split("expected ")
-            .nth(1)
-            .map(describe_expected)
-            .unwrap_or("正确的类型");
+        let expected = inner.split("expected ").nth(1).map(describe_expected).unwrap_or("正确的类型");
         let message = if inner.starts_with("invalid type") || inner.starts_with("invalid value") {
             format!("字段 {field} 的类型不正确，应为{expected}")
         } else {
@@ -98,10 +87,7 @@ fn describe_expected(s: &str) -> &'static str {
 }
 
 /// Merges a JSON PATCH-style object into the current fields and deserializes the result.
-pub fn merge_patch<T: serde::Serialize + DeserializeOwned>(
-    current: &T,
-    patch: Value,
-) -> ApiResult<T> {
+pub fn merge_patch<T: serde::Serialize + DeserializeOwned>(current: &T, patch: Value) -> ApiResult<T> {
     let Value::Object(patch) = patch else {
         return Err(ApiError::bad_request("请求体应为 JSON 对象", None));
     };
@@ -121,19 +107,15 @@ pub struct Params(pub HashMap<String, String>);
 
 impl Params {
     pub fn str(&self, key: &str) -> Option<String> {
-        self.0
-            .get(key)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        self.0.get(key).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
     }
 
     pub fn int(&self, key: &str) -> ApiResult<Option<i64>> {
         match self.str(key) {
             None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| ApiError::bad_request(format!("参数 {key} 应为整数"), Some(key))),
+            Some(v) => {
+                v.parse().map(Some).map_err(|_| ApiError::bad_request(format!("参数 {key} 应为整数"), Some(key)))
+            }
         }
     }
 
@@ -142,27 +124,18 @@ impl Params {
             None => Ok(None),
             Some("true" | "1" | "是") => Ok(Some(true)),
             Some("false" | "0" | "否") => Ok(Some(false)),
-            Some(_) => Err(ApiError::bad_request(
-                format!("参数 {key} 应为 true 或 false"),
-                Some(key),
-            )),
+            Some(_) => Err(ApiError::bad_request(format!("参数 {key} 应为 true 或 false"), Some(key))),
         }
     }
 
     pub fn paging(&self) -> ApiResult<qingfeng_store::Paging> {
-        Ok(qingfeng_store::Paging::new(
-            self.int("page")?,
-            self.int("per_page")?,
-        ))
+        Ok(qingfeng_store::Paging::new(self.int("page")?, self.int("per_page")?))
     }
 }
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
     type Rejection = ApiError;
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Query(map) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::bad_request("查询参数格式不正确", None))?;
@@ -172,16 +145,10 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
 
 /// An .xlsx download.
 pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-        percent_encode(filename)
-    );
+    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", percent_encode(filename));
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
@@ -200,27 +167,17 @@ fn percent_encode(s: &str) -> String {
 
 /// Reads the `file` field of a multipart upload.
 pub async fn upload(mut multipart: axum::extract::Multipart) -> ApiResult<Vec<u8>> {
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
+    while let Some(field) =
+        multipart.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
     {
         if field.name() == Some("file") {
-            let data = field
-                .bytes()
-                .await
-                .map_err(|_| ApiError::bad_request("上传文件无法读取或超过 20MB", Some("file")))?;
+            let data =
+                field.bytes().await.map_err(|_| ApiError::bad_request("上传文件无法读取或超过 20MB", Some("file")))?;
             if data.is_empty() {
-                return Err(ApiError::bad_request(
-                    "请选择要上传的 Excel 文件",
-                    Some("file"),
-                ));
+                return Err(ApiError::bad_request("请选择要上传的 Excel 文件", Some("file")));
             }
             return Ok(data.to_vec());
         }
     }
-    Err(ApiError::bad_request(
-        "请选择要上传的 Excel 文件（表单字段 file）",
-        Some("file"),
-    ))
+    Err(ApiError::bad_request("请选择要上传的 Excel 文件（表单字段 file）", Some("file")))
 }

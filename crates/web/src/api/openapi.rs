@@ -12,10 +12,7 @@ pub async fn document() -> Json<Value> {
 
 pub fn build() -> Value {
     let mut paths = Map::new();
-    for r in specs()
-        .into_iter()
-        .filter(|r| r.path.starts_with("/api/") || r.path == "/healthz")
-    {
+    for r in specs().into_iter().filter(|r| r.path.starts_with("/api/") || r.path == "/healthz") {
         let path = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         let params: Vec<Value> = r
             .path

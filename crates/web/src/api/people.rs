@@ -24,12 +24,7 @@ pub fn fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields {
         title: p.title.clone(),
         rank: p.rank.clone(),
         political_status: p.political_status.clone(),
-        roles: p
-            .roles
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        roles: p.roles.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         status: p.status.clone(),
         birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
         party_join_date: p.party_join_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -43,11 +38,7 @@ pub fn fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields {
 /// The JSON shape of a person: roles as an array of keys, plus 分管 units when known.
 pub fn person_json(p: &Person, in_charge: Option<&[i64]>) -> Value {
     let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
-    v["roles"] = json!(p
-        .roles
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>());
+    v["roles"] = json!(p.roles.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>());
     if let Some(ic) = in_charge {
         v["in_charge_of"] = json!(ic);
     }
@@ -81,18 +72,8 @@ pub async fn check_draft_scope(state: &AppState, p: &Principal, d: &PersonDraft)
     Ok(())
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<Value>>> {
-    let page = people::list(
-        &state.db,
-        &p.scope,
-        &filter_from(&params)?,
-        params.paging()?,
-    )
-    .await?;
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Value>>> {
+    let page = people::list(&state.db, &p.scope, &filter_from(&params)?, params.paging()?).await?;
     Ok(Json(Page {
         items: page.items.iter().map(|x| person_json(x, None)).collect(),
         total: page.total,
@@ -101,11 +82,7 @@ pub async fn list(
     }))
 }
 
-pub async fn get(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<Value>> {
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
     let person = people::get(&state.db, &p.scope, id).await?;
     let ic = people::in_charge_of(&state.db, id).await?;
     let mut v = person_json(&person, Some(&ic));
@@ -120,13 +97,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let draft = fields.validate()?;
     check_draft_scope(&state, &p, &draft).await?;
-    let person = people::create(
-        &state.db,
-        &p.actor(),
-        &draft,
-        fields.in_charge_of.as_deref(),
-    )
-    .await?;
+    let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?;
     let ic = people::in_charge_of(&state.db, person.id).await?;
     Ok((StatusCode::CREATED, Json(person_json(&person, Some(&ic)))))
 }
@@ -141,36 +112,18 @@ pub async fn update(
     let fields: PersonFields = merge_patch(&fields_of(&current, None), patch)?;
     let draft = fields.validate()?;
     check_draft_scope(&state, &p, &draft).await?;
-    let person = people::update(
-        &state.db,
-        &p.actor(),
-        id,
-        &draft,
-        fields.in_charge_of.as_deref(),
-        "",
-    )
-    .await?;
+    let person = people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
     let ic = people::in_charge_of(&state.db, id).await?;
     Ok(Json(person_json(&person, Some(&ic))))
 }
 
 pub async fn template(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
-    Ok(xlsx(
-        org_sheets::people_template(&state.db, &p.scope).await?,
-        "人员导入模板.xlsx",
-    ))
+    Ok(xlsx(org_sheets::people_template(&state.db, &p.scope).await?, "人员导入模板.xlsx"))
 }
 
-pub async fn export(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Response> {
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let filter = filter_from(&params)?;
-    Ok(xlsx(
-        org_sheets::people_export(&state.db, &p.scope, &filter).await?,
-        "人员.xlsx",
-    ))
+    Ok(xlsx(org_sheets::people_export(&state.db, &p.scope, &filter).await?, "人员.xlsx"))
 }
 
 pub async fn import(
@@ -181,7 +134,5 @@ pub async fn import(
 ) -> ApiResult<Json<ImportReport>> {
     let commit = params.bool("commit")?.unwrap_or(false);
     let bytes = upload(multipart).await?;
-    Ok(Json(
-        org_sheets::people_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?,
-    ))
+    Ok(Json(org_sheets::people_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?))
 }

@@ -22,20 +22,12 @@ pub struct Credentials {
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
 }
 
 pub fn clear_cookie(state: &AppState) -> String {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
@@ -46,11 +38,7 @@ pub async fn login(
     ApiJson(c): ApiJson<Credentials>,
 ) -> ApiResult<Response> {
     match login::attempt(&state.db, &c.username, &c.password, &address).await? {
-        LoginOutcome::Success {
-            token,
-            session,
-            account,
-        } => Ok((
+        LoginOutcome::Success { token, session, account } => Ok((
             [(header::SET_COOKIE, session_cookie(&state, &token))],
             Json(json!({
                 "username": account.username,
@@ -69,11 +57,7 @@ pub async fn logout(State(state): State<AppState>, p: Principal) -> ApiResult<Re
     if let Some(s) = &p.session {
         accounts::end_session(&state.db, &p.actor(), s).await?;
     }
-    Ok((
-        [(header::SET_COOKIE, clear_cookie(&state))],
-        Json(json!({"ok": true})),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, clear_cookie(&state))], Json(json!({"ok": true}))).into_response())
 }
 
 /// `GET /api/v1/me`

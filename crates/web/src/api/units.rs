@@ -27,12 +27,8 @@ pub async fn unit_in_scope(state: &AppState, p: &Principal, id: i64) -> ApiResul
 /// The parent chosen for a create or move must itself be in scope; a root needs full scope.
 pub fn check_parent_scope(p: &Principal, parent: Option<&Unit>) -> ApiResult<()> {
     match parent {
-        Some(u) if !p.scope.covers_unit(u.id, &u.path) => {
-            Err(ApiError::Forbidden("上级单位不在您的数据范围内".into()))
-        }
-        None if !p.scope.all => Err(ApiError::Forbidden(
-            "只有拥有全部数据权限的账号可以新增顶级单位".into(),
-        )),
+        Some(u) if !p.scope.covers_unit(u.id, &u.path) => Err(ApiError::Forbidden("上级单位不在您的数据范围内".into())),
+        None if !p.scope.all => Err(ApiError::Forbidden("只有拥有全部数据权限的账号可以新增顶级单位".into())),
         _ => Ok(()),
     }
 }
@@ -52,36 +48,20 @@ async fn parent_of(state: &AppState, parent_id: Option<i64>) -> ApiResult<Option
         None => Ok(None),
         Some(id) => match units::get(&state.db, id).await {
             Ok(u) => Ok(Some(u)),
-            Err(qingfeng_store::StoreError::NotFound) => Err(qingfeng_store::StoreError::field(
-                "parent_id",
-                format!("上级单位（编号 {id}）不存在"),
-            )
-            .into()),
+            Err(qingfeng_store::StoreError::NotFound) => {
+                Err(qingfeng_store::StoreError::field("parent_id", format!("上级单位（编号 {id}）不存在")).into())
+            }
             Err(e) => Err(e.into()),
         },
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<Unit>>> {
-    let filter = UnitFilter {
-        q: params.str("q"),
-        kind: params.str("kind"),
-        parent_id: params.int("parent_id")?,
-    };
-    Ok(Json(
-        units::list(&state.db, &p.scope, &filter, params.paging()?).await?,
-    ))
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Unit>>> {
+    let filter = UnitFilter { q: params.str("q"), kind: params.str("kind"), parent_id: params.int("parent_id")? };
+    Ok(Json(units::list(&state.db, &p.scope, &filter, params.paging()?).await?))
 }
 
-pub async fn get(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<Unit>> {
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
     Ok(Json(unit_in_scope(&state, &p, id).await?))
 }
 
@@ -110,9 +90,7 @@ pub async fn update(
         let parent = parent_of(&state, draft.parent_id).await?;
         check_parent_scope(&p, parent.as_ref())?;
     }
-    Ok(Json(
-        units::update(&state.db, &p.actor(), id, &draft).await?,
-    ))
+    Ok(Json(units::update(&state.db, &p.actor(), id, &draft).await?))
 }
 
 pub async fn template() -> ApiResult<Response> {
@@ -120,10 +98,7 @@ pub async fn template() -> ApiResult<Response> {
 }
 
 pub async fn export(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
-    Ok(xlsx(
-        org_sheets::units_export(&state.db, &p.scope).await?,
-        "单位.xlsx",
-    ))
+    Ok(xlsx(org_sheets::units_export(&state.db, &p.scope).await?, "单位.xlsx"))
 }
 
 pub async fn import(
@@ -134,7 +109,5 @@ pub async fn import(
 ) -> ApiResult<Json<ImportReport>> {
     let commit = params.bool("commit")?.unwrap_or(false);
     let bytes = upload(multipart).await?;
-    Ok(Json(
-        org_sheets::units_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?,
-    ))
+    Ok(Json(org_sheets::units_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?))
 }

@@ -23,18 +23,10 @@ pub enum LoginOutcome {
 }
 
 async fn setting_i64(db: &Db, key: &str, default: i64) -> StoreResult<i64> {
-    Ok(settings::get(db, key)
-        .await?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default))
+    Ok(settings::get(db, key).await?.and_then(|v| v.parse().ok()).unwrap_or(default))
 }
 
-async fn failures_since_last_success(
-    db: &Db,
-    column: &str,
-    value: &str,
-    window: Duration,
-) -> StoreResult<i64> {
+async fn failures_since_last_success(db: &Db, column: &str, value: &str, window: Duration) -> StoreResult<i64> {
     let since = qingfeng_store::now() - window;
     let last_ok: Option<(chrono::DateTime<chrono::Utc>,)> = db
         .fetch_optional(
@@ -61,12 +53,7 @@ async fn record(db: &Db, username: &str, address: &str, result: &str) -> StoreRe
     Ok(())
 }
 
-pub async fn attempt(
-    db: &Db,
-    username: &str,
-    password: &str,
-    address: &str,
-) -> StoreResult<LoginOutcome> {
+pub async fn attempt(db: &Db, username: &str, password: &str, address: &str) -> StoreResult<LoginOutcome> {
     let username = username.trim();
     if username.is_empty() || password.is_empty() {
         return Ok(LoginOutcome::Invalid("请输入用户名和密码".into()));
@@ -76,40 +63,23 @@ pub async fn attempt(
     }
     let max_failures = setting_i64(db, "login.max_failures", 5).await?;
     let window = Duration::minutes(setting_i64(db, "login.lock_minutes", 10).await?);
-    let locked = failures_since_last_success(db, "username", username, window).await?
-        >= max_failures
+    let locked = failures_since_last_success(db, "username", username, window).await? >= max_failures
         || failures_since_last_success(db, "address", address, window).await? >= max_failures;
     let account = accounts::by_username(db, username).await?;
     // verify even when locked or unknown, so timing does not tell which case it was
-    let hash = account
-        .as_ref()
-        .map(|a| a.password_hash.clone())
-        .unwrap_or_else(|| accounts::dummy_hash().to_string());
+    let hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| accounts::dummy_hash().to_string());
     let pw = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&pw, &hash))
-        .await
-        .unwrap_or(false);
+    let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&pw, &hash)).await.unwrap_or(false);
     if locked {
         record(db, username, address, "locked").await?;
-        return Ok(LoginOutcome::Refused(format!(
-            "登录失败次数过多，请 {} 分钟后再试",
-            window.num_minutes()
-        )));
+        return Ok(LoginOutcome::Refused(format!("登录失败次数过多，请 {} 分钟后再试", window.num_minutes())));
     }
     match account {
         Some(a) if matches && !a.disabled => {
             record(db, username, address, "success").await?;
-            let actor = Actor {
-                account_id: Some(a.id),
-                username: a.username.clone(),
-                address: address.to_string(),
-            };
+            let actor = Actor { account_id: Some(a.id), username: a.username.clone(), address: address.to_string() };
             let (token, session) = accounts::start_session(db, &actor, a.id).await?;
-            Ok(LoginOutcome::Success {
-                token,
-                session,
-                account: a,
-            })
+            Ok(LoginOutcome::Success { token, session, account: a })
         }
         _ => {
             record(db, username, address, "failure").await?;

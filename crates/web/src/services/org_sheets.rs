@@ -7,8 +7,7 @@
 use std::collections::HashMap;
 
 use qingfeng_domain::dict::{
-    parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole,
-    UnitKind,
+    parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind,
 };
 use qingfeng_domain::org::{PersonDraft, PersonFields, UnitDraft, UnitFields};
 use qingfeng_domain::FieldErrors;
@@ -75,18 +74,12 @@ pub fn people_columns(unit_names: Vec<String>) -> Vec<Column> {
     vec![
         Column::integer("系统编号", 10.0),
         Column::text("姓名", 12.0).required(),
-        Column::text("性别", 8.0)
-            .choices(Gender::labels())
-            .required(),
+        Column::text("性别", 8.0).choices(Gender::labels()).required(),
         Column::text("单位编码", 14.0),
         Column::text("所在单位", 22.0).choices(unit_names),
         Column::text("职务", 18.0),
-        Column::text("职级", 12.0)
-            .choices(Rank::labels())
-            .required(),
-        Column::text("政治面貌", 14.0)
-            .choices(PoliticalStatus::labels())
-            .required(),
+        Column::text("职级", 12.0).choices(Rank::labels()).required(),
+        Column::text("政治面貌", 14.0).choices(PoliticalStatus::labels()).required(),
         Column::text("责任角色", 22.0),
         Column::text("人员状态", 10.0).choices(PersonStatus::labels()),
         Column::date("出生日期", 13.0),
@@ -119,11 +112,7 @@ fn person_field_column(field: &str) -> &'static str {
 }
 
 async fn unit_names(db: &Db, scope: &Scope) -> StoreResult<Vec<String>> {
-    let mut names: Vec<String> = units::all(db, scope)
-        .await?
-        .into_iter()
-        .map(|u| u.name)
-        .collect();
+    let mut names: Vec<String> = units::all(db, scope).await?.into_iter().map(|u| u.name).collect();
     let mut seen = std::collections::HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
     Ok(names)
@@ -131,17 +120,12 @@ async fn unit_names(db: &Db, scope: &Scope) -> StoreResult<Vec<String>> {
 
 pub async fn people_template(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::error::ApiError> {
     let cols = people_columns(unit_names(db, scope).await?);
-    Ok(qingfeng_office::template(
-        "人员",
-        Some("人员信息导入表"),
-        &cols,
-    )?)
+    Ok(qingfeng_office::template("人员", Some("人员信息导入表"), &cols)?)
 }
 
 fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
     let label = |key: &str, f: fn(&str) -> Option<&'static str>| f(key).unwrap_or("").to_string();
-    let roles: Vec<ResponsibilityRole> =
-        parse_roles(&p.roles.replace(',', "、")).unwrap_or_default();
+    let roles: Vec<ResponsibilityRole> = parse_roles(&p.roles.replace(',', "、")).unwrap_or_default();
     vec![
         p.id.into(),
         (&p.name).into(),
@@ -150,15 +134,9 @@ fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
         (&p.unit_name).into(),
         (&p.title).into(),
         label(&p.rank, |k| Rank::from_key(k).map(Rank::label)).into(),
-        label(&p.political_status, |k| {
-            PoliticalStatus::from_key(k).map(PoliticalStatus::label)
-        })
-        .into(),
+        label(&p.political_status, |k| PoliticalStatus::from_key(k).map(PoliticalStatus::label)).into(),
         roles_to_labels(&roles).into(),
-        label(&p.status, |k| {
-            PersonStatus::from_key(k).map(PersonStatus::label)
-        })
-        .into(),
+        label(&p.status, |k| PersonStatus::from_key(k).map(PersonStatus::label)).into(),
         p.birth_date.into(),
         p.party_join_date.into(),
         yes_no_value(p.exercises_public_power).into(),
@@ -170,17 +148,11 @@ fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
 }
 
 /// Exports the people matching the filter, within scope.
-pub async fn people_export(
-    db: &Db,
-    scope: &Scope,
-    filter: &PersonFilter,
-) -> Result<Vec<u8>, crate::error::ApiError> {
+pub async fn people_export(db: &Db, scope: &Scope, filter: &PersonFilter) -> Result<Vec<u8>, crate::error::ApiError> {
     let list = people::list_all(db, scope, filter).await?;
     let codes = in_charge_codes(db).await?;
-    let rows: Vec<Vec<CellValue>> = list
-        .iter()
-        .map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or("")))
-        .collect();
+    let rows: Vec<Vec<CellValue>> =
+        list.iter().map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or(""))).collect();
     let cols = people_columns(unit_names(db, scope).await?);
     Ok(write_table("人员", Some("人员信息表"), &cols, &rows)?)
 }
@@ -224,18 +196,12 @@ impl UnitIndex {
         for u in &all {
             by_name.entry(u.name.clone()).or_default().push(u.clone());
         }
-        Ok(UnitIndex {
-            by_code: all.into_iter().map(|u| (u.code.clone(), u)).collect(),
-            by_name,
-        })
+        Ok(UnitIndex { by_code: all.into_iter().map(|u| (u.code.clone(), u)).collect(), by_name })
     }
 
     fn resolve(&self, code: &str, name: &str) -> Result<&Unit, String> {
         if !code.is_empty() {
-            return self
-                .by_code
-                .get(code)
-                .ok_or_else(|| format!("单位编码“{code}”不存在"));
+            return self.by_code.get(code).ok_or_else(|| format!("单位编码“{code}”不存在"));
         }
         match self.by_name.get(name).map(Vec::as_slice) {
             _ if name.is_empty() => Err("所在单位不能为空".into()),
@@ -267,24 +233,15 @@ pub async fn people_import(
     let index = UnitIndex::load(db).await?;
     let mut report = ImportReport::default();
     for e in &table.errors {
-        report.errors.push(RowError {
-            row: e.row,
-            column: e.column.clone(),
-            message: e.message.clone(),
-        });
+        report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
     }
     let mut seen_ids: HashMap<i64, usize> = HashMap::new();
     let mut valid_rows: Vec<PersonRow> = Vec::new();
     for row in &table.rows {
         let c = &row.cells;
         let mut errs: Vec<RowError> = Vec::new();
-        let mut err = |column: &str, message: String| {
-            errs.push(RowError {
-                row: row.row_number,
-                column: column.into(),
-                message,
-            })
-        };
+        let mut err =
+            |column: &str, message: String| errs.push(RowError { row: row.row_number, column: column.into(), message });
         let id = c[P_ID].parse::<i64>().ok();
         if let Some(id) = id {
             if let Some(first) = seen_ids.insert(id, row.row_number) {
@@ -292,10 +249,9 @@ pub async fn people_import(
             } else {
                 match people::get(db, scope, id).await {
                     Ok(_) => {}
-                    Err(StoreError::NotFound) => err(
-                        "系统编号",
-                        format!("系统编号 {id} 的人员不存在或不在您的数据范围内，新增人员请留空"),
-                    ),
+                    Err(StoreError::NotFound) => {
+                        err("系统编号", format!("系统编号 {id} 的人员不存在或不在您的数据范围内，新增人员请留空"))
+                    }
                     Err(e) => return Err(e.into()),
                 }
             }
@@ -307,33 +263,18 @@ pub async fn people_import(
                 None
             }
             Err(m) => {
-                err(
-                    if c[P_UNIT_CODE].is_empty() {
-                        "所在单位"
-                    } else {
-                        "单位编码"
-                    },
-                    m,
-                );
+                err(if c[P_UNIT_CODE].is_empty() { "所在单位" } else { "单位编码" }, m);
                 None
             }
         };
         let mut in_charge = Vec::new();
-        for code in c[P_IN_CHARGE]
-            .split(['、', ',', '，', ' '])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for code in c[P_IN_CHARGE].split(['、', ',', '，', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
             match index.by_code.get(code) {
                 Some(u) => in_charge.push(u.id),
                 None => err("分管单位编码", format!("单位编码“{code}”不存在")),
             }
         }
-        let override_flag = if c[P_OVERRIDE].is_empty() {
-            None
-        } else {
-            parse_yes_no(&c[P_OVERRIDE])
-        };
+        let override_flag = if c[P_OVERRIDE].is_empty() { None } else { parse_yes_no(&c[P_OVERRIDE]) };
         let fields = PersonFields {
             name: c[P_NAME].clone(),
             gender: c[P_GENDER].clone(),
@@ -364,19 +305,12 @@ pub async fn people_import(
         };
         if let Some(d) = &draft {
             if !in_charge.is_empty() && !d.may_be_in_charge() {
-                err(
-                    "分管单位编码",
-                    "只有主要负责人或班子成员可以分管单位".into(),
-                );
+                err("分管单位编码", "只有主要负责人或班子成员可以分管单位".into());
             }
         }
         let cell_errors = table.errors.iter().any(|e| e.row == row.row_number);
         if errs.is_empty() && !cell_errors {
-            valid_rows.push(PersonRow {
-                id,
-                draft: draft.expect("valid"),
-                in_charge,
-            });
+            valid_rows.push(PersonRow { id, draft: draft.expect("valid"), in_charge });
         }
         report.errors.extend(errs);
     }
@@ -387,15 +321,7 @@ pub async fn people_import(
         for r in &valid_rows {
             match r.id {
                 Some(id) => {
-                    people::apply_update(
-                        &mut tx,
-                        actor,
-                        id,
-                        &r.draft,
-                        Some(&r.in_charge),
-                        "Excel 导入",
-                    )
-                    .await?;
+                    people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
                     report.updated += 1;
                 }
                 None => {
@@ -425,20 +351,14 @@ pub fn unit_columns() -> Vec<Column> {
     vec![
         Column::text("单位编码", 16.0).required(),
         Column::text("单位名称", 28.0).required(),
-        Column::text("单位类型", 12.0)
-            .choices(UnitKind::labels())
-            .required(),
+        Column::text("单位类型", 12.0).choices(UnitKind::labels()).required(),
         Column::text("上级单位编码", 16.0),
         Column::integer("排序号", 8.0),
     ]
 }
 
 pub fn units_template() -> Result<Vec<u8>, crate::error::ApiError> {
-    Ok(qingfeng_office::template(
-        "单位",
-        Some("单位信息导入表"),
-        &unit_columns(),
-    )?)
+    Ok(qingfeng_office::template("单位", Some("单位信息导入表"), &unit_columns())?)
 }
 
 pub async fn units_export(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::error::ApiError> {
@@ -451,21 +371,13 @@ pub async fn units_export(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::erro
             vec![
                 (&u.code).into(),
                 (&u.name).into(),
-                UnitKind::from_key(&u.kind)
-                    .map(UnitKind::label)
-                    .unwrap_or("")
-                    .into(),
+                UnitKind::from_key(&u.kind).map(UnitKind::label).unwrap_or("").into(),
                 u.parent_id.and_then(|p| code_of.get(&p).cloned()).into(),
                 u.sort_order.into(),
             ]
         })
         .collect();
-    Ok(write_table(
-        "单位",
-        Some("单位信息表"),
-        &unit_columns(),
-        &rows,
-    )?)
+    Ok(write_table("单位", Some("单位信息表"), &unit_columns(), &rows)?)
 }
 
 fn unit_field_column(field: &str) -> &'static str {
@@ -500,23 +412,12 @@ pub async fn units_import(
     let by_id: HashMap<i64, &Unit> = existing.iter().map(|u| (u.id, u)).collect();
     let mut report = ImportReport::default();
     for e in &table.errors {
-        report.errors.push(RowError {
-            row: e.row,
-            column: e.column.clone(),
-            message: e.message.clone(),
-        });
+        report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
     }
     // parent links as they will be after the import: database overlaid with the file
     let mut parent_of: HashMap<String, Option<String>> = existing
         .iter()
-        .map(|u| {
-            (
-                u.code.clone(),
-                u.parent_id
-                    .and_then(|p| by_id.get(&p))
-                    .map(|p| p.code.clone()),
-            )
-        })
+        .map(|u| (u.code.clone(), u.parent_id.and_then(|p| by_id.get(&p)).map(|p| p.code.clone())))
         .collect();
     let mut rows: Vec<UnitRow> = Vec::new();
     let mut first_row: HashMap<String, usize> = HashMap::new();
@@ -545,14 +446,12 @@ pub async fn units_import(
             }
         }
         match parent_code.as_ref().and_then(|p| by_code.get(p)) {
-            Some(p) if !scope.covers_unit(p.id, &p.path) => errs.push(
-                "parent_id",
-                format!("上级单位“{}”不在您的数据范围内", p.name),
-            ),
-            None if parent_code.is_none() && !scope.all => errs.push(
-                "parent_id",
-                "只有拥有全部数据权限的账号可以新增顶级单位".to_string(),
-            ),
+            Some(p) if !scope.covers_unit(p.id, &p.path) => {
+                errs.push("parent_id", format!("上级单位“{}”不在您的数据范围内", p.name))
+            }
+            None if parent_code.is_none() && !scope.all => {
+                errs.push("parent_id", "只有拥有全部数据权限的账号可以新增顶级单位".to_string())
+            }
             _ => {}
         }
         for f in errs.0 {
@@ -563,12 +462,7 @@ pub async fn units_import(
             });
         }
         parent_of.insert(code.clone(), parent_code.clone());
-        rows.push(UnitRow {
-            row: r.row_number,
-            code,
-            parent_code,
-            fields,
-        });
+        rows.push(UnitRow { row: r.row_number, code, parent_code, fields });
     }
     // parents must exist (in the database or the file), and the result must have no cycle
     for r in &rows {
@@ -601,13 +495,9 @@ pub async fn units_import(
     let bad_rows: std::collections::HashSet<usize> = report.errors.iter().map(|e| e.row).collect();
     let mut valid: Vec<&UnitRow> = rows.iter().filter(|r| !bad_rows.contains(&r.row)).collect();
     // a valid row whose parent is a rejected new row of this file cannot be written either
-    let valid_codes: std::collections::HashSet<&str> =
-        valid.iter().map(|r| r.code.as_str()).collect();
-    let orphan = |r: &&&UnitRow| {
-        r.parent_code
-            .as_deref()
-            .is_some_and(|p| !by_code.contains_key(p) && !valid_codes.contains(p))
-    };
+    let valid_codes: std::collections::HashSet<&str> = valid.iter().map(|r| r.code.as_str()).collect();
+    let orphan =
+        |r: &&&UnitRow| r.parent_code.as_deref().is_some_and(|p| !by_code.contains_key(p) && !valid_codes.contains(p));
     let orphans: Vec<usize> = valid.iter().filter(orphan).map(|r| r.row).collect();
     for row in &orphans {
         report.errors.push(RowError {
@@ -640,11 +530,7 @@ pub async fn units_import(
                     None => by_code.get(p).map(|u| u.id).ok_or(StoreError::NotFound)?,
                 }),
             };
-            let draft: UnitDraft = UnitFields {
-                parent_id,
-                ..r.fields.clone()
-            }
-            .validate()?;
+            let draft: UnitDraft = UnitFields { parent_id, ..r.fields.clone() }.validate()?;
             match by_code.get(&r.code) {
                 Some(u) => {
                     units::apply_update(&mut tx, actor, u.id, &draft).await?;

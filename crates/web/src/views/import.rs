@@ -54,18 +54,8 @@ struct ImportResult {
 
 fn page_for(kind: Kind, p: &Principal) -> ImportPage {
     let (heading, action, template_url, active) = match kind {
-        Kind::People => (
-            "人员导入",
-            "/org/people-import",
-            "/api/v1/people/import-template.xlsx",
-            "people-import",
-        ),
-        Kind::Units => (
-            "单位导入",
-            "/org/units-import",
-            "/api/v1/units/import-template.xlsx",
-            "units-import",
-        ),
+        Kind::People => ("人员导入", "/org/people-import", "/api/v1/people/import-template.xlsx", "people-import"),
+        Kind::Units => ("单位导入", "/org/units-import", "/api/v1/units/import-template.xlsx", "units-import"),
     };
     ImportPage {
         nav: Nav::new(p, active),
@@ -87,19 +77,11 @@ pub async fn units_page(p: Principal) -> PageResult {
     render(&page_for(Kind::Units, &p))
 }
 
-pub async fn people_submit(
-    State(state): State<AppState>,
-    p: Principal,
-    multipart: Multipart,
-) -> PageResult {
+pub async fn people_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
     submit(state, p, multipart, Kind::People).await
 }
 
-pub async fn units_submit(
-    State(state): State<AppState>,
-    p: Principal,
-    multipart: Multipart,
-) -> PageResult {
+pub async fn units_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
     submit(state, p, multipart, Kind::Units).await
 }
 
@@ -110,21 +92,15 @@ struct Upload {
 }
 
 async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
-    let mut u = Upload {
-        file: None,
-        pending: None,
-        commit: false,
-    };
-    while let Some(field) = m
-        .next_field()
-        .await
-        .map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
+    let mut u = Upload { file: None, pending: None, commit: false };
+    while let Some(field) = m.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
     {
         match field.name().unwrap_or("") {
             "file" => {
-                let data = field.bytes().await.map_err(|_| {
-                    ApiError::bad_request("上传文件无法读取或超过 20MB", Some("file"))
-                })?;
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|_| ApiError::bad_request("上传文件无法读取或超过 20MB", Some("file")))?;
                 if !data.is_empty() {
                     u.file = Some(data.to_vec());
                 }
@@ -137,12 +113,7 @@ async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
     Ok(u)
 }
 
-async fn take_pending(
-    db: &Db,
-    p: &Principal,
-    kind: Kind,
-    token: &str,
-) -> Result<Option<Vec<u8>>, ApiError> {
+async fn take_pending(db: &Db, p: &Principal, kind: Kind, token: &str) -> Result<Option<Vec<u8>>, ApiError> {
     let row: Option<(Vec<u8>,)> = db
         .fetch_optional(
             "SELECT content FROM pending_imports WHERE token = $1 AND account_id = $2 AND kind = $3",
@@ -152,13 +123,7 @@ async fn take_pending(
     Ok(row.map(|r| r.0))
 }
 
-async fn run(
-    db: &Db,
-    p: &Principal,
-    kind: Kind,
-    bytes: &[u8],
-    commit: bool,
-) -> Result<ImportReport, ApiError> {
+async fn run(db: &Db, p: &Principal, kind: Kind, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
     match kind {
         Kind::People => org_sheets::people_import(db, &p.actor(), &p.scope, bytes, commit).await,
         Kind::Units => org_sheets::units_import(db, &p.actor(), &p.scope, bytes, commit).await,
@@ -196,16 +161,9 @@ async fn submit(state: AppState, p: Principal, multipart: Multipart, kind: Kind)
     match run(db, &p, kind, &bytes, upload.commit).await {
         Ok(report) if report.committed => {
             if let Some(token) = &upload.pending {
-                db.execute(
-                    "DELETE FROM pending_imports WHERE token = $1",
-                    args![token.clone()],
-                )
-                .await?;
+                db.execute("DELETE FROM pending_imports WHERE token = $1", args![token.clone()]).await?;
             }
-            view.message = Some(format!(
-                "导入完成：新增 {} 行，更新 {} 行。",
-                report.created, report.updated
-            ));
+            view.message = Some(format!("导入完成：新增 {} 行，更新 {} 行。", report.created, report.updated));
             view.message_class = "ok";
             view.report = Some(report);
         }
@@ -213,11 +171,7 @@ async fn submit(state: AppState, p: Principal, multipart: Multipart, kind: Kind)
             if report.valid > 0 {
                 let token = random_token();
                 // old uploads of this account are dropped: only the latest one can be confirmed
-                db.execute(
-                    "DELETE FROM pending_imports WHERE account_id = $1",
-                    args![p.account_id],
-                )
-                .await?;
+                db.execute("DELETE FROM pending_imports WHERE account_id = $1", args![p.account_id]).await?;
                 db.execute(
                     "INSERT INTO pending_imports (token, account_id, kind, content, created_at) VALUES ($1, $2, $3, $4, $5)",
                     args![token.clone(), p.account_id, kind.key(), bytes, qingfeng_store::now()],

@@ -22,10 +22,7 @@ pub async fn page(p: Option<Principal>) -> PageResult {
     if p.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    render(&LoginPage {
-        error: None,
-        username: String::new(),
-    })
+    render(&LoginPage { error: None, username: String::new() })
 }
 
 pub async fn submit(
@@ -39,19 +36,13 @@ pub async fn submit(
         LoginOutcome::Success { token, .. } => {
             return Ok((
                 StatusCode::SEE_OTHER,
-                [
-                    (header::SET_COOKIE, session_cookie(&state, &token)),
-                    (header::LOCATION, "/".into()),
-                ],
+                [(header::SET_COOKIE, session_cookie(&state, &token)), (header::LOCATION, "/".into())],
             )
                 .into_response());
         }
         LoginOutcome::Refused(m) | LoginOutcome::Invalid(m) => m,
     };
-    let mut res = render(&LoginPage {
-        error: Some(message),
-        username,
-    })?;
+    let mut res = render(&LoginPage { error: Some(message), username })?;
     *res.status_mut() = StatusCode::UNAUTHORIZED;
     Ok(res)
 }
@@ -60,12 +51,6 @@ pub async fn logout(State(state): State<AppState>, p: Principal) -> PageResult {
     if let Some(s) = &p.session {
         qingfeng_store::accounts::end_session(&state.db, &p.actor(), s).await?;
     }
-    Ok((
-        StatusCode::SEE_OTHER,
-        [
-            (header::SET_COOKIE, clear_cookie(&state)),
-            (header::LOCATION, "/login".into()),
-        ],
-    )
+    Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, clear_cookie(&state)), (header::LOCATION, "/login".into())])
         .into_response())
 }

@@ -3,6 +3,7 @@
 pub mod import;
 pub mod login;
 pub mod org;
+pub mod system;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -18,6 +19,7 @@ pub struct Nav {
     pub active: &'static str,
     pub can_import_people: bool,
     pub can_import_units: bool,
+    pub can_read_audit: bool,
 }
 
 impl Nav {
@@ -28,6 +30,7 @@ impl Nav {
             active,
             can_import_people: p.can("person:import"),
             can_import_units: p.can("unit:import"),
+            can_read_audit: p.can("audit:read"),
         }
     }
 }
@@ -41,11 +44,7 @@ pub struct Opt {
 
 impl Opt {
     pub fn new(value: impl ToString, label: impl ToString, selected: bool) -> Self {
-        Opt {
-            value: value.to_string(),
-            label: label.to_string(),
-            selected,
-        }
+        Opt { value: value.to_string(), label: label.to_string(), selected }
     }
 }
 
@@ -80,10 +79,7 @@ impl IntoResponse for PageError {
             StatusCode::FORBIDDEN => "没有权限",
             _ => "出错了",
         };
-        let page = ErrorPage {
-            title: title.into(),
-            message,
-        };
+        let page = ErrorPage { title: title.into(), message };
         (status, Html(page.render().unwrap_or_default())).into_response()
     }
 }
@@ -91,9 +87,7 @@ impl IntoResponse for PageError {
 pub type PageResult = Result<Response, PageError>;
 
 pub fn render(t: &impl Template) -> PageResult {
-    t.render()
-        .map(|s| Html(s).into_response())
-        .map_err(|e| PageError(ApiError::Internal(e.to_string())))
+    t.render().map(|s| Html(s).into_response()).map_err(|e| PageError(ApiError::Internal(e.to_string())))
 }
 
 pub async fn home() -> Redirect {
@@ -105,18 +99,10 @@ pub struct FormPairs(pub Vec<(String, String)>);
 
 impl FormPairs {
     pub fn get(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
     }
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
 }
 

@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse};
 use qingfeng_domain::dict::{
-    parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole,
-    UnitKind,
+    parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind,
 };
 use qingfeng_domain::org::{PersonFields, UnitFields};
 use qingfeng_domain::FieldErrors;
@@ -43,11 +42,7 @@ pub struct PersonRow {
     pub supervised: bool,
 }
 
-fn label<T: Copy>(
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-    label: fn(T) -> &'static str,
-) -> &'static str {
+fn label<T: Copy>(key: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> &'static str {
     parse(key).map(label).unwrap_or("")
 }
 
@@ -64,11 +59,7 @@ impl From<&Person> for PersonRow {
             unit: p.unit_name.clone(),
             title: p.title.clone(),
             rank: label(&p.rank, Rank::from_key, Rank::label),
-            political: label(
-                &p.political_status,
-                PoliticalStatus::from_key,
-                PoliticalStatus::label,
-            ),
+            political: label(&p.political_status, PoliticalStatus::from_key, PoliticalStatus::label),
             roles: role_labels(&p.roles),
             status: label(&p.status, PersonStatus::from_key, PersonStatus::label),
             supervised: p.in_supervision_scope,
@@ -101,29 +92,16 @@ struct OrgPage {
 }
 
 fn query_string(pairs: &[(&str, String)]) -> String {
-    serde_urlencoded::to_string(
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default()
+    serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default()
 }
 
-async fn people_table_html(
-    state: &AppState,
-    p: &Principal,
-    params: &Params,
-) -> Result<String, PageError> {
+async fn people_table_html(state: &AppState, p: &Principal, params: &Params) -> Result<String, PageError> {
     let filter = filter_from(params)?;
     let paging = params.paging()?;
     let page = people::list(&state.db, &p.scope, &filter, paging).await?;
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
     let base_query = query_string(&[
-        (
-            "unit",
-            filter.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-        ),
+        ("unit", filter.unit_id.map(|u| u.to_string()).unwrap_or_default()),
         ("q", filter.q.clone().unwrap_or_default()),
     ]);
     let t = PeopleTable {
@@ -133,8 +111,7 @@ async fn people_table_html(
         pages,
         base_query,
     };
-    t.render()
-        .map_err(|e| PageError(ApiError::Internal(e.to_string())))
+    t.render().map_err(|e| PageError(ApiError::Internal(e.to_string())))
 }
 
 /// `GET /org`
@@ -158,13 +135,8 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         .collect();
     let table = people_table_html(&state, &p, &params).await?;
     let q = params.str("q").unwrap_or_default();
-    let export_query = query_string(&[
-        (
-            "unit",
-            selected_id.map(|u| u.to_string()).unwrap_or_default(),
-        ),
-        ("q", q.clone()),
-    ]);
+    let export_query =
+        query_string(&[("unit", selected_id.map(|u| u.to_string()).unwrap_or_default()), ("q", q.clone())]);
     render(&OrgPage {
         nav: Nav::new(&p, "org"),
         tree,
@@ -179,11 +151,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
 }
 
 /// `GET /org/people`: the table alone, for htmx search and paging.
-pub async fn people_table(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> PageResult {
+pub async fn people_table(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     Ok(Html(people_table_html(&state, &p, &params).await?).into_response())
 }
 
@@ -211,10 +179,7 @@ struct PersonForm {
 
 macro_rules! dict_opts {
     ($t:ty, $current:expr) => {
-        <$t>::ALL
-            .iter()
-            .map(|v| Opt::new(v.key(), v.label(), <$t>::parse(&$current) == Some(*v)))
-            .collect::<Vec<_>>()
+        <$t>::ALL.iter().map(|v| Opt::new(v.key(), v.label(), <$t>::parse(&$current) == Some(*v))).collect::<Vec<_>>()
     };
 }
 
@@ -231,44 +196,24 @@ async fn person_form(
     let indent = |u: &Unit| format!("{}{}", "　".repeat(u.depth()), u.name);
     let in_charge_sel = f.in_charge_of.clone().unwrap_or_default();
     let role_sel = parse_roles(&f.roles.join("、")).unwrap_or_default();
-    let derived = f
-        .validate()
-        .map(|d| d.derived_supervision_scope())
-        .unwrap_or(false);
+    let derived = f.validate().map(|d| d.derived_supervision_scope()).unwrap_or(false);
     let form = PersonForm {
         nav: Nav::new(p, "org"),
         heading: heading.into(),
         action,
         cancel,
         genders: dict_opts!(Gender, f.gender),
-        units: all_units
-            .iter()
-            .map(|u| Opt::new(u.id, indent(u), f.unit_id == Some(u.id)))
-            .collect(),
+        units: all_units.iter().map(|u| Opt::new(u.id, indent(u), f.unit_id == Some(u.id))).collect(),
         ranks: dict_opts!(Rank, f.rank),
         politicals: dict_opts!(PoliticalStatus, f.political_status),
-        roles: ResponsibilityRole::ALL
-            .iter()
-            .map(|r| Opt::new(r.key(), r.label(), role_sel.contains(r)))
-            .collect(),
+        roles: ResponsibilityRole::ALL.iter().map(|r| Opt::new(r.key(), r.label(), role_sel.contains(r))).collect(),
         statuses: dict_opts!(PersonStatus, f.status),
         overrides: vec![
             Opt::new("", "不调整（按自动判定）", f.supervision_override.is_none()),
-            Opt::new(
-                "true",
-                "调整为：是监督对象",
-                f.supervision_override == Some(true),
-            ),
-            Opt::new(
-                "false",
-                "调整为：不是监督对象",
-                f.supervision_override == Some(false),
-            ),
+            Opt::new("true", "调整为：是监督对象", f.supervision_override == Some(true)),
+            Opt::new("false", "调整为：不是监督对象", f.supervision_override == Some(false)),
         ],
-        in_charge: all_units
-            .iter()
-            .map(|u| Opt::new(u.id, indent(u), in_charge_sel.contains(&u.id)))
-            .collect(),
+        in_charge: all_units.iter().map(|u| Opt::new(u.id, indent(u), in_charge_sel.contains(&u.id))).collect(),
         derived,
         f,
         errors,
@@ -288,11 +233,7 @@ fn person_fields_from_form(form: &FormPairs) -> Result<PersonFields, FieldErrors
             }
         },
     };
-    let in_charge: Vec<i64> = form
-        .all("in_charge_of")
-        .iter()
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let in_charge: Vec<i64> = form.all("in_charge_of").iter().filter_map(|s| s.parse().ok()).collect();
     let fields = PersonFields {
         name: form.get("name"),
         gender: form.get("gender"),
@@ -350,34 +291,15 @@ pub async fn new_person(State(state): State<AppState>, p: Principal, params: Par
         in_charge_of: Some(vec![]),
         ..Default::default()
     };
-    person_form(
-        &state,
-        &p,
-        "新增人员",
-        "/org/people/new".into(),
-        "/org".into(),
-        f,
-        FieldErrors::default(),
-    )
-    .await
+    person_form(&state, &p, "新增人员", "/org/people/new".into(), "/org".into(), f, FieldErrors::default()).await
 }
 
-pub async fn create_person(
-    State(state): State<AppState>,
-    p: Principal,
-    form: FormPairs,
-) -> PageResult {
+pub async fn create_person(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let result: Result<Person, ApiError> = async {
         let fields = person_fields_from_form(&form)?;
         let draft = fields.validate()?;
         check_draft_scope(&state, &p, &draft).await?;
-        Ok(people::create(
-            &state.db,
-            &p.actor(),
-            &draft,
-            fields.in_charge_of.as_deref(),
-        )
-        .await?)
+        Ok(people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?)
     }
     .await;
     match result {
@@ -385,26 +307,14 @@ pub async fn create_person(
         Err(e) => {
             let errors = field_errors(e)?;
             let f = person_fields_from_form(&form).unwrap_or_default();
-            person_form(
-                &state,
-                &p,
-                "新增人员",
-                "/org/people/new".into(),
-                "/org".into(),
-                f,
-                errors,
-            )
-            .await
-            .map(invalid_status)
+            person_form(&state, &p, "新增人员", "/org/people/new".into(), "/org".into(), f, errors)
+                .await
+                .map(invalid_status)
         }
     }
 }
 
-pub async fn edit_person(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub async fn edit_person(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> PageResult {
     let person = people::get(&state.db, &p.scope, id).await?;
     let ic = people::in_charge_of(&state.db, id).await?;
     let f = person_fields_of(&person, Some(ic));
@@ -431,15 +341,7 @@ pub async fn update_person(
         let fields = person_fields_from_form(&form)?;
         let draft = fields.validate()?;
         check_draft_scope(&state, &p, &draft).await?;
-        people::update(
-            &state.db,
-            &p.actor(),
-            id,
-            &draft,
-            fields.in_charge_of.as_deref(),
-            "",
-        )
-        .await?;
+        people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
         Ok(())
     }
     .await;
@@ -473,11 +375,7 @@ struct PersonDetail {
     can_write: bool,
 }
 
-pub async fn person_detail(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub async fn person_detail(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> PageResult {
     let person = people::get(&state.db, &p.scope, id).await?;
     let ic = people::in_charge_of(&state.db, id).await?;
     let mut ic_names = Vec::new();
@@ -488,41 +386,15 @@ pub async fn person_detail(
     }
     let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
     let facts = vec![
-        (
-            "性别",
-            label(&person.gender, Gender::from_key, Gender::label).to_string(),
-        ),
+        ("性别", label(&person.gender, Gender::from_key, Gender::label).to_string()),
         ("所在单位", person.unit_name.clone()),
         ("职务", person.title.clone()),
-        (
-            "职级",
-            label(&person.rank, Rank::from_key, Rank::label).to_string(),
-        ),
-        (
-            "政治面貌",
-            label(
-                &person.political_status,
-                PoliticalStatus::from_key,
-                PoliticalStatus::label,
-            )
-            .to_string(),
-        ),
+        ("职级", label(&person.rank, Rank::from_key, Rank::label).to_string()),
+        ("政治面貌", label(&person.political_status, PoliticalStatus::from_key, PoliticalStatus::label).to_string()),
         ("责任角色", role_labels(&person.roles)),
-        (
-            "人员状态",
-            label(&person.status, PersonStatus::from_key, PersonStatus::label).to_string(),
-        ),
-        (
-            "出生日期",
-            person.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-        ),
-        (
-            "入党时间",
-            person
-                .party_join_date
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        ),
+        ("人员状态", label(&person.status, PersonStatus::from_key, PersonStatus::label).to_string()),
+        ("出生日期", person.birth_date.map(|d| d.to_string()).unwrap_or_default()),
+        ("入党时间", person.party_join_date.map(|d| d.to_string()).unwrap_or_default()),
         ("行使公权力", yes_no(person.exercises_public_power)),
         (
             "监督对象",
@@ -555,13 +427,7 @@ pub async fn person_detail(
             )
         })
         .collect();
-    render(&PersonDetail {
-        nav: Nav::new(&p, "org"),
-        facts,
-        transfers,
-        can_write: p.can("person:write"),
-        p: person,
-    })
+    render(&PersonDetail { nav: Nav::new(&p, "org"), facts, transfers, can_write: p.can("person:write"), p: person })
 }
 
 // ------------------------------------------------------------------ unit form
@@ -594,13 +460,7 @@ async fn unit_form(
         .iter()
         // a unit cannot move under itself or its subtree, so those are not offered
         .filter(|u| editing.is_none_or(|e| !u.path.starts_with(&e.path)))
-        .map(|u| {
-            Opt::new(
-                u.id,
-                format!("{}{}", "　".repeat(u.depth()), u.name),
-                f.parent_id == Some(u.id),
-            )
-        })
+        .map(|u| Opt::new(u.id, format!("{}{}", "　".repeat(u.depth()), u.name), f.parent_id == Some(u.id)))
         .collect();
     let res = render(&UnitForm {
         nav: Nav::new(p, "org"),
@@ -612,11 +472,7 @@ async fn unit_form(
         f,
         errors: errors.clone(),
     })?;
-    Ok(if errors.is_empty() {
-        res
-    } else {
-        invalid_status(res)
-    })
+    Ok(if errors.is_empty() { res } else { invalid_status(res) })
 }
 
 fn unit_fields_from_form(form: &FormPairs) -> Result<UnitFields, FieldErrors> {
@@ -635,13 +491,8 @@ fn unit_fields_from_form(form: &FormPairs) -> Result<UnitFields, FieldErrors> {
             0
         }),
     };
-    let f = UnitFields {
-        name: form.get("name"),
-        code: form.get("code"),
-        kind: form.get("kind"),
-        parent_id,
-        sort_order,
-    };
+    let f =
+        UnitFields { name: form.get("name"), code: form.get("code"), kind: form.get("kind"), parent_id, sort_order };
     if errors.is_empty() {
         Ok(f)
     } else {
@@ -663,9 +514,7 @@ async fn parent_for(state: &AppState, id: Option<i64>) -> Result<Option<Unit>, A
         None => Ok(None),
         Some(id) => match units::get(&state.db, id).await {
             Ok(u) => Ok(Some(u)),
-            Err(StoreError::NotFound) => {
-                Err(StoreError::field("parent_id", "上级单位不存在").into())
-            }
+            Err(StoreError::NotFound) => Err(StoreError::field("parent_id", "上级单位不存在").into()),
             Err(e) => Err(e.into()),
         },
     }
@@ -683,29 +532,11 @@ fn parent_errors(e: ApiError) -> Result<FieldErrors, PageError> {
 }
 
 pub async fn new_unit(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    let f = UnitFields {
-        parent_id: params.int("parent")?,
-        kind: "department".into(),
-        ..Default::default()
-    };
-    unit_form(
-        &state,
-        &p,
-        "新增单位",
-        "/org/units/new".into(),
-        "/org".into(),
-        f,
-        FieldErrors::default(),
-        None,
-    )
-    .await
+    let f = UnitFields { parent_id: params.int("parent")?, kind: "department".into(), ..Default::default() };
+    unit_form(&state, &p, "新增单位", "/org/units/new".into(), "/org".into(), f, FieldErrors::default(), None).await
 }
 
-pub async fn create_unit(
-    State(state): State<AppState>,
-    p: Principal,
-    form: FormPairs,
-) -> PageResult {
+pub async fn create_unit(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let result: Result<Unit, ApiError> = async {
         let draft = unit_fields_from_form(&form)?.validate()?;
         check_parent_scope(&p, parent_for(&state, draft.parent_id).await?.as_ref())?;
@@ -730,11 +561,7 @@ pub async fn create_unit(
     }
 }
 
-pub async fn edit_unit(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub async fn edit_unit(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> PageResult {
     let u = unit_in_scope(&state, &p, id).await?;
     unit_form(
         &state,
