@@ -874,92 +874,54 @@ mod tests {
         assert!(province.units.iter().all(|u| u.code.len() <= 32 && u.name.chars().count() <= 50));
     }
 
-    async fn temp_db(name: &str) -> (Db, std::path::PathBuf) {
-        let path = std::env::temp_dir().join(format!("qingfeng-demo-{name}-{}.db", std::process::id()));
-        remove_db(&path);
-        let db = Db::connect(&format!("sqlite:{}", path.display())).await.unwrap();
-        (db, path)
-    }
-
-    /// Removes a test database with its WAL and shared-memory files.
-    fn remove_db(path: &std::path::Path) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    #[tokio::test]
+    async fn demo_seeds_once_and_the_audit_chain_holds() {
+        for db in qingfeng_store::testing::engines().await {
+            let s = seed_demo(&db).await.unwrap().expect("empty database is seeded");
+            assert!(s.people >= 60);
+            assert_eq!(seed_demo(&db).await.unwrap(), None, "a second run changes nothing");
+            assert_eq!(seed_scale(&db, Scale::County).await.unwrap(), None);
+            let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM people", vec![]).await.unwrap();
+            assert_eq!(n as usize, s.people);
+            let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM in_charge_of", vec![]).await.unwrap();
+            assert_eq!(n, 12);
+            assert!(matches!(
+                qingfeng_store::audit::verify(&db).await.unwrap(),
+                qingfeng_store::audit::Verification::Intact { .. }
+            ));
+            db.close().await;
         }
     }
 
     #[tokio::test]
-    async fn demo_seeds_once_and_the_audit_chain_holds() {
-        let (db, path) = temp_db("seed").await;
-        let s = seed_demo(&db).await.unwrap().expect("empty database is seeded");
-        assert!(s.people >= 60);
-        assert_eq!(seed_demo(&db).await.unwrap(), None, "a second run changes nothing");
-        assert_eq!(seed_scale(&db, Scale::County).await.unwrap(), None);
-        let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM people", vec![]).await.unwrap();
-        assert_eq!(n as usize, s.people);
-        let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM in_charge_of", vec![]).await.unwrap();
-        assert_eq!(n, 12);
-        assert!(matches!(
-            qingfeng_store::audit::verify(&db).await.unwrap(),
-            qingfeng_store::audit::Verification::Intact { .. }
-        ));
-        db.close().await;
-        remove_db(&path);
-    }
-
-    #[tokio::test]
     async fn county_scale_writes_a_consistent_tree() {
-        let (db, path) = temp_db("county").await;
-        let s = seed_scale(&db, Scale::County).await.unwrap().unwrap();
-        let (units, bad_paths): (i64, i64) = db
-            .fetch_one("SELECT COUNT(*), SUM(CASE WHEN path = '' THEN 1 ELSE 0 END) FROM units", vec![])
-            .await
-            .unwrap();
-        assert_eq!((units as usize, bad_paths), (s.units, 0));
-        let (people, transfers): (i64, i64) = db
-            .fetch_one("SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM person_transfers)", vec![])
-            .await
-            .unwrap();
-        assert_eq!((people as usize, transfers as usize), (s.people, s.people));
-        let (mismatched,): (i64,) = db
-            .fetch_one(
-                "SELECT COUNT(*) FROM person_transfers t JOIN people p ON p.id = t.person_id \
+        for db in qingfeng_store::testing::engines().await {
+            let s = seed_scale(&db, Scale::County).await.unwrap().unwrap();
+            let (units, bad_paths): (i64, i64) = db
+                .fetch_one("SELECT COUNT(*), SUM(CASE WHEN path = '' THEN 1 ELSE 0 END) FROM units", vec![])
+                .await
+                .unwrap();
+            assert_eq!((units as usize, bad_paths), (s.units, 0));
+            let (people, transfers): (i64, i64) = db
+                .fetch_one("SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM person_transfers)", vec![])
+                .await
+                .unwrap();
+            assert_eq!((people as usize, transfers as usize), (s.people, s.people));
+            let (mismatched,): (i64,) = db
+                .fetch_one(
+                    "SELECT COUNT(*) FROM person_transfers t JOIN people p ON p.id = t.person_id \
                  WHERE t.to_unit_id <> p.unit_id OR t.to_status <> p.status",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(mismatched, 0, "each transfer record belongs to its person");
-        assert_eq!(seed_demo(&db).await.unwrap(), None);
-        assert!(matches!(
-            qingfeng_store::audit::verify(&db).await.unwrap(),
-            qingfeng_store::audit::Verification::Intact { .. }
-        ));
-        db.close().await;
-        remove_db(&path);
-    }
-
-    /// `cargo test -p qingfeng --release -- --ignored province --nocapture`; set
-    /// `QINGFENG_BENCH_DB` to a PostgreSQL URL to time that engine instead.
-    #[tokio::test]
-    #[ignore]
-    async fn province_scale_under_a_minute() {
-        let (db, path) = match std::env::var("QINGFENG_BENCH_DB") {
-            Ok(url) => (Db::connect(&url).await.unwrap(), None),
-            Err(_) => {
-                let (db, path) = temp_db("province").await;
-                (db, Some(path))
-            }
-        };
-        let start = std::time::Instant::now();
-        let s = seed_scale(&db, Scale::Province).await.unwrap().expect("empty database");
-        let took = start.elapsed();
-        println!("province: {} units, {} people in {took:.2?}", s.units, s.people);
-        assert!(s.units >= 2_000 && s.people >= 50_000);
-        assert!(took < std::time::Duration::from_secs(60), "took {took:?}");
-        db.close().await;
-        if let Some(p) = path {
-            remove_db(&p);
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(mismatched, 0, "each transfer record belongs to its person");
+            assert_eq!(seed_demo(&db).await.unwrap(), None);
+            assert!(matches!(
+                qingfeng_store::audit::verify(&db).await.unwrap(),
+                qingfeng_store::audit::Verification::Intact { .. }
+            ));
+            db.close().await;
         }
     }
 }
