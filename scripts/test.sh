@@ -36,3 +36,15 @@ export QINGFENG_TEST_PG_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
 export QINGFENG_REQUIRE_PG=1
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PORT"
 cargo test --workspace "$@"
+
+# Browser test: the real binary with demo data, driven in headless Chromium.
+cargo build -p qingfeng
+E2E_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+E2E_PASSWORD='E2e#Admin2026'
+QINGFENG_ADMIN_PASSWORD="$E2E_PASSWORD" target/debug/qingfeng --data-dir "$TMP/e2e" serve --demo \
+  --listen "127.0.0.1:$E2E_PORT" >"$TMP/e2e.log" 2>&1 &
+E2E_PID=$!
+trap 'kill $E2E_PID 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null && break; sleep 0.2; done
+(cd e2e && npm ci --no-audit --no-fund --silent)
+node e2e/smoke.js "http://127.0.0.1:$E2E_PORT" "$E2E_PASSWORD"

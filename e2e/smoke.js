@@ -1,0 +1,116 @@
+// Browser test: the pages people use most, in headless Chromium, against a real server.
+// Usage: node smoke.js BASE_URL ADMIN_PASSWORD   (the server runs with --demo)
+// Prints "N passed, M failed" and exits non-zero on any failure.
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const base = process.argv[2];
+const password = process.argv[3];
+const shots = process.env.SHOTS_DIR || '';
+let passed = 0, failed = 0;
+
+async function check(name, fn) {
+  try { await fn(); passed++; console.log('ok   ' + name); }
+  catch (e) { failed++; console.log('FAIL ' + name + ': ' + e.message); }
+}
+function expect(cond, msg) { if (!cond) throw new Error(msg); }
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const outside = [];
+  const errors = [];
+  page.on('request', r => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url()); });
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('console', m => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
+  const shot = async n => { if (shots) await page.screenshot({ path: path.join(shots, n + '.png'), fullPage: true }); };
+
+  await check('login page, wrong password shows a Chinese message', async () => {
+    await page.goto(base + '/login');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'wrong-password');
+    await page.click('button[type=submit]');
+    expect((await page.textContent('.alert')).includes('用户名或密码错误'), 'no error message');
+  });
+
+  await check('login leads to the unit tree and the people list', async () => {
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/org');
+    expect(await page.locator('.tree .node').count() > 10, 'unit tree is short');
+    expect(await page.locator('table.grid tbody tr').count() >= 20, 'people list is short');
+    await shot('org');
+  });
+
+  await check('choosing a unit and typing a search updates the table (htmx)', async () => {
+    await page.click('.tree .node:has-text("秘书科")');
+    await page.waitForURL(/unit=/);
+    const before = await page.locator('table.grid tbody tr').count();
+    await page.fill('input[name=q]', '科长');
+    await page.waitForResponse(r => r.url().includes('/org/people?'));
+    await page.waitForTimeout(200);
+    const rows = await page.locator('table.grid tbody tr').allTextContents();
+    expect(rows.length >= 1 && rows.length <= before, 'search did not narrow: ' + rows.length);
+    expect(rows.every(r => r.includes('秘书科') && r.includes('科长')), 'rows do not match: ' + rows.join(' / '));
+    await shot('search');
+  });
+
+  await check('the person form names every missing field', async () => {
+    await page.goto(base + '/org/people/new');
+    await page.click('button.primary');
+    const errs = await page.locator('.err').allTextContents();
+    for (const m of ['姓名不能为空', '所在单位不能为空', '职级不能为空', '政治面貌不能为空']) {
+      expect(errs.includes(m), 'missing error ' + m + ' in ' + errs.join(','));
+    }
+    await shot('person-form-errors');
+  });
+
+  await check('a new person is saved and shown', async () => {
+    await page.fill('input[name=name]', '测试人员');
+    await page.selectOption('select[name=unit_id]', { label: '　信息科' });
+    await page.selectOption('select[name=rank]', 'below_section');
+    await page.selectOption('select[name=political_status]', 'party_member');
+    await page.check('input[name=roles][value=cadre]');
+    await page.click('button.primary');
+    await page.waitForURL(/\/org\/people\/\d+$/);
+    const facts = await page.textContent('.facts');
+    expect(facts.includes('信息科') && facts.includes('是（自动判定）'), 'facts: ' + facts);
+  });
+
+  await check('people import: template, validation report, confirm', async () => {
+    await page.goto(base + '/org/people-import');
+    const tpl = await page.request.get(base + '/api/v1/people/export.xlsx');
+    expect(tpl.ok(), 'export failed');
+    const file = path.join(require('os').tmpdir(), 'qingfeng-e2e-people.xlsx');
+    fs.writeFileSync(file, await tpl.body());
+    await page.setInputFiles('input[type=file]', file);
+    await page.click('form.upload button.primary');
+    await page.waitForSelector('.report');
+    const report = await page.textContent('.report');
+    expect(/\d+\s*行有效/.test(report) && report.includes('0 处错误'), 'report: ' + report);
+    await page.click('form.confirm button');
+    await page.waitForSelector('.alert.ok');
+    expect((await page.textContent('.alert.ok')).includes('导入完成'), 'no confirmation');
+    await shot('import');
+  });
+
+  await check('audit log page lists the writes', async () => {
+    await page.goto(base + '/system/audit?entity=person');
+    const text = await page.textContent('table.grid');
+    expect(text.includes('人员') && text.includes('admin'), 'audit rows missing');
+  });
+
+  await check('no request left the server and no script error occurred', async () => {
+    expect(outside.length === 0, 'outside requests: ' + outside.join(', '));
+    expect(errors.length === 0, 'errors: ' + errors.join(' | '));
+  });
+
+  await browser.close();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})().catch(e => { console.log('FAIL browser: ' + e.message); console.log(`${passed} passed, ${failed + 1} failed`); process.exit(1); });
