@@ -3,7 +3,9 @@
 pub mod access;
 pub mod dict;
 pub mod error;
+pub mod fulfilment;
 pub mod org;
+pub mod responsibility;
 pub mod text;
 
 pub use error::{FieldError, FieldErrors};

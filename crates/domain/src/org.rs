@@ -67,6 +67,12 @@ pub fn child_path(parent_path: Option<&str>, id: i64) -> String {
     format!("{}{id}/", parent_path.unwrap_or("/"))
 }
 
+/// The sort path of a unit: (sort order, id) per level from the root, zero-padded so that
+/// byte order is tree order with siblings by sort order.
+pub fn child_sort_path(parent_sort_path: Option<&str>, sort_order: i64, id: i64) -> String {
+    format!("{}{:07}.{:012}/", parent_sort_path.unwrap_or("/"), sort_order.clamp(0, 9_999_999), id)
+}
+
 /// A unit may not move under itself or under one of its descendants.
 pub fn move_creates_cycle(unit_path: &str, new_parent_path: &str) -> bool {
     new_parent_path.starts_with(unit_path)

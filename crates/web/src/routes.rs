@@ -77,7 +77,13 @@ fn book() -> Book {
         .add(M::GET, "/api/v1/accounts", P("account:read"), "账号列表", api::accounts::list)
         .add(M::POST, "/api/v1/accounts", P("account:write"), "新增账号", api::accounts::create)
         .add(M::GET, "/api/v1/accounts/{id}", P("account:read"), "账号详情", api::accounts::get)
-        .add(M::PATCH, "/api/v1/accounts/{id}", P("account:write"), "修改账号（角色、停用、重置密码）", api::accounts::update)
+        .add(
+            M::PATCH,
+            "/api/v1/accounts/{id}",
+            P("account:write"),
+            "修改账号（角色、停用、重置密码）",
+            api::accounts::update,
+        )
         .add(M::PUT, "/api/v1/me/password", SignedIn, "修改本人密码", api::accounts::change_password)
         .add(M::GET, "/api/v1/roles", P("role:read"), "角色列表", api::accounts::roles)
         .add(M::POST, "/api/v1/roles", P("role:write"), "定义或修改角色", api::accounts::save_role)

@@ -10,11 +10,14 @@ CREATE TABLE units (
     sort_order  BIGINT NOT NULL DEFAULT 0,
     -- materialized path "/1/5/12/", byte-ordered so subtree queries are index range scans
     path        TEXT NOT NULL DEFAULT '',
+    -- "/0000001.000000000001/…": (sort order, id) from the root down, so ORDER BY gives tree order
+    sort_path   TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 );
 CREATE INDEX units_parent ON units(parent_id);
 CREATE INDEX units_path ON units(path);
+CREATE INDEX units_sort_path ON units(sort_path);
 
 CREATE TABLE people (
     id                          INTEGER PRIMARY KEY AUTOINCREMENT,

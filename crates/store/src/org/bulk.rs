@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use qingfeng_domain::dict::{roles_to_keys, ResponsibilityRole};
-use qingfeng_domain::org::{child_path, PersonDraft, UnitDraft};
+use qingfeng_domain::org::{child_path, child_sort_path, PersonDraft, UnitDraft};
 use serde_json::json;
 
 use crate::{audit, Actor, Arg, StoreError, StoreResult, Tx};
@@ -66,12 +66,13 @@ pub async fn insert_units(tx: &mut Tx, actor: &Actor, drafts: &[UnitDraft]) -> S
     }
     // parents: known, with their paths
     let parent_ids: BTreeSet<i64> = drafts.iter().filter_map(|d| d.parent_id).collect();
-    let mut parent_paths: HashMap<i64, String> = HashMap::with_capacity(parent_ids.len());
+    let mut parent_paths: HashMap<i64, (String, String)> = HashMap::with_capacity(parent_ids.len());
     let parent_list: Vec<i64> = parent_ids.iter().copied().collect();
     for chunk in parent_list.chunks(IDS_PER_STATEMENT) {
-        let sql = format!("SELECT id, path FROM units WHERE id IN ({})", placeholders(1, chunk.len()));
-        let rows: Vec<(i64, String)> = tx.fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect()).await?;
-        parent_paths.extend(rows);
+        let sql = format!("SELECT id, path, sort_path FROM units WHERE id IN ({})", placeholders(1, chunk.len()));
+        let rows: Vec<(i64, String, String)> =
+            tx.fetch_all(&sql, chunk.iter().map(|&i| Arg::from(i)).collect()).await?;
+        parent_paths.extend(rows.into_iter().map(|(id, p, s)| (id, (p, s))));
     }
     if let Some(missing) = parent_ids.iter().find(|p| !parent_paths.contains_key(p)) {
         return Err(StoreError::field("parent_id", format!("上级单位（编号 {missing}）不存在")));
@@ -102,8 +103,14 @@ pub async fn insert_units(tx: &mut Tx, actor: &Actor, drafts: &[UnitDraft]) -> S
     let mut ids = Vec::with_capacity(drafts.len());
     for d in drafts {
         let id = *id_by_code.get(&d.code).expect("every inserted unit is returned with its code");
-        let path = child_path(d.parent_id.map(|p| parent_paths[&p].as_str()), id);
-        tx.execute("UPDATE units SET path = $1 WHERE id = $2", vec![path.into(), id.into()]).await?;
+        let parent = d.parent_id.map(|p| &parent_paths[&p]);
+        let path = child_path(parent.map(|p| p.0.as_str()), id);
+        let sort_path = child_sort_path(parent.map(|p| p.1.as_str()), d.sort_order, id);
+        tx.execute(
+            "UPDATE units SET path = $1, sort_path = $2 WHERE id = $3",
+            vec![path.into(), sort_path.into(), id.into()],
+        )
+        .await?;
         ids.push(id);
     }
     audit::append(

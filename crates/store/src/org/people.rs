@@ -108,7 +108,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &PersonFilter, paging: Paging) -> S
     let n = qa.len();
     qa.extend(args![paging.per_page, paging.offset()]);
     let items = db
-        .fetch_all(&format!("SELECT {COLS}{FROM}{w} ORDER BY u.path, p.id LIMIT ${} OFFSET ${}", n + 1, n + 2), qa)
+        .fetch_all(&format!("SELECT {COLS}{FROM}{w} ORDER BY u.sort_path, p.id LIMIT ${} OFFSET ${}", n + 1, n + 2), qa)
         .await?;
     Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
 }
@@ -116,7 +116,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &PersonFilter, paging: Paging) -> S
 /// Every person matching the filter, for exports (no paging).
 pub async fn list_all(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Vec<Person>> {
     let q = filter_query(db, scope, f).await?;
-    db.fetch_all(&format!("SELECT {COLS}{FROM}{} ORDER BY u.path, p.id", q.where_clause()), q.args()).await
+    db.fetch_all(&format!("SELECT {COLS}{FROM}{} ORDER BY u.sort_path, p.id", q.where_clause()), q.args()).await
 }
 
 /// A person by id, or NotFound when outside the scope.

@@ -1,7 +1,7 @@
 //! Units: a tree kept valid on every write (known parent, unique code, no cycles).
 
 use chrono::{DateTime, Utc};
-use qingfeng_domain::org::{child_path, move_creates_cycle, UnitDraft};
+use qingfeng_domain::org::{child_path, child_sort_path, move_creates_cycle, UnitDraft};
 use serde::Serialize;
 use serde_json::json;
 
@@ -17,6 +17,8 @@ pub struct Unit {
     pub kind: String,
     pub sort_order: i64,
     pub path: String,
+    #[serde(skip)]
+    pub sort_path: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -32,7 +34,7 @@ impl Unit {
     }
 }
 
-const COLS: &str = "id, parent_id, name, code, kind, sort_order, path, created_at, updated_at";
+const COLS: &str = "id, parent_id, name, code, kind, sort_order, path, sort_path, created_at, updated_at";
 
 #[derive(Debug, Clone, Default)]
 pub struct UnitFilter {
@@ -100,21 +102,18 @@ pub async fn list(db: &Db, scope: &Scope, filter: &UnitFilter, paging: Paging) -
     let offset = format!("${}", qa.len() + 2);
     qa.extend(args![paging.per_page, paging.offset()]);
     let items = db
-        .fetch_all(
-            &format!("SELECT {COLS} FROM units{w} ORDER BY path, sort_order, id LIMIT {limit} OFFSET {offset}"),
-            qa,
-        )
+        .fetch_all(&format!("SELECT {COLS} FROM units{w} ORDER BY sort_path LIMIT {limit} OFFSET {offset}"), qa)
         .await?;
     Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
 }
 
-async fn parent_path(tx: &mut Tx, parent_id: Option<i64>) -> StoreResult<Option<String>> {
-    let Some(pid) = parent_id else {
-        return Ok(None);
-    };
-    let row: Option<(String,)> = tx.fetch_optional("SELECT path FROM units WHERE id = $1", args![pid]).await?;
+/// (path, sort_path) of the parent, or a field error naming it when it does not exist.
+async fn parent_paths(tx: &mut Tx, parent_id: Option<i64>) -> StoreResult<Option<(String, String)>> {
+    let Some(pid) = parent_id else { return Ok(None) };
+    let row: Option<(String, String)> =
+        tx.fetch_optional("SELECT path, sort_path FROM units WHERE id = $1", args![pid]).await?;
     match row {
-        Some((p,)) => Ok(Some(p)),
+        Some(p) => Ok(Some(p)),
         None => Err(StoreError::field("parent_id", format!("上级单位（编号 {pid}）不存在"))),
     }
 }
@@ -129,7 +128,7 @@ async fn ensure_code_free(tx: &mut Tx, code: &str, except_id: Option<i64>) -> St
 
 /// Creates a unit in an open transaction (used by single creates and imports).
 pub async fn insert(tx: &mut Tx, actor: &Actor, d: &UnitDraft) -> StoreResult<i64> {
-    let ppath = parent_path(tx, d.parent_id).await?;
+    let parent = parent_paths(tx, d.parent_id).await?;
     ensure_code_free(tx, &d.code, None).await?;
     let now = crate::now();
     let (id,): (i64,) = tx
@@ -139,8 +138,9 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &UnitDraft) -> StoreResult<i6
             args![d.parent_id, d.name.clone(), d.code.clone(), d.kind.key(), d.sort_order, now],
         )
         .await?;
-    let path = child_path(ppath.as_deref(), id);
-    tx.execute("UPDATE units SET path = $1 WHERE id = $2", args![path, id]).await?;
+    let path = child_path(parent.as_ref().map(|p| p.0.as_str()), id);
+    let sort_path = child_sort_path(parent.as_ref().map(|p| p.1.as_str()), d.sort_order, id);
+    tx.execute("UPDATE units SET path = $1, sort_path = $2 WHERE id = $3", args![path, sort_path, id]).await?;
     let after = json!({"name": d.name, "code": d.code, "kind": d.kind.key(), "parent_id": d.parent_id, "sort_order": d.sort_order});
     audit::append(tx, actor, "create", "unit", id, &audit::diff(&json!({}), &after)).await?;
     Ok(id)
@@ -160,15 +160,22 @@ pub async fn apply_update(tx: &mut Tx, actor: &Actor, id: i64, d: &UnitDraft) ->
         .await?
         .ok_or(StoreError::NotFound)?;
     ensure_code_free(tx, &d.code, Some(id)).await?;
-    if d.parent_id != before.parent_id {
-        let new_parent_path = parent_path(tx, d.parent_id).await?;
-        if let Some(pp) = &new_parent_path {
+    let (lo, hi) = crate::query::subtree_range(&before.path);
+    if d.parent_id != before.parent_id || d.sort_order != before.sort_order {
+        let parent = parent_paths(tx, d.parent_id).await?;
+        if let Some((pp, _)) = &parent {
             if move_creates_cycle(&before.path, pp) {
                 return Err(StoreError::field("parent_id", "不能把单位移到它自己或它的下级单位之下"));
             }
         }
-        let new_path = child_path(new_parent_path.as_deref(), id);
-        let (lo, hi) = crate::query::subtree_range(&before.path);
+        // re-root the subtree: sort paths first, while the old paths still select it
+        let new_sort = child_sort_path(parent.as_ref().map(|p| p.1.as_str()), d.sort_order, id);
+        tx.execute(
+            "UPDATE units SET sort_path = $1 || substr(sort_path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4",
+            args![new_sort, before.sort_path.len() as i64 + 1, lo.clone(), hi.clone()],
+        )
+        .await?;
+        let new_path = child_path(parent.as_ref().map(|p| p.0.as_str()), id);
         tx.execute(
             "UPDATE units SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4",
             args![new_path, before.path.len() as i64 + 1, lo, hi],

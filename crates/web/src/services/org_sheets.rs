@@ -295,9 +295,13 @@ pub async fn people_import(
             Ok(d) => Some(d),
             Err(fe) => {
                 for f in fe.0 {
-                    // the unit was already reported when it could not be resolved
-                    if !(f.field == "unit_id" && unit.is_none()) {
-                        err(person_field_column(&f.field), f.message);
+                    let column = person_field_column(&f.field);
+                    // the unit was already reported when it could not be resolved, and a cell the
+                    // reader already rejected (a date it could not parse) is reported once
+                    let reported = (f.field == "unit_id" && unit.is_none())
+                        || table.errors.iter().any(|e| e.row == row.row_number && e.column == column);
+                    if !reported {
+                        err(column, f.message);
                     }
                 }
                 None

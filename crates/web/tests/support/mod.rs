@@ -370,3 +370,17 @@ pub fn without_column(rows: &[Vec<String>], header: &str) -> Vec<Vec<String>> {
     let col = rows[h].iter().position(|c| c == header).expect("column");
     rows.iter().map(|r| r.iter().enumerate().filter(|(i, _)| *i != col).map(|(_, c)| c.clone()).collect()).collect()
 }
+
+/// Writes rows of text to an .xlsx, as a user editing a sheet by hand would save it.
+pub fn write_xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write(r as u32, c as u16, v.as_str()).expect("write cell");
+            }
+        }
+    }
+    wb.save_to_buffer().expect("save xlsx")
+}
