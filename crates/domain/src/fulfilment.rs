@@ -15,9 +15,10 @@
 //! the requirement, the first matching rule wins:
 //!
 //! 1. `done >= required` → [`State::Completed`] (已完成, green), even before the due date;
-//! 2. `as_of > end` → [`State::Overdue`] (滞后, red): the due date itself still counts as in time;
+//! 2. `as_of >= end` → [`State::Overdue`] (滞后, red): as RULES.md says, an unfinished item turns
+//!    red on its deadline, and the supervisor sees it (the window joins the rate the day after);
 //! 3. `end - as_of <= lead_days` (in days) → [`State::DueSoon`] (临期, yellow): with `lead_days`
-//!    5 that is the last six days of the window, the due date included; with 0, the due date only;
+//!    5 that is the five days before the due date; with 0, never;
 //! 4. `done == 0` → [`State::NotStarted`] (未开展, grey);
 //! 5. otherwise → [`State::Normal`] (正常, blue): some done, not yet due.
 //!
@@ -131,7 +132,7 @@ impl State {
 pub fn deadline_state(required: u32, done: u32, due: NaiveDate, as_of: NaiveDate, lead_days: u32) -> State {
     if done >= required {
         State::Completed
-    } else if as_of > due {
+    } else if as_of >= due {
         State::Overdue
     } else if (due - as_of).num_days() <= i64::from(lead_days) {
         State::DueSoon
@@ -444,9 +445,10 @@ mod tests {
             assert_eq!(deadline_state(1, 3, due, as_of, L), State::Completed, "done > required");
             assert_eq!(deadline_state(0, 0, due, as_of, L), State::Completed, "nothing required");
         }
-        // the due date itself is still in time
-        assert_eq!(deadline_state(1, 0, due, due, L), State::DueSoon);
-        assert_eq!(deadline_state(1, 0, due, due, 0), State::DueSoon);
+        // on the due date an unfinished item turns red (RULES.md: reminders)
+        assert_eq!(deadline_state(1, 0, due, due, L), State::Overdue);
+        assert_eq!(deadline_state(1, 0, due, due, 0), State::Overdue);
+        assert_eq!(deadline_state(1, 0, due, d(2026, 3, 30), 0), State::NotStarted);
         assert_eq!(deadline_state(1, 0, due, d(2026, 4, 1), L), State::Overdue);
         assert_eq!(deadline_state(1, 0, due, d(2026, 4, 1), 0), State::Overdue);
         assert_eq!(deadline_state(2, 1, due, d(2026, 4, 1), L), State::Overdue, "partly done is still late");
@@ -478,8 +480,8 @@ mod tests {
         assert_eq!(evaluate(2026, Q1, none, d(2026, 3, 25), L).state, State::NotStarted);
         assert_eq!(evaluate(2026, Q1, none, d(2026, 3, 26), L).state, State::DueSoon);
         let on_due = evaluate(2026, Q1, none, d(2026, 3, 31), L);
-        assert_eq!(on_due.state, State::DueSoon);
-        assert_eq!(on_due.rate(), None, "the due date is still in time");
+        assert_eq!(on_due.state, State::Overdue, "red on the due date (RULES.md)");
+        assert_eq!(on_due.rate(), None, "the window counts toward the rate only once it has ended");
 
         let after = evaluate(2026, Q1, none, d(2026, 4, 1), L);
         assert_eq!(states(&after), [State::Overdue, State::NotStarted]);
@@ -706,7 +708,7 @@ mod tests {
                 assert!(p.done <= p.required, "{}", ctx());
                 assert_eq!(p.done, p.entries.min(p.required));
                 assert_eq!(p.state == State::Completed, p.done >= p.required, "{}", ctx());
-                assert_eq!(p.state == State::Overdue, p.done < p.required && as_of > p.due, "{}", ctx());
+                assert_eq!(p.state == State::Overdue, p.done < p.required && as_of >= p.due, "{}", ctx());
                 if p.state == State::DueSoon {
                     assert!(as_of <= p.due && (p.due - as_of).num_days() <= i64::from(lead), "{}", ctx());
                 }

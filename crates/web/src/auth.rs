@@ -358,6 +358,13 @@ pub async fn guard(access: Access, req: Request<Body>, next: Next) -> Response {
     next.run(req).await
 }
 
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Principal {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Principal>().cloned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,12 +385,5 @@ mod tests {
     #[test]
     fn form_field_is_found() {
         assert_eq!(form_urlencoded_value(b"a=1&csrf_token=ab%2Bc&b=+x", "csrf_token"), Some("ab+c".into()));
-    }
-}
-
-impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Principal {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<Principal>().cloned())
     }
 }

@@ -445,6 +445,8 @@ struct UnitForm {
     parents: Vec<Opt>,
 }
 
+// a form page is its frame (heading, action, cancel), its values, its errors and the unit edited
+#[allow(clippy::too_many_arguments)]
 async fn unit_form(
     state: &AppState,
     p: &Principal,
