@@ -15,6 +15,17 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("account:read", "查看账号"),
     ("account:write", "管理账号"),
     ("audit:read", "查看操作日志和登录日志"),
+    ("responsibility:read", "查看责任清单"),
+    ("responsibility:write", "编制责任清单、维护责任事项模板、登记责任书"),
+    ("responsibility:export", "导出责任清单"),
+    ("plan:read", "查看工作要点和任务"),
+    ("plan:write", "部署工作要点、分解任务、报告进展"),
+    ("task:import", "导入任务分解表"),
+    ("task:export", "导出任务分解表"),
+    ("ledger:read", "查看履职台账"),
+    ("ledger:write", "登记履职台账"),
+    ("ledger:export", "导出履职台账"),
+    ("fulfilment:read", "查看落实情况"),
     ("role:read", "查看角色"),
     ("role:write", "定义角色"),
 ];
@@ -63,30 +74,53 @@ pub struct BuiltinRole {
     pub permissions: &'static [&'static str],
 }
 
-const READ_ORG: &[&str] = &["unit:read", "person:read", "unit:export", "person:export"];
+/// Leaders deploy and break down work for the units they answer for, and keep their ledgers.
+const LEAD: &[&str] = &[
+    "unit:read",
+    "person:read",
+    "unit:export",
+    "person:export",
+    "responsibility:read",
+    "responsibility:export",
+    "plan:read",
+    "plan:write",
+    "task:import",
+    "task:export",
+    "ledger:read",
+    "ledger:write",
+    "ledger:export",
+    "fulfilment:read",
+];
+
+/// The discipline-inspection group reads everything in its remit and edits nothing of others.
+const SUPERVISE: &[&str] = &[
+    "unit:read",
+    "person:read",
+    "unit:export",
+    "person:export",
+    "audit:read",
+    "responsibility:read",
+    "responsibility:export",
+    "plan:read",
+    "task:export",
+    "ledger:read",
+    "ledger:export",
+    "fulfilment:read",
+];
+
+const BRANCH: &[&str] =
+    &["unit:read", "person:read", "responsibility:read", "plan:read", "ledger:read", "ledger:write", "fulfilment:read"];
+
+const MEMBER: &[&str] =
+    &["unit:read", "person:read", "responsibility:read", "plan:read", "ledger:read", "ledger:write", "fulfilment:read"];
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: &["*"] },
-    BuiltinRole {
-        key: "supervisor",
-        name: "纪检监察组",
-        scope: ScopeKind::All,
-        permissions: &["unit:read", "person:read", "unit:export", "person:export", "audit:read"],
-    },
-    BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: READ_ORG },
-    BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: READ_ORG },
-    BuiltinRole {
-        key: "branch_secretary",
-        name: "支部书记",
-        scope: ScopeKind::OwnUnit,
-        permissions: &["unit:read", "person:read"],
-    },
-    BuiltinRole {
-        key: "member",
-        name: "一般干部",
-        scope: ScopeKind::SelfOnly,
-        permissions: &["unit:read", "person:read"],
-    },
+    BuiltinRole { key: "supervisor", name: "纪检监察组", scope: ScopeKind::All, permissions: SUPERVISE },
+    BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: LEAD },
+    BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: LEAD },
+    BuiltinRole { key: "branch_secretary", name: "支部书记", scope: ScopeKind::OwnUnit, permissions: BRANCH },
+    BuiltinRole { key: "member", name: "一般干部", scope: ScopeKind::SelfOnly, permissions: MEMBER },
 ];
 
 pub fn builtin_role(key: &str) -> Option<&'static BuiltinRole> {

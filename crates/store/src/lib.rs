@@ -9,6 +9,7 @@ pub mod audit;
 mod db;
 pub mod error;
 pub mod org;
+pub mod plans;
 pub mod query;
 pub mod roles;
 pub use org::Scope;

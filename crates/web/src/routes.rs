@@ -91,6 +91,8 @@ fn book() -> Book {
         .add(M::GET, "/api/v1/audit-log/export.xlsx", P("audit:read"), "导出操作日志", api::audit::export)
         .add(M::GET, "/api/v1/login-log", P("audit:read"), "登录日志", api::audit::logins)
         .add(M::GET, "/api/v1/login-log/export.xlsx", P("audit:read"), "导出登录日志", api::audit::logins_export)
+        // ---- work plans and tasks (api) BEGIN
+        // ---- work plans and tasks (api) END
         // pages
         .add(M::GET, "/login", Public, "登录页", views::login::page)
         .add(M::POST, "/login", Public, "登录", views::login::submit)
@@ -111,6 +113,8 @@ fn book() -> Book {
         .add(M::GET, "/system/logins", P("audit:read"), "登录日志页", views::system::logins)
         .add(M::GET, "/account/password", SignedIn, "修改密码页", views::system::password)
         .add(M::POST, "/account/password", SignedIn, "修改密码", views::system::change_password)
+        // ---- work plans and tasks (pages) BEGIN
+        // ---- work plans and tasks (pages) END
         .add(M::GET, "/org/people-import", P("person:import"), "人员导入页", views::import::people_page)
         .add(M::POST, "/org/people-import", P("person:import"), "校验或导入人员", views::import::people_submit)
         .add(M::GET, "/org/units-import", P("unit:import"), "单位导入页", views::import::units_page)

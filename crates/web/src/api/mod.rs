@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod openapi;
 pub mod people;
+pub mod plans;
 pub mod session;
 pub mod units;
 

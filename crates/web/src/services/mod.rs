@@ -4,3 +4,4 @@
 pub mod grants;
 pub mod login;
 pub mod org_sheets;
+pub mod task_sheets;

@@ -3,6 +3,7 @@
 pub mod import;
 pub mod login;
 pub mod org;
+pub mod plans;
 pub mod system;
 
 use askama::Template;
