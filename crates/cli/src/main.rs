@@ -2,6 +2,7 @@
 
 mod bench;
 mod demo;
+mod demo_chain;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -178,7 +179,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open_db(&cli).await?;
             if *demo {
                 match demo::seed_demo(&db).await? {
-                    Some(s) => println!("已生成演示数据：{} 个单位，{} 人", s.units, s.people),
+                    Some(s) => {
+                        let entries = demo_chain::seed(&db).await?;
+                        println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
+                    }
                     None => println!("数据库已有数据，未生成演示数据"),
                 }
             }

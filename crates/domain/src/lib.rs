@@ -4,7 +4,9 @@ pub mod access;
 pub mod dict;
 pub mod error;
 pub mod fulfilment;
+pub mod ledger;
 pub mod org;
+pub mod plans;
 pub mod responsibility;
 pub mod text;
 

@@ -97,6 +97,10 @@ keyed_enum!(
         BranchSecretary = ("branch_secretary", "支部书记"),
         /// 纪检监察组: unit-level, the dispatched unit.
         DisciplineGroup = ("discipline_group", "纪检监察组"),
+        /// 内设机构负责人: 一岗双责 within a division; assigned by [`person_level`], not by a role.
+        DivisionHead = ("division_head", "内设机构负责人"),
+        /// 一般干部: every serving cadre's own duties; assigned by [`person_level`].
+        Cadre = ("cadre", "一般干部"),
     }
 );
 
@@ -208,6 +212,7 @@ const BRANCH_2018_ART_11: &str = "《中国共产党支部工作条例（试行�
 const BRANCH_2018_ART_12: &str = "《中国共产党支部工作条例（试行）》（2018）第十二条";
 const BRANCH_2018_ART_13: &str = "《中国共产党支部工作条例（试行）》（2018）第十三条";
 const BRANCH_2018_ART_17: &str = "《中国共产党支部工作条例（试行）》（2018）第十七条";
+const CADRE_EDUCATION_2019: &str = "《中国共产党党员教育管理工作条例》（2019）（条款待核实）";
 const BRANCH_2018: &str = "《中国共产党支部工作条例（试行）》（2018）（条款待核实）";
 
 use EntryKind as K;
@@ -419,6 +424,48 @@ pub const BUILTIN_TEMPLATES: &[ItemTemplate] = &[
         source: DISPATCHED_2022,
         locally_set: true,
     },
+    // —— 内设机构负责人 (一岗双责 within the division) ——
+    ItemTemplate {
+        code: "DUTY-HEAD-1",
+        rule: "R-RES-3",
+        text: "每季度在科室（部门）会议上研究部署党风廉政建设工作",
+        owner: O::DivisionHead,
+        requirement: Requirement::new(1, P::Quarter),
+        kinds: &[K::Meeting],
+        source: RES_2020,
+        locally_set: true,
+    },
+    ItemTemplate {
+        code: "DUTY-HEAD-2",
+        rule: "R-RES-3",
+        text: "每半年与本科室（部门）干部开展谈心谈话",
+        owner: O::DivisionHead,
+        requirement: Requirement::new(1, P::HalfYear),
+        kinds: &[K::Talk, K::Reminder],
+        source: RES_2020,
+        locally_set: true,
+    },
+    // —— 一般干部 ——
+    ItemTemplate {
+        code: "DUTY-CADRE-1",
+        rule: "",
+        text: "每季度参加廉政专题学习",
+        owner: O::Cadre,
+        requirement: Requirement::new(1, P::Quarter),
+        kinds: &[K::Study, K::PartyLecture],
+        source: CADRE_EDUCATION_2019,
+        locally_set: true,
+    },
+    ItemTemplate {
+        code: "DUTY-CADRE-2",
+        rule: "",
+        text: "每年参加警示教育",
+        owner: O::Cadre,
+        requirement: Requirement::new(1, P::Year),
+        kinds: &[K::WarningEducation],
+        source: CADRE_EDUCATION_2019,
+        locally_set: true,
+    },
 ];
 
 keyed_enum!(
@@ -502,7 +549,11 @@ mod tests {
             assert!(!t.code.trim().is_empty());
             assert!(t.code.is_ascii() && !t.code.contains(' '), "{}", t.code);
             assert!(!t.text.trim().is_empty(), "{}", t.code);
-            assert!(!t.rule.is_empty() || t.owner == OwnerRole::DisciplineGroup, "{} names no rule", t.code);
+            assert!(
+                !t.rule.is_empty() || matches!(t.owner, OwnerRole::DisciplineGroup | OwnerRole::Cadre),
+                "{} names no rule",
+                t.code
+            );
             assert!(!t.source.trim().is_empty(), "{}", t.code);
             assert!(t.source.starts_with('《') && t.source.contains('》'), "{} names no regulation", t.code);
             assert!(!t.kinds.is_empty(), "{} has no kinds", t.code);
@@ -577,7 +628,8 @@ mod tests {
         for &o in OwnerRole::ALL {
             assert!(ItemTemplate::for_owner(o).next().is_some(), "{o:?} owns nothing");
             assert_eq!(o.is_unit_level(), o.unit_kind().is_some(), "{o:?}");
-            assert_eq!(o.is_unit_level(), o.person_role().is_none(), "{o:?}");
+            let by_level = matches!(o, OwnerRole::DivisionHead | OwnerRole::Cadre);
+            assert_eq!(o.is_unit_level(), o.person_role().is_none() && !by_level, "{o:?}");
         }
         assert!(OwnerRole::Branch.is_unit_level());
         assert!(!OwnerRole::BranchSecretary.is_unit_level());

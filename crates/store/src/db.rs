@@ -120,6 +120,7 @@ impl Db {
             Db::Sqlite(pool)
         };
         db.migrate().await?;
+        crate::responsibility::seed_templates(&db).await?;
         Ok(db)
     }
 

@@ -216,7 +216,7 @@ async fn audit_chain_detects_tampering() {
         for i in 0..5 {
             unit(&db, &format!("U{i}"), Some(root)).await;
         }
-        assert_eq!(audit::verify(&db).await.unwrap(), Verification::Intact { records: 6 }, "{e:?}");
+        assert_eq!(audit::verify(&db).await.unwrap(), Verification::Intact { records: 7 }, "{e:?}");
 
         // a changed row
         db.execute("UPDATE audit_log SET username = 'mallory' WHERE id = 3", vec![]).await.unwrap();
@@ -265,10 +265,10 @@ async fn concurrent_writers_never_fork_the_chain() {
         for t in tasks {
             t.await.unwrap();
         }
-        assert_eq!(audit::verify(&db).await.unwrap(), Verification::Intact { records: 49 }, "{e:?}");
+        assert_eq!(audit::verify(&db).await.unwrap(), Verification::Intact { records: 50 }, "{e:?}");
         let (distinct_prev,): (i64,) =
             db.fetch_one("SELECT COUNT(DISTINCT prev_hash) FROM audit_log", vec![]).await.unwrap();
-        assert_eq!(distinct_prev, 49, "{e:?}: two records share a predecessor");
+        assert_eq!(distinct_prev, 50, "{e:?}: two records share a predecessor");
     }
 }
 

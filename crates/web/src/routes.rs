@@ -91,7 +91,123 @@ fn book() -> Book {
         .add(M::GET, "/api/v1/audit-log/export.xlsx", P("audit:read"), "导出操作日志", api::audit::export)
         .add(M::GET, "/api/v1/login-log", P("audit:read"), "登录日志", api::audit::logins)
         .add(M::GET, "/api/v1/login-log/export.xlsx", P("audit:read"), "导出登录日志", api::audit::logins_export)
+        // responsibility chain
+        .add(
+            M::GET,
+            "/api/v1/responsibility-templates",
+            P("responsibility:read"),
+            "责任事项模板",
+            api::responsibility::templates,
+        )
+        .add(
+            M::POST,
+            "/api/v1/responsibility-templates",
+            P("responsibility:write"),
+            "新增责任事项模板（1+X 的 X）",
+            api::responsibility::create_template,
+        )
+        .add(
+            M::PATCH,
+            "/api/v1/responsibility-templates/{id}",
+            P("responsibility:write"),
+            "修改责任事项模板",
+            api::responsibility::update_template,
+        )
+        .add(
+            M::POST,
+            "/api/v1/responsibility-lists/generate",
+            P("responsibility:write"),
+            "生成年度责任清单",
+            api::responsibility::generate,
+        )
+        .add(
+            M::GET,
+            "/api/v1/responsibility-lists",
+            P("responsibility:read"),
+            "责任清单列表",
+            api::responsibility::lists,
+        )
+        .add(
+            M::GET,
+            "/api/v1/responsibility-lists/export.xlsx",
+            P("responsibility:export"),
+            "导出责任清单",
+            api::responsibility::export,
+        )
+        .add(
+            M::GET,
+            "/api/v1/responsibility-lists/{id}",
+            P("responsibility:read"),
+            "责任清单详情",
+            api::responsibility::list,
+        )
+        .add(
+            M::PATCH,
+            "/api/v1/responsibility-lists/{id}",
+            P("responsibility:write"),
+            "登记责任书签订",
+            api::responsibility::update_list,
+        )
+        .add(
+            M::GET,
+            "/api/v1/responsibility-items",
+            P("responsibility:read"),
+            "责任事项及落实情况",
+            api::responsibility::items,
+        )
+        .add(
+            M::GET,
+            "/api/v1/responsibility-items/{id}",
+            P("responsibility:read"),
+            "责任事项详情",
+            api::responsibility::item,
+        )
+        .add(
+            M::PATCH,
+            "/api/v1/responsibility-items/{id}",
+            P("responsibility:write"),
+            "修改责任事项",
+            api::responsibility::update_item,
+        )
+        .add(M::GET, "/api/v1/ledger-entries", P("ledger:read"), "履职台账", api::ledger::list)
+        .add(M::POST, "/api/v1/ledger-entries", P("ledger:write"), "登记台账记录", api::ledger::create)
+        .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P("ledger:export"), "导出履职台账", api::ledger::export)
+        .add(M::GET, "/api/v1/ledger-entries/{id}", P("ledger:read"), "台账记录详情", api::ledger::get)
+        .add(
+            M::PATCH,
+            "/api/v1/ledger-entries/{id}",
+            P("ledger:write"),
+            "（已提交的记录不能修改）",
+            api::ledger::refuse_edit,
+        )
+        .add(
+            M::POST,
+            "/api/v1/ledger-entries/{id}/versions",
+            P("ledger:write"),
+            "提交更正版本",
+            api::ledger::new_version,
+        )
+        .add(
+            M::POST,
+            "/api/v1/ledger-entries/{id}/attachments",
+            P("ledger:write"),
+            "上传附件",
+            api::ledger::add_attachment,
+        )
+        .add(M::GET, "/api/v1/ledger-attachments/{id}", P("ledger:read"), "下载附件", api::ledger::attachment)
+        .add(M::GET, "/api/v1/fulfilment", P("fulfilment:read"), "落实情况", api::fulfilment::get)
         // ---- work plans and tasks (api) BEGIN
+        .add(M::GET, "/api/v1/work-plans", P("plan:read"), "工作要点列表", api::plans::list_plans)
+        .add(M::POST, "/api/v1/work-plans", P("plan:write"), "新增工作要点", api::plans::create_plan)
+        .add(M::GET, "/api/v1/work-plans/tasks-template.xlsx", P("task:import"), "任务分解表模板", api::plans::template)
+        .add(M::GET, "/api/v1/work-plans/{id}", P("plan:read"), "工作要点详情（含任务树）", api::plans::get_plan)
+        .add(M::GET, "/api/v1/work-plans/{id}/tasks.xlsx", P("task:export"), "导出任务分解表", api::plans::export)
+        .add(M::POST, "/api/v1/work-plans/{id}/tasks/import", P("task:import"), "导入任务分解表", api::plans::import)
+        .add(M::GET, "/api/v1/tasks", P("plan:read"), "任务列表", api::plans::list_tasks)
+        .add(M::POST, "/api/v1/tasks", P("plan:write"), "新增任务或分解下级任务", api::plans::create_task)
+        .add(M::GET, "/api/v1/tasks/{id}", P("plan:read"), "任务详情（含进展）", api::plans::get_task)
+        .add(M::PATCH, "/api/v1/tasks/{id}", P("plan:write"), "修改任务", api::plans::update_task)
+        .add(M::POST, "/api/v1/tasks/{id}/updates", P("plan:write"), "报告任务进展", api::plans::add_update)
         // ---- work plans and tasks (api) END
         // pages
         .add(M::GET, "/login", Public, "登录页", views::login::page)
@@ -113,7 +229,65 @@ fn book() -> Book {
         .add(M::GET, "/system/logins", P("audit:read"), "登录日志页", views::system::logins)
         .add(M::GET, "/account/password", SignedIn, "修改密码页", views::system::password)
         .add(M::POST, "/account/password", SignedIn, "修改密码", views::system::change_password)
+        .add(M::GET, "/dashboard", P("fulfilment:read"), "落实情况", views::dashboard::page)
+        .add(M::GET, "/responsibility", P("responsibility:read"), "责任清单页", views::responsibility::page)
+        .add(
+            M::POST,
+            "/responsibility/generate",
+            P("responsibility:write"),
+            "生成责任清单",
+            views::responsibility::generate,
+        )
+        .add(
+            M::GET,
+            "/responsibility/lists/{id}",
+            P("responsibility:read"),
+            "责任清单详情页",
+            views::responsibility::list,
+        )
+        .add(
+            M::POST,
+            "/responsibility/lists/{id}/pledge",
+            P("responsibility:write"),
+            "登记责任书",
+            views::responsibility::pledge,
+        )
+        .add(M::GET, "/responsibility/items", P("responsibility:read"), "责任事项明细", views::responsibility::items)
+        .add(M::GET, "/responsibility/items/{id}", P("responsibility:read"), "责任事项页", views::responsibility::item)
+        .add(
+            M::GET,
+            "/responsibility/templates",
+            P("responsibility:read"),
+            "责任事项模板页",
+            views::responsibility::templates,
+        )
+        .add(
+            M::POST,
+            "/responsibility/templates",
+            P("responsibility:write"),
+            "新增责任事项模板",
+            views::responsibility::create_template,
+        )
+        .add(M::GET, "/ledger", P("ledger:read"), "履职台账页", views::ledger::page)
+        .add(M::GET, "/ledger/new", P("ledger:write"), "登记台账表单", views::ledger::new_entry)
+        .add(M::POST, "/ledger/new", P("ledger:write"), "登记台账", views::ledger::create)
+        .add(M::GET, "/ledger/{id}", P("ledger:read"), "台账记录页", views::ledger::entry)
+        .add(M::GET, "/ledger/{id}/version", P("ledger:write"), "更正表单", views::ledger::version_form)
+        .add(M::POST, "/ledger/{id}/version", P("ledger:write"), "提交更正版本", views::ledger::create_version)
+        .add(M::POST, "/ledger/{id}/attachments", P("ledger:write"), "上传附件", views::ledger::upload)
         // ---- work plans and tasks (pages) BEGIN
+        .add(M::GET, "/plans", P("plan:read"), "任务分解页", views::plans::page)
+        .add(M::GET, "/plans/new", P("plan:write"), "新增工作要点表单", views::plans::new_plan)
+        .add(M::POST, "/plans/new", P("plan:write"), "保存工作要点", views::plans::create_plan)
+        .add(M::GET, "/plans/{id}", P("plan:read"), "工作要点任务树", views::plans::plan)
+        .add(M::GET, "/plans/{id}/tasks/new", P("plan:write"), "新增任务表单", views::plans::new_task)
+        .add(M::POST, "/plans/{id}/tasks/new", P("plan:write"), "保存新任务", views::plans::create_task)
+        .add(M::GET, "/plans/{id}/import", P("task:import"), "任务分解表导入页", views::plans::import_page)
+        .add(M::POST, "/plans/{id}/import", P("task:import"), "校验或导入任务分解表", views::plans::import_submit)
+        .add(M::GET, "/tasks/{id}", P("plan:read"), "任务详情页", views::plans::task)
+        .add(M::GET, "/tasks/{id}/edit", P("plan:write"), "修改任务表单", views::plans::edit_task)
+        .add(M::POST, "/tasks/{id}/edit", P("plan:write"), "保存任务", views::plans::update_task)
+        .add(M::POST, "/tasks/{id}/updates", P("plan:write"), "提交任务进展", views::plans::add_update)
         // ---- work plans and tasks (pages) END
         .add(M::GET, "/org/people-import", P("person:import"), "人员导入页", views::import::people_page)
         .add(M::POST, "/org/people-import", P("person:import"), "校验或导入人员", views::import::people_submit)

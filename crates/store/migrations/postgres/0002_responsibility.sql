@@ -110,6 +110,9 @@ CREATE TABLE ledger_entries (
     version     BIGINT NOT NULL,
     kind        TEXT NOT NULL,
     entry_date  DATE NOT NULL,
+    -- year and month of entry_date, kept as numbers so both engines group and match them alike
+    entry_year  BIGINT NOT NULL,
+    entry_month BIGINT NOT NULL,
     place       TEXT NOT NULL DEFAULT '',
     content     TEXT NOT NULL,
     unit_id     BIGINT NOT NULL REFERENCES units(id),
@@ -119,6 +122,7 @@ CREATE TABLE ledger_entries (
 );
 CREATE UNIQUE INDEX ledger_entries_version ON ledger_entries(entry_key, version);
 CREATE INDEX ledger_entries_unit_date ON ledger_entries(unit_id, entry_date);
+CREATE INDEX ledger_entries_year ON ledger_entries(entry_year, unit_id);
 
 CREATE TABLE ledger_participants (
     entry_id  BIGINT NOT NULL REFERENCES ledger_entries(id),

@@ -26,6 +26,19 @@ impl Scope {
     /// Adds the scope condition for a record that belongs to a unit (`unit_path_col`, the path of
     /// the record's unit) and optionally to a person (`person_col`).
     pub fn restrict(&self, q: &mut QueryBuilder, unit_path_col: &str, unit_id_col: &str, person_col: Option<&str>) {
+        let cond = person_col.map(|c| format!("{c} = ?"));
+        self.restrict_with(q, unit_path_col, unit_id_col, cond.as_deref());
+    }
+
+    /// Like [`Scope::restrict`], with the 仅本人 part given as a condition holding one `?` for
+    /// the person id (e.g. "e.id IN (SELECT entry_id FROM ledger_participants WHERE person_id = ?)").
+    pub fn restrict_with(
+        &self,
+        q: &mut QueryBuilder,
+        unit_path_col: &str,
+        unit_id_col: &str,
+        person_cond: Option<&str>,
+    ) {
         if self.all {
             return;
         }
@@ -41,8 +54,8 @@ impl Scope {
             parts.push(format!("{unit_id_col} = ?"));
             values.push((*id).into());
         }
-        if let (Some(pid), Some(col)) = (self.person_id, person_col) {
-            parts.push(format!("{col} = ?"));
+        if let (Some(pid), Some(cond)) = (self.person_id, person_cond) {
+            parts.push(cond.to_string());
             values.push(pid.into());
         }
         if parts.is_empty() {

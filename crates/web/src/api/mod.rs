@@ -2,9 +2,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod fulfilment;
+pub mod ledger;
 pub mod openapi;
 pub mod people;
 pub mod plans;
+pub mod responsibility;
 pub mod session;
 pub mod units;
 
@@ -157,7 +160,7 @@ pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
         .into_response()
 }
 
-fn percent_encode(s: &str) -> String {
+pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),

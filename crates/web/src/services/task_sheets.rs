@@ -1,1 +1,462 @@
-//! (in progress)
+//! 任务分解表 in Excel: the template, the export of a plan's task tree, and the validate-then-
+//! commit import into a plan.
+//!
+//! The sheet is the one offices keep: 序号 (1, 1.1, 1.1.2 — the hierarchy), 工作任务, 牵头单位,
+//! 责任人, 配合单位, 完成时限, 同部署业务工作, 进展情况 and 状态. The last two are written for
+//! reading and ignored on import (progress is reported in the system, the state is derived).
+//!
+//! On import a row whose 序号 is already a task of the plan updates that task; other rows create
+//! tasks. Every row is checked, and the whole resulting tree is checked (a parent for every row, no
+//! sub-task ending after its parent), before anything is written; with `commit` the valid rows are
+//! written parents first in one transaction. Export → import gives back the same tree.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use qingfeng_domain::plans::{format_number, parse_number, TaskDraft, TaskFields};
+use qingfeng_office::{read_table, write_table, CellValue, Column};
+use qingfeng_store::org::{units, Unit};
+use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
+use qingfeng_store::{audit, Actor, Db, QueryBuilder, Scope, StoreResult};
+
+use crate::error::ApiError;
+use crate::services::org_sheets::{ImportReport, RowError};
+
+const C_NUMBER: usize = 0;
+const C_TITLE: usize = 1;
+const C_LEAD: usize = 2;
+const C_PERSON: usize = 3;
+const C_SUPPORT: usize = 4;
+const C_DEADLINE: usize = 5;
+const C_BUSINESS: usize = 6;
+
+const H_NUMBER: &str = "序号";
+const H_TITLE: &str = "工作任务";
+const H_LEAD: &str = "牵头单位";
+const H_PERSON: &str = "责任人";
+const H_SUPPORT: &str = "配合单位";
+const H_DEADLINE: &str = "完成时限";
+const H_BUSINESS: &str = "同部署业务工作";
+
+/// The columns of the 任务分解表, in order.
+pub fn task_columns() -> Vec<Column> {
+    vec![
+        Column::text(H_NUMBER, 8.0).required(),
+        Column::text(H_TITLE, 48.0).required(),
+        Column::text(H_LEAD, 18.0).required(),
+        Column::text(H_PERSON, 10.0),
+        Column::text(H_SUPPORT, 24.0),
+        Column::date(H_DEADLINE, 13.0).required(),
+        Column::text(H_BUSINESS, 24.0),
+        Column::text("进展情况", 36.0),
+        Column::text("状态", 8.0),
+    ]
+}
+
+/// Field of TaskFields → column header, for validation errors.
+fn field_column(field: &str) -> &'static str {
+    match field {
+        "title" => H_TITLE,
+        "lead_unit_id" => H_LEAD,
+        "lead_person_id" => H_PERSON,
+        "support_unit_ids" => H_SUPPORT,
+        "deadline" => H_DEADLINE,
+        "business_work" => H_BUSINESS,
+        _ => H_NUMBER,
+    }
+}
+
+pub fn tasks_template() -> Result<Vec<u8>, ApiError> {
+    Ok(qingfeng_office::template("任务分解表", Some("任务分解表"), &task_columns())?)
+}
+
+/// Units by code and by name, as a sheet names them: "名称", "编码" or "名称（编码）".
+struct UnitIndex {
+    by_id: HashMap<i64, Unit>,
+    by_code: HashMap<String, i64>,
+    by_name: HashMap<String, Vec<i64>>,
+}
+
+impl UnitIndex {
+    async fn load(db: &Db) -> StoreResult<Self> {
+        let all = units::all(db, &Scope::all()).await?;
+        let mut by_name: HashMap<String, Vec<i64>> = HashMap::new();
+        for u in &all {
+            by_name.entry(u.name.clone()).or_default().push(u.id);
+        }
+        let by_code = all.iter().map(|u| (u.code.clone(), u.id)).collect();
+        Ok(UnitIndex { by_id: all.into_iter().map(|u| (u.id, u)).collect(), by_code, by_name })
+    }
+
+    /// How the sheet names a unit: its name, or "名称（编码）" when the name is not unique.
+    fn label(&self, id: i64, name: &str) -> String {
+        match self.by_id.get(&id) {
+            Some(u) if self.by_name.get(&u.name).is_some_and(|v| v.len() > 1) => format!("{}（{}）", u.name, u.code),
+            Some(u) => u.name.clone(),
+            None => name.to_string(),
+        }
+    }
+
+    fn resolve(&self, text: &str) -> Result<&Unit, String> {
+        let text = qingfeng_domain::text::trim_all(text);
+        // "名称（编码）" or "名称(编码)"
+        if let Some(inner) = text.strip_suffix('）').or_else(|| text.strip_suffix(')')) {
+            if let Some((name, code)) = inner.rsplit_once('（').or_else(|| inner.rsplit_once('(')) {
+                if let Some(u) = self.by_code.get(code.trim()).and_then(|id| self.by_id.get(id)) {
+                    if u.name == name.trim() || name.trim().is_empty() {
+                        return Ok(u);
+                    }
+                }
+            }
+        }
+        if let Some(u) = self.by_code.get(text).and_then(|id| self.by_id.get(id)) {
+            return Ok(u);
+        }
+        match self.by_name.get(text).map(Vec::as_slice) {
+            Some([id]) => Ok(&self.by_id[id]),
+            Some(_) => Err(format!("单位名称“{text}”不唯一，请写成“名称（编码）”或填写单位编码")),
+            None => Err(format!("单位“{text}”不存在")),
+        }
+    }
+}
+
+/// Exports the tasks of a plan the scope sees, numbered within the whole plan.
+pub async fn tasks_export(db: &Db, scope: &Scope, plan: &WorkPlan) -> Result<Vec<u8>, ApiError> {
+    let tasks = plans::plan_tasks(db, scope, plan.id).await?;
+    let index = UnitIndex::load(db).await?;
+    let rows: Vec<Vec<CellValue>> = tasks
+        .iter()
+        .map(|t| {
+            let support: Vec<String> = t.support_units.iter().map(|u| index.label(u.id, &u.name)).collect();
+            vec![
+                (&t.number).into(),
+                (&t.title).into(),
+                index.label(t.lead_unit_id, &t.lead_unit_name).into(),
+                t.lead_person_name.clone().into(),
+                support.join("、").into(),
+                t.deadline.into(),
+                (&t.business_work).into(),
+                t.latest_update.clone().into(),
+                (&t.state_label).into(),
+            ]
+        })
+        .collect();
+    let title = format!("{}　任务分解表", plan.title);
+    Ok(write_table("任务分解表", Some(&title), &task_columns(), &rows)?)
+}
+
+/// People with the given names: name → [(id, unit path)].
+async fn people_named(db: &Db, names: &[String]) -> StoreResult<HashMap<String, Vec<(i64, String)>>> {
+    let mut out: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    for chunk in names.chunks(500) {
+        let mut q = QueryBuilder::new();
+        let marks: Vec<String> = chunk.iter().map(|n| q.bind(n.clone())).collect();
+        let rows: Vec<(i64, String, String)> = db
+            .fetch_all(
+                &format!(
+                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.name IN ({}) ORDER BY p.id",
+                    marks.join(", ")
+                ),
+                q.args(),
+            )
+            .await?;
+        for (id, name, path) in rows {
+            out.entry(name).or_default().push((id, path));
+        }
+    }
+    Ok(out)
+}
+
+/// One checked row of the sheet.
+struct Row {
+    row: usize,
+    number: Vec<u32>,
+    key: String,
+    /// The task of the plan with this number, when the row updates it.
+    existing: Option<i64>,
+    title: String,
+    lead_unit_id: i64,
+    lead_person_id: Option<i64>,
+    support_unit_ids: Vec<i64>,
+    deadline: NaiveDate,
+    business_work: String,
+}
+
+fn parent_key(number: &[u32]) -> Option<String> {
+    (number.len() > 1).then(|| format_number(&number[..number.len() - 1]))
+}
+
+/// Validates every row; with `commit`, writes the valid ones parents first in one transaction.
+pub async fn tasks_import(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    plan: &WorkPlan,
+    bytes: &[u8],
+    commit: bool,
+) -> Result<ImportReport, ApiError> {
+    let table = read_table(bytes, &task_columns())?;
+    let index = UnitIndex::load(db).await?;
+    let existing: Vec<Task> = plans::plan_tasks(db, &Scope::all(), plan.id).await?;
+    let by_number: HashMap<String, &Task> = existing.iter().map(|t| (t.number.clone(), t)).collect();
+    let mut names: Vec<String> =
+        table.rows.iter().map(|r| r.cells[C_PERSON].clone()).filter(|n| !n.is_empty()).collect();
+    names.sort();
+    names.dedup();
+    let people = people_named(db, &names).await?;
+    let plan_in_scope = scope.covers_unit(plan.unit_id, &plan.unit_path);
+
+    let mut report = ImportReport::default();
+    for e in &table.errors {
+        report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    for r in &table.rows {
+        let c = &r.cells;
+        let mut errs: Vec<RowError> = Vec::new();
+        let mut err =
+            |column: &str, message: String| errs.push(RowError { row: r.row_number, column: column.into(), message });
+        let number = parse_number(&c[C_NUMBER]);
+        let key = number.as_deref().map(format_number).unwrap_or_default();
+        match &number {
+            None if !c[C_NUMBER].is_empty() => {
+                err(H_NUMBER, format!("序号“{}”格式不对，应为 1、1.1、1.1.2 这样的数字", c[C_NUMBER]))
+            }
+            None => {}
+            Some(_) => {
+                if let Some(first) = first_row.insert(key.clone(), r.row_number) {
+                    err(H_NUMBER, format!("序号 {key} 与第{first}行重复"));
+                }
+            }
+        }
+        let current = by_number.get(&key).copied();
+        if let Some(t) = current {
+            if !can_edit(scope, t) {
+                err(H_NUMBER, format!("本要点序号 {key} 的任务“{}”由其他单位部署，您不能修改", t.title));
+            }
+        } else if number.as_ref().is_some_and(|n| n.len() == 1) && !plan_in_scope {
+            err(H_NUMBER, format!("只有工作要点的部署单位（{}）可以新增一级任务", plan.unit_name));
+        }
+        // units named on the row: they exist, and those not already on the task are in scope
+        let named_before: HashSet<i64> =
+            current.map(|t| t.support_units.iter().map(|u| u.id).chain([t.lead_unit_id]).collect()).unwrap_or_default();
+        let in_scope = |u: &Unit| named_before.contains(&u.id) || scope.covers_unit(u.id, &u.path);
+        let lead = match index.resolve(&c[C_LEAD]) {
+            _ if c[C_LEAD].is_empty() => None,
+            Ok(u) if in_scope(u) => Some(u),
+            Ok(u) => {
+                err(H_LEAD, format!("牵头单位“{}”不在您的数据范围内", u.name));
+                None
+            }
+            Err(m) => {
+                err(H_LEAD, m);
+                None
+            }
+        };
+        let mut support = Vec::new();
+        for name in c[C_SUPPORT].split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+            match index.resolve(name) {
+                Ok(u) if in_scope(u) => support.push(u.id),
+                Ok(u) => err(H_SUPPORT, format!("配合单位“{}”不在您的数据范围内", u.name)),
+                Err(m) => err(H_SUPPORT, m),
+            }
+        }
+        let person = c[C_PERSON].as_str();
+        let lead_person_id = if person.is_empty() {
+            None
+        } else {
+            let candidates = people.get(person).map(Vec::as_slice).unwrap_or_default();
+            // several people of that name: the one in the lead unit or below it
+            let in_lead: Vec<i64> = match lead {
+                Some(u) => candidates.iter().filter(|(_, path)| path.starts_with(&u.path)).map(|(id, _)| *id).collect(),
+                None => vec![],
+            };
+            match (candidates, in_lead.as_slice()) {
+                ([], _) => {
+                    err(H_PERSON, format!("人员“{person}”不存在"));
+                    None
+                }
+                ([(id, _)], _) => Some(*id),
+                (_, [id]) => Some(*id),
+                _ => {
+                    err(H_PERSON, format!("人员“{person}”有重名，且不能按牵头单位确定是哪一位，请在系统中修改"));
+                    None
+                }
+            }
+        };
+        let fields = TaskFields {
+            plan_id: Some(plan.id),
+            parent_id: None,
+            title: c[C_TITLE].clone(),
+            lead_unit_id: lead.map(|u| u.id),
+            lead_person_id,
+            support_unit_ids: support,
+            deadline: c[C_DEADLINE].clone(),
+            business_work: c[C_BUSINESS].clone(),
+            sort_order: i64::from(number.as_ref().and_then(|n| n.last().copied()).unwrap_or(0)),
+        };
+        let draft = match fields.validate() {
+            Ok(d) => Some(d),
+            Err(fe) => {
+                for f in fe.0 {
+                    let column = field_column(&f.field);
+                    // a unit that could not be resolved, or a cell the reader already rejected, is reported once
+                    let reported = (f.field == "lead_unit_id" && !c[C_LEAD].is_empty())
+                        || table.errors.iter().any(|e| e.row == r.row_number && e.column == column);
+                    if !reported {
+                        err(column, f.message);
+                    }
+                }
+                None
+            }
+        };
+        let cell_errors = table.errors.iter().any(|e| e.row == r.row_number);
+        match (number, draft) {
+            (Some(number), Some(d)) if errs.is_empty() && !cell_errors => rows.push(Row {
+                row: r.row_number,
+                number,
+                key,
+                existing: current.map(|t| t.id),
+                title: d.title,
+                lead_unit_id: d.lead_unit_id,
+                lead_person_id: d.lead_person_id,
+                support_unit_ids: d.support_unit_ids,
+                deadline: d.deadline,
+                business_work: d.business_work,
+            }),
+            _ => {}
+        }
+        report.errors.extend(errs);
+    }
+
+    // the tree after the import: the plan's tasks overlaid with the valid rows, checked until no
+    // row is rejected any more (rejecting a row can strand the rows below it)
+    let row_no: HashMap<String, usize> = first_row;
+    let mut valid: Vec<bool> = vec![true; rows.len()];
+    loop {
+        let overlay: HashMap<&str, usize> =
+            rows.iter().enumerate().filter(|(i, _)| valid[*i]).map(|(i, r)| (r.key.as_str(), i)).collect();
+        let deadline_of = |key: &str| -> Option<NaiveDate> {
+            match overlay.get(key) {
+                Some(i) => Some(rows[*i].deadline),
+                None => by_number.get(key).map(|t| t.deadline),
+            }
+        };
+        let mut rejected: Vec<(usize, RowError)> = Vec::new();
+        for (i, r) in rows.iter().enumerate().filter(|(i, _)| valid[*i]) {
+            let mut reject = |column: &str, message: String| {
+                rejected.push((i, RowError { row: r.row, column: column.into(), message }))
+            };
+            if let Some(pk) = parent_key(&r.number) {
+                match deadline_of(&pk) {
+                    None => match row_no.get(&pk) {
+                        Some(n) => reject(H_NUMBER, format!("上级任务（序号 {pk}，第{n}行）有错误，本行无法导入")),
+                        None => reject(H_NUMBER, format!("上级任务（序号 {pk}）不存在，请先填写序号为 {pk} 的行")),
+                    },
+                    Some(pd) => {
+                        if r.existing.is_none() && !overlay.contains_key(pk.as_str()) {
+                            if let Some(parent) = by_number.get(&pk) {
+                                if !can_deploy_under(scope, parent) {
+                                    reject(
+                                        H_NUMBER,
+                                        format!(
+                                            "上级任务（序号 {pk}）的牵头单位不在您的数据范围内，不能在其下分解任务"
+                                        ),
+                                    );
+                                }
+                            }
+                        }
+                        if r.deadline > pd {
+                            reject(H_DEADLINE, format!("完成时限不能晚于上级任务（序号 {pk}）的完成时限（{pd}）"));
+                        }
+                    }
+                }
+            }
+            // sub-tasks of the plan that the file leaves as they are may not end after this row
+            if r.existing.is_some() {
+                let prefix = format!("{}.", r.key);
+                let late = existing.iter().find(|t| {
+                    t.number.starts_with(&prefix)
+                        && t.number[prefix.len()..].split('.').count() == 1
+                        && !overlay.contains_key(t.number.as_str())
+                        && t.deadline > r.deadline
+                });
+                if let Some(t) = late {
+                    reject(
+                        H_DEADLINE,
+                        format!("完成时限不能早于下级任务（序号 {}）的完成时限（{}）", t.number, t.deadline),
+                    );
+                }
+            }
+        }
+        if rejected.is_empty() {
+            break;
+        }
+        for (i, e) in rejected {
+            valid[i] = false;
+            report.errors.push(e);
+        }
+    }
+    report.errors.sort_by_key(|e| e.row);
+    let mut to_write: Vec<&Row> = rows.iter().enumerate().filter(|(i, _)| valid[*i]).map(|(_, r)| r).collect();
+    report.valid = to_write.len();
+    if commit && !to_write.is_empty() {
+        // parents first, siblings in number order
+        to_write.sort_by(|a, b| a.number.len().cmp(&b.number.len()).then_with(|| a.number.cmp(&b.number)));
+        // existing siblings keep their order; new rows go after them
+        let mut last_sort: BTreeMap<Option<i64>, i64> = BTreeMap::new();
+        for t in &existing {
+            let e = last_sort.entry(t.parent_id).or_insert(0);
+            *e = (*e).max(t.sort_order);
+        }
+        let mut id_of: HashMap<String, i64> = existing.iter().map(|t| (t.number.clone(), t.id)).collect();
+        let mut tx = db.begin().await?;
+        for r in to_write {
+            let parent_id = match parent_key(&r.number) {
+                None => None,
+                Some(pk) => Some(*id_of.get(&pk).ok_or(qingfeng_store::StoreError::NotFound)?),
+            };
+            let component = i64::from(*r.number.last().expect("a number has parts"));
+            let mut draft = TaskDraft {
+                plan_id: plan.id,
+                parent_id,
+                title: r.title.clone(),
+                lead_unit_id: r.lead_unit_id,
+                lead_person_id: r.lead_person_id,
+                support_unit_ids: r.support_unit_ids.clone(),
+                deadline: r.deadline,
+                business_work: r.business_work.clone(),
+                sort_order: component,
+            };
+            match r.existing {
+                Some(id) => {
+                    draft.sort_order = existing.iter().find(|t| t.id == id).map_or(component, |t| t.sort_order);
+                    plans::apply_task_update(&mut tx, actor, id, &draft).await?;
+                    report.updated += 1;
+                }
+                None => {
+                    let after = last_sort.get(&parent_id).map_or(0, |s| s + 1);
+                    draft.sort_order = component.max(after);
+                    let id = plans::insert_task(&mut tx, actor, &draft).await?;
+                    id_of.insert(r.key.clone(), id);
+                    report.created += 1;
+                }
+            }
+        }
+        plans::verify_deadlines(&mut tx, plan.id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "import",
+            "task",
+            plan.id,
+            &serde_json::json!({"plan_id": plan.id, "created": report.created, "updated": report.updated,
+                                "skipped_rows": report.errors.len()}),
+        )
+        .await?;
+        tx.commit().await?;
+        report.committed = true;
+    }
+    Ok(report)
+}

@@ -1,9 +1,12 @@
 //! Server-rendered pages (askama) with htmx partials.
 
+pub mod dashboard;
 pub mod import;
+pub mod ledger;
 pub mod login;
 pub mod org;
 pub mod plans;
+pub mod responsibility;
 pub mod system;
 
 use askama::Template;
@@ -21,6 +24,10 @@ pub struct Nav {
     pub can_import_people: bool,
     pub can_import_units: bool,
     pub can_read_audit: bool,
+    pub can_read_plans: bool,
+    pub can_read_fulfilment: bool,
+    pub can_read_responsibility: bool,
+    pub can_read_ledger: bool,
 }
 
 impl Nav {
@@ -32,6 +39,10 @@ impl Nav {
             can_import_people: p.can("person:import"),
             can_import_units: p.can("unit:import"),
             can_read_audit: p.can("audit:read"),
+            can_read_fulfilment: p.can("fulfilment:read"),
+            can_read_responsibility: p.can("responsibility:read"),
+            can_read_ledger: p.can("ledger:read"),
+            can_read_plans: p.can("plan:read"),
         }
     }
 }

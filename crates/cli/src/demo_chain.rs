@@ -1,0 +1,269 @@
+//! Demo data for the responsibility chain: the current year's lists for the demo 县委办 and a
+//! year of duty-ledger entries up to today, so that the dashboard tells a story — most units on
+//! track, and 信息科 clearly lagging (its head stops holding division meetings after the first
+//! quarter and its cadres miss the later study sessions).
+
+use chrono::{Datelike, NaiveDate};
+use qingfeng_domain::ledger::EntryDraft;
+use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_store::fulfilment::today;
+use qingfeng_store::responsibility::{generate, person_owner_roles};
+use qingfeng_store::{args, ledger, Actor, Db, Scope};
+
+/// The department that lags, by unit code.
+pub const LAGGING_UNIT: &str = "XWB-XXK";
+
+#[derive(sqlx::FromRow)]
+struct P {
+    id: i64,
+    unit_code: String,
+    unit_id: i64,
+    roles: String,
+    title: String,
+    rank: String,
+}
+
+struct Demo<'a> {
+    db: &'a Db,
+    actor: Actor,
+    today: NaiveDate,
+    entries: usize,
+}
+
+impl Demo<'_> {
+    async fn entry(
+        &mut self,
+        kind: EntryKind,
+        date: NaiveDate,
+        unit_id: i64,
+        place: &str,
+        content: &str,
+        participants: Vec<i64>,
+    ) -> anyhow::Result<()> {
+        if date > self.today {
+            return Ok(());
+        }
+        let d = EntryDraft {
+            kind,
+            date,
+            place: place.into(),
+            content: content.into(),
+            unit_id,
+            participants,
+            items: vec![],
+            tasks: vec![],
+            reason: String::new(),
+        };
+        ledger::create(self.db, &self.actor, &d).await?;
+        self.entries += 1;
+        Ok(())
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
+}
+
+async fn unit_id(db: &Db, code: &str) -> anyhow::Result<i64> {
+    let (id,): (i64,) = db.fetch_one("SELECT id FROM units WHERE code = $1", args![code]).await?;
+    Ok(id)
+}
+
+/// Generates the lists and the entries; returns the number of entries written.
+pub async fn seed(db: &Db) -> anyhow::Result<usize> {
+    let today = today();
+    let y = today.year();
+    let actor = Actor { username: "demo".into(), ..Actor::system() };
+    generate(db, &actor, &Scope::all(), i64::from(y)).await?;
+
+    let people: Vec<P> = db
+        .fetch_all(
+            "SELECT p.id, u.code AS unit_code, p.unit_id, p.roles, p.title, p.rank FROM people p JOIN units u ON u.id = p.unit_id \
+             WHERE p.status = 'active' ORDER BY p.id",
+            vec![],
+        )
+        .await?;
+    let root = unit_id(db, "XWB").await?;
+    let group = unit_id(db, "XWB-PZZ").await?;
+    let branches = [unit_id(db, "XWB-DZB1").await?, unit_id(db, "XWB-DZB2").await?, unit_id(db, "XWB-LTX").await?];
+    let has = |p: &P, role: &str| p.roles.split(',').any(|r| r == role);
+    let leaders: Vec<i64> =
+        people.iter().filter(|p| has(p, "principal") || has(p, "leadership_member")).map(|p| p.id).collect();
+    let principal = people.iter().find(|p| has(p, "principal")).map(|p| p.id);
+    let owners = |p: &P| person_owner_roles(&p.roles, &p.title, &p.rank);
+    let heads: Vec<&P> = people.iter().filter(|p| owners(p).iter().any(|o| o.key() == "division_head")).collect();
+    let cadres: Vec<i64> = people
+        .iter()
+        .filter(|p| owners(p).iter().any(|o| o.key() == "cadre" || o.key() == "division_head"))
+        .filter(|p| p.unit_code != LAGGING_UNIT)
+        .map(|p| p.id)
+        .collect();
+    let laggards: Vec<i64> = people.iter().filter(|p| p.unit_code == LAGGING_UNIT).map(|p| p.id).collect();
+    let group_members: Vec<i64> = people.iter().filter(|p| p.unit_id == group).map(|p| p.id).collect();
+
+    let mut d = Demo { db, actor, today, entries: 0 };
+    // 领导班子: the annual report, the half-yearly special meetings, 述职述廉
+    d.entry(
+        EntryKind::Report,
+        date(y, 1, 20),
+        root,
+        "县委办",
+        "向县委报告上一年度履行全面从严治党主体责任情况",
+        leaders.clone(),
+    )
+    .await?;
+    for (m, topic) in [
+        (2, "研究部署全年党风廉政建设工作，签订党风廉政建设责任书"),
+        (7, "专题研究上半年党风廉政建设工作，听取各分管领导汇报"),
+    ] {
+        d.entry(
+            EntryKind::Meeting,
+            date(y, m, 18),
+            root,
+            "县委办三楼会议室",
+            &format!("召开党风廉政建设专题会议：{topic}"),
+            leaders.clone(),
+        )
+        .await?;
+    }
+    d.entry(EntryKind::Report, date(y, 1, 28), root, "县委办三楼会议室", "班子成员述职述廉", leaders.clone()).await?;
+    // 主要负责人 四个亲自 and 班子成员 一岗双责
+    if let Some(pr) = principal {
+        d.entry(
+            EntryKind::Survey,
+            date(y, 4, 10),
+            root,
+            "各科室",
+            "主要负责人到督查室、机要科过问重点工作廉政风险防控",
+            vec![pr],
+        )
+        .await?;
+        d.entry(
+            EntryKind::Inspection,
+            date(y, 9, 12),
+            root,
+            "财务室",
+            "主要负责人亲自督办公务接待经费使用专项检查",
+            vec![pr],
+        )
+        .await?;
+        d.entry(
+            EntryKind::Reminder,
+            date(y, 10, 15),
+            root,
+            "县委办",
+            "主要负责人协调推进问题整改，约谈提醒相关责任人",
+            vec![pr],
+        )
+        .await?;
+    }
+    for (i, l) in leaders.iter().enumerate() {
+        let m = 3 + (i as u32 % 3);
+        d.entry(EntryKind::Talk, date(y, m, 12), root, "分管科室", "与分管科室负责人开展廉政谈话", vec![*l]).await?;
+        d.entry(EntryKind::Survey, date(y, m + 3, 8), root, "分管科室", "到分管科室调研督导党风廉政建设工作", vec![*l])
+            .await?;
+        d.entry(EntryKind::Report, date(y, 6, 25), root, "县委办", "听取分管科室上半年党风廉政建设情况汇报", vec![*l])
+            .await?;
+        d.entry(EntryKind::Report, date(y, 11, 20), root, "县委办", "听取分管科室下半年党风廉政建设情况汇报", vec![*l])
+            .await?;
+    }
+    // 内设机构负责人: quarterly division meetings, half-yearly talks; 信息科 stops after Q1
+    for h in &heads {
+        let quarters: &[u32] = if h.unit_code == LAGGING_UNIT { &[2] } else { &[2, 5, 8, 11] };
+        for m in quarters {
+            d.entry(
+                EntryKind::Meeting,
+                date(y, *m, 6),
+                h.unit_id,
+                "科室",
+                "科室会议研究部署党风廉政建设工作",
+                vec![h.id],
+            )
+            .await?;
+        }
+        if h.unit_code != LAGGING_UNIT {
+            d.entry(EntryKind::Talk, date(y, 5, 20), h.unit_id, "科室", "与本科室干部谈心谈话", vec![h.id]).await?;
+            d.entry(EntryKind::Talk, date(y, 10, 22), h.unit_id, "科室", "与本科室干部谈心谈话", vec![h.id]).await?;
+        }
+    }
+    // 一般干部: office-wide study sessions each quarter and one warning-education session;
+    // 信息科 attends only the first
+    for (m, topic) in [
+        (3, "学习《中国共产党纪律处分条例》"),
+        (6, "学习中央八项规定精神及实施细则"),
+        (9, "学习违反中央八项规定精神典型案例通报"),
+        (11, "学习《党委（党组）落实全面从严治党主体责任规定》"),
+    ] {
+        // attendance falls off in the second half of the year: pressure does not reach the bottom
+        let mut who: Vec<i64> = if m >= 9 { cadres.iter().step_by(3).copied().collect() } else { cadres.clone() };
+        if m == 3 {
+            who.extend(&laggards);
+        }
+        d.entry(EntryKind::Study, date(y, m, 15), root, "县委办四楼会议室", &format!("廉政专题学习：{topic}"), who)
+            .await?;
+    }
+    let mut everyone = cadres.clone();
+    everyone.extend(&leaders);
+    d.entry(
+        EntryKind::WarningEducation,
+        date(y, 6, 28),
+        root,
+        "县廉政教育基地",
+        "组织全体干部到廉政教育基地开展警示教育",
+        everyone,
+    )
+    .await?;
+    // 党支部: monthly 支委会/党小组会, quarterly 党员大会, the 组织生活会 and the secretary's 党课
+    for (n, b) in branches.iter().enumerate() {
+        let secretary: Vec<i64> =
+            people.iter().filter(|p| has(p, "branch_secretary")).skip(n).take(1).map(|p| p.id).collect();
+        for m in 1..=12u32 {
+            d.entry(
+                EntryKind::Meeting,
+                date(y, m, 25),
+                *b,
+                "支部活动室",
+                "召开支委会、党小组会，学习上级精神，研究支部工作",
+                secretary.clone(),
+            )
+            .await?;
+        }
+        d.entry(
+            EntryKind::Meeting,
+            date(y, 1, 30),
+            *b,
+            "支部活动室",
+            "召开组织生活会，开展批评和自我批评",
+            secretary.clone(),
+        )
+        .await?;
+        d.entry(EntryKind::PartyLecture, date(y, 7, 1), *b, "支部活动室", "支部书记讲专题党课", secretary.clone())
+            .await?;
+        d.entry(EntryKind::Talk, date(y, 4, 16), *b, "支部活动室", "支部书记与支部委员、党员谈心谈话", secretary)
+            .await?;
+    }
+    // 派驻纪检监察组: quarterly supervision, half-yearly reminders
+    for m in [3u32, 6, 9] {
+        d.entry(
+            EntryKind::Inspection,
+            date(y, m, 20),
+            group,
+            "县委办",
+            "对县委办落实中央八项规定精神情况开展监督检查",
+            group_members.clone(),
+        )
+        .await?;
+    }
+    for m in [4u32, 10] {
+        d.entry(
+            EntryKind::Reminder,
+            date(y, m, 9),
+            group,
+            "县委办",
+            "对县委办班子成员开展约谈提醒",
+            group_members.clone(),
+        )
+        .await?;
+    }
+    Ok(d.entries)
+}

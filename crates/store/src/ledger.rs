@@ -1,0 +1,368 @@
+//! 履职台账: entries are immutable once submitted; a correction is a new version with a reason.
+//! Each current entry is credited to every item it serves: each participant's items that accept
+//! its kind, the unit's own items that accept it, and items linked to it by hand.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use qingfeng_domain::ledger::EntryDraft;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::query::like_contains;
+use crate::responsibility::bump_version;
+use crate::{args, audit, Actor, Arg, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub entry_key: i64,
+    pub version: i64,
+    pub kind: String,
+    pub entry_date: NaiveDate,
+    pub place: String,
+    pub content: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub reason: String,
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub participant_count: i64,
+}
+
+const COLS: &str =
+    "e.id, e.entry_key, e.version, e.kind, e.entry_date, e.place, e.content, e.unit_id, u.name AS unit_name, \
+    u.path AS unit_path, e.reason, a.username AS author, e.created_at, \
+    (SELECT COUNT(*) FROM ledger_participants lp WHERE lp.entry_id = e.id) AS participant_count";
+const FROM: &str =
+    " FROM ledger_entries e JOIN units u ON u.id = e.unit_id LEFT JOIN accounts a ON a.id = e.account_id";
+const CURRENT: &str =
+    "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
+const SELF_COND: &str = "e.id IN (SELECT entry_id FROM ledger_participants WHERE person_id = ?)";
+
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    pub year: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub include_sub: bool,
+    pub person_id: Option<i64>,
+    pub kind: Option<String>,
+    pub item_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub q: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+async fn entry_query(db: &Db, scope: &Scope, f: &EntryFilter) -> StoreResult<QueryBuilder> {
+    let mut q = QueryBuilder::new();
+    q.and(CURRENT, vec![]);
+    scope.restrict_with(&mut q, "u.path", "u.id", Some(SELF_COND));
+    if let Some(y) = f.year {
+        q.and("e.entry_year = ?", args![y]);
+    }
+    if let Some(u) = f.unit_id {
+        if f.include_sub {
+            let (path,): (String,) = db
+                .fetch_optional("SELECT path FROM units WHERE id = $1", args![u])
+                .await?
+                .unwrap_or(("/none/".into(),));
+            let (lo, hi) = crate::query::subtree_range(&path);
+            q.and("u.path >= ? AND u.path < ?", args![lo, hi]);
+        } else {
+            q.and("e.unit_id = ?", args![u]);
+        }
+    }
+    if let Some(p) = f.person_id {
+        q.and("e.id IN (SELECT entry_id FROM ledger_participants WHERE person_id = ?)", args![p]);
+    }
+    if let Some(k) = &f.kind {
+        q.and("e.kind = ?", args![k.clone()]);
+    }
+    if let Some(i) = f.item_id {
+        q.and("e.id IN (SELECT entry_id FROM ledger_credits WHERE item_id = ?)", args![i]);
+    }
+    if let Some(t) = f.task_id {
+        q.and("e.id IN (SELECT entry_id FROM ledger_task_links WHERE task_id = ?)", args![t]);
+    }
+    if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
+        let pat = like_contains(text);
+        q.and("(e.content LIKE ? ESCAPE '\\' OR e.place LIKE ? ESCAPE '\\')", args![pat.clone(), pat]);
+    }
+    if let Some(d) = f.from {
+        q.and("e.entry_date >= ?", args![d]);
+    }
+    if let Some(d) = f.to {
+        q.and("e.entry_date <= ?", args![d]);
+    }
+    Ok(q)
+}
+
+/// Current versions, newest first. `paging` None returns every match (exports).
+pub async fn list(db: &Db, scope: &Scope, f: &EntryFilter, paging: Option<Paging>) -> StoreResult<Page<Entry>> {
+    let q = entry_query(db, scope, f).await?;
+    let w = q.where_clause();
+    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){FROM}{w}"), q.args()).await?;
+    let mut a = q.args();
+    let n = a.len();
+    let (limit, page, per_page) = match paging {
+        Some(p) => {
+            a.extend(args![p.per_page, p.offset()]);
+            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
+        }
+        None => (String::new(), 1, total.max(1)),
+    };
+    let items =
+        db.fetch_all(&format!("SELECT {COLS}{FROM}{w} ORDER BY e.entry_date DESC, e.id DESC{limit}"), a).await?;
+    Ok(Page { items, total, page, per_page })
+}
+
+/// Any version by id, or NotFound when outside the scope.
+pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Entry> {
+    let mut q = QueryBuilder::new();
+    q.and("e.id = ?", args![id]);
+    scope.restrict_with(&mut q, "u.path", "u.id", Some(SELF_COND));
+    db.fetch_one(&format!("SELECT {COLS}{FROM}{}", q.where_clause()), q.args()).await
+}
+
+/// All versions of an entry, oldest first.
+pub async fn history(db: &Db, entry_key: i64) -> StoreResult<Vec<Entry>> {
+    db.fetch_all(&format!("SELECT {COLS}{FROM} WHERE e.entry_key = $1 ORDER BY e.version"), args![entry_key]).await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn participants(db: &Db, entry_id: i64) -> StoreResult<Vec<Named>> {
+    db.fetch_all(
+        "SELECT p.id, p.name FROM ledger_participants lp JOIN people p ON p.id = lp.person_id WHERE lp.entry_id = $1 ORDER BY p.id",
+        args![entry_id],
+    )
+    .await
+}
+
+/// The items the entry counts toward (automatic and linked).
+pub async fn credited_items(db: &Db, entry_id: i64) -> StoreResult<Vec<Named>> {
+    db.fetch_all(
+        "SELECT i.id, COALESCE(p.name, u.name) || '：' || i.text AS name FROM ledger_credits c JOIN responsibility_items i ON i.id = c.item_id \
+         JOIN units u ON u.id = i.unit_id LEFT JOIN people p ON p.id = i.person_id WHERE c.entry_id = $1 ORDER BY i.id",
+        args![entry_id],
+    )
+    .await
+}
+
+pub async fn linked_items(db: &Db, entry_id: i64) -> StoreResult<Vec<i64>> {
+    let rows: Vec<(i64,)> = db
+        .fetch_all("SELECT item_id FROM ledger_item_links WHERE entry_id = $1 ORDER BY item_id", args![entry_id])
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+pub async fn tasks(db: &Db, entry_id: i64) -> StoreResult<Vec<Named>> {
+    db.fetch_all(
+        "SELECT t.id, t.title AS name FROM ledger_task_links l JOIN tasks t ON t.id = l.task_id WHERE l.entry_id = $1 ORDER BY t.id",
+        args![entry_id],
+    )
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct AttachmentMeta {
+    pub id: i64,
+    pub entry_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn attachments(db: &Db, entry_id: i64) -> StoreResult<Vec<AttachmentMeta>> {
+    db.fetch_all(
+        "SELECT id, entry_id, filename, content_type, size, created_at FROM ledger_attachments WHERE entry_id = $1 ORDER BY id",
+        args![entry_id],
+    )
+    .await
+}
+
+/// An attachment with its content, if its entry is in scope.
+pub async fn attachment(db: &Db, scope: &Scope, id: i64) -> StoreResult<(AttachmentMeta, Vec<u8>)> {
+    let meta: AttachmentMeta = db
+        .fetch_one(
+            "SELECT id, entry_id, filename, content_type, size, created_at FROM ledger_attachments WHERE id = $1",
+            args![id],
+        )
+        .await?;
+    get(db, scope, meta.entry_id).await?;
+    let (content,): (Vec<u8>,) =
+        db.fetch_one("SELECT content FROM ledger_attachments WHERE id = $1", args![id]).await?;
+    Ok((meta, content))
+}
+
+/// Adds evidence to an entry: attachments are append-only and audited.
+pub async fn add_attachment(
+    db: &Db,
+    actor: &Actor,
+    entry_id: i64,
+    filename: &str,
+    content_type: &str,
+    content: Vec<u8>,
+) -> StoreResult<AttachmentMeta> {
+    let mut tx = db.begin().await?;
+    let size = content.len() as i64;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO ledger_attachments (entry_id, filename, content_type, size, content, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            args![entry_id, filename, content_type, size, content, crate::now()],
+        )
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "ledger_attachment",
+        id,
+        &json!({"entry_id": entry_id, "filename": filename, "size": size}),
+    )
+    .await?;
+    tx.commit().await?;
+    db.fetch_one(
+        "SELECT id, entry_id, filename, content_type, size, created_at FROM ledger_attachments WHERE id = $1",
+        args![id],
+    )
+    .await
+}
+
+async fn ensure_exist(tx: &mut Tx, table: &str, field: &str, label: &str, ids: &[i64]) -> StoreResult<()> {
+    for chunk in ids.chunks(200) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        // `table` is one of this module's constants, never input
+        let found: Vec<(i64,)> = tx
+            .fetch_all(
+                &format!("SELECT id FROM {table} WHERE id IN ({})", marks.join(", ")),
+                chunk.iter().map(|&i| Arg::from(i)).collect(),
+            )
+            .await?;
+        if let Some(missing) = chunk.iter().find(|id| !found.iter().any(|f| f.0 == **id)) {
+            return Err(StoreError::field(field, format!("{label}（编号 {missing}）不存在")));
+        }
+    }
+    Ok(())
+}
+
+fn draft_json(d: &EntryDraft) -> serde_json::Value {
+    json!({"kind": d.kind.key(), "date": d.date, "place": d.place, "content": d.content, "unit_id": d.unit_id,
+           "participants": d.participants, "items": d.items, "tasks": d.tasks})
+}
+
+/// Writes one version of an entry with its links and credits.
+async fn write_version(
+    tx: &mut Tx,
+    actor: &Actor,
+    d: &EntryDraft,
+    entry_key: Option<i64>,
+    version: i64,
+) -> StoreResult<i64> {
+    ensure_exist(tx, "units", "unit_id", "所属单位", &[d.unit_id]).await?;
+    ensure_exist(tx, "people", "participants", "参加人员", &d.participants).await?;
+    ensure_exist(tx, "responsibility_items", "items", "责任事项", &d.items).await?;
+    ensure_exist(tx, "tasks", "tasks", "任务", &d.tasks).await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO ledger_entries (entry_key, version, kind, entry_date, entry_year, entry_month, place, content, unit_id, reason, account_id, created_at) \
+             VALUES (COALESCE($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            args![entry_key, version, d.kind.key(), d.date, i64::from(d.date.year()), i64::from(d.date.month()), d.place.clone(),
+                  d.content.clone(), d.unit_id, d.reason.clone(), actor.account_id, crate::now()],
+        )
+        .await?;
+    let key = match entry_key {
+        Some(k) => k,
+        None => {
+            tx.execute("UPDATE ledger_entries SET entry_key = $1 WHERE id = $1", args![id]).await?;
+            id
+        }
+    };
+    for p in &d.participants {
+        tx.execute("INSERT INTO ledger_participants (entry_id, person_id) VALUES ($1, $2)", args![id, *p]).await?;
+    }
+    for i in &d.items {
+        tx.execute("INSERT INTO ledger_item_links (entry_id, item_id) VALUES ($1, $2)", args![id, *i]).await?;
+    }
+    for t in &d.tasks {
+        tx.execute("INSERT INTO ledger_task_links (entry_id, task_id) VALUES ($1, $2)", args![id, *t]).await?;
+    }
+    credit(tx, id, d).await?;
+    bump_version(tx).await?;
+    let action = if version == 1 { "create" } else { "version" };
+    let mut diff = audit::diff(&json!({}), &draft_json(d));
+    diff["entry_key"] = json!(key);
+    diff["version"] = json!(version);
+    if version > 1 {
+        diff["reason"] = json!(d.reason);
+    }
+    audit::append(tx, actor, action, "ledger_entry", id, &diff).await?;
+    Ok(id)
+}
+
+/// "One record, every list": credits a new current version to every item it serves.
+async fn credit(tx: &mut Tx, entry_id: i64, d: &EntryDraft) -> StoreResult<()> {
+    let year = i64::from(d.date.year());
+    let month = i64::from(d.date.month());
+    let kind = format!("%,{},%", d.kind.key());
+    tx.execute(
+        "INSERT INTO ledger_credits (entry_id, item_id, year, month) \
+         SELECT $1, i.id, $2, $3 FROM responsibility_items i WHERE i.year = $2 AND i.active = TRUE AND ( \
+           ((',' || i.kinds || ',') LIKE $4 AND (i.person_id IN (SELECT person_id FROM ledger_participants WHERE entry_id = $1) \
+                                               OR (i.person_id IS NULL AND i.unit_id = $5))) \
+           OR i.id IN (SELECT item_id FROM ledger_item_links WHERE entry_id = $1)) \
+         ON CONFLICT DO NOTHING",
+        args![entry_id, year, month, kind, d.unit_id],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO item_month_counts (item_id, year, month, n) SELECT item_id, year, month, 1 FROM ledger_credits WHERE entry_id = $1 \
+         ON CONFLICT (item_id, year, month) DO UPDATE SET n = item_month_counts.n + 1",
+        args![entry_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Withdraws the credits of a superseded version.
+async fn uncredit(tx: &mut Tx, entry_id: i64) -> StoreResult<()> {
+    let rows: Vec<(i64, i64, i64)> =
+        tx.fetch_all("SELECT item_id, year, month FROM ledger_credits WHERE entry_id = $1", args![entry_id]).await?;
+    for (item, year, month) in rows {
+        tx.execute(
+            "UPDATE item_month_counts SET n = n - 1 WHERE item_id = $1 AND year = $2 AND month = $3",
+            args![item, year, month],
+        )
+        .await?;
+    }
+    tx.execute("DELETE FROM ledger_credits WHERE entry_id = $1", args![entry_id]).await?;
+    Ok(())
+}
+
+/// Submits a new entry (version 1).
+pub async fn create(db: &Db, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
+    let id = write_version(&mut tx, actor, d, None, 1).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Submits a correction: a new version of the entry `current` (which must be the current one).
+pub async fn new_version(db: &Db, actor: &Actor, current: &Entry, d: &EntryDraft) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
+    let (latest,): (i64,) =
+        tx.fetch_one("SELECT MAX(version) FROM ledger_entries WHERE entry_key = $1", args![current.entry_key]).await?;
+    if latest != current.version {
+        return Err(StoreError::Refused(format!("这不是最新版本（最新为第 {latest} 版），请在最新版本上更正")));
+    }
+    uncredit(&mut tx, current.id).await?;
+    let id = write_version(&mut tx, actor, d, Some(current.entry_key), current.version + 1).await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,388 @@
+//! `/api/v1/responsibility-templates`, `/api/v1/responsibility-lists`, `/api/v1/responsibility-items`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use chrono::NaiveDate;
+use qingfeng_domain::fulfilment::{ItemStatus, DEFAULT_LEAD_DAYS};
+use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
+use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year, today};
+use qingfeng_store::responsibility::{
+    self as resp, GenerateReport, Item, ItemEdit, ItemFilter, List, Template, TemplateDraft,
+};
+use qingfeng_store::{Page, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::units::unit_in_scope;
+use super::{merge_patch, xlsx, ApiJson, Params};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+// ------------------------------------------------------------------ templates
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TemplateFields {
+    pub code: String,
+    pub text: String,
+    pub owner_role: String,
+    pub req_count: i64,
+    pub req_period: String,
+    pub kinds: Vec<String>,
+    pub source: String,
+    pub unit_id: Option<i64>,
+    pub active: bool,
+}
+
+fn parse_kinds(kinds: &[String], e: &mut qingfeng_domain::FieldErrors) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in kinds {
+        match EntryKind::parse(k.trim()) {
+            Some(kind) if !out.contains(&kind.key().to_string()) => out.push(kind.key().to_string()),
+            Some(_) => {}
+            None => e.push("kinds", format!("记录类型“{k}”无效，应为{}之一", EntryKind::label_list())),
+        }
+    }
+    if kinds.is_empty() {
+        e.push("kinds", "请至少选择一种可计入的台账记录类型");
+    }
+    out
+}
+
+fn check_requirement(e: &mut qingfeng_domain::FieldErrors, count: i64, period: &str) -> Option<Period> {
+    if !(1..=100).contains(&count) {
+        e.push("req_count", "要求次数应在 1 到 100 之间");
+    }
+    let p = Period::parse(period.trim());
+    if p.is_none() {
+        e.push("req_period", format!("周期应为{}之一", Period::label_list()));
+    }
+    p
+}
+
+impl TemplateFields {
+    pub fn validate(&self) -> Result<TemplateDraft, qingfeng_domain::FieldErrors> {
+        use qingfeng_domain::text::{check_required, trim_all};
+        let mut e = qingfeng_domain::FieldErrors::default();
+        let code = trim_all(&self.code);
+        check_required(&mut e, "code", "事项编号", code, 32);
+        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            e.push("code", "事项编号只能包含字母、数字和 - _");
+        }
+        check_required(&mut e, "text", "事项内容", &self.text, 200);
+        let owner = OwnerRole::parse(trim_all(&self.owner_role));
+        if owner.is_none() {
+            e.push("owner_role", format!("责任主体应为{}之一", OwnerRole::label_list()));
+        }
+        let period = check_requirement(&mut e, self.req_count, &self.req_period);
+        let kinds = parse_kinds(&self.kinds, &mut e);
+        check_required(&mut e, "source", "依据", &self.source, 200);
+        e.into_result()?;
+        Ok(TemplateDraft {
+            code: code.to_string(),
+            text: trim_all(&self.text).to_string(),
+            owner_role: owner.expect("checked").key().to_string(),
+            req_count: self.req_count,
+            req_period: period.expect("checked").key().to_string(),
+            kinds,
+            source: trim_all(&self.source).to_string(),
+            unit_id: self.unit_id,
+            active: self.active,
+        })
+    }
+}
+
+fn template_fields(t: &Template) -> TemplateFields {
+    TemplateFields {
+        code: t.code.clone(),
+        text: t.text.clone(),
+        owner_role: t.owner_role.clone(),
+        req_count: t.req_count,
+        req_period: t.req_period.clone(),
+        kinds: t.kinds.split(',').map(str::to_string).collect(),
+        source: t.source.clone(),
+        unit_id: t.unit_id,
+        active: t.active,
+    }
+}
+
+/// A unit-specific template ("X") needs its unit in scope; the common set ("1") needs full scope.
+async fn check_template_scope(state: &AppState, p: &Principal, unit_id: Option<i64>) -> ApiResult<()> {
+    match unit_id {
+        Some(u) => unit_in_scope(state, p, u).await.map(|_| ()).map_err(|e| match e {
+            ApiError::NotFound => StoreError::field("unit_id", "单位不存在或不在您的数据范围内").into(),
+            other => other,
+        }),
+        None if p.scope.all => Ok(()),
+        None => Err(ApiError::Forbidden(
+            "只有拥有全部数据权限的账号可以维护通用责任事项（请指定单位，设置本单位特有事项）".into(),
+        )),
+    }
+}
+
+pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let items = resp::templates(&state.db).await?;
+    let total = items.len();
+    Ok(Json(json!({"items": items, "total": total, "page": 1, "per_page": total.max(1)})))
+}
+
+pub async fn create_template(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(mut f): ApiJson<TemplateFields>,
+) -> ApiResult<(StatusCode, Json<Template>)> {
+    f.active = true;
+    let d = f.validate()?;
+    check_template_scope(&state, &p, d.unit_id).await?;
+    Ok((StatusCode::CREATED, Json(resp::create_template(&state.db, &p.actor(), &d).await?)))
+}
+
+pub async fn update_template(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Template>> {
+    let current = resp::template(&state.db, id).await?;
+    check_template_scope(&state, &p, current.unit_id).await?;
+    let f: TemplateFields = merge_patch(&template_fields(&current), patch)?;
+    if f.code != current.code {
+        return Err(StoreError::field("code", "事项编号不能修改").into());
+    }
+    let d = f.validate()?;
+    check_template_scope(&state, &p, d.unit_id).await?;
+    Ok(Json(resp::update_template(&state.db, &p.actor(), id, &d).await?))
+}
+
+// ------------------------------------------------------------------ lists
+
+pub fn year_param(params: &Params) -> ApiResult<i64> {
+    let y = params.int("year")?.unwrap_or_else(this_year);
+    if !(2000..=2100).contains(&y) {
+        return Err(ApiError::bad_request("参数 year 应为 2000–2100 之间的年份", Some("year")));
+    }
+    Ok(y)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateRequest {
+    pub year: i64,
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(r): ApiJson<GenerateRequest>,
+) -> ApiResult<Json<GenerateReport>> {
+    if !(2000..=2100).contains(&r.year) {
+        return Err(StoreError::field("year", "年份应在 2000–2100 之间").into());
+    }
+    Ok(Json(resp::generate(&state.db, &p.actor(), &p.scope, r.year).await?))
+}
+
+pub async fn lists(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<List>>> {
+    let year = year_param(&params)?;
+    let items = resp::lists(&state.db, &p.scope, year, params.int("unit")?, params.int("person")?).await?;
+    let total = items.len() as i64;
+    Ok(Json(Page { items, total, page: 1, per_page: total.max(1) }))
+}
+
+/// An item with its fulfilment as of today.
+#[derive(Debug, Serialize)]
+pub struct ItemWithStatus {
+    #[serde(flatten)]
+    pub item: Item,
+    pub status: ItemStatus,
+}
+
+pub async fn with_status(state: &AppState, items: Vec<Item>) -> ApiResult<Vec<ItemWithStatus>> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut by_year: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for i in &items {
+        by_year.entry(i.year).or_default().push(i.id);
+    }
+    let mut counts = std::collections::HashMap::new();
+    for (year, ids) in by_year {
+        counts.extend(month_counts(&state.db, year, Some(&ids)).await?);
+    }
+    let empty = Vec::new();
+    for item in items {
+        let status = evaluate_counts(
+            item.year as i32,
+            requirement(item.req_count, &item.req_period),
+            counts.get(&item.id).unwrap_or(&empty),
+            today(),
+            DEFAULT_LEAD_DAYS,
+        );
+        out.push(ItemWithStatus { item, status });
+    }
+    Ok(out)
+}
+
+pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let l = resp::list(&state.db, &p.scope, id).await?;
+    let items = resp::items(
+        &state.db,
+        &qingfeng_store::Scope::all(),
+        &ItemFilter { list_id: Some(id), ..Default::default() },
+        None,
+    )
+    .await?;
+    let items = with_status(&state, items.items).await?;
+    Ok(Json(json!({"list": l, "items": items})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PledgePatch {
+    pub pledge_date: Option<String>,
+}
+
+pub fn parse_pledge(s: Option<&str>) -> ApiResult<Option<NaiveDate>> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if d <= today() => Ok(Some(d)),
+            Ok(_) => Err(StoreError::field("pledge_date", "签订日期不能晚于今天").into()),
+            Err(_) => Err(StoreError::field("pledge_date", "签订日期格式不对，请填写如 2026-02-15").into()),
+        },
+    }
+}
+
+pub async fn update_list(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<PledgePatch>,
+) -> ApiResult<Json<List>> {
+    let l = resp::list(&state.db, &p.scope, id).await?;
+    let date = parse_pledge(patch.pledge_date.as_deref())?;
+    resp::set_pledge(&state.db, &p.actor(), &l, date).await?;
+    Ok(Json(resp::list(&state.db, &p.scope, id).await?))
+}
+
+// ------------------------------------------------------------------ items
+
+pub fn item_filter(params: &Params) -> ApiResult<ItemFilter> {
+    Ok(ItemFilter {
+        year: Some(year_param(params)?),
+        unit_id: params.int("unit")?,
+        include_sub: params.bool("include_sub")?.unwrap_or(true),
+        person_id: params.int("person")?,
+        owner_role: params.str("owner_role"),
+        q: params.str("q"),
+        active_only: !params.bool("include_inactive")?.unwrap_or(false),
+        ..Default::default()
+    })
+}
+
+pub async fn items(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<ItemWithStatus>>> {
+    let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, Some(params.paging()?)).await?;
+    let items = with_status(&state, page.items).await?;
+    Ok(Json(Page { items, total: page.total, page: page.page, per_page: page.per_page }))
+}
+
+pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let it = resp::item(&state.db, &p.scope, id).await?;
+    let entries = qingfeng_store::ledger::list(
+        &state.db,
+        &qingfeng_store::Scope::all(),
+        &qingfeng_store::ledger::EntryFilter { item_id: Some(id), ..Default::default() },
+        Some(qingfeng_store::Paging::new(None, Some(100))),
+    )
+    .await?;
+    let mut v = serde_json::to_value(with_status(&state, vec![it]).await?.remove(0)).unwrap_or_default();
+    v["entries"] = json!(entries.items);
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPatch {
+    pub text: Option<String>,
+    pub req_count: Option<i64>,
+    pub req_period: Option<String>,
+    pub kinds: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+pub async fn update_item(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<ItemPatch>,
+) -> ApiResult<Json<Value>> {
+    use qingfeng_domain::text::{check_required, trim_all};
+    let before = resp::item(&state.db, &p.scope, id).await?;
+    let mut e = qingfeng_domain::FieldErrors::default();
+    let text = patch.text.unwrap_or(before.text.clone());
+    check_required(&mut e, "text", "事项内容", &text, 200);
+    let count = patch.req_count.unwrap_or(before.req_count);
+    let period = check_requirement(&mut e, count, patch.req_period.as_deref().unwrap_or(&before.req_period));
+    let kinds = parse_kinds(&patch.kinds.unwrap_or(before.kinds.split(',').map(str::to_string).collect()), &mut e);
+    e.into_result()?;
+    let edit = ItemEdit {
+        text: trim_all(&text).to_string(),
+        req_count: count,
+        req_period: period.expect("checked").key().to_string(),
+        kinds,
+        active: patch.active.unwrap_or(before.active),
+    };
+    resp::edit_item(&state.db, &p.actor(), &before, &edit).await?;
+    let after = resp::item(&state.db, &p.scope, id).await?;
+    Ok(Json(serde_json::to_value(with_status(&state, vec![after]).await?.remove(0)).unwrap_or_default()))
+}
+
+// ------------------------------------------------------------------ export
+
+pub fn state_label(s: qingfeng_domain::fulfilment::State) -> &'static str {
+    s.label()
+}
+
+/// 责任清单 in the layout offices use: one row per item, grouped by owner.
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let year = year_param(&params)?;
+    let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, None).await?;
+    let rows = with_status(&state, page.items).await?;
+    let cols = vec![
+        Column::integer("序号", 6.0),
+        Column::text("责任主体", 22.0),
+        Column::text("岗位", 14.0),
+        Column::text("责任事项", 50.0),
+        Column::text("工作要求", 16.0),
+        Column::text("落实情况", 12.0),
+        Column::text("状态", 8.0),
+        Column::text("依据", 40.0),
+    ];
+    let data: Vec<Vec<CellValue>> = rows
+        .iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let owner = match &r.item.person_name {
+                Some(name) => format!("{}（{}）", name, r.item.unit_name),
+                None => r.item.unit_name.clone(),
+            };
+            vec![
+                (n as i64 + 1).into(),
+                owner.into(),
+                OwnerRole::parse(&r.item.owner_role).map(OwnerRole::label).unwrap_or("").into(),
+                (&r.item.text).into(),
+                requirement(r.item.req_count, &r.item.req_period).label().into(),
+                format!("{}/{}", r.status.done, r.status.required).into(),
+                r.status.state.label().into(),
+                (&r.item.source).into(),
+            ]
+        })
+        .collect();
+    let title = format!("{year}年度党风廉政建设责任清单");
+    Ok(xlsx(write_table("责任清单", Some(&title), &cols, &data)?, &format!("{title}.xlsx")))
+}
