@@ -1,6 +1,7 @@
 //! `qingfeng`: the one binary — serve, migrate, demo, import, export, token, audit.
 
 mod bench;
+mod bench_chain;
 mod demo;
 mod demo_chain;
 
@@ -45,10 +46,18 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Fill an empty database with a generated organisation.
+    /// Fill an empty database with a generated organisation; with --ledger, also the current
+    /// year's responsibility lists and that many generated duty-ledger entries.
     Demo {
         #[arg(long, value_enum, default_value = "county")]
         scale: demo::Scale,
+        /// Ledger entries to generate for the current year (0: none). On a database that already
+        /// has an organisation, only the lists and entries are generated.
+        #[arg(long, default_value_t = 0)]
+        ledger: usize,
+        /// Seed of the ledger generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Validate (and with --commit, write) a spreadsheet of people or units.
     Import {
@@ -71,6 +80,8 @@ enum Command {
     },
     /// Measure the people-list request against a running server.
     Bench(bench::BenchArgs),
+    /// Time the recomputation of a year's fulfilment on the database.
+    BenchFulfilment(bench_chain::BenchFulfilmentArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -202,7 +213,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open_db(&cli).await?;
             println!("数据库已是最新版本");
         }
-        Command::Demo { scale } => {
+        Command::Demo { scale, ledger, seed } => {
             let db = open_db(&cli).await?;
             let started = std::time::Instant::now();
             match demo::seed_scale(&db, *scale).await? {
@@ -212,7 +223,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     s.people,
                     started.elapsed().as_secs_f64()
                 ),
+                None if *ledger > 0 => println!("数据库已有组织数据，只生成责任清单和履职台账"),
                 None => bail!("数据库已有数据：演示数据只能生成到空数据库"),
+            }
+            if *ledger > 0 {
+                let actor = Actor { username: "demo".into(), ..Actor::system() };
+                let year = qingfeng_store::fulfilment::this_year();
+                let started = std::time::Instant::now();
+                let r = qingfeng_store::responsibility::generate(&db, &actor, &Scope::all(), year).await?;
+                println!(
+                    "已生成 {year} 年责任清单：新建清单 {} 份，责任事项 {} 项，用时 {:.1} 秒",
+                    r.lists_created,
+                    r.items_created,
+                    started.elapsed().as_secs_f64()
+                );
+                let started = std::time::Instant::now();
+                let n = qingfeng_store::ledger_bulk::generate_entries(&db, &actor, year, *ledger, *seed).await?;
+                let secs = started.elapsed().as_secs_f64();
+                let (participants, credits, counts): (i64, i64, i64) = db
+                    .fetch_one(
+                        "SELECT (SELECT COUNT(*) FROM ledger_participants), (SELECT COUNT(*) FROM ledger_credits WHERE year = $1), \
+                         (SELECT COUNT(*) FROM item_month_counts WHERE year = $1)",
+                        qingfeng_store::args![year],
+                    )
+                    .await?;
+                println!(
+                    "已生成 {year} 年履职台账：{n} 条记录，参加人员 {participants} 人次，计入责任事项 {credits} 次，月度计数 {counts} 行，用时 {secs:.1} 秒（每秒 {:.0} 条）",
+                    n as f64 / secs.max(1e-9)
+                );
             }
         }
         Command::Import { what, file, commit } => {
@@ -259,6 +297,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Bench(args) => bench::run(args).await?,
+        Command::BenchFulfilment(args) => {
+            let db = open_db(&cli).await?;
+            bench_chain::run(&db, args).await?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ mod db;
 pub mod error;
 pub mod fulfilment;
 pub mod ledger;
+pub mod ledger_bulk;
 pub mod org;
 pub mod plans;
 pub mod query;

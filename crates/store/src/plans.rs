@@ -472,8 +472,8 @@ async fn complete(db: &Db, tasks: &mut [Task], today: NaiveDate) -> StoreResult<
     let mut support = support_units(db, &ids).await?;
     let mut numbers: HashMap<i64, HashMap<i64, (String, i64)>> = HashMap::new();
     for t in tasks.iter_mut() {
-        if !numbers.contains_key(&t.plan_id) {
-            numbers.insert(t.plan_id, plan_numbers(db, t.plan_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = numbers.entry(t.plan_id) {
+            slot.insert(plan_numbers(db, t.plan_id).await?);
         }
         if let Some((n, d)) = numbers.get(&t.plan_id).and_then(|m| m.get(&t.id)) {
             t.number = n.clone();

@@ -268,7 +268,8 @@ async fn grants_never_exceed_the_grantor() {
             .post_json(
                 "/api/v1/roles",
                 &json!({"key": "dept_admin", "name": "科室管理员", "scope": "own_unit_and_below",
-                        "permissions": ["unit:read", "person:read", "account:read", "account:write", "role:read", "role:write"]}),
+                        "permissions": ["unit:read", "person:read", "account:read", "account:write", "role:read", "role:write",
+                                        "responsibility:read", "plan:read", "ledger:read", "ledger:write", "fulfilment:read"]}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());

@@ -1,0 +1,222 @@
+//! The responsibility chain end to end: lists from roles, one ledger entry counted toward every
+//! list it serves, immutable entries with versions, fulfilment and the dashboard.
+
+use chrono::Datelike;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::support::{assert_api_error, read_xlsx, seed_org, servers, Server};
+
+fn today() -> String {
+    qingfeng_store::fulfilment::today().to_string()
+}
+
+fn year() -> i64 {
+    i64::from(qingfeng_store::fulfilment::today().year())
+}
+
+async fn items_of(s: &Server, person: i64) -> Vec<Value> {
+    let r = s.get(&format!("/api/v1/responsibility-items?year={}&person={person}&per_page=100", year())).await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.engine, r.text());
+    r.json()["items"].as_array().unwrap().clone()
+}
+
+fn find<'a>(items: &'a [Value], code: &str) -> &'a Value {
+    items.iter().find(|i| i["code"] == json!(code)).unwrap_or_else(|| panic!("no item {code} in {items:?}"))
+}
+
+#[tokio::test]
+async fn lists_entries_versions_and_fulfilment() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let (li, wang, chen) = (org.person("李明"), org.person("王芳"), org.person("陈静"));
+
+        // a unit-specific item (X) for 综合科 heads, then the lists of the year
+        let r = s
+            .post_json(
+                "/api/v1/responsibility-templates",
+                &json!({"code": "ZHK-1", "text": "每月检查公文处理廉政风险点", "owner_role": "division_head", "req_count": 1,
+                        "req_period": "month", "kinds": ["inspection"], "source": "本单位廉政风险防控制度", "unit_id": org.unit("ZHK")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] template: {}", r.text());
+        let r = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year()})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] generate: {}", r.text());
+        let first = r.json();
+        assert!(first["items_created"].as_u64().unwrap() > 10, "[{e}] {first}");
+
+        // roles, levels and units decide the items
+        let principal_items = items_of(&s, li).await;
+        for code in ["DUTY-PRINCIPAL-1", "DUTY-PRINCIPAL-4"] {
+            find(&principal_items, code);
+        }
+        let head_items = items_of(&s, wang).await;
+        find(&head_items, "DUTY-HEAD-1");
+        find(&head_items, "ZHK-1");
+        assert!(head_items.iter().all(|i| !i["code"].as_str().unwrap().starts_with("DUTY-PRINCIPAL")), "[{e}]");
+        find(&items_of(&s, chen).await, "R-BR-6");
+        let units = s
+            .get(&format!(
+                "/api/v1/responsibility-items?year={}&unit={}&include_sub=false&per_page=100",
+                year(),
+                org.unit("XWB")
+            ))
+            .await
+            .json();
+        assert!(
+            units["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["code"] == json!("R-RES-1") && i["person_id"].is_null()),
+            "[{e}] {units}"
+        );
+
+        // an item edited by hand survives regeneration
+        let item = find(&head_items, "DUTY-HEAD-2")["id"].as_i64().unwrap();
+        let r = s
+            .patch_json(
+                &format!("/api/v1/responsibility-items/{item}"),
+                &json!({"text": "每季度与本科室干部谈心谈话", "req_period": "quarter"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        let again = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year()})).await.json();
+        assert_eq!(again["items_created"], json!(0), "[{e}] {again}");
+        assert!(again["items_kept_edited"].as_u64().unwrap() >= 1, "[{e}] {again}");
+        let kept = s.get(&format!("/api/v1/responsibility-items/{item}")).await.json();
+        assert_eq!(kept["text"], json!("每季度与本科室干部谈心谈话"), "[{e}]");
+        assert_eq!(kept["edited"], json!(true));
+
+        // bad entries: named fields, nothing written
+        let before = s.count("ledger_entries").await;
+        let base = json!({"kind": "meeting", "date": today(), "content": "专题会议", "unit_id": org.unit("XWB"), "participants": [li, wang]});
+        for (patch, field) in [
+            (json!({"participants": [999_999]}), "participants"),
+            (json!({"items": [999_999]}), "items"),
+            (json!({"date": "2099-01-01"}), "date"),
+            (json!({"kind": "聚餐"}), "kind"),
+            (json!({"content": ""}), "content"),
+        ] {
+            let mut body = base.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            let r = s.post_json("/api/v1/ledger-entries", &body).await;
+            assert_api_error(&e, &format!("entry with bad {field}"), &r, 422, Some(field));
+        }
+        assert_eq!(s.count("ledger_entries").await, before, "[{e}] a refused entry was written");
+
+        // one record, every list: one meeting counts for the principal, the head and the unit
+        let r = s.post_json("/api/v1/ledger-entries", &base).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let entry = r.json();
+        let id = entry["id"].as_i64().unwrap();
+        let credited: Vec<i64> =
+            entry["credited_items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        let head_meeting = find(&head_items, "DUTY-HEAD-1")["id"].as_i64().unwrap();
+        let principal_meeting = find(&principal_items, "DUTY-PRINCIPAL-1")["id"].as_i64().unwrap();
+        let unit_meeting = units["items"].as_array().unwrap().iter().find(|i| i["code"] == json!("R-RES-1")).unwrap()
+            ["id"]
+            .as_i64()
+            .unwrap();
+        for (what, item) in [("head", head_meeting), ("principal", principal_meeting), ("unit", unit_meeting)] {
+            assert!(credited.contains(&item), "[{e}] the meeting should count for the {what}: {entry}");
+        }
+        let status = s.get(&format!("/api/v1/responsibility-items/{head_meeting}")).await.json();
+        let current = status["status"]["periods"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(current["done"], json!(1), "[{e}] {status}");
+
+        // a submitted entry is never changed: a correction is a new version with a reason
+        let r = s.patch_json(&format!("/api/v1/ledger-entries/{id}"), &json!({"content": "改"})).await;
+        let err = assert_api_error(&e, "edit a submitted entry", &r, 409, None);
+        assert!(err["message"].as_str().unwrap().contains("新版本"), "[{e}] {err}");
+        let mut v2 = base.clone();
+        v2["participants"] = json!([li]);
+        let r = s.post_json(&format!("/api/v1/ledger-entries/{id}/versions"), &v2).await;
+        assert_api_error(&e, "version without reason", &r, 422, Some("reason"));
+        v2["reason"] = json!("王芳未参会，参会人员登记有误");
+        let r = s.post_json(&format!("/api/v1/ledger-entries/{id}/versions"), &v2).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let second = r.json();
+        assert_eq!(second["version"], json!(2));
+        assert_eq!(second["history"].as_array().unwrap().len(), 2, "[{e}]");
+        let status = s.get(&format!("/api/v1/responsibility-items/{head_meeting}")).await.json();
+        let current = status["status"]["periods"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(current["done"], json!(0), "[{e}] the corrected entry no longer counts for 王芳: {status}");
+        let old = s.get(&format!("/api/v1/ledger-entries/{id}")).await.json();
+        assert_eq!(old["current"], json!(false), "[{e}] the old version stays visible as history");
+        assert_eq!(old["content"], json!("专题会议"));
+        let r = s.post_json(&format!("/api/v1/ledger-entries/{id}/versions"), &v2).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "[{e}] correcting a superseded version: {}", r.text());
+
+        // attachments: type and size limits, then a round trip
+        let id2 = second["id"].as_i64().unwrap();
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+            s.client
+                .post(s.url(&format!("/api/v1/ledger-entries/{id2}/attachments")))
+                .header("X-CSRF-Token", &s.csrf)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+        };
+        let r = s.send(upload("run.exe", b"MZ".to_vec())).await;
+        assert_api_error(&e, "exe attachment", &r, 400, Some("file"));
+        let pdf = b"%PDF-1.4 minutes of the meeting".to_vec();
+        let r = s.send(upload("会议纪要.pdf", pdf.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let att = r.json()["id"].as_i64().unwrap();
+        let back = s.get(&format!("/api/v1/ledger-attachments/{att}")).await;
+        assert_eq!((back.status, back.bytes.clone()), (StatusCode::OK, pdf), "[{e}]");
+
+        // fulfilment: the dashboard data and one person's items
+        let f = s.get(&format!("/api/v1/fulfilment?year={}", year())).await;
+        assert_eq!(f.status, StatusCode::OK, "[{e}] {}", f.text());
+        let f = f.json();
+        assert!(f["total"]["items"].as_u64().unwrap() > 10, "[{e}] {f}");
+        let levels: Vec<&str> =
+            f["by_level"].as_array().unwrap().iter().map(|l| l["level"].as_str().unwrap()).collect();
+        assert!(levels.contains(&"leadership") && levels.contains(&"middle"), "[{e}] {levels:?}");
+        assert!(!f["by_unit"].as_array().unwrap().is_empty(), "[{e}]");
+        let mine = s.get(&format!("/api/v1/fulfilment?year={}&person={li}", year())).await.json();
+        assert!(
+            mine["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["id"].as_i64() == Some(principal_meeting) && i["status"]["done"] == json!(1)),
+            "[{e}] {mine}"
+        );
+        // the same snapshot is reused until something changes
+        let again = s.get(&format!("/api/v1/fulfilment?year={}", year())).await.json();
+        assert_eq!(again["snapshot"]["id"], f["snapshot"]["id"], "[{e}] a fresh snapshot is reused");
+
+        // Excel in the office layouts
+        let rows = read_xlsx(&s.download(&format!("/api/v1/responsibility-lists/export.xlsx?year={}", year())).await);
+        assert!(
+            rows.iter().any(|r| r.iter().any(|c| c == "责任事项"))
+                && rows.iter().any(|r| r.iter().any(|c| c.contains("每季度在科室"))),
+            "[{e}]"
+        );
+        let rows = read_xlsx(&s.download("/api/v1/ledger-entries/export.xlsx").await);
+        assert!(rows.iter().any(|r| r.iter().any(|c| c == "第2版")), "[{e}] {rows:?}");
+
+        // pages
+        for path in [
+            "/dashboard",
+            "/responsibility",
+            "/ledger",
+            &format!("/ledger/{id2}"),
+            &format!("/responsibility/items/{head_meeting}"),
+            "/responsibility/templates",
+        ] {
+            let r = s.get(path).await;
+            assert_eq!(r.status, StatusCode::OK, "[{e}] GET {path}: {}", r.text());
+        }
+        let form = [("csrf_token", s.csrf.as_str()), ("kind", "meeting"), ("date", "2000-01-01"), ("content", "")];
+        let r = s.send(s.client.post(s.url("/ledger/new")).form(&form)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "[{e}]");
+        assert!(r.text().contains("内容不能为空") && r.text().contains("所属单位不能为空"), "[{e}]");
+        s.finish().await;
+    }
+}
