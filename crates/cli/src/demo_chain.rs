@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use qingfeng_domain::ledger::EntryDraft;
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_store::fulfilment::today;
-use qingfeng_store::responsibility::{generate, person_owner_roles};
+use qingfeng_store::responsibility::{generate, lists, person_owner_roles, set_pledge};
 use qingfeng_store::{args, ledger, Actor, Db, Scope};
 
 /// The department that lags, by unit code.
@@ -75,6 +75,16 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     let y = today.year();
     let actor = Actor { username: "demo".into(), ..Actor::system() };
     generate(db, &actor, &Scope::all(), i64::from(y)).await?;
+    // 责任书 signed at the February deployment meeting, except by the lagging division's people
+    for l in lists(db, &Scope::all(), i64::from(y), None, None).await? {
+        let lagging: Option<(String,)> = db
+            .fetch_optional("SELECT code FROM units WHERE id = $1 AND code = $2", args![l.unit_id, LAGGING_UNIT])
+            .await?;
+        let signed = date(y, 2, 18);
+        if lagging.is_none() && signed <= today {
+            set_pledge(db, &actor, &l, Some(signed)).await?;
+        }
+    }
 
     let people: Vec<P> = db
         .fetch_all(
