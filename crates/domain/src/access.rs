@@ -26,6 +26,14 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("ledger:write", "登记履职台账"),
     ("ledger:export", "导出履职台账"),
     ("fulfilment:read", "查看落实情况"),
+    ("finding:read", "查看问题清单和整改情况"),
+    ("finding:write", "登记问题（含自查）、反馈问题"),
+    ("finding:sign_off", "验收销号、退回、回头看（仅纪检监察组）"),
+    ("finding:import", "导入问题清单"),
+    ("finding:export", "导出整改台账"),
+    ("rectification:write", "制定整改措施、报告整改进展、申请销号"),
+    ("campaign:read", "查看专项整治"),
+    ("campaign:write", "部署专项整治"),
     ("role:read", "查看角色"),
     ("role:write", "定义角色"),
 ];
@@ -90,6 +98,11 @@ const LEAD: &[&str] = &[
     "ledger:write",
     "ledger:export",
     "fulfilment:read",
+    "finding:read",
+    "finding:write",
+    "finding:export",
+    "rectification:write",
+    "campaign:read",
 ];
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
@@ -106,13 +119,38 @@ const SUPERVISE: &[&str] = &[
     "ledger:read",
     "ledger:export",
     "fulfilment:read",
+    "finding:read",
+    "finding:write",
+    "finding:sign_off",
+    "finding:import",
+    "finding:export",
+    "campaign:read",
+    "campaign:write",
 ];
 
-const BRANCH: &[&str] =
-    &["unit:read", "person:read", "responsibility:read", "plan:read", "ledger:read", "ledger:write", "fulfilment:read"];
+const BRANCH: &[&str] = &[
+    "unit:read",
+    "person:read",
+    "responsibility:read",
+    "plan:read",
+    "ledger:read",
+    "ledger:write",
+    "fulfilment:read",
+    "finding:read",
+    "rectification:write",
+];
 
-const MEMBER: &[&str] =
-    &["unit:read", "person:read", "responsibility:read", "plan:read", "ledger:read", "ledger:write", "fulfilment:read"];
+const MEMBER: &[&str] = &[
+    "unit:read",
+    "person:read",
+    "responsibility:read",
+    "plan:read",
+    "ledger:read",
+    "ledger:write",
+    "fulfilment:read",
+    "finding:read",
+    "rectification:write",
+];
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: &["*"] },

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod dict;
 pub mod error;
+pub mod findings;
 pub mod fulfilment;
 pub mod ledger;
 pub mod org;

@@ -196,6 +196,10 @@ fn book() -> Book {
         )
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P("ledger:read"), "下载附件", api::ledger::attachment)
         .add(M::GET, "/api/v1/fulfilment", P("fulfilment:read"), "落实情况", api::fulfilment::get)
+        // ---- findings (api) BEGIN
+        // ---- findings (api) END
+        // ---- notifications (api) BEGIN
+        // ---- notifications (api) END
         // ---- work plans and tasks (api) BEGIN
         .add(M::GET, "/api/v1/work-plans", P("plan:read"), "工作要点列表", api::plans::list_plans)
         .add(M::POST, "/api/v1/work-plans", P("plan:write"), "新增工作要点", api::plans::create_plan)
@@ -275,6 +279,10 @@ fn book() -> Book {
         .add(M::GET, "/ledger/{id}/version", P("ledger:write"), "更正表单", views::ledger::version_form)
         .add(M::POST, "/ledger/{id}/version", P("ledger:write"), "提交更正版本", views::ledger::create_version)
         .add(M::POST, "/ledger/{id}/attachments", P("ledger:write"), "上传附件", views::ledger::upload)
+        // ---- findings (pages) BEGIN
+        // ---- findings (pages) END
+        // ---- notifications (pages) BEGIN
+        // ---- notifications (pages) END
         // ---- work plans and tasks (pages) BEGIN
         .add(M::GET, "/plans", P("plan:read"), "任务分解页", views::plans::page)
         .add(M::GET, "/plans/new", P("plan:write"), "新增工作要点表单", views::plans::new_plan)

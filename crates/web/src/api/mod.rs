@@ -2,8 +2,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod findings;
 pub mod fulfilment;
 pub mod ledger;
+pub mod notifications;
 pub mod openapi;
 pub mod people;
 pub mod plans;
