@@ -99,6 +99,29 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await shot('import');
   });
 
+  await check('the dashboard draws its charts and drills down', async () => {
+    await page.goto(base + '/dashboard');
+    await page.waitForSelector('#chart-units canvas', { timeout: 10000 });
+    await page.waitForSelector('#chart-levels canvas', { timeout: 10000 });
+    expect((await page.textContent('.kpis')).includes('总体落实率'), 'no KPIs');
+    await shot('dashboard');
+    await page.click('.kpi.red');
+    await page.waitForURL(/responsibility\/items/);
+    expect(await page.locator('table.grid tbody tr').count() >= 1, 'drill-down is empty');
+  });
+
+  await check('a ledger entry is recorded once and counted for its participants', async () => {
+    await page.goto(base + '/ledger/new');
+    await page.selectOption('select[name=kind]', 'study');
+    await page.selectOption('select[name=unit_id]', { index: 1 });
+    await page.fill('input[name=place]', '四楼会议室');
+    await page.fill('textarea[name=content]', '浏览器测试：廉政专题学习');
+    await page.click('form.form button.primary');
+    await page.waitForURL(/\/ledger\/\d+$/);
+    const facts = await page.textContent('.facts');
+    expect(facts.includes('浏览器测试'), 'entry page: ' + facts);
+  });
+
   await check('audit log page lists the writes', async () => {
     await page.goto(base + '/system/audit?entity=person');
     const text = await page.textContent('table.grid');
