@@ -275,5 +275,93 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         )
         .await?;
     }
+    seed_plan(db, &d.actor, y, today, root, &heads).await?;
     Ok(d.entries)
+}
+
+/// The year's 工作要点: three items deployed by the office, broken down to the divisions
+/// (一级抓一级), with progress reported; 信息科's task is overdue.
+async fn seed_plan(db: &Db, actor: &Actor, y: i32, today: NaiveDate, root: i64, heads: &[&P]) -> anyhow::Result<()> {
+    use qingfeng_domain::plans::{PlanDraft, TaskDraft, UpdateFields};
+    use qingfeng_store::plans::{add_update, create_plan, create_task};
+    let all = Scope::all();
+    let plan = create_plan(
+        db,
+        actor,
+        &all,
+        &PlanDraft {
+            year: i64::from(y), unit_id: root, title: format!("{y}年县委办党风廉政建设工作要点")
+        },
+    )
+    .await?;
+    let items = [
+        ("压紧压实管党治党政治责任，签订责任书、建立责任清单", date(y, 3, 31), "年度目标责任考核"),
+        ("深化中央八项规定精神落实，开展公务接待和公车使用自查", date(y, 9, 30), "机关运行保障"),
+        ("加强廉政风险防控，梳理岗位廉政风险点并制定防控措施", date(y, 12, 20), "业务流程优化"),
+    ];
+    for (n, (title, deadline, business)) in items.iter().enumerate() {
+        let parent = create_task(
+            db,
+            actor,
+            &all,
+            &TaskDraft {
+                plan_id: plan.id,
+                parent_id: None,
+                title: (*title).into(),
+                lead_unit_id: root,
+                lead_person_id: None,
+                support_unit_ids: vec![],
+                deadline: *deadline,
+                business_work: (*business).into(),
+                sort_order: n as i64,
+            },
+        )
+        .await?;
+        let mut all_done = true;
+        for (k, h) in heads.iter().enumerate().filter(|(k, _)| k % 3 == n) {
+            let sub_deadline = (*deadline).min(date(y, 12, 20)) - chrono::Duration::days(10);
+            let sub = create_task(
+                db,
+                actor,
+                &all,
+                &TaskDraft {
+                    plan_id: plan.id,
+                    parent_id: Some(parent.id),
+                    title: format!("{}：{}", h.title, title.chars().take(14).collect::<String>()),
+                    lead_unit_id: h.unit_id,
+                    lead_person_id: Some(h.id),
+                    support_unit_ids: vec![],
+                    deadline: sub_deadline,
+                    business_work: String::new(),
+                    sort_order: k as i64,
+                },
+            )
+            .await?;
+            let lagging = h.unit_code == LAGGING_UNIT;
+            let progress_day = sub_deadline - chrono::Duration::days(20);
+            if progress_day <= today {
+                let text = if lagging { "已召开科室会议进行部署" } else { "已完成" };
+                let f = UpdateFields {
+                    update_date: progress_day.to_string(),
+                    text: text.into(),
+                    evidence: if lagging { String::new() } else { "科室会议纪要".into() },
+                    completes: !lagging,
+                    late_reason: String::new(),
+                };
+                add_update(db, actor, sub.id, &f, today).await?;
+            }
+            all_done &= !lagging && progress_day <= today;
+        }
+        if all_done && *deadline <= today {
+            let f = UpdateFields {
+                update_date: (*deadline).to_string(),
+                text: "各科室均已完成".into(),
+                evidence: "工作总结".into(),
+                completes: true,
+                late_reason: String::new(),
+            };
+            add_update(db, actor, parent.id, &f, today).await?;
+        }
+    }
+    Ok(())
 }

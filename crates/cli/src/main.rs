@@ -43,6 +43,11 @@ enum Command {
         /// Minutes of inactivity after which a session ends.
         #[arg(long, env = "QINGFENG_SESSION_IDLE_MINUTES", default_value_t = 30)]
         idle_minutes: i64,
+        /// The background job (reminders, webhook deliveries): `on` in every replica (a lease
+        /// lets one work at a time), `off` to leave it to other replicas. Pause between passes:
+        /// setting `jobs.interval_seconds` (default 60).
+        #[arg(long, env = "QINGFENG_JOBS", value_enum, default_value = "on")]
+        jobs: Switch,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -78,6 +83,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The background job of reminders and outbound deliveries.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Measure the people-list request against a running server.
     Bench(bench::BenchArgs),
     /// Time the recomputation of a year's fulfilment on the database.
@@ -98,6 +108,22 @@ enum TokenCommand {
         user: String,
         #[arg(long, default_value = "")]
         name: String,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Switch {
+    On,
+    Off,
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run one pass now (unless another replica holds the lease) and print what it did.
+    RunOnce {
+        /// Remind as of this day (YYYY-MM-DD) instead of today in China time.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
     },
 }
 
@@ -186,7 +212,7 @@ fn print_report(r: &ImportReport) {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Serve { listen, demo, secure_cookies, idle_minutes } => {
+        Command::Serve { listen, demo, secure_cookies, idle_minutes, jobs } => {
             let db = open_db(&cli).await?;
             if *demo {
                 match demo::seed_demo(&db).await? {
@@ -200,6 +226,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             println!("清风已启动：http://{}", listener.local_addr()?);
+            if *jobs == Switch::On {
+                qingfeng_web::services::jobs::spawn_loop(db.clone());
+            } else {
+                println!("后台提醒任务已关闭（QINGFENG_JOBS=off）");
+            }
             let state = AppState {
                 db,
                 config: Arc::new(WebConfig { secure_cookies: *secure_cookies, idle_minutes: *idle_minutes }),
@@ -295,6 +326,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             }
+        }
+        Command::Jobs { command: JobsCommand::RunOnce { date } } => {
+            let db = open_db(&cli).await?;
+            let jobs = qingfeng_web::services::jobs::holder_id();
+            let today = date.unwrap_or_else(qingfeng_store::fulfilment::today);
+            let report = qingfeng_web::services::jobs::run_once_as(&db, &jobs, today).await?;
+            print!("{report}");
+            db.close().await;
         }
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchFulfilment(args) => {

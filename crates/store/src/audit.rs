@@ -188,24 +188,9 @@ fn audit_query(f: &AuditFilter) -> crate::QueryBuilder {
 /// Newest first. `paging` None returns every match (exports).
 pub async fn list(db: &Db, f: &AuditFilter, paging: Option<crate::Paging>) -> StoreResult<crate::Page<AuditRecord>> {
     let q = audit_query(f);
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM audit_log{w}"), q.args()).await?;
-    let mut a = q.args();
-    let n = a.len();
-    let (limit, page, per_page) = match paging {
-        Some(p) => {
-            a.extend(args![p.per_page, p.offset()]);
-            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
-        }
-        None => (String::new(), 1, total.max(1)),
-    };
-    let items = db
-        .fetch_all(
-            &format!("SELECT id, at, account_id, username, address, action, entity, entity_id, diff, prev_hash, hash FROM audit_log{w} ORDER BY id DESC{limit}"),
-            a,
-        )
-        .await?;
-    Ok(crate::Page { items, total, page, per_page })
+    let from = format!("FROM audit_log{}", q.where_clause());
+    let cols = "id, at, account_id, username, address, action, entity, entity_id, diff, prev_hash, hash";
+    crate::query::fetch_page(db, cols, &from, "id DESC", q.args(), paging).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -239,19 +224,6 @@ pub async fn logins(
     if let Some(t) = to {
         q.and("at < ?", args![t]);
     }
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM login_log{w}"), q.args()).await?;
-    let mut a = q.args();
-    let n = a.len();
-    let (limit, page, per_page) = match paging {
-        Some(p) => {
-            a.extend(args![p.per_page, p.offset()]);
-            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
-        }
-        None => (String::new(), 1, total.max(1)),
-    };
-    let items = db
-        .fetch_all(&format!("SELECT id, at, username, address, result FROM login_log{w} ORDER BY id DESC{limit}"), a)
-        .await?;
-    Ok(crate::Page { items, total, page, per_page })
+    let from = format!("FROM login_log{}", q.where_clause());
+    crate::query::fetch_page(db, "id, at, username, address, result", &from, "id DESC", q.args(), paging).await
 }

@@ -101,20 +101,8 @@ async fn entry_query(db: &Db, scope: &Scope, f: &EntryFilter) -> StoreResult<Que
 /// Current versions, newest first. `paging` None returns every match (exports).
 pub async fn list(db: &Db, scope: &Scope, f: &EntryFilter, paging: Option<Paging>) -> StoreResult<Page<Entry>> {
     let q = entry_query(db, scope, f).await?;
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){FROM}{w}"), q.args()).await?;
-    let mut a = q.args();
-    let n = a.len();
-    let (limit, page, per_page) = match paging {
-        Some(p) => {
-            a.extend(args![p.per_page, p.offset()]);
-            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
-        }
-        None => (String::new(), 1, total.max(1)),
-    };
-    let items =
-        db.fetch_all(&format!("SELECT {COLS}{FROM}{w} ORDER BY e.entry_date DESC, e.id DESC{limit}"), a).await?;
-    Ok(Page { items, total, page, per_page })
+    let from = format!("{FROM}{}", q.where_clause());
+    crate::query::fetch_page(db, COLS, &from, "e.entry_date DESC, e.id DESC", q.args(), paging).await
 }
 
 /// Any version by id, or NotFound when outside the scope.

@@ -236,21 +236,8 @@ async fn item_query(db: &Db, scope: &Scope, f: &ItemFilter) -> StoreResult<Query
 
 pub async fn items(db: &Db, scope: &Scope, f: &ItemFilter, paging: Option<Paging>) -> StoreResult<Page<Item>> {
     let q = item_query(db, scope, f).await?;
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){I_FROM}{w}"), q.args()).await?;
-    let mut a = q.args();
-    let n = a.len();
-    let (limit, page, per_page) = match paging {
-        Some(p) => {
-            a.extend(args![p.per_page, p.offset()]);
-            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
-        }
-        None => (String::new(), 1, total.max(1)),
-    };
-    let items = db
-        .fetch_all(&format!("SELECT {I_COLS}{I_FROM}{w} ORDER BY u.sort_path, i.person_id NULLS FIRST, i.id{limit}"), a)
-        .await?;
-    Ok(Page { items, total, page, per_page })
+    let from = format!("{I_FROM}{}", q.where_clause());
+    crate::query::fetch_page(db, I_COLS, &from, "u.sort_path, i.person_id NULLS FIRST, i.id", q.args(), paging).await
 }
 
 pub async fn item(db: &Db, scope: &Scope, id: i64) -> StoreResult<Item> {

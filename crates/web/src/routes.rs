@@ -199,6 +199,10 @@ fn book() -> Book {
         // ---- findings (api) BEGIN
         // ---- findings (api) END
         // ---- notifications (api) BEGIN
+        .add(M::GET, "/api/v1/notifications", SignedIn, "本人通知列表（?unread=true 仅未读）", api::notifications::list)
+        .add(M::GET, "/api/v1/notifications/unread-count", SignedIn, "本人未读通知数", api::notifications::unread_count)
+        .add(M::POST, "/api/v1/notifications/read-all", SignedIn, "全部标为已读", api::notifications::read_all)
+        .add(M::POST, "/api/v1/notifications/{id}/read", SignedIn, "标为已读", api::notifications::read)
         // ---- notifications (api) END
         // ---- work plans and tasks (api) BEGIN
         .add(M::GET, "/api/v1/work-plans", P("plan:read"), "工作要点列表", api::plans::list_plans)
@@ -282,6 +286,11 @@ fn book() -> Book {
         // ---- findings (pages) BEGIN
         // ---- findings (pages) END
         // ---- notifications (pages) BEGIN
+        .add(M::GET, "/notifications", SignedIn, "通知中心", views::notifications::page)
+        .add(M::GET, "/notifications/badge", SignedIn, "页头未读通知数（局部）", views::notifications::badge)
+        .add(M::GET, "/notifications/digest", SignedIn, "每日通知汇总", views::notifications::digest)
+        .add(M::POST, "/notifications/read-all", SignedIn, "全部标为已读", views::notifications::read_all)
+        .add(M::POST, "/notifications/{id}/read", SignedIn, "标为已读", views::notifications::read)
         // ---- notifications (pages) END
         // ---- work plans and tasks (pages) BEGIN
         .add(M::GET, "/plans", P("plan:read"), "任务分解页", views::plans::page)

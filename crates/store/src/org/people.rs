@@ -102,15 +102,8 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
 
 pub async fn list(db: &Db, scope: &Scope, f: &PersonFilter, paging: Paging) -> StoreResult<Page<Person>> {
     let q = filter_query(db, scope, f).await?;
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){FROM}{w}"), q.args()).await?;
-    let mut qa = q.args();
-    let n = qa.len();
-    qa.extend(args![paging.per_page, paging.offset()]);
-    let items = db
-        .fetch_all(&format!("SELECT {COLS}{FROM}{w} ORDER BY u.sort_path, p.id LIMIT ${} OFFSET ${}", n + 1, n + 2), qa)
-        .await?;
-    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+    let from = format!("{FROM}{}", q.where_clause());
+    crate::query::fetch_page(db, COLS, &from, "u.sort_path, p.id", q.args(), Some(paging)).await
 }
 
 /// Every person matching the filter, for exports (no paging).

@@ -95,16 +95,8 @@ pub async fn list(db: &Db, scope: &Scope, filter: &UnitFilter, paging: Paging) -
     if let Some(parent) = filter.parent_id {
         q.and("parent_id = ?", args![parent]);
     }
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM units{w}"), q.args()).await?;
-    let mut qa = q.args();
-    let limit = format!("${}", qa.len() + 1);
-    let offset = format!("${}", qa.len() + 2);
-    qa.extend(args![paging.per_page, paging.offset()]);
-    let items = db
-        .fetch_all(&format!("SELECT {COLS} FROM units{w} ORDER BY sort_path LIMIT {limit} OFFSET {offset}"), qa)
-        .await?;
-    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+    let from = format!("FROM units{}", q.where_clause());
+    crate::query::fetch_page(db, COLS, &from, "sort_path", q.args(), Some(paging)).await
 }
 
 /// (path, sort_path) of the parent, or a field error naming it when it does not exist.

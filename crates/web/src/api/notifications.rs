@@ -1,1 +1,84 @@
-//! (in progress)
+//! 通知中心 over JSON: the signed-in account's own notifications only. Another account's
+//! notification answers 404, the same as one that does not exist.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use qingfeng_store::notify::{self, Notification};
+use qingfeng_store::Page;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::Params;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+/// A notification as the API shows it: the stored fields plus labels.
+#[derive(Debug, Serialize)]
+pub struct NotificationView {
+    #[serde(flatten)]
+    pub notification: Notification,
+    pub kind_label: String,
+    pub level_label: String,
+    pub read: bool,
+}
+
+impl From<Notification> for NotificationView {
+    fn from(n: Notification) -> Self {
+        NotificationView {
+            kind_label: notify::kind_label(&n.kind).to_string(),
+            level_label: notify::level_label(&n.level).to_string(),
+            read: n.read_at.is_some(),
+            notification: n,
+        }
+    }
+}
+
+/// `?unread=true` and `?kind=` of the list, checked.
+pub fn filters(params: &Params) -> ApiResult<(bool, Option<String>)> {
+    let unread = params.bool("unread")?.unwrap_or(false);
+    let kind = params.str("kind");
+    if let Some(k) = &kind {
+        if !notify::KINDS.iter().any(|(key, _)| key == k) {
+            let allowed: Vec<&str> = notify::KINDS.iter().map(|(k, _)| *k).collect();
+            return Err(ApiError::bad_request(format!("参数 kind 应为 {} 之一", allowed.join("、")), Some("kind")));
+        }
+    }
+    Ok((unread, kind))
+}
+
+/// `GET /api/v1/notifications?unread=true&kind=&page=&per_page=`
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<NotificationView>>> {
+    let (unread, kind) = filters(&params)?;
+    let page = notify::list(&state.db, p.account_id, unread, kind.as_deref(), params.paging()?).await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(NotificationView::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// `POST /api/v1/notifications/{id}/read`
+pub async fn read(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<NotificationView>> {
+    Ok(Json(notify::mark_read(&state.db, p.account_id, id).await?.into()))
+}
+
+/// `POST /api/v1/notifications/read-all`
+pub async fn read_all(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Value>> {
+    let updated = notify::mark_all_read(&state.db, p.account_id).await?;
+    Ok(Json(json!({"updated": updated, "unread": 0})))
+}
+
+/// `GET /api/v1/notifications/unread-count`
+pub async fn unread_count(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"unread": notify::unread_count(&state.db, p.account_id).await?})))
+}
