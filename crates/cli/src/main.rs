@@ -4,6 +4,7 @@ mod bench;
 mod bench_chain;
 mod demo;
 mod demo_chain;
+mod demo_findings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -218,6 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 match demo::seed_demo(&db).await? {
                     Some(s) => {
                         let entries = demo_chain::seed(&db).await?;
+                        demo_findings::seed(&db).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                     }
                     None => println!("数据库已有数据，未生成演示数据"),

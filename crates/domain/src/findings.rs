@@ -291,11 +291,11 @@ pub fn transition(facts: &Facts, action: Action) -> Result<Transition, Refusal> 
     match action {
         Action::Edit => match state {
             S::Recorded => to(S::Recorded, Step::Edited),
-            _ => refuse(format!("问题已{}，不能再修改；只有已登记、尚未反馈的问题可以修改", state_phrase(state))),
+            _ => refuse(format!("问题{}，不能再修改；只有已登记、尚未反馈的问题可以修改", state_phrase(state))),
         },
         Action::Feedback => match state {
             S::Recorded => to(S::FedBack, Step::FedBack),
-            _ => refuse(format!("问题已{}，不需要再反馈", state_phrase(state))),
+            _ => refuse(format!("问题{}，不需要再反馈", state_phrase(state))),
         },
         Action::AddMeasure => match state {
             S::Recorded => refuse("问题尚未反馈给责任单位，不能制定整改措施"),

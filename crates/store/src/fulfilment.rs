@@ -115,6 +115,23 @@ pub struct RecomputeStats {
     pub items: usize,
     pub count_rows: usize,
     pub rollup_rows: usize,
+    pub flagged_rows: usize,
+    /// Time spent reading items and month counts, evaluating, and writing the snapshot.
+    pub load: std::time::Duration,
+    pub evaluate: std::time::Duration,
+    pub write: std::time::Duration,
+}
+
+/// Rows per multi-row INSERT. SQLite finds each `$N` parameter by walking the list of all the
+/// statement's parameter names, so binding costs grow with the square of the parameter count
+/// on every execution: statements of about 300 parameters are fastest there. PostgreSQL gets
+/// fewer, larger statements (each is a round trip), far below its 65,535 parameters.
+fn rows_per_statement(db: &Db, params_per_row: usize) -> usize {
+    let params = match db.engine() {
+        crate::Engine::Sqlite => 300,
+        crate::Engine::Postgres => 12_000,
+    };
+    params / params_per_row
 }
 
 /// Recomputes every item of the year and writes a new snapshot.
@@ -128,20 +145,32 @@ pub async fn recompute_with_stats(
     as_of: NaiveDate,
     lead_days: u32,
 ) -> StoreResult<(Snapshot, RecomputeStats)> {
+    let started = std::time::Instant::now();
     let version = current_version(db).await?;
-    let items: Vec<ItemInput> = db
-        .fetch_all(
+    // items and month counts are read at once, on two connections
+    let (items, counts) = tokio::try_join!(
+        db.fetch_all::<ItemInput>(
             "SELECT i.id, i.unit_id, i.owner_role, i.req_count, i.req_period, p.roles, p.title FROM responsibility_items i \
              LEFT JOIN people p ON p.id = i.person_id WHERE i.year = $1 AND i.active = TRUE",
             args![year],
-        )
-        .await?;
-    let counts = month_counts(db, year, None).await?;
-    let mut stats =
-        RecomputeStats { items: items.len(), count_rows: counts.values().map(Vec::len).sum(), rollup_rows: 0 };
+        ),
+        month_counts(db, year, None)
+    )?;
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE load {:?}", started.elapsed());
+    }
+    let mut stats = RecomputeStats {
+        items: items.len(),
+        count_rows: counts.values().map(Vec::len).sum(),
+        load: started.elapsed(),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
     let mut rollups: BTreeMap<(i64, &'static str), Tally> = BTreeMap::new();
     let mut flagged: Vec<(i64, ItemStatus)> = Vec::new();
     let empty = Vec::new();
+    // the level depends only on these three strings, of which there are few distinct values
+    let mut levels: HashMap<(&str, Option<&str>, Option<&str>), &'static str> = HashMap::new();
     for it in &items {
         let status = evaluate_counts(
             year as i32,
@@ -150,13 +179,18 @@ pub async fn recompute_with_stats(
             as_of,
             lead_days,
         );
-        let level = level_key(&it.owner_role, it.roles.as_deref(), it.title.as_deref());
+        let level = *levels
+            .entry((it.owner_role.as_str(), it.roles.as_deref(), it.title.as_deref()))
+            .or_insert_with(|| level_key(&it.owner_role, it.roles.as_deref(), it.title.as_deref()));
         rollups.entry((it.unit_id, level)).or_default().add(&status);
         if matches!(status.state, State::Overdue | State::DueSoon) {
             flagged.push((it.id, status));
         }
     }
     stats.rollup_rows = rollups.len();
+    stats.flagged_rows = flagged.len();
+    stats.evaluate = started.elapsed();
+    let started = std::time::Instant::now();
 
     let mut tx = db.begin().await?;
     let now = crate::now();
@@ -166,8 +200,11 @@ pub async fn recompute_with_stats(
             args![year, as_of, version, now],
         )
         .await?;
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE begin+snap {:?}", started.elapsed());
+    }
     let rows: Vec<_> = rollups.iter().collect();
-    for chunk in rows.chunks(200) {
+    for chunk in rows.chunks(rows_per_statement(db, 12)) {
         let mut a: Vec<Arg> = vec![snapshot_id.into()];
         let values: Vec<String> = chunk
             .iter()
@@ -200,7 +237,10 @@ pub async fn recompute_with_stats(
         )
         .await?;
     }
-    for chunk in flagged.chunks(200) {
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE rollups {:?}", started.elapsed());
+    }
+    for chunk in flagged.chunks(rows_per_statement(db, 5)) {
         let mut a: Vec<Arg> = vec![snapshot_id.into()];
         let values: Vec<String> = chunk
             .iter()
@@ -218,6 +258,9 @@ pub async fn recompute_with_stats(
             a,
         )
         .await?;
+    }
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE flagged {:?}", started.elapsed());
     }
     // older snapshots of the year go, once nobody can still be reading them
     let old = now - chrono::Duration::minutes(10);
@@ -237,7 +280,11 @@ pub async fn recompute_with_stats(
         args![year, snapshot_id, old],
     )
     .await?;
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE deletes {:?}", started.elapsed());
+    }
     tx.commit().await?;
+    stats.write = started.elapsed();
     Ok((Snapshot { id: snapshot_id, year, as_of, version, computed_at: now }, stats))
 }
 
@@ -285,6 +332,35 @@ pub async fn rollups(db: &Db, snapshot: &Snapshot, scope: &Scope, under: Option<
     .await
 }
 
+/// The counts of one roll-up row of a snapshot, without its unit.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct RollupCounts {
+    pub unit_id: i64,
+    pub level: String,
+    pub items: i64,
+    pub required: i64,
+    pub done: i64,
+    pub due_required: i64,
+    pub due_done: i64,
+    pub completed: i64,
+    pub normal: i64,
+    pub not_started: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+/// Every roll-up row of a snapshot, in no particular order and without scope: the caller keeps
+/// the rows of the units it may see. Matching them to the already loaded units is much cheaper
+/// than joining and sorting thousands of rows in the database on every dashboard request.
+pub async fn rollup_counts(db: &Db, snapshot: &Snapshot) -> StoreResult<Vec<RollupCounts>> {
+    db.fetch_all(
+        "SELECT unit_id, level, items, required, done, due_required, due_done, completed, normal, not_started, due_soon, overdue \
+         FROM fulfilment_rollups WHERE snapshot_id = $1",
+        args![snapshot.id],
+    )
+    .await
+}
+
 /// A red or yellow item of a snapshot.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct FlaggedItem {
@@ -319,21 +395,33 @@ pub async fn flagged_items(
     let from = " FROM fulfilment_item_states s JOIN responsibility_items i ON i.id = s.item_id JOIN units u ON u.id = i.unit_id \
                 LEFT JOIN people p ON p.id = i.person_id";
     let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){from}{w}"), q.args()).await?;
+    if limit <= 0 {
+        let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){from}{w}"), q.args()).await?;
+        return Ok((total, vec![]));
+    }
     let mut a = q.args();
     let n = a.len();
     a.push(limit.into());
-    let rows = db
+    // the total comes with the page (a window over all matches), so the joins run once
+    let rows: Vec<FlaggedRow> = db
         .fetch_all(
             &format!(
                 "SELECT s.item_id, s.state, s.required, s.done, s.next_due, i.text, i.unit_id, u.name AS unit_name, i.person_id, \
-                 p.name AS person_name{from}{w} ORDER BY s.next_due, u.sort_path, s.item_id LIMIT ${}",
+                 p.name AS person_name, COUNT(*) OVER () AS total{from}{w} ORDER BY s.next_due, u.sort_path, s.item_id LIMIT ${}",
                 n + 1
             ),
             a,
         )
         .await?;
-    Ok((total, rows))
+    let total = rows.first().map_or(0, |r| r.total);
+    Ok((total, rows.into_iter().map(|r| r.item).collect()))
+}
+
+#[derive(sqlx::FromRow)]
+struct FlaggedRow {
+    #[sqlx(flatten)]
+    item: FlaggedItem,
+    total: i64,
 }
 
 /// Today in China Standard Time, the day offices work by.

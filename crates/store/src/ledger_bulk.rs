@@ -28,11 +28,18 @@ use crate::{args, audit, Actor, Arg, Db, StoreError, StoreResult, Tx};
 /// Entries per transaction: large enough that commits are rare, small enough that a
 /// transaction's credits and month counts stay a modest working set.
 const ENTRIES_PER_TRANSACTION: usize = 50_000;
-/// Entry rows per INSERT: three parameters each plus the shared ones, under 1,000 in all, so
-/// SQLite prepares the statement quickly (and sqlx reuses it for every full chunk).
-const ENTRIES_PER_STATEMENT: usize = 300;
-/// Participant rows per INSERT (two parameters each).
-const PARTICIPANTS_PER_STATEMENT: usize = 450;
+/// Rows per INSERT on each engine. Binding a `$N` parameter on SQLite looks its name up in a
+/// list of all the statement's names (sqlite3_bind_parameter_name walks that list), so every
+/// execution costs the square of its parameter count: SQLite gets statements of about 300
+/// parameters. PostgreSQL gets fewer, larger statements (round trips cost more there), far
+/// below its 65,535 parameters.
+fn rows_per_statement(tx: &Tx, params_per_row: usize) -> usize {
+    let params = match tx {
+        Tx::Sqlite(_) => 300,
+        Tx::Pg(_) => 12_000,
+    };
+    params / params_per_row
+}
 
 /// How often each kind is drawn: meetings, study and talks dominate, as in real ledgers.
 const KIND_WEIGHTS: [(EntryKind, u32); 10] = [
@@ -119,11 +126,30 @@ pub async fn generate_entries(db: &Db, actor: &Actor, year: i64, target: usize, 
             })
             .collect();
         let mut tx = db.begin().await?;
+        let cache = widen_sqlite_cache(&mut tx).await?;
         write_batch(&mut tx, actor, year, &batch).await?;
+        if let Some(pages) = cache {
+            tx.execute(&format!("PRAGMA cache_size = {pages}"), vec![]).await?;
+        }
         tx.commit().await?;
         written += n;
     }
     Ok(written)
+}
+
+/// SQLite only: a page cache large enough for the indexes that a batch inserts into at random
+/// places (entries by unit and date, participants by person, credits by item). With the default
+/// of 2 MB nearly every such insert reads and later rewrites a page through the operating
+/// system, which makes generation several times slower. Returns the previous setting (the cache
+/// belongs to the pooled connection, so the caller restores it).
+async fn widen_sqlite_cache(tx: &mut Tx) -> StoreResult<Option<i64>> {
+    if !matches!(tx, Tx::Sqlite(_)) {
+        return Ok(None);
+    }
+    let (pages,): (i64,) = tx.fetch_one("PRAGMA cache_size", vec![]).await?;
+    // negative: KiB rather than pages
+    tx.execute("PRAGMA cache_size = -262144", vec![]).await?;
+    Ok(Some(pages))
 }
 
 /// Writes and credits one transaction's entries.
@@ -139,7 +165,8 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
     shared.extend((1..=12i64).map(Arg::from));
 
     let mut ids: Vec<i64> = Vec::with_capacity(batch.len());
-    for chunk in batch.chunks(ENTRIES_PER_STATEMENT) {
+    let t0 = std::time::Instant::now();
+    for chunk in batch.chunks(rows_per_statement(tx, 3)) {
         let mut a = shared.clone();
         let mut rows = Vec::with_capacity(chunk.len());
         for (i, p) in chunk.iter().enumerate() {
@@ -171,12 +198,18 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
 
     let pairs: Vec<(i64, i64)> =
         batch.iter().zip(&ids).flat_map(|(p, &id)| p.participants.iter().map(move |&person| (id, person))).collect();
-    for chunk in pairs.chunks(PARTICIPANTS_PER_STATEMENT) {
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE entries {:?}", t0.elapsed());
+    }
+    for chunk in pairs.chunks(rows_per_statement(tx, 2)) {
         let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
         let sql = format!("INSERT INTO ledger_participants (entry_id, person_id) VALUES {}", rows.join(", "));
         tx.execute(&sql, chunk.iter().flat_map(|&(e, p)| [Arg::from(e), Arg::from(p)]).collect()).await?;
     }
 
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE participants {:?}", t0.elapsed());
+    }
     let (lo, hi) = (ids[0], ids[ids.len() - 1]);
     let person_credits = tx
         .execute(
@@ -201,6 +234,9 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
             args![lo, hi],
         )
         .await?;
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE credits {:?}", t0.elapsed());
+    }
     tx.execute(
         "INSERT INTO item_month_counts (item_id, year, month, n) \
          SELECT item_id, year, month, COUNT(*) FROM ledger_credits WHERE entry_id >= $1 AND entry_id <= $2 \
@@ -209,6 +245,9 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
         args![lo, hi],
     )
     .await?;
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE counts {:?}", t0.elapsed());
+    }
     bump_version(tx).await?;
     audit::append(
         tx,

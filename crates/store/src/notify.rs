@@ -21,7 +21,6 @@ use qingfeng_domain::responsibility::{person_level, Level};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::fulfilment::FlaggedItem;
 use crate::{args, Arg, Db, Page, Paging, QueryBuilder, StoreResult};
 
 pub const LEVEL_YELLOW: &str = "yellow";
@@ -304,6 +303,19 @@ pub async fn fire(db: &Db, r: &Reminder, channels: &[Channel]) -> StoreResult<Op
     Ok(Some(id))
 }
 
+/// E-mail addresses of accounts, from the settings `notify.email.<username>` (accounts have no
+/// address column yet). Disabled accounts are left out.
+pub async fn email_addresses(db: &Db) -> StoreResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = db
+        .fetch_all(
+            "SELECT a.id, s.value FROM settings s JOIN accounts a ON s.key = 'notify.email.' || a.username \
+             WHERE a.disabled = FALSE",
+            vec![],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id, v)| (id, v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect())
+}
+
 // ------------------------------------------------------------------ who is reminded
 
 /// The organisation facts reminders need: accounts of people, supervisors, unit tree, 分管 and
@@ -489,6 +501,20 @@ struct MeasureRow {
 }
 
 #[derive(sqlx::FromRow)]
+struct ItemRow {
+    item_id: i64,
+    state: String,
+    required: i64,
+    done: i64,
+    next_due: Option<NaiveDate>,
+    text: String,
+    unit_id: i64,
+    unit_name: String,
+    person_id: Option<i64>,
+    person_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
 struct LookBackRow {
     id: i64,
     unit_id: i64,
@@ -662,7 +688,7 @@ pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days
         .await?;
     if has_items.is_some() {
         let snapshot = crate::fulfilment::ensure_snapshot(db, year, today, lead_days).await?;
-        let items: Vec<FlaggedItem> = db
+        let items: Vec<ItemRow> = db
             .fetch_all(
                 "SELECT s.item_id, s.state, s.required, s.done, s.next_due, i.text, i.unit_id, u.name AS unit_name, \
                  i.person_id, p.name AS person_name FROM fulfilment_item_states s \

@@ -76,6 +76,32 @@ pub fn subtree_range(path: &str) -> (String, String) {
     (path.to_string(), hi)
 }
 
+/// Runs a paged list query: `SELECT COUNT(*) {from_where}` for the total, then
+/// `SELECT {cols} {from_where} ORDER BY {order}` with LIMIT/OFFSET appended as placeholders.
+/// `paging` None returns every row (exports). `from_where` holds the builder's placeholders.
+pub async fn fetch_page<T: crate::FromDbRow>(
+    db: &crate::Db,
+    cols: &str,
+    from_where: &str,
+    order: &str,
+    args: Vec<Arg>,
+    paging: Option<crate::Paging>,
+) -> crate::StoreResult<crate::Page<T>> {
+    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) {from_where}"), args.clone()).await?;
+    let mut a = args;
+    let n = a.len();
+    let (limit, page, per_page) = match paging {
+        Some(p) => {
+            a.push(p.per_page.into());
+            a.push(p.offset().into());
+            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
+        }
+        None => (String::new(), 1, total.max(1)),
+    };
+    let items = db.fetch_all(&format!("SELECT {cols} {from_where} ORDER BY {order}{limit}"), a).await?;
+    Ok(crate::Page { items, total, page, per_page })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,30 +130,4 @@ mod tests {
             assert!(!(outside >= lo.as_str() && outside < hi.as_str()), "{outside}");
         }
     }
-}
-
-/// Runs a paged list query: `SELECT COUNT(*) {from_where}` for the total, then
-/// `SELECT {cols} {from_where} ORDER BY {order}` with LIMIT/OFFSET appended as placeholders.
-/// `paging` None returns every row (exports). `from_where` holds the builder's placeholders.
-pub async fn fetch_page<T: crate::FromDbRow>(
-    db: &crate::Db,
-    cols: &str,
-    from_where: &str,
-    order: &str,
-    args: Vec<Arg>,
-    paging: Option<crate::Paging>,
-) -> crate::StoreResult<crate::Page<T>> {
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) {from_where}"), args.clone()).await?;
-    let mut a = args;
-    let n = a.len();
-    let (limit, page, per_page) = match paging {
-        Some(p) => {
-            a.push(p.per_page.into());
-            a.push(p.offset().into());
-            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
-        }
-        None => (String::new(), 1, total.max(1)),
-    };
-    let items = db.fetch_all(&format!("SELECT {cols} {from_where} ORDER BY {order}{limit}"), a).await?;
-    Ok(crate::Page { items, total, page, per_page })
 }

@@ -415,6 +415,9 @@ struct ExistingItem {
     active: bool,
 }
 
+/// The owner of a list: a unit, and the person for a personal list.
+type Owner = (i64, Option<i64>);
+
 /// The owner roles a person holds: from responsibility roles, and for the others from their level.
 pub fn person_owner_roles(roles_keys: &str, title: &str, rank: &str) -> Vec<OwnerRole> {
     let roles = parse_roles(&roles_keys.replace(',', "、")).unwrap_or_default();
@@ -521,7 +524,7 @@ pub async fn generate(db: &Db, actor: &Actor, scope: &Scope, year: i64) -> Store
         .filter(|e| list_ids.contains(&e.list_id))
         .filter_map(|e| e.template_id.map(|t| ((e.list_id, t), e.clone())))
         .collect();
-    let mut to_insert: Vec<(i64, (i64, Option<i64>), &Template)> = Vec::new();
+    let mut to_insert: Vec<(i64, Owner, &Template)> = Vec::new();
     for (owner, t) in &desired {
         let list_id = list_of[owner];
         match by_key.remove(&(list_id, t.id)) {

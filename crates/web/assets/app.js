@@ -60,3 +60,64 @@ document.addEventListener("DOMContentLoaded", function () {
     load(el.getAttribute("data-src")).then(function (d) { var f = draw[el.getAttribute("data-chart")]; if (f) f(el, d); });
   });
 });
+
+// Rectification dashboard (问题整改统计): every [data-finding-chart] element draws from the JSON of
+// /api/v1/findings/stats at data-src; a click on a bar or slice opens the matching 问题清单.
+document.addEventListener("DOMContentLoaded", function () {
+  var boxes = document.querySelectorAll("[data-finding-chart]");
+  if (!boxes.length || typeof echarts === "undefined") return;
+  var cache = {};
+  function load(url) {
+    if (!cache[url]) cache[url] = fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+    return cache[url];
+  }
+  function listUrl(src, key, value) {
+    var q = new URLSearchParams(src.split("?")[1] || "");
+    if (key === "unit") { q.set("include_sub", "false"); }
+    q.set(key, value);
+    return "/findings?" + q.toString();
+  }
+  function bars(el, src, rows, name, key, value) {
+    rows = rows.slice().reverse();
+    var chart = echarts.init(el);
+    chart.setOption({
+      grid: { left: 170, right: 30, top: 30, bottom: 24 },
+      legend: { data: ["已销号", "未销号"], top: 0 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
+        var r = rows[ps[0].dataIndex], t = r.tally;
+        return name(r) + "<br>问题 " + t.total + "，已销号 " + t.signed_off + "<br>整改率 " + (t.rate === null ? "—" : t.rate + "%") + "，逾期措施 " + t.overdue_measures;
+      } },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: rows.map(name), axisLabel: { width: 160, overflow: "truncate" } },
+      series: [
+        { name: "已销号", type: "bar", stack: "n", itemStyle: { color: "#15803d" }, data: rows.map(function (r) { return r.tally.signed_off; }) },
+        { name: "未销号", type: "bar", stack: "n", itemStyle: { color: "#d97706" }, data: rows.map(function (r) { return r.tally.total - r.tally.signed_off; }) }
+      ]
+    });
+    el.style.height = Math.max(160, rows.length * 26 + 70) + "px";
+    chart.resize();
+    chart.on("click", function (p) { var r = rows[p.dataIndex]; window.location.href = listUrl(src, key, value(r)); });
+  }
+  var draw = {
+    categories: function (el, src, d) {
+      bars(el, src, d.by_category || [], function (r) { return r.label.split("：").pop(); }, "category", function (r) { return r.key; });
+    },
+    units: function (el, src, d) {
+      bars(el, src, d.by_unit || [], function (r) { return r.unit_name; }, "unit", function (r) { return r.unit_id; });
+    },
+    sources: function (el, src, d) {
+      var rows = d.by_source || [];
+      var chart = echarts.init(el);
+      chart.setOption({
+        tooltip: { trigger: "item", formatter: "{b}：{c} 个（{d}%）" },
+        series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b} {c}" },
+                   data: rows.map(function (r) { return { name: r.label, value: r.tally.total }; }) }]
+      });
+      chart.on("click", function (p) { var r = rows[p.dataIndex]; window.location.href = listUrl(src, "source", r.key); });
+    }
+  };
+  boxes.forEach(function (el) {
+    var src = el.getAttribute("data-src");
+    load(src).then(function (d) { var f = draw[el.getAttribute("data-finding-chart")]; if (f) f(el, src, d); });
+  });
+});

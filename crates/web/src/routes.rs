@@ -197,6 +197,85 @@ fn book() -> Book {
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P("ledger:read"), "下载附件", api::ledger::attachment)
         .add(M::GET, "/api/v1/fulfilment", P("fulfilment:read"), "落实情况", api::fulfilment::get)
         // ---- findings (api) BEGIN
+        .add(M::GET, "/api/v1/findings", P("finding:read"), "问题清单", api::findings::list)
+        .add(
+            M::POST,
+            "/api/v1/findings",
+            P("finding:write"),
+            "登记问题（纪检监察组或本单位自查）",
+            api::findings::create,
+        )
+        .add(
+            M::GET,
+            "/api/v1/findings/stats",
+            P("finding:read"),
+            "整改统计（整改率、逾期、分类、回头看）",
+            api::findings::stats,
+        )
+        .add(M::GET, "/api/v1/findings/export.xlsx", P("finding:export"), "导出整改台账", api::findings::export)
+        .add(
+            M::GET,
+            "/api/v1/findings/import-template.xlsx",
+            P("finding:import"),
+            "问题清单导入模板",
+            api::findings::template,
+        )
+        .add(M::POST, "/api/v1/findings/import", P("finding:import"), "导入问题清单", api::findings::import)
+        .add(M::GET, "/api/v1/findings/{id}", P("finding:read"), "问题详情（含办理过程和整改措施）", api::findings::get)
+        .add(M::PATCH, "/api/v1/findings/{id}", P("finding:write"), "修改问题（仅限反馈前）", api::findings::update)
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/feedback",
+            P("finding:write"),
+            "反馈问题（纪检监察组）",
+            api::findings::feedback,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/measures",
+            P("rectification:write"),
+            "制定整改措施",
+            api::findings::add_measure,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/sign-off-request",
+            P("rectification:write"),
+            "申请验收销号",
+            api::findings::request_sign_off,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/sign-off",
+            P("finding:sign_off"),
+            "验收销号（纪检监察组）",
+            api::findings::sign_off,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/return",
+            P("finding:sign_off"),
+            "退回整改（纪检监察组）",
+            api::findings::return_finding,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/look-back",
+            P("finding:sign_off"),
+            "回头看（纪检监察组）",
+            api::findings::look_back,
+        )
+        .add(M::GET, "/api/v1/rectifications", P("finding:read"), "整改措施列表", api::findings::list_measures)
+        .add(
+            M::POST,
+            "/api/v1/rectifications/{id}/updates",
+            P("rectification:write"),
+            "报告整改进展",
+            api::findings::add_update,
+        )
+        .add(M::GET, "/api/v1/campaigns", P("campaign:read"), "专项整治列表", api::findings::list_campaigns)
+        .add(M::POST, "/api/v1/campaigns", P("campaign:write"), "部署专项整治", api::findings::create_campaign)
+        .add(M::GET, "/api/v1/campaigns/{id}", P("campaign:read"), "专项整治详情及进度", api::findings::get_campaign)
         // ---- findings (api) END
         // ---- notifications (api) BEGIN
         .add(M::GET, "/api/v1/notifications", SignedIn, "本人通知列表（?unread=true 仅未读）", api::notifications::list)
@@ -284,6 +363,31 @@ fn book() -> Book {
         .add(M::POST, "/ledger/{id}/version", P("ledger:write"), "提交更正版本", views::ledger::create_version)
         .add(M::POST, "/ledger/{id}/attachments", P("ledger:write"), "上传附件", views::ledger::upload)
         // ---- findings (pages) BEGIN
+        .add(M::GET, "/findings", P("finding:read"), "问题清单页", views::findings::page)
+        .add(M::GET, "/findings/new", P("finding:write"), "登记问题表单", views::findings::new_form)
+        .add(M::POST, "/findings/new", P("finding:write"), "登记问题", views::findings::create)
+        .add(M::GET, "/findings/dashboard", P("finding:read"), "整改统计页", views::findings::dashboard)
+        .add(M::GET, "/findings/import", P("finding:import"), "问题清单导入页", views::findings::import_page)
+        .add(M::POST, "/findings/import", P("finding:import"), "校验或导入问题清单", views::findings::import_submit)
+        .add(M::GET, "/findings/{id}", P("finding:read"), "问题详情页", views::findings::finding)
+        .add(M::GET, "/findings/{id}/edit", P("finding:write"), "修改问题表单", views::findings::edit_form)
+        .add(M::POST, "/findings/{id}/edit", P("finding:write"), "保存问题", views::findings::edit)
+        .add(M::POST, "/findings/{id}/feedback", P("finding:write"), "反馈问题", views::findings::feedback)
+        .add(M::POST, "/findings/{id}/measures", P("rectification:write"), "制定整改措施", views::findings::measure)
+        .add(M::POST, "/findings/{id}/updates", P("rectification:write"), "报告整改进展", views::findings::progress)
+        .add(
+            M::POST,
+            "/findings/{id}/sign-off-request",
+            P("rectification:write"),
+            "申请验收销号",
+            views::findings::request_sign_off,
+        )
+        .add(M::POST, "/findings/{id}/sign-off", P("finding:sign_off"), "验收销号", views::findings::sign_off)
+        .add(M::POST, "/findings/{id}/return", P("finding:sign_off"), "退回整改", views::findings::return_finding)
+        .add(M::POST, "/findings/{id}/look-back", P("finding:sign_off"), "回头看", views::findings::look_back)
+        .add(M::GET, "/campaigns", P("campaign:read"), "专项整治页", views::findings::campaigns)
+        .add(M::POST, "/campaigns", P("campaign:write"), "部署专项整治", views::findings::create_campaign)
+        .add(M::GET, "/campaigns/{id}", P("campaign:read"), "专项整治进度页", views::findings::campaign)
         // ---- findings (pages) END
         // ---- notifications (pages) BEGIN
         .add(M::GET, "/notifications", SignedIn, "通知中心", views::notifications::page)

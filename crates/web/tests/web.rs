@@ -2,6 +2,8 @@
 //! database engine of the run (SQLite always, PostgreSQL when `QINGFENG_TEST_PG_URL` is set).
 
 mod chain;
+mod findings;
+mod notify;
 mod plans;
 mod security;
 mod support;

@@ -1,1 +1,522 @@
-//! (in progress)
+//! `/api/v1/findings` (问题清单), `/api/v1/rectifications` (整改措施), `/api/v1/campaigns`
+//! (专项整治): the flow 登记 → 反馈 → 整改 → 申请验收销号 → 验收销号 / 退回 → 回头看.
+//!
+//! A finding is in scope through its unit (仅本人: where the person answers for it or for one of its
+//! measures). Feedback, sign-off, return and look-back belong to the discipline-inspection group:
+//! the built-in `supervisor` role, or a custom role that lists `finding:sign_off` itself — an
+//! administrator's `*` is not enough.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use chrono::NaiveDate;
+use qingfeng_domain::findings::{
+    allowed, Action, CampaignFields, Category, FeedbackFields, FindingDraft, FindingFields, FindingState,
+    LookBackFields, MeasureFields, Origin, ReturnFields, Severity, SignOffFields, SignOffRequestFields, Source,
+    UpdateFields,
+};
+use qingfeng_store::findings::{self as store, Finding, FindingFilter, Measure, MeasureFilter};
+use qingfeng_store::fulfilment::today;
+use qingfeng_store::{now, Page, Scope, StoreError};
+use serde_json::{json, Value};
+
+use super::{merge_patch, upload, xlsx, ApiJson, Params};
+use crate::auth::{role_grants, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::services::finding_sheets;
+use crate::services::org_sheets::ImportReport;
+use crate::AppState;
+
+pub const SIGN_OFF_REFUSED: &str = "只有纪检监察组可以验收销号";
+
+/// Whether the caller acts as the discipline-inspection group: holds the built-in `supervisor`
+/// role, or a custom role that explicitly lists `finding:sign_off` (`*` does not count).
+pub async fn is_discipline_group(state: &AppState, p: &Principal) -> ApiResult<bool> {
+    if p.roles.iter().any(|r| r == "supervisor") {
+        return Ok(true);
+    }
+    let grants = role_grants(&state.db, &p.roles).await?;
+    Ok(grants.iter().any(|g| g.permissions.iter().any(|x| x == "finding:sign_off")))
+}
+
+async fn require_group(state: &AppState, p: &Principal, message: &str) -> ApiResult<()> {
+    if is_discipline_group(state, p).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(message.into()))
+    }
+}
+
+fn bad_param(key: &str, allowed: String) -> ApiError {
+    ApiError::bad_request(format!("参数 {key} 应为{allowed}之一"), Some(key))
+}
+
+fn date_param(params: &Params, key: &str) -> ApiResult<Option<NaiveDate>> {
+    match params.str(key) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ApiError::bad_request(format!("参数 {key} 应为日期，如 2026-03-01"), Some(key))),
+    }
+}
+
+const GROUPS: &[&str] = &["形式主义官僚主义", "享乐主义奢靡之风", "主体责任落实", "六项纪律", "作风建设"];
+
+/// The filters of the 问题清单 from the query string (keys or Chinese labels).
+pub fn finding_filter(params: &Params) -> ApiResult<FindingFilter> {
+    let state = match params.str("state") {
+        None => None,
+        Some(s) => Some(FindingState::parse(&s).ok_or_else(|| bad_param("state", FindingState::label_list()))?),
+    };
+    let category =
+        match params.str("category") {
+            None => None,
+            Some(s) => Some(Category::parse_loose(&s).ok_or_else(|| {
+                ApiError::bad_request(format!("参数 category“{s}”不在问题类别字典中"), Some("category"))
+            })?),
+        };
+    let group = match params.str("group") {
+        None => None,
+        Some(g) if GROUPS.contains(&g.as_str()) => Some(g),
+        Some(_) => return Err(bad_param("group", GROUPS.join("、"))),
+    };
+    let source = match params.str("source") {
+        None => None,
+        Some(s) => Some(Source::parse(&s).ok_or_else(|| bad_param("source", Source::label_list()))?),
+    };
+    let severity = match params.str("severity") {
+        None => None,
+        Some(s) => Some(Severity::parse(&s).ok_or_else(|| bad_param("severity", Severity::label_list()))?),
+    };
+    let origin = match params.str("origin") {
+        None => None,
+        Some(s) => Some(Origin::parse(&s).ok_or_else(|| bad_param("origin", "supervision、self".into()))?),
+    };
+    let look_back = match params.str("look_back") {
+        None => None,
+        Some(s) if ["held", "recurred", "due", "done"].contains(&s.as_str()) => Some(s),
+        Some(_) => return Err(bad_param("look_back", "held、recurred、due、done".into())),
+    };
+    Ok(FindingFilter {
+        state,
+        category,
+        group,
+        source,
+        severity,
+        origin,
+        unit_id: params.int("unit")?,
+        include_sub: params.bool("include_sub")?.unwrap_or(true),
+        campaign_id: params.int("campaign")?,
+        overdue: params.bool("overdue")?.unwrap_or(false),
+        look_back,
+        recurrence: params.bool("recurrence")?.unwrap_or(false),
+        person_id: params.int("person")?,
+        q: params.str("q"),
+        from: date_param(params, "from")?,
+        to: date_param(params, "to")?,
+    })
+}
+
+/// What the caller may do with a finding now: the flow's allowed steps the caller's role covers.
+pub async fn actions_for(state: &AppState, p: &Principal, f: &Finding) -> ApiResult<Vec<&'static str>> {
+    let group = is_discipline_group(state, p).await?;
+    let mut out = Vec::new();
+    for a in allowed(&f.facts()) {
+        let (key, ok) = match a {
+            Action::Edit => ("edit", p.can("finding:write") && (group || f.origin() == Origin::SelfCheck)),
+            Action::Feedback => ("feedback", group && p.can("finding:write")),
+            Action::AddMeasure => ("add_measure", p.can("rectification:write")),
+            Action::ReportProgress => ("report_progress", p.can("rectification:write") && f.open_measures > 0),
+            Action::RequestSignOff => ("request_sign_off", p.can("rectification:write")),
+            Action::SignOff => ("sign_off", group),
+            Action::Return => ("return", group),
+            Action::LookBack(_) => ("look_back", group),
+        };
+        if ok && !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    Ok(out)
+}
+
+/// A finding with everything around it: steps, measures with their updates, recurrences, and
+/// the actions the caller may take.
+pub async fn detail(state: &AppState, p: &Principal, f: &Finding) -> ApiResult<Value> {
+    let db = &state.db;
+    let mut v = serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let updates = store::updates(db, f.id).await?;
+    let measures: Vec<Value> = store::measures(db, f.id, today())
+        .await?
+        .into_iter()
+        .map(|m| {
+            let mut mv = json!(m);
+            mv["updates"] = json!(updates.iter().filter(|u| u.measure_id == m.id).collect::<Vec<_>>());
+            mv
+        })
+        .collect();
+    v["measures"] = json!(measures);
+    v["steps"] = json!(store::steps(db, f.id).await?);
+    v["recurrences"] = json!(store::recurrences(db, f.id)
+        .await?
+        .into_iter()
+        .map(|(id, s)| json!({"id": id, "state": s}))
+        .collect::<Vec<_>>());
+    v["actions"] = json!(actions_for(state, p, f).await?);
+    Ok(v)
+}
+
+/// Who records a finding decides its origin: the group records supervision findings; anyone
+/// else with `finding:write` records the unit's own (自查) findings.
+pub async fn origin_for(state: &AppState, p: &Principal) -> ApiResult<Origin> {
+    Ok(if is_discipline_group(state, p).await? { Origin::Supervision } else { Origin::SelfCheck })
+}
+
+/// The finding's unit must be in the caller's scope.
+pub async fn check_unit_scope(state: &AppState, p: &Principal, unit_id: i64) -> ApiResult<()> {
+    match qingfeng_store::org::units::get(&state.db, unit_id).await {
+        Ok(u) if p.scope.covers_unit(u.id, &u.path) => Ok(()),
+        Ok(_) => Err(StoreError::field("unit_id", "责任单位不在您的数据范围内").into()),
+        Err(StoreError::NotFound) => {
+            Err(StoreError::field("unit_id", format!("责任单位（编号 {unit_id}）不存在")).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Validates a new or changed finding for the caller.
+pub async fn validate_finding(
+    state: &AppState,
+    p: &Principal,
+    f: &FindingFields,
+    origin: Origin,
+) -> ApiResult<FindingDraft> {
+    let d = f.validate(today(), origin)?;
+    check_unit_scope(state, p, d.unit_id).await?;
+    Ok(d)
+}
+
+/// `GET /api/v1/findings?state=&category=&source=&unit=&campaign=&q=&overdue=&look_back=`
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Finding>>> {
+    let filter = finding_filter(&params)?;
+    Ok(Json(store::list(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?))
+}
+
+/// `POST /api/v1/findings`
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<FindingFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let origin = origin_for(&state, &p).await?;
+    let d = validate_finding(&state, &p, &fields, origin).await?;
+    let id = store::create(&state.db, &p.actor(), &d, origin, now()).await?;
+    let f = store::get(&state.db, &Scope::all(), id, today()).await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, &p, &f).await?)))
+}
+
+/// `GET /api/v1/findings/{id}`
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    Ok(Json(detail(&state, &p, &f).await?))
+}
+
+/// Checks and applies a change of a recorded finding (API and form).
+pub async fn apply_edit(state: &AppState, p: &Principal, f: &Finding, fields: &FindingFields) -> ApiResult<()> {
+    if f.origin() == Origin::Supervision && !is_discipline_group(state, p).await? {
+        return Err(ApiError::Forbidden("纪检监察组登记的问题只能由纪检监察组修改".into()));
+    }
+    qingfeng_domain::findings::transition(&f.facts(), Action::Edit).map_err(|r| ApiError::Conflict(r.0))?;
+    let d = validate_finding(state, p, fields, f.origin()).await?;
+    store::update(&state.db, &p.actor(), f.id, &f.draft(), &d, now()).await?;
+    Ok(())
+}
+
+/// `PATCH /api/v1/findings/{id}`: only while the finding is recorded (not yet fed back).
+pub async fn update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Value>> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    let fields: FindingFields = merge_patch(&f.fields(), patch)?;
+    apply_edit(&state, &p, &f, &fields).await?;
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    Ok(Json(detail(&state, &p, &f).await?))
+}
+
+async fn answer(state: &AppState, p: &Principal, id: i64) -> ApiResult<Json<Value>> {
+    let f = store::get(&state.db, &Scope::all(), id, today()).await?;
+    Ok(Json(detail(state, p, &f).await?))
+}
+
+// The steps, shared by the API and the pages: each checks who acts and the scope, then asks
+// the store (which asks the state machine).
+
+/// 反馈 (the group).
+pub async fn feedback_step(state: &AppState, p: &Principal, id: i64, fields: &FeedbackFields) -> ApiResult<()> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    require_group(state, p, "只有纪检监察组可以反馈问题").await?;
+    let note = fields.validate()?;
+    Ok(store::feedback(&state.db, &p.actor(), f.id, &note, now()).await?)
+}
+
+/// 制定整改措施: one measure of the unit's plan.
+pub async fn measure_step(state: &AppState, p: &Principal, id: i64, fields: &MeasureFields) -> ApiResult<i64> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    let d = fields.validate(f.found_on)?;
+    Ok(store::add_measure(&state.db, &p.actor(), f.id, &d, now()).await?)
+}
+
+/// 报告整改进展 on a measure in scope.
+pub async fn progress_step(state: &AppState, p: &Principal, measure_id: i64, fields: &UpdateFields) -> ApiResult<i64> {
+    let m = store::get_measure(&state.db, &p.scope, measure_id, today()).await?;
+    let d = fields.validate(m.found_on, today())?;
+    Ok(store::add_update(&state.db, &p.actor(), m.id, &d, now()).await?)
+}
+
+/// 申请验收销号 with the evidence. Asking before the plan exists (or with open measures) is a
+/// refused step, whatever the form holds.
+pub async fn request_step(state: &AppState, p: &Principal, id: i64, fields: &SignOffRequestFields) -> ApiResult<()> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    qingfeng_domain::findings::transition(&f.facts(), Action::RequestSignOff).map_err(|r| ApiError::Conflict(r.0))?;
+    let (evidence, note) = fields.validate()?;
+    Ok(store::request_sign_off(&state.db, &p.actor(), f.id, &evidence, &note, now()).await?)
+}
+
+/// 验收销号 (the group).
+pub async fn sign_off_step(state: &AppState, p: &Principal, id: i64, fields: &SignOffFields) -> ApiResult<()> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    require_group(state, p, SIGN_OFF_REFUSED).await?;
+    let note = fields.validate()?;
+    store::sign_off(&state.db, &p.actor(), f.id, &note, now()).await?;
+    Ok(())
+}
+
+/// 退回整改 with a reason (the group).
+pub async fn return_step(state: &AppState, p: &Principal, id: i64, fields: &ReturnFields) -> ApiResult<()> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    require_group(state, p, "只有纪检监察组可以退回整改").await?;
+    qingfeng_domain::findings::transition(&f.facts(), Action::Return).map_err(|r| ApiError::Conflict(r.0))?;
+    let reason = fields.validate()?;
+    Ok(store::return_finding(&state.db, &p.actor(), f.id, &reason, now()).await?)
+}
+
+/// 回头看 (the group): the new finding's id when the problem recurred.
+pub async fn look_back_step(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    fields: &LookBackFields,
+) -> ApiResult<Option<i64>> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    require_group(state, p, "只有纪检监察组可以开展回头看").await?;
+    let (result, note) = fields.validate()?;
+    Ok(store::look_back(&state.db, &p.actor(), f.id, result, &note, now()).await?)
+}
+
+/// `POST /api/v1/findings/{id}/feedback` (the group)
+pub async fn feedback(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<FeedbackFields>,
+) -> ApiResult<Json<Value>> {
+    feedback_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/measures`: one rectification measure (the unit's plan).
+pub async fn add_measure(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<MeasureFields>,
+) -> ApiResult<(StatusCode, Json<Measure>)> {
+    let mid = measure_step(&state, &p, id, &fields).await?;
+    Ok((StatusCode::CREATED, Json(store::get_measure(&state.db, &Scope::all(), mid, today()).await?)))
+}
+
+pub fn measure_filter(params: &Params) -> ApiResult<MeasureFilter> {
+    Ok(MeasureFilter {
+        finding_id: params.int("finding")?,
+        unit_id: params.int("unit")?,
+        campaign_id: params.int("campaign")?,
+        person_id: params.int("person")?,
+        overdue: params.bool("overdue")?.unwrap_or(false),
+        open: params.bool("open")?.unwrap_or(false),
+        q: params.str("q"),
+    })
+}
+
+/// `GET /api/v1/rectifications?finding=&unit=&campaign=&person=&overdue=&open=&q=`
+pub async fn list_measures(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<Measure>>> {
+    let filter = measure_filter(&params)?;
+    Ok(Json(store::list_measures(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?))
+}
+
+/// `POST /api/v1/rectifications/{id}/updates`: progress on a measure (`completes` closes it).
+pub async fn add_update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<UpdateFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let uid = progress_step(&state, &p, id, &fields).await?;
+    let m = store::get_measure(&state.db, &Scope::all(), id, today()).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": uid, "measure": m}))))
+}
+
+/// `POST /api/v1/findings/{id}/sign-off-request` with the evidence (every measure completed).
+pub async fn request_sign_off(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<SignOffRequestFields>,
+) -> ApiResult<Json<Value>> {
+    request_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/sign-off` (the group)
+pub async fn sign_off(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<SignOffFields>,
+) -> ApiResult<Json<Value>> {
+    sign_off_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/return` with a reason (the group)
+pub async fn return_finding(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<ReturnFields>,
+) -> ApiResult<Json<Value>> {
+    return_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/look-back` `{result: held|recurred, note}` (the group). A
+/// recurrence answers the new finding's id in `reopened`.
+pub async fn look_back(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<LookBackFields>,
+) -> ApiResult<Json<Value>> {
+    let reopened = look_back_step(&state, &p, id, &fields).await?;
+    let mut v = answer(&state, &p, id).await?.0;
+    v["reopened"] = json!(reopened);
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/findings/stats?unit=&campaign=&…`: the rectification dashboard's figures.
+pub async fn stats(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Value>> {
+    let filter = finding_filter(&params)?;
+    let s = store::stats(&state.db, &p.scope, &filter, today()).await?;
+    Ok(Json(json!(s)))
+}
+
+/// `GET /api/v1/findings/export.xlsx`: the 整改台账 (same filters as the list).
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let filter = finding_filter(&params)?;
+    Ok(xlsx(finding_sheets::export(&state.db, &p.scope, &filter).await?, "整改台账.xlsx"))
+}
+
+/// `GET /api/v1/findings/import-template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(finding_sheets::template()?, "问题清单导入模板.xlsx"))
+}
+
+/// `POST /api/v1/findings/import?commit=true` (multipart `file`)
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+    multipart: Multipart,
+) -> ApiResult<Json<ImportReport>> {
+    let commit = params.bool("commit")?.unwrap_or(false);
+    let bytes = upload(multipart).await?;
+    let origin = origin_for(&state, &p).await?;
+    Ok(Json(finding_sheets::import(&state.db, &p.actor(), &p.scope, origin, &bytes, commit).await?))
+}
+
+// ------------------------------------------------------------------ campaigns
+
+/// `GET /api/v1/campaigns?q=`
+pub async fn list_campaigns(State(state): State<AppState>, params: Params) -> ApiResult<Json<Page<store::Campaign>>> {
+    Ok(Json(store::list_campaigns(&state.db, params.str("q").as_deref(), Some(params.paging()?)).await?))
+}
+
+/// `POST /api/v1/campaigns`
+pub async fn create_campaign(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<CampaignFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let d = fields.validate()?;
+    let id = store::create_campaign(&state.db, &p.actor(), &d, now()).await?;
+    Ok((StatusCode::CREATED, Json(campaign_detail(&state, &p, id).await?)))
+}
+
+/// A campaign with its units, linked tasks (those the caller sees) and its progress over the
+/// findings in the caller's scope.
+pub struct CampaignView {
+    pub campaign: store::Campaign,
+    pub units: Vec<store::CampaignUnit>,
+    pub tasks: Vec<qingfeng_store::plans::Task>,
+    pub progress: store::Stats,
+    pub overdue_measures: Vec<Measure>,
+}
+
+pub async fn campaign_view(state: &AppState, p: &Principal, id: i64) -> ApiResult<CampaignView> {
+    let db = &state.db;
+    let campaign = store::get_campaign(db, id).await?;
+    let mut tasks = Vec::new();
+    for t in store::campaign_task_ids(db, id).await? {
+        match qingfeng_store::plans::get_task(db, &p.scope, t).await {
+            Ok(task) => tasks.push(task),
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let filter = FindingFilter { campaign_id: Some(id), include_sub: true, ..Default::default() };
+    let overdue = MeasureFilter { campaign_id: Some(id), overdue: true, ..Default::default() };
+    Ok(CampaignView {
+        units: store::campaign_units(db, id).await?,
+        tasks,
+        progress: store::stats(db, &p.scope, &filter, today()).await?,
+        overdue_measures: store::list_measures(db, &p.scope, &overdue, None, today()).await?.items,
+        campaign,
+    })
+}
+
+pub async fn campaign_detail(state: &AppState, p: &Principal, id: i64) -> ApiResult<Value> {
+    let c = campaign_view(state, p, id).await?;
+    let mut v = serde_json::to_value(&c.campaign).map_err(|e| ApiError::Internal(e.to_string()))?;
+    v["units"] = json!(c.units);
+    v["tasks"] = json!(c
+        .tasks
+        .iter()
+        .map(|t| json!({"id": t.id, "title": t.title, "plan_title": t.plan_title, "lead_unit_name": t.lead_unit_name,
+                        "deadline": t.deadline, "state": t.state, "state_label": t.state_label,
+                        "latest_update": t.latest_update}))
+        .collect::<Vec<_>>());
+    v["progress"] = json!(c.progress);
+    v["overdue_measures"] = json!(c.overdue_measures);
+    Ok(v)
+}
+
+/// `GET /api/v1/campaigns/{id}`: the campaign with its progress.
+pub async fn get_campaign(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    Ok(Json(campaign_detail(&state, &p, id).await?))
+}

@@ -1,13 +1,13 @@
 //! `GET /api/v1/fulfilment`: fulfilment by unit and by level, the 上热中温下冷 indicator,
 //! red and yellow items, for the caller's data scope.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::State;
 use axum::Json;
 use qingfeng_domain::fulfilment::{pressure_drops, State as FState, Tally, DEFAULT_DROP_THRESHOLD, DEFAULT_LEAD_DAYS};
 use qingfeng_domain::responsibility::Level;
-use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, rollups, today, RollupRow};
+use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, rollup_counts, today, RollupCounts};
 use qingfeng_store::org::units;
 use qingfeng_store::settings;
 use serde::Serialize;
@@ -19,7 +19,7 @@ use crate::auth::Principal;
 use crate::error::ApiResult;
 use crate::AppState;
 
-fn tally_of(r: &RollupRow) -> Tally {
+fn tally_of(r: &RollupCounts) -> Tally {
     let mut t = Tally {
         items: r.items as u32,
         required: r.required as u32,
@@ -95,18 +95,25 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
         }
         return Ok(json!({"year": year, "as_of": as_of, "person": person, "total": view(&t), "items": items}));
     }
+    let __t = std::time::Instant::now();
     let lead = lead_days(state).await?;
     let threshold = settings::get(&state.db, "fulfilment.drop_threshold")
         .await?
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_DROP_THRESHOLD);
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE dash settings {:?}", __t.elapsed());
+    }
     let snapshot = ensure_snapshot(&state.db, year, as_of, lead).await?;
     let selected = match params.int("unit")? {
         Some(u) => Some(super::units::unit_in_scope(state, p, u).await?),
         None => None,
     };
-    let rows = rollups(&state.db, &snapshot, &p.scope, selected.as_ref().map(|u| u.path.as_str())).await?;
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE dash snapshot {:?}", __t.elapsed());
+    }
     let level_filter = params.str("level");
+    let under = selected.as_ref().map(|u| u.path.as_str());
 
     // the units shown as bars: the selected unit's children (or the roots of the scope), each
     // rolling up its whole subtree; the selected unit's own items appear as "本级"
@@ -124,11 +131,28 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
             }
         }
     };
+    // the units whose rows count (in scope, under the selected unit), each with its bar: the
+    // deepest shown unit whose subtree holds it
+    let counted: HashMap<i64, Option<usize>> = visible
+        .iter()
+        .filter(|u| under.is_none_or(|path| u.path.starts_with(path)))
+        .map(|u| {
+            let bucket = top
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| u.path.starts_with(&t.path))
+                .max_by_key(|(_, t)| t.path.len())
+                .map(|(i, _)| i);
+            (u.id, bucket)
+        })
+        .collect();
+    let rows = rollup_counts(&state.db, &snapshot).await?;
     let mut by_unit: Vec<(i64, String, Tally)> = top.iter().map(|u| (u.id, u.name.clone(), Tally::default())).collect();
     let mut by_level: BTreeMap<Level, Tally> = BTreeMap::new();
     let mut discipline = Tally::default();
     let mut total = Tally::default();
     for r in &rows {
+        let Some(bucket) = counted.get(&r.unit_id) else { continue };
         if level_filter.as_deref().is_some_and(|l| l != r.level) {
             continue;
         }
@@ -138,22 +162,17 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
             Some(l) => by_level.entry(l).or_default().merge(&t),
             None => discipline.merge(&t),
         }
-        // the deepest shown unit whose subtree holds this row
-        if let Some(bucket) = top
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| r.path.starts_with(&u.path))
-            .max_by_key(|(_, u)| u.path.len())
-            .map(|(i, _)| i)
-        {
-            by_unit[bucket].2.merge(&t);
+        if let Some(b) = bucket {
+            by_unit[*b].2.merge(&t);
         }
     }
     let pressure = pressure_drops(&by_level, threshold);
-    let under = selected.as_ref().map(|u| u.path.as_str());
     let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50).await?;
     let (yellow_total, yellow) =
         flagged_items(&state.db, &snapshot, &p.scope, under, FState::DueSoon.key(), 50).await?;
+    if std::env::var("QF_TRACE").is_ok() {
+        eprintln!("TRACE dash flagged {:?}", __t.elapsed());
+    }
     Ok(json!({
         "year": year,
         "as_of": as_of,

@@ -1,1 +1,497 @@
-//! (in progress)
+//! 整改台账 in Excel: the export in the layout offices use, and the validate-then-commit import
+//! of finding lists received from 巡察 and 审计.
+//!
+//! The sheet starts with the ten columns of the 整改台账 — 序号, 问题描述, 问题类别, 整改措施,
+//! 责任领导, 责任人, 整改时限, 整改进展, 完成情况, 是否销号 — one row per rectification measure
+//! (a finding without measures gets one row), followed by the finding's own columns that make the
+//! file import back: 责任单位, 问题来源, 严重程度, 发现日期, 问题责任领导, 问题责任人, 专项整治,
+//! 办理状态 and 问题编号.
+//!
+//! On import, rows sharing a 问题编号 (or, without one, a 序号) are one finding; its values are read
+//! from its first row, and the measure columns are not imported (the unit makes its plan in the
+//! system after the feedback). A row whose 问题编号 is a finding in scope is compared with it:
+//! unchanged findings are left alone, so an exported file imports back without changing anything;
+//! a changed finding is updated only while it is still recorded. Other rows create findings —
+//! recorded by the discipline-inspection group, or the unit's own 自查 findings. Units are given
+//! by name, code or "名称（编码）" and must be in the operator's scope; people by name (several
+//! people of that name: the one in the finding's unit). Every row is checked before anything is
+//! written; with `commit`, the valid findings are written in one transaction.
+
+use std::collections::HashMap;
+
+use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
+use qingfeng_domain::text::trim_all;
+use qingfeng_office::{read_table, write_table, CellValue, Column};
+use qingfeng_store::findings::{self as store, FindingFilter};
+use qingfeng_store::fulfilment::today;
+use qingfeng_store::org::{units, Unit};
+use qingfeng_store::{args, audit, now, Actor, Db, QueryBuilder, Scope, StoreError, StoreResult};
+
+use crate::error::ApiError;
+use crate::services::org_sheets::{ImportReport, RowError};
+
+pub const H_NUMBER: &str = "序号";
+pub const H_DESCRIPTION: &str = "问题描述";
+pub const H_CATEGORY: &str = "问题类别";
+pub const H_MEASURE: &str = "整改措施";
+pub const H_LEADER: &str = "责任领导";
+pub const H_PERSON: &str = "责任人";
+pub const H_DEADLINE: &str = "整改时限";
+pub const H_PROGRESS: &str = "整改进展";
+pub const H_DONE: &str = "完成情况";
+pub const H_SIGNED_OFF: &str = "是否销号";
+pub const H_UNIT: &str = "责任单位";
+pub const H_SOURCE: &str = "问题来源";
+pub const H_SEVERITY: &str = "严重程度";
+pub const H_FOUND_ON: &str = "发现日期";
+pub const H_F_LEADER: &str = "问题责任领导";
+pub const H_F_PERSON: &str = "问题责任人";
+pub const H_CAMPAIGN: &str = "专项整治";
+pub const H_STATE: &str = "办理状态";
+pub const H_ID: &str = "问题编号";
+
+const C_NUMBER: usize = 0;
+const C_DESCRIPTION: usize = 1;
+const C_CATEGORY: usize = 2;
+const C_MEASURE: usize = 3;
+const C_LEADER: usize = 4;
+const C_PERSON: usize = 5;
+const C_UNIT: usize = 10;
+const C_SOURCE: usize = 11;
+const C_SEVERITY: usize = 12;
+const C_FOUND_ON: usize = 13;
+const C_F_LEADER: usize = 14;
+const C_F_PERSON: usize = 15;
+const C_CAMPAIGN: usize = 16;
+const C_ID: usize = 18;
+
+/// The columns, in order. `for_writing` adds the drop-down lists; reading accepts keys, labels and
+/// short category names, so it checks the values itself.
+pub fn columns(for_writing: bool) -> Vec<Column> {
+    let choices = |c: Column, list: Vec<String>| if for_writing { c.choices(list) } else { c };
+    let labels = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    vec![
+        Column::text(H_NUMBER, 6.0),
+        Column::text(H_DESCRIPTION, 40.0).required(),
+        choices(Column::text(H_CATEGORY, 24.0), Category::ALL.iter().map(|c| c.label().to_string()).collect())
+            .required(),
+        Column::text(H_MEASURE, 36.0),
+        Column::text(H_LEADER, 10.0),
+        Column::text(H_PERSON, 10.0),
+        Column::date(H_DEADLINE, 12.0),
+        Column::text(H_PROGRESS, 36.0),
+        Column::text(H_DONE, 18.0),
+        Column::text(H_SIGNED_OFF, 9.0),
+        Column::text(H_UNIT, 18.0).required(),
+        choices(Column::text(H_SOURCE, 10.0), labels(&Source::ALL.iter().map(|s| s.label()).collect::<Vec<_>>())),
+        choices(Column::text(H_SEVERITY, 9.0), labels(&Severity::ALL.iter().map(|s| s.label()).collect::<Vec<_>>())),
+        Column::date(H_FOUND_ON, 12.0),
+        Column::text(H_F_LEADER, 12.0),
+        Column::text(H_F_PERSON, 12.0),
+        Column::text(H_CAMPAIGN, 18.0),
+        Column::text(H_STATE, 9.0),
+        Column::integer(H_ID, 9.0),
+    ]
+}
+
+/// Field of FindingFields → column header, for validation errors.
+fn field_column(field: &str) -> &'static str {
+    match field {
+        "unit_id" => H_UNIT,
+        "source" => H_SOURCE,
+        "category" => H_CATEGORY,
+        "description" => H_DESCRIPTION,
+        "severity" => H_SEVERITY,
+        "found_on" => H_FOUND_ON,
+        "responsible_leader_id" => H_F_LEADER,
+        "responsible_person_id" => H_F_PERSON,
+        "campaign_id" => H_CAMPAIGN,
+        _ => H_ID,
+    }
+}
+
+pub fn template() -> Result<Vec<u8>, ApiError> {
+    Ok(qingfeng_office::template("整改台账", Some("问题整改台账"), &columns(true))?)
+}
+
+/// Units by code and by name, as a sheet names them: "名称", "编码" or "名称（编码）".
+struct UnitIndex {
+    by_id: HashMap<i64, Unit>,
+    by_code: HashMap<String, i64>,
+    by_name: HashMap<String, Vec<i64>>,
+}
+
+impl UnitIndex {
+    async fn load(db: &Db) -> StoreResult<Self> {
+        let all = units::all(db, &Scope::all()).await?;
+        let mut by_name: HashMap<String, Vec<i64>> = HashMap::new();
+        for u in &all {
+            by_name.entry(u.name.clone()).or_default().push(u.id);
+        }
+        let by_code = all.iter().map(|u| (u.code.clone(), u.id)).collect();
+        Ok(UnitIndex { by_id: all.into_iter().map(|u| (u.id, u)).collect(), by_code, by_name })
+    }
+
+    fn label(&self, id: i64) -> String {
+        match self.by_id.get(&id) {
+            Some(u) if self.by_name.get(&u.name).is_some_and(|v| v.len() > 1) => format!("{}（{}）", u.name, u.code),
+            Some(u) => u.name.clone(),
+            None => String::new(),
+        }
+    }
+
+    fn resolve(&self, text: &str) -> Result<&Unit, String> {
+        let text = trim_all(text);
+        if let Some(inner) = text.strip_suffix('）').or_else(|| text.strip_suffix(')')) {
+            if let Some((name, code)) = inner.rsplit_once('（').or_else(|| inner.rsplit_once('(')) {
+                if let Some(u) = self.by_code.get(code.trim()).and_then(|id| self.by_id.get(id)) {
+                    if u.name == name.trim() || name.trim().is_empty() {
+                        return Ok(u);
+                    }
+                }
+            }
+        }
+        if let Some(u) = self.by_code.get(text).and_then(|id| self.by_id.get(id)) {
+            return Ok(u);
+        }
+        match self.by_name.get(text).map(Vec::as_slice) {
+            Some([id]) => Ok(&self.by_id[id]),
+            Some(_) => Err(format!("单位名称“{text}”不唯一，请写成“名称（编码）”或填写单位编码")),
+            None => Err(format!("单位“{text}”不存在")),
+        }
+    }
+}
+
+/// Exports the 整改台账 of the findings the scope sees that match the filter.
+pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Vec<u8>, ApiError> {
+    let today = today();
+    let findings = store::list(db, scope, filter, None, today).await?.items;
+    let index = UnitIndex::load(db).await?;
+    let mut rows: Vec<Vec<CellValue>> = Vec::new();
+    for (n, f) in findings.iter().enumerate() {
+        let measures = store::measures(db, f.id, today).await?;
+        let updates = store::updates(db, f.id).await?;
+        let signed_off = if f.state == FindingState::SignedOff.key() { "是" } else { "否" };
+        let leader = f.responsible_leader_name.clone().unwrap_or_default();
+        let person = f.responsible_person_name.clone().unwrap_or_default();
+        let tail = |row: &mut Vec<CellValue>| {
+            row.extend([
+                index.label(f.unit_id).into(),
+                (&f.source_label).into(),
+                (&f.severity_label).into(),
+                f.found_on.into(),
+                (&leader).into(),
+                (&person).into(),
+                f.campaign_name.clone().into(),
+                (&f.state_label).into(),
+                f.id.into(),
+            ]);
+        };
+        let number = (n as i64 + 1).to_string();
+        if measures.is_empty() {
+            let mut row: Vec<CellValue> = vec![
+                (&number).into(),
+                (&f.description).into(),
+                (&f.category_label).into(),
+                CellValue::Empty,
+                (&leader).into(),
+                (&person).into(),
+                CellValue::Empty,
+                CellValue::Empty,
+                if f.state == FindingState::SignedOff.key() { "已完成" } else { "尚未制定整改措施" }.into(),
+                signed_off.into(),
+            ];
+            tail(&mut row);
+            rows.push(row);
+        }
+        for m in &measures {
+            let progress: Vec<String> = updates
+                .iter()
+                .filter(|u| u.measure_id == m.id)
+                .map(|u| format!("{}：{}", u.update_date, u.text))
+                .collect();
+            let mut row: Vec<CellValue> = vec![
+                (&number).into(),
+                (&f.description).into(),
+                (&f.category_label).into(),
+                (&m.text).into(),
+                m.responsible_leader_name.clone().into(),
+                (&m.responsible_person_name).into(),
+                m.deadline.into(),
+                progress.last().cloned().into(),
+                (&m.status_label).into(),
+                signed_off.into(),
+            ];
+            tail(&mut row);
+            rows.push(row);
+        }
+    }
+    Ok(write_table("整改台账", Some("问题整改台账"), &columns(true), &rows)?)
+}
+
+/// People with the given names: name → [(id, unit path)].
+async fn people_named(db: &Db, names: &[String]) -> StoreResult<HashMap<String, Vec<(i64, String)>>> {
+    let mut out: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    for chunk in names.chunks(500) {
+        let mut q = QueryBuilder::new();
+        let marks: Vec<String> = chunk.iter().map(|n| q.bind(n.clone())).collect();
+        let rows: Vec<(i64, String, String)> = db
+            .fetch_all(
+                &format!(
+                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.name IN ({}) ORDER BY p.id",
+                    marks.join(", ")
+                ),
+                q.args(),
+            )
+            .await?;
+        for (id, name, path) in rows {
+            out.entry(name).or_default().push((id, path));
+        }
+    }
+    Ok(out)
+}
+
+/// Campaigns by name: (id, paths of its units).
+async fn campaigns_by_name(db: &Db) -> StoreResult<HashMap<String, Vec<(i64, Vec<String>)>>> {
+    let rows: Vec<(i64, String)> = db.fetch_all("SELECT id, name FROM campaigns ORDER BY id", vec![]).await?;
+    let mut out: HashMap<String, Vec<(i64, Vec<String>)>> = HashMap::new();
+    for (id, name) in rows {
+        let paths: Vec<(String,)> = db
+            .fetch_all(
+                "SELECT u.path FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = $1",
+                args![id],
+            )
+            .await?;
+        out.entry(name).or_default().push((id, paths.into_iter().map(|p| p.0).collect()));
+    }
+    Ok(out)
+}
+
+enum Write {
+    Create(FindingDraft),
+    Update { id: i64, before: Box<FindingDraft>, after: FindingDraft },
+}
+
+/// Validates every row; with `commit`, writes the valid findings in one transaction.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    origin: Origin,
+    bytes: &[u8],
+    commit: bool,
+) -> Result<ImportReport, ApiError> {
+    let today = today();
+    let table = read_table(bytes, &columns(false))?;
+    let index = UnitIndex::load(db).await?;
+    let mut names: Vec<String> = table
+        .rows
+        .iter()
+        .flat_map(|r| [C_LEADER, C_PERSON, C_F_LEADER, C_F_PERSON].map(|c| r.cells[c].clone()))
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    let people = people_named(db, &names).await?;
+    let campaigns = campaigns_by_name(db).await?;
+
+    let mut report = ImportReport::default();
+    for e in &table.errors {
+        report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
+    }
+    // rows of one finding: same 问题编号, or same 序号 when there is none
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, r) in table.rows.iter().enumerate() {
+        let c = &r.cells;
+        let key = if !c[C_ID].is_empty() {
+            format!("id:{}", c[C_ID])
+        } else if !c[C_NUMBER].is_empty() {
+            format!("no:{}", c[C_NUMBER])
+        } else {
+            format!("row:{}", r.row_number)
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, rows)) => rows.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    let mut writes: Vec<Write> = Vec::new();
+    for (_, members) in &groups {
+        let r = &table.rows[members[0]];
+        let c = &r.cells;
+        let row = r.row_number;
+        let mut errs: Vec<RowError> = Vec::new();
+        let mut err = |column: &str, message: String| errs.push(RowError { row, column: column.into(), message });
+        for &other in &members[1..] {
+            let o = &table.rows[other];
+            if o.cells[C_DESCRIPTION] != c[C_DESCRIPTION] || o.cells[C_UNIT] != c[C_UNIT] {
+                report.errors.push(RowError {
+                    row: o.row_number,
+                    column: H_DESCRIPTION.into(),
+                    message: format!(
+                        "与第{row}行序号（或问题编号）相同，但问题描述或责任单位不同；不同的问题请使用不同的序号"
+                    ),
+                });
+            }
+        }
+        // an existing finding, by its number
+        let existing = match c[C_ID].parse::<i64>() {
+            Ok(id) => match store::get(db, scope, id, today).await {
+                Ok(f) => Some(f),
+                Err(StoreError::NotFound) => {
+                    err(H_ID, format!("问题编号 {id} 不存在或不在您的数据范围内；新增问题请将问题编号留空"));
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        };
+        let unit = match index.resolve(&c[C_UNIT]) {
+            _ if c[C_UNIT].is_empty() => None,
+            Ok(u) if scope.covers_unit(u.id, &u.path) => Some(u),
+            Ok(u) => {
+                err(H_UNIT, format!("责任单位“{}”不在您的数据范围内", u.name));
+                None
+            }
+            Err(m) => {
+                err(H_UNIT, m);
+                None
+            }
+        };
+        // the finding's own leader and person; a plain list without measures names them in the
+        // 责任领导 / 责任人 columns
+        let no_measure = c[C_MEASURE].is_empty();
+        let pick = |own: usize, plain: usize| -> (usize, &str) {
+            if !c[own].is_empty() || !no_measure {
+                (own, c[own].as_str())
+            } else {
+                (plain, c[plain].as_str())
+            }
+        };
+        let person_id = |(col, name): (usize, &str), errs: &mut dyn FnMut(&str, String)| -> Option<i64> {
+            if name.is_empty() {
+                return None;
+            }
+            let header = columns(false)[col].header.clone();
+            let candidates = people.get(name).map(Vec::as_slice).unwrap_or_default();
+            let in_unit: Vec<i64> = match unit {
+                Some(u) => candidates.iter().filter(|(_, p)| p.starts_with(&u.path)).map(|(id, _)| *id).collect(),
+                None => vec![],
+            };
+            match (candidates, in_unit.as_slice()) {
+                ([], _) => {
+                    errs(&header, format!("人员“{name}”不存在"));
+                    None
+                }
+                ([(id, _)], _) => Some(*id),
+                (_, [id]) => Some(*id),
+                _ => {
+                    errs(&header, format!("人员“{name}”有重名，且不能按责任单位确定是哪一位"));
+                    None
+                }
+            }
+        };
+        let leader = person_id(pick(C_F_LEADER, C_LEADER), &mut err);
+        let person = person_id(pick(C_F_PERSON, C_PERSON), &mut err);
+        let campaign = match campaigns.get(c[C_CAMPAIGN].as_str()).map(Vec::as_slice) {
+            _ if c[C_CAMPAIGN].is_empty() => None,
+            Some([(id, paths)]) => {
+                if let Some(u) = unit {
+                    if !paths.is_empty() && !paths.iter().any(|p| u.path.starts_with(p.as_str())) {
+                        err(H_CAMPAIGN, format!("责任单位不在专项整治“{}”的范围内", c[C_CAMPAIGN]));
+                    }
+                }
+                Some(*id)
+            }
+            Some(_) => {
+                err(H_CAMPAIGN, format!("专项整治“{}”有重名，请在系统中关联", c[C_CAMPAIGN]));
+                None
+            }
+            None => {
+                err(H_CAMPAIGN, format!("专项整治“{}”不存在", c[C_CAMPAIGN]));
+                None
+            }
+        };
+        let fields = FindingFields {
+            unit_id: unit.map(|u| u.id),
+            source: c[C_SOURCE].clone(),
+            category: c[C_CATEGORY].clone(),
+            description: c[C_DESCRIPTION].clone(),
+            severity: c[C_SEVERITY].clone(),
+            found_on: c[C_FOUND_ON].clone(),
+            responsible_leader_id: leader,
+            responsible_person_id: person,
+            campaign_id: campaign,
+        };
+        // an existing finding keeps its origin (and so its source rule)
+        let row_origin = existing.as_ref().map(|f| f.origin()).unwrap_or(origin);
+        let draft = match fields.validate(today, row_origin) {
+            Ok(d) => Some(d),
+            Err(fe) => {
+                for f in fe.0 {
+                    let column = field_column(&f.field);
+                    let reported = (f.field == "unit_id" && !c[C_UNIT].is_empty())
+                        || table.errors.iter().any(|e| e.row == row && e.column == column);
+                    if !reported {
+                        err(column, f.message);
+                    }
+                }
+                None
+            }
+        };
+        if let (Some(f), Some(d)) = (&existing, &draft) {
+            let before = f.draft();
+            if before != *d {
+                if f.state() != FindingState::Recorded {
+                    err(
+                        H_ID,
+                        format!("问题编号 {} 已{}，不能通过导入修改；如需更正请联系纪检监察组", f.id, f.state_label),
+                    );
+                } else if f.origin() == Origin::Supervision && origin != Origin::Supervision {
+                    err(H_ID, format!("问题编号 {} 由纪检监察组登记，只能由纪检监察组修改", f.id));
+                }
+            }
+        }
+        let cell_errors = members.iter().any(|i| table.errors.iter().any(|e| e.row == table.rows[*i].row_number));
+        if errs.is_empty() && !cell_errors {
+            if let Some(d) = draft {
+                match existing {
+                    Some(f) if f.draft() == d => {}
+                    Some(f) => writes.push(Write::Update { id: f.id, before: Box::new(f.draft()), after: d }),
+                    None => writes.push(Write::Create(d)),
+                }
+                report.valid += 1;
+            }
+        }
+        report.errors.extend(errs);
+    }
+    report.errors.sort_by_key(|e| e.row);
+    if commit && !writes.is_empty() {
+        let at = now();
+        let mut tx = db.begin().await?;
+        for w in &writes {
+            match w {
+                Write::Create(d) => {
+                    store::insert(&mut tx, actor, d, origin, None, "Excel 导入", at).await?;
+                    report.created += 1;
+                }
+                Write::Update { id, before, after } => {
+                    store::apply_update(&mut tx, actor, *id, before, after, at).await?;
+                    report.updated += 1;
+                }
+            }
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "import",
+            "finding",
+            "",
+            &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    report.committed = commit && report.valid > 0;
+    Ok(report)
+}

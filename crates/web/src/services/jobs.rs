@@ -13,6 +13,12 @@
 //! - `webhook.url` [none]: when set, every new notification is POSTed there as JSON;
 //! - `webhook.secret` [none]: when set, the body is signed: `X-Qingfeng-Signature: sha256=<hex HMAC>`;
 //! - `webhook.timeout_seconds` [10]: per request;
+//! - `smtp.host`, `smtp.port` [25], `smtp.from`, `smtp.username`, `smtp.password`: when host and
+//!   from are set, notifications are also e-mailed (plain SMTP, for an intranet relay) to the
+//!   address of the recipient's account, setting `notify.email.<username>` (accounts have no
+//!   address column yet), and to every address of `notify.email_to` (comma-separated: a duty
+//!   mailbox that gets a copy of everything);
+//! - `site.base_url` [none]: prefix that makes the links in e-mails absolute;
 //! - `outbound.backoff_seconds` [60] and `outbound.backoff_max_seconds` [3600]: the wait after
 //!   the n-th failed attempt is backoff × 2^(n-1), capped.
 
@@ -21,6 +27,10 @@ use std::fmt;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDate};
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use qingfeng_domain::fulfilment::DEFAULT_LEAD_DAYS;
 use qingfeng_store::notify::{self, Channel, Delivery, Directory};
 use qingfeng_store::{audit, settings, Actor, Db, StoreResult};
@@ -109,7 +119,7 @@ pub async fn run_once_as(db: &Db, holder: &str, today: NaiveDate) -> StoreResult
     if !notify::take_lease(db, LEASE, holder, Duration::seconds(LEASE_SECONDS)).await? {
         return Ok(PassReport::default());
     }
-    let result = async {
+    let result: StoreResult<PassReport> = async {
         let mut report = fire_reminders(db, today).await?;
         deliver_due(db, holder, &mut report).await?;
         Ok(report)
@@ -132,11 +142,31 @@ pub async fn fire_reminders(db: &Db, today: NaiveDate) -> StoreResult<PassReport
     report.due = due.len();
     let keys: Vec<_> = due.iter().map(|r| (r.key.clone(), r.due_date)).collect();
     let fired_before = notify::already_fired(db, &keys).await?;
-    let channels: Vec<Channel> = match setting_text(db, "webhook.url").await? {
-        Some(url) => vec![Channel { name: "webhook".into(), target: url }],
-        None => vec![],
+    let webhook = setting_text(db, "webhook.url").await?;
+    let email_on = setting_text(db, "smtp.host").await?.is_some() && setting_text(db, "smtp.from").await?.is_some();
+    let (addresses, copies) = if email_on {
+        let copies: Vec<String> = setting_text(db, "notify.email_to")
+            .await?
+            .unwrap_or_default()
+            .split([',', '，', ';', '；', ' '])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect();
+        (notify::email_addresses(db).await?, copies)
+    } else {
+        Default::default()
     };
     for r in due.iter().filter(|r| !fired_before.contains(&(r.key.clone(), r.due_date))) {
+        let mut channels: Vec<Channel> = Vec::new();
+        if let Some(url) = &webhook {
+            channels.push(Channel { name: "webhook".into(), target: url.clone() });
+        }
+        for address in addresses.get(&r.notification.account_id).into_iter().chain(copies.iter()) {
+            if !channels.iter().any(|c| c.name == "email" && c.target.eq_ignore_ascii_case(address)) {
+                channels.push(Channel { name: "email".into(), target: address.clone() });
+            }
+        }
         match notify::fire(db, r, &channels).await {
             Ok(Some(_)) => {
                 report.fired += 1;
@@ -183,13 +213,7 @@ pub async fn deliver_due(db: &Db, holder: &str, report: &mut PassReport) -> Stor
     }
     let base: i64 = setting_num(db, "outbound.backoff_seconds", 60).await?;
     let max: i64 = setting_num(db, "outbound.backoff_max_seconds", 3600).await?;
-    let timeout: u64 = setting_num(db, "webhook.timeout_seconds", 10).await?;
-    let secret = setting_text(db, "webhook.secret").await?;
-    let client = reqwest::Client::builder()
-        .timeout(StdDuration::from_secs(timeout.clamp(1, 300)))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| qingfeng_store::StoreError::Refused(format!("HTTP 客户端无法创建：{e}")))?;
+    let senders = Senders::load(db).await?;
     for d in due {
         // a pass that lost its lease (ran longer than the lease) stops sending
         if !notify::renew_lease(db, LEASE, holder, Duration::seconds(LEASE_SECONDS)).await? {
@@ -200,7 +224,7 @@ pub async fn deliver_due(db: &Db, holder: &str, report: &mut PassReport) -> Stor
         if !notify::claim_delivery(db, d.id, now, now + Duration::seconds(LEASE_SECONDS)).await? {
             continue;
         }
-        match send(&client, &d, secret.as_deref()).await {
+        match senders.send(&d).await {
             Ok(()) => {
                 if notify::delivery_succeeded(db, d.id).await? {
                     report.delivered += 1;
@@ -217,32 +241,104 @@ pub async fn deliver_due(db: &Db, holder: &str, report: &mut PassReport) -> Stor
     Ok(())
 }
 
-/// One attempt of one delivery.
-async fn send(client: &reqwest::Client, d: &Delivery, secret: Option<&str>) -> Result<(), String> {
-    match d.channel.as_str() {
-        "webhook" => {
-            let mut req = client
-                .post(&d.target)
-                .header("Content-Type", "application/json")
-                .header("X-Qingfeng-Delivery", d.id.to_string())
-                .header("X-Qingfeng-Attempt", (d.attempts + 1).to_string());
-            if let Some(s) = secret {
-                req = req.header(
-                    "X-Qingfeng-Signature",
-                    format!("sha256={}", hex::encode(hmac_sha256(s.as_bytes(), d.payload.as_bytes()))),
-                );
-            }
-            let resp = req.body(d.payload.clone()).send().await.map_err(|e| format!("请求失败：{e}"))?;
-            let status = resp.status();
-            if status.is_success() {
-                Ok(())
-            } else {
-                let text = resp.text().await.unwrap_or_default();
-                Err(format!("对方返回 {status}：{}", text.chars().take(200).collect::<String>()))
-            }
-        }
-        other => Err(format!("未知的外发渠道 {other}")),
+/// What sending needs, read once per pass: the HTTP client for webhooks and the SMTP relay.
+struct Senders {
+    http: reqwest::Client,
+    secret: Option<String>,
+    smtp: Option<Smtp>,
+}
+
+struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    base_url: String,
+}
+
+impl Senders {
+    async fn load(db: &Db) -> StoreResult<Senders> {
+        let timeout: u64 = setting_num(db, "webhook.timeout_seconds", 10).await?;
+        let http = reqwest::Client::builder()
+            .timeout(StdDuration::from_secs(timeout.clamp(1, 300)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| qingfeng_store::StoreError::Refused(format!("HTTP 客户端无法创建：{e}")))?;
+        let smtp = match (setting_text(db, "smtp.host").await?, setting_text(db, "smtp.from").await?) {
+            (Some(host), Some(from)) => match from.parse::<Mailbox>() {
+                Ok(from) => {
+                    let port: u16 = setting_num(db, "smtp.port", 25).await?;
+                    let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                        .port(port)
+                        .timeout(Some(StdDuration::from_secs(timeout.clamp(1, 300))));
+                    if let Some(user) = setting_text(db, "smtp.username").await? {
+                        let password = settings::get(db, "smtp.password").await?.unwrap_or_default();
+                        b = b.credentials(Credentials::new(user, password));
+                    }
+                    let base_url = setting_text(db, "site.base_url").await?.unwrap_or_default();
+                    Some(Smtp { transport: b.build(), from, base_url: base_url.trim_end_matches('/').to_string() })
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "setting smtp.from is not an e-mail address");
+                    None
+                }
+            },
+            _ => None,
+        };
+        Ok(Senders { http, secret: setting_text(db, "webhook.secret").await?, smtp })
     }
+
+    /// One attempt of one delivery.
+    async fn send(&self, d: &Delivery) -> Result<(), String> {
+        match d.channel.as_str() {
+            "webhook" => {
+                let mut req = self
+                    .http
+                    .post(&d.target)
+                    .header("Content-Type", "application/json")
+                    .header("X-Qingfeng-Delivery", d.id.to_string())
+                    .header("X-Qingfeng-Attempt", (d.attempts + 1).to_string());
+                if let Some(s) = &self.secret {
+                    req = req.header(
+                        "X-Qingfeng-Signature",
+                        format!("sha256={}", hex::encode(hmac_sha256(s.as_bytes(), d.payload.as_bytes()))),
+                    );
+                }
+                let resp = req.body(d.payload.clone()).send().await.map_err(|e| format!("请求失败：{e}"))?;
+                let status = resp.status();
+                if status.is_success() {
+                    Ok(())
+                } else {
+                    let text = resp.text().await.unwrap_or_default();
+                    Err(format!("对方返回 {status}：{}", text.chars().take(200).collect::<String>()))
+                }
+            }
+            "email" => {
+                let smtp = self.smtp.as_ref().ok_or("邮件服务器未配置（smtp.host、smtp.from）")?;
+                let message = email(d, &smtp.from, &smtp.base_url)?;
+                smtp.transport.send(message).await.map(|_| ()).map_err(|e| format!("邮件发送失败：{e}"))
+            }
+            other => Err(format!("未知的外发渠道 {other}")),
+        }
+    }
+}
+
+/// The e-mail of a queued notification: its title as the subject, its text and link as the body.
+fn email(d: &Delivery, from: &Mailbox, base_url: &str) -> Result<Message, String> {
+    let p: serde_json::Value = serde_json::from_str(&d.payload).map_err(|e| format!("外发内容无法读取：{e}"))?;
+    let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+    let to: Mailbox = d.target.parse().map_err(|e| format!("收件地址“{}”无效：{e}", d.target))?;
+    let mut body = text("body");
+    let link = text("link");
+    if !link.is_empty() {
+        body.push_str(&format!("\n\n查看：{base_url}{link}"));
+    }
+    body.push_str("\n\n（本邮件由清风系统自动发送，请勿直接回复）\n");
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(format!("【清风】{}", text("title")))
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| format!("邮件无法生成：{e}"))
 }
 
 /// HMAC-SHA256 (RFC 2104) of `msg` under `key`.

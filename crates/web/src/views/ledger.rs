@@ -95,6 +95,8 @@ struct EntryForm {
     items: Vec<Opt>,
 }
 
+// a form page is its frame (heading, action, cancel), its values, its errors and its mode
+#[allow(clippy::too_many_arguments)]
 /// The people offered as participants: the chosen unit's subtree (or the operator's scope), capped.
 async fn form(
     state: &AppState,

@@ -30,6 +30,7 @@ pub struct Nav {
     pub can_read_fulfilment: bool,
     pub can_read_responsibility: bool,
     pub can_read_ledger: bool,
+    pub can_read_findings: bool,
 }
 
 impl Nav {
@@ -45,6 +46,7 @@ impl Nav {
             can_read_responsibility: p.can("responsibility:read"),
             can_read_ledger: p.can("ledger:read"),
             can_read_plans: p.can("plan:read"),
+            can_read_findings: p.can("finding:read"),
         }
     }
 }

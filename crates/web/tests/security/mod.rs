@@ -105,7 +105,10 @@ async fn role_route_matrix() {
         // the table itself: the supervisor only reads, the member reads its own
         // the supervisor writes only its own records (findings, sign-offs, campaigns)
         let own = |p: &&&str| p.starts_with("finding:") || p.starts_with("campaign:");
-        assert!(!grants("supervisor").iter().filter(|p| !own(p)).any(|p| p.ends_with(":write") || p.ends_with(":import")));
+        assert!(!grants("supervisor")
+            .iter()
+            .filter(|p| !own(p))
+            .any(|p| p.ends_with(":write") || p.ends_with(":import")));
         assert!(grants("member").contains(&"person:read") && !grants("member").contains(&"person:write"));
         for spec in specs()
             .into_iter()
