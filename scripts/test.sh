@@ -41,10 +41,12 @@ cargo test --workspace "$@"
 cargo build -p qingfeng
 E2E_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 E2E_PASSWORD='E2e#Admin2026'
-QINGFENG_ADMIN_PASSWORD="$E2E_PASSWORD" target/debug/qingfeng --data-dir "$TMP/e2e" serve --demo \
+BIN="${CARGO_TARGET_DIR:-target}/debug/qingfeng"
+QINGFENG_ADMIN_PASSWORD="$E2E_PASSWORD" "$BIN" --data-dir "$TMP/e2e" serve --demo \
   --listen "127.0.0.1:$E2E_PORT" >"$TMP/e2e.log" 2>&1 &
 E2E_PID=$!
 trap 'kill $E2E_PID 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 150); do curl -sf "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null || { echo "the server did not start:"; cat "$TMP/e2e.log"; exit 1; }
 (cd e2e && npm ci --no-audit --no-fund --silent)
 node e2e/smoke.js "http://127.0.0.1:$E2E_PORT" "$E2E_PASSWORD"
