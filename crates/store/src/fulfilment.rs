@@ -156,9 +156,6 @@ pub async fn recompute_with_stats(
         ),
         month_counts(db, year, None)
     )?;
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE load {:?}", started.elapsed());
-    }
     let mut stats = RecomputeStats {
         items: items.len(),
         count_rows: counts.values().map(Vec::len).sum(),
@@ -200,9 +197,6 @@ pub async fn recompute_with_stats(
             args![year, as_of, version, now],
         )
         .await?;
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE begin+snap {:?}", started.elapsed());
-    }
     let rows: Vec<_> = rollups.iter().collect();
     for chunk in rows.chunks(rows_per_statement(db, 12)) {
         let mut a: Vec<Arg> = vec![snapshot_id.into()];
@@ -237,9 +231,6 @@ pub async fn recompute_with_stats(
         )
         .await?;
     }
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE rollups {:?}", started.elapsed());
-    }
     for chunk in flagged.chunks(rows_per_statement(db, 5)) {
         let mut a: Vec<Arg> = vec![snapshot_id.into()];
         let values: Vec<String> = chunk
@@ -259,9 +250,6 @@ pub async fn recompute_with_stats(
         )
         .await?;
     }
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE flagged {:?}", started.elapsed());
-    }
     // older snapshots of the year go, once nobody can still be reading them
     let old = now - chrono::Duration::minutes(10);
     let stale = "SELECT id FROM fulfilment_snapshots WHERE year = $1 AND id < $2 AND computed_at < $3";
@@ -280,9 +268,6 @@ pub async fn recompute_with_stats(
         args![year, snapshot_id, old],
     )
     .await?;
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE deletes {:?}", started.elapsed());
-    }
     tx.commit().await?;
     stats.write = started.elapsed();
     Ok((Snapshot { id: snapshot_id, year, as_of, version, computed_at: now }, stats))

@@ -95,23 +95,16 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
         }
         return Ok(json!({"year": year, "as_of": as_of, "person": person, "total": view(&t), "items": items}));
     }
-    let __t = std::time::Instant::now();
     let lead = lead_days(state).await?;
     let threshold = settings::get(&state.db, "fulfilment.drop_threshold")
         .await?
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_DROP_THRESHOLD);
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE dash settings {:?}", __t.elapsed());
-    }
     let snapshot = ensure_snapshot(&state.db, year, as_of, lead).await?;
     let selected = match params.int("unit")? {
         Some(u) => Some(super::units::unit_in_scope(state, p, u).await?),
         None => None,
     };
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE dash snapshot {:?}", __t.elapsed());
-    }
     let level_filter = params.str("level");
     let under = selected.as_ref().map(|u| u.path.as_str());
 
@@ -170,9 +163,6 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
     let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50).await?;
     let (yellow_total, yellow) =
         flagged_items(&state.db, &snapshot, &p.scope, under, FState::DueSoon.key(), 50).await?;
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE dash flagged {:?}", __t.elapsed());
-    }
     Ok(json!({
         "year": year,
         "as_of": as_of,
