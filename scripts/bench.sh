@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Benchmarks at province scale (>= 2,000 units, >= 50,000 people) on SQLite and PostgreSQL:
 # generation time, then the people-list request (50 per page, with a search term):
-# p50, p95, requests/s and the server's peak memory. Measures only; asserts nothing.
+# p50, p95, requests/s and the server's peak memory. Then the responsibility chain: the
+# current year's lists and LEDGER duty-ledger entries (default 1,000,000), the time to
+# recompute all fulfilment (`qingfeng bench-fulfilment`), and the dashboard request
+# GET /api/v1/fulfilment. Measures only; asserts nothing. LEDGER=0 skips the chain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-province}
 REQUESTS=${REQUESTS:-1000}
 QUERY=${QUERY:-/api/v1/people?per_page=50&q=%E5%BC%A0}   # q=张
+LEDGER=${LEDGER:-1000000}
+RUNS=${RUNS:-5}
+DASH_REQUESTS=${DASH_REQUESTS:-200}
+YEAR=$(date -u -d '+8 hours' +%Y)   # the offices' year (China Standard Time), as the server counts it
 cargo build --release -p qingfeng >/dev/null
 BIN=$PWD/target/release/qingfeng
 TMP=$(mktemp -d /tmp/qingfeng-bench.XXXXXX)
@@ -19,20 +26,43 @@ cleanup() {
 trap cleanup EXIT
 export QINGFENG_ADMIN_PASSWORD='Bench#2026x'
 
+start_server() { # database url; sets SERVER_PID and SERVER_URL
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  RUST_LOG=warn "$BIN" --database-url "$1" serve --listen "127.0.0.1:$port" >/dev/null &
+  SERVER_PID=$!
+  SERVER_URL="http://127.0.0.1:$port"
+  PIDS+=("$SERVER_PID")
+  for _ in $(seq 50); do curl -sf "$SERVER_URL/healthz" >/dev/null && break; sleep 0.2; done
+}
+
+stop_server() {
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+}
+
 run_one() { # name, database url
-  local name=$1 url=$2 port
+  local name=$1 url=$2
   echo "== $name"
   /usr/bin/time -f "generation peak memory: %M KiB" "$BIN" --database-url "$url" demo --scale "$SCALE"
   local token
   token=$("$BIN" --database-url "$url" token create --user admin --name bench | tail -n 1)
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  RUST_LOG=warn "$BIN" --database-url "$url" serve --listen "127.0.0.1:$port" >/dev/null &
-  local pid=$!
-  PIDS+=("$pid")
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-  "$BIN" bench --url "http://127.0.0.1:$port" --token "$token" --path "$QUERY" --requests "$REQUESTS" --concurrency 4 --pid "$pid"
-  "$BIN" bench --url "http://127.0.0.1:$port" --token "$token" --path "/api/v1/people?per_page=50&page=500" --requests "$REQUESTS" --concurrency 4 --pid "$pid"
-  kill "$pid"
+  start_server "$url"
+  "$BIN" bench --url "$SERVER_URL" --token "$token" --path "$QUERY" --requests "$REQUESTS" --concurrency 4 --pid "$SERVER_PID"
+  "$BIN" bench --url "$SERVER_URL" --token "$token" --path "/api/v1/people?per_page=50&page=500" --requests "$REQUESTS" --concurrency 4 --pid "$SERVER_PID"
+  stop_server
+  [ "$LEDGER" -gt 0 ] || return 0
+
+  echo "-- $name: responsibility chain, $LEDGER ledger entries in $YEAR"
+  RUST_LOG=warn,sqlx=error /usr/bin/time -f "ledger generation peak memory: %M KiB" \
+    "$BIN" --database-url "$url" demo --scale "$SCALE" --ledger "$LEDGER"
+  RUST_LOG=warn,sqlx=error "$BIN" --database-url "$url" bench-fulfilment --year "$YEAR" --runs "$RUNS"
+  # a fresh server, so its peak memory is the dashboard's; the first request (the warm-up) finds
+  # the snapshot that bench-fulfilment left fresh
+  start_server "$url"
+  "$BIN" bench --url "$SERVER_URL" --token "$token" --path "/api/v1/fulfilment?year=$YEAR" --requests 50 --concurrency 1 --pid "$SERVER_PID"
+  "$BIN" bench --url "$SERVER_URL" --token "$token" --path "/api/v1/fulfilment?year=$YEAR" --requests "$DASH_REQUESTS" --concurrency 4 --pid "$SERVER_PID"
+  stop_server
 }
 
 run_one "SQLite" "sqlite:$TMP/bench.db"

@@ -112,18 +112,6 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
-            let opts = match std::env::var("QF_ROW_BUFFER").ok().and_then(|v| v.parse().ok()) {
-                Some(n) => opts.row_buffer_size(n),
-                None => opts,
-            };
-            let opts = match std::env::var("QF_CACHE_KB") {
-                Ok(v) => opts.pragma("cache_size", format!("-{v}")),
-                Err(_) => opts,
-            };
-            let opts = match std::env::var("QF_MMAP") {
-                Ok(v) => opts.pragma("mmap_size", v),
-                Err(_) => opts,
-            };
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))

@@ -44,6 +44,22 @@ struct ItemInput {
     req_period: String,
     roles: Option<String>,
     title: Option<String>,
+    month_counts: String,
+}
+
+/// Reads an item's month-count summary ("3:2,5:1", month:count) into `out`; malformed parts
+/// (none are written) are skipped rather than trusted.
+pub fn parse_month_summary(summary: &str, out: &mut Vec<(u32, i64)>) {
+    out.clear();
+    for part in summary.split(',') {
+        if let Some((m, n)) = part.split_once(':') {
+            if let (Ok(m), Ok(n)) = (m.trim().parse::<u32>(), n.trim().parse::<i64>()) {
+                if (1..=12).contains(&m) && n > 0 {
+                    out.push((m, n));
+                }
+            }
+        }
+    }
 }
 
 /// Evaluates items from their month counts. Windows are whole months, so an entry's month is
@@ -147,44 +163,37 @@ pub async fn recompute_with_stats(
 ) -> StoreResult<(Snapshot, RecomputeStats)> {
     let started = std::time::Instant::now();
     let version = current_version(db).await?;
-    // items and month counts are read at once, on two connections
-    let (items, counts) = tokio::try_join!(
+    // one row per item, its month counts in one text: the SQLite driver's cost is per value
+    // read, so this is what keeps the recomputation short
+    let (items, parents) = tokio::try_join!(
         db.fetch_all::<ItemInput>(
-            "SELECT i.id, i.unit_id, i.owner_role, i.req_count, i.req_period, p.roles, p.title FROM responsibility_items i \
-             LEFT JOIN people p ON p.id = i.person_id WHERE i.year = $1 AND i.active = TRUE",
+            "SELECT i.id, i.unit_id, i.owner_role, i.req_count, i.req_period, p.roles, p.title, i.month_counts \
+             FROM responsibility_items i LEFT JOIN people p ON p.id = i.person_id WHERE i.year = $1 AND i.active = TRUE",
             args![year],
         ),
-        month_counts(db, year, None)
+        db.fetch_all::<(i64, Option<i64>)>("SELECT id, parent_id FROM units", vec![])
     )?;
-    let mut stats = RecomputeStats {
-        items: items.len(),
-        count_rows: counts.values().map(Vec::len).sum(),
-        load: started.elapsed(),
-        ..Default::default()
-    };
+    let mut stats = RecomputeStats { items: items.len(), load: started.elapsed(), ..Default::default() };
     let started = std::time::Instant::now();
-    let mut rollups: BTreeMap<(i64, &'static str), Tally> = BTreeMap::new();
+    let mut own: BTreeMap<(i64, &'static str), Tally> = BTreeMap::new();
     let mut flagged: Vec<(i64, ItemStatus)> = Vec::new();
-    let empty = Vec::new();
+    let mut months = Vec::with_capacity(12);
     // the level depends only on these three strings, of which there are few distinct values
     let mut levels: HashMap<(&str, Option<&str>, Option<&str>), &'static str> = HashMap::new();
     for it in &items {
-        let status = evaluate_counts(
-            year as i32,
-            requirement(it.req_count, &it.req_period),
-            counts.get(&it.id).unwrap_or(&empty),
-            as_of,
-            lead_days,
-        );
+        parse_month_summary(&it.month_counts, &mut months);
+        stats.count_rows += months.len();
+        let status = evaluate_counts(year as i32, requirement(it.req_count, &it.req_period), &months, as_of, lead_days);
         let level = *levels
             .entry((it.owner_role.as_str(), it.roles.as_deref(), it.title.as_deref()))
             .or_insert_with(|| level_key(&it.owner_role, it.roles.as_deref(), it.title.as_deref()));
-        rollups.entry((it.unit_id, level)).or_default().add(&status);
+        own.entry((it.unit_id, level)).or_default().add(&status);
         if matches!(status.state, State::Overdue | State::DueSoon) {
             flagged.push((it.id, status));
         }
     }
-    stats.rollup_rows = rollups.len();
+    let subtree = subtree_rollups(&own, &parents.into_iter().collect());
+    stats.rollup_rows = own.len() + subtree.len();
     stats.flagged_rows = flagged.len();
     stats.evaluate = started.elapsed();
     let started = std::time::Instant::now();
@@ -197,40 +206,8 @@ pub async fn recompute_with_stats(
             args![year, as_of, version, now],
         )
         .await?;
-    let rows: Vec<_> = rollups.iter().collect();
-    for chunk in rows.chunks(rows_per_statement(db, 12)) {
-        let mut a: Vec<Arg> = vec![snapshot_id.into()];
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|((unit, level), t)| {
-                let base = a.len();
-                a.extend(args![
-                    *unit,
-                    *level,
-                    i64::from(t.items),
-                    i64::from(t.required),
-                    i64::from(t.done),
-                    i64::from(t.due_required),
-                    i64::from(t.due_done),
-                    i64::from(t.count(State::Completed)),
-                    i64::from(t.count(State::Normal)),
-                    i64::from(t.count(State::NotStarted)),
-                    i64::from(t.count(State::DueSoon)),
-                    i64::from(t.count(State::Overdue))
-                ]);
-                let p: Vec<String> = (1..=12).map(|k| format!("${}", base + k)).collect();
-                format!("($1, {})", p.join(", "))
-            })
-            .collect();
-        tx.execute(
-            &format!(
-                "INSERT INTO fulfilment_rollups (snapshot_id, unit_id, level, items, required, done, due_required, due_done, completed, normal, not_started, due_soon, overdue) VALUES {}",
-                values.join(", ")
-            ),
-            a,
-        )
-        .await?;
-    }
+    insert_rollups(&mut tx, db, snapshot_id, false, &own).await?;
+    insert_rollups(&mut tx, db, snapshot_id, true, &subtree).await?;
     for chunk in flagged.chunks(rows_per_statement(db, 5)) {
         let mut a: Vec<Arg> = vec![snapshot_id.into()];
         let values: Vec<String> = chunk
@@ -273,54 +250,83 @@ pub async fn recompute_with_stats(
     Ok((Snapshot { id: snapshot_id, year, as_of, version, computed_at: now }, stats))
 }
 
-/// One roll-up row of a snapshot, with its unit.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
-pub struct RollupRow {
-    pub unit_id: i64,
-    pub unit_name: String,
-    #[serde(skip)]
-    pub path: String,
-    #[serde(skip)]
-    pub sort_path: String,
-    pub parent_id: Option<i64>,
-    pub level: String,
-    pub items: i64,
-    pub required: i64,
-    pub done: i64,
-    pub due_required: i64,
-    pub due_done: i64,
-    pub completed: i64,
-    pub normal: i64,
-    pub not_started: i64,
-    pub due_soon: i64,
-    pub overdue: i64,
-}
-
-/// Roll-up rows of the snapshot for the units in scope (and under `under`, a unit path).
-pub async fn rollups(db: &Db, snapshot: &Snapshot, scope: &Scope, under: Option<&str>) -> StoreResult<Vec<RollupRow>> {
-    let mut q = QueryBuilder::new();
-    q.and("r.snapshot_id = ?", args![snapshot.id]);
-    scope.restrict(&mut q, "u.path", "u.id", None);
-    if let Some(path) = under {
-        let (lo, hi) = crate::query::subtree_range(path);
-        q.and("u.path >= ? AND u.path < ?", args![lo, hi]);
+/// Roll-ups over whole subtrees: for every unit with units below it that have items, the sum of
+/// its own rows and those of every unit below it, per level. Leaves are left out (their
+/// subtree is their own rows), which keeps the snapshot small.
+pub fn subtree_rollups(
+    own: &BTreeMap<(i64, &'static str), Tally>,
+    parents: &HashMap<i64, Option<i64>>,
+) -> BTreeMap<(i64, &'static str), Tally> {
+    let mut sums: BTreeMap<(i64, &'static str), Tally> = BTreeMap::new();
+    for (&(unit, level), tally) in own {
+        let mut next = parents.get(&unit).copied().flatten();
+        // the tree has no cycles (moves refuse them); the bound only guards a damaged table
+        for _ in 0..parents.len() {
+            let Some(ancestor) = next else { break };
+            sums.entry((ancestor, level)).or_default().merge(tally);
+            next = parents.get(&ancestor).copied().flatten();
+        }
     }
-    db.fetch_all(
-        &format!(
-            "SELECT r.unit_id, u.name AS unit_name, u.path, u.sort_path, u.parent_id, r.level, r.items, r.required, r.done, r.due_required, \
-             r.due_done, r.completed, r.normal, r.not_started, r.due_soon, r.overdue \
-             FROM fulfilment_rollups r JOIN units u ON u.id = r.unit_id{} ORDER BY u.sort_path, r.level",
-            q.where_clause()
-        ),
-        q.args(),
-    )
-    .await
+    let with_descendants: std::collections::HashSet<i64> = sums.keys().map(|&(u, _)| u).collect();
+    for (&(unit, level), tally) in own {
+        if with_descendants.contains(&unit) {
+            sums.entry((unit, level)).or_default().merge(tally);
+        }
+    }
+    sums
 }
 
-/// The counts of one roll-up row of a snapshot, without its unit.
+/// Writes roll-up rows of a snapshot: the units' own (`subtree` false) or their subtrees'.
+async fn insert_rollups(
+    tx: &mut crate::Tx,
+    db: &Db,
+    snapshot_id: i64,
+    subtree: bool,
+    rollups: &BTreeMap<(i64, &'static str), Tally>,
+) -> StoreResult<()> {
+    let rows: Vec<_> = rollups.iter().collect();
+    for chunk in rows.chunks(rows_per_statement(db, 12)) {
+        let mut a: Vec<Arg> = vec![snapshot_id.into(), subtree.into()];
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|((unit, level), t)| {
+                let base = a.len();
+                a.extend(args![
+                    *unit,
+                    *level,
+                    i64::from(t.items),
+                    i64::from(t.required),
+                    i64::from(t.done),
+                    i64::from(t.due_required),
+                    i64::from(t.due_done),
+                    i64::from(t.count(State::Completed)),
+                    i64::from(t.count(State::Normal)),
+                    i64::from(t.count(State::NotStarted)),
+                    i64::from(t.count(State::DueSoon)),
+                    i64::from(t.count(State::Overdue))
+                ]);
+                let p: Vec<String> = (1..=12).map(|k| format!("${}", base + k)).collect();
+                format!("($1, $2, {})", p.join(", "))
+            })
+            .collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO fulfilment_rollups (snapshot_id, subtree, unit_id, level, items, required, done, due_required, due_done, completed, normal, not_started, due_soon, overdue) VALUES {}",
+                values.join(", ")
+            ),
+            a,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The counts of one roll-up row of a snapshot.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct RollupCounts {
     pub unit_id: i64,
+    /// false: the unit's own items; true: its whole subtree
+    pub subtree: bool,
     pub level: String,
     pub items: i64,
     pub required: i64,
@@ -334,14 +340,31 @@ pub struct RollupCounts {
     pub overdue: i64,
 }
 
-/// Every roll-up row of a snapshot, in no particular order and without scope: the caller keeps
-/// the rows of the units it may see. Matching them to the already loaded units is much cheaper
-/// than joining and sorting thousands of rows in the database on every dashboard request.
-pub async fn rollup_counts(db: &Db, snapshot: &Snapshot) -> StoreResult<Vec<RollupCounts>> {
+/// Roll-up rows of a snapshot, without scope (the caller chose the units): the own rows
+/// (`subtree` false) or the subtree rows of `units`, or of every unit when `units` is None.
+pub async fn rollup_counts(
+    db: &Db,
+    snapshot: &Snapshot,
+    subtree: bool,
+    units: Option<&[i64]>,
+) -> StoreResult<Vec<RollupCounts>> {
+    let mut q = QueryBuilder::new();
+    q.and("snapshot_id = ?", args![snapshot.id]);
+    q.and("subtree = ?", args![subtree]);
+    if let Some(ids) = units {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        q.and(&format!("unit_id IN ({marks})"), ids.iter().map(|&i| Arg::from(i)).collect());
+    }
     db.fetch_all(
-        "SELECT unit_id, level, items, required, done, due_required, due_done, completed, normal, not_started, due_soon, overdue \
-         FROM fulfilment_rollups WHERE snapshot_id = $1",
-        args![snapshot.id],
+        &format!(
+            "SELECT unit_id, subtree, level, items, required, done, due_required, due_done, completed, normal, not_started, \
+             due_soon, overdue FROM fulfilment_rollups{}",
+            q.where_clause()
+        ),
+        q.args(),
     )
     .await
 }
@@ -417,4 +440,65 @@ pub fn today() -> NaiveDate {
 /// The current year in China Standard Time.
 pub fn this_year() -> i64 {
     i64::from(today().year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qingfeng_domain::fulfilment::ItemStatus;
+
+    #[test]
+    fn month_summaries_parse_and_skip_damage() {
+        let mut out = vec![(9, 9)];
+        parse_month_summary("", &mut out);
+        assert!(out.is_empty());
+        parse_month_summary("1:2,3:1,12:40", &mut out);
+        assert_eq!(out, vec![(1, 2), (3, 1), (12, 40)]);
+        parse_month_summary("0:1,13:2,x:1,4:-1,5:0,6:3,7", &mut out);
+        assert_eq!(out, vec![(6, 3)]);
+    }
+
+    fn tally(items: u32) -> Tally {
+        let mut t = Tally::default();
+        for _ in 0..items {
+            t.add(&ItemStatus {
+                periods: vec![],
+                state: State::Normal,
+                required: 1,
+                done: 0,
+                due_required: 0,
+                due_done: 0,
+                next_due: None,
+            });
+        }
+        t
+    }
+
+    #[test]
+    fn subtree_rollups_sum_every_unit_below() {
+        // 1 ─ 2 ─ 4
+        //   └ 3
+        // 5 (a second root without children)
+        let parents: HashMap<i64, Option<i64>> =
+            [(1, None), (2, Some(1)), (3, Some(1)), (4, Some(2)), (5, None)].into_iter().collect();
+        let own: BTreeMap<(i64, &'static str), Tally> = [
+            ((1, "leadership"), tally(1)),
+            ((2, "middle"), tally(2)),
+            ((3, "middle"), tally(4)),
+            ((4, "general"), tally(8)),
+            ((5, "general"), tally(16)),
+        ]
+        .into_iter()
+        .collect();
+        let sums = subtree_rollups(&own, &parents);
+        let items = |u: i64, l: &str| sums.get(&(u, l)).map(|t| t.items);
+        assert_eq!(items(1, "leadership"), Some(1));
+        assert_eq!(items(1, "middle"), Some(6));
+        assert_eq!(items(1, "general"), Some(8));
+        assert_eq!(items(2, "middle"), Some(2), "a unit's own items are in its subtree");
+        assert_eq!(items(2, "general"), Some(8));
+        // leaves have no subtree rows: their own rows are their subtree
+        assert!(sums.keys().all(|&(u, _)| u == 1 || u == 2), "{:?}", sums.keys().collect::<Vec<_>>());
+        assert_eq!(sums.get(&(1, "middle")).unwrap().count(State::Normal), 6);
+    }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::query::like_contains;
-use crate::responsibility::bump_version;
+use crate::responsibility::{bump_version, refresh_month_summary};
 use crate::{args, audit, Actor, Arg, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
@@ -294,6 +294,9 @@ async fn write_version(
     Ok(id)
 }
 
+/// The items an entry ($1) is credited to, as a condition over `i`.
+const CREDITED_BY_ENTRY: &str = "i.id IN (SELECT item_id FROM ledger_credits WHERE entry_id = $1)";
+
 /// "One record, every list": credits a new current version to every item it serves.
 async fn credit(tx: &mut Tx, entry_id: i64, d: &EntryDraft) -> StoreResult<()> {
     let year = i64::from(d.date.year());
@@ -315,7 +318,7 @@ async fn credit(tx: &mut Tx, entry_id: i64, d: &EntryDraft) -> StoreResult<()> {
         args![entry_id],
     )
     .await?;
-    Ok(())
+    refresh_month_summary(tx, CREDITED_BY_ENTRY, args![entry_id]).await
 }
 
 /// Withdraws the credits of a superseded version.
@@ -329,6 +332,7 @@ async fn uncredit(tx: &mut Tx, entry_id: i64) -> StoreResult<()> {
         )
         .await?;
     }
+    refresh_month_summary(tx, CREDITED_BY_ENTRY, args![entry_id]).await?;
     tx.execute("DELETE FROM ledger_credits WHERE entry_id = $1", args![entry_id]).await?;
     Ok(())
 }

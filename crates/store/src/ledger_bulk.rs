@@ -22,7 +22,7 @@ use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 
-use crate::responsibility::bump_version;
+use crate::responsibility::{bump_version, refresh_month_summary};
 use crate::{args, audit, Actor, Arg, Db, StoreError, StoreResult, Tx};
 
 /// Entries per transaction: large enough that commits are rare, small enough that a
@@ -134,6 +134,10 @@ pub async fn generate_entries(db: &Db, actor: &Actor, year: i64, target: usize, 
         tx.commit().await?;
         written += n;
     }
+    // the credits and month counts of the last batch, for the queries that read them next
+    let mut tx = db.begin().await?;
+    analyze_pg(&mut tx, "ledger_credits, item_month_counts").await?;
+    tx.commit().await?;
     Ok(written)
 }
 
@@ -152,6 +156,14 @@ async fn widen_sqlite_cache(tx: &mut Tx) -> StoreResult<Option<i64>> {
     Ok(Some(pages))
 }
 
+/// PostgreSQL only: refreshes the planner statistics of `tables` (fixed names, never input).
+async fn analyze_pg(tx: &mut Tx, tables: &str) -> StoreResult<()> {
+    if matches!(tx, Tx::Pg(_)) {
+        tx.execute(&format!("ANALYZE {tables}"), vec![]).await?;
+    }
+    Ok(())
+}
+
 /// Writes and credits one transaction's entries.
 async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -> StoreResult<()> {
     let now = crate::now();
@@ -165,7 +177,6 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
     shared.extend((1..=12i64).map(Arg::from));
 
     let mut ids: Vec<i64> = Vec::with_capacity(batch.len());
-    let t0 = std::time::Instant::now();
     for chunk in batch.chunks(rows_per_statement(tx, 3)) {
         let mut a = shared.clone();
         let mut rows = Vec::with_capacity(chunk.len());
@@ -195,30 +206,31 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
         chunk_ids.sort_unstable();
         ids.extend(chunk_ids);
     }
-
     let pairs: Vec<(i64, i64)> =
         batch.iter().zip(&ids).flat_map(|(p, &id)| p.participants.iter().map(move |&person| (id, person))).collect();
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE entries {:?}", t0.elapsed());
-    }
     for chunk in pairs.chunks(rows_per_statement(tx, 2)) {
         let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
         let sql = format!("INSERT INTO ledger_participants (entry_id, person_id) VALUES {}", rows.join(", "));
         tx.execute(&sql, chunk.iter().flat_map(|&(e, p)| [Arg::from(e), Arg::from(p)]).collect()).await?;
     }
 
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE participants {:?}", t0.elapsed());
-    }
     let (lo, hi) = (ids[0], ids[ids.len() - 1]);
+    // On PostgreSQL the planner needs statistics that know about the rows just written (and
+    // about the items, when the lists were generated moments ago): planned without them, the
+    // credit INSERT below looped over the whole batch of entries for every participant and ran
+    // for more than twenty minutes. ANALYZE counts the rows of the current transaction. The
+    // entry range is put on the participants only, so that even a plan made on bad estimates
+    // finds each entry by its id.
+    analyze_pg(tx, "responsibility_items, ledger_entries, ledger_participants, ledger_credits, item_month_counts")
+        .await?;
     let person_credits = tx
         .execute(
             &format!(
                 "INSERT INTO ledger_credits (entry_id, item_id, year, month) \
-                 SELECT e.id, i.id, e.entry_year, e.entry_month FROM ledger_entries e \
-                 JOIN ledger_participants lp ON lp.entry_id = e.id \
+                 SELECT e.id, i.id, e.entry_year, e.entry_month FROM ledger_participants lp \
+                 JOIN ledger_entries e ON e.id = lp.entry_id \
                  JOIN responsibility_items i ON i.person_id = lp.person_id AND i.year = e.entry_year \
-                 WHERE e.id >= $1 AND e.id <= $2 AND i.active = TRUE AND {KIND_OK}"
+                 WHERE lp.entry_id >= $1 AND lp.entry_id <= $2 AND i.active = TRUE AND {KIND_OK}"
             ),
             args![lo, hi],
         )
@@ -234,9 +246,6 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
             args![lo, hi],
         )
         .await?;
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE credits {:?}", t0.elapsed());
-    }
     tx.execute(
         "INSERT INTO item_month_counts (item_id, year, month, n) \
          SELECT item_id, year, month, COUNT(*) FROM ledger_credits WHERE entry_id >= $1 AND entry_id <= $2 \
@@ -245,9 +254,12 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, year: i64, batch: &[Planned]) -
         args![lo, hi],
     )
     .await?;
-    if std::env::var("QF_TRACE").is_ok() {
-        eprintln!("TRACE counts {:?}", t0.elapsed());
-    }
+    refresh_month_summary(
+        tx,
+        "i.id IN (SELECT item_id FROM ledger_credits WHERE entry_id >= $1 AND entry_id <= $2)",
+        args![lo, hi],
+    )
+    .await?;
     bump_version(tx).await?;
     audit::append(
         tx,
@@ -345,6 +357,19 @@ mod tests {
             )
             .await
             .unwrap();
+        // each item's month-count summary is its counts, in month order
+        let summaries: Vec<(i64, String)> = db
+            .fetch_all("SELECT id, month_counts FROM responsibility_items WHERE month_counts <> '' ORDER BY id", vec![])
+            .await
+            .unwrap();
+        let mut expected: Vec<(i64, String)> = Vec::new();
+        for &(item, _, month, count) in &n {
+            match expected.last_mut() {
+                Some((last, text)) if *last == item => text.push_str(&format!(",{month}:{count}")),
+                _ => expected.push((item, format!("{month}:{count}"))),
+            }
+        }
+        assert_eq!(summaries, expected, "month-count summaries follow the counts");
         (c, n)
     }
 

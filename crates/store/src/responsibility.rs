@@ -340,6 +340,24 @@ pub async fn bump_version(tx: &mut Tx) -> StoreResult<()> {
     Ok(())
 }
 
+/// Rewrites the month-count summary (`responsibility_items.month_counts`, "3:2,5:1") of the
+/// items matched by `item_where` (over `i`, with its own placeholders in `args`) from
+/// `item_month_counts`. Every change to those counts calls this in the same transaction, so
+/// the recomputation can read one row per item.
+pub async fn refresh_month_summary(tx: &mut Tx, item_where: &str, args: Vec<Arg>) -> StoreResult<()> {
+    tx.execute(
+        &format!(
+            "UPDATE responsibility_items AS i SET month_counts = COALESCE(( \
+               SELECT string_agg(CAST(c.month AS TEXT) || ':' || CAST(c.n AS TEXT), ',' ORDER BY c.month) \
+               FROM item_month_counts c WHERE c.item_id = i.id AND c.year = i.year AND c.n > 0), '') \
+             WHERE {item_where}"
+        ),
+        args,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Recomputes the credits and month counts of the items matched by `item_where` (over `i`,
 /// with its own placeholders in `args`): participants' matching entries, the unit's entries
 /// for unit-level items, and entries linked to the item explicitly. Only current versions count.
@@ -369,10 +387,10 @@ pub async fn recredit(tx: &mut Tx, item_where: &str, item_args: Vec<Arg>) -> Sto
             "INSERT INTO item_month_counts (item_id, year, month, n) SELECT item_id, year, month, COUNT(*) FROM ledger_credits \
              WHERE item_id IN ({items}) GROUP BY item_id, year, month"
         ),
-        item_args,
+        item_args.clone(),
     )
     .await?;
-    Ok(())
+    refresh_month_summary(tx, item_where, item_args).await
 }
 
 /// What a generation run did.

@@ -65,6 +65,11 @@ impl Scope {
         }
     }
 
+    /// Whether every unit of the subtree rooted at `unit_path` is inside the scope.
+    pub fn covers_subtree(&self, unit_path: &str) -> bool {
+        self.all || self.subtrees.iter().any(|p| unit_path.starts_with(p.as_str()))
+    }
+
     /// Whether a unit (by id and path) is inside the scope.
     pub fn covers_unit(&self, unit_id: i64, unit_path: &str) -> bool {
         self.all || self.units.contains(&unit_id) || self.subtrees.iter().any(|p| unit_path.starts_with(p.as_str()))
@@ -91,5 +96,7 @@ mod tests {
         assert!(s.covers_unit(12, "/1/5/12/"));
         assert!(s.covers_unit(9, "/2/9/"));
         assert!(!s.covers_unit(50, "/1/50/"));
+        assert!(s.covers_subtree("/1/5/12/"));
+        assert!(!s.covers_subtree("/2/9/"), "a single unit is not its subtree");
     }
 }

@@ -51,6 +51,26 @@ pub async fn get_by_code(db: &Db, code: &str) -> StoreResult<Option<Unit>> {
     db.fetch_optional(&format!("SELECT {COLS} FROM units WHERE code = $1"), args![code]).await
 }
 
+/// A unit's place in the tree, without its details: what views that place many units read.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct UnitOutline {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub path: String,
+}
+
+/// Every unit in scope as an outline, in tree order (by the materialized sort path).
+pub async fn outline(db: &Db, scope: &Scope) -> StoreResult<Vec<UnitOutline>> {
+    let mut q = QueryBuilder::new();
+    scope.restrict(&mut q, "path", "id", None);
+    db.fetch_all(
+        &format!("SELECT id, parent_id, name, path FROM units{} ORDER BY sort_path", q.where_clause()),
+        q.args(),
+    )
+    .await
+}
+
 /// Every unit in scope, in tree order (parents before children, siblings by sort order).
 pub async fn all(db: &Db, scope: &Scope) -> StoreResult<Vec<Unit>> {
     let mut q = QueryBuilder::new();

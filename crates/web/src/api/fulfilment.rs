@@ -1,7 +1,7 @@
 //! `GET /api/v1/fulfilment`: fulfilment by unit and by level, the 上热中温下冷 indicator,
 //! red and yellow items, for the caller's data scope.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use axum::extract::State;
 use axum::Json;
@@ -9,7 +9,7 @@ use qingfeng_domain::fulfilment::{pressure_drops, State as FState, Tally, DEFAUL
 use qingfeng_domain::responsibility::Level;
 use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, rollup_counts, today, RollupCounts};
 use qingfeng_store::org::units;
-use qingfeng_store::settings;
+use qingfeng_store::{settings, Scope};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -78,6 +78,92 @@ pub async fn lead_days(state: &AppState) -> ApiResult<u32> {
     Ok(settings::get(&state.db, "reminder.lead_days").await?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_LEAD_DAYS))
 }
 
+/// A unit shown as a bar: the selected unit's children (or the roots of the scope), each
+/// rolling up its subtree. With a single root, the root itself is a bar of its own items (本级).
+struct Bar<'a> {
+    id: i64,
+    name: &'a str,
+    path: &'a str,
+    /// read from the subtree roll-up: the bar is not 本级 and the scope holds its whole subtree
+    whole_subtree: bool,
+}
+
+fn bar_units<'a>(visible: &'a [units::UnitOutline], selected: Option<i64>, scope: &Scope) -> Vec<Bar<'a>> {
+    let bar = |u: &'a units::UnitOutline, own_only: bool| Bar {
+        id: u.id,
+        name: &u.name,
+        path: &u.path,
+        whole_subtree: !own_only && scope.covers_subtree(&u.path),
+    };
+    match selected {
+        Some(s) => visible.iter().filter(|u| u.parent_id == Some(s)).map(|u| bar(u, false)).collect(),
+        None => {
+            let ids: HashSet<i64> = visible.iter().map(|u| u.id).collect();
+            let roots: Vec<&units::UnitOutline> =
+                visible.iter().filter(|u| u.parent_id.is_none_or(|p| !ids.contains(&p))).collect();
+            match roots[..] {
+                [root] => visible
+                    .iter()
+                    .filter(|u| u.parent_id == Some(root.id))
+                    .map(|u| bar(u, false))
+                    .chain([bar(root, true)])
+                    .collect(),
+                _ => roots.into_iter().map(|u| bar(u, false)).collect(),
+            }
+        }
+    }
+}
+
+/// The bar whose subtree holds a unit: the deepest one (a 本级 root bar holds only what no
+/// child bar holds).
+fn bucket_of(bars: &[Bar], path: &str) -> Option<usize> {
+    bars.iter().enumerate().filter(|(_, b)| path.starts_with(b.path)).max_by_key(|(_, b)| b.path.len()).map(|(i, _)| i)
+}
+
+fn by_unit_id(rows: &[RollupCounts]) -> HashMap<i64, Vec<&RollupCounts>> {
+    let mut map: HashMap<i64, Vec<&RollupCounts>> = HashMap::new();
+    for r in rows {
+        map.entry(r.unit_id).or_default().push(r);
+    }
+    map
+}
+
+/// The dashboard's sums: overall, per bar, per level, and the 纪检监察组's own.
+struct Sums<'f> {
+    level_filter: Option<&'f str>,
+    by_unit: Vec<Tally>,
+    by_level: BTreeMap<Level, Tally>,
+    discipline: Tally,
+    total: Tally,
+}
+
+impl<'f> Sums<'f> {
+    fn new(bars: &[Bar], level_filter: Option<&'f str>) -> Self {
+        Sums {
+            level_filter,
+            by_unit: bars.iter().map(|_| Tally::default()).collect(),
+            by_level: BTreeMap::new(),
+            discipline: Tally::default(),
+            total: Tally::default(),
+        }
+    }
+
+    fn add(&mut self, r: &RollupCounts, bar: Option<usize>) {
+        if self.level_filter.is_some_and(|l| l != r.level) {
+            return;
+        }
+        let t = tally_of(r);
+        self.total.merge(&t);
+        match Level::from_key(&r.level) {
+            Some(l) => self.by_level.entry(l).or_default().merge(&t),
+            None => self.discipline.merge(&t),
+        }
+        if let Some(b) = bar {
+            self.by_unit[b].merge(&t);
+        }
+    }
+}
+
 /// The dashboard data.
 pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResult<Value> {
     let year = year_param(params)?;
@@ -108,57 +194,39 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
     let level_filter = params.str("level");
     let under = selected.as_ref().map(|u| u.path.as_str());
 
-    // the units shown as bars: the selected unit's children (or the roots of the scope), each
-    // rolling up its whole subtree; the selected unit's own items appear as "本级"
-    let visible = units::all(&state.db, &p.scope).await?;
-    let top: Vec<&units::Unit> = match &selected {
-        Some(s) => visible.iter().filter(|u| u.parent_id == Some(s.id)).collect(),
-        None => {
-            let ids: std::collections::HashSet<i64> = visible.iter().map(|u| u.id).collect();
-            let roots: Vec<&units::Unit> =
-                visible.iter().filter(|u| u.parent_id.is_none_or(|p| !ids.contains(&p))).collect();
-            if roots.len() == 1 {
-                visible.iter().filter(|u| u.parent_id == Some(roots[0].id)).chain(roots.iter().copied()).collect()
-            } else {
-                roots
-            }
-        }
-    };
-    // the units whose rows count (in scope, under the selected unit), each with its bar: the
-    // deepest shown unit whose subtree holds it
-    let counted: HashMap<i64, Option<usize>> = visible
+    let visible = units::outline(&state.db, &p.scope).await?;
+    let bars = bar_units(&visible, selected.as_ref().map(|u| u.id), &p.scope);
+    let mut sums = Sums::new(&bars, level_filter.as_deref());
+    // the units whose own rows count: in scope, under the selected unit, and not inside a bar
+    // that is read from its subtree roll-up
+    let own_units: Vec<(i64, Option<usize>)> = visible
         .iter()
         .filter(|u| under.is_none_or(|path| u.path.starts_with(path)))
-        .map(|u| {
-            let bucket = top
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| u.path.starts_with(&t.path))
-                .max_by_key(|(_, t)| t.path.len())
-                .map(|(i, _)| i);
-            (u.id, bucket)
-        })
+        .map(|u| (u.id, bucket_of(&bars, &u.path)))
+        .filter(|(_, bucket)| bucket.is_none_or(|b| !bars[b].whole_subtree))
         .collect();
-    let rows = rollup_counts(&state.db, &snapshot).await?;
-    let mut by_unit: Vec<(i64, String, Tally)> = top.iter().map(|u| (u.id, u.name.clone(), Tally::default())).collect();
-    let mut by_level: BTreeMap<Level, Tally> = BTreeMap::new();
-    let mut discipline = Tally::default();
-    let mut total = Tally::default();
-    for r in &rows {
-        let Some(bucket) = counted.get(&r.unit_id) else { continue };
-        if level_filter.as_deref().is_some_and(|l| l != r.level) {
-            continue;
-        }
-        let t = tally_of(r);
-        total.merge(&t);
-        match Level::from_key(&r.level) {
-            Some(l) => by_level.entry(l).or_default().merge(&t),
-            None => discipline.merge(&t),
-        }
-        if let Some(b) = bucket {
-            by_unit[*b].2.merge(&t);
+    let subtree_bars: Vec<i64> = bars.iter().filter(|b| b.whole_subtree).map(|b| b.id).collect();
+    let subtree_rows = rollup_counts(&state.db, &snapshot, true, Some(&subtree_bars)).await?;
+    // a bar over a leaf has no subtree rows: its own rows are its subtree
+    let mut wanted: Vec<i64> = own_units.iter().map(|(id, _)| *id).chain(subtree_bars.iter().copied()).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    // past a few hundred units a list of ids costs more than reading every own row
+    let own_rows = rollup_counts(&state.db, &snapshot, false, (wanted.len() <= 500).then_some(&wanted[..])).await?;
+    let own_by_unit = by_unit_id(&own_rows);
+    let subtree_by_unit = by_unit_id(&subtree_rows);
+    for (b, bar) in bars.iter().enumerate().filter(|(_, b)| b.whole_subtree) {
+        let rows = subtree_by_unit.get(&bar.id).or_else(|| own_by_unit.get(&bar.id));
+        for r in rows.into_iter().flatten() {
+            sums.add(r, Some(b));
         }
     }
+    for (unit, bucket) in &own_units {
+        for r in own_by_unit.get(unit).into_iter().flatten() {
+            sums.add(r, *bucket);
+        }
+    }
+    let Sums { by_unit, by_level, discipline, total, .. } = sums;
     let pressure = pressure_drops(&by_level, threshold);
     let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50).await?;
     let (yellow_total, yellow) =
@@ -171,7 +239,7 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
         "snapshot": snapshot,
         "unit": selected.as_ref().map(|u| json!({"id": u.id, "name": u.name, "parent_id": u.parent_id})),
         "total": view(&total),
-        "by_unit": by_unit.iter().filter(|(_, _, t)| t.items > 0).map(|(id, name, t)| json!({"unit_id": id, "unit_name": name, "tally": view(t)})).collect::<Vec<_>>(),
+        "by_unit": bars.iter().zip(&by_unit).filter(|(_, t)| t.items > 0).map(|(b, t)| json!({"unit_id": b.id, "unit_name": b.name, "tally": view(t)})).collect::<Vec<_>>(),
         "by_level": by_level.iter().map(|(l, t)| json!({"level": l.key(), "label": l.label(), "tally": view(t)})).collect::<Vec<_>>(),
         "discipline": view(&discipline),
         "pressure": pressure.iter().map(|d| json!({"from": d.from.label(), "to": d.to.label(), "from_rate": d.from_rate, "to_rate": d.to_rate, "drop_points": d.drop_points, "flagged": d.flagged})).collect::<Vec<_>>(),

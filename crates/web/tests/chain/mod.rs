@@ -5,7 +5,7 @@ use chrono::Datelike;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{assert_api_error, read_xlsx, seed_org, servers, Server};
+use crate::support::{assert_api_error, read_xlsx, seed_org, servers, user, Org, Server};
 
 fn today() -> String {
     qingfeng_store::fulfilment::today().to_string()
@@ -190,6 +190,7 @@ async fn lists_entries_versions_and_fulfilment() {
         // the same snapshot is reused until something changes
         let again = s.get(&format!("/api/v1/fulfilment?year={}", year())).await.json();
         assert_eq!(again["snapshot"]["id"], f["snapshot"]["id"], "[{e}] a fresh snapshot is reused");
+        dashboard_matches_items(&s, &org).await;
 
         // Excel in the office layouts
         let rows = read_xlsx(&s.download(&format!("/api/v1/responsibility-lists/export.xlsx?year={}", year())).await);
@@ -219,4 +220,81 @@ async fn lists_entries_versions_and_fulfilment() {
         assert!(r.text().contains("内容不能为空") && r.text().contains("所属单位不能为空"), "[{e}]");
         s.finish().await;
     }
+}
+
+/// The counts the dashboard shows, from the items behind them: (items, done, completed,
+/// due soon, overdue).
+fn tally_of_items(items: &[Value]) -> [u64; 5] {
+    let mut t = [0; 5];
+    for i in items {
+        let st = &i["status"];
+        t[0] += 1;
+        t[1] += st["done"].as_u64().unwrap();
+        for (k, state) in [(2, "completed"), (3, "due_soon"), (4, "overdue")] {
+            t[k] += u64::from(st["state"] == json!(state));
+        }
+    }
+    t
+}
+
+fn tally_shown(t: &Value) -> [u64; 5] {
+    ["items", "done", "completed", "due_soon", "overdue"].map(|k| t[k].as_u64().unwrap())
+}
+
+/// Every number on the dashboard is the sum of the items it stands for, whether it comes from
+/// subtree roll-ups (a scope holding whole subtrees) or from the units' own rows (a scope of
+/// single units), and the bars add up to the total.
+async fn dashboard_matches_items(s: &Server, org: &Org) {
+    let e = &s.engine;
+    let items_under = |unit: Option<i64>, sub: bool| {
+        let unit = unit.map(|u| format!("&unit={u}&include_sub={sub}")).unwrap_or_default();
+        format!("/api/v1/responsibility-items?year={}&per_page=500{unit}", year())
+    };
+    // a cadre in 信息科, two levels down, so that subtree roll-ups hold more than one unit
+    let r = s
+        .post_json(
+            "/api/v1/people",
+            &json!({"name": "孙丽", "gender": "女", "unit_id": org.unit("XXK"), "title": "科员", "rank": "below_section",
+                    "political_status": "中共党员"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+    let r = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year()})).await;
+    assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+    let nested = s.get(&items_under(Some(org.unit("XXK")), false)).await.json();
+    assert!(nested["total"].as_i64().unwrap() > 0, "[{e}] 信息科 has items: {nested}");
+    for unit in [None, Some(org.unit("XWB")), Some(org.unit("ZHK"))] {
+        let q = unit.map(|u| format!("&unit={u}")).unwrap_or_default();
+        let f = s.get(&format!("/api/v1/fulfilment?year={}{q}", year())).await.json();
+        let items = s.get(&items_under(unit, true)).await.json();
+        let expected = tally_of_items(items["items"].as_array().unwrap());
+        assert_eq!(tally_shown(&f["total"]), expected, "[{e}] total for unit {unit:?}: {f}");
+        // the bars hold everything but the selected unit's own items
+        let own = match unit {
+            Some(u) => tally_of_items(s.get(&items_under(Some(u), false)).await.json()["items"].as_array().unwrap())[0],
+            None => 0,
+        };
+        let bars: u64 = f["by_unit"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
+        assert_eq!(bars + own, expected[0], "[{e}] bars for unit {unit:?}: {f}");
+        let levels: u64 = f["by_level"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
+        assert_eq!(levels + f["discipline"]["items"].as_u64().unwrap(), expected[0], "[{e}] levels: {f}");
+    }
+
+    // a scope of one unit (综合科 without 信息科 below it) reads the units' own rows
+    let r = s
+        .post_json(
+            "/api/v1/roles",
+            &json!({"key": "own_unit_viewer", "name": "本科室查看", "scope": "own_unit",
+                    "permissions": ["fulfilment:read", "responsibility:read"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "[{e}] define role: {}", r.text());
+    let viewer = user(s, "wangfang_view", Some(org.person("王芳")), &["own_unit_viewer"]).await;
+    let f = viewer.get(s, &format!("/api/v1/fulfilment?year={}", year())).await;
+    assert_eq!(f.status, StatusCode::OK, "[{e}] {}", f.text());
+    let f = f.json();
+    let items = s.get(&items_under(Some(org.unit("ZHK")), false)).await.json();
+    assert_eq!(tally_shown(&f["total"]), tally_of_items(items["items"].as_array().unwrap()), "[{e}] own unit: {f}");
+    let shown: Vec<i64> = f["by_unit"].as_array().unwrap().iter().map(|b| b["unit_id"].as_i64().unwrap()).collect();
+    assert_eq!(shown, vec![org.unit("ZHK")], "[{e}] only the unit in scope is a bar: {f}");
 }

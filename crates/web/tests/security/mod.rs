@@ -3,68 +3,10 @@
 
 use qingfeng_web::auth::Access;
 use qingfeng_web::routes::specs;
-use reqwest::redirect::Policy;
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{seed_org, servers, Org, Resp, Server};
-
-/// A signed-in user other than the admin.
-struct User {
-    name: &'static str,
-    client: Client,
-    csrf: String,
-}
-
-const PASSWORD: &str = "Initial#2026";
-const CHANGED: &str = "Changed#2026x";
-
-impl User {
-    async fn send(&self, s: &Server, method: Method, path: &str, body: Option<&Value>) -> Resp {
-        let mut req = self.client.request(method.clone(), s.url(path));
-        if method != Method::GET {
-            req = req.header("X-CSRF-Token", &self.csrf);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        s.send(req).await
-    }
-    async fn get(&self, s: &Server, path: &str) -> Resp {
-        self.send(s, Method::GET, path, None).await
-    }
-}
-
-async fn login(s: &Server, username: &str, password: &str) -> (Client, Resp) {
-    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    let r =
-        s.send(client.post(s.url("/api/v1/session")).json(&json!({"username": username, "password": password}))).await;
-    (client, r)
-}
-
-/// Creates an account through the API (as admin), signs it in and changes the initial password.
-async fn user(s: &Server, name: &'static str, person_id: Option<i64>, roles: &[&str]) -> User {
-    let r = s
-        .post_json(
-            "/api/v1/accounts",
-            &json!({"username": name, "password": PASSWORD, "person_id": person_id, "roles": roles}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "[{}] create account {name}: {}", s.engine, r.text());
-    assert_eq!(r.json()["must_change_password"], json!(true));
-    let (client, r) = login(s, name, PASSWORD).await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] login {name}: {}", s.engine, r.text());
-    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
-    let u = User { name, client, csrf };
-    // the initial password blocks everything else
-    let blocked = u.get(s, "/api/v1/units").await;
-    assert_eq!(blocked.status, StatusCode::FORBIDDEN, "[{}] {name} before changing the password", s.engine);
-    let r = u
-        .send(s, Method::PUT, "/api/v1/me/password", Some(&json!({"old_password": PASSWORD, "new_password": CHANGED})))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] {name} changes password: {}", s.engine, r.text());
-    u
-}
+use crate::support::{login, seed_org, servers, user, Org, Server, User};
 
 /// Adds a second root with one person: a unit outside everyone's subtree but the admin's.
 async fn other_root(s: &Server) -> (i64, i64) {

@@ -384,3 +384,60 @@ pub fn write_xlsx(rows: &[Vec<String>]) -> Vec<u8> {
     }
     wb.save_to_buffer().expect("save xlsx")
 }
+
+/// A signed-in user other than the admin.
+pub struct User {
+    pub name: &'static str,
+    pub client: Client,
+    pub csrf: String,
+}
+
+pub const PASSWORD: &str = "Initial#2026";
+pub const CHANGED: &str = "Changed#2026x";
+
+impl User {
+    pub async fn send(&self, s: &Server, method: Method, path: &str, body: Option<&Value>) -> Resp {
+        let mut req = self.client.request(method.clone(), s.url(path));
+        if method != Method::GET {
+            req = req.header("X-CSRF-Token", &self.csrf);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        s.send(req).await
+    }
+    pub async fn get(&self, s: &Server, path: &str) -> Resp {
+        self.send(s, Method::GET, path, None).await
+    }
+}
+
+pub async fn login(s: &Server, username: &str, password: &str) -> (Client, Resp) {
+    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
+    let r =
+        s.send(client.post(s.url("/api/v1/session")).json(&json!({"username": username, "password": password}))).await;
+    (client, r)
+}
+
+/// Creates an account through the API (as admin), signs it in and changes the initial password.
+pub async fn user(s: &Server, name: &'static str, person_id: Option<i64>, roles: &[&str]) -> User {
+    let r = s
+        .post_json(
+            "/api/v1/accounts",
+            &json!({"username": name, "password": PASSWORD, "person_id": person_id, "roles": roles}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "[{}] create account {name}: {}", s.engine, r.text());
+    assert_eq!(r.json()["must_change_password"], json!(true));
+    let (client, r) = login(s, name, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] login {name}: {}", s.engine, r.text());
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
+    let u = User { name, client, csrf };
+    // the initial password blocks everything else
+    let blocked = u.get(s, "/api/v1/units").await;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN, "[{}] {name} before changing the password", s.engine);
+    let r = u
+        .send(s, Method::PUT, "/api/v1/me/password", Some(&json!({"old_password": PASSWORD, "new_password": CHANGED})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] {name} changes password: {}", s.engine, r.text());
+    u
+}
