@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use qingfeng_domain::fulfilment::DEFAULT_LEAD_DAYS;
 use qingfeng_store::fulfilment::{recompute_with_stats, this_year, today, RecomputeStats};
 use qingfeng_store::responsibility::bump_version;
 use qingfeng_store::{args, settings, Arg, Db};
@@ -33,8 +32,7 @@ pub async fn run(db: &Db, args: &BenchFulfilmentArgs) -> anyhow::Result<()> {
     let year = args.year.unwrap_or_else(this_year);
     let runs = args.runs.max(1);
     let as_of = today();
-    let lead_days =
-        settings::get(db, "reminder.lead_days").await?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_LEAD_DAYS);
+    let lead_days = settings::lead_days(db).await?;
     let entries = count(db, "SELECT COUNT(*) FROM ledger_entries WHERE entry_year = $1", args![year]).await?;
     let credits = count(db, "SELECT COUNT(*) FROM ledger_credits WHERE year = $1", args![year]).await?;
     let people = count(db, "SELECT COUNT(*) FROM people WHERE status = 'active'", vec![]).await?;

@@ -7,6 +7,17 @@ pub async fn get(db: &Db, key: &str) -> StoreResult<Option<String>> {
     Ok(row.map(|r| r.0))
 }
 
+/// A number setting, or `default` when it is absent or not a number.
+pub async fn number<T: std::str::FromStr>(db: &Db, key: &str, default: T) -> StoreResult<T> {
+    Ok(get(db, key).await?.and_then(|v| v.trim().parse().ok()).unwrap_or(default))
+}
+
+/// 临期 lead days (`reminder.lead_days`): how early a window turns yellow and reminders fire.
+/// The dashboard, the item pages and the reminder job all read it here, so they agree.
+pub async fn lead_days(db: &Db) -> StoreResult<u32> {
+    number(db, "reminder.lead_days", qingfeng_domain::fulfilment::DEFAULT_LEAD_DAYS).await
+}
+
 /// Sets a setting and audits the change.
 pub async fn set(db: &Db, actor: &Actor, key: &str, value: &str) -> StoreResult<()> {
     let before = get(db, key).await?;

@@ -193,6 +193,10 @@ pub async fn apply_update(tx: &mut Tx, actor: &Actor, id: i64, d: &UnitDraft) ->
             args![new_path, before.path.len() as i64 + 1, lo, hi],
         )
         .await?;
+        if d.parent_id != before.parent_id {
+            // fulfilment snapshots sum subtrees: a move makes them stale
+            crate::responsibility::bump_version(tx).await?;
+        }
     }
     tx.execute(
         "UPDATE units SET parent_id = $1, name = $2, code = $3, kind = $4, sort_order = $5, updated_at = $6 WHERE id = $7",

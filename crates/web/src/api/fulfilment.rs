@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use axum::extract::State;
 use axum::Json;
-use qingfeng_domain::fulfilment::{pressure_drops, State as FState, Tally, DEFAULT_DROP_THRESHOLD, DEFAULT_LEAD_DAYS};
+use qingfeng_domain::fulfilment::{pressure_drops, State as FState, Tally, DEFAULT_DROP_THRESHOLD};
 use qingfeng_domain::responsibility::Level;
 use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, rollup_counts, today, RollupCounts};
 use qingfeng_store::org::units;
@@ -75,7 +75,7 @@ pub fn view(t: &Tally) -> TallyView {
 }
 
 pub async fn lead_days(state: &AppState) -> ApiResult<u32> {
-    Ok(settings::get(&state.db, "reminder.lead_days").await?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_LEAD_DAYS))
+    Ok(settings::lead_days(&state.db).await?)
 }
 
 /// A unit shown as a bar: the selected unit's children (or the roots of the scope), each
@@ -182,10 +182,7 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
         return Ok(json!({"year": year, "as_of": as_of, "person": person, "total": view(&t), "items": items}));
     }
     let lead = lead_days(state).await?;
-    let threshold = settings::get(&state.db, "fulfilment.drop_threshold")
-        .await?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_DROP_THRESHOLD);
+    let threshold = settings::number(&state.db, "fulfilment.drop_threshold", DEFAULT_DROP_THRESHOLD).await?;
     let snapshot = ensure_snapshot(&state.db, year, as_of, lead).await?;
     let selected = match params.int("unit")? {
         Some(u) => Some(super::units::unit_in_scope(state, p, u).await?),

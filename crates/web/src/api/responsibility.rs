@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
-use qingfeng_domain::fulfilment::{ItemStatus, DEFAULT_LEAD_DAYS};
+use qingfeng_domain::fulfilment::ItemStatus;
 use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year, today};
@@ -211,13 +211,14 @@ pub async fn with_status(state: &AppState, items: Vec<Item>) -> ApiResult<Vec<It
         counts.extend(month_counts(&state.db, year, Some(&ids)).await?);
     }
     let empty = Vec::new();
+    let lead_days = qingfeng_store::settings::lead_days(&state.db).await?;
     for item in items {
         let status = evaluate_counts(
             item.year as i32,
             requirement(item.req_count, &item.req_period),
             counts.get(&item.id).unwrap_or(&empty),
             today(),
-            DEFAULT_LEAD_DAYS,
+            lead_days,
         );
         out.push(ItemWithStatus { item, status });
     }

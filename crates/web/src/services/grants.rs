@@ -94,8 +94,8 @@ pub async fn check_role_definition(
 
 /// The password policy in force (settings `password.min_length`, `password.min_classes`).
 pub async fn check_password_policy(db: &Db, field: &str, password: &str) -> ApiResult<()> {
-    let min_len = settings::get(db, "password.min_length").await?.and_then(|v| v.parse().ok()).unwrap_or(8);
-    let min_classes = settings::get(db, "password.min_classes").await?.and_then(|v| v.parse().ok()).unwrap_or(3);
+    let min_len = settings::number(db, "password.min_length", 8).await?;
+    let min_classes = settings::number(db, "password.min_classes", 3).await?;
     check_password(password, min_len, min_classes).map_err(|m| StoreError::field(field, m).into())
 }
 

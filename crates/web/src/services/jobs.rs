@@ -31,7 +31,6 @@ use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use qingfeng_domain::fulfilment::DEFAULT_LEAD_DAYS;
 use qingfeng_store::notify::{self, Channel, Delivery, Directory};
 use qingfeng_store::{audit, settings, Actor, Db, StoreResult};
 use serde::Serialize;
@@ -94,17 +93,13 @@ pub fn holder_id() -> String {
     .clone()
 }
 
-async fn setting_num<T: std::str::FromStr>(db: &Db, key: &str, default: T) -> StoreResult<T> {
-    Ok(settings::get(db, key).await?.and_then(|v| v.trim().parse().ok()).unwrap_or(default))
-}
-
 async fn setting_text(db: &Db, key: &str) -> StoreResult<Option<String>> {
     Ok(settings::get(db, key).await?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
 }
 
 /// Pause between passes (`jobs.interval_seconds`, default 60).
 pub async fn interval(db: &Db) -> StdDuration {
-    let secs: u64 = setting_num(db, "jobs.interval_seconds", 60).await.unwrap_or(60);
+    let secs: u64 = settings::number(db, "jobs.interval_seconds", 60).await.unwrap_or(60);
     StdDuration::from_secs(secs.clamp(1, 86_400))
 }
 
@@ -135,7 +130,7 @@ pub async fn run_once_as(db: &Db, holder: &str, today: NaiveDate) -> StoreResult
 /// Fires every due reminder that has not fired yet. Needs no lease: every reminder fires at most
 /// once on its own, so running this concurrently is safe (the lease only saves the work).
 pub async fn fire_reminders(db: &Db, today: NaiveDate) -> StoreResult<PassReport> {
-    let lead_days: u32 = setting_num(db, "reminder.lead_days", DEFAULT_LEAD_DAYS).await?;
+    let lead_days = settings::lead_days(db).await?;
     let mut report = PassReport { ran: true, today: Some(today), ..Default::default() };
     let dir = Directory::load(db).await?;
     let due = notify::due_reminders(db, &dir, today, lead_days.min(366)).await?;
@@ -211,8 +206,8 @@ pub async fn deliver_due(db: &Db, holder: &str, report: &mut PassReport) -> Stor
     if due.is_empty() {
         return Ok(());
     }
-    let base: i64 = setting_num(db, "outbound.backoff_seconds", 60).await?;
-    let max: i64 = setting_num(db, "outbound.backoff_max_seconds", 3600).await?;
+    let base: i64 = settings::number(db, "outbound.backoff_seconds", 60).await?;
+    let max: i64 = settings::number(db, "outbound.backoff_max_seconds", 3600).await?;
     let senders = Senders::load(db).await?;
     for d in due {
         // a pass that lost its lease (ran longer than the lease) stops sending
@@ -256,7 +251,7 @@ struct Smtp {
 
 impl Senders {
     async fn load(db: &Db) -> StoreResult<Senders> {
-        let timeout: u64 = setting_num(db, "webhook.timeout_seconds", 10).await?;
+        let timeout: u64 = settings::number(db, "webhook.timeout_seconds", 10).await?;
         let http = reqwest::Client::builder()
             .timeout(StdDuration::from_secs(timeout.clamp(1, 300)))
             .redirect(reqwest::redirect::Policy::none())
@@ -265,7 +260,7 @@ impl Senders {
         let smtp = match (setting_text(db, "smtp.host").await?, setting_text(db, "smtp.from").await?) {
             (Some(host), Some(from)) => match from.parse::<Mailbox>() {
                 Ok(from) => {
-                    let port: u16 = setting_num(db, "smtp.port", 25).await?;
+                    let port: u16 = settings::number(db, "smtp.port", 25).await?;
                     let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
                         .port(port)
                         .timeout(Some(StdDuration::from_secs(timeout.clamp(1, 300))));

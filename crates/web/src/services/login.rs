@@ -22,10 +22,6 @@ pub enum LoginOutcome {
     Invalid(String),
 }
 
-async fn setting_i64(db: &Db, key: &str, default: i64) -> StoreResult<i64> {
-    Ok(settings::get(db, key).await?.and_then(|v| v.parse().ok()).unwrap_or(default))
-}
-
 async fn failures_since_last_success(db: &Db, column: &str, value: &str, window: Duration) -> StoreResult<i64> {
     let since = qingfeng_store::now() - window;
     let last_ok: Option<(chrono::DateTime<chrono::Utc>,)> = db
@@ -61,8 +57,8 @@ pub async fn attempt(db: &Db, username: &str, password: &str, address: &str) -> 
     if username.chars().count() > USERNAME_MAX || password.chars().count() > PASSWORD_MAX {
         return Ok(LoginOutcome::Invalid("用户名或密码过长".into()));
     }
-    let max_failures = setting_i64(db, "login.max_failures", 5).await?;
-    let window = Duration::minutes(setting_i64(db, "login.lock_minutes", 10).await?);
+    let max_failures = settings::number(db, "login.max_failures", 5).await?;
+    let window = Duration::minutes(settings::number(db, "login.lock_minutes", 10).await?);
     let locked = failures_since_last_success(db, "username", username, window).await? >= max_failures
         || failures_since_last_success(db, "address", address, window).await? >= max_failures;
     let account = accounts::by_username(db, username).await?;

@@ -246,10 +246,6 @@ fn tally_shown(t: &Value) -> [u64; 5] {
 /// single units), and the bars add up to the total.
 async fn dashboard_matches_items(s: &Server, org: &Org) {
     let e = &s.engine;
-    let items_under = |unit: Option<i64>, sub: bool| {
-        let unit = unit.map(|u| format!("&unit={u}&include_sub={sub}")).unwrap_or_default();
-        format!("/api/v1/responsibility-items?year={}&per_page=500{unit}", year())
-    };
     // a cadre in 信息科, two levels down, so that subtree roll-ups hold more than one unit
     let r = s
         .post_json(
@@ -263,21 +259,14 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
     assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
     let nested = s.get(&items_under(Some(org.unit("XXK")), false)).await.json();
     assert!(nested["total"].as_i64().unwrap() > 0, "[{e}] 信息科 has items: {nested}");
-    for unit in [None, Some(org.unit("XWB")), Some(org.unit("ZHK"))] {
-        let q = unit.map(|u| format!("&unit={u}")).unwrap_or_default();
-        let f = s.get(&format!("/api/v1/fulfilment?year={}{q}", year())).await.json();
-        let items = s.get(&items_under(unit, true)).await.json();
-        let expected = tally_of_items(items["items"].as_array().unwrap());
-        assert_eq!(tally_shown(&f["total"]), expected, "[{e}] total for unit {unit:?}: {f}");
-        // the bars hold everything but the selected unit's own items
-        let own = match unit {
-            Some(u) => tally_of_items(s.get(&items_under(Some(u), false)).await.json()["items"].as_array().unwrap())[0],
-            None => 0,
-        };
-        let bars: u64 = f["by_unit"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
-        assert_eq!(bars + own, expected[0], "[{e}] bars for unit {unit:?}: {f}");
-        let levels: u64 = f["by_level"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
-        assert_eq!(levels + f["discipline"]["items"].as_u64().unwrap(), expected[0], "[{e}] levels: {f}");
+    let units = [None, Some(org.unit("XWB")), Some(org.unit("ZHK")), Some(org.unit("DCS"))];
+    admin_dashboard_matches_items(s, org.unit("XWB"), &units).await;
+    // a move changes the subtrees: 信息科 goes under 督查室, and back
+    for parent in ["DCS", "ZHK"] {
+        let r =
+            s.patch_json(&format!("/api/v1/units/{}", org.unit("XXK")), &json!({"parent_id": org.unit(parent)})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] move 信息科: {}", r.text());
+        admin_dashboard_matches_items(s, org.unit("XWB"), &units).await;
     }
 
     // a scope of one unit (综合科 without 信息科 below it) reads the units' own rows
@@ -297,4 +286,38 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
     assert_eq!(tally_shown(&f["total"]), tally_of_items(items["items"].as_array().unwrap()), "[{e}] own unit: {f}");
     let shown: Vec<i64> = f["by_unit"].as_array().unwrap().iter().map(|b| b["unit_id"].as_i64().unwrap()).collect();
     assert_eq!(shown, vec![org.unit("ZHK")], "[{e}] only the unit in scope is a bar: {f}");
+}
+
+fn items_under(unit: Option<i64>, sub: bool) -> String {
+    let unit = unit.map(|u| format!("&unit={u}&include_sub={sub}")).unwrap_or_default();
+    format!("/api/v1/responsibility-items?year={}&per_page=500{unit}", year())
+}
+
+/// The admin's dashboard, whole and for each of `units`, against the items behind it (`root`:
+/// the one root unit, whose bar holds only its own items).
+async fn admin_dashboard_matches_items(s: &Server, root: i64, units: &[Option<i64>]) {
+    let e = &s.engine;
+    for &unit in units {
+        let q = unit.map(|u| format!("&unit={u}")).unwrap_or_default();
+        let f = s.get(&format!("/api/v1/fulfilment?year={}{q}", year())).await.json();
+        let items = s.get(&items_under(unit, true)).await.json();
+        let expected = tally_of_items(items["items"].as_array().unwrap());
+        assert_eq!(tally_shown(&f["total"]), expected, "[{e}] total for unit {unit:?}: {f}");
+        // the bars hold everything but the selected unit's own items
+        let own = match unit {
+            Some(u) => tally_of_items(s.get(&items_under(Some(u), false)).await.json()["items"].as_array().unwrap())[0],
+            None => 0,
+        };
+        let bars: u64 = f["by_unit"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
+        assert_eq!(bars + own, expected[0], "[{e}] bars for unit {unit:?}: {f}");
+        // each bar is its unit's subtree, but the root's own bar (本级)
+        for bar in f["by_unit"].as_array().unwrap() {
+            let id = bar["unit_id"].as_i64().unwrap();
+            let items = s.get(&items_under(Some(id), id != root)).await.json();
+            let expected = tally_of_items(items["items"].as_array().unwrap());
+            assert_eq!(tally_shown(&bar["tally"]), expected, "[{e}] bar of unit {id} under {unit:?}: {f}");
+        }
+        let levels: u64 = f["by_level"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
+        assert_eq!(levels + f["discipline"]["items"].as_u64().unwrap(), expected[0], "[{e}] levels: {f}");
+    }
 }
