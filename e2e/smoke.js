@@ -128,6 +128,40 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect(text.includes('人员') && text.includes('admin'), 'audit rows missing');
   });
 
+  // the demo accounts share the admin's password; each sees what its role sees
+  const signIn = async (username) => {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+    const p = await ctx.newPage();
+    p.on('pageerror', e => errors.push(username + ': ' + e.message));
+    await p.goto(base + '/login');
+    await p.fill('input[name=username]', username);
+    await p.fill('input[name=password]', password);
+    await p.click('button[type=submit]');
+    await p.waitForLoadState('networkidle');
+    return p;
+  };
+
+  await check('the 分管领导 sees the departments in charge, the lagging 信息科 among them', async () => {
+    const p = await signIn('fenguan');
+    await p.goto(base + '/dashboard');
+    await p.waitForSelector('[data-chart] canvas');
+    const text = await p.textContent('main');
+    expect(text.includes('信息科'), 'no 信息科 on the dashboard');
+    expect(!text.includes('秘书科'), 'a department outside the charge is shown');
+    if (shots) await p.screenshot({ path: path.join(shots, 'dashboard-fenguan.png'), fullPage: true });
+    await p.context().close();
+  });
+
+  await check('a 一般干部 gets their own items for a dashboard', async () => {
+    const p = await signIn('ganbu');
+    await p.goto(base + '/dashboard');
+    expect(/\/responsibility\/items\?person=\d+/.test(p.url()), 'not redirected: ' + p.url());
+    const rows = await p.$$('table.grid tbody tr');
+    expect(rows.length > 0, 'no items of their own');
+    if (shots) await p.screenshot({ path: path.join(shots, 'items-ganbu.png'), fullPage: true });
+    await p.context().close();
+  });
+
   await check('no request left the server and no script error occurred', async () => {
     expect(outside.length === 0, 'outside requests: ' + outside.join(', '));
     expect(errors.length === 0, 'errors: ' + errors.join(' | '));

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_chain;
 mod demo;
+mod demo_accounts;
 mod demo_chain;
 mod demo_findings;
 
@@ -165,15 +166,21 @@ async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The password of accounts created at start: `QINGFENG_ADMIN_PASSWORD`, or a random one
+/// (true: generated, to be shown once and changed at first sign-in).
+fn initial_password() -> (String, bool) {
+    match std::env::var("QINGFENG_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (random_password(), true),
+    }
+}
+
 /// On first start with no account at all, creates `admin`.
 async fn ensure_admin(db: &Db) -> anyhow::Result<()> {
     if accounts::count(db).await? > 0 {
         return Ok(());
     }
-    let (password, generated) = match std::env::var("QINGFENG_ADMIN_PASSWORD") {
-        Ok(p) if !p.is_empty() => (p, false),
-        _ => (random_password(), true),
-    };
+    let (password, generated) = initial_password();
     accounts::create(db, &Actor::system(), "admin", &password, None, &["admin"], generated).await?;
     if generated {
         println!("已创建管理员账号 admin，初始密码：{password}");
@@ -221,6 +228,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         let entries = demo_chain::seed(&db).await?;
                         demo_findings::seed(&db).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
+                        let (password, generated) = initial_password();
+                        let created = demo_accounts::seed(&db, &password, generated).await?;
+                        if generated {
+                            println!("演示账号（初始密码：{password}，只显示这一次，登录后须修改）：");
+                        } else {
+                            println!("演示账号（密码与 admin 相同，取自 QINGFENG_ADMIN_PASSWORD）：");
+                        }
+                        for (username, role, person) in created {
+                            println!("  {username:<8} {role}（{person}）");
+                        }
                     }
                     None => println!("数据库已有数据，未生成演示数据"),
                 }

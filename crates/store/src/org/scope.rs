@@ -65,6 +65,11 @@ impl Scope {
         }
     }
 
+    /// 仅本人: the operator's own records and no unit.
+    pub fn is_self_only(&self) -> bool {
+        !self.all && self.subtrees.is_empty() && self.units.is_empty() && self.person_id.is_some()
+    }
+
     /// Whether every unit of the subtree rooted at `unit_path` is inside the scope.
     pub fn covers_subtree(&self, unit_path: &str) -> bool {
         self.all || self.subtrees.iter().any(|p| unit_path.starts_with(p.as_str()))

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
 use serde_json::Value;
 
 use super::{render, Nav, PageResult};
@@ -73,6 +74,12 @@ fn flags(v: &Value) -> Vec<Flag> {
 }
 
 pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    // a scope of one's own records only (仅本人) holds no unit to roll up: one's own items,
+    // with their states, are the dashboard
+    if let Some(me) = p.scope.person_id.filter(|_| p.scope.is_self_only()) {
+        let year = params.int("year")?.map(|y| format!("year={y}&")).unwrap_or_default();
+        return Ok(Redirect::to(&format!("/responsibility/items?{year}person={me}")).into_response());
+    }
     let r = report(&state, &p, &params).await?;
     let year = r["year"].as_i64().unwrap_or(2026);
     let unit_id = r["unit"]["id"].as_i64();

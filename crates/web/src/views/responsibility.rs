@@ -156,6 +156,8 @@ struct ItemsPage {
     nav: Nav,
     heading: String,
     year: i64,
+    /// 仅本人: one's own items are the dashboard, so there is no dashboard to go back to
+    own_only: bool,
     items: Vec<ItemRow>,
     total: i64,
     page: i64,
@@ -169,7 +171,9 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
     let paging = params.paging()?;
     let state_filter = params.str("state");
     let mut filter = item_filter(&params)?;
-    let mut heading = format!("{year}年度责任事项");
+    let own_only = p.scope.is_self_only();
+    let mut heading =
+        if own_only { format!("我的{year}年度责任事项") } else { format!("{year}年度责任事项") };
     let unit = match filter.unit_id {
         Some(u) => Some(crate::api::units::unit_in_scope(&state, &p, u).await?),
         None => None,
@@ -206,6 +210,7 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
         nav: Nav::new(&p, "dashboard"),
         heading,
         year,
+        own_only,
         items: rows.iter().map(ItemRow::from).collect(),
         total,
         page: paging.page,

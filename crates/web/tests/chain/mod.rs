@@ -286,6 +286,18 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
     assert_eq!(tally_shown(&f["total"]), tally_of_items(items["items"].as_array().unwrap()), "[{e}] own unit: {f}");
     let shown: Vec<i64> = f["by_unit"].as_array().unwrap().iter().map(|b| b["unit_id"].as_i64().unwrap()).collect();
     assert_eq!(shown, vec![org.unit("ZHK")], "[{e}] only the unit in scope is a bar: {f}");
+
+    // 仅本人 (一般干部): no unit to roll up, so the dashboard page is one's own items
+    let sun = s.get("/api/v1/people?q=孙丽").await.json()["items"][0]["id"].as_i64().unwrap();
+    let member = user(s, "sunli", Some(sun), &["member"]).await;
+    let r = member.get(s, "/dashboard").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "[{e}] {}", r.text());
+    let to = r.header("location").unwrap();
+    assert_eq!(to, format!("/responsibility/items?person={sun}"), "[{e}]");
+    let page = member.get(s, &to).await;
+    assert_eq!(page.status, StatusCode::OK, "[{e}] {}", page.text());
+    assert!(page.text().contains("每季度参加廉政专题学习"), "[{e}] her own item is listed");
+    assert!(page.text().contains("我的") && !page.text().contains("返回落实情况"), "[{e}] no way back to itself");
 }
 
 fn items_under(unit: Option<i64>, sub: bool) -> String {
