@@ -391,6 +391,7 @@ pub async fn flagged_items(
     under: Option<&str>,
     state: &str,
     limit: i64,
+    offset: i64,
 ) -> StoreResult<(i64, Vec<FlaggedItem>)> {
     let mut q = QueryBuilder::new();
     q.and("s.snapshot_id = ?", args![snapshot.id]);
@@ -403,25 +404,32 @@ pub async fn flagged_items(
     let from = " FROM fulfilment_item_states s JOIN responsibility_items i ON i.id = s.item_id JOIN units u ON u.id = i.unit_id \
                 LEFT JOIN people p ON p.id = i.person_id";
     let w = q.where_clause();
+    let count = || async { db.fetch_one::<(i64,)>(&format!("SELECT COUNT(*){from}{w}"), q.args()).await };
     if limit <= 0 {
-        let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){from}{w}"), q.args()).await?;
-        return Ok((total, vec![]));
+        return Ok((count().await?.0, vec![]));
     }
     let mut a = q.args();
     let n = a.len();
     a.push(limit.into());
+    a.push(offset.max(0).into());
     // the total comes with the page (a window over all matches), so the joins run once
     let rows: Vec<FlaggedRow> = db
         .fetch_all(
             &format!(
                 "SELECT s.item_id, s.state, s.required, s.done, s.next_due, i.text, i.unit_id, u.name AS unit_name, i.person_id, \
-                 p.name AS person_name, COUNT(*) OVER () AS total{from}{w} ORDER BY s.next_due, u.sort_path, s.item_id LIMIT ${}",
-                n + 1
+                 p.name AS person_name, COUNT(*) OVER () AS total{from}{w} ORDER BY s.next_due, u.sort_path, s.item_id LIMIT ${} OFFSET ${}",
+                n + 1,
+                n + 2
             ),
             a,
         )
         .await?;
-    let total = rows.first().map_or(0, |r| r.total);
+    let total = match rows.first() {
+        Some(r) => r.total,
+        // a page past the end has no row to carry the total
+        None if offset > 0 => count().await?.0,
+        None => 0,
+    };
     Ok((total, rows.into_iter().map(|r| r.item).collect()))
 }
 

@@ -225,9 +225,9 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
     }
     let Sums { by_unit, by_level, discipline, total, .. } = sums;
     let pressure = pressure_drops(&by_level, threshold);
-    let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50).await?;
+    let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50, 0).await?;
     let (yellow_total, yellow) =
-        flagged_items(&state.db, &snapshot, &p.scope, under, FState::DueSoon.key(), 50).await?;
+        flagged_items(&state.db, &snapshot, &p.scope, under, FState::DueSoon.key(), 50, 0).await?;
     Ok(json!({
         "year": year,
         "as_of": as_of,

@@ -38,14 +38,26 @@ struct Dashboard {
     total_items: u64,
     red_total: i64,
     yellow_total: i64,
-    /// (from, to, drop, flagged)
-    pressure: Vec<(String, String, String, bool)>,
+    /// (from, to, amount, what it is, flagged)
+    pressure: Vec<(String, String, String, &'static str, bool)>,
     /// (id, name, items, rate, overdue, due_soon)
     units: Vec<(i64, String, u64, String, u64, u64)>,
     /// (key, label, items, rate, overdue, due_soon)
     levels: Vec<(String, String, u64, String, u64, u64)>,
     red: Vec<Flag>,
     yellow: Vec<Flag>,
+}
+
+/// How the fulfilment rate changes from one level to the next, in words: a drop (落差), a
+/// rise (the lower level does better), or no change.
+fn describe_drop(points: f64) -> (String, &'static str) {
+    if points >= 0.05 {
+        (format!("{points:.1} 个百分点"), "落实率落差")
+    } else if points <= -0.05 {
+        (format!("{:.1} 个百分点", -points), "落实率不降反升")
+    } else {
+        ("0 个百分点".to_string(), "落实率持平")
+    }
 }
 
 fn rate(t: &Value) -> String {
@@ -133,10 +145,12 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         .map(|a| {
             a.iter()
                 .map(|d| {
+                    let (amount, what) = describe_drop(d["drop_points"].as_f64().unwrap_or(0.0));
                     (
                         d["from"].as_str().unwrap_or("").to_string(),
                         d["to"].as_str().unwrap_or("").to_string(),
-                        format!("{:.1} 个百分点", d["drop_points"].as_f64().unwrap_or(0.0)),
+                        amount,
+                        what,
                         d["flagged"].as_bool().unwrap_or(false),
                     )
                 })
@@ -169,4 +183,17 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         red: flags(&r["red"]),
         yellow: flags(&r["yellow"]),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_drop;
+
+    #[test]
+    fn drops_rises_and_no_change_read_as_such() {
+        assert_eq!(describe_drop(16.23), ("16.2 个百分点".to_string(), "落实率落差"));
+        assert_eq!(describe_drop(-1.0), ("1.0 个百分点".to_string(), "落实率不降反升"));
+        assert_eq!(describe_drop(0.0), ("0 个百分点".to_string(), "落实率持平"));
+        assert_eq!(describe_drop(-0.01), ("0 个百分点".to_string(), "落实率持平"));
+    }
 }

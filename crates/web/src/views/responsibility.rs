@@ -186,15 +186,10 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
             heading = format!("{heading}（{}）", s.label());
             let snap =
                 ensure_snapshot(&state.db, year, today(), crate::api::fulfilment::lead_days(&state).await?).await?;
+            let under = unit.as_ref().map(|u| u.path.as_str());
             let (total, flagged) =
-                flagged_items(&state.db, &snap, &p.scope, unit.as_ref().map(|u| u.path.as_str()), s.key(), 1000)
-                    .await?;
-            let ids: Vec<i64> = flagged
-                .iter()
-                .skip(paging.offset() as usize)
-                .take(paging.per_page as usize)
-                .map(|f| f.item_id)
-                .collect();
+                flagged_items(&state.db, &snap, &p.scope, under, s.key(), paging.per_page, paging.offset()).await?;
+            let ids: Vec<i64> = flagged.iter().map(|f| f.item_id).collect();
             filter.ids = Some(ids);
             let page = resp::items(&state.db, &p.scope, &filter, None).await?;
             (total, with_status(&state, page.items).await?)

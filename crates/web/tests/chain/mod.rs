@@ -269,6 +269,26 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
         admin_dashboard_matches_items(s, org.unit("XWB"), &units).await;
     }
 
+    // the red drill-down pages through every flagged item, its total on every page
+    let f = s.get(&format!("/api/v1/fulfilment?year={}", year())).await.json();
+    let red = f["red"]["total"].as_i64().unwrap();
+    assert!(red > 4, "[{e}] enough red items to page: {f}");
+    let mut seen = std::collections::BTreeSet::new();
+    for page in 1..=(red + 1) / 2 + 1 {
+        let r = s.get(&format!("/responsibility/items?year={}&state=overdue&per_page=2&page={page}", year())).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] page {page}: {}", r.text());
+        let html = r.text();
+        assert!(html.contains(&format!("共 {red} 项")), "[{e}] page {page} shows the total");
+        let ids: Vec<String> = html
+            .split("href=\"/responsibility/items/")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect();
+        assert!(ids.len() <= 2, "[{e}] page {page}: {ids:?}");
+        seen.extend(ids);
+    }
+    assert_eq!(seen.len() as i64, red, "[{e}] every red item on exactly one page");
+
     // a scope of one unit (综合科 without 信息科 below it) reads the units' own rows
     let r = s
         .post_json(
