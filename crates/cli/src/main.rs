@@ -45,6 +45,11 @@ enum Command {
         /// Minutes of inactivity after which a session ends.
         #[arg(long, env = "QINGFENG_SESSION_IDLE_MINUTES", default_value_t = 30)]
         idle_minutes: i64,
+        /// Reverse proxies (addresses or ranges, comma-separated, e.g. `10.0.0.0/8,127.0.0.1`)
+        /// whose X-Forwarded-For names the client for the lock-out, login log and audit trail.
+        /// Default: none, and the header is ignored.
+        #[arg(long, env = "QINGFENG_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+        trusted_proxies: Vec<ipnet::IpNet>,
         /// The background job (reminders, webhook deliveries): `on` in every replica (a lease
         /// lets one work at a time), `off` to leave it to other replicas. Pause between passes:
         /// setting `jobs.interval_seconds` (default 60).
@@ -152,6 +157,14 @@ async fn main() -> ExitCode {
     }
 }
 
+/// An address (`127.0.0.1`) or a range (`10.0.0.0/8`) of trusted proxies.
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("无法识别的地址或网段：“{s}”（例如 10.0.0.0/8 或 127.0.0.1）"))
+}
+
 async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
     let url = match &cli.database_url {
         Some(u) => u.clone(),
@@ -220,7 +233,7 @@ fn print_report(r: &ImportReport) {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Serve { listen, demo, secure_cookies, idle_minutes, jobs } => {
+        Command::Serve { listen, demo, secure_cookies, idle_minutes, trusted_proxies, jobs } => {
             let db = open_db(&cli).await?;
             if *demo {
                 match demo::seed_demo(&db).await? {
@@ -252,7 +265,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let state = AppState {
                 db,
-                config: Arc::new(WebConfig { secure_cookies: *secure_cookies, idle_minutes: *idle_minutes }),
+                config: Arc::new(WebConfig {
+                    secure_cookies: *secure_cookies,
+                    idle_minutes: *idle_minutes,
+                    trusted_proxies: trusted_proxies.clone(),
+                }),
             };
             tokio::select! {
                 r = qingfeng_web::serve(state, listener) => r?,

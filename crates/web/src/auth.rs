@@ -2,7 +2,7 @@
 //! resolved to a [`Principal`] with permissions and data scope; CSRF and Origin checks for
 //! cookie-authenticated writes; the per-route permission guard.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -205,7 +205,7 @@ pub async fn authenticate(
     mut req: Request<Body>,
     next: Next,
 ) -> Response {
-    let address = peer.ip().to_string();
+    let address = client_ip(peer.ip(), &forwarded_for(req.headers()), &state.config.trusted_proxies).to_string();
     req.extensions_mut().insert(ClientAddress(address.clone()));
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !origin_is_same_site(req.headers()) {
@@ -250,6 +250,33 @@ pub async fn authenticate(
         req.extensions_mut().insert(p);
     }
     next.run(req).await
+}
+
+/// Every X-Forwarded-For header of a request, joined in order.
+fn forwarded_for(headers: &HeaderMap) -> String {
+    let parts: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    parts.join(",")
+}
+
+/// The client's address. A request from a trusted proxy carries the client in X-Forwarded-For,
+/// each proxy appending the address it heard from; walking the list from the right, the first
+/// address that is not itself a trusted proxy is the client. From anywhere else the header is
+/// ignored: a client could write anything there and would escape the lock-out.
+pub fn client_ip(peer: IpAddr, forwarded_for: &str, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer;
+    if !is_trusted(&peer) {
+        return client;
+    }
+    for hop in forwarded_for.rsplit(',').map(str::trim).filter(|h| !h.is_empty()) {
+        // a malformed hop ends the chain: nothing left of it can be believed
+        let Ok(ip) = hop.parse::<IpAddr>() else { return client };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 /// A request whose Origin (or, failing that, Referer) names another host is cross-site.
@@ -380,6 +407,24 @@ mod tests {
         assert!(!origin_is_same_site(&h));
         h.insert(header::ORIGIN, "null".parse().unwrap());
         assert!(!origin_is_same_site(&h));
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()];
+        // not behind a trusted proxy: the header is whatever the client wrote
+        assert_eq!(client_ip(ip("198.51.100.7"), "203.0.113.5", &trusted), ip("198.51.100.7"));
+        assert_eq!(client_ip(ip("127.0.0.1"), "203.0.113.5", &[]), ip("127.0.0.1"));
+        // one proxy
+        assert_eq!(client_ip(ip("127.0.0.1"), "203.0.113.5", &trusted), ip("203.0.113.5"));
+        // a spoofed left part is skipped: the first untrusted hop from the right is the client
+        assert_eq!(client_ip(ip("10.0.0.2"), "1.2.3.4, 203.0.113.5, 10.0.0.9", &trusted), ip("203.0.113.5"));
+        // no header, or only proxies, or garbage
+        assert_eq!(client_ip(ip("10.0.0.2"), "", &trusted), ip("10.0.0.2"));
+        assert_eq!(client_ip(ip("10.0.0.2"), "10.0.0.9", &trusted), ip("10.0.0.9"));
+        assert_eq!(client_ip(ip("10.0.0.2"), "203.0.113.5, junk", &trusted), ip("10.0.0.2"));
+        assert_eq!(client_ip(ip("10.0.0.2"), "2001:db8::1", &trusted), ip("2001:db8::1"));
     }
 
     #[test]

@@ -25,11 +25,14 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Idle minutes before a session ends.
     pub idle_minutes: i64,
+    /// Reverse proxies whose X-Forwarded-For is believed: behind them, the client address (for
+    /// the login lock-out, the login log and the audit trail) is the forwarded one.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, idle_minutes: 30 }
+        WebConfig { secure_cookies: false, idle_minutes: 30, trusted_proxies: Vec::new() }
     }
 }
 

@@ -6,7 +6,8 @@ use qingfeng_web::routes::specs;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{login, seed_org, servers, user, Org, Server, User};
+use crate::support::{login, plain_client, seed_org, servers, user, Org, Server, User, ADMIN, ADMIN_PASSWORD};
+use qingfeng_web::WebConfig;
 
 /// Adds a second root with one person: a unit outside everyone's subtree but the admin's.
 async fn other_root(s: &Server) -> (i64, i64) {
@@ -322,6 +323,55 @@ async fn passwords_policy_reset_and_lockout_by_address() {
         assert!(rows.iter().any(|r| r.iter().any(|c| c == "已锁定")), "[{e}] {rows:?}");
         let audit_page = s.get("/system/audit?entity=account").await;
         assert!(audit_page.status == StatusCode::OK && audit_page.text().contains("账号"), "[{e}]");
+        s.finish().await;
+    }
+}
+
+/// Behind a trusted proxy the lock-out and the login log go by the forwarded client address;
+/// from anywhere else X-Forwarded-For is ignored, so a client cannot escape the lock-out with it.
+#[tokio::test]
+async fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+    for db in qingfeng_store::testing::engines().await {
+        let config = WebConfig { trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()], ..Default::default() };
+        let s = Server::start_with(db, config).await;
+        let e = s.engine.clone();
+        let login_from = |client: &'static str, username: &'static str, password: &'static str| {
+            s.send(
+                plain_client()
+                    .post(s.url("/api/v1/session"))
+                    .header("X-Forwarded-For", client)
+                    .json(&json!({"username": username, "password": password})),
+            )
+        };
+        for i in 0..5 {
+            let r = login_from("198.51.100.9, 203.0.113.5", ["a", "b", "c", "d", "e"][i], "wrong").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "[{e}]");
+        }
+        let r = login_from("203.0.113.5", ADMIN, ADMIN_PASSWORD).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "[{e}] the forwarded address is locked: {}", r.text());
+        let r = login_from("203.0.113.6", ADMIN, ADMIN_PASSWORD).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] another client behind the same proxy is not: {}", r.text());
+        let logged: Vec<(String,)> =
+            s.db.fetch_all("SELECT DISTINCT address FROM login_log ORDER BY address", vec![]).await.unwrap();
+        let logged: Vec<&str> = logged.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(logged, ["127.0.0.1", "203.0.113.5", "203.0.113.6"], "[{e}] (127.0.0.1: the support's own sign-in)");
+        s.finish().await;
+    }
+    // without a trusted proxy the header changes nothing
+    for s in servers().await {
+        let e = s.engine.clone();
+        let r = s
+            .send(
+                plain_client()
+                    .post(s.url("/api/v1/session"))
+                    .header("X-Forwarded-For", "203.0.113.5")
+                    .json(&json!({"username": "x", "password": "wrong"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "[{e}]");
+        let (n,): (i64,) =
+            s.db.fetch_one("SELECT COUNT(*) FROM login_log WHERE address <> '127.0.0.1'", vec![]).await.unwrap();
+        assert_eq!(n, 0, "[{e}] a client-written header is not an address");
         s.finish().await;
     }
 }

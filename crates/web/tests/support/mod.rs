@@ -89,6 +89,11 @@ impl Server {
     /// Starts the real server on port 0 over `db`, creates the admin account, signs the cookie
     /// client in and issues a bearer token.
     pub async fn start(db: Db) -> Server {
+        Server::start_with(db, WebConfig::default()).await
+    }
+
+    /// [`Server::start`] with a configuration of its own.
+    pub async fn start_with(db: Db, config: WebConfig) -> Server {
         let engine = format!("{:?}", db.engine());
         let admin = accounts::create(&db, &Actor::system(), ADMIN, ADMIN_PASSWORD, None, &["admin"], false)
             .await
@@ -97,7 +102,7 @@ impl Server {
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
-        let state = AppState { db: db.clone(), config: Arc::new(WebConfig::default()) };
+        let state = AppState { db: db.clone(), config: Arc::new(config) };
         let task = tokio::spawn(qingfeng_web::serve(state, listener));
         let base = format!("http://{addr}");
 
