@@ -4,84 +4,12 @@
 
 use chrono::{Duration, Months};
 use qingfeng_store::fulfilment::today;
-use reqwest::redirect::Policy;
-use reqwest::{Client, Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::support::{
-    assert_api_error, fresh_db, header_row, read_xlsx, seed_org, servers, write_xlsx, Org, Resp, Server,
+    assert_api_error, fresh_db, header_row, read_xlsx, seed_org, servers, user, write_xlsx, Org, Resp, Server, User,
 };
-
-const PASSWORD: &str = "Initial#2026";
-const CHANGED: &str = "Changed#2026x";
-
-/// A signed-in account other than the admin.
-struct User {
-    client: Client,
-    csrf: String,
-}
-
-impl User {
-    async fn send(&self, s: &Server, method: Method, path: &str, body: Option<&Value>) -> Resp {
-        let mut req = self.client.request(method.clone(), s.url(path));
-        if method != Method::GET {
-            req = req.header("X-CSRF-Token", &self.csrf);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        s.send(req).await
-    }
-    async fn get(&self, s: &Server, path: &str) -> Resp {
-        self.send(s, Method::GET, path, None).await
-    }
-    async fn post(&self, s: &Server, path: &str, body: &Value) -> Resp {
-        self.send(s, Method::POST, path, Some(body)).await
-    }
-    async fn patch(&self, s: &Server, path: &str, body: &Value) -> Resp {
-        self.send(s, Method::PATCH, path, Some(body)).await
-    }
-    /// A url-encoded form post, as the browser sends it (CSRF token in the form).
-    async fn form(&self, s: &Server, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str())];
-        all.extend_from_slice(fields);
-        s.send(self.client.post(s.url(path)).form(&all)).await
-    }
-    async fn upload(&self, s: &Server, path: &str, bytes: Vec<u8>) -> Resp {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name("list.xlsx");
-        let form = reqwest::multipart::Form::new().part("file", part);
-        s.send(self.client.post(s.url(path)).header("X-CSRF-Token", &self.csrf).multipart(form)).await
-    }
-}
-
-/// Creates an account through the API (as admin), signs it in and changes the initial password.
-async fn user(s: &Server, name: &str, person_id: Option<i64>, roles: &[&str]) -> User {
-    let r = s
-        .post_json(
-            "/api/v1/accounts",
-            &json!({"username": name, "password": PASSWORD, "person_id": person_id, "roles": roles}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "[{}] create account {name}: {}", s.engine, r.text());
-    assert_eq!(r.json()["must_change_password"], json!(true));
-    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    let r = s.send(client.post(s.url("/api/v1/session")).json(&json!({"username": name, "password": PASSWORD}))).await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] login {name}: {}", s.engine, r.text());
-    let u = User { client, csrf: r.json()["csrf_token"].as_str().unwrap().to_string() };
-    let blocked = u.get(s, "/api/v1/findings").await;
-    assert_eq!(
-        blocked.status,
-        StatusCode::FORBIDDEN,
-        "[{}] {name} before changing the initial password: {}",
-        s.engine,
-        blocked.text()
-    );
-    let r = u
-        .send(s, Method::PUT, "/api/v1/me/password", Some(&json!({"old_password": PASSWORD, "new_password": CHANGED})))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] {name} changes the password: {}", s.engine, r.text());
-    u
-}
 
 fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))

@@ -10,11 +10,10 @@ use chrono::{Duration, NaiveDate};
 use qingfeng_store::notify;
 use qingfeng_store::{accounts, args, settings, Actor, Db, Engine, Scope};
 use qingfeng_web::services::jobs::{self, run_once_as};
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
 
-use crate::support::{Resp, Server};
+use crate::support::{sign_in, Server};
 
 const PASSWORD: &str = "Passw0rd!x";
 
@@ -609,29 +608,6 @@ async fn notifications_are_emailed_to_the_recipient_and_the_duty_mailbox() {
 
 // ------------------------------------------------------------------ notification centre
 
-struct Signed {
-    client: Client,
-    csrf: String,
-}
-
-async fn sign_in(s: &Server, username: &str) -> Signed {
-    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    let r =
-        s.send(client.post(s.url("/api/v1/session")).json(&json!({"username": username, "password": PASSWORD}))).await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] login {username}: {}", s.engine, r.text());
-    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
-    Signed { client, csrf }
-}
-
-impl Signed {
-    async fn get(&self, s: &Server, path: &str) -> Resp {
-        s.send(self.client.get(s.url(path))).await
-    }
-    async fn post(&self, s: &Server, path: &str) -> Resp {
-        s.send(self.client.post(s.url(path)).header("X-CSRF-Token", &self.csrf)).await
-    }
-}
-
 #[tokio::test]
 async fn notification_centre_shows_only_ones_own() {
     for db in qingfeng_store::testing::engines().await {
@@ -639,8 +615,8 @@ async fn notification_centre_shows_only_ones_own() {
         run_once_as(&db, "replica-a", f.today).await.unwrap();
         let s = Server::start(db).await;
         let e = s.engine.clone();
-        let wang = sign_in(&s, "wangfang").await;
-        let li = sign_in(&s, "liming").await;
+        let wang = sign_in(&s, "wangfang", PASSWORD).await;
+        let li = sign_in(&s, "liming", PASSWORD).await;
 
         let r = wang.get(&s, "/api/v1/notifications").await;
         assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
@@ -659,20 +635,20 @@ async fn notification_centre_shows_only_ones_own() {
 
         // mark one read; someone else's id is 404 and stays unread
         let mine = items[0]["id"].as_i64().unwrap();
-        let r = wang.post(&s, &format!("/api/v1/notifications/{mine}/read")).await;
+        let r = wang.send(&s, Method::POST, &format!("/api/v1/notifications/{mine}/read"), None).await;
         assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
         assert_eq!(r.json()["read"], true);
         let first_read = r.json()["read_at"].clone();
-        let r = wang.post(&s, &format!("/api/v1/notifications/{mine}/read")).await;
+        let r = wang.send(&s, Method::POST, &format!("/api/v1/notifications/{mine}/read"), None).await;
         assert_eq!(r.json()["read_at"], first_read, "[{e}] reading again keeps the first time");
         let theirs = li.get(&s, "/api/v1/notifications").await.json()["items"][0]["id"].as_i64().unwrap();
-        let r = wang.post(&s, &format!("/api/v1/notifications/{theirs}/read")).await;
+        let r = wang.send(&s, Method::POST, &format!("/api/v1/notifications/{theirs}/read"), None).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "[{e}] another's notification");
         assert_eq!(r.json()["error"]["code"], "not_found");
         assert_eq!(li.get(&s, "/api/v1/notifications/unread-count").await.json()["unread"], 3, "[{e}] 李明 untouched");
         let r = wang.get(&s, "/api/v1/notifications?unread=true").await.json();
         assert_eq!(r["total"], 1, "[{e}] unread only: {r}");
-        let r = wang.post(&s, "/api/v1/notifications/read-all").await;
+        let r = wang.send(&s, Method::POST, "/api/v1/notifications/read-all", None).await;
         assert_eq!(r.json()["updated"], 1, "[{e}] {}", r.text());
         assert_eq!(wang.get(&s, "/api/v1/notifications/unread-count").await.json()["unread"], 0);
         assert_eq!(li.get(&s, "/api/v1/notifications/unread-count").await.json()["unread"], 3, "[{e}]");

@@ -4,11 +4,10 @@
 use std::collections::BTreeMap;
 
 use qingfeng_store::plans::today;
-use reqwest::redirect::Policy;
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{assert_api_error, header_row, read_xlsx, seed_org, servers, write_xlsx, Org, Resp, Server};
+use crate::support::{assert_api_error, header_row, read_xlsx, seed_org, servers, user, write_xlsx, Org, Server};
 
 const PLAN_TITLE: &str = "2026年党风廉政建设工作要点";
 
@@ -256,51 +255,6 @@ async fn task_tree_rules_progress_and_states() {
 
 // ------------------------------------------------------------------ scope
 
-struct User {
-    client: Client,
-    csrf: String,
-}
-
-impl User {
-    async fn send(&self, s: &Server, method: Method, path: &str, body: Option<&Value>) -> Resp {
-        let mut req = self.client.request(method.clone(), s.url(path));
-        if method != Method::GET {
-            req = req.header("X-CSRF-Token", &self.csrf);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        s.send(req).await
-    }
-}
-
-/// An account for a person with the given roles, signed in, its initial password changed.
-async fn user(s: &Server, name: &str, person_id: i64, roles: &[&str]) -> User {
-    let r = s
-        .post_json(
-            "/api/v1/accounts",
-            &json!({"username": name, "password": "Initial#2026", "person_id": person_id, "roles": roles}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "[{}] account {name}: {}", s.engine, r.text());
-    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    let r = s
-        .send(client.post(s.url("/api/v1/session")).json(&json!({"username": name, "password": "Initial#2026"})))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] login {name}: {}", s.engine, r.text());
-    let u = User { client, csrf: r.json()["csrf_token"].as_str().unwrap().to_string() };
-    let r = u
-        .send(
-            s,
-            Method::PUT,
-            "/api/v1/me/password",
-            Some(&json!({"old_password": "Initial#2026", "new_password": "Changed#2026x"})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] {name} changes password: {}", s.engine, r.text());
-    u
-}
-
 #[tokio::test]
 async fn tasks_follow_the_data_scope() {
     for s in servers().await {
@@ -308,7 +262,7 @@ async fn tasks_follow_the_data_scope() {
         let org = seed_org(&s).await;
         let t = build_tree(&s, &org, PLAN_TITLE).await;
         // 赵强's account as principal of 督查室: sees tasks led or supported by 督查室 only
-        let dcs = user(&s, "ducha", org.person("赵强"), &["principal"]).await;
+        let dcs = user(&s, "ducha", Some(org.person("赵强")), &["principal"]).await;
         // 1.1.1 is led by 信息科, under 综合科: another unit's task
         for (m, path, body) in [
             (Method::GET, format!("/api/v1/tasks/{}", t.t111), None),
@@ -532,7 +486,7 @@ async fn task_sheet_round_trip() {
 
         // an out-of-scope operator cannot import into someone else's plan
         let hidden = create_plan(&s, &org, "综合科专项工作要点").await;
-        let dcs = user(&s, "ducha", org.person("赵强"), &["principal"]).await;
+        let dcs = user(&s, "ducha", Some(org.person("赵强")), &["principal"]).await;
         let part = reqwest::multipart::Part::bytes(write_xlsx(&rows)).file_name("t.xlsx");
         let r = s
             .send(

@@ -392,7 +392,7 @@ pub fn write_xlsx(rows: &[Vec<String>]) -> Vec<u8> {
 
 /// A signed-in user other than the admin.
 pub struct User {
-    pub name: &'static str,
+    pub name: String,
     pub client: Client,
     pub csrf: String,
 }
@@ -414,6 +414,24 @@ impl User {
     pub async fn get(&self, s: &Server, path: &str) -> Resp {
         self.send(s, Method::GET, path, None).await
     }
+    pub async fn post(&self, s: &Server, path: &str, body: &Value) -> Resp {
+        self.send(s, Method::POST, path, Some(body)).await
+    }
+    pub async fn patch(&self, s: &Server, path: &str, body: &Value) -> Resp {
+        self.send(s, Method::PATCH, path, Some(body)).await
+    }
+    /// A url-encoded form post, as the browser sends it (CSRF token in the form).
+    pub async fn form(&self, s: &Server, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        s.send(self.client.post(s.url(path)).form(&all)).await
+    }
+    /// An .xlsx upload in the multipart field `file`.
+    pub async fn upload(&self, s: &Server, path: &str, bytes: Vec<u8>) -> Resp {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("list.xlsx");
+        let form = reqwest::multipart::Form::new().part("file", part);
+        s.send(self.client.post(s.url(path)).header("X-CSRF-Token", &self.csrf).multipart(form)).await
+    }
 }
 
 pub async fn login(s: &Server, username: &str, password: &str) -> (Client, Resp) {
@@ -423,8 +441,16 @@ pub async fn login(s: &Server, username: &str, password: &str) -> (Client, Resp)
     (client, r)
 }
 
+/// Signs an existing account in.
+pub async fn sign_in(s: &Server, username: &str, password: &str) -> User {
+    let (client, r) = login(s, username, password).await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] login {username}: {}", s.engine, r.text());
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
+    User { name: username.to_string(), client, csrf }
+}
+
 /// Creates an account through the API (as admin), signs it in and changes the initial password.
-pub async fn user(s: &Server, name: &'static str, person_id: Option<i64>, roles: &[&str]) -> User {
+pub async fn user(s: &Server, name: &str, person_id: Option<i64>, roles: &[&str]) -> User {
     let r = s
         .post_json(
             "/api/v1/accounts",
@@ -433,10 +459,7 @@ pub async fn user(s: &Server, name: &'static str, person_id: Option<i64>, roles:
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "[{}] create account {name}: {}", s.engine, r.text());
     assert_eq!(r.json()["must_change_password"], json!(true));
-    let (client, r) = login(s, name, PASSWORD).await;
-    assert_eq!(r.status, StatusCode::OK, "[{}] login {name}: {}", s.engine, r.text());
-    let csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
-    let u = User { name, client, csrf };
+    let u = sign_in(s, name, PASSWORD).await;
     // the initial password blocks everything else
     let blocked = u.get(s, "/api/v1/units").await;
     assert_eq!(blocked.status, StatusCode::FORBIDDEN, "[{}] {name} before changing the password", s.engine);
