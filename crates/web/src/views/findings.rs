@@ -11,13 +11,13 @@ use qingfeng_domain::findings::{
     ReturnFields, Severity, SignOffFields, SignOffRequestFields, Source, UpdateFields,
 };
 use qingfeng_domain::FieldErrors;
-use qingfeng_store::accounts::random_token;
 use qingfeng_store::findings::{self as store, Finding, Measure, Stats, Tally};
 use qingfeng_store::fulfilment::{this_year, today};
 use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::plans::TaskFilter;
-use qingfeng_store::{args, now, Db, Paging, QueryBuilder, Scope};
+use qingfeng_store::{now, Db, Paging, QueryBuilder, Scope};
 
+use super::import::UploadFlow;
 use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
 use crate::api::findings::{
     actions_for, apply_edit, campaign_view, feedback_step, finding_filter, is_discipline_group, look_back_step,
@@ -1053,17 +1053,6 @@ struct ImportPage {
     pending: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "import_result.html")]
-struct ImportResult {
-    nav: Nav,
-    action: &'static str,
-    message: Option<String>,
-    message_class: &'static str,
-    report: Option<ImportReport>,
-    pending: Option<String>,
-}
-
 const IMPORT_ACTION: &str = "/findings/import";
 const IMPORT_KIND: &str = "findings";
 
@@ -1080,102 +1069,13 @@ pub async fn import_page(p: Principal) -> PageResult {
     })
 }
 
-struct Upload {
-    file: Option<Vec<u8>>,
-    pending: Option<String>,
-    commit: bool,
-}
-
-async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
-    let mut u = Upload { file: None, pending: None, commit: false };
-    while let Some(field) = m.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
-    {
-        match field.name().unwrap_or("") {
-            "file" => {
-                let data = field
-                    .bytes()
-                    .await
-                    .map_err(|_| ApiError::bad_request("上传文件无法读取或超过 20MB", Some("file")))?;
-                if !data.is_empty() {
-                    u.file = Some(data.to_vec());
-                }
-            }
-            "pending" => u.pending = field.text().await.ok().filter(|s| !s.is_empty()),
-            "commit" => u.commit = field.text().await.ok().as_deref() == Some("true"),
-            _ => {}
-        }
-    }
-    Ok(u)
-}
-
-/// Upload → validate (the file waits in the database, so any replica may take the confirmation)
-/// → confirm to write the valid findings.
+/// Upload → validate → confirm to write the valid findings (see [`UploadFlow`]).
 pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let mut view = ImportResult {
-        nav: Nav::new(&p, "findings"),
-        action: IMPORT_ACTION,
-        message: None,
-        message_class: "info",
-        report: None,
-        pending: None,
-    };
-    let upload = read_upload(multipart).await.map_err(PageError)?;
-    let db = &state.db;
-    let bytes = match (&upload.file, &upload.pending) {
-        (Some(f), _) if !upload.commit => f.clone(),
-        (_, Some(token)) if upload.commit => {
-            let row: Option<(Vec<u8>,)> = db
-                .fetch_optional(
-                    "SELECT content FROM pending_imports WHERE token = $1 AND account_id = $2 AND kind = $3",
-                    args![token.clone(), p.account_id, IMPORT_KIND],
-                )
-                .await?;
-            match row {
-                Some((b,)) => b,
-                None => {
-                    view.message = Some("待导入的文件已失效，请重新上传".into());
-                    view.message_class = "error";
-                    return render(&view);
-                }
-            }
-        }
-        _ => {
-            view.message = Some("请选择要上传的 Excel 文件".into());
-            view.message_class = "error";
-            return render(&view);
-        }
-    };
     let origin = origin_for(&state, &p).await?;
-    match finding_sheets::import(db, &p.actor(), &p.scope, origin, &bytes, upload.commit).await {
-        Ok(report) if report.committed => {
-            if let Some(token) = &upload.pending {
-                db.execute("DELETE FROM pending_imports WHERE token = $1", args![token.clone()]).await?;
-            }
-            view.message = Some(format!(
-                "导入完成：新增 {} 个问题，更新 {} 个问题；内容未变的问题保持不变。",
-                report.created, report.updated
-            ));
-            view.message_class = "ok";
-            view.report = Some(report);
-        }
-        Ok(report) => {
-            if report.valid > 0 && !upload.commit {
-                let token = random_token();
-                db.execute("DELETE FROM pending_imports WHERE account_id = $1", args![p.account_id]).await?;
-                db.execute(
-                    "INSERT INTO pending_imports (token, account_id, kind, content, created_at) VALUES ($1, $2, $3, $4, $5)",
-                    args![token.clone(), p.account_id, IMPORT_KIND, bytes, now()],
-                )
-                .await?;
-                view.pending = Some(token);
-            }
-            view.report = Some(report);
-        }
-        Err(ApiError::BadRequest { message, .. }) => {
-            view.message = Some(message);
-            view.message_class = "error";
-        }
-        Err(e) => return Err(PageError(e)),
-    }
-    render(&view)
+    let flow = UploadFlow { kind: IMPORT_KIND.into(), action: IMPORT_ACTION.into(), nav: Nav::new(&p, "findings") };
+    let (db, p) = (&state.db, &p);
+    flow.run(db, p, multipart, "个问题", move |bytes, commit| async move {
+        finding_sheets::import(db, &p.actor(), &p.scope, origin, &bytes, commit).await
+    })
+    .await
 }

@@ -41,17 +41,6 @@ struct ImportPage {
     pending: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "import_result.html")]
-struct ImportResult {
-    nav: Nav,
-    action: &'static str,
-    message: Option<String>,
-    message_class: &'static str,
-    report: Option<ImportReport>,
-    pending: Option<String>,
-}
-
 fn page_for(kind: Kind, p: &Principal) -> ImportPage {
     let (heading, action, template_url, active) = match kind {
         Kind::People => ("人员导入", "/org/people-import", "/api/v1/people/import-template.xlsx", "people-import"),
@@ -85,6 +74,98 @@ pub async fn units_submit(State(state): State<AppState>, p: Principal, multipart
     submit(state, p, multipart, Kind::Units).await
 }
 
+async fn submit(state: AppState, p: Principal, multipart: Multipart, kind: Kind) -> PageResult {
+    let page = page_for(kind, &p);
+    let flow = UploadFlow { kind: kind.key().to_string(), action: page.action.to_string(), nav: page.nav };
+    let (db, p) = (&state.db, &p);
+    flow.run(db, p, multipart, "行", move |bytes, commit| async move {
+        match kind {
+            Kind::People => org_sheets::people_import(db, &p.actor(), &p.scope, &bytes, commit).await,
+            Kind::Units => org_sheets::units_import(db, &p.actor(), &p.scope, &bytes, commit).await,
+        }
+    })
+    .await
+}
+
+/// What an upload answers with: the report of every row, and the token to confirm with.
+#[derive(Template)]
+#[template(path = "import_result.html")]
+struct ImportResult {
+    nav: Nav,
+    action: String,
+    message: Option<String>,
+    message_class: &'static str,
+    report: Option<ImportReport>,
+    pending: Option<String>,
+}
+
+/// Upload → validate every row → confirm, the same for every sheet. The first submit validates
+/// the file and keeps it in `pending_imports` under a token (in the database, so the
+/// confirmation may reach any replica; only the latest upload of an account is kept); the
+/// confirmation, carrying the token, writes the valid rows.
+pub struct UploadFlow {
+    /// `pending_imports.kind`: a confirmation is taken only for the sheet it was made for
+    pub kind: String,
+    /// where the page posts to
+    pub action: String,
+    pub nav: Nav,
+}
+
+impl UploadFlow {
+    /// `import(bytes, commit)` validates (and with `commit` writes) the sheet; `noun` counts
+    /// its rows in the completion message ("行", "项任务", "个问题").
+    pub async fn run<F, Fut>(self, db: &Db, p: &Principal, multipart: Multipart, noun: &str, import: F) -> PageResult
+    where
+        F: FnOnce(Vec<u8>, bool) -> Fut,
+        Fut: std::future::Future<Output = Result<ImportReport, ApiError>>,
+    {
+        let mut view = ImportResult {
+            nav: self.nav,
+            action: self.action,
+            message: None,
+            message_class: "info",
+            report: None,
+            pending: None,
+        };
+        let fail = |mut view: ImportResult, message: &str| {
+            view.message = Some(message.to_string());
+            view.message_class = "error";
+            render(&view)
+        };
+        let upload = read_upload(multipart).await.map_err(PageError)?;
+        let bytes = match (upload.file, &upload.pending) {
+            (Some(f), _) if !upload.commit => f,
+            (_, Some(token)) if upload.commit => match take_pending(db, p, &self.kind, token).await? {
+                Some(b) => b,
+                None => return fail(view, "待导入的文件已失效，请重新上传"),
+            },
+            _ => return fail(view, "请选择要上传的 Excel 文件"),
+        };
+        match import(bytes.clone(), upload.commit).await {
+            Ok(report) if report.committed => {
+                if let Some(token) = &upload.pending {
+                    db.execute("DELETE FROM pending_imports WHERE token = $1", args![token.clone()]).await?;
+                }
+                view.message = Some(format!(
+                    "导入完成：新增 {} {noun}，更新 {} {noun}；内容未变的保持不变。",
+                    report.created, report.updated
+                ));
+                view.message_class = "ok";
+                view.report = Some(report);
+            }
+            Ok(report) => {
+                if report.valid > 0 && !upload.commit {
+                    view.pending = Some(keep_pending(db, p, &self.kind, bytes).await?);
+                }
+                view.report = Some(report);
+            }
+            Err(ApiError::BadRequest { message, .. }) => return fail(view, &message),
+            Err(e) => return Err(PageError(e)),
+        }
+        render(&view)
+    }
+}
+
 struct Upload {
     file: Option<Vec<u8>>,
     pending: Option<String>,
@@ -113,79 +194,24 @@ async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
     Ok(u)
 }
 
-async fn take_pending(db: &Db, p: &Principal, kind: Kind, token: &str) -> Result<Option<Vec<u8>>, ApiError> {
+async fn take_pending(db: &Db, p: &Principal, kind: &str, token: &str) -> Result<Option<Vec<u8>>, ApiError> {
     let row: Option<(Vec<u8>,)> = db
         .fetch_optional(
             "SELECT content FROM pending_imports WHERE token = $1 AND account_id = $2 AND kind = $3",
-            args![token, p.account_id, kind.key()],
+            args![token, p.account_id, kind],
         )
         .await?;
     Ok(row.map(|r| r.0))
 }
 
-async fn run(db: &Db, p: &Principal, kind: Kind, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
-    match kind {
-        Kind::People => org_sheets::people_import(db, &p.actor(), &p.scope, bytes, commit).await,
-        Kind::Units => org_sheets::units_import(db, &p.actor(), &p.scope, bytes, commit).await,
-    }
-}
-
-async fn submit(state: AppState, p: Principal, multipart: Multipart, kind: Kind) -> PageResult {
-    let page = page_for(kind, &p);
-    let mut view = ImportResult {
-        nav: page.nav,
-        action: page.action,
-        message: None,
-        message_class: "info",
-        report: None,
-        pending: None,
-    };
-    let upload = read_upload(multipart).await.map_err(PageError)?;
-    let db = &state.db;
-    let bytes = match (&upload.file, &upload.pending) {
-        (Some(f), _) if !upload.commit => f.clone(),
-        (_, Some(token)) if upload.commit => match take_pending(db, &p, kind, token).await? {
-            Some(b) => b,
-            None => {
-                view.message = Some("待导入的文件已失效，请重新上传".into());
-                view.message_class = "error";
-                return render(&view);
-            }
-        },
-        _ => {
-            view.message = Some("请选择要上传的 Excel 文件".into());
-            view.message_class = "error";
-            return render(&view);
-        }
-    };
-    match run(db, &p, kind, &bytes, upload.commit).await {
-        Ok(report) if report.committed => {
-            if let Some(token) = &upload.pending {
-                db.execute("DELETE FROM pending_imports WHERE token = $1", args![token.clone()]).await?;
-            }
-            view.message = Some(format!("导入完成：新增 {} 行，更新 {} 行。", report.created, report.updated));
-            view.message_class = "ok";
-            view.report = Some(report);
-        }
-        Ok(report) => {
-            if report.valid > 0 {
-                let token = random_token();
-                // old uploads of this account are dropped: only the latest one can be confirmed
-                db.execute("DELETE FROM pending_imports WHERE account_id = $1", args![p.account_id]).await?;
-                db.execute(
-                    "INSERT INTO pending_imports (token, account_id, kind, content, created_at) VALUES ($1, $2, $3, $4, $5)",
-                    args![token.clone(), p.account_id, kind.key(), bytes, qingfeng_store::now()],
-                )
-                .await?;
-                view.pending = Some(token);
-            }
-            view.report = Some(report);
-        }
-        Err(ApiError::BadRequest { message, .. }) => {
-            view.message = Some(message);
-            view.message_class = "error";
-        }
-        Err(e) => return Err(PageError(e)),
-    }
-    render(&view)
+/// Keeps a validated upload for its confirmation; older uploads of the account are dropped.
+async fn keep_pending(db: &Db, p: &Principal, kind: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
+    let token = random_token();
+    db.execute("DELETE FROM pending_imports WHERE account_id = $1", args![p.account_id]).await?;
+    db.execute(
+        "INSERT INTO pending_imports (token, account_id, kind, content, created_at) VALUES ($1, $2, $3, $4, $5)",
+        args![token.clone(), p.account_id, kind, bytes, qingfeng_store::now()],
+    )
+    .await?;
+    Ok(token)
 }

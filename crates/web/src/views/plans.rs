@@ -8,11 +8,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, FixedOffset};
 use qingfeng_domain::plans::{PlanFields, TaskFields, TaskState, UpdateFields};
 use qingfeng_domain::FieldErrors;
-use qingfeng_store::accounts::random_token;
 use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
-use qingfeng_store::{args, Db};
 
+use super::import::UploadFlow;
 use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
 use crate::api::plans::{fields_of, write_error};
 use crate::api::Params;
@@ -595,17 +594,6 @@ struct ImportPage {
     pending: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "import_result.html")]
-struct ImportResult {
-    nav: Nav,
-    action: String,
-    message: Option<String>,
-    message_class: &'static str,
-    report: Option<ImportReport>,
-    pending: Option<String>,
-}
-
 /// `GET /plans/{id}/import`
 pub async fn import_page(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> PageResult {
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
@@ -620,44 +608,6 @@ pub async fn import_page(State(state): State<AppState>, p: Principal, Path(id): 
     })
 }
 
-struct Upload {
-    file: Option<Vec<u8>>,
-    pending: Option<String>,
-    commit: bool,
-}
-
-async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
-    let mut u = Upload { file: None, pending: None, commit: false };
-    while let Some(field) = m.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
-    {
-        match field.name().unwrap_or("") {
-            "file" => {
-                let data = field
-                    .bytes()
-                    .await
-                    .map_err(|_| ApiError::bad_request("上传文件无法读取或超过 20MB", Some("file")))?;
-                if !data.is_empty() {
-                    u.file = Some(data.to_vec());
-                }
-            }
-            "pending" => u.pending = field.text().await.ok().filter(|s| !s.is_empty()),
-            "commit" => u.commit = field.text().await.ok().as_deref() == Some("true"),
-            _ => {}
-        }
-    }
-    Ok(u)
-}
-
-async fn take_pending(db: &Db, p: &Principal, kind: &str, token: &str) -> Result<Option<Vec<u8>>, ApiError> {
-    let row: Option<(Vec<u8>,)> = db
-        .fetch_optional(
-            "SELECT content FROM pending_imports WHERE token = $1 AND account_id = $2 AND kind = $3",
-            args![token, p.account_id, kind],
-        )
-        .await?;
-    Ok(row.map(|r| r.0))
-}
-
 /// `POST /plans/{id}/import`: validate an upload (keeping it for the confirmation), or confirm.
 pub async fn import_submit(
     State(state): State<AppState>,
@@ -666,61 +616,11 @@ pub async fn import_submit(
     multipart: Multipart,
 ) -> PageResult {
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
-    let kind = format!("tasks:{id}");
-    let mut view = ImportResult {
-        nav: Nav::new(&p, ACTIVE),
-        action: format!("/plans/{id}/import"),
-        message: None,
-        message_class: "info",
-        report: None,
-        pending: None,
-    };
-    let upload = read_upload(multipart).await.map_err(PageError)?;
-    let db = &state.db;
-    let bytes = match (&upload.file, &upload.pending) {
-        (Some(f), _) if !upload.commit => f.clone(),
-        (_, Some(token)) if upload.commit => match take_pending(db, &p, &kind, token).await? {
-            Some(b) => b,
-            None => {
-                view.message = Some("待导入的文件已失效，请重新上传".into());
-                view.message_class = "error";
-                return render(&view);
-            }
-        },
-        _ => {
-            view.message = Some("请选择要上传的 Excel 文件".into());
-            view.message_class = "error";
-            return render(&view);
-        }
-    };
-    match task_sheets::tasks_import(db, &p.actor(), &p.scope, &plan, &bytes, upload.commit).await {
-        Ok(report) if report.committed => {
-            if let Some(token) = &upload.pending {
-                db.execute("DELETE FROM pending_imports WHERE token = $1", args![token.clone()]).await?;
-            }
-            view.message = Some(format!("导入完成：新增 {} 项任务，更新 {} 项任务。", report.created, report.updated));
-            view.message_class = "ok";
-            view.report = Some(report);
-        }
-        Ok(report) => {
-            if report.valid > 0 {
-                let token = random_token();
-                // older uploads of this account are dropped: only the latest one can be confirmed
-                db.execute("DELETE FROM pending_imports WHERE account_id = $1", args![p.account_id]).await?;
-                db.execute(
-                    "INSERT INTO pending_imports (token, account_id, kind, content, created_at) VALUES ($1, $2, $3, $4, $5)",
-                    args![token.clone(), p.account_id, kind, bytes, qingfeng_store::now()],
-                )
-                .await?;
-                view.pending = Some(token);
-            }
-            view.report = Some(report);
-        }
-        Err(ApiError::BadRequest { message, .. }) => {
-            view.message = Some(message);
-            view.message_class = "error";
-        }
-        Err(e) => return Err(PageError(e)),
-    }
-    render(&view)
+    let flow =
+        UploadFlow { kind: format!("tasks:{id}"), action: format!("/plans/{id}/import"), nav: Nav::new(&p, ACTIVE) };
+    let (db, p, plan) = (&state.db, &p, &plan);
+    flow.run(db, p, multipart, "项任务", move |bytes, commit| async move {
+        task_sheets::tasks_import(db, &p.actor(), &p.scope, plan, &bytes, commit).await
+    })
+    .await
 }

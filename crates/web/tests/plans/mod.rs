@@ -630,6 +630,36 @@ async fn task_pages() {
         let import = s.get(&format!("/plans/{}/import", t.plan)).await;
         assert_eq!(import.status, StatusCode::OK, "[{e}] import page");
         assert!(import.text().contains("tasks-template.xlsx"), "[{e}] template link");
+
+        // the page flow: upload → report with a confirmation token → confirm writes the valid rows
+        let fourth = create_plan(&s, &org, "第四份工作要点").await;
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<String>>();
+        let sheet = write_xlsx(&[
+            HEADERS.iter().map(|h| h.to_string()).collect(),
+            row(&["1", "页面导入的任务", "综合科", "", "", "2099-06-30"]),
+            row(&["2", "坏日期", "综合科", "", "", "下月底"]),
+        ]);
+        let post = |plan: i64, form: reqwest::multipart::Form| {
+            s.send(
+                s.client.post(s.url(&format!("/plans/{plan}/import"))).header("X-CSRF-Token", &s.csrf).multipart(form),
+            )
+        };
+        let upload = reqwest::multipart::Form::new()
+            .text("commit", "false")
+            .part("file", reqwest::multipart::Part::bytes(sheet).file_name("tasks.xlsx"));
+        let html = post(fourth, upload).await.text();
+        assert!(html.contains("校验结果"), "[{e}] {html}");
+        let token = html.split("name=\"pending\" value=\"").nth(1).and_then(|x| x.split('"').next()).unwrap();
+        let confirm = || reqwest::multipart::Form::new().text("commit", "true").text("pending", token.to_string());
+        let before = s.count("tasks").await;
+        let r = post(t.plan, confirm()).await;
+        assert!(r.text().contains("已失效"), "[{e}] a token is taken only by the plan it was made for");
+        assert_eq!(s.count("tasks").await, before, "[{e}]");
+        let r = post(fourth, confirm()).await;
+        assert!(r.text().contains("导入完成：新增 1 项任务"), "[{e}] {}", r.text());
+        assert_eq!(s.count("tasks").await, before + 1, "[{e}] only the valid row");
+        let r = post(fourth, confirm()).await;
+        assert!(r.text().contains("已失效"), "[{e}] a token is used once");
         s.finish().await;
     }
 }
