@@ -278,8 +278,18 @@ pub fn item_filter(params: &Params) -> ApiResult<ItemFilter> {
         owner_role: params.str("owner_role"),
         q: params.str("q"),
         active_only: !params.bool("include_inactive")?.unwrap_or(false),
+        level: level_param(params)?,
         ..Default::default()
     })
+}
+
+/// `level`: a hierarchy level as the dashboard's roll-ups file items, or `discipline` (纪检监察组).
+fn level_param(params: &Params) -> ApiResult<Option<String>> {
+    match params.str("level") {
+        None => Ok(None),
+        Some(l) if l == "discipline" || qingfeng_domain::responsibility::Level::from_key(&l).is_some() => Ok(Some(l)),
+        Some(_) => Err(ApiError::bad_request("参数 level 应为 leadership、middle、staff 或 discipline", Some("level"))),
+    }
 }
 
 pub async fn items(

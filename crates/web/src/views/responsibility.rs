@@ -10,7 +10,7 @@ use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, requirement, this_year, today};
 use qingfeng_store::responsibility::{self as resp, ItemFilter, List};
-use qingfeng_store::{Paging, Scope};
+use qingfeng_store::{Page, Paging, Scope};
 
 use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
 use crate::api::responsibility::{item_filter, parse_pledge, with_status, year_param, ItemWithStatus, TemplateFields};
@@ -181,26 +181,39 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
     if let Some(u) = &unit {
         heading = format!("{heading}：{}", u.name);
     }
+    if let Some(level) = filter.level.as_deref() {
+        let label = qingfeng_domain::responsibility::Level::from_key(level).map_or("纪检监察组", |l| l.label());
+        heading = format!("{heading}·{label}");
+    }
     let (total, rows) = match state_filter.as_deref().and_then(FState::parse) {
         Some(s @ (FState::Overdue | FState::DueSoon)) => {
             heading = format!("{heading}（{}）", s.label());
             let snap =
                 ensure_snapshot(&state.db, year, today(), crate::api::fulfilment::lead_days(&state).await?).await?;
-            let under = unit.as_ref().map(|u| u.path.as_str());
-            let (total, flagged) =
-                flagged_items(&state.db, &snap, &p.scope, under, s.key(), paging.per_page, paging.offset()).await?;
-            let ids: Vec<i64> = flagged.iter().map(|f| f.item_id).collect();
-            filter.ids = Some(ids);
-            let page = resp::items(&state.db, &p.scope, &filter, None).await?;
-            (total, with_status(&state, page.items).await?)
+            let page = if filter.level.is_some() {
+                // the level is known to the items query: the snapshot's states filter it there
+                filter.flagged = Some((snap.id, s.key().to_string()));
+                resp::items(&state.db, &p.scope, &filter, Some(paging)).await?
+            } else {
+                // in the order of the red and yellow lists: the earliest deadline first
+                let under = unit.as_ref().map(|u| u.path.as_str());
+                let (total, flagged) =
+                    flagged_items(&state.db, &snap, &p.scope, under, s.key(), paging.per_page, paging.offset()).await?;
+                filter.ids = Some(flagged.iter().map(|f| f.item_id).collect());
+                let page = resp::items(&state.db, &p.scope, &filter, None).await?;
+                Page { total, ..page }
+            };
+            (page.total, with_status(&state, page.items).await?)
         }
         _ => {
             let page = resp::items(&state.db, &p.scope, &filter, Some(paging)).await?;
             (page.total, with_status(&state, page.items).await?)
         }
     };
-    let keep: Vec<(&str, String)> =
-        ["year", "unit", "person", "state", "q"].iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    let keep: Vec<(&str, String)> = ["year", "unit", "person", "state", "level", "q"]
+        .iter()
+        .filter_map(|k| params.str(k).map(|v| (*k, v)))
+        .collect();
     render(&ItemsPage {
         nav: Nav::new(&p, "dashboard"),
         heading,

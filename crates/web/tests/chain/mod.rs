@@ -269,6 +269,9 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
         admin_dashboard_matches_items(s, org.unit("XWB"), &units).await;
     }
 
+    let r = s.get(&format!("{}&level=top", items_under(None, true))).await;
+    assert_api_error(e, "unknown level", &r, 400, Some("level"));
+
     // the red drill-down pages through every flagged item, its total on every page
     let f = s.get(&format!("/api/v1/fulfilment?year={}", year())).await.json();
     let red = f["red"]["total"].as_i64().unwrap();
@@ -351,5 +354,15 @@ async fn admin_dashboard_matches_items(s: &Server, root: i64, units: &[Option<i6
         }
         let levels: u64 = f["by_level"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
         assert_eq!(levels + f["discipline"]["items"].as_u64().unwrap(), expected[0], "[{e}] levels: {f}");
+        // each level drills down to its items, and to its red ones
+        for level in f["by_level"].as_array().unwrap() {
+            let key = level["level"].as_str().unwrap();
+            let items = s.get(&format!("{}&level={key}", items_under(unit, true))).await.json();
+            let behind = tally_of_items(items["items"].as_array().unwrap());
+            assert_eq!(tally_shown(&level["tally"]), behind, "[{e}] level {key} under {unit:?}: {f}");
+            let red = level["tally"]["overdue"].as_u64().unwrap();
+            let page = s.get(&format!("/responsibility/items?year={}{q}&level={key}&state=overdue", year())).await;
+            assert!(page.text().contains(&format!("共 {red} 项")), "[{e}] red of level {key} under {unit:?}");
+        }
     }
 }
