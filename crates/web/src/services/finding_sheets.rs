@@ -20,15 +20,14 @@
 use std::collections::HashMap;
 
 use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
-use qingfeng_domain::text::trim_all;
 use qingfeng_office::{read_table, write_table, CellValue, Column};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
-use qingfeng_store::org::{units, Unit};
 use qingfeng_store::{args, audit, now, Actor, Db, QueryBuilder, Scope, StoreError, StoreResult};
 
 use crate::error::ApiError;
 use crate::services::org_sheets::{ImportReport, RowError};
+use crate::services::unit_index::UnitIndex;
 
 pub const H_NUMBER: &str = "序号";
 pub const H_DESCRIPTION: &str = "问题描述";
@@ -114,54 +113,6 @@ pub fn template() -> Result<Vec<u8>, ApiError> {
     Ok(qingfeng_office::template("整改台账", Some("问题整改台账"), &columns(true))?)
 }
 
-/// Units by code and by name, as a sheet names them: "名称", "编码" or "名称（编码）".
-struct UnitIndex {
-    by_id: HashMap<i64, Unit>,
-    by_code: HashMap<String, i64>,
-    by_name: HashMap<String, Vec<i64>>,
-}
-
-impl UnitIndex {
-    async fn load(db: &Db) -> StoreResult<Self> {
-        let all = units::all(db, &Scope::all()).await?;
-        let mut by_name: HashMap<String, Vec<i64>> = HashMap::new();
-        for u in &all {
-            by_name.entry(u.name.clone()).or_default().push(u.id);
-        }
-        let by_code = all.iter().map(|u| (u.code.clone(), u.id)).collect();
-        Ok(UnitIndex { by_id: all.into_iter().map(|u| (u.id, u)).collect(), by_code, by_name })
-    }
-
-    fn label(&self, id: i64) -> String {
-        match self.by_id.get(&id) {
-            Some(u) if self.by_name.get(&u.name).is_some_and(|v| v.len() > 1) => format!("{}（{}）", u.name, u.code),
-            Some(u) => u.name.clone(),
-            None => String::new(),
-        }
-    }
-
-    fn resolve(&self, text: &str) -> Result<&Unit, String> {
-        let text = trim_all(text);
-        if let Some(inner) = text.strip_suffix('）').or_else(|| text.strip_suffix(')')) {
-            if let Some((name, code)) = inner.rsplit_once('（').or_else(|| inner.rsplit_once('(')) {
-                if let Some(u) = self.by_code.get(code.trim()).and_then(|id| self.by_id.get(id)) {
-                    if u.name == name.trim() || name.trim().is_empty() {
-                        return Ok(u);
-                    }
-                }
-            }
-        }
-        if let Some(u) = self.by_code.get(text).and_then(|id| self.by_id.get(id)) {
-            return Ok(u);
-        }
-        match self.by_name.get(text).map(Vec::as_slice) {
-            Some([id]) => Ok(&self.by_id[id]),
-            Some(_) => Err(format!("单位名称“{text}”不唯一，请写成“名称（编码）”或填写单位编码")),
-            None => Err(format!("单位“{text}”不存在")),
-        }
-    }
-}
-
 /// Exports the 整改台账 of the findings the scope sees that match the filter.
 pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Vec<u8>, ApiError> {
     let today = today();
@@ -176,7 +127,7 @@ pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Ve
         let person = f.responsible_person_name.clone().unwrap_or_default();
         let tail = |row: &mut Vec<CellValue>| {
             row.extend([
-                index.label(f.unit_id).into(),
+                index.label(f.unit_id, "").into(),
                 (&f.source_label).into(),
                 (&f.severity_label).into(),
                 f.found_on.into(),

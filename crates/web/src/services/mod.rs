@@ -7,3 +7,4 @@ pub mod jobs;
 pub mod login;
 pub mod org_sheets;
 pub mod task_sheets;
+pub mod unit_index;

@@ -15,12 +15,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use qingfeng_domain::plans::{format_number, parse_number, TaskDraft, TaskFields};
 use qingfeng_office::{read_table, write_table, CellValue, Column};
-use qingfeng_store::org::{units, Unit};
+use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 use qingfeng_store::{audit, Actor, Db, QueryBuilder, Scope, StoreResult};
 
 use crate::error::ApiError;
 use crate::services::org_sheets::{ImportReport, RowError};
+use crate::services::unit_index::UnitIndex;
 
 const C_NUMBER: usize = 0;
 const C_TITLE: usize = 1;
@@ -68,56 +69,6 @@ fn field_column(field: &str) -> &'static str {
 
 pub fn tasks_template() -> Result<Vec<u8>, ApiError> {
     Ok(qingfeng_office::template("任务分解表", Some("任务分解表"), &task_columns())?)
-}
-
-/// Units by code and by name, as a sheet names them: "名称", "编码" or "名称（编码）".
-struct UnitIndex {
-    by_id: HashMap<i64, Unit>,
-    by_code: HashMap<String, i64>,
-    by_name: HashMap<String, Vec<i64>>,
-}
-
-impl UnitIndex {
-    async fn load(db: &Db) -> StoreResult<Self> {
-        let all = units::all(db, &Scope::all()).await?;
-        let mut by_name: HashMap<String, Vec<i64>> = HashMap::new();
-        for u in &all {
-            by_name.entry(u.name.clone()).or_default().push(u.id);
-        }
-        let by_code = all.iter().map(|u| (u.code.clone(), u.id)).collect();
-        Ok(UnitIndex { by_id: all.into_iter().map(|u| (u.id, u)).collect(), by_code, by_name })
-    }
-
-    /// How the sheet names a unit: its name, or "名称（编码）" when the name is not unique.
-    fn label(&self, id: i64, name: &str) -> String {
-        match self.by_id.get(&id) {
-            Some(u) if self.by_name.get(&u.name).is_some_and(|v| v.len() > 1) => format!("{}（{}）", u.name, u.code),
-            Some(u) => u.name.clone(),
-            None => name.to_string(),
-        }
-    }
-
-    fn resolve(&self, text: &str) -> Result<&Unit, String> {
-        let text = qingfeng_domain::text::trim_all(text);
-        // "名称（编码）" or "名称(编码)"
-        if let Some(inner) = text.strip_suffix('）').or_else(|| text.strip_suffix(')')) {
-            if let Some((name, code)) = inner.rsplit_once('（').or_else(|| inner.rsplit_once('(')) {
-                if let Some(u) = self.by_code.get(code.trim()).and_then(|id| self.by_id.get(id)) {
-                    if u.name == name.trim() || name.trim().is_empty() {
-                        return Ok(u);
-                    }
-                }
-            }
-        }
-        if let Some(u) = self.by_code.get(text).and_then(|id| self.by_id.get(id)) {
-            return Ok(u);
-        }
-        match self.by_name.get(text).map(Vec::as_slice) {
-            Some([id]) => Ok(&self.by_id[id]),
-            Some(_) => Err(format!("单位名称“{text}”不唯一，请写成“名称（编码）”或填写单位编码")),
-            None => Err(format!("单位“{text}”不存在")),
-        }
-    }
 }
 
 /// Exports the tasks of a plan the scope sees, numbered within the whole plan.

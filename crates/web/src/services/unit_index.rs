@@ -1,0 +1,57 @@
+//! Units as sheets name them, for the task and finding sheets: by name, by code, or as
+//! "名称（编码）" when a name is not unique.
+
+use std::collections::HashMap;
+
+use qingfeng_store::org::{units, Unit};
+use qingfeng_store::{Db, Scope, StoreResult};
+
+/// Units by code and by name, as a sheet names them: "名称", "编码" or "名称（编码）".
+pub struct UnitIndex {
+    by_id: HashMap<i64, Unit>,
+    by_code: HashMap<String, i64>,
+    by_name: HashMap<String, Vec<i64>>,
+}
+
+impl UnitIndex {
+    pub async fn load(db: &Db) -> StoreResult<Self> {
+        let all = units::all(db, &Scope::all()).await?;
+        let mut by_name: HashMap<String, Vec<i64>> = HashMap::new();
+        for u in &all {
+            by_name.entry(u.name.clone()).or_default().push(u.id);
+        }
+        let by_code = all.iter().map(|u| (u.code.clone(), u.id)).collect();
+        Ok(UnitIndex { by_id: all.into_iter().map(|u| (u.id, u)).collect(), by_code, by_name })
+    }
+
+    /// How the sheet names a unit: its name, or "名称（编码）" when the name is not unique.
+    pub fn label(&self, id: i64, name: &str) -> String {
+        match self.by_id.get(&id) {
+            Some(u) if self.by_name.get(&u.name).is_some_and(|v| v.len() > 1) => format!("{}（{}）", u.name, u.code),
+            Some(u) => u.name.clone(),
+            None => name.to_string(),
+        }
+    }
+
+    pub fn resolve(&self, text: &str) -> Result<&Unit, String> {
+        let text = qingfeng_domain::text::trim_all(text);
+        // "名称（编码）" or "名称(编码)"
+        if let Some(inner) = text.strip_suffix('）').or_else(|| text.strip_suffix(')')) {
+            if let Some((name, code)) = inner.rsplit_once('（').or_else(|| inner.rsplit_once('(')) {
+                if let Some(u) = self.by_code.get(code.trim()).and_then(|id| self.by_id.get(id)) {
+                    if u.name == name.trim() || name.trim().is_empty() {
+                        return Ok(u);
+                    }
+                }
+            }
+        }
+        if let Some(u) = self.by_code.get(text).and_then(|id| self.by_id.get(id)) {
+            return Ok(u);
+        }
+        match self.by_name.get(text).map(Vec::as_slice) {
+            Some([id]) => Ok(&self.by_id[id]),
+            Some(_) => Err(format!("单位名称“{text}”不唯一，请写成“名称（编码）”或填写单位编码")),
+            None => Err(format!("单位“{text}”不存在")),
+        }
+    }
+}
