@@ -8,66 +8,22 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, NaiveDate};
+use qingfeng_store::testing::{insert_person, insert_task, insert_unit};
 use qingfeng_store::{accounts, args, settings, Actor, Db};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_qingfeng");
 
-async fn unit(db: &Db, code: &str, name: &str, kind: &str, parent: Option<i64>) -> i64 {
-    let now = qingfeng_store::now();
-    let (id,): (i64,) = db
-        .fetch_one(
-            "INSERT INTO units (parent_id, name, code, kind, sort_order, path, sort_path, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 0, '', '', $5, $5) RETURNING id",
-            args![parent, name, code, kind, now],
-        )
-        .await
-        .expect("insert unit");
-    let parent_path = match parent {
-        Some(p) => db.fetch_one::<(String,)>("SELECT path FROM units WHERE id = $1", args![p]).await.unwrap().0,
-        None => "/".into(),
-    };
-    db.execute("UPDATE units SET path = $1, sort_path = $1 WHERE id = $2", args![format!("{parent_path}{id}/"), id])
-        .await
-        .unwrap();
-    id
-}
-
-async fn person(db: &Db, name: &str, unit_id: i64, title: &str, roles: &str) -> i64 {
-    let now = qingfeng_store::now();
-    let (id,): (i64,) = db
-        .fetch_one(
-            "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, \
-             exercises_public_power, supervision_override_reason, in_supervision_scope, created_at, updated_at) \
-             VALUES ($1, 'male', $2, $3, 'township', 'party_member', $4, 'active', FALSE, '', TRUE, $5, $5) RETURNING id",
-            args![name, unit_id, title, roles, now],
-        )
-        .await
-        .expect("insert person");
-    id
-}
-
-async fn task(db: &Db, plan: i64, title: &str, unit: i64, person: Option<i64>, deadline: NaiveDate) {
-    let now = qingfeng_store::now();
-    db.execute(
-        "INSERT INTO tasks (plan_id, parent_id, title, lead_unit_id, lead_person_id, deadline, business_work, \
-         completed_on, sort_order, created_at, updated_at) VALUES ($1, NULL, $2, $3, $4, $5, '', NULL, 0, $6, $6)",
-        args![plan, title, unit, person, deadline, now],
-    )
-    .await
-    .expect("insert task");
-}
-
 /// 县委办 (李明, 主要负责人, 分管综合科) › 综合科 (王芳) and 督查室; a supervisor; a task of 综合科 due
 /// in 3 days (→ 王芳, 李明) and one of 督查室 two days overdue (→ 李明, the supervisor).
 async fn seed(db: &Db) -> (i64, i64, i64, NaiveDate) {
     let today = qingfeng_store::fulfilment::today();
-    let xwb = unit(db, "XWB", "县委办公室", "organ", None).await;
-    let zhk = unit(db, "ZHK", "综合科", "department", Some(xwb)).await;
-    let dcs = unit(db, "DCS", "督查室", "department", Some(xwb)).await;
-    let liming = person(db, "李明", xwb, "主任", "principal").await;
-    let wangfang = person(db, "王芳", zhk, "科长", "cadre").await;
+    let xwb = insert_unit(db, "XWB", "县委办公室", "organ", None).await;
+    let zhk = insert_unit(db, "ZHK", "综合科", "department", Some(xwb)).await;
+    let dcs = insert_unit(db, "DCS", "督查室", "department", Some(xwb)).await;
+    let liming = insert_person(db, "李明", xwb, "主任", "principal").await;
+    let wangfang = insert_person(db, "王芳", zhk, "科长", "cadre").await;
     db.execute("INSERT INTO in_charge_of (person_id, unit_id) VALUES ($1, $2)", args![liming, zhk]).await.unwrap();
     let sys = Actor::system();
     for (name, person, role) in
@@ -82,8 +38,8 @@ async fn seed(db: &Db) -> (i64, i64, i64, NaiveDate) {
         )
         .await
         .unwrap();
-    task(db, plan, "开展廉政风险点排查", zhk, Some(wangfang), today + Duration::days(3)).await;
-    task(db, plan, "督查落实情况通报", dcs, None, today - Duration::days(2)).await;
+    insert_task(db, plan, "开展廉政风险点排查", zhk, Some(wangfang), today + Duration::days(3)).await;
+    insert_task(db, plan, "督查落实情况通报", dcs, None, today - Duration::days(2)).await;
     (plan, zhk, wangfang, today)
 }
 
@@ -185,7 +141,7 @@ async fn replicas_on_one_postgres_remind_once() {
     let sys = Actor::system();
     settings::set(&db, &sys, "webhook.url", &hook).await.unwrap();
     settings::set(&db, &sys, "jobs.interval_seconds", "1").await.unwrap();
-    task(&db, plan, "报送党风廉政建设责任制落实情况", zhk, Some(wangfang), today + Duration::days(2)).await;
+    insert_task(&db, plan, "报送党风廉政建设责任制落实情况", zhk, Some(wangfang), today + Duration::days(2)).await;
     let servers: Vec<_> = (0..2)
         .map(|_| {
             Command::new(BIN)

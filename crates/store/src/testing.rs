@@ -5,7 +5,7 @@
 //! database on it, so tests never see each other's data. With `QINGFENG_REQUIRE_PG=1` a
 //! missing PostgreSQL is an error rather than a silent skip.
 
-use crate::Db;
+use crate::{args, Db};
 
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite() -> Db {
@@ -44,4 +44,61 @@ pub async fn engines() -> Vec<Db> {
         dbs.push(pg);
     }
     dbs
+}
+
+/// Raw fixtures for tests that seed a database without the API (two-process and job tests):
+/// a unit under `parent` with its paths.
+pub async fn insert_unit(db: &Db, code: &str, name: &str, kind: &str, parent: Option<i64>) -> i64 {
+    let now = crate::now();
+    let (id,): (i64,) = db
+        .fetch_one(
+            "INSERT INTO units (parent_id, name, code, kind, sort_order, path, sort_path, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 0, '', '', $5, $5) RETURNING id",
+            args![parent, name, code, kind, now],
+        )
+        .await
+        .expect("insert unit");
+    let parent_path = match parent {
+        Some(p) => db.fetch_one::<(String,)>("SELECT path FROM units WHERE id = $1", args![p]).await.unwrap().0,
+        None => "/".into(),
+    };
+    let path = format!("{parent_path}{id}/");
+    db.execute("UPDATE units SET path = $1, sort_path = $1 WHERE id = $2", args![path, id]).await.unwrap();
+    id
+}
+
+/// An active party member in `unit_id` with the given 职务 and roles ("principal", "cadre,…").
+pub async fn insert_person(db: &Db, name: &str, unit_id: i64, title: &str, roles: &str) -> i64 {
+    let now = crate::now();
+    let (id,): (i64,) = db
+        .fetch_one(
+            "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, \
+             exercises_public_power, supervision_override_reason, in_supervision_scope, created_at, updated_at) \
+             VALUES ($1, 'male', $2, $3, 'township', 'party_member', $4, 'active', FALSE, '', TRUE, $5, $5) RETURNING id",
+            args![name, unit_id, title, roles, now],
+        )
+        .await
+        .expect("insert person");
+    id
+}
+
+/// A top-level task of a work plan.
+pub async fn insert_task(
+    db: &Db,
+    plan: i64,
+    title: &str,
+    unit: i64,
+    person: Option<i64>,
+    deadline: chrono::NaiveDate,
+) -> i64 {
+    let now = crate::now();
+    let (id,): (i64,) = db
+        .fetch_one(
+            "INSERT INTO tasks (plan_id, parent_id, title, lead_unit_id, lead_person_id, deadline, business_work, \
+             completed_on, sort_order, created_at, updated_at) VALUES ($1, NULL, $2, $3, $4, $5, '', NULL, 0, $6, $6) RETURNING id",
+            args![plan, title, unit, person, deadline, now],
+        )
+        .await
+        .expect("insert task");
+    id
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, NaiveDate};
 use qingfeng_store::notify;
+use qingfeng_store::testing::{insert_person, insert_task, insert_unit};
 use qingfeng_store::{accounts, args, settings, Actor, Db, Engine, Scope};
 use qingfeng_web::services::jobs::{self, run_once_as};
 use reqwest::{Method, StatusCode};
@@ -27,52 +28,6 @@ struct Fixture {
     units: HashMap<&'static str, i64>,
 }
 
-async fn unit(db: &Db, code: &str, name: &str, kind: &str, parent: Option<i64>) -> i64 {
-    let now = qingfeng_store::now();
-    let (id,): (i64,) = db
-        .fetch_one(
-            "INSERT INTO units (parent_id, name, code, kind, sort_order, path, sort_path, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 0, '', '', $5, $5) RETURNING id",
-            args![parent, name, code, kind, now],
-        )
-        .await
-        .expect("insert unit");
-    let parent_path = match parent {
-        Some(p) => db.fetch_one::<(String,)>("SELECT path FROM units WHERE id = $1", args![p]).await.unwrap().0,
-        None => "/".into(),
-    };
-    let path = format!("{parent_path}{id}/");
-    db.execute("UPDATE units SET path = $1, sort_path = $1 WHERE id = $2", args![path, id]).await.unwrap();
-    id
-}
-
-async fn person(db: &Db, name: &str, unit_id: i64, title: &str, roles: &str) -> i64 {
-    let now = qingfeng_store::now();
-    let (id,): (i64,) = db
-        .fetch_one(
-            "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, \
-             exercises_public_power, supervision_override_reason, in_supervision_scope, created_at, updated_at) \
-             VALUES ($1, 'male', $2, $3, 'township', 'party_member', $4, 'active', FALSE, '', TRUE, $5, $5) RETURNING id",
-            args![name, unit_id, title, roles, now],
-        )
-        .await
-        .expect("insert person");
-    id
-}
-
-async fn task(db: &Db, plan: i64, title: &str, unit: i64, person: Option<i64>, deadline: NaiveDate) -> i64 {
-    let now = qingfeng_store::now();
-    let (id,): (i64,) = db
-        .fetch_one(
-            "INSERT INTO tasks (plan_id, parent_id, title, lead_unit_id, lead_person_id, deadline, business_work, \
-             completed_on, sort_order, created_at, updated_at) VALUES ($1, NULL, $2, $3, $4, $5, '', NULL, 0, $6, $6) RETURNING id",
-            args![plan, title, unit, person, deadline, now],
-        )
-        .await
-        .expect("insert task");
-    id
-}
-
 /// 县委办 (李明 主要负责人, 分管综合科) › 综合科 (王芳 科长) and 督查室 (赵强, nobody in charge);
 /// accounts for 李明, 王芳 and a supervisor; tasks due in 3 days, overdue, far off and done;
 /// a finding of 综合科 with a measure due today and a look-back due yesterday.
@@ -81,12 +36,12 @@ async fn task(db: &Db, plan: i64, title: &str, unit: i64, person: Option<i64>, d
 /// supervisor; measure due today (red) → 王芳, 李明, the supervisor; look-back → the supervisor.
 async fn seed(db: &Db) -> Fixture {
     let today = qingfeng_store::fulfilment::today();
-    let xwb = unit(db, "XWB", "县委办公室", "organ", None).await;
-    let zhk = unit(db, "ZHK", "综合科", "department", Some(xwb)).await;
-    let dcs = unit(db, "DCS", "督查室", "department", Some(xwb)).await;
-    let liming = person(db, "李明", xwb, "主任", "principal").await;
-    let wangfang = person(db, "王芳", zhk, "科长", "cadre").await;
-    let zhaoqiang = person(db, "赵强", dcs, "科员", "staff").await;
+    let xwb = insert_unit(db, "XWB", "县委办公室", "organ", None).await;
+    let zhk = insert_unit(db, "ZHK", "综合科", "department", Some(xwb)).await;
+    let dcs = insert_unit(db, "DCS", "督查室", "department", Some(xwb)).await;
+    let liming = insert_person(db, "李明", xwb, "主任", "principal").await;
+    let wangfang = insert_person(db, "王芳", zhk, "科长", "cadre").await;
+    let zhaoqiang = insert_person(db, "赵强", dcs, "科员", "staff").await;
     db.execute("INSERT INTO in_charge_of (person_id, unit_id) VALUES ($1, $2)", args![liming, zhk]).await.unwrap();
     let sys = Actor::system();
     let mut acc = HashMap::new();
@@ -107,10 +62,10 @@ async fn seed(db: &Db) -> Fixture {
         )
         .await
         .unwrap();
-    task(db, plan, "开展廉政风险点排查", zhk, Some(wangfang), today + Duration::days(3)).await;
-    task(db, plan, "督查落实情况通报", dcs, None, today - Duration::days(2)).await;
-    task(db, plan, "年度考核", zhk, Some(wangfang), today + Duration::days(30)).await;
-    let done = task(db, plan, "已完成的任务", zhk, Some(wangfang), today - Duration::days(1)).await;
+    insert_task(db, plan, "开展廉政风险点排查", zhk, Some(wangfang), today + Duration::days(3)).await;
+    insert_task(db, plan, "督查落实情况通报", dcs, None, today - Duration::days(2)).await;
+    insert_task(db, plan, "年度考核", zhk, Some(wangfang), today + Duration::days(30)).await;
+    let done = insert_task(db, plan, "已完成的任务", zhk, Some(wangfang), today - Duration::days(1)).await;
     db.execute("UPDATE tasks SET completed_on = $1 WHERE id = $2", args![today, done]).await.unwrap();
     let (finding,): (i64,) = db
         .fetch_one(
