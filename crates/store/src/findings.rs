@@ -19,7 +19,7 @@ use qingfeng_domain::findings::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::query::{like_contains, subtree_range};
+use crate::query::{fetch_page, like_contains};
 use crate::{args, audit, Actor, Arg, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
 /// The calendar day (China Standard Time) of an instant.
@@ -190,12 +190,6 @@ pub struct FindingFilter {
     pub to: Option<NaiveDate>,
 }
 
-async fn subtree_of(db: &Db, unit_id: i64) -> StoreResult<(String, String)> {
-    let (path,): (String,) =
-        db.fetch_optional("SELECT path FROM units WHERE id = $1", args![unit_id]).await?.unwrap_or(("/none/".into(),));
-    Ok(subtree_range(&path))
-}
-
 async fn finding_query(db: &Db, scope: &Scope, f: &FindingFilter, today: NaiveDate) -> StoreResult<QueryBuilder> {
     let mut q = QueryBuilder::new();
     scope.restrict_with(&mut q, "u.path", "u.id", Some(SELF_COND));
@@ -223,12 +217,7 @@ async fn finding_query(db: &Db, scope: &Scope, f: &FindingFilter, today: NaiveDa
         q.and("f.origin = ?", args![o.key()]);
     }
     if let Some(u) = f.unit_id {
-        if f.include_sub {
-            let (lo, hi) = subtree_of(db, u).await?;
-            q.and("u.path >= ? AND u.path < ?", args![lo, hi]);
-        } else {
-            q.and("f.unit_id = ?", args![u]);
-        }
+        crate::query::restrict_to_unit(db, &mut q, "u.path", "f.unit_id", u, f.include_sub).await?;
     }
     if let Some(c) = f.campaign_id {
         q.and("f.campaign_id = ?", args![c]);
@@ -287,23 +276,12 @@ pub async fn list(
     today: NaiveDate,
 ) -> StoreResult<Page<Finding>> {
     let q = finding_query(db, scope, f, today).await?;
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){FROM}{w}"), q.args()).await?;
-    let mut a = q.args();
-    let n = a.len();
-    let (limit, page, per_page) = match paging {
-        Some(p) => {
-            a.extend(args![p.per_page, p.offset()]);
-            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
-        }
-        None => (String::new(), 1, total.max(1)),
-    };
-    let mut items: Vec<Finding> =
-        db.fetch_all(&format!("SELECT {COLS}{FROM}{w} ORDER BY f.found_on DESC, f.id DESC{limit}"), a).await?;
-    for i in &mut items {
+    let from = format!("{FROM}{}", q.where_clause());
+    let mut page: Page<Finding> = fetch_page(db, COLS, &from, "f.found_on DESC, f.id DESC", q.args(), paging).await?;
+    for i in &mut page.items {
         i.complete(today);
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(page)
 }
 
 /// One finding, or NotFound when it is outside the scope.
@@ -441,8 +419,7 @@ pub async fn list_measures(
         q.and("m.finding_id = ?", args![id]);
     }
     if let Some(u) = f.unit_id {
-        let (lo, hi) = subtree_of(db, u).await?;
-        q.and("u.path >= ? AND u.path < ?", args![lo, hi]);
+        crate::query::restrict_to_unit(db, &mut q, "u.path", "u.id", u, true).await?;
     }
     if let Some(c) = f.campaign_id {
         q.and("f.campaign_id = ?", args![c]);
@@ -460,23 +437,12 @@ pub async fn list_measures(
         let pat = like_contains(text);
         q.and("(m.text LIKE ? ESCAPE '\\' OR f.description LIKE ? ESCAPE '\\')", args![pat.clone(), pat]);
     }
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){M_FROM}{w}"), q.args()).await?;
-    let mut a = q.args();
-    let n = a.len();
-    let (limit, page, per_page) = match paging {
-        Some(p) => {
-            a.extend(args![p.per_page, p.offset()]);
-            (format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2), p.page, p.per_page)
-        }
-        None => (String::new(), 1, total.max(1)),
-    };
-    let mut items: Vec<Measure> =
-        db.fetch_all(&format!("SELECT {M_COLS}{M_FROM}{w} ORDER BY m.deadline, m.id{limit}"), a).await?;
-    for m in &mut items {
+    let from = format!("{M_FROM}{}", q.where_clause());
+    let mut page: Page<Measure> = fetch_page(db, M_COLS, &from, "m.deadline, m.id", q.args(), paging).await?;
+    for m in &mut page.items {
         m.complete(today);
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(page)
 }
 
 /// One measure, or NotFound when outside the scope.

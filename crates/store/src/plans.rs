@@ -364,11 +364,7 @@ async fn task_query(db: &Db, scope: &Scope, f: &TaskFilter, today: NaiveDate) ->
     }
     if let Some(unit_id) = f.unit_id {
         if f.include_sub {
-            let (path,): (String,) = db
-                .fetch_optional("SELECT path FROM units WHERE id = $1", args![unit_id])
-                .await?
-                .unwrap_or((String::from("/none/"),));
-            let (lo, hi) = subtree_range(&path);
+            let (lo, hi) = crate::query::unit_subtree_range(db, unit_id).await?;
             q.and(
                 "((lu.path >= ? AND lu.path < ?) OR EXISTS (SELECT 1 FROM task_support_units fs JOIN units fu ON fu.id = fs.unit_id \
                  WHERE fs.task_id = t.id AND fu.path >= ? AND fu.path < ?))",

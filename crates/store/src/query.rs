@@ -76,6 +76,34 @@ pub fn subtree_range(path: &str) -> (String, String) {
     (path.to_string(), hi)
 }
 
+/// The subtree range of a unit given by id; an unknown unit gives a range that holds nothing.
+pub async fn unit_subtree_range(db: &crate::Db, unit_id: i64) -> crate::StoreResult<(String, String)> {
+    let (path,): (String,) = db
+        .fetch_optional("SELECT path FROM units WHERE id = $1", crate::args![unit_id])
+        .await?
+        .unwrap_or(("/none/".into(),));
+    Ok(subtree_range(&path))
+}
+
+/// Restricts a list to one unit (`id_col` = the unit) or, with `include_sub`, to its whole
+/// subtree (`path_col` between the subtree's bounds).
+pub async fn restrict_to_unit(
+    db: &crate::Db,
+    q: &mut QueryBuilder,
+    path_col: &str,
+    id_col: &str,
+    unit_id: i64,
+    include_sub: bool,
+) -> crate::StoreResult<()> {
+    if include_sub {
+        let (lo, hi) = unit_subtree_range(db, unit_id).await?;
+        q.and(&format!("{path_col} >= ? AND {path_col} < ?"), vec![lo.into(), hi.into()]);
+    } else {
+        q.and(&format!("{id_col} = ?"), vec![unit_id.into()]);
+    }
+    Ok(())
+}
+
 /// Runs a paged list query: `SELECT COUNT(*) {from_where}` for the total, then
 /// `SELECT {cols} {from_where} ORDER BY {order}` with LIMIT/OFFSET appended as placeholders.
 /// `paging` None returns every row (exports). `from_where` holds the builder's placeholders.

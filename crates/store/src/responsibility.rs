@@ -199,16 +199,7 @@ async fn item_query(db: &Db, scope: &Scope, f: &ItemFilter) -> StoreResult<Query
         q.and("i.year = ?", args![y]);
     }
     if let Some(u) = f.unit_id {
-        if f.include_sub {
-            let (path,): (String,) = db
-                .fetch_optional("SELECT path FROM units WHERE id = $1", args![u])
-                .await?
-                .unwrap_or(("/none/".into(),));
-            let (lo, hi) = crate::query::subtree_range(&path);
-            q.and("u.path >= ? AND u.path < ?", args![lo, hi]);
-        } else {
-            q.and("i.unit_id = ?", args![u]);
-        }
+        crate::query::restrict_to_unit(db, &mut q, "u.path", "i.unit_id", u, f.include_sub).await?;
     }
     if let Some(p) = f.person_id {
         q.and("i.person_id = ?", args![p]);

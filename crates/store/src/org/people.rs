@@ -6,7 +6,7 @@ use qingfeng_domain::org::PersonDraft;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::query::{like_contains, subtree_range};
+use crate::query::like_contains;
 use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
@@ -77,16 +77,7 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
         );
     }
     if let Some(unit_id) = f.unit_id {
-        if f.include_sub {
-            let (path,): (String,) = db
-                .fetch_optional("SELECT path FROM units WHERE id = $1", args![unit_id])
-                .await?
-                .unwrap_or((String::from("/none/"),));
-            let (lo, hi) = subtree_range(&path);
-            q.and("u.path >= ? AND u.path < ?", args![lo, hi]);
-        } else {
-            q.and("p.unit_id = ?", args![unit_id]);
-        }
+        crate::query::restrict_to_unit(db, &mut q, "u.path", "p.unit_id", unit_id, f.include_sub).await?;
     }
     if let Some(s) = &f.status {
         q.and("p.status = ?", args![s.clone()]);

@@ -23,11 +23,11 @@ use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingSt
 use qingfeng_office::{read_table, write_table, CellValue, Column};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
-use qingfeng_store::{args, audit, now, Actor, Db, QueryBuilder, Scope, StoreError, StoreResult};
+use qingfeng_store::{args, audit, now, Actor, Db, Scope, StoreError, StoreResult};
 
 use crate::error::ApiError;
 use crate::services::org_sheets::{ImportReport, RowError};
-use crate::services::unit_index::UnitIndex;
+use crate::services::sheet_names::{people_named, UnitIndex};
 
 pub const H_NUMBER: &str = "序号";
 pub const H_DESCRIPTION: &str = "问题描述";
@@ -178,28 +178,6 @@ pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Ve
         }
     }
     Ok(write_table("整改台账", Some("问题整改台账"), &columns(true), &rows)?)
-}
-
-/// People with the given names: name → [(id, unit path)].
-async fn people_named(db: &Db, names: &[String]) -> StoreResult<HashMap<String, Vec<(i64, String)>>> {
-    let mut out: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for chunk in names.chunks(500) {
-        let mut q = QueryBuilder::new();
-        let marks: Vec<String> = chunk.iter().map(|n| q.bind(n.clone())).collect();
-        let rows: Vec<(i64, String, String)> = db
-            .fetch_all(
-                &format!(
-                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.name IN ({}) ORDER BY p.id",
-                    marks.join(", ")
-                ),
-                q.args(),
-            )
-            .await?;
-        for (id, name, path) in rows {
-            out.entry(name).or_default().push((id, path));
-        }
-    }
-    Ok(out)
 }
 
 /// Campaigns by name: (id, paths of its units).

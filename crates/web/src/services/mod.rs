@@ -6,5 +6,5 @@ pub mod grants;
 pub mod jobs;
 pub mod login;
 pub mod org_sheets;
+pub mod sheet_names;
 pub mod task_sheets;
-pub mod unit_index;

@@ -17,11 +17,11 @@ use qingfeng_domain::plans::{format_number, parse_number, TaskDraft, TaskFields}
 use qingfeng_office::{read_table, write_table, CellValue, Column};
 use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
-use qingfeng_store::{audit, Actor, Db, QueryBuilder, Scope, StoreResult};
+use qingfeng_store::{audit, Actor, Db, Scope};
 
 use crate::error::ApiError;
 use crate::services::org_sheets::{ImportReport, RowError};
-use crate::services::unit_index::UnitIndex;
+use crate::services::sheet_names::{people_named, UnitIndex};
 
 const C_NUMBER: usize = 0;
 const C_TITLE: usize = 1;
@@ -94,28 +94,6 @@ pub async fn tasks_export(db: &Db, scope: &Scope, plan: &WorkPlan) -> Result<Vec
         .collect();
     let title = format!("{}　任务分解表", plan.title);
     Ok(write_table("任务分解表", Some(&title), &task_columns(), &rows)?)
-}
-
-/// People with the given names: name → [(id, unit path)].
-async fn people_named(db: &Db, names: &[String]) -> StoreResult<HashMap<String, Vec<(i64, String)>>> {
-    let mut out: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for chunk in names.chunks(500) {
-        let mut q = QueryBuilder::new();
-        let marks: Vec<String> = chunk.iter().map(|n| q.bind(n.clone())).collect();
-        let rows: Vec<(i64, String, String)> = db
-            .fetch_all(
-                &format!(
-                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.name IN ({}) ORDER BY p.id",
-                    marks.join(", ")
-                ),
-                q.args(),
-            )
-            .await?;
-        for (id, name, path) in rows {
-            out.entry(name).or_default().push((id, path));
-        }
-    }
-    Ok(out)
 }
 
 /// One checked row of the sheet.
