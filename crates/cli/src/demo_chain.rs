@@ -327,7 +327,7 @@ async fn seed_plan(db: &Db, actor: &Actor, y: i32, today: NaiveDate, root: i64, 
                 &TaskDraft {
                     plan_id: plan.id,
                     parent_id: Some(parent.id),
-                    title: format!("{}：{}", h.title, title.chars().take(14).collect::<String>()),
+                    title: format!("{}：{}", h.title, title.split('，').next().unwrap_or(title)),
                     lead_unit_id: h.unit_id,
                     lead_person_id: Some(h.id),
                     support_unit_ids: vec![],
