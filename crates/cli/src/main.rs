@@ -13,14 +13,15 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
-use qingfeng_store::{accounts, audit, Actor, Db, Scope};
+use qingfeng_store::{accounts, audit, audit_key, Actor, Db, Scope};
 use qingfeng_web::services::org_sheets::{self, ImportReport};
 use qingfeng_web::{AppState, WebConfig};
 
 #[derive(Parser)]
 #[command(name = "qingfeng", version, about = "清风 — 党风廉政建设主体责任管理系统")]
 struct Cli {
-    /// Directory for the embedded SQLite database and uploads.
+    /// Directory for the embedded SQLite database, uploads, the audit key (`audit.key`, unless
+    /// QINGFENG_AUDIT_KEY is set) and the published audit heads (`audit-heads.log`).
     #[arg(long, global = true, env = "QINGFENG_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
     /// `postgres://…` selects PostgreSQL; default: SQLite file in the data directory.
@@ -136,8 +137,17 @@ enum JobsCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit 1 and name the first broken record if it was tampered with.
-    Verify,
+    /// Walk the keyed hash chain and check it against the published heads; exit 1 and name the
+    /// first broken record if it was tampered with.
+    Verify {
+        /// A copy of the published heads kept elsewhere (default: `audit-heads.log` in the data
+        /// directory).
+        #[arg(long)]
+        heads: Option<PathBuf>,
+    },
+    /// Publish the chain's head now (as `serve` does at start and daily): a signed line in
+    /// `audit-heads.log`, the log, and the webhook if one is set.
+    Publish,
 }
 
 #[tokio::main]
@@ -165,7 +175,28 @@ fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
         .map_err(|_| format!("无法识别的地址或网段：“{s}”（例如 10.0.0.0/8 或 127.0.0.1）"))
 }
 
+/// Opens the database with the audit key (`QINGFENG_AUDIT_KEY`, else `audit.key` in the data
+/// directory, created when `create_key` and missing); refuses a key the audit chain was not
+/// sealed with, so nothing is written that would not verify. Creates `admin` on first start.
 async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
+    let (db, source) = connect(cli, true).await?;
+    if !audit::key_matches(&db).await? {
+        bail!(
+            "审计密钥与数据库不符（{source}，密钥指纹 {}）：用它写入的审计记录将无法校验，已停止。\
+             请使用写入审计链时的密钥（环境变量 QINGFENG_AUDIT_KEY 或数据目录中的 audit.key）；\
+             可用 qingfeng audit verify 检查",
+            db.audit_key().fingerprint()
+        );
+    }
+    ensure_admin(&db).await?;
+    Ok(db)
+}
+
+async fn connect(cli: &Cli, create_key: bool) -> anyhow::Result<(Db, audit_key::KeySource)> {
+    let (key, source) = audit_key::AuditKey::load(&cli.data_dir, create_key).map_err(anyhow::Error::msg)?;
+    if let audit_key::KeySource::NewFile(path) = &source {
+        println!("已生成审计密钥文件 {}：请与数据库备份分开另行保存一份", path.display());
+    }
     let url = match &cli.database_url {
         Some(u) => u.clone(),
         None => {
@@ -174,9 +205,8 @@ async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
             format!("sqlite:{}", cli.data_dir.join("qingfeng.db").display())
         }
     };
-    let db = Db::connect(&url).await.context("cannot open the database")?;
-    ensure_admin(&db).await?;
-    Ok(db)
+    let db = Db::connect_with_key(&url, key).await.context("cannot open the database")?;
+    Ok((db, source))
 }
 
 /// The password of accounts created at start: `QINGFENG_ADMIN_PASSWORD`, or a random one
@@ -202,6 +232,56 @@ async fn ensure_admin(db: &Db) -> anyhow::Result<()> {
         println!("已创建管理员账号 admin（密码取自 QINGFENG_ADMIN_PASSWORD）");
     }
     Ok(())
+}
+
+/// `qingfeng audit verify`: the key first, then the published heads, then the chain.
+async fn verify_audit(cli: &Cli, heads: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let (db, source) = connect(cli, false).await?;
+    if !audit::key_matches(&db).await? {
+        // a wrong key would also fail every line of the heads file: say what is really wrong
+        if let audit::Verification::WrongKey { reason } = audit::verify(&db).await? {
+            println!("审计链无法校验：{reason}（所用密钥取自{source}）");
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let path = heads.map(Into::into).unwrap_or_else(|| cli.data_dir.join(audit::HEADS_FILE));
+    let published = match std::fs::read_to_string(&path) {
+        Ok(text) => match audit::parse_heads(db.audit_key(), &text) {
+            Ok(h) => h,
+            Err(e) => {
+                println!("已发布的链头文件 {} 不可信：{e}", path.display());
+                return Ok(ExitCode::from(1));
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && heads.is_none() => {
+            println!("提示：没有找到已发布的链头文件 {}，只校验了数据库中的链，链尾被截断时无法发现", path.display());
+            Vec::new()
+        }
+        Err(e) => bail!("无法读取链头文件 {}：{e}", path.display()),
+    };
+    match audit::verify_with_heads(&db, &published).await? {
+        audit::Verification::Intact { records } => {
+            println!("审计链完整：共 {records} 条记录");
+            if let Some(last) = published.iter().max_by_key(|h| (h.last_id, h.at)) {
+                println!(
+                    "与 {} 中 {} 个已发布的链头一致（最近：{} 发布，到第 {} 条）",
+                    path.display(),
+                    published.len(),
+                    last.at_text(),
+                    last.last_id
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        audit::Verification::Broken { record_id, reason } => {
+            println!("审计链被破坏：第 {record_id} 条记录：{reason}");
+            Ok(ExitCode::from(1))
+        }
+        audit::Verification::WrongKey { reason } => {
+            println!("审计链无法校验：{reason}（所用密钥取自{source}）");
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn random_password() -> String {
@@ -255,6 +335,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     None => println!("数据库已有数据，未生成演示数据"),
                 }
             }
+            // the chain's head, published outside the database at start and then daily
+            qingfeng_web::services::audit_heads::publish(&db, &cli.data_dir).await.map_err(anyhow::Error::msg)?;
+            qingfeng_web::services::audit_heads::spawn_daily(db.clone(), cli.data_dir.clone());
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             println!("清风已启动：http://{}", listener.local_addr()?);
@@ -351,17 +434,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let token = accounts::create_token(&db, &actor, account.id, name).await?;
             println!("{token}");
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit { command: AuditCommand::Verify { heads } } => {
+            return verify_audit(&cli, heads.as_deref()).await;
+        }
+        Command::Audit { command: AuditCommand::Publish } => {
             let db = open_db(&cli).await?;
-            match audit::verify(&db).await? {
-                audit::Verification::Intact { records } => {
-                    println!("审计链完整：共 {records} 条记录")
-                }
-                audit::Verification::Broken { record_id, reason } => {
-                    println!("审计链被破坏：第 {record_id} 条记录：{reason}");
-                    return Ok(ExitCode::from(1));
-                }
-            }
+            let head =
+                qingfeng_web::services::audit_heads::publish(&db, &cli.data_dir).await.map_err(anyhow::Error::msg)?;
+            println!(
+                "已发布审计链头：第 {} 条记录，哈希 {}（{}）",
+                head.last_id,
+                head.last_hash,
+                cli.data_dir.join(audit::HEADS_FILE).display()
+            );
         }
         Command::Jobs { command: JobsCommand::RunOnce { date } } => {
             let db = open_db(&cli).await?;

@@ -1,13 +1,16 @@
 //! The `qingfeng` binary as replicas run it: several processes on one PostgreSQL database run the
 //! reminder job at once, and each reminder reaches each recipient exactly once — in the
 //! notification centre and, through the webhook, outside it. Skipped without a PostgreSQL server
-//! (`scripts/test.sh` starts one).
+//! (`scripts/test.sh` starts one). The audit commands: `audit/`.
+
+mod audit;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, NaiveDate};
+use qingfeng_store::audit_key::TEST_KEY_HEX;
 use qingfeng_store::testing::{insert_person, insert_task, insert_unit};
 use qingfeng_store::{accounts, args, settings, Actor, Db};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -114,6 +117,8 @@ async fn replicas_on_one_postgres_remind_once() {
             Command::new(BIN)
                 .args(["--database-url", &url, "jobs", "run-once"])
                 .env("QINGFENG_DATA_DIR", std::env::temp_dir())
+                // the key the test's own connection sealed the audit chain with
+                .env("QINGFENG_AUDIT_KEY", TEST_KEY_HEX)
                 .env("RUST_LOG", "warn")
                 .kill_on_drop(true)
                 .output()
@@ -142,10 +147,13 @@ async fn replicas_on_one_postgres_remind_once() {
     settings::set(&db, &sys, "webhook.url", &hook).await.unwrap();
     settings::set(&db, &sys, "jobs.interval_seconds", "1").await.unwrap();
     insert_task(&db, plan, "报送党风廉政建设责任制落实情况", zhk, Some(wangfang), today + Duration::days(2)).await;
+    let data_dir = std::env::temp_dir().join(format!("qingfeng-cli-serve-{}", &accounts::random_token()[..12]));
     let servers: Vec<_> = (0..2)
         .map(|_| {
             Command::new(BIN)
                 .args(["--database-url", &url, "serve", "--listen", "127.0.0.1:0"])
+                .env("QINGFENG_DATA_DIR", &data_dir)
+                .env("QINGFENG_AUDIT_KEY", TEST_KEY_HEX)
                 .env("QINGFENG_JOBS", "on")
                 .env("RUST_LOG", "warn")
                 .stdout(std::process::Stdio::null())
@@ -157,7 +165,10 @@ async fn replicas_on_one_postgres_remind_once() {
     let started = Instant::now();
     loop {
         let (delivered,): (i64,) = db
-            .fetch_one("SELECT COUNT(*) FROM outbound_deliveries WHERE delivered_at IS NOT NULL", vec![])
+            .fetch_one(
+                "SELECT COUNT(*) FROM outbound_deliveries WHERE delivered_at IS NOT NULL AND notification_id IS NOT NULL",
+                vec![],
+            )
             .await
             .unwrap();
         if delivered >= 2 {
@@ -172,9 +183,28 @@ async fn replicas_on_one_postgres_remind_once() {
         s.kill().await.expect("stop server");
     }
     assert_each_once(&db, 6).await;
-    let attempts: Vec<(i64,)> =
-        db.fetch_all("SELECT attempts FROM outbound_deliveries WHERE delivered_at IS NOT NULL", vec![]).await.unwrap();
+    let attempts: Vec<(i64,)> = db
+        .fetch_all(
+            "SELECT attempts FROM outbound_deliveries WHERE delivered_at IS NOT NULL AND notification_id IS NOT NULL",
+            vec![],
+        )
+        .await
+        .unwrap();
     assert_eq!(attempts, vec![(1,), (1,)], "two deliveries, one attempt each");
+    // each server published the audit chain's head at start: to its data directory and the webhook
+    let heads = std::fs::read_to_string(data_dir.join("audit-heads.log")).expect("published heads");
+    let heads = qingfeng_store::audit::parse_heads(db.audit_key(), &heads).expect("signed with the key");
+    assert_eq!(heads.len(), 2, "one head per server start: {heads:?}");
+    let (head_deliveries,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM outbound_deliveries WHERE notification_id IS NULL AND delivered_at IS NOT NULL \
+             AND payload LIKE '%\"event\":\"audit_head\"%'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(head_deliveries, 2, "the heads went to the webhook too");
+    let _ = std::fs::remove_dir_all(&data_dir);
     let (waiting,): (i64,) =
         db.fetch_one("SELECT COUNT(*) FROM outbound_deliveries WHERE delivered_at IS NULL", vec![]).await.unwrap();
     assert_eq!(waiting, 0, "nothing left to deliver");

@@ -8,6 +8,7 @@ use sqlx::postgres::{PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
+use crate::audit_key::AuditKey;
 use crate::StoreResult;
 
 /// A bound parameter. Queries take a `Vec<Arg>` so dynamic filters and fixed queries share one path.
@@ -83,9 +84,16 @@ pub enum Engine {
     Postgres,
 }
 
-/// A connection pool on either engine. Cheap to clone.
+/// A connection pool on either engine, with the audit key that the audit records written
+/// through it are signed with (see [`crate::audit`]). Cheap to clone.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    audit_key: AuditKey,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
     Sqlite(SqlitePool),
     Pg(PgPool),
 }
@@ -93,18 +101,35 @@ pub enum Db {
 /// A write transaction. On SQLite it begins IMMEDIATE, so two writers queue on the lock
 /// instead of failing halfway with SQLITE_BUSY on upgrade.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Pg(Transaction<'static, Postgres>),
+    Sqlite(EngineTx<Sqlite>),
+    Pg(EngineTx<Postgres>),
+}
+
+/// The open transaction of one engine, with the audit key of the [`Db`] that began it, so that
+/// [`crate::audit::append`] signs with it.
+pub struct EngineTx<DB: sqlx::Database> {
+    tx: Transaction<'static, DB>,
+    audit_key: AuditKey,
 }
 
 impl Db {
-    /// Connects to `url`: `postgres://…` selects PostgreSQL, anything else is a SQLite path or
-    /// `sqlite:` URL. Applies the migrations of that engine.
+    /// Connects to `url` with the fixed, public test key ([`AuditKey::for_tests`]): for tests
+    /// and tools. The server and the command line use [`Db::connect_with_key`] with the
+    /// installation's key.
     pub async fn connect(url: &str) -> StoreResult<Db> {
-        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Db::connect_with_key(url, AuditKey::for_tests()).await
+    }
+
+    /// Connects to `url`: `postgres://…` selects PostgreSQL, anything else is a SQLite path or
+    /// `sqlite:` URL. Applies the migrations of that engine, and seals the start of the keyed
+    /// audit chain with `audit_key` if no key has sealed it yet ([`crate::audit::seal`]). Opening
+    /// a database sealed with another key succeeds but writes nothing: check
+    /// [`crate::audit::key_matches`] before writing.
+    pub async fn connect_with_key(url: &str, audit_key: AuditKey) -> StoreResult<Db> {
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool =
                 PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-            Db::Pg(pool)
+            Pool::Pg(pool)
         } else {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -117,46 +142,62 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts)
                 .await?;
-            Db::Sqlite(pool)
+            Pool::Sqlite(pool)
         };
+        let db = Db { pool, audit_key };
         db.migrate().await?;
-        crate::responsibility::seed_templates(&db).await?;
+        crate::audit::seal(&db).await?;
+        // seeding appends to the audit trail: never with a key the chain was not sealed with
+        if crate::audit::key_matches(&db).await? {
+            crate::responsibility::seed_templates(&db).await?;
+        }
         Ok(db)
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
-            Db::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Pool::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
         Ok(())
     }
 
     pub fn engine(&self) -> Engine {
-        match self {
-            Db::Sqlite(_) => Engine::Sqlite,
-            Db::Pg(_) => Engine::Postgres,
+        match &self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Pg(_) => Engine::Postgres,
         }
     }
 
+    /// The key audit records are signed and verified with.
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
+    }
+
+    /// The same pool with another audit key (tests; checking a database against a key).
+    pub fn with_audit_key(&self, audit_key: AuditKey) -> Db {
+        Db { pool: self.pool.clone(), audit_key }
+    }
+
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        let audit_key = self.audit_key.clone();
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(EngineTx { tx: p.begin_with("BEGIN IMMEDIATE").await?, audit_key }),
+            Pool::Pg(p) => Tx::Pg(EngineTx { tx: p.begin().await?, audit_key }),
         })
     }
 
     pub async fn fetch_all<T: FromDbRow>(&self, sql: &str, args: Vec<Arg>) -> StoreResult<Vec<T>> {
-        Ok(match self {
-            Db::Sqlite(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(p).await?,
-            Db::Pg(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(p).await?,
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(p).await?,
+            Pool::Pg(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(p).await?,
         })
     }
 
     pub async fn fetch_optional<T: FromDbRow>(&self, sql: &str, args: Vec<Arg>) -> StoreResult<Option<T>> {
-        Ok(match self {
-            Db::Sqlite(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(p).await?,
-            Db::Pg(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(p).await?,
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(p).await?,
+            Pool::Pg(p) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(p).await?,
         })
     }
 
@@ -165,33 +206,41 @@ impl Db {
     }
 
     pub async fn execute(&self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
-        Ok(match self {
-            Db::Sqlite(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
-            Db::Pg(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
+            Pool::Pg(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
         })
     }
 
     /// Closes the pool (end of tests and commands).
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Pg(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Pg(p) => p.close().await,
         }
     }
 }
 
 impl Tx {
+    /// The key of the [`Db`] this transaction was begun on.
+    pub fn audit_key(&self) -> &AuditKey {
+        match self {
+            Tx::Sqlite(t) => &t.audit_key,
+            Tx::Pg(t) => &t.audit_key,
+        }
+    }
+
     pub async fn fetch_all<T: FromDbRow>(&mut self, sql: &str, args: Vec<Arg>) -> StoreResult<Vec<T>> {
         Ok(match self {
-            Tx::Sqlite(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **t).await?,
-            Tx::Pg(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut **t).await?,
+            Tx::Sqlite(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut *t.tx).await?,
+            Tx::Pg(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_all(&mut *t.tx).await?,
         })
     }
 
     pub async fn fetch_optional<T: FromDbRow>(&mut self, sql: &str, args: Vec<Arg>) -> StoreResult<Option<T>> {
         Ok(match self {
-            Tx::Sqlite(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(&mut **t).await?,
-            Tx::Pg(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(&mut **t).await?,
+            Tx::Sqlite(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(&mut *t.tx).await?,
+            Tx::Pg(t) => bind_all!(sqlx::query_as::<_, T>(sql), args).fetch_optional(&mut *t.tx).await?,
         })
     }
 
@@ -201,15 +250,15 @@ impl Tx {
 
     pub async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
         Ok(match self {
-            Tx::Sqlite(t) => bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
-            Tx::Pg(t) => bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
+            Tx::Sqlite(t) => bind_all!(sqlx::query(sql), args).execute(&mut *t.tx).await?.rows_affected(),
+            Tx::Pg(t) => bind_all!(sqlx::query(sql), args).execute(&mut *t.tx).await?.rows_affected(),
         })
     }
 
     pub async fn commit(self) -> StoreResult<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Pg(t) => t.commit().await?,
+            Tx::Sqlite(t) => t.tx.commit().await?,
+            Tx::Pg(t) => t.tx.commit().await?,
         }
         Ok(())
     }

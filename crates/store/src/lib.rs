@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_key;
 mod db;
 pub mod error;
 pub mod findings;
@@ -22,7 +23,7 @@ pub use org::Scope;
 pub mod settings;
 pub mod testing;
 
-pub use db::{Arg, Db, Engine, FromDbRow, Tx};
+pub use db::{Arg, Db, Engine, EngineTx, FromDbRow, Tx};
 pub use error::{StoreError, StoreResult};
 pub use query::QueryBuilder;
 

@@ -4,13 +4,19 @@
 //! points at a server (the README's test command starts one); each call creates a new
 //! database on it, so tests never see each other's data. With `QINGFENG_REQUIRE_PG=1` a
 //! missing PostgreSQL is an error rather than a silent skip.
+//!
+//! Test databases sign their audit chain with the fixed, public test key
+//! ([`AuditKey::for_tests`]).
 
+use crate::audit_key::AuditKey;
 use crate::{args, Db};
 
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite() -> Db {
     let path = std::env::temp_dir().join(format!("qingfeng-test-{}.db", crate::accounts::random_token()));
-    Db::connect(&format!("sqlite:{}", path.display())).await.expect("open temporary SQLite database")
+    Db::connect_with_key(&format!("sqlite:{}", path.display()), AuditKey::for_tests())
+        .await
+        .expect("open temporary SQLite database")
 }
 
 /// URL of a fresh PostgreSQL database, if the run has a server.
@@ -34,7 +40,7 @@ pub async fn postgres_url() -> Option<String> {
 /// A fresh, migrated PostgreSQL database, if the run has a server.
 pub async fn postgres() -> Option<Db> {
     let url = postgres_url().await?;
-    Some(Db::connect(&url).await.expect("open test PostgreSQL database"))
+    Some(Db::connect_with_key(&url, AuditKey::for_tests()).await.expect("open test PostgreSQL database"))
 }
 
 /// One fresh database per engine available: SQLite, and PostgreSQL when configured.

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+mod audit_chain;
+
 use qingfeng_domain::org::{PersonFields, UnitFields};
 use qingfeng_store::audit::{self, Verification};
 use qingfeng_store::org::{people, units, PersonFilter};

@@ -1,6 +1,7 @@
 //! Services shared by the JSON API, the pages and the CLI: the rules that need the database
 //! but are not storage, such as spreadsheet import and export.
 
+pub mod audit_heads;
 pub mod finding_sheets;
 pub mod grants;
 pub mod jobs;
