@@ -6,16 +6,18 @@
 //! in uploaded bytes and get normalized text rows plus per-cell errors
 //! ([`read_table`]).
 
+mod guard;
 mod normalize;
 mod read;
 mod write;
 
 use std::fmt;
+use std::time::Duration;
 
 pub use normalize::{
     excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text, to_halfwidth,
 };
-pub use read::read_table;
+pub use read::{read_table, read_table_with_limits};
 pub use write::{template, write_table};
 
 /// Number of rows below the header that get the drop-down list (data
@@ -173,10 +175,131 @@ impl ReadTable {
     }
 }
 
+// ---------------------------------------------------------------- limits on uploads
+//
+// An .xlsx is a zip of XML parts; what it declares (sizes, dimensions, cell positions)
+// costs nothing to write and can ask for any amount of memory. Every upload is therefore
+// read within the limits below, all fixed before anything is allocated for the file: the
+// zip is walked and every part decompressed into nothing first, then cells are streamed
+// into a sparse list of the cells that exist. Uploads reach the reader through the web
+// server, whose body limit (20 MiB, `DefaultBodyLimit` in crates/web/src/routes.rs) bounds
+// the compressed file; the limits here bound what it decompresses to.
+//
+// Sized for the largest imports 清风 expects with a margin, and far below what hurts a
+// server: an export of 100,000 rows × 15 columns is a 6 MB file whose worksheet part
+// decompresses to 63 MB; it reads in about 1.3 s with a peak of about 180 MB (release
+// build), most of it the rows handed back.
+
+/// Most entries in the zip. A workbook from Excel or WPS has a dozen or two; each entry
+/// costs a directory record in memory and a decompression pass.
+pub const MAX_ZIP_ENTRIES: u64 = 1_000;
+/// Most bytes one part may decompress to (declared and real). 100,000 rows × 15 columns
+/// make a worksheet part of about 60 MB; 200 MiB leaves room for long texts and styles.
+pub const MAX_PART_BYTES: u64 = 200 * 1024 * 1024;
+/// Most bytes all parts together may decompress to (declared and real), so that the bulk
+/// cannot be spread over many parts each under [`MAX_PART_BYTES`].
+pub const MAX_TOTAL_BYTES: u64 = 300 * 1024 * 1024;
+/// Highest row number a sheet may declare (`<dimension>`) or use: twice the largest
+/// import expected (100,000 rows). Excel's own maximum is 1,048,576.
+pub const MAX_ROWS: u32 = 200_000;
+/// Highest column number a sheet may declare or use: 256 (column IV) is the old .xls
+/// width, so sheets converted from .xls still open; 清风's sheets have about 20 columns.
+/// Excel's own maximum is 16,384 (XFD).
+pub const MAX_COLUMNS: u32 = 256;
+/// Most non-empty cells in one sheet (and most shared strings in the workbook):
+/// 200,000 rows × 15 columns.
+pub const MAX_CELLS: u64 = 3_000_000;
+/// Longest text of one cell, in characters: Excel's own cap (32,767).
+pub const MAX_CELL_CHARS: u64 = 32_767;
+/// Most characters in all non-empty cells of one sheet, counting a shared string once per
+/// cell that uses it: every cell read becomes its own string, so without this a tiny
+/// file whose millions of cells all point at one long shared string would need hundreds
+/// of gigabytes. 50 million leaves 300 characters per cell of the largest import.
+pub const MAX_SHEET_CHARS: u64 = 50_000_000;
+/// Longest time reading one upload may take; checked while decompressing and while
+/// streaming cells. The largest expected import reads in a few seconds.
+pub const MAX_READ_TIME: Duration = Duration::from_secs(30);
+
+/// The limits [`read_table_with_limits`] reads within; [`Default`] gives the `MAX_*`
+/// constants, which [`read_table`] uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadLimits {
+    pub zip_entries: u64,
+    pub part_bytes: u64,
+    pub total_bytes: u64,
+    pub rows: u32,
+    pub columns: u32,
+    pub cells: u64,
+    pub cell_chars: u64,
+    pub sheet_chars: u64,
+    pub time: Duration,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            zip_entries: MAX_ZIP_ENTRIES,
+            part_bytes: MAX_PART_BYTES,
+            total_bytes: MAX_TOTAL_BYTES,
+            rows: MAX_ROWS,
+            columns: MAX_COLUMNS,
+            cells: MAX_CELLS,
+            cell_chars: MAX_CELL_CHARS,
+            sheet_chars: MAX_SHEET_CHARS,
+            time: MAX_READ_TIME,
+        }
+    }
+}
+
+/// Which of the [`ReadLimits`] an upload went over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    ZipEntries,
+    PartBytes,
+    TotalBytes,
+    Rows,
+    Columns,
+    Cells,
+    /// The shared string table holds more strings than [`ReadLimits::cells`].
+    SharedStrings,
+    CellChars,
+    SheetChars,
+    /// Seconds spent reading.
+    Time,
+}
+
+impl Limit {
+    /// Chinese name and unit.
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Limit::ZipEntries => ("压缩包内文件数", ""),
+            Limit::PartBytes => ("单个部件解压后大小", " 字节"),
+            Limit::TotalBytes => ("解压后总大小", " 字节"),
+            Limit::Rows => ("行数", ""),
+            Limit::Columns => ("列数", ""),
+            Limit::Cells => ("非空单元格数", ""),
+            Limit::SharedStrings => ("共享字符串数", ""),
+            Limit::CellChars => ("单元格字符数", ""),
+            Limit::SheetChars => ("工作表字符总数", ""),
+            Limit::Time => ("读取用时", " 秒"),
+        }
+    }
+}
+
+fn limit_message(limit: &Limit, found: &u64, max: &u64) -> String {
+    let (name, unit) = limit.describe();
+    format!("{name} {found}{unit} 超过上限 {max}{unit}")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OfficeError {
     #[error("无法读取文件：{0}，请上传 .xlsx 格式的 Excel 文件")]
     Unreadable(String),
+    /// The upload goes over one of the [`ReadLimits`]. `found` is the value met when
+    /// reading stopped: for counts and sizes measured while reading (cells, decompressed
+    /// bytes) that is the first value over `max`, not the file's total.
+    #[error("表格超过限制：{}，请删除多余的行、列和内容或拆分文件后重新上传", limit_message(.limit, .found, .max))]
+    LimitExceeded { limit: Limit, found: u64, max: u64 },
     #[error("找不到表头，缺少列：{}", .0.join("、"))]
     MissingColumns(Vec<String>),
     #[error("生成 Excel 失败：{0}")]

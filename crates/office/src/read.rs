@@ -1,41 +1,66 @@
-//! Reading uploaded sheets with calamine.
+//! Reading uploaded sheets with calamine, within [`ReadLimits`].
+//!
+//! The zip is checked first ([`crate::guard`]); then each worksheet's declared dimension
+//! is checked and its cells are streamed into a sparse list of the non-empty cells, so
+//! memory follows what the file really holds, never what it declares.
 
 use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
 
+use crate::guard::{check_zip, exceeded, not_excel, Budget};
 use crate::normalize::{float_to_i64, format_number};
 use crate::{
     excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text, CellError, Column,
-    ColumnKind, OfficeError, ReadRow, ReadTable,
+    ColumnKind, Limit, OfficeError, ReadLimits, ReadRow, ReadTable,
 };
 
 /// How many rows from the top of a sheet are searched for the header row.
-const HEADER_SEARCH_ROWS: usize = 50;
+const HEADER_SEARCH_ROWS: u32 = 50;
 
-/// Reads the first worksheet that contains the header row.
+/// Reads the first worksheet that contains the header row, within the default
+/// [`ReadLimits`] (see [`read_table_with_limits`]).
 ///
-/// The header row is the row (among the first 50) matching the most expected
-/// headers; it may sit below title rows and blank rows. Columns are mapped by
-/// header text in any order, unknown columns are ignored, hidden columns are
-/// read like any other. A missing required column fails the whole file with
+/// The header row is the row (among the first 50, counted from the first row with a
+/// value) matching the most expected headers; it may sit below title rows and blank rows.
+/// Columns are mapped by header text in any order, unknown columns are ignored, hidden
+/// columns are read like any other. A missing required column fails the whole file with
 /// [`OfficeError::MissingColumns`]; a missing optional column reads as "".
 /// Rows whose expected cells are all empty are skipped. Cell problems (bad
 /// date or integer, empty required cell, value outside the choices) are
 /// collected in [`ReadTable::errors`].
 pub fn read_table(bytes: &[u8], columns: &[Column]) -> Result<ReadTable, OfficeError> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|_| OfficeError::Unreadable("文件不是有效的 Excel 文件".into()))?;
+    read_table_with_limits(bytes, columns, &ReadLimits::default())
+}
+
+/// [`read_table`] within the given limits. Only .xlsx is read. A file over a limit fails
+/// with [`OfficeError::LimitExceeded`] before memory is spent on what it declares: the zip
+/// entries, each part's declared and real decompressed size and the shared strings are
+/// checked first, then each worksheet's declared dimension, then its cells while they
+/// are streamed (highest row and column, non-empty cells, characters, time).
+pub fn read_table_with_limits(bytes: &[u8], columns: &[Column], limits: &ReadLimits) -> Result<ReadTable, OfficeError> {
+    // calamine panics on some malformed input (arithmetic on cell references); such a
+    // file is unreadable, not a reason to take the caller down.
+    catch_unwind(AssertUnwindSafe(|| read_checked(bytes, columns, limits)))
+        .unwrap_or_else(|_| Err(OfficeError::Unreadable("文件内容已损坏".into())))
+}
+
+fn read_checked(bytes: &[u8], columns: &[Column], limits: &ReadLimits) -> Result<ReadTable, OfficeError> {
+    let budget = Budget::new(limits);
+    check_zip(bytes, &budget)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_excel())?;
+    budget.check_time()?;
 
     // Best partial match over all sheets, for the error message.
     let mut best_missing: Option<(usize, Vec<String>)> = None;
     let mut any_sheet = false;
     for name in workbook.sheet_names() {
-        let Ok(range) = workbook.worksheet_range(&name) else {
+        let Some(sheet) = read_sheet(&mut workbook, &name, &budget)? else {
             continue;
         };
         any_sheet = true;
-        let Some(header) = find_header(&range, columns) else {
+        let Some(header) = find_header(&sheet, columns) else {
             continue;
         };
         let missing: Vec<String> = columns
@@ -45,7 +70,7 @@ pub fn read_table(bytes: &[u8], columns: &[Column]) -> Result<ReadTable, OfficeE
             .map(|(c, _)| c.header.clone())
             .collect();
         if missing.is_empty() {
-            return Ok(read_rows(&range, &header, columns));
+            return Ok(read_rows(&sheet, &header, columns));
         }
         if best_missing.as_ref().is_none_or(|(n, _)| header.matched > *n) {
             best_missing = Some((header.matched, missing));
@@ -68,30 +93,128 @@ pub fn read_table(bytes: &[u8], columns: &[Column]) -> Result<ReadTable, OfficeE
     }))
 }
 
+/// The non-empty cells of one worksheet as (row, column, value), 0-based, sorted by row
+/// then column, one per position. Shared strings are borrowed from the workbook, not
+/// copied.
+struct Sheet<'a> {
+    cells: Vec<(u32, u32, DataRef<'a>)>,
+}
+
+impl<'a> Sheet<'a> {
+    /// Cells of each row that has any, in order.
+    fn rows(&self) -> impl Iterator<Item = (u32, &[(u32, u32, DataRef<'a>)])> {
+        self.cells.chunk_by(|a, b| a.0 == b.0).map(|cells| (cells[0].0, cells))
+    }
+}
+
+/// Streams a worksheet within the limits. `Ok(None)` for a sheet calamine cannot read
+/// (skipped, as before); a chart sheet or dialog sheet reads as empty.
+fn read_sheet<'a>(
+    workbook: &'a mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    budget: &Budget,
+) -> Result<Option<Sheet<'a>>, OfficeError> {
+    let limits = budget.limits;
+    budget.check_time()?;
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Some(Sheet { cells: Vec::new() })),
+        Err(_) => return Ok(None),
+    };
+    // The declared size, refused before anything is read for it.
+    let declared = reader.dimensions();
+    check_position(declared.end.0, declared.end.1, limits)?;
+
+    let mut cells: Vec<(u32, u32, DataRef<'a>)> = Vec::new();
+    let mut sheet_chars: u64 = 0;
+    let mut seen: u64 = 0;
+    loop {
+        seen += 1;
+        if seen.is_multiple_of(4096) {
+            budget.check_time()?;
+        }
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(_) => return Ok(None),
+        };
+        let ((row, col), value) = (cell.get_position(), cell.get_value());
+        if *value == DataRef::Empty {
+            continue;
+        }
+        check_position(row, col, limits)?;
+        if cells.len() as u64 >= limits.cells {
+            return Err(exceeded(Limit::Cells, cells.len() as u64 + 1, limits.cells));
+        }
+        let chars = match value {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.chars().count() as u64,
+            DataRef::SharedString(s) => s.chars().count() as u64,
+            _ => 0,
+        };
+        if chars > limits.cell_chars {
+            return Err(exceeded(Limit::CellChars, chars, limits.cell_chars));
+        }
+        sheet_chars += chars;
+        if sheet_chars > limits.sheet_chars {
+            return Err(exceeded(Limit::SheetChars, sheet_chars, limits.sheet_chars));
+        }
+        cells.push((row, col, value.clone()));
+    }
+    budget.check_time()?;
+    // Cells need not come in order; of two at the same position the later one counts,
+    // as in calamine's own ranges (the sort is stable).
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    cells.dedup_by(|later, kept| {
+        let same = (later.0, later.1) == (kept.0, kept.1);
+        if same {
+            std::mem::swap(&mut later.2, &mut kept.2);
+        }
+        same
+    });
+    Ok(Some(Sheet { cells }))
+}
+
+/// Refuses a (0-based) position beyond the highest column or row allowed.
+fn check_position(row: u32, col: u32, limits: &ReadLimits) -> Result<(), OfficeError> {
+    let (rows, cols) = (u64::from(row) + 1, u64::from(col) + 1);
+    if cols > u64::from(limits.columns) {
+        return Err(exceeded(Limit::Columns, cols, limits.columns.into()));
+    }
+    if rows > u64::from(limits.rows) {
+        return Err(exceeded(Limit::Rows, rows, limits.rows.into()));
+    }
+    Ok(())
+}
+
 struct Header {
-    /// Index of the header row within the range.
-    row: usize,
-    /// For each expected column, its column index within the range.
-    positions: Vec<Option<usize>>,
+    /// Row of the header (0-based, in the sheet).
+    row: u32,
+    /// For each expected column, its column (0-based, in the sheet).
+    positions: Vec<Option<u32>>,
     matched: usize,
 }
 
-/// The row among the first rows matching the most expected headers (the
-/// first such row on ties); `None` when no row matches any header.
-fn find_header(range: &Range<Data>, columns: &[Column]) -> Option<Header> {
+/// The row among the first rows (from the first row with a value) matching the most
+/// expected headers (the first such row on ties); `None` when no row matches any header.
+fn find_header(sheet: &Sheet, columns: &[Column]) -> Option<Header> {
     let keys: Vec<String> = columns.iter().map(|c| normalize_header(&c.header)).collect();
+    let first_row = sheet.cells.first()?.0;
     let mut best: Option<Header> = None;
-    for (r, row) in range.rows().take(HEADER_SEARCH_ROWS).enumerate() {
+    for (r, row) in sheet.rows().take_while(|(r, _)| *r - first_row < HEADER_SEARCH_ROWS) {
         let mut positions = vec![None; columns.len()];
-        for (c, cell) in row.iter().enumerate() {
-            let Data::String(text) = cell else { continue };
+        for (_, c, cell) in row {
+            let text: &str = match cell {
+                DataRef::String(s) => s,
+                DataRef::SharedString(s) => s,
+                _ => continue,
+            };
             let key = normalize_header(text);
             if key.is_empty() {
                 continue;
             }
             // First occurrence wins when a header is duplicated.
             if let Some(j) = (0..keys.len()).find(|&j| keys[j] == key && positions[j].is_none()) {
-                positions[j] = Some(c);
+                positions[j] = Some(*c);
             }
         }
         let matched = positions.iter().filter(|p| p.is_some()).count();
@@ -102,19 +225,20 @@ fn find_header(range: &Range<Data>, columns: &[Column]) -> Option<Header> {
     best
 }
 
-fn read_rows(range: &Range<Data>, header: &Header, columns: &[Column]) -> ReadTable {
-    // Range indices are relative to its first cell, which need not be A1.
-    let start_row = range.start().map_or(0, |(r, _)| r as usize);
+fn read_rows(sheet: &Sheet, header: &Header, columns: &[Column]) -> ReadTable {
     let mut table = ReadTable::default();
-    for (r, row) in range.rows().enumerate().skip(header.row + 1) {
-        let row_number = start_row + r + 1;
+    for (r, row) in sheet.rows().skip_while(|(r, _)| *r <= header.row) {
+        let row_number = r as usize + 1;
         let converted: Vec<Result<String, (String, String)>> = header
             .positions
             .iter()
             .zip(columns)
-            .map(|(pos, column)| match pos.and_then(|c| row.get(c)) {
-                Some(cell) => convert(cell, column),
-                None => Ok(String::new()),
+            .map(|(pos, column)| {
+                let cell = pos.and_then(|c| row.binary_search_by_key(&c, |(_, col, _)| *col).ok());
+                match cell {
+                    Some(i) => convert(&Data::from(row[i].2.clone()), column),
+                    None => Ok(String::new()),
+                }
             })
             .collect();
         let is_empty = converted.iter().all(|v| matches!(v, Ok(s) if s.is_empty()));

@@ -1,9 +1,14 @@
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Write};
+use std::time::Duration;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use chrono::NaiveDate;
-use qingfeng_office::{read_table, template, write_table, CellError, CellValue, Column, OfficeError, ReadRow};
+use qingfeng_office::{
+    read_table, read_table_with_limits, template, write_table, CellError, CellValue, Column, Limit, OfficeError,
+    ReadLimits, ReadRow, MAX_COLUMNS, MAX_ROWS, MAX_ZIP_ENTRIES,
+};
 use rust_xlsxwriter::{Format, Workbook};
+use zip::write::SimpleFileOptions;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -283,4 +288,321 @@ fn template_has_headers_and_drop_downs() {
     let table = read_table(&bytes, &columns).unwrap();
     assert_eq!(table.rows, vec![]);
     assert_eq!(table.errors, vec![]);
+}
+
+// ------------------------------------------------------------------ limits on uploads
+//
+// Crafted workbooks written part by part, the way an attacker would: what a part
+// declares costs nothing to write.
+
+const SHEET_NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+
+/// A zip of the given parts, deflated.
+fn zip_parts(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The parts of a workbook with one worksheet: `sheet_data` is the XML between
+/// `<worksheet>` and `</worksheet>`; `shared` the `<si>` elements of the shared strings.
+fn workbook_parts(sheet_data: &str, shared: Option<&str>) -> Vec<(&'static str, Vec<u8>)> {
+    let workbook = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook {SHEET_NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    let sheet = format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {SHEET_NS}>{sheet_data}</worksheet>"#);
+    let mut parts = vec![
+        ("xl/workbook.xml", workbook.into_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes().to_vec()),
+        ("xl/worksheets/sheet1.xml", sheet.into_bytes()),
+    ];
+    if let Some(si) = shared {
+        parts.push((
+            "xl/sharedStrings.xml",
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><sst {SHEET_NS}>{si}</sst>"#).into_bytes(),
+        ));
+    }
+    parts
+}
+
+fn raw_xlsx(sheet_data: &str, shared: Option<&str>) -> Vec<u8> {
+    zip_parts(&workbook_parts(sheet_data, shared))
+}
+
+/// An inline string cell.
+fn text_cell(at: &str, text: &str) -> String {
+    format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// Header 姓名 and 出生日期 in row 1, one person in row 2, then `more` (cells or rows).
+fn people_sheet(dimension: Option<&str>, more: &str) -> String {
+    let dimension = dimension.map(|d| format!(r#"<dimension ref="{d}"/>"#)).unwrap_or_default();
+    format!(
+        r#"{dimension}<sheetData><row r="1">{}{}</row><row r="2">{}{}</row>{more}</sheetData>"#,
+        text_cell("A1", "姓名"),
+        text_cell("B1", "出生日期"),
+        text_cell("A2", "张三"),
+        text_cell("B2", "1980-05-17"),
+    )
+}
+
+fn people_columns() -> Vec<Column> {
+    vec![Column::text("姓名", 10.0).required(), Column::date("出生日期", 10.0)]
+}
+
+#[track_caller]
+fn assert_limit(result: Result<qingfeng_office::ReadTable, OfficeError>, limit: Limit, found: u64, max: u64) -> String {
+    match result {
+        Err(OfficeError::LimitExceeded { limit: l, found: f, max: m }) if (l, f, m) == (limit, found, max) => {
+            let message = OfficeError::LimitExceeded { limit, found, max }.to_string();
+            assert!(message.starts_with("表格超过限制："), "{message}");
+            message
+        }
+        other => panic!("expected {limit:?} {found} over {max}, got {other:?}"),
+    }
+}
+
+#[test]
+fn crafted_files_within_the_limits_read() {
+    let bytes = raw_xlsx(&people_sheet(Some("A1:B2"), ""), None);
+    let table = read_table(&bytes, &people_columns()).unwrap();
+    assert_eq!(table.rows, vec![ReadRow { row_number: 2, cells: strings(&["张三", "1980-05-17"]) }]);
+    // Right at the limits: the last row and column allowed, and no dimension at all.
+    let last = format!("{}{}", "IV", MAX_ROWS);
+    let edge = format!(r#"<row r="{MAX_ROWS}">{}</row>"#, text_cell(&last, "备注"));
+    let bytes = raw_xlsx(&people_sheet(Some(&format!("A1:{last}")), &edge), None);
+    assert_eq!(read_table(&bytes, &people_columns()).unwrap().rows.len(), 1);
+    let bytes = raw_xlsx(&people_sheet(None, &edge), None);
+    assert_eq!(read_table(&bytes, &people_columns()).unwrap().rows.len(), 1);
+    assert_eq!(MAX_COLUMNS, 256, "IV is the last column allowed");
+
+    // Cells out of order, and twice at one position: the later one counts, as in
+    // calamine's own ranges.
+    let shuffled = format!(
+        r#"<sheetData><row r="2">{}{}{}</row><row r="1">{}{}</row></sheetData>"#,
+        text_cell("B2", "2001-02-03"),
+        text_cell("A2", "旧"),
+        text_cell("A2", "新"),
+        text_cell("B1", "出生日期"),
+        text_cell("A1", "姓名"),
+    );
+    let bytes = raw_xlsx(&shuffled, None);
+    let table = read_table(&bytes, &people_columns()).unwrap();
+    assert_eq!(table.rows, vec![ReadRow { row_number: 2, cells: strings(&["新", "2001-02-03"]) }]);
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.as_slice())).unwrap();
+    let range = workbook.worksheet_range("名单").unwrap();
+    assert_eq!(range.get_value((1, 0)), Some(&Data::String("新".into())));
+}
+
+/// 1.6 KB that used to make the reader allocate 512 GiB: the whole sheet declared, with
+/// cells in its two far corners.
+fn two_corners() -> Vec<u8> {
+    raw_xlsx(&people_sheet(Some("A1:XFD1048576"), r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#), None)
+}
+
+#[test]
+fn declared_dimension_over_the_limits() {
+    let bytes = two_corners();
+    assert!(bytes.len() < 2_000, "{}", bytes.len());
+    let message = assert_limit(read_table(&bytes, &people_columns()), Limit::Columns, 16_384, 256);
+    assert!(message.starts_with("表格超过限制：列数 16384 超过上限 256"), "{message}");
+
+    // Rows alone: a declaration is refused even when the cells are few.
+    let bytes = raw_xlsx(&people_sheet(Some("A1:B1048576"), ""), None);
+    let message = assert_limit(read_table(&bytes, &people_columns()), Limit::Rows, 1_048_576, 200_000);
+    assert!(message.starts_with("表格超过限制：行数 1048576 超过上限 200000"), "{message}");
+}
+
+#[test]
+fn cells_over_the_limits_behind_a_small_dimension() {
+    // The dimension says A1:B2 (or nothing); the cells say otherwise.
+    for dimension in [Some("A1:B2"), None] {
+        let far_column = format!(r#"<row r="3">{}</row>"#, text_cell("IW3", "x"));
+        let bytes = raw_xlsx(&people_sheet(dimension, &far_column), None);
+        assert_limit(read_table(&bytes, &people_columns()), Limit::Columns, 257, 256);
+
+        let far_row = format!(r#"<row r="200001">{}</row>"#, text_cell("A200001", "李四"));
+        let bytes = raw_xlsx(&people_sheet(dimension, &far_row), None);
+        assert_limit(read_table(&bytes, &people_columns()), Limit::Rows, 200_001, 200_000);
+    }
+    // Empty cells cost nothing and are not held against the file.
+    let empty_far = r#"<row r="1048576"><c r="XFD1048576" s="1"/></row>"#;
+    let bytes = raw_xlsx(&people_sheet(None, empty_far), None);
+    assert_eq!(read_table(&bytes, &people_columns()).unwrap().rows.len(), 1);
+}
+
+#[test]
+fn too_many_rows_and_cells() {
+    // 20 rows of 2 cells after the header: 42 non-empty cells.
+    let rows: String = (3..=22)
+        .map(|r| {
+            format!(
+                r#"<row r="{r}">{}{}</row>"#,
+                text_cell(&format!("A{r}"), "王五"),
+                text_cell(&format!("B{r}"), "2000-01-01")
+            )
+        })
+        .collect();
+    let bytes = raw_xlsx(&people_sheet(None, &rows), None);
+    assert_eq!(read_table(&bytes, &people_columns()).unwrap().rows.len(), 21);
+    let limits = ReadLimits { cells: 40, ..ReadLimits::default() };
+    assert_limit(read_table_with_limits(&bytes, &people_columns(), &limits), Limit::Cells, 41, 40);
+    let limits = ReadLimits { rows: 20, ..ReadLimits::default() };
+    assert_limit(read_table_with_limits(&bytes, &people_columns(), &limits), Limit::Rows, 21, 20);
+    let limits = ReadLimits { columns: 1, ..ReadLimits::default() };
+    assert_limit(read_table_with_limits(&bytes, &people_columns(), &limits), Limit::Columns, 2, 1);
+    let limits = ReadLimits { time: Duration::ZERO, ..ReadLimits::default() };
+    let message = assert_limit(read_table_with_limits(&bytes, &people_columns(), &limits), Limit::Time, 1, 0);
+    assert!(message.starts_with("表格超过限制：读取用时 1 秒 超过上限 0 秒"), "{message}");
+}
+
+#[test]
+fn huge_shared_strings() {
+    let shared_cell = r#"<row r="3"><c r="A3" t="s"><v>0</v></c></row>"#;
+    // One string longer than a cell may hold, refused while the zip is checked: before
+    // calamine loads the table.
+    let long = "长".repeat(40_000);
+    let bytes = raw_xlsx(&people_sheet(None, shared_cell), Some(&format!("<si><t>{long}</t></si>")));
+    let message = assert_limit(read_table(&bytes, &people_columns()), Limit::CellChars, 40_000, 32_767);
+    assert!(message.starts_with("表格超过限制：单元格字符数 40000 超过上限 32767"), "{message}");
+    // Exactly 32,767 characters are fine.
+    let ok = "长".repeat(32_767);
+    let bytes = raw_xlsx(&people_sheet(None, shared_cell), Some(&format!("<si><t>{ok}</t></si>")));
+    assert_eq!(read_table(&bytes, &people_columns()).unwrap().rows[1].cells[0], ok);
+
+    // A string bigger than a part may be: 2 MiB against a 1 MiB limit (the real case was
+    // 1 GiB in a 1 MB file, against the default 200 MiB).
+    let big = "a".repeat(2 << 20);
+    let bytes = raw_xlsx(&people_sheet(None, shared_cell), Some(&format!("<si><t>{big}</t></si>")));
+    assert!(bytes.len() < 20_000, "{}", bytes.len());
+    let limits = ReadLimits { part_bytes: 1 << 20, ..ReadLimits::default() };
+    let declared = (2 << 20) + 200;
+    match read_table_with_limits(&bytes, &people_columns(), &limits) {
+        Err(OfficeError::LimitExceeded { limit: Limit::PartBytes, found, max }) => {
+            assert_eq!(max, 1 << 20);
+            assert!((2 << 20..declared).contains(&found), "{found}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Many strings: no more than cells.
+    let limits = ReadLimits { cells: 2, ..ReadLimits::default() };
+    let bytes = raw_xlsx(&people_sheet(None, ""), Some("<si><t>a</t></si><si><t>b</t></si><si><t>c</t></si>"));
+    assert_limit(read_table_with_limits(&bytes, &people_columns(), &limits), Limit::SharedStrings, 3, 2);
+
+    // An inline string too long, met while streaming cells.
+    let inline = format!(r#"<row r="3">{}</row>"#, text_cell("A3", &"长".repeat(32_768)));
+    let bytes = raw_xlsx(&people_sheet(None, &inline), None);
+    assert_limit(read_table(&bytes, &people_columns()), Limit::CellChars, 32_768, 32_767);
+
+    // Many cells pointing at one long string: each would become its own copy.
+    let cells: String = (3..=12).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect();
+    let bytes = raw_xlsx(&people_sheet(None, &cells), Some(&format!("<si><t>{}</t></si>", "长".repeat(1_000))));
+    assert_eq!(read_table(&bytes, &people_columns()).unwrap().rows.len(), 11);
+    let limits = ReadLimits { sheet_chars: 5_000, ..ReadLimits::default() };
+    // 姓名 出生日期 张三 1980-05-17 (2 + 4 + 2 + 10 characters), then 1,000 per cell.
+    assert_limit(read_table_with_limits(&bytes, &people_columns(), &limits), Limit::SheetChars, 5_018, 5_000);
+}
+
+/// Rewrites the uncompressed size `name` declares, in its local header and in the
+/// central directory; the data and its checksum stay true.
+fn lie_about_size(bytes: &mut [u8], name: &str, size: u32) {
+    let mut patched = 0;
+    for p in 0..bytes.len().saturating_sub(46) {
+        let (size_at, name_at) = match &bytes[p..p + 4] {
+            b"PK\x03\x04" => (p + 22, p + 30),
+            b"PK\x01\x02" => (p + 24, p + 46),
+            _ => continue,
+        };
+        if bytes[name_at..].starts_with(name.as_bytes()) {
+            bytes[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "local header and central directory");
+}
+
+#[test]
+fn a_header_lying_about_a_part_size() {
+    // A worksheet padded with 4 MiB of spaces that declares 1,000 bytes.
+    let padding = " ".repeat(4 << 20);
+    let mut bytes = raw_xlsx(&people_sheet(None, &padding), None);
+    let limits = ReadLimits { part_bytes: 1 << 20, ..ReadLimits::default() };
+    match read_table_with_limits(&bytes, &people_columns(), &limits) {
+        Err(OfficeError::LimitExceeded { limit: Limit::PartBytes, found, .. }) => assert!(found > 4 << 20),
+        other => panic!("the honest header is refused first: {other:?}"),
+    }
+    lie_about_size(&mut bytes, "xl/worksheets/sheet1.xml", 1_000);
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+    assert_eq!(archive.by_name("xl/worksheets/sheet1.xml").unwrap().size(), 1_000, "the lie is what zip sees");
+    // The real size is found while decompressing, and reading stops right past the limit.
+    assert_limit(read_table_with_limits(&bytes, &people_columns(), &limits), Limit::PartBytes, (1 << 20) + 1, 1 << 20);
+
+    // The total over all parts, declared and real.
+    let limits = ReadLimits { total_bytes: 3 << 20, ..ReadLimits::default() };
+    match read_table_with_limits(&bytes, &people_columns(), &limits) {
+        Err(OfficeError::LimitExceeded { limit: Limit::TotalBytes, found, max }) => {
+            assert_eq!(max, 3 << 20);
+            assert!(found > 3 << 20, "{found}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let honest = raw_xlsx(&people_sheet(None, &padding), None);
+    match read_table_with_limits(&honest, &people_columns(), &limits) {
+        Err(OfficeError::LimitExceeded { limit: Limit::TotalBytes, found, .. }) => assert!(found > 4 << 20),
+        other => panic!("{other:?}"),
+    }
+    // Within the default limits the padded file reads.
+    assert_eq!(read_table(&honest, &people_columns()).unwrap().rows.len(), 1);
+}
+
+#[test]
+fn too_many_zip_entries() {
+    let mut parts = workbook_parts(&people_sheet(None, ""), None);
+    let names: Vec<String> = (0..MAX_ZIP_ENTRIES).map(|i| format!("customXml/item{i}.xml")).collect();
+    for name in &names {
+        parts.push((name.as_str(), Vec::new()));
+    }
+    let bytes = zip_parts(&parts);
+    let message = assert_limit(read_table(&bytes, &people_columns()), Limit::ZipEntries, 1_003, 1_000);
+    assert!(message.starts_with("表格超过限制：压缩包内文件数 1003 超过上限 1000"), "{message}");
+    // Without the extra entries the same workbook reads.
+    assert_eq!(read_table(&zip_parts(&parts[..3]), &people_columns()).unwrap().rows.len(), 1);
+
+    // A ZIP64 end record may declare a 64-bit count; it is refused before the zip
+    // directory is read (the zip crate reserves memory for the declared count).
+    let mut zip64 = Vec::new();
+    zip64.extend_from_slice(b"PK\x06\x06");
+    zip64.extend_from_slice(&44u64.to_le_bytes()); // size of the rest of the record
+    zip64.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // versions, disks
+    zip64.extend_from_slice(&1_000_000_000_000u64.to_le_bytes()); // entries on this disk
+    zip64.extend_from_slice(&1_000_000_000_000u64.to_le_bytes()); // entries in total
+    zip64.extend_from_slice(&[0; 16]); // directory size and offset
+    zip64.extend_from_slice(b"PK\x06\x07");
+    zip64.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]); // locator
+    zip64.extend_from_slice(b"PK\x05\x06");
+    zip64.extend_from_slice(&[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]);
+    assert_limit(read_table(&zip64, &people_columns()), Limit::ZipEntries, 1_000_000_000_000, 1_000);
+}
+
+#[test]
+fn only_xlsx_is_read() {
+    // Legacy .xls (and encrypted .xlsx) are compound files.
+    let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    cfb.resize(4096, 0);
+    let err = read_table(&cfb, &people_columns()).unwrap_err();
+    assert_eq!(err.to_string(), "无法读取文件：文件是旧版 .xls 格式或已加密，请上传 .xlsx 格式的 Excel 文件");
+    // A zip that is not a workbook.
+    let bytes = zip_parts(&[("readme.txt", b"hello".to_vec())]);
+    assert!(matches!(read_table(&bytes, &people_columns()), Err(OfficeError::Unreadable(_))));
+    // A reversed dimension and a row number past u32 make calamine's arithmetic overflow:
+    // a panic in debug builds (caught: unreadable), a wrapped row number in release builds
+    // (over the row limit). Either way an error, never a crash.
+    let bytes = raw_xlsx(&people_sheet(Some("B2:A1"), r#"<row r="3"><c r="A99999999999"><v>1</v></c></row>"#), None);
+    assert!(read_table(&bytes, &people_columns()).is_err());
 }

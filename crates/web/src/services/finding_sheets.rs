@@ -20,13 +20,13 @@
 use std::collections::HashMap;
 
 use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
-use qingfeng_office::{read_table, write_table, CellValue, Column};
+use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::{args, audit, now, Actor, Db, Scope, StoreError, StoreResult};
 
 use crate::error::ApiError;
-use crate::services::org_sheets::{ImportReport, RowError};
+use crate::services::org_sheets::{read_upload, ImportReport, RowError};
 use crate::services::sheet_names::{people_named, UnitIndex};
 
 pub const H_NUMBER: &str = "序号";
@@ -211,7 +211,7 @@ pub async fn import(
     commit: bool,
 ) -> Result<ImportReport, ApiError> {
     let today = today();
-    let table = read_table(bytes, &columns(false))?;
+    let table = read_upload(bytes, columns(false)).await?;
     let index = UnitIndex::load(db).await?;
     let mut names: Vec<String> = table
         .rows

@@ -11,7 +11,7 @@ use qingfeng_domain::dict::{
 };
 use qingfeng_domain::org::{PersonDraft, PersonFields, UnitDraft, UnitFields};
 use qingfeng_domain::FieldErrors;
-use qingfeng_office::{read_table, write_table, CellValue, Column};
+use qingfeng_office::{read_table, write_table, CellValue, Column, ReadTable};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::{audit, Actor, Db, Scope, StoreError, StoreResult};
 use serde::Serialize;
@@ -32,6 +32,17 @@ pub struct ImportReport {
     pub committed: bool,
     pub created: usize,
     pub updated: usize,
+}
+
+/// Reads an uploaded sheet (within qingfeng_office's limits) on the blocking thread pool:
+/// a large workbook takes seconds of CPU, which must not hold up the async workers
+/// serving everyone else's requests.
+pub async fn read_upload(bytes: &[u8], columns: Vec<Column>) -> Result<ReadTable, crate::error::ApiError> {
+    let bytes = bytes.to_vec();
+    let table = tokio::task::spawn_blocking(move || read_table(&bytes, &columns))
+        .await
+        .map_err(|e| crate::error::ApiError::Internal(format!("reading an uploaded sheet: {e}")))??;
+    Ok(table)
 }
 
 const YES: &str = "是";
@@ -228,8 +239,7 @@ pub async fn people_import(
     bytes: &[u8],
     commit: bool,
 ) -> Result<ImportReport, crate::error::ApiError> {
-    let cols = people_columns(vec![]);
-    let table = read_table(bytes, &cols)?;
+    let table = read_upload(bytes, people_columns(vec![])).await?;
     let index = UnitIndex::load(db).await?;
     let mut report = ImportReport::default();
     for e in &table.errors {
@@ -410,7 +420,7 @@ pub async fn units_import(
     bytes: &[u8],
     commit: bool,
 ) -> Result<ImportReport, crate::error::ApiError> {
-    let table = read_table(bytes, &unit_columns())?;
+    let table = read_upload(bytes, unit_columns()).await?;
     let existing = units::all(db, &Scope::all()).await?;
     let by_code: HashMap<String, &Unit> = existing.iter().map(|u| (u.code.clone(), u)).collect();
     let by_id: HashMap<i64, &Unit> = existing.iter().map(|u| (u.id, u)).collect();

@@ -14,13 +14,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use qingfeng_domain::plans::{format_number, parse_number, TaskDraft, TaskFields};
-use qingfeng_office::{read_table, write_table, CellValue, Column};
+use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 use qingfeng_store::{audit, Actor, Db, Scope};
 
 use crate::error::ApiError;
-use crate::services::org_sheets::{ImportReport, RowError};
+use crate::services::org_sheets::{read_upload, ImportReport, RowError};
 use crate::services::sheet_names::{people_named, UnitIndex};
 
 const C_NUMBER: usize = 0;
@@ -124,7 +124,7 @@ pub async fn tasks_import(
     bytes: &[u8],
     commit: bool,
 ) -> Result<ImportReport, ApiError> {
-    let table = read_table(bytes, &task_columns())?;
+    let table = read_upload(bytes, task_columns()).await?;
     let index = UnitIndex::load(db).await?;
     let existing: Vec<Task> = plans::plan_tasks(db, &Scope::all(), plan.id).await?;
     let by_number: HashMap<String, &Task> = existing.iter().map(|t| (t.number.clone(), t)).collect();

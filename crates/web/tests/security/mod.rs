@@ -6,7 +6,9 @@ use qingfeng_web::routes::specs;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{login, plain_client, seed_org, servers, user, Org, Server, User, ADMIN, ADMIN_PASSWORD};
+use crate::support::{
+    assert_api_error, login, plain_client, seed_org, servers, user, Org, Server, User, ADMIN, ADMIN_PASSWORD,
+};
 use qingfeng_web::WebConfig;
 
 /// Adds a second root with one person: a unit outside everyone's subtree but the admin's.
@@ -391,6 +393,64 @@ async fn audit_records_field_level_diffs_of_api_writes() {
         assert_eq!(rec["address"], json!("127.0.0.1"));
         let diff: Value = serde_json::from_str(rec["diff"].as_str().unwrap()).unwrap();
         assert_eq!(diff, json!({"title": ["科长", "副科长"]}), "[{e}]");
+        s.finish().await;
+    }
+}
+
+/// 1.6 KB of .xlsx declaring the whole sheet (A1:XFD1048576) with cells in its two far
+/// corners: reading it once meant allocating 512 GiB, and the server aborted.
+fn whole_sheet_xlsx() -> Vec<u8> {
+    use std::io::Write;
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+    let parts = [
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<workbook {ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="人员" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<worksheet {ns}><dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#
+            ),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// An upload over the reading limits is refused with a message naming the limit, on the API
+/// and on the import page, and the server keeps answering.
+#[tokio::test]
+async fn uploads_over_the_reading_limits_are_refused() {
+    let bytes = whole_sheet_xlsx();
+    assert!(bytes.len() < 2_000, "{}", bytes.len());
+    let expected = "表格超过限制：列数 16384 超过上限 256";
+    for s in servers().await {
+        let e = s.engine.clone();
+        let people_before = s.count("people").await;
+        let r = s.upload("/api/v1/people/import", bytes.clone()).await;
+        let err = assert_api_error(&e, "whole-sheet dimension", &r, 400, Some("file"));
+        assert!(err["message"].as_str().unwrap().starts_with(expected), "[{e}] {err}");
+
+        let r = s.upload("/org/people-import", bytes.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] the page answers with its message");
+        assert!(r.text().contains(expected), "[{e}] {}", r.text());
+
+        let r = s.send(s.anon.get(s.url("/healthz"))).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] still answering");
+        let r = s.get("/api/v1/people").await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] still answering: {}", r.text());
+        assert_eq!(s.count("people").await, people_before, "[{e}] nothing written");
         s.finish().await;
     }
 }
