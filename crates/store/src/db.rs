@@ -1,6 +1,7 @@
 //! The engine switch: one API over the typed SQLite and PostgreSQL pools.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,7 +10,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use crate::audit_key::AuditKey;
-use crate::StoreResult;
+use crate::{StoreError, StoreResult};
+use tokio::sync::OwnedMutexGuard;
 
 /// A bound parameter. Queries take a `Vec<Arg>` so dynamic filters and fixed queries share one path.
 #[derive(Debug, Clone)]
@@ -90,7 +92,15 @@ pub enum Engine {
 pub struct Db {
     pool: Pool,
     audit_key: AuditKey,
+    /// SQLite allows one writer at a time. Writers of this process queue here, in arrival
+    /// order, instead of meeting SQLite's lock: a long import then delays an entry written
+    /// meanwhile, but never fails it with "database is locked". Unused on PostgreSQL.
+    writers: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// How long a writer waits for its turn in the queue before it gives up with
+/// [`StoreError::Busy`] (a 503 the user can retry), so a stuck writer cannot hang everyone.
+const WRITE_QUEUE_WAIT: Duration = Duration::from_secs(120);
 
 #[derive(Clone, Debug)]
 enum Pool {
@@ -110,6 +120,8 @@ pub enum Tx {
 pub struct EngineTx<DB: sqlx::Database> {
     tx: Transaction<'static, DB>,
     audit_key: AuditKey,
+    /// This transaction's turn in the SQLite write queue, released when it ends.
+    _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl Db {
@@ -135,7 +147,7 @@ impl Db {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
@@ -144,7 +156,7 @@ impl Db {
                 .await?;
             Pool::Sqlite(pool)
         };
-        let db = Db { pool, audit_key };
+        let db = Db { pool, audit_key, writers: Arc::default() };
         db.migrate().await?;
         crate::audit::seal(&db).await?;
         // seeding appends to the audit trail: never with a key the chain was not sealed with
@@ -176,14 +188,17 @@ impl Db {
 
     /// The same pool with another audit key (tests; checking a database against a key).
     pub fn with_audit_key(&self, audit_key: AuditKey) -> Db {
-        Db { pool: self.pool.clone(), audit_key }
+        Db { pool: self.pool.clone(), audit_key, writers: self.writers.clone() }
     }
 
     pub async fn begin(&self) -> StoreResult<Tx> {
         let audit_key = self.audit_key.clone();
         Ok(match &self.pool {
-            Pool::Sqlite(p) => Tx::Sqlite(EngineTx { tx: p.begin_with("BEGIN IMMEDIATE").await?, audit_key }),
-            Pool::Pg(p) => Tx::Pg(EngineTx { tx: p.begin().await?, audit_key }),
+            Pool::Sqlite(p) => {
+                let turn = self.write_turn().await?;
+                Tx::Sqlite(EngineTx { tx: p.begin_with("BEGIN IMMEDIATE").await?, audit_key, _turn: Some(turn) })
+            }
+            Pool::Pg(p) => Tx::Pg(EngineTx { tx: p.begin().await?, audit_key, _turn: None }),
         })
     }
 
@@ -205,9 +220,17 @@ impl Db {
         self.fetch_optional(sql, args).await?.ok_or(crate::StoreError::NotFound)
     }
 
+    /// Waits for this process's turn to write to SQLite.
+    async fn write_turn(&self) -> StoreResult<OwnedMutexGuard<()>> {
+        tokio::time::timeout(WRITE_QUEUE_WAIT, self.writers.clone().lock_owned()).await.map_err(|_| StoreError::Busy)
+    }
+
     pub async fn execute(&self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
+            Pool::Sqlite(p) => {
+                let _turn = self.write_turn().await?;
+                bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected()
+            }
             Pool::Pg(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
         })
     }
@@ -261,5 +284,52 @@ impl Tx {
             Tx::Pg(t) => t.tx.commit().await?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A SQLite Db whose connections give up at once on a lock: without the write queue a
+    /// second writer would fail with "database is locked" while the first one holds it.
+    async fn impatient_sqlite() -> Db {
+        let path = std::env::temp_dir().join(format!("qingfeng-queue-{}.db", crate::accounts::random_token()));
+        let opts = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::ZERO);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await.unwrap();
+        let db = Db { pool: Pool::Sqlite(pool), audit_key: AuditKey::for_tests(), writers: Arc::default() };
+        db.execute("CREATE TABLE t (v INTEGER NOT NULL)", vec![]).await.unwrap();
+        db
+    }
+
+    #[tokio::test]
+    async fn writers_queue_behind_a_long_transaction_instead_of_failing() {
+        let db = impatient_sqlite().await;
+        let mut long = db.begin().await.unwrap();
+        long.execute("INSERT INTO t (v) VALUES (1)", vec![]).await.unwrap();
+        let plain = tokio::spawn({
+            let db = db.clone();
+            async move { db.execute("INSERT INTO t (v) VALUES (2)", vec![]).await }
+        });
+        let in_tx = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin().await?;
+                tx.execute("INSERT INTO t (v) VALUES (3)", vec![]).await?;
+                tx.commit().await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!plain.is_finished() && !in_tx.is_finished(), "both writers wait for their turn");
+        long.execute("INSERT INTO t (v) VALUES (4)", vec![]).await.unwrap();
+        long.commit().await.unwrap();
+        plain.await.unwrap().expect("the plain write succeeds after the long one");
+        in_tx.await.unwrap().expect("the transaction succeeds after the long one");
+        let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM t", vec![]).await.unwrap();
+        assert_eq!(n, 4);
     }
 }

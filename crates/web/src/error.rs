@@ -25,6 +25,8 @@ pub enum ApiError {
     NotFound,
     Conflict(String),
     TooManyRequests(String),
+    /// 503: the database is busy with other writers; retrying later works.
+    Busy,
     Internal(String),
 }
 
@@ -44,6 +46,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,6 +66,7 @@ impl ApiError {
             ApiError::NotFound => ("not_found", "记录不存在或无权查看".into(), None),
             ApiError::Conflict(m) => ("conflict", m.clone(), None),
             ApiError::TooManyRequests(m) => ("too_many_requests", m.clone(), None),
+            ApiError::Busy => ("busy", "系统正忙（其他用户正在大批量写入），请稍后重试".into(), None),
             ApiError::Internal(_) => ("internal", "服务器内部错误，请稍后重试或联系管理员".into(), None),
         }
     }
@@ -88,6 +92,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Invalid(f) => ApiError::Invalid(f),
             StoreError::Refused(m) => ApiError::Conflict(m),
+            StoreError::Busy => ApiError::Busy,
             StoreError::Db(e) => ApiError::Internal(e.to_string()),
             StoreError::Migrate(e) => ApiError::Internal(e.to_string()),
         }
