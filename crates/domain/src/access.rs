@@ -70,6 +70,24 @@ impl ScopeKind {
             ScopeKind::InCharge => "分管单位及以下",
         }
     }
+
+    /// Whether a role of kind `self`, held by anyone, never reaches further relative to its
+    /// holder than `outer` does relative to its own. 仅本人 is the least any role gives and lies
+    /// within every kind; 自定义 is never implied by a relative kind (its units are checked one
+    /// by one instead); 全部 lies only within 全部.
+    pub fn within(self, outer: ScopeKind) -> bool {
+        use ScopeKind::*;
+        match (self, outer) {
+            (_, All) => true,
+            (All, _) => false,
+            (SelfOnly, _) => true,
+            (Custom, _) => false,
+            (a, b) if a == b => true,
+            (OwnUnit, OwnUnitAndBelow | OwnUnitAndBelowOrSelf) => true,
+            (OwnUnitAndBelow, OwnUnitAndBelowOrSelf) => true,
+            _ => false,
+        }
+    }
 }
 
 /// A role built into the product.

@@ -229,14 +229,30 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, change: &AccountChange) -> 
 }
 
 /// A user's own change of password; clears the must-change flag.
-pub async fn change_own_password(db: &Db, actor: &Actor, id: i64, new_password: &str) -> StoreResult<()> {
+///
+/// Every other session of the account ends: whoever else held one (a stolen cookie, a shared
+/// machine) must sign in again with the new password. `keep_session` is the id hash of the
+/// session making the change (None from an API token: every session ends).
+pub async fn change_own_password(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    new_password: &str,
+    keep_session: Option<&str>,
+) -> StoreResult<()> {
     let mut tx = db.begin().await?;
     tx.execute(
         "UPDATE accounts SET password_hash = $1, must_change_password = FALSE WHERE id = $2",
         args![hash_password(new_password), id],
     )
     .await?;
-    audit::append(&mut tx, actor, "update", "account", id, &json!({"password": ["***", "本人修改"]})).await?;
+    tx.execute(
+        "DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2",
+        args![id, keep_session.unwrap_or("").to_string()],
+    )
+    .await?;
+    audit::append(&mut tx, actor, "update", "account", id, &json!({"password": ["***", "本人修改，其他会话已退出"]}))
+        .await?;
     tx.commit().await
 }
 

@@ -190,6 +190,17 @@ pub async fn add_attachment(
     content: Vec<u8>,
 ) -> StoreResult<AttachmentMeta> {
     let mut tx = db.begin().await?;
+    // Evidence belongs to the record as it stands: a superseded version is history, never changed.
+    let (later,): (i64,) = tx
+        .fetch_one(
+            "SELECT COUNT(*) FROM ledger_entries l JOIN ledger_entries e ON e.entry_key = l.entry_key \
+             WHERE e.id = $1 AND l.version > e.version",
+            args![entry_id],
+        )
+        .await?;
+    if later > 0 {
+        return Err(StoreError::Refused("这是已被更正的历史版本，不能再添加附件，请在最新版本上添加".into()));
+    }
     let size = content.len() as i64;
     let (id,): (i64,) = tx
         .fetch_one(

@@ -621,10 +621,25 @@ pub async fn check_task(tx: &mut Tx, scope: &Scope, id: Option<i64>, d: &TaskDra
             }
         }
     }
-    if let Some(pid) = d.lead_person_id {
-        let row: Option<(i64,)> = tx.fetch_optional("SELECT id FROM people WHERE id = $1", args![pid]).await?;
-        if row.is_none() {
-            e.push("lead_person_id", format!("责任人（编号 {pid}）不存在"));
+    // a newly named 责任人 is someone the operator sees, or someone of the lead unit (and below)
+    let person_before = existing.as_ref().and_then(|x| x.lead_person_id);
+    if let Some(pid) = d.lead_person_id.filter(|p| Some(*p) != person_before) {
+        let row: Option<(i64, String)> = tx
+            .fetch_optional(
+                "SELECT u.id, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+                args![pid],
+            )
+            .await?;
+        let lead_path: Option<(String,)> =
+            tx.fetch_optional("SELECT path FROM units WHERE id = $1", args![d.lead_unit_id]).await?;
+        match row {
+            None => e.push("lead_person_id", format!("责任人（编号 {pid}）不存在")),
+            Some((uid, path)) => {
+                let in_lead_unit = lead_path.is_some_and(|(lp,)| path.starts_with(lp.as_str()));
+                if !in_lead_unit && !scope.covers_unit(uid, &path) && scope.person_id != Some(pid) {
+                    e.push("lead_person_id", format!("责任人（编号 {pid}）不在您的数据范围内，也不属于牵头单位"));
+                }
+            }
         }
     }
     // a sub-task may not end after this task

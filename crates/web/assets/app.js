@@ -13,6 +13,14 @@ document.addEventListener("htmx:responseError", function (e) {
   box.textContent = msg;
 });
 
+// Chart tooltips are HTML: every name that comes from data (unit names, labels) goes through
+// esc, so a unit called "<img onerror=…>" shows as text, not markup.
+function esc(s) {
+  return String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+  });
+}
+
 // Dashboard charts: every [data-chart] element draws from the JSON at data-src (one fetch per URL).
 document.addEventListener("DOMContentLoaded", function () {
   var boxes = document.querySelectorAll("[data-chart]");
@@ -34,7 +42,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var chart = echarts.init(el);
       chart.setOption({
         grid: { left: 150, right: 40, top: 10, bottom: 30 },
-        tooltip: { trigger: "item", formatter: function (p) { var t = rows[p.dataIndex].tally; return p.name + "<br>落实率 " + (t.rate === null ? "—" : t.rate + "%") + "<br>滞后 " + t.overdue + "，临期 " + t.due_soon; } },
+        tooltip: { trigger: "item", formatter: function (p) { var t = rows[p.dataIndex].tally; return esc(rows[p.dataIndex].unit_name) + "<br>落实率 " + (t.rate === null ? "—" : t.rate + "%") + "<br>滞后 " + t.overdue + "，临期 " + t.due_soon; } },
         xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
         yAxis: { type: "category", data: rows.map(function (r) { return r.unit_name; }), axisLabel: { width: 140, overflow: "truncate" } },
         series: [{ type: "bar", data: rows.map(function (r) { return { value: r.tally.rate === null ? 0 : r.tally.rate, itemStyle: { color: color(r.tally.rate) } }; }), label: { show: true, position: "right", formatter: "{c}%" } }]
@@ -48,7 +56,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var chart = echarts.init(el);
       chart.setOption({
         grid: { left: 50, right: 20, top: 30, bottom: 30 },
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", formatter: function (ps) { var r = rows[ps[0].dataIndex]; return esc(r.label) + "<br>落实率 " + (r.tally.rate === null ? "—" : r.tally.rate + "%"); } },
         xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) },
         yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
         series: [{ type: "bar", barWidth: "40%", data: rows.map(function (r) { return { value: r.tally.rate === null ? 0 : r.tally.rate, itemStyle: { color: color(r.tally.rate) } }; }), label: { show: true, position: "top", formatter: "{c}%" } },
@@ -85,7 +93,7 @@ document.addEventListener("DOMContentLoaded", function () {
       legend: { data: ["已销号", "未销号"], top: 0 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
         var r = rows[ps[0].dataIndex], t = r.tally;
-        return name(r) + "<br>问题 " + t.total + "，已销号 " + t.signed_off + "<br>整改率 " + (t.rate === null ? "—" : t.rate + "%") + "，逾期措施 " + t.overdue_measures;
+        return esc(name(r)) + "<br>问题 " + t.total + "，已销号 " + t.signed_off + "<br>整改率 " + (t.rate === null ? "—" : t.rate + "%") + "，逾期措施 " + t.overdue_measures;
       } },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: rows.map(name), axisLabel: { width: 160, overflow: "truncate" } },
@@ -109,7 +117,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var rows = d.by_source || [];
       var chart = echarts.init(el);
       chart.setOption({
-        tooltip: { trigger: "item", formatter: "{b}：{c} 个（{d}%）" },
+        tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + "：" + p.value + " 个（" + p.percent + "%）"; } },
         series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b} {c}" },
                    data: rows.map(function (r) { return { name: r.label, value: r.tally.total }; }) }]
       });

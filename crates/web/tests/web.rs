@@ -2,6 +2,7 @@
 //! database engine of the run (SQLite always, PostgreSQL when `QINGFENG_TEST_PG_URL` is set).
 
 mod chain;
+mod delegation;
 mod findings;
 mod notify;
 mod plans;

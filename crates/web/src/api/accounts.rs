@@ -1,6 +1,6 @@
 //! `/api/v1/accounts`, `/api/v1/me/password` and `/api/v1/roles`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use qingfeng_domain::access::{ScopeKind, BUILTIN_ROLES};
@@ -9,7 +9,7 @@ use qingfeng_store::{Page, StoreError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{ApiJson, Params};
+use super::{ApiJson, Params, Path};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::services::grants::{check_password_policy, check_role_definition, check_role_grant, is_builtin};
@@ -155,7 +155,8 @@ pub async fn change_own_password(state: &AppState, p: &Principal, old: &str, new
         return Err(StoreError::field("new_password", "新密码不能与原密码相同").into());
     }
     check_password_policy(&state.db, "new_password", new).await?;
-    accounts::change_own_password(&state.db, &p.actor(), p.account_id, new).await?;
+    let keep = p.session.as_ref().map(|s| s.id_hash.as_str());
+    accounts::change_own_password(&state.db, &p.actor(), p.account_id, new, keep).await?;
     Ok(())
 }
 
@@ -221,7 +222,7 @@ pub async fn save_role(
     if scope == ScopeKind::Custom && r.units.is_empty() {
         return Err(StoreError::field("units", "自定义数据范围须选择单位").into());
     }
-    check_role_definition(&state.db, &p, &r.permissions, scope, &r.units).await?;
+    check_role_definition(&state.db, &p, key, &r.permissions, scope, &r.units).await?;
     let saved =
         qingfeng_store::roles::save(&state.db, &p.actor(), key, name, scope.key(), &r.permissions, &r.units).await?;
     Ok((

@@ -6,25 +6,26 @@
 //! the built-in `supervisor` role, or a custom role that lists `finding:sign_off` itself — an
 //! administrator's `*` is not enough.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
 use qingfeng_domain::findings::{
-    allowed, Action, CampaignFields, Category, FeedbackFields, FindingDraft, FindingFields, FindingState,
-    LookBackFields, MeasureFields, Origin, ReturnFields, Severity, SignOffFields, SignOffRequestFields, Source,
-    UpdateFields,
+    allowed, Action, CampaignDraft, CampaignFields, Category, FeedbackFields, FindingDraft, FindingFields,
+    FindingState, LookBackFields, MeasureFields, Origin, ReturnFields, Severity, SignOffFields, SignOffRequestFields,
+    Source, UpdateFields,
 };
 use qingfeng_store::findings::{self as store, Finding, FindingFilter, Measure, MeasureFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::{now, Page, Scope, StoreError};
 use serde_json::{json, Value};
 
-use super::{merge_patch, upload, xlsx, ApiJson, Params};
+use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::{role_grants, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::services::finding_sheets;
+use crate::services::grants::check_units_in_scope;
 use crate::services::org_sheets::ImportReport;
 use crate::AppState;
 
@@ -190,10 +191,48 @@ pub async fn validate_finding(
     p: &Principal,
     f: &FindingFields,
     origin: Origin,
+    before: Option<&Finding>,
 ) -> ApiResult<FindingDraft> {
     let d = f.validate(today(), origin)?;
     check_unit_scope(state, p, d.unit_id).await?;
+    let unit = qingfeng_store::org::units::get(&state.db, d.unit_id).await?;
+    let (leader_before, person_before) =
+        before.map_or((None, None), |b| (b.responsible_leader_id, b.responsible_person_id));
+    if d.responsible_leader_id != leader_before {
+        check_responsible(state, p, &unit.path, "responsible_leader_id", "责任领导", d.responsible_leader_id).await?;
+    }
+    if d.responsible_person_id != person_before {
+        check_responsible(state, p, &unit.path, "responsible_person_id", "责任人", d.responsible_person_id).await?;
+    }
     Ok(d)
+}
+
+/// A person named responsible for a finding or a measure is someone the caller sees, or someone
+/// of the finding's unit, its units below or its units above (the leaders who answer for it).
+async fn check_responsible(
+    state: &AppState,
+    p: &Principal,
+    unit_path: &str,
+    field: &str,
+    label: &str,
+    person_id: Option<i64>,
+) -> ApiResult<()> {
+    let Some(pid) = person_id else { return Ok(()) };
+    let row: Option<(i64, String)> = state
+        .db
+        .fetch_optional(
+            "SELECT u.id, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+            qingfeng_store::args![pid],
+        )
+        .await?;
+    let Some((uid, path)) = row else {
+        return Err(StoreError::field(field, format!("{label}（编号 {pid}）不存在")).into());
+    };
+    let related = path.starts_with(unit_path) || unit_path.starts_with(path.as_str());
+    if related || p.scope.covers_unit(uid, &path) || p.scope.person_id == Some(pid) {
+        return Ok(());
+    }
+    Err(StoreError::field(field, format!("{label}（编号 {pid}）不在您的数据范围内，也不属于责任单位及其上级")).into())
 }
 
 /// `GET /api/v1/findings?state=&category=&source=&unit=&campaign=&q=&overdue=&look_back=`
@@ -209,7 +248,7 @@ pub async fn create(
     ApiJson(fields): ApiJson<FindingFields>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let origin = origin_for(&state, &p).await?;
-    let d = validate_finding(&state, &p, &fields, origin).await?;
+    let d = validate_finding(&state, &p, &fields, origin, None).await?;
     let id = store::create(&state.db, &p.actor(), &d, origin, now()).await?;
     let f = store::get(&state.db, &Scope::all(), id, today()).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, &p, &f).await?)))
@@ -227,7 +266,7 @@ pub async fn apply_edit(state: &AppState, p: &Principal, f: &Finding, fields: &F
         return Err(ApiError::Forbidden("纪检监察组登记的问题只能由纪检监察组修改".into()));
     }
     qingfeng_domain::findings::transition(&f.facts(), Action::Edit).map_err(|r| ApiError::Conflict(r.0))?;
-    let d = validate_finding(state, p, fields, f.origin()).await?;
+    let d = validate_finding(state, p, fields, f.origin(), Some(f)).await?;
     store::update(&state.db, &p.actor(), f.id, &f.draft(), &d, now()).await?;
     Ok(())
 }
@@ -266,6 +305,8 @@ pub async fn feedback_step(state: &AppState, p: &Principal, id: i64, fields: &Fe
 pub async fn measure_step(state: &AppState, p: &Principal, id: i64, fields: &MeasureFields) -> ApiResult<i64> {
     let f = store::get(&state.db, &p.scope, id, today()).await?;
     let d = fields.validate(f.found_on)?;
+    check_responsible(state, p, &f.unit_path, "responsible_leader_id", "责任领导", d.responsible_leader_id).await?;
+    check_responsible(state, p, &f.unit_path, "responsible_person_id", "责任人", Some(d.responsible_person_id)).await?;
     Ok(store::add_measure(&state.db, &p.actor(), f.id, &d, now()).await?)
 }
 
@@ -464,8 +505,24 @@ pub async fn create_campaign(
     ApiJson(fields): ApiJson<CampaignFields>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let d = fields.validate()?;
+    check_campaign_scope(&state, &p, &d).await?;
     let id = store::create_campaign(&state.db, &p.actor(), &d, now()).await?;
     Ok((StatusCode::CREATED, Json(campaign_detail(&state, &p, id).await?)))
+}
+
+/// A campaign's units must lie inside the caller's scope and its tasks be ones the caller sees.
+pub async fn check_campaign_scope(state: &AppState, p: &Principal, d: &CampaignDraft) -> ApiResult<()> {
+    check_units_in_scope(&state.db, &p.scope, "unit_ids", "参加单位", &d.unit_ids).await?;
+    for t in &d.task_ids {
+        match qingfeng_store::plans::get_task(&state.db, &p.scope, *t).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => {
+                return Err(StoreError::field("task_ids", format!("任务（编号 {t}）不存在或不在您的数据范围内")).into())
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 /// A campaign with its units, linked tasks (those the caller sees) and its progress over the

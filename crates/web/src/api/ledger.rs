@@ -1,7 +1,7 @@
 //! `/api/v1/ledger-entries`: the duty ledger. Submitted entries are never changed; a correction
 //! is a new version with a reason.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,11 +9,11 @@ use qingfeng_domain::ledger::{attachment_type, EntryDraft, EntryFields, ATTACHME
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::fulfilment::today;
-use qingfeng_store::ledger::{self, Entry, EntryFilter};
+use qingfeng_store::ledger::{self, Entry, EntryFilter, Named};
 use qingfeng_store::{Page, StoreError};
 use serde_json::{json, Value};
 
-use super::{ApiJson, Params};
+use super::{ApiJson, Params, Path};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -40,26 +40,98 @@ pub async fn check_entry_scope(state: &AppState, p: &Principal, d: &EntryDraft) 
     Err(StoreError::field("unit_id", "所属单位不在您的数据范围内（只能登记本人参加的本单位活动）").into())
 }
 
-/// Linked items must be ones the operator can see.
-async fn check_links(state: &AppState, p: &Principal, d: &EntryDraft) -> ApiResult<()> {
+/// What a correction starts from: the participants, linked items and tasks of the version it
+/// corrects.
+#[derive(Default)]
+struct LinksBefore {
+    participants: Vec<i64>,
+    items: Vec<i64>,
+    tasks: Vec<i64>,
+}
+
+impl LinksBefore {
+    async fn of(state: &AppState, entry_id: i64) -> ApiResult<LinksBefore> {
+        let db = &state.db;
+        Ok(LinksBefore {
+            participants: ledger::participants(db, entry_id).await?.into_iter().map(|x| x.id).collect(),
+            items: ledger::linked_items(db, entry_id).await?,
+            tasks: ledger::tasks(db, entry_id).await?.into_iter().map(|x| x.id).collect(),
+        })
+    }
+}
+
+fn person_visible(state: &AppState, p: &Principal, id: i64) -> impl std::future::Future<Output = ApiResult<bool>> {
+    let db = state.db.clone();
+    let scope = p.scope.clone();
+    async move { Ok(found(qingfeng_store::org::people::get(&db, &scope, id).await)?) }
+}
+
+fn item_visible(state: &AppState, p: &Principal, id: i64) -> impl std::future::Future<Output = ApiResult<bool>> {
+    let db = state.db.clone();
+    let scope = p.scope.clone();
+    async move { Ok(found(qingfeng_store::responsibility::item(&db, &scope, id).await)?) }
+}
+
+fn task_visible(state: &AppState, p: &Principal, id: i64) -> impl std::future::Future<Output = ApiResult<bool>> {
+    let db = state.db.clone();
+    let scope = p.scope.clone();
+    async move { Ok(found(qingfeng_store::plans::get_task(&db, &scope, id).await)?) }
+}
+
+/// Participants, linked items and linked tasks newly named must be ones the operator can see:
+/// naming a person credits their items, and naming a task shows its title on the entry. Those
+/// the corrected version already had stay even when the operator cannot see them (the
+/// operator was never shown them, so leaving them out is no decision to drop them).
+async fn check_links(state: &AppState, p: &Principal, d: &mut EntryDraft, before: &LinksBefore) -> ApiResult<()> {
+    for id in &d.participants {
+        if !before.participants.contains(id) && !person_visible(state, p, *id).await? {
+            return Err(
+                StoreError::field("participants", format!("参加人员（编号 {id}）不存在或不在您的数据范围内")).into()
+            );
+        }
+    }
     for id in &d.items {
-        match qingfeng_store::responsibility::item(&state.db, &p.scope, *id).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => {
-                return Err(
-                    StoreError::field("items", format!("责任事项（编号 {id}）不存在或不在您的数据范围内")).into()
-                )
-            }
-            Err(e) => return Err(e.into()),
+        if !before.items.contains(id) && !item_visible(state, p, *id).await? {
+            return Err(StoreError::field("items", format!("责任事项（编号 {id}）不存在或不在您的数据范围内")).into());
+        }
+    }
+    for id in &d.tasks {
+        if !before.tasks.contains(id) && !task_visible(state, p, *id).await? {
+            return Err(StoreError::field("tasks", format!("任务（编号 {id}）不存在或不在您的数据范围内")).into());
+        }
+    }
+    for id in &before.participants {
+        if !d.participants.contains(id) && !person_visible(state, p, *id).await? {
+            d.participants.push(*id);
+        }
+    }
+    for id in &before.items {
+        if !d.items.contains(id) && !item_visible(state, p, *id).await? {
+            d.items.push(*id);
+        }
+    }
+    for id in &before.tasks {
+        if !d.tasks.contains(id) && !task_visible(state, p, *id).await? {
+            d.tasks.push(*id);
         }
     }
     Ok(())
 }
 
-pub async fn validate(state: &AppState, p: &Principal, f: &EntryFields, correction: bool) -> ApiResult<EntryDraft> {
-    let d = f.validate(today(), correction)?;
+/// Validates a new entry (`corrects` None) or a correction of the version `corrects`.
+pub async fn validate(
+    state: &AppState,
+    p: &Principal,
+    f: &EntryFields,
+    corrects: Option<&Entry>,
+) -> ApiResult<EntryDraft> {
+    let mut d = f.validate(today(), corrects.is_some())?;
+    let before = match corrects {
+        Some(e) => LinksBefore::of(state, e.id).await?,
+        None => LinksBefore::default(),
+    };
+    check_links(state, p, &mut d, &before).await?;
     check_entry_scope(state, p, &d).await?;
-    check_links(state, p, &d).await?;
     Ok(d)
 }
 
@@ -90,24 +162,108 @@ pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -
     Ok(Json(ledger::list(&state.db, &p.scope, &entry_filter(&params)?, Some(params.paging()?)).await?))
 }
 
-/// An entry with everything around it: participants, credited items, tasks, attachments, versions.
-pub async fn detail(state: &AppState, e: Entry) -> ApiResult<Value> {
+/// An entry as one reader may see it: the participants, credited items, tasks and versions the
+/// reader's scope reaches, and how many others there are. The API and the entry page both
+/// show this, so neither reveals what the scope hides.
+#[derive(Debug, serde::Serialize)]
+pub struct EntryView {
+    #[serde(flatten)]
+    pub entry: Entry,
+    pub participants: Vec<Named>,
+    pub hidden_participants: usize,
+    pub credited_items: Vec<Named>,
+    pub hidden_credited_items: usize,
+    pub linked_items: Vec<i64>,
+    pub tasks: Vec<Named>,
+    pub hidden_tasks: usize,
+    pub attachments: Vec<ledger::AttachmentMeta>,
+    /// Whether this is the entry's latest version (a later one may exist that the reader
+    /// cannot open: it no longer includes them).
+    pub current: bool,
+    pub history: Vec<Entry>,
+    pub hidden_versions: usize,
+}
+
+/// Splits `all` into what `visible` accepts and the count of the rest.
+async fn keep_visible<T, F, Fut>(all: Vec<T>, mut visible: F) -> ApiResult<(Vec<T>, usize)>
+where
+    F: FnMut(&T) -> Fut,
+    Fut: std::future::Future<Output = qingfeng_store::StoreResult<bool>>,
+{
+    let total = all.len();
+    let mut kept = Vec::with_capacity(total);
+    for x in all {
+        if visible(&x).await? {
+            kept.push(x);
+        }
+    }
+    let hidden = total - kept.len();
+    Ok((kept, hidden))
+}
+
+/// Whether a store lookup within the scope found the record.
+fn found<T>(r: qingfeng_store::StoreResult<T>) -> qingfeng_store::StoreResult<bool> {
+    match r {
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn entry_view(state: &AppState, p: &Principal, e: Entry) -> ApiResult<EntryView> {
     let db = &state.db;
-    let mut v = serde_json::to_value(&e).unwrap_or_default();
-    v["participants"] = json!(ledger::participants(db, e.id).await?);
-    v["credited_items"] = json!(ledger::credited_items(db, e.id).await?);
-    v["linked_items"] = json!(ledger::linked_items(db, e.id).await?);
-    v["tasks"] = json!(ledger::tasks(db, e.id).await?);
-    v["attachments"] = json!(ledger::attachments(db, e.id).await?);
-    let history = ledger::history(db, e.entry_key).await?;
-    v["current"] = json!(history.last().map(|h| h.id) == Some(e.id));
-    v["history"] = json!(history);
-    Ok(v)
+    let scope = &p.scope;
+    let (participants, hidden_participants) = keep_visible(ledger::participants(db, e.id).await?, |x: &Named| {
+        let id = x.id;
+        async move { found(qingfeng_store::org::people::get(db, scope, id).await) }
+    })
+    .await?;
+    let (credited_items, hidden_credited_items) = keep_visible(ledger::credited_items(db, e.id).await?, |x: &Named| {
+        let id = x.id;
+        async move { found(qingfeng_store::responsibility::item(db, scope, id).await) }
+    })
+    .await?;
+    let (linked_items, _) = keep_visible(ledger::linked_items(db, e.id).await?, |id: &i64| {
+        let id = *id;
+        async move { found(qingfeng_store::responsibility::item(db, scope, id).await) }
+    })
+    .await?;
+    let (tasks, hidden_tasks) = keep_visible(ledger::tasks(db, e.id).await?, |x: &Named| {
+        let id = x.id;
+        async move { found(qingfeng_store::plans::get_task(db, scope, id).await) }
+    })
+    .await?;
+    let all_versions = ledger::history(db, e.entry_key).await?;
+    let current = all_versions.last().map(|h| h.id) == Some(e.id);
+    let (history, hidden_versions) = keep_visible(all_versions, |h: &Entry| {
+        let id = h.id;
+        async move { found(ledger::get(db, scope, id).await) }
+    })
+    .await?;
+    Ok(EntryView {
+        attachments: ledger::attachments(db, e.id).await?,
+        entry: e,
+        participants,
+        hidden_participants,
+        credited_items,
+        hidden_credited_items,
+        linked_items,
+        tasks,
+        hidden_tasks,
+        current,
+        history,
+        hidden_versions,
+    })
+}
+
+/// The entry's JSON for the API.
+pub async fn detail(state: &AppState, p: &Principal, e: Entry) -> ApiResult<Value> {
+    serde_json::to_value(entry_view(state, p, e).await?).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
     let e = ledger::get(&state.db, &p.scope, id).await?;
-    Ok(Json(detail(&state, e).await?))
+    Ok(Json(detail(&state, &p, e).await?))
 }
 
 pub async fn create(
@@ -115,10 +271,10 @@ pub async fn create(
     p: Principal,
     ApiJson(f): ApiJson<EntryFields>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let d = validate(&state, &p, &f, false).await?;
+    let d = validate(&state, &p, &f, None).await?;
     let id = ledger::create(&state.db, &p.actor(), &d).await?;
     let e = ledger::get(&state.db, &qingfeng_store::Scope::all(), id).await?;
-    Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
+    Ok((StatusCode::CREATED, Json(detail(&state, &p, e).await?)))
 }
 
 /// `PATCH` is refused: a submitted entry is never changed.
@@ -136,10 +292,10 @@ pub async fn new_version(
     ApiJson(f): ApiJson<EntryFields>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let current = ledger::get(&state.db, &p.scope, id).await?;
-    let d = validate(&state, &p, &f, true).await?;
+    let d = validate(&state, &p, &f, Some(&current)).await?;
     let new_id = ledger::new_version(&state.db, &p.actor(), &current, &d).await?;
     let e = ledger::get(&state.db, &qingfeng_store::Scope::all(), new_id).await?;
-    Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
+    Ok((StatusCode::CREATED, Json(detail(&state, &p, e).await?)))
 }
 
 /// Reads one uploaded file; checks type and size.

@@ -16,7 +16,8 @@ pub mod units;
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -33,6 +34,22 @@ pub async fn health(State(state): State<AppState>) -> Response {
         Ok(Some(_)) => (StatusCode::OK, "ok").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
+}
+
+/// A path parameter whose errors (an id that is not a number, or out of range) answer in the
+/// JSON error format, not axum's plain-text rejection.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(path_error)
+    }
+}
+
+/// The Chinese error for a path parameter that does not parse.
+pub fn path_error(_: axum::extract::rejection::PathRejection) -> ApiError {
+    ApiError::bad_request("路径中的编号无效：应为不超过 9223372036854775807 的正整数", Some("id"))
 }
 
 /// A JSON body whose errors name the offending field, in Chinese.

@@ -1,7 +1,7 @@
 //! 通知中心 over JSON: the signed-in account's own notifications only. Another account's
 //! notification answers 404, the same as one that does not exist.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use qingfeng_store::notify::{self, Notification};
 use qingfeng_store::Page;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::Params;
+use super::Path;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;

@@ -10,6 +10,29 @@ pub async fn document() -> Json<Value> {
     Json(build())
 }
 
+/// Every status an operation of this method may answer. Errors share one body
+/// (`{"error": {code, message, field}}`): 400 malformed request or path id, 401 not signed in,
+/// 403 no permission or beyond the data scope, 404 absent or outside the scope, 409 a step
+/// the record's state refuses (a submitted ledger entry, a superseded version, a finding
+/// already fed back), 422 invalid fields, 503 the database busy with other writers (retry),
+/// 500 an internal error. A POST answers 201 when it creates a record, 200 otherwise.
+fn responses(method: &axum::http::Method) -> Value {
+    let error = json!({"$ref": "#/components/responses/Error"});
+    let mut out = Map::new();
+    out.insert("200".into(), json!({"description": "成功"}));
+    if method == axum::http::Method::POST {
+        out.insert("201".into(), json!({"description": "已创建"}));
+    }
+    let mut codes = vec!["400", "401", "403", "404", "422", "500", "503"];
+    if method != axum::http::Method::GET {
+        codes.push("409");
+    }
+    for code in codes {
+        out.insert(code.into(), error.clone());
+    }
+    Value::Object(out)
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     for r in specs().into_iter().filter(|r| r.path.starts_with("/api/") || r.path == "/healthz") {
@@ -23,14 +46,7 @@ pub fn build() -> Value {
         let mut op = json!({
             "summary": r.summary,
             "parameters": params,
-            "responses": {
-                "200": {"description": "成功"},
-                "400": {"$ref": "#/components/responses/Error"},
-                "401": {"$ref": "#/components/responses/Error"},
-                "403": {"$ref": "#/components/responses/Error"},
-                "404": {"$ref": "#/components/responses/Error"},
-                "422": {"$ref": "#/components/responses/Error"},
-            },
+            "responses": responses(&r.method),
         });
         match r.access {
             Access::Public => op["security"] = json!([]),

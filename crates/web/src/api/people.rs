@@ -1,6 +1,6 @@
 //! `/api/v1/people`
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -10,9 +10,10 @@ use qingfeng_store::Page;
 use serde_json::{json, Value};
 
 use super::units::unit_in_scope;
-use super::{merge_patch, upload, xlsx, ApiJson, Params};
+use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::services::grants::check_units_in_scope;
 use crate::services::org_sheets::{self, ImportReport};
 use crate::AppState;
 
@@ -57,7 +58,19 @@ pub fn filter_from(params: &Params) -> Result<PersonFilter, ApiError> {
 }
 
 /// Checks what a validated draft points at: its unit and 分管 units must be in the caller's scope.
-pub async fn check_draft_scope(state: &AppState, p: &Principal, d: &PersonDraft) -> ApiResult<()> {
+/// `in_charge` is the new 分管 list (None: unchanged); `current_in_charge` the person's list
+/// before the change, whose units may stay even when the caller cannot see them (dropping one
+/// only narrows), while every unit added must be inside the caller's scope.
+pub async fn check_draft_scope(
+    state: &AppState,
+    p: &Principal,
+    d: &PersonDraft,
+    in_charge: Option<&[i64]>,
+    current_in_charge: &[i64],
+) -> ApiResult<()> {
+    let added: Vec<i64> =
+        in_charge.unwrap_or_default().iter().copied().filter(|u| !current_in_charge.contains(u)).collect();
+    check_units_in_scope(&state.db, &p.scope, "in_charge_of", "分管单位", &added).await?;
     match unit_in_scope(state, p, d.unit_id).await {
         Ok(_) => {}
         Err(ApiError::NotFound) => {
@@ -96,7 +109,7 @@ pub async fn create(
     ApiJson(fields): ApiJson<PersonFields>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let draft = fields.validate()?;
-    check_draft_scope(&state, &p, &draft).await?;
+    check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
     let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?;
     let ic = people::in_charge_of(&state.db, person.id).await?;
     Ok((StatusCode::CREATED, Json(person_json(&person, Some(&ic)))))
@@ -111,7 +124,8 @@ pub async fn update(
     let current = people::get(&state.db, &p.scope, id).await?;
     let fields: PersonFields = merge_patch(&fields_of(&current, None), patch)?;
     let draft = fields.validate()?;
-    check_draft_scope(&state, &p, &draft).await?;
+    let current_in_charge = people::in_charge_of(&state.db, id).await?;
+    check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
     let person = people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
     let ic = people::in_charge_of(&state.db, id).await?;
     Ok(Json(person_json(&person, Some(&ic))))

@@ -1,6 +1,6 @@
 //! `/api/v1/work-plans` (工作要点) and `/api/v1/tasks` (任务分解, 进展情况).
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -9,7 +9,7 @@ use qingfeng_store::plans::{self, PlanFilter, Task, TaskFilter, WorkPlan};
 use qingfeng_store::{Page, StoreError};
 use serde_json::{json, Value};
 
-use super::{merge_patch, upload, xlsx, ApiJson, Params};
+use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::services::org_sheets::ImportReport;

@@ -1,6 +1,6 @@
 //! `/api/v1/responsibility-templates`, `/api/v1/responsibility-lists`, `/api/v1/responsibility-items`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::units::unit_in_scope;
-use super::{merge_patch, xlsx, ApiJson, Params};
+use super::{merge_patch, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -304,16 +304,32 @@ pub async fn items(
 
 pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
     let it = resp::item(&state.db, &p.scope, id).await?;
-    let entries = qingfeng_store::ledger::list(
+    let (entries, hidden) = item_entries(&state, &p, id).await?;
+    let mut v = serde_json::to_value(with_status(&state, vec![it]).await?.remove(0)).unwrap_or_default();
+    v["entries"] = json!(entries);
+    v["hidden_entries"] = json!(hidden);
+    Ok(Json(v))
+}
+
+/// The latest 100 ledger entries credited to an item that the reader may open, and how many
+/// other entries (of units outside the reader's scope) are credited to it too.
+pub async fn item_entries(
+    state: &AppState,
+    p: &Principal,
+    item_id: i64,
+) -> ApiResult<(Vec<qingfeng_store::ledger::Entry>, i64)> {
+    let filter = qingfeng_store::ledger::EntryFilter { item_id: Some(item_id), ..Default::default() };
+    let visible =
+        qingfeng_store::ledger::list(&state.db, &p.scope, &filter, Some(qingfeng_store::Paging::new(None, Some(100))))
+            .await?;
+    let all = qingfeng_store::ledger::list(
         &state.db,
         &qingfeng_store::Scope::all(),
-        &qingfeng_store::ledger::EntryFilter { item_id: Some(id), ..Default::default() },
-        Some(qingfeng_store::Paging::new(None, Some(100))),
+        &filter,
+        Some(qingfeng_store::Paging::new(None, Some(1))),
     )
     .await?;
-    let mut v = serde_json::to_value(with_status(&state, vec![it]).await?.remove(0)).unwrap_or_default();
-    v["entries"] = json!(entries.items);
-    Ok(Json(v))
+    Ok((visible.items, (all.total - visible.total).max(0)))
 }
 
 #[derive(Deserialize)]

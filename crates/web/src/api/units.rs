@@ -1,6 +1,6 @@
 //! `/api/v1/units`
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::org::UnitFields;
@@ -8,7 +8,7 @@ use qingfeng_store::org::units::{self, Unit, UnitFilter};
 use qingfeng_store::Page;
 use serde_json::Value;
 
-use super::{merge_patch, upload, xlsx, ApiJson, Params};
+use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::services::org_sheets::{self, ImportReport};

@@ -3,9 +3,9 @@
 
 use qingfeng_domain::access::{builtin_role, check_password, ScopeKind, PERMISSIONS};
 use qingfeng_store::org::units;
-use qingfeng_store::{settings, Db, Scope, StoreError};
+use qingfeng_store::{args, settings, Db, Scope, StoreError};
 
-use crate::auth::{resolve_scope, role_grants, Principal};
+use crate::auth::{resolve_scope, role_grants, Principal, RoleGrant};
 use crate::error::{ApiError, ApiResult};
 
 /// Whether every unit reachable through `inner` is reachable through `outer`.
@@ -61,14 +61,21 @@ pub async fn check_role_grant(db: &Db, op: &Principal, roles: &[String], person_
     Ok(())
 }
 
-/// Checks that `op` may define a role with these permissions and scope.
+/// Checks that `op` may define (create or redefine) the role `key` with these permissions and
+/// scope. Delegation never widens: the kind must lie within a kind the operator holds, 自定义
+/// units within the operator's scope, nobody edits a role they hold, and every account that
+/// already holds the role must stay within the operator's scope under the new definition.
 pub async fn check_role_definition(
     db: &Db,
     op: &Principal,
+    key: &str,
     permissions: &[String],
     scope: ScopeKind,
     unit_ids: &[i64],
 ) -> ApiResult<()> {
+    if op.roles.iter().any(|r| r == key) {
+        return Err(ApiError::Forbidden(format!("不能修改自己持有的角色“{key}”")));
+    }
     for p in permissions {
         if !PERMISSIONS.iter().any(|(k, _)| k == p) {
             return Err(StoreError::field("permissions", format!("权限“{p}”不存在")).into());
@@ -77,17 +84,74 @@ pub async fn check_role_definition(
             return Err(ApiError::Forbidden(format!("不能定义超出自己权限的角色（{p}）")));
         }
     }
-    if scope == ScopeKind::All && !op.scope.all {
-        return Err(ApiError::Forbidden("不能定义超出自己数据范围的角色（全部）".into()));
-    }
-    let custom = Scope { units: unit_ids.to_vec(), ..Default::default() };
+    check_kind_within_operator(db, op, scope).await?;
     for id in unit_ids {
         if let Err(StoreError::NotFound) = units::get(db, *id).await {
             return Err(StoreError::field("units", format!("单位（编号 {id}）不存在")).into());
         }
     }
+    let custom = Scope { units: unit_ids.to_vec(), ..Default::default() };
     if !scope_within(db, &op.scope, &custom).await? {
         return Err(ApiError::Forbidden("不能定义超出自己数据范围的角色（自定义单位）".into()));
+    }
+    check_holders_stay_within(db, op, key, scope, unit_ids).await
+}
+
+/// The kind of a role being defined must lie within one of the kinds the operator holds.
+async fn check_kind_within_operator(db: &Db, op: &Principal, kind: ScopeKind) -> ApiResult<()> {
+    // 自定义 names its units, which are checked one by one against the operator's scope
+    if op.scope.all || kind == ScopeKind::Custom {
+        return Ok(());
+    }
+    let own = role_grants(db, &op.roles).await?;
+    if own.iter().any(|g| kind.within(g.scope)) {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(format!("不能定义超出自己数据范围的角色（{}）", kind.label())))
+}
+
+/// Redefining a role changes the scope of every account holding it, with no grant in between:
+/// each holder's scope under the new definition must lie within the operator's.
+async fn check_holders_stay_within(
+    db: &Db,
+    op: &Principal,
+    key: &str,
+    kind: ScopeKind,
+    unit_ids: &[i64],
+) -> ApiResult<()> {
+    let grant = RoleGrant { key: key.to_string(), permissions: vec![], scope: kind, units: unit_ids.to_vec() };
+    let holders: Vec<(String, Option<i64>)> = db
+        .fetch_all(
+            "SELECT a.username, a.person_id FROM account_roles r JOIN accounts a ON a.id = r.account_id \
+             WHERE r.role_key = $1 ORDER BY a.id",
+            args![key.to_string()],
+        )
+        .await?;
+    for (username, person_id) in holders {
+        let target = resolve_scope(db, std::slice::from_ref(&grant), person_id).await?;
+        if !scope_within(db, &op.scope, &target).await? {
+            return Err(ApiError::Forbidden(format!(
+                "角色“{key}”已授予账号“{username}”，按新的定义其数据范围将超出您的数据范围，不能这样修改"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every unit an operator writes (a 分管 unit, a campaign's unit, a custom scope's unit …) must
+/// exist and lie inside the operator's scope. `label` names the field for the user.
+pub async fn check_units_in_scope(db: &Db, scope: &Scope, field: &str, label: &str, ids: &[i64]) -> ApiResult<()> {
+    for id in ids {
+        match units::get(db, *id).await {
+            Ok(u) if scope.covers_unit(u.id, &u.path) => {}
+            Ok(u) => {
+                return Err(StoreError::field(field, format!("{label}“{}”不在您的数据范围内", u.name)).into());
+            }
+            Err(StoreError::NotFound) => {
+                return Err(StoreError::field(field, format!("{label}（编号 {id}）不存在")).into());
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(())
 }

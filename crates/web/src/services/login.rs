@@ -1,6 +1,7 @@
 //! Password login with lock-out. The lock-out is computed from the 登录日志 table, so it holds
-//! across replicas: after N failures for an account, or from one address, within the lock
-//! window (and since the last success), logins are refused even with the right password.
+//! across replicas: after N failures for an account (since its last success), or from one address
+//! (not forgiven by another account's success), within the lock window, logins are refused
+//! even with the right password.
 
 use chrono::Duration;
 use qingfeng_store::accounts::{self, Account, Session};
@@ -22,19 +23,36 @@ pub enum LoginOutcome {
     Invalid(String),
 }
 
-async fn failures_since_last_success(db: &Db, column: &str, value: &str, window: Duration) -> StoreResult<i64> {
+/// Failures of one account within the window, since its last successful sign-in.
+async fn account_failures(db: &Db, username: &str, window: Duration) -> StoreResult<i64> {
     let since = qingfeng_store::now() - window;
     let last_ok: Option<(chrono::DateTime<chrono::Utc>,)> = db
         .fetch_optional(
-            &format!("SELECT at FROM login_log WHERE {column} = $1 AND result = 'success' AND at > $2 ORDER BY at DESC LIMIT 1"),
-            args![value, since],
+            "SELECT at FROM login_log WHERE username = $1 AND result = 'success' AND at > $2 ORDER BY at DESC LIMIT 1",
+            args![username, since],
         )
         .await?;
     let since = last_ok.map(|r| r.0).unwrap_or(since);
     let (n,): (i64,) = db
         .fetch_one(
-            &format!("SELECT COUNT(*) FROM login_log WHERE {column} = $1 AND result = 'failure' AND at > $2"),
-            args![value, since],
+            "SELECT COUNT(*) FROM login_log WHERE username = $1 AND result = 'failure' AND at > $2",
+            args![username, since],
+        )
+        .await?;
+    Ok(n)
+}
+
+/// Failures from one address within the window. A success forgives only the failures of the
+/// same account before it: otherwise an attacker holding one valid account could reset the
+/// address counter between guesses at everyone else's passwords.
+async fn address_failures(db: &Db, address: &str, window: Duration) -> StoreResult<i64> {
+    let since = qingfeng_store::now() - window;
+    let (n,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM login_log f WHERE f.address = $1 AND f.result = 'failure' AND f.at > $2 \
+             AND NOT EXISTS (SELECT 1 FROM login_log s WHERE s.address = $1 AND s.username = f.username \
+                             AND s.result = 'success' AND s.at > f.at)",
+            args![address, since],
         )
         .await?;
     Ok(n)
@@ -59,8 +77,8 @@ pub async fn attempt(db: &Db, username: &str, password: &str, address: &str) -> 
     }
     let max_failures = settings::number(db, "login.max_failures", 5).await?;
     let window = Duration::minutes(settings::number(db, "login.lock_minutes", 10).await?);
-    let locked = failures_since_last_success(db, "username", username, window).await? >= max_failures
-        || failures_since_last_success(db, "address", address, window).await? >= max_failures;
+    let locked = account_failures(db, username, window).await? >= max_failures
+        || address_failures(db, address, window).await? >= max_failures;
     let account = accounts::by_username(db, username).await?;
     // verify even when locked or unknown, so timing does not tell which case it was
     let hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| accounts::dummy_hash().to_string());

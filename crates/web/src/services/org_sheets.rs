@@ -277,10 +277,19 @@ pub async fn people_import(
                 None
             }
         };
+        // A 分管 unit outside the operator's scope may stay (the person already has it) but not
+        // be added: otherwise an account with the 分管 scope would see beyond the operator's.
+        let current_in_charge = match id {
+            Some(id) => people::in_charge_of(db, id).await?,
+            None => Vec::new(),
+        };
         let mut in_charge = Vec::new();
         for code in c[P_IN_CHARGE].split(['、', ',', '，', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
             match index.by_code.get(code) {
-                Some(u) => in_charge.push(u.id),
+                Some(u) if scope.covers_unit(u.id, &u.path) || current_in_charge.contains(&u.id) => {
+                    in_charge.push(u.id)
+                }
+                Some(u) => err("分管单位编码", format!("分管单位“{}”不在您的数据范围内", u.name)),
                 None => err("分管单位编码", format!("单位编码“{code}”不存在")),
             }
         }

@@ -3,7 +3,7 @@
 //! campaign's progress, the rectification dashboard, and the finding-list import.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use qingfeng_domain::findings::{
@@ -18,7 +18,7 @@ use qingfeng_store::plans::TaskFilter;
 use qingfeng_store::{now, Db, Paging, QueryBuilder, Scope};
 
 use super::import::UploadFlow;
-use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
+use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::findings::{
     actions_for, apply_edit, campaign_view, feedback_step, finding_filter, is_discipline_group, look_back_step,
     measure_step, origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
@@ -345,7 +345,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
 pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let origin = origin_for(&state, &p).await?;
     let f = fields_from(&form);
-    let result = match validate_finding(&state, &p, &f, origin).await {
+    let result = match validate_finding(&state, &p, &f, origin, None).await {
         Ok(d) => store::create(&state.db, &p.actor(), &d, origin, now()).await.map_err(ApiError::from),
         Err(e) => Err(e),
     };
@@ -952,7 +952,10 @@ pub async fn create_campaign(State(state): State<AppState>, p: Principal, form: 
         task_ids: ids("task_ids"),
     };
     let result = match f.validate() {
-        Ok(d) => store::create_campaign(&state.db, &p.actor(), &d, now()).await.map_err(ApiError::from),
+        Ok(d) => match crate::api::findings::check_campaign_scope(&state, &p, &d).await {
+            Ok(()) => store::create_campaign(&state.db, &p.actor(), &d, now()).await.map_err(ApiError::from),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(ApiError::Invalid(e)),
     };
     match result {

@@ -2,7 +2,7 @@
 //! with its history and attachments.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use qingfeng_domain::ledger::EntryFields;
@@ -14,8 +14,8 @@ use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::responsibility::{self as resp, ItemFilter};
 use qingfeng_store::{Paging, Scope};
 
-use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
-use crate::api::ledger::{entry_filter, read_attachment, validate};
+use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
+use crate::api::ledger::{entry_filter, entry_view, read_attachment, validate};
 use crate::api::Params;
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -229,7 +229,7 @@ pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Para
 
 pub async fn create(State(state): State<AppState>, p: Principal, form_data: FormPairs) -> PageResult {
     let f = fields_from(&form_data);
-    match validate(&state, &p, &f, false).await {
+    match validate(&state, &p, &f, None).await {
         Ok(d) => {
             let id = ledger::create(&state.db, &p.actor(), &d).await?;
             Ok(see_other(format!("/ledger/{id}")))
@@ -280,7 +280,7 @@ pub async fn create_version(
 ) -> PageResult {
     let current = ledger::get(&state.db, &p.scope, id).await?;
     let f = fields_from(&form_data);
-    match validate(&state, &p, &f, true).await {
+    match validate(&state, &p, &f, Some(&current)).await {
         Ok(d) => match ledger::new_version(&state.db, &p.actor(), &current, &d).await {
             Ok(new_id) => Ok(see_other(format!("/ledger/{new_id}"))),
             Err(e) => Err(PageError(e.into())),
@@ -311,31 +311,40 @@ struct EntryPage {
     current: bool,
     participants: String,
     credited: Vec<Named>,
+    hidden_credited: usize,
     tasks: Vec<Named>,
+    hidden_tasks: usize,
     attachments: Vec<AttachmentMeta>,
     attach_error: Option<String>,
     /// (id, version, date, author, reason)
     history: Vec<(i64, i64, String, String, String)>,
+    hidden_versions: usize,
     can_write: bool,
 }
 
 pub async fn entry(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> PageResult {
     let e = ledger::get(&state.db, &p.scope, id).await?;
-    let db = &state.db;
-    let history = ledger::history(db, e.entry_key).await?;
-    let current = history.last().map(|h| h.id) == Some(e.id);
-    let participants: Vec<String> = ledger::participants(db, id).await?.into_iter().map(|x| x.name).collect();
+    let v = entry_view(&state, &p, e).await?;
+    let names: Vec<&str> = v.participants.iter().map(|x| x.name.as_str()).collect();
     render(&EntryPage {
         nav: Nav::new(&p, "ledger"),
-        kind: kind_label(&e.kind),
-        created: crate::api::audit::local_time(e.created_at),
-        current,
-        participants: if participants.is_empty() { "无".into() } else { participants.join("、") },
-        credited: ledger::credited_items(db, id).await?,
-        tasks: ledger::tasks(db, id).await?,
-        attachments: ledger::attachments(db, id).await?,
+        kind: kind_label(&v.entry.kind),
+        created: crate::api::audit::local_time(v.entry.created_at),
+        current: v.current,
+        participants: match (names.is_empty(), v.hidden_participants) {
+            (true, 0) => "无".into(),
+            (false, 0) => names.join("、"),
+            (true, n) => format!("{n} 人（不在您的数据范围内）"),
+            (false, n) => format!("{}，另有 {n} 人不在您的数据范围内", names.join("、")),
+        },
+        credited: v.credited_items,
+        hidden_credited: v.hidden_credited_items,
+        tasks: v.tasks,
+        hidden_tasks: v.hidden_tasks,
+        attachments: v.attachments,
         attach_error: None,
-        history: history
+        history: v
+            .history
             .iter()
             .map(|h| {
                 (
@@ -347,8 +356,9 @@ pub async fn entry(State(state): State<AppState>, p: Principal, Path(id): Path<i
                 )
             })
             .collect(),
+        hidden_versions: v.hidden_versions,
         can_write: p.can("ledger:write"),
-        e,
+        e: v.entry,
     })
 }
 
@@ -364,8 +374,11 @@ pub async fn upload(State(state): State<AppState>, p: Principal, Path(id): Path<
     let e = ledger::get(&state.db, &p.scope, id).await?;
     let attach_error = match read_attachment(m).await {
         Ok((name, ctype, bytes)) => {
-            ledger::add_attachment(&state.db, &p.actor(), e.id, &name, ctype, bytes).await?;
-            None
+            match ledger::add_attachment(&state.db, &p.actor(), e.id, &name, ctype, bytes).await {
+                Ok(_) => None,
+                Err(qingfeng_store::StoreError::Refused(message)) => Some(message),
+                Err(other) => return Err(PageError(other.into())),
+            }
         }
         Err(ApiError::BadRequest { message, .. }) => Some(message),
         Err(other) => return Err(PageError(other)),

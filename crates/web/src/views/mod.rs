@@ -100,6 +100,19 @@ impl IntoResponse for PageError {
     }
 }
 
+/// A path parameter that answers a readable error page when it does not parse.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Path<T> {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, PageError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|e| PageError(crate::api::path_error(e)))
+    }
+}
+
 pub type PageResult = Result<Response, PageError>;
 
 pub fn render(t: &impl Template) -> PageResult {

@@ -2,13 +2,13 @@
 //! partial the layout loads), and the daily digest. Only the signed-in account's own.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use qingfeng_store::notify::{self, Notification};
 
-use super::{render, Nav, Opt, PageError, PageResult};
+use super::{render, Nav, Opt, PageError, PageResult, Path};
 use crate::api::audit::{cst, local_time};
 use crate::api::notifications::filters;
 use crate::api::Params;

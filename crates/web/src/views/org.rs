@@ -1,7 +1,7 @@
 //! 单位与人员: the unit tree beside a paged, searchable people list; create and edit forms.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse};
 use qingfeng_domain::dict::{
@@ -12,7 +12,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::{people, units, Person, Unit};
 use qingfeng_store::StoreError;
 
-use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
+use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::people::{check_draft_scope, fields_of as person_fields_of, filter_from};
 use crate::api::units::{check_parent_scope, fields_of as unit_fields_of, unit_in_scope};
 use crate::api::Params;
@@ -298,7 +298,7 @@ pub async fn create_person(State(state): State<AppState>, p: Principal, form: Fo
     let result: Result<Person, ApiError> = async {
         let fields = person_fields_from_form(&form)?;
         let draft = fields.validate()?;
-        check_draft_scope(&state, &p, &draft).await?;
+        check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
         Ok(people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?)
     }
     .await;
@@ -330,6 +330,18 @@ pub async fn edit_person(State(state): State<AppState>, p: Principal, Path(id): 
     .await
 }
 
+/// The units among `ids` that lie outside the operator's scope.
+async fn hidden_units(state: &AppState, p: &Principal, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
+    let mut hidden = Vec::new();
+    for id in ids {
+        let u = units::get(&state.db, *id).await?;
+        if !p.scope.covers_unit(u.id, &u.path) {
+            hidden.push(u.id);
+        }
+    }
+    Ok(hidden)
+}
+
 pub async fn update_person(
     State(state): State<AppState>,
     p: Principal,
@@ -338,9 +350,15 @@ pub async fn update_person(
 ) -> PageResult {
     let person = people::get(&state.db, &p.scope, id).await?;
     let result: Result<(), ApiError> = async {
-        let fields = person_fields_from_form(&form)?;
+        let mut fields = person_fields_from_form(&form)?;
         let draft = fields.validate()?;
-        check_draft_scope(&state, &p, &draft).await?;
+        // The form lists only the units the operator sees: 分管 units outside that stay as they are.
+        let current_in_charge = people::in_charge_of(&state.db, id).await?;
+        let hidden = hidden_units(&state, &p, &current_in_charge).await?;
+        if let Some(list) = fields.in_charge_of.as_mut() {
+            list.extend(hidden.iter().filter(|u| !list.contains(u)).collect::<Vec<_>>());
+        }
+        check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
         people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
         Ok(())
     }

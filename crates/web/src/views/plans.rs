@@ -2,7 +2,7 @@
 //! (sub-)tasks, the task page with its progress updates, and the 任务分解表 import.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, FixedOffset};
@@ -12,7 +12,7 @@ use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 
 use super::import::UploadFlow;
-use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
+use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::plans::{fields_of, write_error};
 use crate::api::Params;
 use crate::auth::Principal;

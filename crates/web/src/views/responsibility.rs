@@ -2,7 +2,7 @@
 //! one item with its periods and entries, and the catalog (1+X).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use qingfeng_domain::fulfilment::State as FState;
@@ -10,9 +10,9 @@ use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, requirement, this_year, today};
 use qingfeng_store::responsibility::{self as resp, ItemFilter, List};
-use qingfeng_store::{Page, Paging, Scope};
+use qingfeng_store::{Page, Scope};
 
-use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
+use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::responsibility::{item_filter, parse_pledge, with_status, year_param, ItemWithStatus, TemplateFields};
 use crate::api::Params;
 use crate::auth::Principal;
@@ -237,6 +237,8 @@ struct ItemPage {
     periods: Vec<(String, String, u32, u32, &'static str, &'static str)>,
     /// (date, kind, unit, id, content)
     entries: Vec<(String, &'static str, String, i64, String)>,
+    /// Entries credited to the item that the reader's scope does not reach.
+    hidden_entries: i64,
 }
 
 pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> PageResult {
@@ -259,31 +261,26 @@ pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i6
             )
         })
         .collect();
-    let entries = qingfeng_store::ledger::list(
-        &state.db,
-        &Scope::all(),
-        &qingfeng_store::ledger::EntryFilter { item_id: Some(id), ..Default::default() },
-        Some(Paging::new(None, Some(100))),
-    )
-    .await?
-    .items
-    .into_iter()
-    .map(|e| {
-        (
-            e.entry_date.to_string(),
-            EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or(""),
-            e.unit_name,
-            e.id,
-            e.content.chars().take(80).collect(),
-        )
-    })
-    .collect();
+    let (visible_entries, hidden_entries) = crate::api::responsibility::item_entries(&state, &p, id).await?;
+    let entries = visible_entries
+        .into_iter()
+        .map(|e| {
+            (
+                e.entry_date.to_string(),
+                EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or(""),
+                e.unit_name,
+                e.id,
+                e.content.chars().take(80).collect(),
+            )
+        })
+        .collect();
     render(&ItemPage {
         nav: Nav::new(&p, "responsibility"),
         list_id,
         items: with.iter().map(ItemRow::from).collect(),
         periods,
         entries,
+        hidden_entries,
     })
 }
 
