@@ -1,6 +1,8 @@
 //! `/api/v1/ledger-entries`: the duty ledger. Submitted entries are never changed; a correction
 //! is a new version with a reason.
 
+use std::collections::HashMap;
+
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -361,9 +363,36 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
         Column::text("登记人", 10.0),
     ];
     let mut rows = Vec::with_capacity(page.items.len());
+    // the sheet shows of each entry only the people and items the reader may open, as the page does
+    let mut seen_people: HashMap<i64, bool> = HashMap::new();
+    let mut seen_items: HashMap<i64, bool> = HashMap::new();
     for (n, e) in page.items.iter().enumerate() {
-        let people: Vec<String> = ledger::participants(&state.db, e.id).await?.into_iter().map(|x| x.name).collect();
-        let items: Vec<String> = ledger::credited_items(&state.db, e.id).await?.into_iter().map(|x| x.name).collect();
+        let mut people: Vec<String> = Vec::new();
+        let mut hidden_people = 0;
+        for x in ledger::participants(&state.db, e.id).await? {
+            let visible = match seen_people.get(&x.id) {
+                Some(v) => *v,
+                None => *seen_people.entry(x.id).or_insert(person_visible(&state, &p, x.id).await?),
+            };
+            if visible {
+                people.push(x.name);
+            } else {
+                hidden_people += 1;
+            }
+        }
+        if hidden_people > 0 {
+            people.push(format!("另有{hidden_people}人"));
+        }
+        let mut items: Vec<String> = Vec::new();
+        for x in ledger::credited_items(&state.db, e.id).await? {
+            let visible = match seen_items.get(&x.id) {
+                Some(v) => *v,
+                None => *seen_items.entry(x.id).or_insert(item_visible(&state, &p, x.id).await?),
+            };
+            if visible {
+                items.push(x.name);
+            }
+        }
         rows.push(vec![
             (n as i64 + 1).into(),
             e.entry_date.into(),

@@ -318,6 +318,18 @@ async fn ledger_entries_stay_inside_the_recorders_scope() {
         assert!(!html.contains("赵强") && !html.contains("督查室专项督查"), "[{e}] the page hides them too");
         assert!(html.contains("另有 1 人不在您的数据范围内"), "[{e}] and says how many");
 
+        // the export shows the same cut: 周伟 exports with a 仅本人 role that may export
+        let r = define(&s, None, "exporter", "self_only", &[], &["ledger:read", "ledger:export"]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let exporter = user(&s, "zhou_export", Some(org.person("周伟")), &["exporter"]).await;
+        let r = exporter.get(&s, "/api/v1/ledger-entries/export.xlsx").await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] export: {}", r.text());
+        let rows = crate::support::read_xlsx(&r.bytes);
+        let cells: Vec<&String> = rows.iter().flatten().collect();
+        assert!(cells.iter().any(|c| c.contains("周伟")), "[{e}] the reader's own name: {rows:?}");
+        assert!(!cells.iter().any(|c| c.contains("赵强")), "[{e}] no hidden participant: {rows:?}");
+        assert!(cells.iter().any(|c| c.contains("另有1人")), "[{e}] the count instead: {rows:?}");
+
         // a correction without 周伟: his old version no longer shows the later one
         let r = s
             .post_json(
