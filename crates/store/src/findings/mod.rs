@@ -1,0 +1,43 @@
+//! 问题清单 and 整改: findings, their rectification measures and progress updates, the steps of
+//! the flow (who did what, when), campaigns (专项整治) and the figures of the rectification
+//! dashboard.
+//!
+//! Every step goes through the pure state machine in `qingfeng_domain::findings`: the store loads
+//! the facts inside the write transaction, asks the machine, and changes the state with a
+//! conditional UPDATE (`… WHERE state = <the state it read>`), so two requests racing on one
+//! finding cannot both pass. A refusal is `StoreError::Refused` with the machine's message and
+//! nothing written. Deadlines and look-back dates stay in the tables for the reminder job.
+//!
+//! The parts: `read` (lists, filters, one finding, timeline, measures, updates), `flow`
+//! (recording, editing and every step of the state machine), `campaigns` and `figures` (the
+//! dashboard). Everything public is re-exported here, so callers write `findings::list`,
+//! `findings::sign_off`, `findings::Stats`.
+
+mod campaigns;
+mod figures;
+mod flow;
+mod read;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+pub use campaigns::{
+    campaign_task_ids, campaign_units, create_campaign, get_campaign, list_campaigns, Campaign, CampaignUnit,
+};
+pub use figures::{stats, KeyTally, LookBackFigures, StateCount, Stats, Tally, UnitTally};
+pub use flow::{
+    add_measure, add_update, apply_update, create, feedback, insert, look_back, look_back_setting, request_sign_off,
+    return_finding, sign_off, update,
+};
+pub use read::{
+    get, get_measure, list, list_measures, measures, recurrences, steps, updates, Finding, FindingFilter, Measure,
+    MeasureFilter, StepRecord, Update,
+};
+
+/// The calendar day (China Standard Time) of an instant.
+pub fn cst_date(at: DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(8)).date_naive()
+}
+
+fn label_of<T: Copy>(key: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> String {
+    parse(key).map(label).unwrap_or(key).to_string()
+}

@@ -1,0 +1,74 @@
+//! Notifications (通知中心), reminders that fire once across replicas, job leases and outbound
+//! deliveries.
+//!
+//! Every replica runs the reminder job. Two things keep a reminder from firing twice:
+//!
+//! 1. a pass first takes the row of its job in `job_leases` (an upsert that only replaces an
+//!    expired lease or one the caller already holds), so one replica works at a time;
+//! 2. each reminder inserts its `(reminder_key, due_date)` into `reminders_sent` in the same
+//!    transaction as its notification and its outbound deliveries. The insert does nothing when
+//!    the pair exists, and then nothing else is written: a reminder fires once even if two passes
+//!    overlap (an expired lease, a clock step) or a pass is restarted halfway.
+//!
+//! The key names the reminder and its recipient (`task:12:soon:a5`), the due date the deadline it
+//! is about, so a moved deadline reminds again and a recipient added later is still reminded.
+//!
+//! The parts: `notifications` (the 通知中心 of an account), `leases` (job leases), `reminders`
+//! (firing a reminder once), `due` (which reminders are due and who receives them) and
+//! `deliveries` (outbound deliveries). Everything public is re-exported here, so callers write
+//! `notify::fire`, `notify::Directory`.
+
+mod deliveries;
+mod due;
+mod leases;
+mod notifications;
+mod reminders;
+
+pub use deliveries::{
+    claim_delivery, delivery, delivery_counts, delivery_failed, delivery_succeeded, due_deliveries, Delivery,
+};
+pub use due::{due_reminders, Directory};
+pub use leases::{release_lease, renew_lease, take_lease};
+pub use notifications::{
+    created_between, get, list, mark_all_read, mark_read, unread_count, NewNotification, Notification,
+};
+pub use reminders::{already_fired, email_addresses, fire, Channel, Reminder};
+
+pub const LEVEL_YELLOW: &str = "yellow";
+pub const LEVEL_RED: &str = "red";
+
+/// Kinds of notification with the label users see, in the order the digest shows them.
+pub const KINDS: &[(&str, &str)] = &[
+    ("task_overdue", "任务逾期"),
+    ("rectification_overdue", "整改措施逾期"),
+    ("item_overdue", "责任事项滞后"),
+    ("look_back_due", "回头看到期"),
+    ("task_due_soon", "任务临期"),
+    ("rectification_due_soon", "整改措施临期"),
+    ("item_due_soon", "责任事项临期"),
+];
+
+/// The Chinese label of a kind (the key itself when unknown).
+pub fn kind_label(kind: &str) -> &str {
+    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| *l).unwrap_or(kind)
+}
+
+/// The Chinese label of a level.
+pub fn level_label(level: &str) -> &str {
+    match level {
+        LEVEL_RED => "红色（已逾期）",
+        LEVEL_YELLOW => "黄色（临期）",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_have_labels() {
+        assert_eq!(kind_label("task_overdue"), "任务逾期");
+        assert_eq!(kind_label("other"), "other");
+    }
+}
