@@ -14,7 +14,8 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use qingfeng_store::{accounts, audit, audit_key, Actor, Db, Scope};
-use qingfeng_web::services::org_sheets::{self, ImportReport};
+use qingfeng_web::services::org_sheets;
+use qingfeng_web::sheets::ImportReport;
 use qingfeng_web::{AppState, WebConfig};
 
 #[derive(Parser)]
@@ -336,13 +337,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             // the chain's head, published outside the database at start and then daily
-            qingfeng_web::services::audit_heads::publish(&db, &cli.data_dir).await.map_err(anyhow::Error::msg)?;
-            qingfeng_web::services::audit_heads::spawn_daily(db.clone(), cli.data_dir.clone());
+            qingfeng_web::jobs::audit_heads::publish(&db, &cli.data_dir).await.map_err(anyhow::Error::msg)?;
+            qingfeng_web::jobs::audit_heads::spawn_daily(db.clone(), cli.data_dir.clone());
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             println!("清风已启动：http://{}", listener.local_addr()?);
             if *jobs == Switch::On {
-                qingfeng_web::services::jobs::spawn_loop(db.clone());
+                qingfeng_web::jobs::spawn_loop(db.clone());
             } else {
                 println!("后台提醒任务已关闭（QINGFENG_JOBS=off）");
             }
@@ -440,7 +441,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit { command: AuditCommand::Publish } => {
             let db = open_db(&cli).await?;
             let head =
-                qingfeng_web::services::audit_heads::publish(&db, &cli.data_dir).await.map_err(anyhow::Error::msg)?;
+                qingfeng_web::jobs::audit_heads::publish(&db, &cli.data_dir).await.map_err(anyhow::Error::msg)?;
             println!(
                 "已发布审计链头：第 {} 条记录，哈希 {}（{}）",
                 head.last_id,
@@ -450,9 +451,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Jobs { command: JobsCommand::RunOnce { date } } => {
             let db = open_db(&cli).await?;
-            let jobs = qingfeng_web::services::jobs::holder_id();
+            let jobs = qingfeng_web::jobs::holder_id();
             let today = date.unwrap_or_else(qingfeng_store::fulfilment::today);
-            let report = qingfeng_web::services::jobs::run_once_as(&db, &jobs, today).await?;
+            let report = qingfeng_web::jobs::run_once_as(&db, &jobs, today).await?;
             print!("{report}");
             db.close().await;
         }

@@ -4,13 +4,15 @@
 //! A request flows: middleware (security headers → authentication → CSRF) → route guard
 //! (permission) → handler → service → store.
 
-pub mod api;
+mod api;
 mod assets;
 pub mod auth;
-pub mod error;
+pub mod http;
+pub mod jobs;
+mod openapi;
 pub mod routes;
-mod security;
 pub mod services;
+pub mod sheets;
 mod views;
 
 use std::net::SocketAddr;

@@ -1,58 +1,25 @@
-//! The route table. Every route is registered here with the access it requires, so the
-//! permission guard, the OpenAPI document and the route-walk test all read one list.
+//! The route table: the features' routes, one line per feature, plus the infrastructure
+//! routes (health, assets, OpenAPI). Every route is registered with the access it requires, so
+//! the permission guard, the OpenAPI document and the route-walk test all read one list.
 
-use axum::handler::Handler;
-use axum::http::Method;
-use axum::routing::{on, MethodFilter};
-use axum::Router;
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Router};
 
-use crate::auth::{guard, Access};
-use crate::{api, assets, views, AppState};
-
-/// One registered route.
-#[derive(Debug, Clone)]
-pub struct RouteSpec {
-    pub method: Method,
-    pub path: &'static str,
-    pub access: Access,
-    pub summary: &'static str,
-}
-
-struct Book {
-    router: Router<AppState>,
-    specs: Vec<RouteSpec>,
-}
-
-impl Book {
-    fn add<H, T>(
-        mut self,
-        method: Method,
-        path: &'static str,
-        access: Access,
-        summary: &'static str,
-        handler: H,
-    ) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        let filter = MethodFilter::try_from(method.clone()).expect("standard method");
-        let route =
-            on(filter, handler).route_layer(axum::middleware::from_fn(move |req, next| guard(access, req, next)));
-        self.router = self.router.route(path, route);
-        self.specs.push(RouteSpec { method, path, access, summary });
-        self
-    }
-}
+use crate::auth::Access;
+use crate::http::Book;
+pub use crate::http::RouteSpec;
+use crate::{api, assets, openapi, views, AppState};
 
 fn book() -> Book {
     use Access::{Permission as P, Public, SignedIn};
     use Method as M;
-    Book { router: Router::new(), specs: Vec::new() }
+    Book::default()
         // infrastructure
-        .add(M::GET, "/healthz", Public, "健康检查", api::health)
+        .add(M::GET, "/healthz", Public, "健康检查", health)
         .add(M::GET, "/assets/{file}", Public, "静态资源", assets::serve)
-        .add(M::GET, "/api/openapi.json", Public, "OpenAPI 文档", api::openapi::document)
+        .add(M::GET, "/api/openapi.json", Public, "OpenAPI 文档", openapi::document)
         // session
         .add(M::POST, "/api/v1/session", Public, "登录", api::session::login)
         .add(M::DELETE, "/api/v1/session", SignedIn, "退出登录", api::session::logout)
@@ -300,7 +267,7 @@ fn book() -> Book {
         .add(M::GET, "/login", Public, "登录页", views::login::page)
         .add(M::POST, "/login", Public, "登录", views::login::submit)
         .add(M::POST, "/logout", SignedIn, "退出", views::login::logout)
-        .add(M::GET, "/", SignedIn, "首页", views::home)
+        .add(M::GET, "/", SignedIn, "首页", home)
         .add(M::GET, "/org", P("person:read"), "组织机构与人员", views::org::page)
         .add(M::GET, "/org/people", P("person:read"), "人员列表（局部）", views::org::people_table)
         .add(M::GET, "/org/people/new", P("person:write"), "新增人员表单", views::org::new_person)
@@ -421,11 +388,29 @@ pub fn specs() -> Vec<RouteSpec> {
     book().specs
 }
 
+/// The application router, built once at start-up together with the OpenAPI document.
 pub fn build(state: AppState) -> Router {
-    book()
-        .router
+    let book = book();
+    let document = openapi::Document::new(&book.specs);
+    book.router
+        .layer(Extension(document))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
-        .layer(axum::middleware::from_fn(crate::security::headers))
+        .layer(axum::middleware::from_fn(crate::auth::headers::headers))
         .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))
         .with_state(state)
+}
+
+/// `GET /healthz`: "ok" once the database answers and is migrated.
+async fn health(State(state): State<AppState>) -> Response {
+    let probe: Result<Option<(i64,)>, _> =
+        state.db.fetch_optional("SELECT last_id FROM audit_head WHERE singleton = 1", vec![]).await;
+    match probe {
+        Ok(Some(_)) => (StatusCode::OK, "ok").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// `GET /`: the organisation page is the start page.
+async fn home() -> Redirect {
+    Redirect::to("/org")
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::{ApiJson, Params, Path};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::services::grants::{check_password_policy, check_role_definition, check_role_grant, is_builtin};
 use crate::AppState;
 

@@ -9,7 +9,7 @@ use qingfeng_store::audit::{self, AuditFilter, AuditRecord, LoginRecord};
 use qingfeng_store::Page;
 
 use super::{xlsx, Params};
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
 /// Offices read times in China Standard Time.

@@ -23,10 +23,10 @@ use serde_json::{json, Value};
 
 use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::{role_grants, Principal};
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::services::finding_sheets;
 use crate::services::grants::check_units_in_scope;
-use crate::services::org_sheets::ImportReport;
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 pub const SIGN_OFF_REFUSED: &str = "只有纪检监察组可以验收销号";

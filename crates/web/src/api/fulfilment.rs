@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::responsibility::{item_filter, with_status, year_param};
 use super::Params;
 use crate::auth::Principal;
-use crate::error::ApiResult;
+use crate::http::ApiResult;
 use crate::AppState;
 
 fn tally_of(r: &RollupCounts) -> Tally {

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::{ApiJson, Params, Path};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
 /// Who may record an entry for a unit: anyone whose scope covers the unit, and anyone recording

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::Params;
 use super::Path;
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
 /// A notification as the API shows it: the stored fields plus labels.

@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 use super::units::unit_in_scope;
 use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::services::grants::check_units_in_scope;
-use crate::services::org_sheets::{self, ImportReport};
+use crate::services::org_sheets;
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 pub fn fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields {

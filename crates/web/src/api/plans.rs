@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 
 use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
-use crate::services::org_sheets::ImportReport;
+use crate::http::{ApiError, ApiResult};
 use crate::services::task_sheets;
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 /// The editable fields of a task, for PATCH and the edit form.

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use super::units::unit_in_scope;
 use super::{merge_patch, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
 // ------------------------------------------------------------------ templates
@@ -370,10 +370,6 @@ pub async fn update_item(
 }
 
 // ------------------------------------------------------------------ export
-
-pub fn state_label(s: qingfeng_domain::fulfilment::State) -> &'static str {
-    s.label()
-}
 
 /// 责任清单 in the layout offices use: one row per item, grouped by owner.
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {

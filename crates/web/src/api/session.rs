@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::ApiJson;
 use crate::auth::{ClientAddress, Principal, SESSION_COOKIE};
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::services::login::{self, LoginOutcome};
 use crate::AppState;
 

@@ -10,8 +10,9 @@ use serde_json::Value;
 
 use super::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
-use crate::services::org_sheets::{self, ImportReport};
+use crate::http::{ApiError, ApiResult};
+use crate::services::org_sheets;
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 /// A unit by id, or 404 when it does not exist or lies outside the caller's scope.

@@ -25,9 +25,9 @@ use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::{args, audit, now, Actor, Db, Scope, StoreError, StoreResult};
 
-use crate::error::ApiError;
-use crate::services::org_sheets::{read_upload, ImportReport, RowError};
-use crate::services::sheet_names::{people_named, UnitIndex};
+use crate::http::ApiError;
+use crate::sheets::names::{people_named, UnitIndex};
+use crate::sheets::{read_upload, ImportReport, RowError};
 
 pub const H_NUMBER: &str = "序号";
 pub const H_DESCRIPTION: &str = "问题描述";

@@ -6,7 +6,7 @@ use qingfeng_store::org::units;
 use qingfeng_store::{args, settings, Db, Scope, StoreError};
 
 use crate::auth::{resolve_scope, role_grants, Principal, RoleGrant};
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 
 /// Whether every unit reachable through `inner` is reachable through `outer`.
 pub async fn scope_within(db: &Db, outer: &Scope, inner: &Scope) -> ApiResult<bool> {

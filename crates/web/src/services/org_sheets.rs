@@ -6,44 +6,15 @@
 
 use std::collections::HashMap;
 
+use crate::sheets::{read_upload, ImportReport, RowError};
 use qingfeng_domain::dict::{
     parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind,
 };
 use qingfeng_domain::org::{PersonDraft, PersonFields, UnitDraft, UnitFields};
 use qingfeng_domain::FieldErrors;
-use qingfeng_office::{read_table, write_table, CellValue, Column, ReadTable};
+use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::{audit, Actor, Db, Scope, StoreError, StoreResult};
-use serde::Serialize;
-
-/// One problem in one cell of an imported file.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RowError {
-    pub row: usize,
-    pub column: String,
-    pub message: String,
-}
-
-/// What an import found (and, when committed, did).
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct ImportReport {
-    pub valid: usize,
-    pub errors: Vec<RowError>,
-    pub committed: bool,
-    pub created: usize,
-    pub updated: usize,
-}
-
-/// Reads an uploaded sheet (within qingfeng_office's limits) on the blocking thread pool:
-/// a large workbook takes seconds of CPU, which must not hold up the async workers
-/// serving everyone else's requests.
-pub async fn read_upload(bytes: &[u8], columns: Vec<Column>) -> Result<ReadTable, crate::error::ApiError> {
-    let bytes = bytes.to_vec();
-    let table = tokio::task::spawn_blocking(move || read_table(&bytes, &columns))
-        .await
-        .map_err(|e| crate::error::ApiError::Internal(format!("reading an uploaded sheet: {e}")))??;
-    Ok(table)
-}
 
 const YES: &str = "是";
 const NO: &str = "否";
@@ -129,7 +100,7 @@ async fn unit_names(db: &Db, scope: &Scope) -> StoreResult<Vec<String>> {
     Ok(names)
 }
 
-pub async fn people_template(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::error::ApiError> {
+pub async fn people_template(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::http::ApiError> {
     let cols = people_columns(unit_names(db, scope).await?);
     Ok(qingfeng_office::template("人员", Some("人员信息导入表"), &cols)?)
 }
@@ -159,7 +130,7 @@ fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
 }
 
 /// Exports the people matching the filter, within scope.
-pub async fn people_export(db: &Db, scope: &Scope, filter: &PersonFilter) -> Result<Vec<u8>, crate::error::ApiError> {
+pub async fn people_export(db: &Db, scope: &Scope, filter: &PersonFilter) -> Result<Vec<u8>, crate::http::ApiError> {
     let list = people::list_all(db, scope, filter).await?;
     let codes = in_charge_codes(db).await?;
     let rows: Vec<Vec<CellValue>> =
@@ -238,7 +209,7 @@ pub async fn people_import(
     scope: &Scope,
     bytes: &[u8],
     commit: bool,
-) -> Result<ImportReport, crate::error::ApiError> {
+) -> Result<ImportReport, crate::http::ApiError> {
     let table = read_upload(bytes, people_columns(vec![])).await?;
     let index = UnitIndex::load(db).await?;
     let mut report = ImportReport::default();
@@ -380,11 +351,11 @@ pub fn unit_columns() -> Vec<Column> {
     ]
 }
 
-pub fn units_template() -> Result<Vec<u8>, crate::error::ApiError> {
+pub fn units_template() -> Result<Vec<u8>, crate::http::ApiError> {
     Ok(qingfeng_office::template("单位", Some("单位信息导入表"), &unit_columns())?)
 }
 
-pub async fn units_export(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::error::ApiError> {
+pub async fn units_export(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::http::ApiError> {
     let all = units::all(db, &Scope::all()).await?;
     let code_of: HashMap<i64, String> = all.iter().map(|u| (u.id, u.code.clone())).collect();
     let rows: Vec<Vec<CellValue>> = all
@@ -428,7 +399,7 @@ pub async fn units_import(
     scope: &Scope,
     bytes: &[u8],
     commit: bool,
-) -> Result<ImportReport, crate::error::ApiError> {
+) -> Result<ImportReport, crate::http::ApiError> {
     let table = read_upload(bytes, unit_columns()).await?;
     let existing = units::all(db, &Scope::all()).await?;
     let by_code: HashMap<String, &Unit> = existing.iter().map(|u| (u.code.clone(), u)).collect();

@@ -19,9 +19,9 @@ use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 use qingfeng_store::{audit, Actor, Db, Scope};
 
-use crate::error::ApiError;
-use crate::services::org_sheets::{read_upload, ImportReport, RowError};
-use crate::services::sheet_names::{people_named, UnitIndex};
+use crate::http::ApiError;
+use crate::sheets::names::{people_named, UnitIndex};
+use crate::sheets::{read_upload, ImportReport, RowError};
 
 const C_NUMBER: usize = 0;
 const C_TITLE: usize = 1;

@@ -17,7 +17,6 @@ use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::plans::TaskFilter;
 use qingfeng_store::{now, Db, Paging, QueryBuilder, Scope};
 
-use super::import::UploadFlow;
 use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::findings::{
     actions_for, apply_edit, campaign_view, feedback_step, finding_filter, is_discipline_group, look_back_step,
@@ -25,9 +24,10 @@ use crate::api::findings::{
 };
 use crate::api::Params;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::import_flow::UploadFlow;
+use crate::http::ApiError;
 use crate::services::finding_sheets;
-use crate::services::org_sheets::ImportReport;
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 fn see_other(to: String) -> Response {

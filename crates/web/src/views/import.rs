@@ -4,13 +4,13 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use qingfeng_store::accounts::random_token;
-use qingfeng_store::{args, Db};
 
-use super::{render, Nav, PageError, PageResult};
+use super::{render, Nav, PageResult};
 use crate::auth::Principal;
-use crate::error::ApiError;
-use crate::services::org_sheets::{self, ImportReport};
+use crate::http::import_flow::UploadFlow;
+
+use crate::services::org_sheets;
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -85,133 +85,4 @@ async fn submit(state: AppState, p: Principal, multipart: Multipart, kind: Kind)
         }
     })
     .await
-}
-
-/// What an upload answers with: the report of every row, and the token to confirm with.
-#[derive(Template)]
-#[template(path = "import_result.html")]
-struct ImportResult {
-    nav: Nav,
-    action: String,
-    message: Option<String>,
-    message_class: &'static str,
-    report: Option<ImportReport>,
-    pending: Option<String>,
-}
-
-/// Upload → validate every row → confirm, the same for every sheet. The first submit validates
-/// the file and keeps it in `pending_imports` under a token (in the database, so the
-/// confirmation may reach any replica; only the latest upload of an account is kept); the
-/// confirmation, carrying the token, writes the valid rows.
-pub struct UploadFlow {
-    /// `pending_imports.kind`: a confirmation is taken only for the sheet it was made for
-    pub kind: String,
-    /// where the page posts to
-    pub action: String,
-    pub nav: Nav,
-}
-
-impl UploadFlow {
-    /// `import(bytes, commit)` validates (and with `commit` writes) the sheet; `noun` counts
-    /// its rows in the completion message ("行", "项任务", "个问题").
-    pub async fn run<F, Fut>(self, db: &Db, p: &Principal, multipart: Multipart, noun: &str, import: F) -> PageResult
-    where
-        F: FnOnce(Vec<u8>, bool) -> Fut,
-        Fut: std::future::Future<Output = Result<ImportReport, ApiError>>,
-    {
-        let mut view = ImportResult {
-            nav: self.nav,
-            action: self.action,
-            message: None,
-            message_class: "info",
-            report: None,
-            pending: None,
-        };
-        let fail = |mut view: ImportResult, message: &str| {
-            view.message = Some(message.to_string());
-            view.message_class = "error";
-            render(&view)
-        };
-        let upload = read_upload(multipart).await.map_err(PageError)?;
-        let bytes = match (upload.file, &upload.pending) {
-            (Some(f), _) if !upload.commit => f,
-            (_, Some(token)) if upload.commit => match take_pending(db, p, &self.kind, token).await? {
-                Some(b) => b,
-                None => return fail(view, "待导入的文件已失效，请重新上传"),
-            },
-            _ => return fail(view, "请选择要上传的 Excel 文件"),
-        };
-        match import(bytes.clone(), upload.commit).await {
-            Ok(report) if report.committed => {
-                if let Some(token) = &upload.pending {
-                    db.execute("DELETE FROM pending_imports WHERE token = $1", args![token.clone()]).await?;
-                }
-                view.message = Some(format!(
-                    "导入完成：新增 {} {noun}，更新 {} {noun}；内容未变的保持不变。",
-                    report.created, report.updated
-                ));
-                view.message_class = "ok";
-                view.report = Some(report);
-            }
-            Ok(report) => {
-                if report.valid > 0 && !upload.commit {
-                    view.pending = Some(keep_pending(db, p, &self.kind, bytes).await?);
-                }
-                view.report = Some(report);
-            }
-            Err(ApiError::BadRequest { message, .. }) => return fail(view, &message),
-            Err(e) => return Err(PageError(e)),
-        }
-        render(&view)
-    }
-}
-
-struct Upload {
-    file: Option<Vec<u8>>,
-    pending: Option<String>,
-    commit: bool,
-}
-
-async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
-    let mut u = Upload { file: None, pending: None, commit: false };
-    while let Some(field) = m.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
-    {
-        match field.name().unwrap_or("") {
-            "file" => {
-                let data = field
-                    .bytes()
-                    .await
-                    .map_err(|_| ApiError::bad_request("上传文件无法读取或超过 20MB", Some("file")))?;
-                if !data.is_empty() {
-                    u.file = Some(data.to_vec());
-                }
-            }
-            "pending" => u.pending = field.text().await.ok().filter(|s| !s.is_empty()),
-            "commit" => u.commit = field.text().await.ok().as_deref() == Some("true"),
-            _ => {}
-        }
-    }
-    Ok(u)
-}
-
-async fn take_pending(db: &Db, p: &Principal, kind: &str, token: &str) -> Result<Option<Vec<u8>>, ApiError> {
-    let row: Option<(Vec<u8>,)> = db
-        .fetch_optional(
-            "SELECT content FROM pending_imports WHERE token = $1 AND account_id = $2 AND kind = $3",
-            args![token, p.account_id, kind],
-        )
-        .await?;
-    Ok(row.map(|r| r.0))
-}
-
-/// Keeps a validated upload for its confirmation; older uploads of the account are dropped.
-async fn keep_pending(db: &Db, p: &Principal, kind: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
-    let token = random_token();
-    db.execute("DELETE FROM pending_imports WHERE account_id = $1", args![p.account_id]).await?;
-    db.execute(
-        "INSERT INTO pending_imports (token, account_id, kind, content, created_at) VALUES ($1, $2, $3, $4, $5)",
-        args![token.clone(), p.account_id, kind, bytes, qingfeng_store::now()],
-    )
-    .await?;
-    Ok(token)
 }

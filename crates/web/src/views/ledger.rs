@@ -18,7 +18,7 @@ use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::ledger::{entry_filter, entry_view, read_attachment, validate};
 use crate::api::Params;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::AppState;
 
 #[derive(Template)]

@@ -13,7 +13,7 @@ use crate::api::audit::{cst, local_time};
 use crate::api::notifications::filters;
 use crate::api::Params;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::AppState;
 
 /// A notification as a row of the list.

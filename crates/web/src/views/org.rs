@@ -17,7 +17,7 @@ use crate::api::people::{check_draft_scope, fields_of as person_fields_of, filte
 use crate::api::units::{check_parent_scope, fields_of as unit_fields_of, unit_in_scope};
 use crate::api::Params;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::AppState;
 
 pub struct TreeNode {

@@ -11,14 +11,14 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 
-use super::import::UploadFlow;
 use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::plans::{fields_of, write_error};
 use crate::api::Params;
 use crate::auth::Principal;
-use crate::error::ApiError;
-use crate::services::org_sheets::ImportReport;
+use crate::http::import_flow::UploadFlow;
+use crate::http::ApiError;
 use crate::services::task_sheets;
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 const ACTIVE: &str = "plans";

@@ -16,7 +16,7 @@ use super::{render, FormPairs, Nav, Opt, PageError, PageResult, Path};
 use crate::api::responsibility::{item_filter, parse_pledge, with_status, year_param, ItemWithStatus, TemplateFields};
 use crate::api::Params;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::AppState;
 
 pub struct ItemRow {

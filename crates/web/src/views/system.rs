@@ -8,7 +8,7 @@ use super::{render, FormPairs, Nav, Opt, PageError, PageResult};
 use crate::api::audit::{action_label, audit_filter, entity_label, local_time, logins_page, result_label};
 use crate::api::Params;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::AppState;
 
 type AuditRow = (i64, String, String, String, String, String, String, String);

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate};
 use qingfeng_store::notify;
 use qingfeng_store::testing::{insert_person, insert_task, insert_unit};
 use qingfeng_store::{accounts, args, settings, Actor, Db, Engine, Scope};
-use qingfeng_web::services::jobs::{self, run_once_as};
+use qingfeng_web::jobs::{self, run_once_as};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 

@@ -1,13 +1,29 @@
-//! `GET /api/openapi.json`, generated from the route table so it cannot drift from the router.
+//! `GET /api/openapi.json`, generated once at start-up from the route table, so it cannot drift
+//! from the router.
 
-use axum::Json;
+use std::sync::Arc;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde_json::{json, Map, Value};
 
 use crate::auth::Access;
-use crate::routes::specs;
+use crate::http::RouteSpec;
 
-pub async fn document() -> Json<Value> {
-    Json(build())
+/// The document, serialized once when the router is built.
+#[derive(Clone)]
+pub struct Document(pub Arc<Vec<u8>>);
+
+impl Document {
+    pub fn new(specs: &[RouteSpec]) -> Self {
+        Document(Arc::new(serde_json::to_vec(&build(specs)).expect("a JSON value serializes")))
+    }
+}
+
+/// `GET /api/openapi.json`
+pub async fn document(Extension(doc): Extension<Document>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], doc.0.as_ref().clone()).into_response()
 }
 
 /// Every status an operation of this method may answer. Errors share one body
@@ -33,9 +49,9 @@ fn responses(method: &axum::http::Method) -> Value {
     Value::Object(out)
 }
 
-pub fn build() -> Value {
+pub fn build(specs: &[RouteSpec]) -> Value {
     let mut paths = Map::new();
-    for r in specs().into_iter().filter(|r| r.path.starts_with("/api/") || r.path == "/healthz") {
+    for r in specs.iter().filter(|r| r.path.starts_with("/api/") || r.path == "/healthz") {
         let path = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         let params: Vec<Value> = r
             .path

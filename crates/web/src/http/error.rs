@@ -1,8 +1,10 @@
 //! Errors as the API answers them: a status and `{"error": {"code", "message", "field"}}`
-//! with a Chinese message the user can act on. Internal errors are logged, never shown.
+//! with a Chinese message the user can act on; pages answer the same errors as an HTML page
+//! ([`PageError`]). Internal errors are logged, never shown.
 
+use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use qingfeng_domain::FieldErrors;
 use qingfeng_office::OfficeError;
@@ -111,5 +113,40 @@ impl From<OfficeError> for ApiError {
 impl From<FieldErrors> for ApiError {
     fn from(e: FieldErrors) -> Self {
         ApiError::Invalid(e)
+    }
+}
+
+/// An error shown as a page rather than JSON.
+pub struct PageError(pub ApiError);
+
+pub type PageResult = Result<Response, PageError>;
+
+impl<E: Into<ApiError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partials/error.html")]
+struct ErrorPage {
+    title: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self.0 {
+            tracing::error!(%detail, "internal error");
+        }
+        let status = self.0.status();
+        let (_, message, _) = self.0.parts();
+        let title = match status {
+            StatusCode::NOT_FOUND => "找不到页面",
+            StatusCode::FORBIDDEN => "没有权限",
+            _ => "出错了",
+        };
+        let page = ErrorPage { title: title.into(), message };
+        (status, Html(page.render().unwrap_or_default())).into_response()
     }
 }

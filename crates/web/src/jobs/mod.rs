@@ -22,6 +22,8 @@
 //! - `outbound.backoff_seconds` [60] and `outbound.backoff_max_seconds` [3600]: the wait after
 //!   the n-th failed attempt is backoff × 2^(n-1), capped.
 
+pub mod audit_heads;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration as StdDuration;

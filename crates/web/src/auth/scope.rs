@@ -1,0 +1,77 @@
+//! Data scope: what each role grants, and the union of the roles' scopes resolved against the
+//! person's unit and 分管.
+
+use qingfeng_domain::access::{builtin_role, ScopeKind};
+use qingfeng_store::{args, Db, Scope, StoreResult};
+
+/// What one role grants: permissions and a scope kind (plus units for 自定义).
+#[derive(Debug, Clone)]
+pub struct RoleGrant {
+    pub key: String,
+    pub permissions: Vec<String>,
+    pub scope: ScopeKind,
+    pub units: Vec<i64>,
+}
+
+/// Built-in roles from code, custom roles from the database; unknown keys grant nothing.
+pub async fn role_grants(db: &Db, keys: &[String]) -> StoreResult<Vec<RoleGrant>> {
+    let mut out = Vec::new();
+    for key in keys {
+        if let Some(b) = builtin_role(key) {
+            out.push(RoleGrant {
+                key: key.clone(),
+                permissions: b.permissions.iter().map(|p| p.to_string()).collect(),
+                scope: b.scope,
+                units: vec![],
+            });
+        } else if let Some(r) = qingfeng_store::roles::get(db, key).await? {
+            out.push(RoleGrant {
+                key: key.clone(),
+                permissions: r.permission_list(),
+                scope: ScopeKind::parse(&r.scope_kind).unwrap_or(ScopeKind::SelfOnly),
+                units: qingfeng_store::roles::units(db, key).await?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The union of the data scopes of the roles, resolved against the person's unit and 分管.
+pub async fn resolve_scope(db: &Db, grants: &[RoleGrant], person_id: Option<i64>) -> StoreResult<Scope> {
+    let mut scope = Scope::default();
+    let person: Option<(i64, String)> = match person_id {
+        Some(pid) => {
+            db.fetch_optional(
+                "SELECT u.id, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+                args![pid],
+            )
+            .await?
+        }
+        None => None,
+    };
+    for grant in grants {
+        match (grant.scope, &person) {
+            (ScopeKind::All, _) => return Ok(Scope::all()),
+            (ScopeKind::Custom, _) => scope.units.extend(grant.units.iter().copied()),
+            (ScopeKind::OwnUnit, Some((uid, _))) => scope.units.push(*uid),
+            (ScopeKind::OwnUnitAndBelow, Some((_, path))) => scope.subtrees.push(path.clone()),
+            (ScopeKind::OwnUnitAndBelowOrSelf, Some((_, path))) => {
+                scope.subtrees.push(path.clone());
+                scope.person_id = person_id;
+            }
+            (ScopeKind::SelfOnly, Some(_)) => scope.person_id = person_id,
+            (ScopeKind::InCharge, Some(_)) => {
+                let rows: Vec<(String,)> = db
+                    .fetch_all(
+                        "SELECT u.path FROM in_charge_of c JOIN units u ON u.id = c.unit_id WHERE c.person_id = $1",
+                        args![person_id],
+                    )
+                    .await?;
+                scope.subtrees.extend(rows.into_iter().map(|r| r.0));
+                scope.person_id = person_id;
+            }
+            _ => {}
+        }
+    }
+    Ok(scope)
+}

@@ -1,0 +1,16 @@
+//! Shared HTTP plumbing: errors ([`error`]), extractors ([`extract`]), page rendering
+//! ([`page`]), the upload → validate → confirm import flow of pages ([`import_flow`]), .xlsx
+//! downloads ([`xlsx`]) and the route book every feature registers its routes in ([`routing`]).
+
+pub mod error;
+pub mod extract;
+pub mod import_flow;
+pub mod page;
+pub mod routing;
+pub mod xlsx;
+
+pub use error::{ApiError, ApiResult, PageError, PageResult};
+pub use extract::{from_value, merge_patch, path_error, upload, ApiJson, FormPairs, PagePath, Params, Path};
+pub use page::{render, see_other, Nav, Opt};
+pub use routing::{Book, RouteSpec};
+pub use xlsx::{percent_encode, xlsx};

@@ -1,0 +1,38 @@
+//! Spreadsheet plumbing shared by every feature's sheets: the import report and its row
+//! errors, reading an upload off the async workers, and units and people as sheets name them.
+
+pub mod names;
+
+use qingfeng_office::{read_table, Column, ReadTable};
+use serde::Serialize;
+
+use crate::http::ApiError;
+
+/// One problem in one cell of an imported file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import found (and, when committed, did).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ImportReport {
+    pub valid: usize,
+    pub errors: Vec<RowError>,
+    pub committed: bool,
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Reads an uploaded sheet (within qingfeng_office's limits) on the blocking thread pool:
+/// a large workbook takes seconds of CPU, which must not hold up the async workers
+/// serving everyone else's requests.
+pub async fn read_upload(bytes: &[u8], columns: Vec<Column>) -> Result<ReadTable, ApiError> {
+    let bytes = bytes.to_vec();
+    let table = tokio::task::spawn_blocking(move || read_table(&bytes, &columns))
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading an uploaded sheet: {e}")))??;
+    Ok(table)
+}
