@@ -21,7 +21,12 @@ pub mod responsibility;
 pub mod roles;
 pub use org::Scope;
 pub mod settings;
+/// Test fixtures, outside the release binary: see the `testing` feature.
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
+// `testing` names the library `qingfeng_store::`, as the integration tests that include it do.
+#[cfg(any(test, feature = "testing"))]
+extern crate self as qingfeng_store;
 
 pub use db::{Arg, Db, Engine, EngineTx, FromDbRow, Tx};
 pub use error::{StoreError, StoreResult};

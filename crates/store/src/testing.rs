@@ -7,13 +7,19 @@
 //!
 //! Test databases sign their audit chain with the fixed, public test key
 //! ([`AuditKey::for_tests`]).
+//!
+//! Compiled into the library only for its own unit tests and with the `testing` feature (which
+//! the dev-dependencies of qingfeng-web and qingfeng turn on), never into the release binary.
+//! The store's integration tests include this file as their own module (`tests/store.rs`), so
+//! `cargo test -p qingfeng-store` runs them without the feature; hence the paths through
+//! `qingfeng_store::`, which name the library from inside it and from a test crate alike.
 
-use crate::audit_key::AuditKey;
-use crate::{args, Db};
+use qingfeng_store::audit_key::AuditKey;
+use qingfeng_store::{args, Db};
 
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite() -> Db {
-    let path = std::env::temp_dir().join(format!("qingfeng-test-{}.db", crate::accounts::random_token()));
+    let path = std::env::temp_dir().join(format!("qingfeng-test-{}.db", qingfeng_store::accounts::random_token()));
     Db::connect_with_key(&format!("sqlite:{}", path.display()), AuditKey::for_tests())
         .await
         .expect("open temporary SQLite database")
@@ -28,7 +34,7 @@ pub async fn postgres_url() -> Option<String> {
         );
         return None;
     };
-    let name = format!("qf_{}", &crate::accounts::random_token()[..16]);
+    let name = format!("qf_{}", &qingfeng_store::accounts::random_token()[..16]);
     let admin = sqlx::PgPool::connect(&base).await.expect("connect to the test PostgreSQL server");
     // the name is generated here from hex digits, never from input
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
@@ -55,7 +61,7 @@ pub async fn engines() -> Vec<Db> {
 /// Raw fixtures for tests that seed a database without the API (two-process and job tests):
 /// a unit under `parent` with its paths.
 pub async fn insert_unit(db: &Db, code: &str, name: &str, kind: &str, parent: Option<i64>) -> i64 {
-    let now = crate::now();
+    let now = qingfeng_store::now();
     let (id,): (i64,) = db
         .fetch_one(
             "INSERT INTO units (parent_id, name, code, kind, sort_order, path, sort_path, created_at, updated_at) \
@@ -75,7 +81,7 @@ pub async fn insert_unit(db: &Db, code: &str, name: &str, kind: &str, parent: Op
 
 /// An active party member in `unit_id` with the given 职务 and roles ("principal", "cadre,…").
 pub async fn insert_person(db: &Db, name: &str, unit_id: i64, title: &str, roles: &str) -> i64 {
-    let now = crate::now();
+    let now = qingfeng_store::now();
     let (id,): (i64,) = db
         .fetch_one(
             "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, \
@@ -97,7 +103,7 @@ pub async fn insert_task(
     person: Option<i64>,
     deadline: chrono::NaiveDate,
 ) -> i64 {
-    let now = crate::now();
+    let now = qingfeng_store::now();
     let (id,): (i64,) = db
         .fetch_one(
             "INSERT INTO tasks (plan_id, parent_id, title, lead_unit_id, lead_person_id, deadline, business_work, \

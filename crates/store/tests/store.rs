@@ -4,11 +4,16 @@
 use std::collections::BTreeMap;
 
 mod audit_chain;
+// The fixtures of the library's `testing` module (behind its `testing` feature there), compiled
+// into this test crate so that `cargo test -p qingfeng-store` needs no feature.
+#[allow(dead_code)]
+#[path = "../src/testing.rs"]
+mod testing;
 
 use qingfeng_domain::org::{PersonFields, UnitFields};
 use qingfeng_store::audit::{self, Verification};
 use qingfeng_store::org::{people, units, PersonFilter};
-use qingfeng_store::{accounts, args, testing, Actor, Db, Engine, Paging, Scope, StoreError};
+use qingfeng_store::{accounts, args, Actor, Db, Engine, Paging, Scope, StoreError};
 
 fn actor() -> Actor {
     Actor { account_id: None, username: "tester".into(), address: "127.0.0.1".into() }

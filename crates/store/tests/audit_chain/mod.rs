@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use qingfeng_domain::org::UnitFields;
 use qingfeng_store::audit::{self, AuditKey, AuditRecord, PublishedHead, Verification};
 use qingfeng_store::org::units;
-use qingfeng_store::{accounts, args, testing, Actor, Db};
+use qingfeng_store::{accounts, args, Actor, Db};
+
+use crate::testing;
 
 const COLS: &str = "id, at, account_id, username, address, action, entity, entity_id, diff, prev_hash, hash";
 
