@@ -10,5 +10,6 @@ pub mod org;
 pub mod plans;
 pub mod responsibility;
 pub mod text;
+pub mod time;
 
 pub use error::{FieldError, FieldErrors};

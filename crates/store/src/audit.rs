@@ -353,7 +353,7 @@ pub struct PublishedHead {
 const HEAD_DOMAIN: &[u8] = b"qingfeng-audit-head\n";
 
 fn china(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+    t.with_timezone(&qingfeng_domain::time::office_tz())
 }
 
 impl PublishedHead {

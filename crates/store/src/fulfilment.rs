@@ -440,9 +440,9 @@ struct FlaggedRow {
     total: i64,
 }
 
-/// Today in China Standard Time, the day offices work by.
+/// Today in China Standard Time, the day offices work by ([`qingfeng_domain::time`]).
 pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+    qingfeng_domain::time::office_today()
 }
 
 /// The current year in China Standard Time.

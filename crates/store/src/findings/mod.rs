@@ -18,7 +18,7 @@ mod figures;
 mod flow;
 mod read;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 pub use campaigns::{
     campaign_task_ids, campaign_units, create_campaign, get_campaign, list_campaigns, Campaign, CampaignUnit,
@@ -33,9 +33,9 @@ pub use read::{
     MeasureFilter, StepRecord, Update,
 };
 
-/// The calendar day (China Standard Time) of an instant.
+/// The calendar day (China Standard Time) of an instant ([`qingfeng_domain::time`]).
 pub fn cst_date(at: DateTime<Utc>) -> NaiveDate {
-    (at + Duration::hours(8)).date_naive()
+    qingfeng_domain::time::office_date(at)
 }
 
 fn label_of<T: Copy>(key: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> String {

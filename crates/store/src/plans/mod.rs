@@ -18,7 +18,7 @@ mod tasks;
 mod visibility;
 mod work_plans;
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::NaiveDate;
 use qingfeng_domain::FieldErrors;
 
 use crate::{args, StoreResult, Tx};
@@ -30,9 +30,10 @@ pub use tasks::{
 };
 pub use work_plans::{all_plans, create_plan, get_plan, list_plans, PlanFilter, WorkPlan};
 
-/// Today in China Standard Time (UTC+8): deadlines are calendar days of the office.
+/// Today in China Standard Time (UTC+8): deadlines are calendar days of the office
+/// ([`qingfeng_domain::time`]).
 pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")).date_naive()
+    qingfeng_domain::time::office_today()
 }
 
 /// A unit by id as (name, path), or a field error naming `field` when it does not exist.
