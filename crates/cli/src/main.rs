@@ -14,7 +14,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use qingfeng_store::{accounts, audit, audit_key, Actor, Db, Scope};
-use qingfeng_web::services::org_sheets;
+use qingfeng_web::features::org::sheets as org_sheets;
 use qingfeng_web::sheets::ImportReport;
 use qingfeng_web::{AppState, WebConfig};
 

@@ -4,16 +4,15 @@
 //! A request flows: middleware (security headers → authentication → CSRF) → route guard
 //! (permission) → handler → service → store.
 
-mod api;
 mod assets;
 pub mod auth;
+pub mod features;
 pub mod http;
 pub mod jobs;
 mod openapi;
 pub mod routes;
-pub mod services;
 pub mod sheets;
-mod views;
+mod time;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

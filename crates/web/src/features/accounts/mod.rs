@@ -1,0 +1,21 @@
+//! Accounts and roles: the account and role API, changing one's own password, and the rules of granting (an operator never grants more than they hold).
+
+pub mod api;
+pub mod grants;
+pub mod service;
+
+use axum::http::Method as M;
+
+use crate::auth::Access::{Permission as P, SignedIn};
+use crate::http::Book;
+
+/// Registers the routes of this feature (JSON API and pages).
+pub fn routes(book: Book) -> Book {
+    book.add(M::GET, "/api/v1/accounts", P("account:read"), "账号列表", api::list)
+        .add(M::POST, "/api/v1/accounts", P("account:write"), "新增账号", api::create)
+        .add(M::GET, "/api/v1/accounts/{id}", P("account:read"), "账号详情", api::get)
+        .add(M::PUT, "/api/v1/me/password", SignedIn, "修改本人密码", api::change_password)
+        .add(M::GET, "/api/v1/roles", P("role:read"), "角色列表", api::roles)
+        .add(M::POST, "/api/v1/roles", P("role:write"), "定义或修改角色", api::save_role)
+        .add(M::PATCH, "/api/v1/accounts/{id}", P("account:write"), "修改账号（角色、停用、重置密码）", api::update)
+}

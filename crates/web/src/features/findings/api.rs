@@ -1,0 +1,235 @@
+//! JSON handlers of findings, rectifications and campaigns.
+
+use super::service::{
+    answer, apply_edit, campaign_view, check_campaign_scope, detail, feedback_step, finding_filter, look_back_step,
+    measure_step, origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
+};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::http::{ApiError, ApiResult};
+use crate::sheets::ImportReport;
+use crate::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::findings::{
+    CampaignFields, FeedbackFields, FindingFields, LookBackFields, MeasureFields, ReturnFields, SignOffFields,
+    SignOffRequestFields, UpdateFields,
+};
+use qingfeng_store::findings::{self as store, Finding, Measure, MeasureFilter};
+use qingfeng_store::fulfilment::today;
+use qingfeng_store::{now, Page, Scope};
+use serde_json::{json, Value};
+
+/// `GET /api/v1/findings?state=&category=&source=&unit=&campaign=&q=&overdue=&look_back=`
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Finding>>> {
+    let filter = finding_filter(&params)?;
+    Ok(Json(store::list(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?))
+}
+
+/// `POST /api/v1/findings`
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<FindingFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let origin = origin_for(&state, &p).await?;
+    let d = validate_finding(&state, &p, &fields, origin, None).await?;
+    let id = store::create(&state.db, &p.actor(), &d, origin, now()).await?;
+    let f = store::get(&state.db, &Scope::all(), id, today()).await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, &p, &f).await?)))
+}
+
+/// `GET /api/v1/findings/{id}`
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    Ok(Json(detail(&state, &p, &f).await?))
+}
+
+/// `PATCH /api/v1/findings/{id}`: only while the finding is recorded (not yet fed back).
+pub async fn update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Value>> {
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    let fields: FindingFields = merge_patch(&f.fields(), patch)?;
+    apply_edit(&state, &p, &f, &fields).await?;
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    Ok(Json(detail(&state, &p, &f).await?))
+}
+
+/// `POST /api/v1/findings/{id}/feedback` (the group)
+pub async fn feedback(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<FeedbackFields>,
+) -> ApiResult<Json<Value>> {
+    feedback_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/measures`: one rectification measure (the unit's plan).
+pub async fn add_measure(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<MeasureFields>,
+) -> ApiResult<(StatusCode, Json<Measure>)> {
+    let mid = measure_step(&state, &p, id, &fields).await?;
+    Ok((StatusCode::CREATED, Json(store::get_measure(&state.db, &Scope::all(), mid, today()).await?)))
+}
+
+pub fn measure_filter(params: &Params) -> ApiResult<MeasureFilter> {
+    Ok(MeasureFilter {
+        finding_id: params.int("finding")?,
+        unit_id: params.int("unit")?,
+        campaign_id: params.int("campaign")?,
+        person_id: params.int("person")?,
+        overdue: params.bool("overdue")?.unwrap_or(false),
+        open: params.bool("open")?.unwrap_or(false),
+        q: params.str("q"),
+    })
+}
+
+/// `GET /api/v1/rectifications?finding=&unit=&campaign=&person=&overdue=&open=&q=`
+pub async fn list_measures(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<Measure>>> {
+    let filter = measure_filter(&params)?;
+    Ok(Json(store::list_measures(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?))
+}
+
+/// `POST /api/v1/rectifications/{id}/updates`: progress on a measure (`completes` closes it).
+pub async fn add_update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<UpdateFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let uid = progress_step(&state, &p, id, &fields).await?;
+    let m = store::get_measure(&state.db, &Scope::all(), id, today()).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": uid, "measure": m}))))
+}
+
+/// `POST /api/v1/findings/{id}/sign-off-request` with the evidence (every measure completed).
+pub async fn request_sign_off(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<SignOffRequestFields>,
+) -> ApiResult<Json<Value>> {
+    request_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/sign-off` (the group)
+pub async fn sign_off(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<SignOffFields>,
+) -> ApiResult<Json<Value>> {
+    sign_off_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/return` with a reason (the group)
+pub async fn return_finding(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<ReturnFields>,
+) -> ApiResult<Json<Value>> {
+    return_step(&state, &p, id, &fields).await?;
+    answer(&state, &p, id).await
+}
+
+/// `POST /api/v1/findings/{id}/look-back` `{result: held|recurred, note}` (the group). A
+/// recurrence answers the new finding's id in `reopened`.
+pub async fn look_back(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<LookBackFields>,
+) -> ApiResult<Json<Value>> {
+    let reopened = look_back_step(&state, &p, id, &fields).await?;
+    let mut v = answer(&state, &p, id).await?.0;
+    v["reopened"] = json!(reopened);
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/findings/stats?unit=&campaign=&…`: the rectification dashboard's figures.
+pub async fn stats(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Value>> {
+    let filter = finding_filter(&params)?;
+    let s = store::stats(&state.db, &p.scope, &filter, today()).await?;
+    Ok(Json(json!(s)))
+}
+
+/// `GET /api/v1/findings/export.xlsx`: the 整改台账 (same filters as the list).
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let filter = finding_filter(&params)?;
+    Ok(xlsx(sheets::export(&state.db, &p.scope, &filter).await?, "整改台账.xlsx"))
+}
+
+/// `GET /api/v1/findings/import-template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::template()?, "问题清单导入模板.xlsx"))
+}
+
+/// `POST /api/v1/findings/import?commit=true` (multipart `file`)
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+    multipart: Multipart,
+) -> ApiResult<Json<ImportReport>> {
+    let commit = params.bool("commit")?.unwrap_or(false);
+    let bytes = upload(multipart).await?;
+    let origin = origin_for(&state, &p).await?;
+    Ok(Json(sheets::import(&state.db, &p.actor(), &p.scope, origin, &bytes, commit).await?))
+}
+
+/// `GET /api/v1/campaigns?q=`
+pub async fn list_campaigns(State(state): State<AppState>, params: Params) -> ApiResult<Json<Page<store::Campaign>>> {
+    Ok(Json(store::list_campaigns(&state.db, params.str("q").as_deref(), Some(params.paging()?)).await?))
+}
+
+/// `POST /api/v1/campaigns`
+pub async fn create_campaign(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<CampaignFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let d = fields.validate()?;
+    check_campaign_scope(&state, &p, &d).await?;
+    let id = store::create_campaign(&state.db, &p.actor(), &d, now()).await?;
+    Ok((StatusCode::CREATED, Json(campaign_detail(&state, &p, id).await?)))
+}
+
+pub async fn campaign_detail(state: &AppState, p: &Principal, id: i64) -> ApiResult<Value> {
+    let c = campaign_view(state, p, id).await?;
+    let mut v = serde_json::to_value(&c.campaign).map_err(|e| ApiError::Internal(e.to_string()))?;
+    v["units"] = json!(c.units);
+    v["tasks"] = json!(c
+        .tasks
+        .iter()
+        .map(|t| json!({"id": t.id, "title": t.title, "plan_title": t.plan_title, "lead_unit_name": t.lead_unit_name,
+                        "deadline": t.deadline, "state": t.state, "state_label": t.state_label,
+                        "latest_update": t.latest_update}))
+        .collect::<Vec<_>>());
+    v["progress"] = json!(c.progress);
+    v["overdue_measures"] = json!(c.overdue_measures);
+    Ok(v)
+}
+
+/// `GET /api/v1/campaigns/{id}`: the campaign with its progress.
+pub async fn get_campaign(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    Ok(Json(campaign_detail(&state, &p, id).await?))
+}

@@ -1,0 +1,142 @@
+//! JSON handlers of ledger entries and attachments.
+
+use super::service::{detail, entry_filter, item_visible, person_visible, read_attachment, validate};
+use crate::auth::Principal;
+use crate::http::{ApiError, ApiResult};
+use crate::http::{ApiJson, Params, Path};
+use crate::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use qingfeng_domain::ledger::EntryFields;
+use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_store::ledger::{self, Entry};
+use qingfeng_store::Page;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Entry>>> {
+    Ok(Json(ledger::list(&state.db, &p.scope, &entry_filter(&params)?, Some(params.paging()?)).await?))
+}
+
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let e = ledger::get(&state.db, &p.scope, id).await?;
+    Ok(Json(detail(&state, &p, e).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<EntryFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let d = validate(&state, &p, &f, None).await?;
+    let id = ledger::create(&state.db, &p.actor(), &d).await?;
+    let e = ledger::get(&state.db, &qingfeng_store::Scope::all(), id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, &p, e).await?)))
+}
+
+/// `PATCH` is refused: a submitted entry is never changed.
+pub async fn refuse_edit(p: Principal, Path(id): Path<i64>) -> ApiError {
+    let _ = p;
+    ApiError::Conflict(format!(
+        "已提交的台账记录不能修改。如需更正，请提交新版本（POST /api/v1/ledger-entries/{id}/versions）并写明更正理由，原记录将保留在历史中"
+    ))
+}
+
+pub async fn new_version(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<EntryFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let current = ledger::get(&state.db, &p.scope, id).await?;
+    let d = validate(&state, &p, &f, Some(&current)).await?;
+    let new_id = ledger::new_version(&state.db, &p.actor(), &current, &d).await?;
+    let e = ledger::get(&state.db, &qingfeng_store::Scope::all(), new_id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, &p, e).await?)))
+}
+
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    m: Multipart,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let e = ledger::get(&state.db, &p.scope, id).await?;
+    let (name, ctype, bytes) = read_attachment(m).await?;
+    let meta = ledger::add_attachment(&state.db, &p.actor(), e.id, &name, ctype, bytes).await?;
+    Ok((StatusCode::CREATED, Json(json!(meta))))
+}
+
+pub async fn attachment(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+    let (meta, content) = ledger::attachment(&state.db, &p.scope, id).await?;
+    let disposition =
+        format!("attachment; filename=\"file\"; filename*=UTF-8''{}", crate::http::percent_encode(&meta.filename));
+    Ok(([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition)], content)
+        .into_response())
+}
+
+/// 履职台账 in the layout offices use.
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let page = ledger::list(&state.db, &p.scope, &entry_filter(&params)?, None).await?;
+    let cols = vec![
+        Column::integer("序号", 6.0),
+        Column::date("日期", 12.0),
+        Column::text("类型", 10.0),
+        Column::text("所属单位", 18.0),
+        Column::text("地点", 14.0),
+        Column::text("参加人员", 30.0),
+        Column::text("主要内容", 50.0),
+        Column::text("计入责任事项", 40.0),
+        Column::text("版本", 6.0),
+        Column::text("登记人", 10.0),
+    ];
+    let mut rows = Vec::with_capacity(page.items.len());
+    // the sheet shows of each entry only the people and items the reader may open, as the page does
+    let mut seen_people: HashMap<i64, bool> = HashMap::new();
+    let mut seen_items: HashMap<i64, bool> = HashMap::new();
+    for (n, e) in page.items.iter().enumerate() {
+        let mut people: Vec<String> = Vec::new();
+        let mut hidden_people = 0;
+        for x in ledger::participants(&state.db, e.id).await? {
+            let visible = match seen_people.get(&x.id) {
+                Some(v) => *v,
+                None => *seen_people.entry(x.id).or_insert(person_visible(&state, &p, x.id).await?),
+            };
+            if visible {
+                people.push(x.name);
+            } else {
+                hidden_people += 1;
+            }
+        }
+        if hidden_people > 0 {
+            people.push(format!("另有{hidden_people}人"));
+        }
+        let mut items: Vec<String> = Vec::new();
+        for x in ledger::credited_items(&state.db, e.id).await? {
+            let visible = match seen_items.get(&x.id) {
+                Some(v) => *v,
+                None => *seen_items.entry(x.id).or_insert(item_visible(&state, &p, x.id).await?),
+            };
+            if visible {
+                items.push(x.name);
+            }
+        }
+        rows.push(vec![
+            (n as i64 + 1).into(),
+            e.entry_date.into(),
+            EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or("").into(),
+            (&e.unit_name).into(),
+            (&e.place).into(),
+            people.join("、").into(),
+            (&e.content).into(),
+            items.join("；").into(),
+            format!("第{}版", e.version).into(),
+            e.author.clone().unwrap_or_default().into(),
+        ]);
+    }
+    let _: &[Vec<CellValue>] = &rows;
+    Ok(crate::http::xlsx(write_table("履职台账", Some("履职台账"), &cols, &rows)?, "履职台账.xlsx"))
+}

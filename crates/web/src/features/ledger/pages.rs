@@ -1,0 +1,392 @@
+//! 履职台账 pages: the list, the entry form (new, or a correction as a new version), an entry
+//! with its history and attachments.
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use qingfeng_domain::ledger::EntryFields;
+use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::fulfilment::{this_year, today};
+use qingfeng_store::ledger::{self, AttachmentMeta, Entry, Named};
+use qingfeng_store::org::{people, units, PersonFilter};
+use qingfeng_store::responsibility::{self as resp, ItemFilter};
+use qingfeng_store::{Paging, Scope};
+
+use super::service::{entry_filter, entry_view, read_attachment, validate};
+use crate::auth::Principal;
+use crate::http::ApiError;
+use crate::http::Params;
+use crate::http::{render, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "ledger/ledger.html")]
+struct LedgerPage {
+    nav: Nav,
+    /// (id, date, kind, unit, participants, content, version)
+    rows: Vec<(i64, String, &'static str, String, i64, String, i64)>,
+    year: String,
+    q: String,
+    kinds: Vec<Opt>,
+    query: String,
+    total: i64,
+    page: i64,
+    pages: i64,
+    can_write: bool,
+    can_export: bool,
+}
+
+fn kind_label(k: &str) -> &'static str {
+    EntryKind::from_key(k).map(EntryKind::label).unwrap_or("")
+}
+
+pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let filter = entry_filter(&params)?;
+    let page = ledger::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|e| {
+            (
+                e.id,
+                e.entry_date.to_string(),
+                kind_label(&e.kind),
+                e.unit_name.clone(),
+                e.participant_count,
+                e.content.chars().take(60).collect(),
+                e.version,
+            )
+        })
+        .collect();
+    let kind = params.str("kind");
+    let keep: Vec<(&str, String)> =
+        ["year", "kind", "q", "unit", "person", "item"].iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    render(&LedgerPage {
+        nav: Nav::new(&p, "ledger"),
+        rows,
+        year: params.str("year").unwrap_or_default(),
+        q: params.str("q").unwrap_or_default(),
+        kinds: EntryKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), kind.as_deref() == Some(k.key()))).collect(),
+        query: serde_urlencoded::to_string(keep).unwrap_or_default(),
+        pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
+        total: page.total,
+        page: page.page,
+        can_write: p.can("ledger:write"),
+        can_export: p.can("ledger:export"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "ledger/form.html")]
+struct EntryForm {
+    nav: Nav,
+    heading: String,
+    action: String,
+    cancel: String,
+    correction: bool,
+    today: String,
+    f: EntryFields,
+    errors: FieldErrors,
+    kinds: Vec<Opt>,
+    units: Vec<Opt>,
+    people: Vec<Opt>,
+    items: Vec<Opt>,
+}
+
+// a form page is its frame (heading, action, cancel), its values, its errors and its mode
+#[allow(clippy::too_many_arguments)]
+/// The people offered as participants: the chosen unit's subtree (or the operator's scope), capped.
+async fn form(
+    state: &AppState,
+    p: &Principal,
+    heading: String,
+    action: String,
+    cancel: String,
+    f: EntryFields,
+    errors: FieldErrors,
+    correction: bool,
+) -> PageResult {
+    let mut unit_list = units::all(&state.db, &p.scope).await?;
+    let me = match p.person_id {
+        Some(id) => people::get(&state.db, &Scope::all(), id).await.ok(),
+        None => None,
+    };
+    if let Some(m) = &me {
+        if !unit_list.iter().any(|u| u.id == m.unit_id) {
+            unit_list.push(units::get(&state.db, m.unit_id).await?);
+        }
+    }
+    let unit_for_people = f.unit_id.or(me.as_ref().map(|m| m.unit_id));
+    let pf = PersonFilter {
+        unit_id: unit_for_people,
+        include_sub: true,
+        status: Some("active".into()),
+        ..Default::default()
+    };
+    let mut people_list = people::list(&state.db, &p.scope, &pf, Paging::new(Some(1), Some(200))).await?.items;
+    if let Some(m) = me {
+        if !people_list.iter().any(|x| x.id == m.id) {
+            people_list.insert(0, m);
+        }
+    }
+    let year = f.date.get(0..4).and_then(|y| y.parse().ok()).unwrap_or_else(this_year);
+    let item_list = match unit_for_people {
+        Some(u) => {
+            resp::items(
+                &state.db,
+                &p.scope,
+                &ItemFilter {
+                    year: Some(year),
+                    unit_id: Some(u),
+                    include_sub: false,
+                    active_only: true,
+                    ..Default::default()
+                },
+                Some(Paging::new(Some(1), Some(200))),
+            )
+            .await?
+            .items
+        }
+        None => vec![],
+    };
+    let kind = EntryKind::parse(&f.kind);
+    let failed = !errors.is_empty();
+    let page = EntryForm {
+        nav: Nav::new(p, "ledger"),
+        heading,
+        action,
+        cancel,
+        correction,
+        today: today().to_string(),
+        kinds: EntryKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), kind == Some(*k))).collect(),
+        units: unit_list
+            .iter()
+            .map(|u| Opt::new(u.id, format!("{}{}", "　".repeat(u.depth()), u.name), f.unit_id == Some(u.id)))
+            .collect(),
+        people: people_list
+            .iter()
+            .map(|x| Opt::new(x.id, format!("{}（{}）", x.name, x.unit_name), f.participants.contains(&x.id)))
+            .collect(),
+        items: item_list
+            .iter()
+            .map(|i| {
+                Opt::new(
+                    i.id,
+                    format!("{}：{}", i.person_name.clone().unwrap_or_else(|| i.unit_name.clone()), i.text),
+                    f.items.contains(&i.id),
+                )
+            })
+            .collect(),
+        f,
+        errors,
+    };
+    let mut res = render(&page)?;
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+fn fields_from(form: &FormPairs) -> EntryFields {
+    let ids = |k: &str| form.all(k).iter().filter_map(|s| s.parse().ok()).collect::<Vec<i64>>();
+    EntryFields {
+        kind: form.get("kind"),
+        date: form.get("date"),
+        place: form.get("place"),
+        content: form.get("content"),
+        unit_id: form.get("unit_id").parse().ok(),
+        participants: ids("participants"),
+        items: ids("items"),
+        tasks: ids("tasks"),
+        reason: form.get("reason"),
+    }
+}
+
+fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
+    match e {
+        ApiError::Invalid(f) => Ok(f),
+        other => Err(PageError(other)),
+    }
+}
+
+fn see_other(to: String) -> axum::response::Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
+
+pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let mut f = EntryFields { date: today().to_string(), unit_id: params.int("unit")?, ..Default::default() };
+    if let Some(me) = p.person_id {
+        f.participants.push(me);
+        if f.unit_id.is_none() {
+            f.unit_id = people::get(&state.db, &Scope::all(), me).await.ok().map(|m| m.unit_id);
+        }
+    }
+    form(&state, &p, "登记台账记录".into(), "/ledger/new".into(), "/ledger".into(), f, FieldErrors::default(), false)
+        .await
+}
+
+pub async fn create(State(state): State<AppState>, p: Principal, form_data: FormPairs) -> PageResult {
+    let f = fields_from(&form_data);
+    match validate(&state, &p, &f, None).await {
+        Ok(d) => {
+            let id = ledger::create(&state.db, &p.actor(), &d).await?;
+            Ok(see_other(format!("/ledger/{id}")))
+        }
+        Err(e) => {
+            form(&state, &p, "登记台账记录".into(), "/ledger/new".into(), "/ledger".into(), f, field_errors(e)?, false)
+                .await
+        }
+    }
+}
+
+fn fields_of(e: &Entry, participants: &[Named], items: Vec<i64>) -> EntryFields {
+    EntryFields {
+        kind: e.kind.clone(),
+        date: e.entry_date.to_string(),
+        place: e.place.clone(),
+        content: e.content.clone(),
+        unit_id: Some(e.unit_id),
+        participants: participants.iter().map(|x| x.id).collect(),
+        items,
+        tasks: vec![],
+        reason: String::new(),
+    }
+}
+
+pub async fn version_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let e = ledger::get(&state.db, &p.scope, id).await?;
+    let people_list = ledger::participants(&state.db, id).await?;
+    let f = fields_of(&e, &people_list, ledger::linked_items(&state.db, id).await?);
+    form(
+        &state,
+        &p,
+        format!("更正台账记录（第{}版）", e.version + 1),
+        format!("/ledger/{id}/version"),
+        format!("/ledger/{id}"),
+        f,
+        FieldErrors::default(),
+        true,
+    )
+    .await
+}
+
+pub async fn create_version(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form_data: FormPairs,
+) -> PageResult {
+    let current = ledger::get(&state.db, &p.scope, id).await?;
+    let f = fields_from(&form_data);
+    match validate(&state, &p, &f, Some(&current)).await {
+        Ok(d) => match ledger::new_version(&state.db, &p.actor(), &current, &d).await {
+            Ok(new_id) => Ok(see_other(format!("/ledger/{new_id}"))),
+            Err(e) => Err(PageError(e.into())),
+        },
+        Err(e) => {
+            form(
+                &state,
+                &p,
+                format!("更正台账记录（第{}版）", current.version + 1),
+                format!("/ledger/{id}/version"),
+                format!("/ledger/{id}"),
+                f,
+                field_errors(e)?,
+                true,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger/entry.html")]
+struct EntryPage {
+    nav: Nav,
+    e: Entry,
+    kind: &'static str,
+    created: String,
+    current: bool,
+    participants: String,
+    credited: Vec<Named>,
+    hidden_credited: usize,
+    tasks: Vec<Named>,
+    hidden_tasks: usize,
+    attachments: Vec<AttachmentMeta>,
+    attach_error: Option<String>,
+    /// (id, version, date, author, reason)
+    history: Vec<(i64, i64, String, String, String)>,
+    hidden_versions: usize,
+    can_write: bool,
+}
+
+pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let e = ledger::get(&state.db, &p.scope, id).await?;
+    let v = entry_view(&state, &p, e).await?;
+    let names: Vec<&str> = v.participants.iter().map(|x| x.name.as_str()).collect();
+    render(&EntryPage {
+        nav: Nav::new(&p, "ledger"),
+        kind: kind_label(&v.entry.kind),
+        created: crate::time::local_time(v.entry.created_at),
+        current: v.current,
+        participants: match (names.is_empty(), v.hidden_participants) {
+            (true, 0) => "无".into(),
+            (false, 0) => names.join("、"),
+            (true, n) => format!("{n} 人（不在您的数据范围内）"),
+            (false, n) => format!("{}，另有 {n} 人不在您的数据范围内", names.join("、")),
+        },
+        credited: v.credited_items,
+        hidden_credited: v.hidden_credited_items,
+        tasks: v.tasks,
+        hidden_tasks: v.hidden_tasks,
+        attachments: v.attachments,
+        attach_error: None,
+        history: v
+            .history
+            .iter()
+            .map(|h| {
+                (
+                    h.id,
+                    h.version,
+                    crate::time::local_time(h.created_at),
+                    h.author.clone().unwrap_or_default(),
+                    h.reason.clone(),
+                )
+            })
+            .collect(),
+        hidden_versions: v.hidden_versions,
+        can_write: p.can("ledger:write"),
+        e: v.entry,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partials/attachments.html")]
+struct Attachments {
+    attachments: Vec<AttachmentMeta>,
+    attach_error: Option<String>,
+}
+
+/// htmx upload: answers the attachment list (with the error, if any, shown in it).
+pub async fn upload(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    m: Multipart,
+) -> PageResult {
+    let e = ledger::get(&state.db, &p.scope, id).await?;
+    let attach_error = match read_attachment(m).await {
+        Ok((name, ctype, bytes)) => {
+            match ledger::add_attachment(&state.db, &p.actor(), e.id, &name, ctype, bytes).await {
+                Ok(_) => None,
+                Err(qingfeng_store::StoreError::Refused(message)) => Some(message),
+                Err(other) => return Err(PageError(other.into())),
+            }
+        }
+        Err(ApiError::BadRequest { message, .. }) => Some(message),
+        Err(other) => return Err(PageError(other)),
+    };
+    render(&Attachments { attachments: ledger::attachments(&state.db, id).await?, attach_error })
+}

@@ -1,0 +1,289 @@
+//! `/api/v1/ledger-entries`: the duty ledger. Submitted entries are never changed; a correction
+//! is a new version with a reason.
+
+use axum::extract::Multipart;
+use qingfeng_domain::ledger::{attachment_type, EntryDraft, EntryFields, ATTACHMENT_MAX_BYTES};
+use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_store::fulfilment::today;
+use qingfeng_store::ledger::{self, Entry, EntryFilter, Named};
+use qingfeng_store::StoreError;
+use serde_json::Value;
+
+use crate::auth::Principal;
+use crate::http::Params;
+use crate::http::{ApiError, ApiResult};
+use crate::AppState;
+
+/// Who may record an entry for a unit: anyone whose scope covers the unit, and anyone recording
+/// their own participation in their own unit (仅本人 scope).
+pub async fn check_entry_scope(state: &AppState, p: &Principal, d: &EntryDraft) -> ApiResult<()> {
+    let unit = match qingfeng_store::org::units::get(&state.db, d.unit_id).await {
+        Ok(u) => u,
+        Err(StoreError::NotFound) => {
+            return Err(StoreError::field("unit_id", format!("所属单位（编号 {}）不存在", d.unit_id)).into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if p.scope.covers_unit(unit.id, &unit.path) {
+        return Ok(());
+    }
+    if let Some(me) = p.person_id {
+        let mine = qingfeng_store::org::people::get(&state.db, &qingfeng_store::Scope::all(), me).await?;
+        if mine.unit_id == unit.id && d.participants.contains(&me) {
+            return Ok(());
+        }
+    }
+    Err(StoreError::field("unit_id", "所属单位不在您的数据范围内（只能登记本人参加的本单位活动）").into())
+}
+
+/// What a correction starts from: the participants, linked items and tasks of the version it
+/// corrects.
+#[derive(Default)]
+struct LinksBefore {
+    participants: Vec<i64>,
+    items: Vec<i64>,
+    tasks: Vec<i64>,
+}
+
+impl LinksBefore {
+    async fn of(state: &AppState, entry_id: i64) -> ApiResult<LinksBefore> {
+        let db = &state.db;
+        Ok(LinksBefore {
+            participants: ledger::participants(db, entry_id).await?.into_iter().map(|x| x.id).collect(),
+            items: ledger::linked_items(db, entry_id).await?,
+            tasks: ledger::tasks(db, entry_id).await?.into_iter().map(|x| x.id).collect(),
+        })
+    }
+}
+
+pub(crate) fn person_visible(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+) -> impl std::future::Future<Output = ApiResult<bool>> {
+    let db = state.db.clone();
+    let scope = p.scope.clone();
+    async move { Ok(found(qingfeng_store::org::people::get(&db, &scope, id).await)?) }
+}
+
+pub(crate) fn item_visible(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+) -> impl std::future::Future<Output = ApiResult<bool>> {
+    let db = state.db.clone();
+    let scope = p.scope.clone();
+    async move { Ok(found(qingfeng_store::responsibility::item(&db, &scope, id).await)?) }
+}
+
+fn task_visible(state: &AppState, p: &Principal, id: i64) -> impl std::future::Future<Output = ApiResult<bool>> {
+    let db = state.db.clone();
+    let scope = p.scope.clone();
+    async move { Ok(found(qingfeng_store::plans::get_task(&db, &scope, id).await)?) }
+}
+
+/// Participants, linked items and linked tasks newly named must be ones the operator can see:
+/// naming a person credits their items, and naming a task shows its title on the entry. Those
+/// the corrected version already had stay even when the operator cannot see them (the
+/// operator was never shown them, so leaving them out is no decision to drop them).
+async fn check_links(state: &AppState, p: &Principal, d: &mut EntryDraft, before: &LinksBefore) -> ApiResult<()> {
+    for id in &d.participants {
+        if !before.participants.contains(id) && !person_visible(state, p, *id).await? {
+            return Err(
+                StoreError::field("participants", format!("参加人员（编号 {id}）不存在或不在您的数据范围内")).into()
+            );
+        }
+    }
+    for id in &d.items {
+        if !before.items.contains(id) && !item_visible(state, p, *id).await? {
+            return Err(StoreError::field("items", format!("责任事项（编号 {id}）不存在或不在您的数据范围内")).into());
+        }
+    }
+    for id in &d.tasks {
+        if !before.tasks.contains(id) && !task_visible(state, p, *id).await? {
+            return Err(StoreError::field("tasks", format!("任务（编号 {id}）不存在或不在您的数据范围内")).into());
+        }
+    }
+    for id in &before.participants {
+        if !d.participants.contains(id) && !person_visible(state, p, *id).await? {
+            d.participants.push(*id);
+        }
+    }
+    for id in &before.items {
+        if !d.items.contains(id) && !item_visible(state, p, *id).await? {
+            d.items.push(*id);
+        }
+    }
+    for id in &before.tasks {
+        if !d.tasks.contains(id) && !task_visible(state, p, *id).await? {
+            d.tasks.push(*id);
+        }
+    }
+    Ok(())
+}
+
+/// Validates a new entry (`corrects` None) or a correction of the version `corrects`.
+pub async fn validate(
+    state: &AppState,
+    p: &Principal,
+    f: &EntryFields,
+    corrects: Option<&Entry>,
+) -> ApiResult<EntryDraft> {
+    let mut d = f.validate(today(), corrects.is_some())?;
+    let before = match corrects {
+        Some(e) => LinksBefore::of(state, e.id).await?,
+        None => LinksBefore::default(),
+    };
+    check_links(state, p, &mut d, &before).await?;
+    check_entry_scope(state, p, &d).await?;
+    Ok(d)
+}
+
+pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
+    let date = |k: &str| -> ApiResult<Option<chrono::NaiveDate>> {
+        match params.str(k) {
+            None => Ok(None),
+            Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| ApiError::bad_request(format!("参数 {k} 应为日期，如 2026-03-01"), Some(k))),
+        }
+    };
+    Ok(EntryFilter {
+        year: params.int("year")?,
+        unit_id: params.int("unit")?,
+        include_sub: params.bool("include_sub")?.unwrap_or(true),
+        person_id: params.int("person")?,
+        kind: params.str("kind").map(|k| EntryKind::parse(&k).map(|x| x.key().to_string()).unwrap_or(k)),
+        item_id: params.int("item")?,
+        task_id: params.int("task")?,
+        q: params.str("q"),
+        from: date("from")?,
+        to: date("to")?,
+    })
+}
+
+/// An entry as one reader may see it: the participants, credited items, tasks and versions the
+/// reader's scope reaches, and how many others there are. The API and the entry page both
+/// show this, so neither reveals what the scope hides.
+#[derive(Debug, serde::Serialize)]
+pub struct EntryView {
+    #[serde(flatten)]
+    pub entry: Entry,
+    pub participants: Vec<Named>,
+    pub hidden_participants: usize,
+    pub credited_items: Vec<Named>,
+    pub hidden_credited_items: usize,
+    pub linked_items: Vec<i64>,
+    pub tasks: Vec<Named>,
+    pub hidden_tasks: usize,
+    pub attachments: Vec<ledger::AttachmentMeta>,
+    /// Whether this is the entry's latest version (a later one may exist that the reader
+    /// cannot open: it no longer includes them).
+    pub current: bool,
+    pub history: Vec<Entry>,
+    pub hidden_versions: usize,
+}
+
+/// Splits `all` into what `visible` accepts and the count of the rest.
+async fn keep_visible<T, F, Fut>(all: Vec<T>, mut visible: F) -> ApiResult<(Vec<T>, usize)>
+where
+    F: FnMut(&T) -> Fut,
+    Fut: std::future::Future<Output = qingfeng_store::StoreResult<bool>>,
+{
+    let total = all.len();
+    let mut kept = Vec::with_capacity(total);
+    for x in all {
+        if visible(&x).await? {
+            kept.push(x);
+        }
+    }
+    let hidden = total - kept.len();
+    Ok((kept, hidden))
+}
+
+/// Whether a store lookup within the scope found the record.
+fn found<T>(r: qingfeng_store::StoreResult<T>) -> qingfeng_store::StoreResult<bool> {
+    match r {
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn entry_view(state: &AppState, p: &Principal, e: Entry) -> ApiResult<EntryView> {
+    let db = &state.db;
+    let scope = &p.scope;
+    let (participants, hidden_participants) = keep_visible(ledger::participants(db, e.id).await?, |x: &Named| {
+        let id = x.id;
+        async move { found(qingfeng_store::org::people::get(db, scope, id).await) }
+    })
+    .await?;
+    let (credited_items, hidden_credited_items) = keep_visible(ledger::credited_items(db, e.id).await?, |x: &Named| {
+        let id = x.id;
+        async move { found(qingfeng_store::responsibility::item(db, scope, id).await) }
+    })
+    .await?;
+    let (linked_items, _) = keep_visible(ledger::linked_items(db, e.id).await?, |id: &i64| {
+        let id = *id;
+        async move { found(qingfeng_store::responsibility::item(db, scope, id).await) }
+    })
+    .await?;
+    let (tasks, hidden_tasks) = keep_visible(ledger::tasks(db, e.id).await?, |x: &Named| {
+        let id = x.id;
+        async move { found(qingfeng_store::plans::get_task(db, scope, id).await) }
+    })
+    .await?;
+    let all_versions = ledger::history(db, e.entry_key).await?;
+    let current = all_versions.last().map(|h| h.id) == Some(e.id);
+    let (history, hidden_versions) = keep_visible(all_versions, |h: &Entry| {
+        let id = h.id;
+        async move { found(ledger::get(db, scope, id).await) }
+    })
+    .await?;
+    Ok(EntryView {
+        attachments: ledger::attachments(db, e.id).await?,
+        entry: e,
+        participants,
+        hidden_participants,
+        credited_items,
+        hidden_credited_items,
+        linked_items,
+        tasks,
+        hidden_tasks,
+        current,
+        history,
+        hidden_versions,
+    })
+}
+
+/// The entry's JSON for the API.
+pub async fn detail(state: &AppState, p: &Principal, e: Entry) -> ApiResult<Value> {
+    serde_json::to_value(entry_view(state, p, e).await?).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Reads one uploaded file; checks type and size.
+pub async fn read_attachment(mut m: Multipart) -> ApiResult<(String, &'static str, Vec<u8>)> {
+    while let Some(field) = m.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").trim().to_string();
+        let Some(ctype) = attachment_type(&name) else {
+            return Err(ApiError::bad_request(
+                "附件类型不支持：只接受 pdf、jpg、png、doc、docx、xls、xlsx、wps 文件",
+                Some("file"),
+            ));
+        };
+        let bytes = field.bytes().await.map_err(|_| ApiError::bad_request("附件无法读取或过大", Some("file")))?;
+        if bytes.is_empty() {
+            return Err(ApiError::bad_request("附件是空文件", Some("file")));
+        }
+        if bytes.len() > ATTACHMENT_MAX_BYTES {
+            return Err(ApiError::bad_request("附件不能超过 10MB", Some("file")));
+        }
+        let name: String = name.chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect();
+        return Ok((name, ctype, bytes.to_vec()));
+    }
+    Err(ApiError::bad_request("请选择要上传的附件（表单字段 file）", Some("file")))
+}

@@ -1,0 +1,15 @@
+//! The features of 清风, one folder each: `mod.rs` registers its routes, `service.rs` holds its
+//! operations (validation, scope checks, who may act) shared by `api.rs` (JSON handlers) and
+//! `pages.rs` (HTML handlers and their view models); `sheets.rs` its Excel import and export.
+//! See docs/feature-recipe.md.
+
+pub mod accounts;
+pub mod audit;
+pub mod findings;
+pub mod fulfilment;
+pub mod ledger;
+pub mod notifications;
+pub mod org;
+pub mod plans;
+pub mod responsibility;
+pub mod session;

@@ -1,0 +1,71 @@
+//! JSON handlers of the notification centre under /api/v1/notifications.
+
+use super::service::filters;
+use crate::auth::Principal;
+use crate::http::ApiResult;
+use crate::http::Params;
+use crate::http::Path;
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use qingfeng_store::notify::{self, Notification};
+use qingfeng_store::Page;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// A notification as the API shows it: the stored fields plus labels.
+#[derive(Debug, Serialize)]
+pub struct NotificationView {
+    #[serde(flatten)]
+    pub notification: Notification,
+    pub kind_label: String,
+    pub level_label: String,
+    pub read: bool,
+}
+
+impl From<Notification> for NotificationView {
+    fn from(n: Notification) -> Self {
+        NotificationView {
+            kind_label: notify::kind_label(&n.kind).to_string(),
+            level_label: notify::level_label(&n.level).to_string(),
+            read: n.read_at.is_some(),
+            notification: n,
+        }
+    }
+}
+
+/// `GET /api/v1/notifications?unread=true&kind=&page=&per_page=`
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<NotificationView>>> {
+    let (unread, kind) = filters(&params)?;
+    let page = notify::list(&state.db, p.account_id, unread, kind.as_deref(), params.paging()?).await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(NotificationView::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// `POST /api/v1/notifications/{id}/read`
+pub async fn read(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<NotificationView>> {
+    Ok(Json(notify::mark_read(&state.db, p.account_id, id).await?.into()))
+}
+
+/// `POST /api/v1/notifications/read-all`
+pub async fn read_all(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Value>> {
+    let updated = notify::mark_all_read(&state.db, p.account_id).await?;
+    Ok(Json(json!({"updated": updated, "unread": 0})))
+}
+
+/// `GET /api/v1/notifications/unread-count`
+pub async fn unread_count(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"unread": notify::unread_count(&state.db, p.account_id).await?})))
+}

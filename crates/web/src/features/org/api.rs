@@ -1,0 +1,153 @@
+//! JSON handlers of units and people under /api/v1/units and /api/v1/people.
+
+use super::service::{
+    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, unit_fields_of, unit_in_scope,
+};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::ApiResult;
+use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::sheets::ImportReport;
+use crate::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::org::PersonFields;
+use qingfeng_domain::org::UnitFields;
+use qingfeng_store::org::units::{self, Unit, UnitFilter};
+use qingfeng_store::org::{people, Person};
+use qingfeng_store::Page;
+use serde_json::{json, Value};
+
+pub async fn list_units(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Unit>>> {
+    let filter = UnitFilter { q: params.str("q"), kind: params.str("kind"), parent_id: params.int("parent_id")? };
+    Ok(Json(units::list(&state.db, &p.scope, &filter, params.paging()?).await?))
+}
+
+pub async fn get_unit(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
+    Ok(Json(unit_in_scope(&state, &p, id).await?))
+}
+
+pub async fn create_unit(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<UnitFields>,
+) -> ApiResult<(axum::http::StatusCode, Json<Unit>)> {
+    let draft = fields.validate()?;
+    let parent = parent_of(&state, draft.parent_id).await?;
+    check_parent_scope(&p, parent.as_ref())?;
+    let u = units::create(&state.db, &p.actor(), &draft).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(u)))
+}
+
+pub async fn update_unit(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Unit>> {
+    let current = unit_in_scope(&state, &p, id).await?;
+    let fields: UnitFields = merge_patch(&unit_fields_of(&current), patch)?;
+    let draft = fields.validate()?;
+    if draft.parent_id != current.parent_id {
+        let parent = parent_of(&state, draft.parent_id).await?;
+        check_parent_scope(&p, parent.as_ref())?;
+    }
+    Ok(Json(units::update(&state.db, &p.actor(), id, &draft).await?))
+}
+
+pub async fn units_template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::units_template()?, "单位导入模板.xlsx"))
+}
+
+pub async fn export_units(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
+    Ok(xlsx(sheets::units_export(&state.db, &p.scope).await?, "单位.xlsx"))
+}
+
+pub async fn import_units(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+    multipart: Multipart,
+) -> ApiResult<Json<ImportReport>> {
+    let commit = params.bool("commit")?.unwrap_or(false);
+    let bytes = upload(multipart).await?;
+    Ok(Json(sheets::units_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?))
+}
+
+/// The JSON shape of a person: roles as an array of keys, plus 分管 units when known.
+pub fn person_json(p: &Person, in_charge: Option<&[i64]>) -> Value {
+    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+    v["roles"] = json!(p.roles.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>());
+    if let Some(ic) = in_charge {
+        v["in_charge_of"] = json!(ic);
+    }
+    v
+}
+
+pub async fn list_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Value>>> {
+    let page = people::list(&state.db, &p.scope, &filter_from(&params)?, params.paging()?).await?;
+    Ok(Json(Page {
+        items: page.items.iter().map(|x| person_json(x, None)).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+pub async fn get_person(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let person = people::get(&state.db, &p.scope, id).await?;
+    let ic = people::in_charge_of(&state.db, id).await?;
+    let mut v = person_json(&person, Some(&ic));
+    v["transfers"] = json!(people::transfers(&state.db, id).await?);
+    Ok(Json(v))
+}
+
+pub async fn create_person(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<PersonFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let draft = fields.validate()?;
+    check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
+    let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?;
+    let ic = people::in_charge_of(&state.db, person.id).await?;
+    Ok((StatusCode::CREATED, Json(person_json(&person, Some(&ic)))))
+}
+
+pub async fn update_person(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Value>> {
+    let current = people::get(&state.db, &p.scope, id).await?;
+    let fields: PersonFields = merge_patch(&person_fields_of(&current, None), patch)?;
+    let draft = fields.validate()?;
+    let current_in_charge = people::in_charge_of(&state.db, id).await?;
+    check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
+    let person = people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
+    let ic = people::in_charge_of(&state.db, id).await?;
+    Ok(Json(person_json(&person, Some(&ic))))
+}
+
+pub async fn people_template(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
+    Ok(xlsx(sheets::people_template(&state.db, &p.scope).await?, "人员导入模板.xlsx"))
+}
+
+pub async fn export_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let filter = filter_from(&params)?;
+    Ok(xlsx(sheets::people_export(&state.db, &p.scope, &filter).await?, "人员.xlsx"))
+}
+
+pub async fn import_people(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+    multipart: Multipart,
+) -> ApiResult<Json<ImportReport>> {
+    let commit = params.bool("commit")?.unwrap_or(false);
+    let bytes = upload(multipart).await?;
+    Ok(Json(sheets::people_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?))
+}

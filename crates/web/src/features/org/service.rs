@@ -1,0 +1,111 @@
+//! Units and people: scope checks and field handling shared by the API and the pages.
+
+use crate::auth::Principal;
+use crate::features::accounts::grants::check_units_in_scope;
+use crate::http::Params;
+use crate::http::{ApiError, ApiResult};
+use crate::AppState;
+use qingfeng_domain::org::UnitFields;
+use qingfeng_domain::org::{PersonDraft, PersonFields};
+use qingfeng_store::org::units::{self, Unit};
+use qingfeng_store::org::{Person, PersonFilter};
+
+/// A unit by id, or 404 when it does not exist or lies outside the caller's scope.
+pub async fn unit_in_scope(state: &AppState, p: &Principal, id: i64) -> ApiResult<Unit> {
+    let u = units::get(&state.db, id).await?;
+    if p.scope.covers_unit(u.id, &u.path) {
+        Ok(u)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The parent chosen for a create or move must itself be in scope; a root needs full scope.
+pub fn check_parent_scope(p: &Principal, parent: Option<&Unit>) -> ApiResult<()> {
+    match parent {
+        Some(u) if !p.scope.covers_unit(u.id, &u.path) => Err(ApiError::Forbidden("上级单位不在您的数据范围内".into())),
+        None if !p.scope.all => Err(ApiError::Forbidden("只有拥有全部数据权限的账号可以新增顶级单位".into())),
+        _ => Ok(()),
+    }
+}
+
+pub fn unit_fields_of(u: &Unit) -> UnitFields {
+    UnitFields {
+        name: u.name.clone(),
+        code: u.code.clone(),
+        kind: u.kind.clone(),
+        parent_id: u.parent_id,
+        sort_order: u.sort_order,
+    }
+}
+
+pub(crate) async fn parent_of(state: &AppState, parent_id: Option<i64>) -> ApiResult<Option<Unit>> {
+    match parent_id {
+        None => Ok(None),
+        Some(id) => match units::get(&state.db, id).await {
+            Ok(u) => Ok(Some(u)),
+            Err(qingfeng_store::StoreError::NotFound) => {
+                Err(qingfeng_store::StoreError::field("parent_id", format!("上级单位（编号 {id}）不存在")).into())
+            }
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+pub fn person_fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields {
+    PersonFields {
+        name: p.name.clone(),
+        gender: p.gender.clone(),
+        unit_id: Some(p.unit_id),
+        title: p.title.clone(),
+        rank: p.rank.clone(),
+        political_status: p.political_status.clone(),
+        roles: p.roles.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        status: p.status.clone(),
+        birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        party_join_date: p.party_join_date.map(|d| d.to_string()).unwrap_or_default(),
+        exercises_public_power: p.exercises_public_power,
+        supervision_override: p.supervision_override,
+        supervision_override_reason: p.supervision_override_reason.clone(),
+        in_charge_of: in_charge,
+    }
+}
+
+pub fn filter_from(params: &Params) -> Result<PersonFilter, ApiError> {
+    Ok(PersonFilter {
+        q: params.str("q"),
+        unit_id: params.int("unit")?,
+        include_sub: params.bool("include_sub")?.unwrap_or(true),
+        status: params.str("status"),
+        rank: params.str("rank"),
+        in_supervision_scope: params.bool("supervised")?,
+    })
+}
+
+/// Checks what a validated draft points at: its unit and 分管 units must be in the caller's scope.
+/// `in_charge` is the new 分管 list (None: unchanged); `current_in_charge` the person's list
+/// before the change, whose units may stay even when the caller cannot see them (dropping one
+/// only narrows), while every unit added must be inside the caller's scope.
+pub async fn check_draft_scope(
+    state: &AppState,
+    p: &Principal,
+    d: &PersonDraft,
+    in_charge: Option<&[i64]>,
+    current_in_charge: &[i64],
+) -> ApiResult<()> {
+    let added: Vec<i64> =
+        in_charge.unwrap_or_default().iter().copied().filter(|u| !current_in_charge.contains(u)).collect();
+    check_units_in_scope(&state.db, &p.scope, "in_charge_of", "分管单位", &added).await?;
+    match unit_in_scope(state, p, d.unit_id).await {
+        Ok(_) => {}
+        Err(ApiError::NotFound) => {
+            return Err(qingfeng_store::StoreError::field(
+                "unit_id",
+                format!("所在单位（编号 {}）不存在或不在您的数据范围内", d.unit_id),
+            )
+            .into())
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! JSON handlers of work plans and tasks.
+
+use super::service::{fields_of, write_error};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::http::{ApiError, ApiResult};
+use crate::sheets::ImportReport;
+use crate::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::plans::{PlanFields, TaskFields, TaskState, UpdateFields};
+use qingfeng_store::plans::{self, PlanFilter, Task, TaskFilter, WorkPlan};
+use qingfeng_store::Page;
+use serde_json::{json, Value};
+
+pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
+    let state = match params.str("state") {
+        None => None,
+        Some(s) => Some(TaskState::parse(&s).ok_or_else(|| {
+            ApiError::bad_request(format!("参数 state 应为{}之一", TaskState::label_list()), Some("state"))
+        })?),
+    };
+    Ok(TaskFilter {
+        plan_id: params.int("plan")?,
+        year: params.int("year")?,
+        unit_id: params.int("unit")?,
+        include_sub: params.bool("include_sub")?.unwrap_or(true),
+        state,
+        q: params.str("q"),
+    })
+}
+
+/// `GET /api/v1/work-plans?year=&unit=&q=`
+pub async fn list_plans(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<WorkPlan>>> {
+    let filter = PlanFilter { year: params.int("year")?, unit_id: params.int("unit")?, q: params.str("q") };
+    Ok(Json(plans::list_plans(&state.db, &p.scope, &filter, params.paging()?).await?))
+}
+
+/// `POST /api/v1/work-plans`
+pub async fn create_plan(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<PlanFields>,
+) -> ApiResult<(StatusCode, Json<WorkPlan>)> {
+    let draft = fields.validate()?;
+    let plan = plans::create_plan(&state.db, &p.actor(), &p.scope, &draft).await?;
+    Ok((StatusCode::CREATED, Json(plan)))
+}
+
+/// `GET /api/v1/work-plans/{id}`: the plan with the tasks the caller sees, in tree order.
+pub async fn get_plan(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let plan = plans::get_plan(&state.db, &p.scope, id).await?;
+    let tasks = plans::plan_tasks(&state.db, &p.scope, id).await?;
+    let mut v = serde_json::to_value(&plan).map_err(|e| ApiError::Internal(e.to_string()))?;
+    v["tasks"] = json!(tasks);
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/tasks?plan=&year=&unit=&state=&q=`
+pub async fn list_tasks(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Task>>> {
+    Ok(Json(plans::list_tasks(&state.db, &p.scope, &task_filter(&params)?, params.paging()?).await?))
+}
+
+/// `POST /api/v1/tasks`
+pub async fn create_task(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(fields): ApiJson<TaskFields>,
+) -> ApiResult<(StatusCode, Json<Task>)> {
+    let draft = fields.validate()?;
+    let task = plans::create_task(&state.db, &p.actor(), &p.scope, &draft).await.map_err(write_error)?;
+    Ok((StatusCode::CREATED, Json(task)))
+}
+
+/// `GET /api/v1/tasks/{id}`: the task with its progress updates, newest first.
+pub async fn get_task(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let task = plans::get_task(&state.db, &p.scope, id).await?;
+    let mut v = serde_json::to_value(&task).map_err(|e| ApiError::Internal(e.to_string()))?;
+    v["updates"] = json!(plans::updates(&state.db, id).await?);
+    v["can_edit"] = json!(p.can("plan:write") && plans::can_edit(&p.scope, &task));
+    Ok(Json(v))
+}
+
+/// `PATCH /api/v1/tasks/{id}`
+pub async fn update_task(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Task>> {
+    let current = plans::get_task(&state.db, &p.scope, id).await?;
+    let fields: TaskFields = merge_patch(&fields_of(&current), patch)?;
+    let draft = fields.validate()?;
+    Ok(Json(plans::update_task(&state.db, &p.actor(), &p.scope, id, &draft).await.map_err(write_error)?))
+}
+
+/// `POST /api/v1/tasks/{id}/updates`: answers the update and the task as it now stands.
+pub async fn add_update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(fields): ApiJson<UpdateFields>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    plans::get_task(&state.db, &p.scope, id).await?;
+    let update = plans::add_update(&state.db, &p.actor(), id, &fields, plans::today()).await?;
+    let task = plans::get_task(&state.db, &p.scope, id).await?;
+    let mut v = serde_json::to_value(&update).map_err(|e| ApiError::Internal(e.to_string()))?;
+    v["task"] = json!(task);
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// `GET /api/v1/work-plans/tasks-template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::tasks_template()?, "任务分解表模板.xlsx"))
+}
+
+/// `GET /api/v1/work-plans/{id}/tasks.xlsx`
+pub async fn export(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+    let plan = plans::get_plan(&state.db, &p.scope, id).await?;
+    let bytes = sheets::tasks_export(&state.db, &p.scope, &plan).await?;
+    Ok(xlsx(bytes, &format!("{}任务分解表.xlsx", plan.title)))
+}
+
+/// `POST /api/v1/work-plans/{id}/tasks/import?commit=true`
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    params: Params,
+    multipart: Multipart,
+) -> ApiResult<Json<ImportReport>> {
+    let commit = params.bool("commit")?.unwrap_or(false);
+    let plan = plans::get_plan(&state.db, &p.scope, id).await?;
+    let bytes = upload(multipart).await?;
+    Ok(Json(sheets::tasks_import(&state.db, &p.actor(), &p.scope, &plan, &bytes, commit).await?))
+}

@@ -1,0 +1,30 @@
+//! `/api/v1/work-plans` (工作要点) and `/api/v1/tasks` (任务分解, 进展情况).
+
+use qingfeng_domain::plans::TaskFields;
+use qingfeng_store::plans::Task;
+use qingfeng_store::StoreError;
+
+use crate::http::ApiError;
+
+/// The editable fields of a task, for PATCH and the edit form.
+pub fn fields_of(t: &Task) -> TaskFields {
+    TaskFields {
+        plan_id: Some(t.plan_id),
+        parent_id: t.parent_id,
+        title: t.title.clone(),
+        lead_unit_id: Some(t.lead_unit_id),
+        lead_person_id: t.lead_person_id,
+        support_unit_ids: t.support_units.iter().map(|u| u.id).collect(),
+        deadline: t.deadline.to_string(),
+        business_work: t.business_work.clone(),
+        sort_order: t.sort_order,
+    }
+}
+
+/// A store error of a task write, with "may see but not change" as 403.
+pub fn write_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Refused(m) => ApiError::Forbidden(m),
+        other => other.into(),
+    }
+}

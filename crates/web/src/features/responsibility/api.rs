@@ -1,0 +1,234 @@
+//! JSON handlers of responsibility templates, lists and items.
+
+use super::service::{
+    check_requirement, item_entries, item_filter, parse_kinds, parse_pledge, with_status, year_param, ItemWithStatus,
+    TemplateFields,
+};
+use crate::auth::Principal;
+use crate::features::org::service::unit_in_scope;
+use crate::http::{merge_patch, xlsx, ApiJson, Params, Path};
+use crate::http::{ApiError, ApiResult};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::responsibility::OwnerRole;
+use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_store::fulfilment::requirement;
+use qingfeng_store::responsibility::{self as resp, GenerateReport, ItemEdit, ItemFilter, List, Template};
+use qingfeng_store::{Page, StoreError};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn template_fields(t: &Template) -> TemplateFields {
+    TemplateFields {
+        code: t.code.clone(),
+        text: t.text.clone(),
+        owner_role: t.owner_role.clone(),
+        req_count: t.req_count,
+        req_period: t.req_period.clone(),
+        kinds: t.kinds.split(',').map(str::to_string).collect(),
+        source: t.source.clone(),
+        unit_id: t.unit_id,
+        active: t.active,
+    }
+}
+
+/// A unit-specific template ("X") needs its unit in scope; the common set ("1") needs full scope.
+async fn check_template_scope(state: &AppState, p: &Principal, unit_id: Option<i64>) -> ApiResult<()> {
+    match unit_id {
+        Some(u) => unit_in_scope(state, p, u).await.map(|_| ()).map_err(|e| match e {
+            ApiError::NotFound => StoreError::field("unit_id", "单位不存在或不在您的数据范围内").into(),
+            other => other,
+        }),
+        None if p.scope.all => Ok(()),
+        None => Err(ApiError::Forbidden(
+            "只有拥有全部数据权限的账号可以维护通用责任事项（请指定单位，设置本单位特有事项）".into(),
+        )),
+    }
+}
+
+pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let items = resp::templates(&state.db).await?;
+    let total = items.len();
+    Ok(Json(json!({"items": items, "total": total, "page": 1, "per_page": total.max(1)})))
+}
+
+pub async fn create_template(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(mut f): ApiJson<TemplateFields>,
+) -> ApiResult<(StatusCode, Json<Template>)> {
+    f.active = true;
+    let d = f.validate()?;
+    check_template_scope(&state, &p, d.unit_id).await?;
+    Ok((StatusCode::CREATED, Json(resp::create_template(&state.db, &p.actor(), &d).await?)))
+}
+
+pub async fn update_template(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<Template>> {
+    let current = resp::template(&state.db, id).await?;
+    check_template_scope(&state, &p, current.unit_id).await?;
+    let f: TemplateFields = merge_patch(&template_fields(&current), patch)?;
+    if f.code != current.code {
+        return Err(StoreError::field("code", "事项编号不能修改").into());
+    }
+    let d = f.validate()?;
+    check_template_scope(&state, &p, d.unit_id).await?;
+    Ok(Json(resp::update_template(&state.db, &p.actor(), id, &d).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateRequest {
+    pub year: i64,
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(r): ApiJson<GenerateRequest>,
+) -> ApiResult<Json<GenerateReport>> {
+    if !(2000..=2100).contains(&r.year) {
+        return Err(StoreError::field("year", "年份应在 2000–2100 之间").into());
+    }
+    Ok(Json(resp::generate(&state.db, &p.actor(), &p.scope, r.year).await?))
+}
+
+pub async fn lists(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<List>>> {
+    let year = year_param(&params)?;
+    let items = resp::lists(&state.db, &p.scope, year, params.int("unit")?, params.int("person")?).await?;
+    let total = items.len() as i64;
+    Ok(Json(Page { items, total, page: 1, per_page: total.max(1) }))
+}
+
+pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let l = resp::list(&state.db, &p.scope, id).await?;
+    let items = resp::items(
+        &state.db,
+        &qingfeng_store::Scope::all(),
+        &ItemFilter { list_id: Some(id), ..Default::default() },
+        None,
+    )
+    .await?;
+    let items = with_status(&state, items.items).await?;
+    Ok(Json(json!({"list": l, "items": items})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PledgePatch {
+    pub pledge_date: Option<String>,
+}
+
+pub async fn update_list(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<PledgePatch>,
+) -> ApiResult<Json<List>> {
+    let l = resp::list(&state.db, &p.scope, id).await?;
+    let date = parse_pledge(patch.pledge_date.as_deref())?;
+    resp::set_pledge(&state.db, &p.actor(), &l, date).await?;
+    Ok(Json(resp::list(&state.db, &p.scope, id).await?))
+}
+
+pub async fn items(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<ItemWithStatus>>> {
+    let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, Some(params.paging()?)).await?;
+    let items = with_status(&state, page.items).await?;
+    Ok(Json(Page { items, total: page.total, page: page.page, per_page: page.per_page }))
+}
+
+pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    let it = resp::item(&state.db, &p.scope, id).await?;
+    let (entries, hidden) = item_entries(&state, &p, id).await?;
+    let mut v = serde_json::to_value(with_status(&state, vec![it]).await?.remove(0)).unwrap_or_default();
+    v["entries"] = json!(entries);
+    v["hidden_entries"] = json!(hidden);
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPatch {
+    pub text: Option<String>,
+    pub req_count: Option<i64>,
+    pub req_period: Option<String>,
+    pub kinds: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+pub async fn update_item(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<ItemPatch>,
+) -> ApiResult<Json<Value>> {
+    use qingfeng_domain::text::{check_required, trim_all};
+    let before = resp::item(&state.db, &p.scope, id).await?;
+    let mut e = qingfeng_domain::FieldErrors::default();
+    let text = patch.text.unwrap_or(before.text.clone());
+    check_required(&mut e, "text", "事项内容", &text, 200);
+    let count = patch.req_count.unwrap_or(before.req_count);
+    let period = check_requirement(&mut e, count, patch.req_period.as_deref().unwrap_or(&before.req_period));
+    let kinds = parse_kinds(&patch.kinds.unwrap_or(before.kinds.split(',').map(str::to_string).collect()), &mut e);
+    e.into_result()?;
+    let edit = ItemEdit {
+        text: trim_all(&text).to_string(),
+        req_count: count,
+        req_period: period.expect("checked").key().to_string(),
+        kinds,
+        active: patch.active.unwrap_or(before.active),
+    };
+    resp::edit_item(&state.db, &p.actor(), &before, &edit).await?;
+    let after = resp::item(&state.db, &p.scope, id).await?;
+    Ok(Json(serde_json::to_value(with_status(&state, vec![after]).await?.remove(0)).unwrap_or_default()))
+}
+
+/// 责任清单 in the layout offices use: one row per item, grouped by owner.
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let year = year_param(&params)?;
+    let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, None).await?;
+    let rows = with_status(&state, page.items).await?;
+    let cols = vec![
+        Column::integer("序号", 6.0),
+        Column::text("责任主体", 22.0),
+        Column::text("岗位", 14.0),
+        Column::text("责任事项", 50.0),
+        Column::text("工作要求", 16.0),
+        Column::text("落实情况", 12.0),
+        Column::text("状态", 8.0),
+        Column::text("依据", 40.0),
+    ];
+    let data: Vec<Vec<CellValue>> = rows
+        .iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let owner = match &r.item.person_name {
+                Some(name) => format!("{}（{}）", name, r.item.unit_name),
+                None => r.item.unit_name.clone(),
+            };
+            vec![
+                (n as i64 + 1).into(),
+                owner.into(),
+                OwnerRole::parse(&r.item.owner_role).map(OwnerRole::label).unwrap_or("").into(),
+                (&r.item.text).into(),
+                requirement(r.item.req_count, &r.item.req_period).label().into(),
+                format!("{}/{}", r.status.done, r.status.required).into(),
+                r.status.state.label().into(),
+                (&r.item.source).into(),
+            ]
+        })
+        .collect();
+    let title = format!("{year}年度党风廉政建设责任清单");
+    Ok(xlsx(write_table("责任清单", Some(&title), &cols, &data)?, &format!("{title}.xlsx")))
+}

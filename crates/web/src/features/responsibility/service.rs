@@ -1,0 +1,190 @@
+//! `/api/v1/responsibility-templates`, `/api/v1/responsibility-lists`, `/api/v1/responsibility-items`.
+
+use chrono::NaiveDate;
+use qingfeng_domain::fulfilment::ItemStatus;
+use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
+use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year, today};
+use qingfeng_store::responsibility::{Item, ItemFilter, TemplateDraft};
+use qingfeng_store::StoreError;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Principal;
+use crate::http::Params;
+use crate::http::{ApiError, ApiResult};
+use crate::AppState;
+
+// ------------------------------------------------------------------ templates
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TemplateFields {
+    pub code: String,
+    pub text: String,
+    pub owner_role: String,
+    pub req_count: i64,
+    pub req_period: String,
+    pub kinds: Vec<String>,
+    pub source: String,
+    pub unit_id: Option<i64>,
+    pub active: bool,
+}
+
+pub(crate) fn parse_kinds(kinds: &[String], e: &mut qingfeng_domain::FieldErrors) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in kinds {
+        match EntryKind::parse(k.trim()) {
+            Some(kind) if !out.contains(&kind.key().to_string()) => out.push(kind.key().to_string()),
+            Some(_) => {}
+            None => e.push("kinds", format!("记录类型“{k}”无效，应为{}之一", EntryKind::label_list())),
+        }
+    }
+    if kinds.is_empty() {
+        e.push("kinds", "请至少选择一种可计入的台账记录类型");
+    }
+    out
+}
+
+pub(crate) fn check_requirement(e: &mut qingfeng_domain::FieldErrors, count: i64, period: &str) -> Option<Period> {
+    if !(1..=100).contains(&count) {
+        e.push("req_count", "要求次数应在 1 到 100 之间");
+    }
+    let p = Period::parse(period.trim());
+    if p.is_none() {
+        e.push("req_period", format!("周期应为{}之一", Period::label_list()));
+    }
+    p
+}
+
+impl TemplateFields {
+    pub fn validate(&self) -> Result<TemplateDraft, qingfeng_domain::FieldErrors> {
+        use qingfeng_domain::text::{check_required, trim_all};
+        let mut e = qingfeng_domain::FieldErrors::default();
+        let code = trim_all(&self.code);
+        check_required(&mut e, "code", "事项编号", code, 32);
+        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            e.push("code", "事项编号只能包含字母、数字和 - _");
+        }
+        check_required(&mut e, "text", "事项内容", &self.text, 200);
+        let owner = OwnerRole::parse(trim_all(&self.owner_role));
+        if owner.is_none() {
+            e.push("owner_role", format!("责任主体应为{}之一", OwnerRole::label_list()));
+        }
+        let period = check_requirement(&mut e, self.req_count, &self.req_period);
+        let kinds = parse_kinds(&self.kinds, &mut e);
+        check_required(&mut e, "source", "依据", &self.source, 200);
+        e.into_result()?;
+        Ok(TemplateDraft {
+            code: code.to_string(),
+            text: trim_all(&self.text).to_string(),
+            owner_role: owner.expect("checked").key().to_string(),
+            req_count: self.req_count,
+            req_period: period.expect("checked").key().to_string(),
+            kinds,
+            source: trim_all(&self.source).to_string(),
+            unit_id: self.unit_id,
+            active: self.active,
+        })
+    }
+}
+
+// ------------------------------------------------------------------ lists
+
+pub fn year_param(params: &Params) -> ApiResult<i64> {
+    let y = params.int("year")?.unwrap_or_else(this_year);
+    if !(2000..=2100).contains(&y) {
+        return Err(ApiError::bad_request("参数 year 应为 2000–2100 之间的年份", Some("year")));
+    }
+    Ok(y)
+}
+
+/// An item with its fulfilment as of today.
+#[derive(Debug, Serialize)]
+pub struct ItemWithStatus {
+    #[serde(flatten)]
+    pub item: Item,
+    pub status: ItemStatus,
+}
+
+pub async fn with_status(state: &AppState, items: Vec<Item>) -> ApiResult<Vec<ItemWithStatus>> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut by_year: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for i in &items {
+        by_year.entry(i.year).or_default().push(i.id);
+    }
+    let mut counts = std::collections::HashMap::new();
+    for (year, ids) in by_year {
+        counts.extend(month_counts(&state.db, year, Some(&ids)).await?);
+    }
+    let empty = Vec::new();
+    let lead_days = qingfeng_store::settings::lead_days(&state.db).await?;
+    for item in items {
+        let status = evaluate_counts(
+            item.year as i32,
+            requirement(item.req_count, &item.req_period),
+            counts.get(&item.id).unwrap_or(&empty),
+            today(),
+            lead_days,
+        );
+        out.push(ItemWithStatus { item, status });
+    }
+    Ok(out)
+}
+
+pub fn parse_pledge(s: Option<&str>) -> ApiResult<Option<NaiveDate>> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if d <= today() => Ok(Some(d)),
+            Ok(_) => Err(StoreError::field("pledge_date", "签订日期不能晚于今天").into()),
+            Err(_) => Err(StoreError::field("pledge_date", "签订日期格式不对，请填写如 2026-02-15").into()),
+        },
+    }
+}
+
+// ------------------------------------------------------------------ items
+
+pub fn item_filter(params: &Params) -> ApiResult<ItemFilter> {
+    Ok(ItemFilter {
+        year: Some(year_param(params)?),
+        unit_id: params.int("unit")?,
+        include_sub: params.bool("include_sub")?.unwrap_or(true),
+        person_id: params.int("person")?,
+        owner_role: params.str("owner_role"),
+        q: params.str("q"),
+        active_only: !params.bool("include_inactive")?.unwrap_or(false),
+        level: level_param(params)?,
+        ..Default::default()
+    })
+}
+
+/// `level`: a hierarchy level as the dashboard's roll-ups file items, or `discipline` (纪检监察组).
+fn level_param(params: &Params) -> ApiResult<Option<String>> {
+    match params.str("level") {
+        None => Ok(None),
+        Some(l) if l == "discipline" || qingfeng_domain::responsibility::Level::from_key(&l).is_some() => Ok(Some(l)),
+        Some(_) => Err(ApiError::bad_request("参数 level 应为 leadership、middle、staff 或 discipline", Some("level"))),
+    }
+}
+
+/// The latest 100 ledger entries credited to an item that the reader may open, and how many
+/// other entries (of units outside the reader's scope) are credited to it too.
+pub async fn item_entries(
+    state: &AppState,
+    p: &Principal,
+    item_id: i64,
+) -> ApiResult<(Vec<qingfeng_store::ledger::Entry>, i64)> {
+    let filter = qingfeng_store::ledger::EntryFilter { item_id: Some(item_id), ..Default::default() };
+    let visible =
+        qingfeng_store::ledger::list(&state.db, &p.scope, &filter, Some(qingfeng_store::Paging::new(None, Some(100))))
+            .await?;
+    let all = qingfeng_store::ledger::list(
+        &state.db,
+        &qingfeng_store::Scope::all(),
+        &filter,
+        Some(qingfeng_store::Paging::new(None, Some(1))),
+    )
+    .await?;
+    Ok((visible.items, (all.total - visible.total).max(0)))
+}
+
+// ------------------------------------------------------------------ export

@@ -1,0 +1,63 @@
+//! JSON handlers of the session: sign in, sign out, who am I.
+
+use super::service::{self, LoginOutcome};
+use super::service::{clear_cookie, session_cookie};
+use crate::auth::{ClientAddress, Principal};
+use crate::http::ApiJson;
+use crate::http::{ApiError, ApiResult};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use qingfeng_store::accounts::{self};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/session`
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(c): ApiJson<Credentials>,
+) -> ApiResult<Response> {
+    match service::attempt(&state.db, &c.username, &c.password, &address).await? {
+        LoginOutcome::Success { token, session, account } => Ok((
+            [(header::SET_COOKIE, session_cookie(&state, &token))],
+            Json(json!({
+                "username": account.username,
+                "csrf_token": session.csrf_token,
+                "must_change_password": account.must_change_password,
+            })),
+        )
+            .into_response()),
+        LoginOutcome::Refused(message) => Err(ApiError::LoginFailed(message)),
+        LoginOutcome::Invalid(message) => Err(ApiError::bad_request(message, Some("username"))),
+    }
+}
+
+/// `DELETE /api/v1/session`
+pub async fn logout(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
+    if let Some(s) = &p.session {
+        accounts::end_session(&state.db, &p.actor(), s).await?;
+    }
+    Ok(([(header::SET_COOKIE, clear_cookie(&state))], Json(json!({"ok": true}))).into_response())
+}
+
+/// `GET /api/v1/me`
+pub async fn me(p: Principal) -> impl IntoResponse {
+    Json(json!({
+        "account_id": p.account_id,
+        "username": p.username,
+        "person_id": p.person_id,
+        "roles": p.roles,
+        "permissions": p.permissions,
+        "csrf_token": p.csrf_token(),
+    }))
+}

@@ -1,0 +1,56 @@
+//! The login page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+
+use super::service::{self, LoginOutcome};
+use super::service::{clear_cookie, session_cookie};
+use crate::auth::{ClientAddress, Principal};
+use crate::http::{render, FormPairs, PageResult};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "session/login.html")]
+struct LoginPage {
+    error: Option<String>,
+    username: String,
+}
+
+pub async fn page(p: Option<Principal>) -> PageResult {
+    if p.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    render(&LoginPage { error: None, username: String::new() })
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    form: FormPairs,
+) -> PageResult {
+    let username = form.get("username");
+    let outcome = service::attempt(&state.db, &username, &form.get("password"), &address).await?;
+    let message = match outcome {
+        LoginOutcome::Success { token, .. } => {
+            return Ok((
+                StatusCode::SEE_OTHER,
+                [(header::SET_COOKIE, session_cookie(&state, &token)), (header::LOCATION, "/".into())],
+            )
+                .into_response());
+        }
+        LoginOutcome::Refused(m) | LoginOutcome::Invalid(m) => m,
+    };
+    let mut res = render(&LoginPage { error: Some(message), username })?;
+    *res.status_mut() = StatusCode::UNAUTHORIZED;
+    Ok(res)
+}
+
+pub async fn logout(State(state): State<AppState>, p: Principal) -> PageResult {
+    if let Some(s) = &p.session {
+        qingfeng_store::accounts::end_session(&state.db, &p.actor(), s).await?;
+    }
+    Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, clear_cookie(&state)), (header::LOCATION, "/login".into())])
+        .into_response())
+}
