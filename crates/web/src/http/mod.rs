@@ -11,6 +11,6 @@ pub mod xlsx;
 
 pub use error::{ApiError, ApiResult, PageError, PageResult};
 pub use extract::{from_value, merge_patch, path_error, upload, ApiJson, FormPairs, PagePath, Params, Path};
-pub use page::{render, see_other, Nav, Opt};
+pub use page::{render, see_other, FormTarget, Nav, Opt};
 pub use routing::{Book, RouteSpec};
 pub use xlsx::{percent_encode, xlsx};

@@ -62,3 +62,16 @@ pub fn render(t: &impl Template) -> PageResult {
 pub fn see_other(location: impl Into<String>) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location.into())]).into_response()
 }
+
+/// Where a form stands: its heading, where it posts to, and where 取消 leads.
+pub struct FormTarget {
+    pub heading: String,
+    pub action: String,
+    pub cancel: String,
+}
+
+impl FormTarget {
+    pub fn new(heading: impl Into<String>, action: impl Into<String>, cancel: impl Into<String>) -> Self {
+        FormTarget { heading: heading.into(), action: action.into(), cancel: cancel.into() }
+    }
+}

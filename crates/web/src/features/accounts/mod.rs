@@ -1,7 +1,9 @@
-//! Accounts and roles: the account and role API, changing one's own password, and the rules of granting (an operator never grants more than they hold).
+//! Accounts and roles: the account and role API, changing one's own password, and the rules of
+//! granting (an operator never grants more than they hold).
 
 pub mod api;
 pub mod grants;
+pub mod pages;
 pub mod service;
 
 use axum::http::Method as M;
@@ -18,4 +20,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/roles", P("role:read"), "角色列表", api::roles)
         .add(M::POST, "/api/v1/roles", P("role:write"), "定义或修改角色", api::save_role)
         .add(M::PATCH, "/api/v1/accounts/{id}", P("account:write"), "修改账号（角色、停用、重置密码）", api::update)
+        .add(M::GET, "/account/password", SignedIn, "修改密码页", pages::password)
+        .add(M::POST, "/account/password", SignedIn, "修改密码", pages::change_password)
 }

@@ -6,7 +6,7 @@ pub mod service;
 
 use axum::http::Method as M;
 
-use crate::auth::Access::{Permission as P, SignedIn};
+use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
@@ -17,6 +17,4 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/login-log/export.xlsx", P("audit:read"), "导出登录日志", api::logins_export)
         .add(M::GET, "/system/audit", P("audit:read"), "操作日志页", pages::audit)
         .add(M::GET, "/system/logins", P("audit:read"), "登录日志页", pages::logins)
-        .add(M::GET, "/account/password", SignedIn, "修改密码页", pages::password)
-        .add(M::POST, "/account/password", SignedIn, "修改密码", pages::change_password)
 }

@@ -1,14 +1,12 @@
-//! 系统: 操作日志, 登录日志 and the password page.
+//! 操作日志 and 登录日志 pages.
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 
 use super::service::{action_label, audit_filter, entity_label, logins_page, result_label};
 use crate::auth::Principal;
-use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, FormPairs, Nav, Opt, PageError, PageResult};
+use crate::http::{render, Nav, Opt, PageResult};
 use crate::time::local_time;
 use crate::AppState;
 
@@ -117,51 +115,4 @@ pub async fn logins(State(state): State<AppState>, p: Principal, params: Params)
         total: page.total,
         page: page.page,
     })
-}
-
-#[derive(Template)]
-#[template(path = "accounts/password.html")]
-struct PasswordPage {
-    nav: Nav,
-    must_change: bool,
-    done: bool,
-    errors: qingfeng_domain::FieldErrors,
-}
-
-pub async fn password(p: Principal) -> PageResult {
-    render(&PasswordPage {
-        nav: Nav::new(&p, "password"),
-        must_change: p.must_change_password,
-        done: false,
-        errors: Default::default(),
-    })
-}
-
-pub async fn change_password(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
-    match crate::features::accounts::service::change_own_password(
-        &state,
-        &p,
-        &form.get("old_password"),
-        &form.get("new_password"),
-    )
-    .await
-    {
-        Ok(()) => render(&PasswordPage {
-            nav: Nav::new(&p, "password"),
-            must_change: false,
-            done: true,
-            errors: Default::default(),
-        }),
-        Err(ApiError::Invalid(errors)) => {
-            let mut res = render(&PasswordPage {
-                nav: Nav::new(&p, "password"),
-                must_change: p.must_change_password,
-                done: false,
-                errors,
-            })?;
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
-        Err(e) => Err(PageError(e)),
-    }
 }

@@ -1,7 +1,7 @@
 //! JSON handlers of findings, rectifications and campaigns.
 
 use super::service::{
-    answer, apply_edit, campaign_view, check_campaign_scope, detail, feedback_step, finding_filter, look_back_step,
+    actions_for, apply_edit, campaign_view, check_campaign_scope, feedback_step, finding_filter, look_back_step,
     measure_step, origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
 };
 use super::sheets;
@@ -232,4 +232,35 @@ pub async fn campaign_detail(state: &AppState, p: &Principal, id: i64) -> ApiRes
 /// `GET /api/v1/campaigns/{id}`: the campaign with its progress.
 pub async fn get_campaign(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
     Ok(Json(campaign_detail(&state, &p, id).await?))
+}
+
+/// A finding with everything around it: steps, measures with their updates, recurrences, and
+/// the actions the caller may take.
+pub async fn detail(state: &AppState, p: &Principal, f: &Finding) -> ApiResult<Value> {
+    let db = &state.db;
+    let mut v = serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let updates = store::updates(db, f.id).await?;
+    let measures: Vec<Value> = store::measures(db, f.id, today())
+        .await?
+        .into_iter()
+        .map(|m| {
+            let mut mv = json!(m);
+            mv["updates"] = json!(updates.iter().filter(|u| u.measure_id == m.id).collect::<Vec<_>>());
+            mv
+        })
+        .collect();
+    v["measures"] = json!(measures);
+    v["steps"] = json!(store::steps(db, f.id).await?);
+    v["recurrences"] = json!(store::recurrences(db, f.id)
+        .await?
+        .into_iter()
+        .map(|(id, s)| json!({"id": id, "state": s}))
+        .collect::<Vec<_>>());
+    v["actions"] = json!(actions_for(state, p, f).await?);
+    Ok(v)
+}
+
+pub(crate) async fn answer(state: &AppState, p: &Principal, id: i64) -> ApiResult<Json<Value>> {
+    let f = store::get(&state.db, &Scope::all(), id, today()).await?;
+    Ok(Json(detail(state, p, &f).await?))
 }

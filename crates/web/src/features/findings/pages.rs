@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use qingfeng_domain::findings::{
     CampaignFields, Category, FeedbackFields, FindingFields, FindingState, LookBackFields, MeasureFields, Origin,
     ReturnFields, Severity, SignOffFields, SignOffRequestFields, Source, UpdateFields,
@@ -26,13 +26,9 @@ use crate::auth::Principal;
 use crate::http::import_flow::UploadFlow;
 use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
-
-fn see_other(to: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
-}
 
 fn with_status(mut res: Response, status: StatusCode) -> Response {
     *res.status_mut() = status;
@@ -247,17 +243,15 @@ fn person_opts(all: &[(i64, String)], selected: Option<i64>) -> Vec<Opt> {
     all.iter().map(|(id, l)| Opt::new(id, l, selected == Some(*id))).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn finding_form(
     state: &AppState,
     p: &Principal,
-    heading: String,
-    action: String,
-    cancel: String,
+    target: FormTarget,
     origin: Origin,
     f: FindingFields,
     errors: FieldErrors,
 ) -> PageResult {
+    let FormTarget { heading, action, cancel } = target;
     let people_list = people_options(state, p).await?;
     let self_check = origin == Origin::SelfCheck;
     let source = Source::parse(&f.source);
@@ -329,17 +323,8 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
         }
     }
     let heading = if origin == Origin::SelfCheck { "登记自查问题" } else { "登记问题" };
-    finding_form(
-        &state,
-        &p,
-        heading.into(),
-        "/findings/new".into(),
-        "/findings".into(),
-        origin,
-        f,
-        FieldErrors::default(),
-    )
-    .await
+    finding_form(&state, &p, FormTarget::new(heading, "/findings/new", "/findings"), origin, f, FieldErrors::default())
+        .await
 }
 
 pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
@@ -353,17 +338,8 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
         Ok(id) => Ok(see_other(format!("/findings/{id}"))),
         Err(e) => {
             let heading = if origin == Origin::SelfCheck { "登记自查问题" } else { "登记问题" };
-            finding_form(
-                &state,
-                &p,
-                heading.into(),
-                "/findings/new".into(),
-                "/findings".into(),
-                origin,
-                f,
-                form_errors(e)?,
-            )
-            .await
+            finding_form(&state, &p, FormTarget::new(heading, "/findings/new", "/findings"), origin, f, form_errors(e)?)
+                .await
         }
     }
 }
@@ -376,9 +352,7 @@ pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id)
     finding_form(
         &state,
         &p,
-        format!("修改问题（编号 {id}）"),
-        format!("/findings/{id}/edit"),
-        format!("/findings/{id}"),
+        FormTarget::new(format!("修改问题（编号 {id}）"), format!("/findings/{id}/edit"), format!("/findings/{id}")),
         f.origin(),
         f.fields(),
         FieldErrors::default(),
@@ -400,9 +374,11 @@ pub async fn edit(
             finding_form(
                 &state,
                 &p,
-                format!("修改问题（编号 {id}）"),
-                format!("/findings/{id}/edit"),
-                format!("/findings/{id}"),
+                FormTarget::new(
+                    format!("修改问题（编号 {id}）"),
+                    format!("/findings/{id}/edit"),
+                    format!("/findings/{id}"),
+                ),
                 f.origin(),
                 fields,
                 form_errors(e)?,

@@ -6,7 +6,6 @@
 //! the built-in `supervisor` role, or a custom role that lists `finding:sign_off` itself — an
 //! administrator's `*` is not enough.
 
-use axum::Json;
 use chrono::NaiveDate;
 use qingfeng_domain::findings::{
     allowed, Action, CampaignDraft, Category, FeedbackFields, FindingDraft, FindingFields, FindingState,
@@ -15,8 +14,7 @@ use qingfeng_domain::findings::{
 };
 use qingfeng_store::findings::{self as store, Finding, FindingFilter, Measure, MeasureFilter};
 use qingfeng_store::fulfilment::today;
-use qingfeng_store::{now, Scope, StoreError};
-use serde_json::{json, Value};
+use qingfeng_store::{now, StoreError};
 
 use crate::auth::{role_grants, Principal};
 use crate::features::accounts::grants::check_units_in_scope;
@@ -136,32 +134,6 @@ pub async fn actions_for(state: &AppState, p: &Principal, f: &Finding) -> ApiRes
     Ok(out)
 }
 
-/// A finding with everything around it: steps, measures with their updates, recurrences, and
-/// the actions the caller may take.
-pub async fn detail(state: &AppState, p: &Principal, f: &Finding) -> ApiResult<Value> {
-    let db = &state.db;
-    let mut v = serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let updates = store::updates(db, f.id).await?;
-    let measures: Vec<Value> = store::measures(db, f.id, today())
-        .await?
-        .into_iter()
-        .map(|m| {
-            let mut mv = json!(m);
-            mv["updates"] = json!(updates.iter().filter(|u| u.measure_id == m.id).collect::<Vec<_>>());
-            mv
-        })
-        .collect();
-    v["measures"] = json!(measures);
-    v["steps"] = json!(store::steps(db, f.id).await?);
-    v["recurrences"] = json!(store::recurrences(db, f.id)
-        .await?
-        .into_iter()
-        .map(|(id, s)| json!({"id": id, "state": s}))
-        .collect::<Vec<_>>());
-    v["actions"] = json!(actions_for(state, p, f).await?);
-    Ok(v)
-}
-
 /// Who records a finding decides its origin: the group records supervision findings; anyone
 /// else with `finding:write` records the unit's own (自查) findings.
 pub async fn origin_for(state: &AppState, p: &Principal) -> ApiResult<Origin> {
@@ -239,11 +211,6 @@ pub async fn apply_edit(state: &AppState, p: &Principal, f: &Finding, fields: &F
     let d = validate_finding(state, p, fields, f.origin(), Some(f)).await?;
     store::update(&state.db, &p.actor(), f.id, &f.draft(), &d, now()).await?;
     Ok(())
-}
-
-pub(crate) async fn answer(state: &AppState, p: &Principal, id: i64) -> ApiResult<Json<Value>> {
-    let f = store::get(&state.db, &Scope::all(), id, today()).await?;
-    Ok(Json(detail(state, p, &f).await?))
 }
 
 // The steps, shared by the API and the pages: each checks who acts and the scope, then asks

@@ -4,9 +4,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use serde_json::Value;
 
-use super::service::report;
+use super::service::{report, Flagged, PersonReport, Report, ScopeReport, TallyView};
 use crate::auth::Principal;
 use crate::http::Params;
 use crate::http::{render, Nav, PageResult};
@@ -60,29 +59,30 @@ fn describe_drop(points: f64) -> (String, &'static str) {
     }
 }
 
-fn rate(t: &Value) -> String {
-    t["rate"].as_f64().map(|r| format!("{r:.1}%")).unwrap_or_else(|| "—".into())
+fn rate(t: &TallyView) -> String {
+    t.rate.map(|r| format!("{r:.1}%")).unwrap_or_else(|| "—".into())
 }
 
-fn flags(v: &Value) -> Vec<Flag> {
-    v["items"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| Flag {
-                    item_id: f["item_id"].as_i64().unwrap_or(0),
-                    owner: f["person_name"]
-                        .as_str()
-                        .map(|p| format!("{}（{}）", p, f["unit_name"].as_str().unwrap_or("")))
-                        .unwrap_or_else(|| f["unit_name"].as_str().unwrap_or("").to_string()),
-                    text: f["text"].as_str().unwrap_or("").to_string(),
-                    done: f["done"].as_i64().unwrap_or(0),
-                    required: f["required"].as_i64().unwrap_or(0),
-                    due: f["next_due"].as_str().unwrap_or("").to_string(),
-                })
-                .collect()
+fn flags(f: &Flagged) -> Vec<Flag> {
+    f.items
+        .iter()
+        .map(|f| Flag {
+            item_id: f.item_id,
+            owner: match &f.person_name {
+                Some(p) => format!("{}（{}）", p, f.unit_name),
+                None => f.unit_name.clone(),
+            },
+            text: f.text.clone(),
+            done: f.done,
+            required: f.required,
+            due: f.next_due.map(|d| d.to_string()).unwrap_or_default(),
         })
-        .unwrap_or_default()
+        .collect()
+}
+
+/// (items, rate, overdue, due soon) of a tally, as the tables print them.
+fn columns(t: &TallyView) -> (u64, String, u64, u64) {
+    (t.items.into(), rate(t), t.overdue.into(), t.due_soon.into())
 }
 
 pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
@@ -92,97 +92,97 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         let year = params.int("year")?.map(|y| format!("year={y}&")).unwrap_or_default();
         return Ok(Redirect::to(&format!("/responsibility/items?{year}person={me}")).into_response());
     }
-    let r = report(&state, &p, &params).await?;
-    let year = r["year"].as_i64().unwrap_or(2026);
-    let unit_id = r["unit"]["id"].as_i64();
+    let nav = Nav::new(&p, "dashboard");
+    match report(&state, &p, &params).await? {
+        Report::Scope(r) => render(&dashboard(nav, &r)),
+        Report::Person(r) => render(&person_dashboard(nav, &r)),
+    }
+}
+
+fn years() -> Vec<i64> {
+    let this = qingfeng_store::fulfilment::this_year();
+    (this - 3..=this).rev().collect()
+}
+
+fn dashboard(nav: Nav, r: &ScopeReport) -> Dashboard {
+    let year = r.year;
+    let unit_id = r.unit.as_ref().map(|u| u.id);
     let unit_q = unit_id.map(|u| format!("&unit={u}")).unwrap_or_default();
-    let tally = |t: &Value| {
-        (
-            t["items"].as_u64().unwrap_or(0),
-            rate(t),
-            t["overdue"].as_u64().unwrap_or(0),
-            t["due_soon"].as_u64().unwrap_or(0),
-        )
-    };
-    let units = r["by_unit"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|u| {
-                    let (items, rt, red, yellow) = tally(&u["tally"]);
-                    (
-                        u["unit_id"].as_i64().unwrap_or(0),
-                        u["unit_name"].as_str().unwrap_or("").to_string(),
-                        items,
-                        rt,
-                        red,
-                        yellow,
-                    )
-                })
-                .collect()
+    let units = r
+        .by_unit
+        .iter()
+        .map(|u| {
+            let (items, rt, red, yellow) = columns(&u.tally);
+            (u.unit_id, u.unit_name.clone(), items, rt, red, yellow)
         })
-        .unwrap_or_default();
-    let levels = r["by_level"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|l| {
-                    let (items, rt, red, yellow) = tally(&l["tally"]);
-                    (
-                        l["level"].as_str().unwrap_or("").to_string(),
-                        l["label"].as_str().unwrap_or("").to_string(),
-                        items,
-                        rt,
-                        red,
-                        yellow,
-                    )
-                })
-                .collect()
+        .collect();
+    let levels = r
+        .by_level
+        .iter()
+        .map(|l| {
+            let (items, rt, red, yellow) = columns(&l.tally);
+            (l.level.to_string(), l.label.to_string(), items, rt, red, yellow)
         })
-        .unwrap_or_default();
-    let pressure = r["pressure"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|d| {
-                    let (amount, what) = describe_drop(d["drop_points"].as_f64().unwrap_or(0.0));
-                    (
-                        d["from"].as_str().unwrap_or("").to_string(),
-                        d["to"].as_str().unwrap_or("").to_string(),
-                        amount,
-                        what,
-                        d["flagged"].as_bool().unwrap_or(false),
-                    )
-                })
-                .collect()
+        .collect();
+    let pressure = r
+        .pressure
+        .iter()
+        .map(|d| {
+            let (amount, what) = describe_drop(d.drop_points);
+            (d.from.to_string(), d.to.to_string(), amount, what, d.flagged)
         })
-        .unwrap_or_default();
-    let up_link = unit_id.map(|_| match r["unit"]["parent_id"].as_i64() {
+        .collect();
+    let up_link = r.unit.as_ref().map(|u| match u.parent_id {
         Some(pid) => format!("/dashboard?year={year}&unit={pid}"),
         None => format!("/dashboard?year={year}"),
     });
-    let this = qingfeng_store::fulfilment::this_year();
-    render(&Dashboard {
-        nav: Nav::new(&p, "dashboard"),
+    Dashboard {
+        nav,
         year,
-        years: (this - 3..=this).rev().collect(),
-        as_of: r["as_of"].as_str().unwrap_or("").to_string(),
-        lead_days: r["lead_days"].as_u64().unwrap_or(5),
-        unit_name: r["unit"]["name"].as_str().map(str::to_string),
+        years: years(),
+        as_of: r.as_of.to_string(),
+        lead_days: r.lead_days.into(),
+        unit_name: r.unit.as_ref().map(|u| u.name.clone()),
         api: format!("/api/v1/fulfilment?year={year}{unit_q}"),
         unit_q,
         unit_id,
         up_link,
-        total_rate: rate(&r["total"]),
-        total_items: r["total"]["items"].as_u64().unwrap_or(0),
-        red_total: r["red"]["total"].as_i64().unwrap_or(0),
-        yellow_total: r["yellow"]["total"].as_i64().unwrap_or(0),
+        total_rate: rate(&r.total),
+        total_items: r.total.items.into(),
+        red_total: r.red.total,
+        yellow_total: r.yellow.total,
         pressure,
         units,
         levels,
-        red: flags(&r["red"]),
-        yellow: flags(&r["yellow"]),
-    })
+        red: flags(&r.red),
+        yellow: flags(&r.yellow),
+    }
+}
+
+/// `?person=`: the person's totals only (their items are listed by the responsibility pages).
+fn person_dashboard(nav: Nav, r: &PersonReport) -> Dashboard {
+    let year = r.year;
+    Dashboard {
+        nav,
+        year,
+        years: years(),
+        as_of: r.as_of.to_string(),
+        lead_days: 5,
+        unit_id: None,
+        unit_name: None,
+        unit_q: String::new(),
+        up_link: None,
+        api: format!("/api/v1/fulfilment?year={year}"),
+        total_rate: rate(&r.total),
+        total_items: r.total.items.into(),
+        red_total: 0,
+        yellow_total: 0,
+        pressure: Vec::new(),
+        units: Vec::new(),
+        levels: Vec::new(),
+        red: Vec::new(),
+        yellow: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -1,18 +1,22 @@
-//! `GET /api/v1/fulfilment`: fulfilment by unit and by level, the 上热中温下冷 indicator,
-//! red and yellow items, for the caller's data scope.
+//! 落实情况 as a typed report: fulfilment by unit and by level, the 上热中温下冷 indicator,
+//! red and yellow items, for the caller's data scope. The API serializes it; the dashboard
+//! page reads it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::{pressure_drops, State as FState, Tally, DEFAULT_DROP_THRESHOLD};
 use qingfeng_domain::responsibility::Level;
-use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, rollup_counts, today, RollupCounts};
+use qingfeng_store::fulfilment::{
+    ensure_snapshot, flagged_items, rollup_counts, today, FlaggedItem, RollupCounts, Snapshot,
+};
 use qingfeng_store::org::units;
 use qingfeng_store::{settings, Scope};
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use crate::auth::Principal;
-use crate::features::responsibility::service::{item_filter, with_status, year_param};
+use crate::features::org::service::unit_in_scope;
+use crate::features::responsibility::service::{item_filter, with_status, year_param, ItemWithStatus};
 use crate::http::ApiResult;
 use crate::http::Params;
 use crate::AppState;
@@ -162,52 +166,187 @@ impl<'f> Sums<'f> {
     }
 }
 
-/// The dashboard data.
-pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResult<Value> {
+/// A unit as the report names it.
+#[derive(Serialize)]
+pub struct UnitRef {
+    pub id: i64,
+    pub name: String,
+    pub parent_id: Option<i64>,
+}
+
+/// One bar of the chart: a unit rolling up its subtree.
+#[derive(Serialize)]
+pub struct UnitTally {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub tally: TallyView,
+}
+
+/// One level of the chain (班子、部门……).
+#[derive(Serialize)]
+pub struct LevelTally {
+    pub level: &'static str,
+    pub label: &'static str,
+    pub tally: TallyView,
+}
+
+/// How the rate changes from one level to the next (上热中温下冷 when flagged).
+#[derive(Serialize)]
+pub struct PressureView {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub from_rate: f64,
+    pub to_rate: f64,
+    pub drop_points: f64,
+    pub flagged: bool,
+}
+
+/// Red (overdue) or yellow (due soon) items: the first 50 and how many there are.
+#[derive(Serialize)]
+pub struct Flagged {
+    pub total: i64,
+    pub items: Vec<FlaggedItem>,
+}
+
+/// The dashboard of a scope: what `GET /api/v1/fulfilment` answers and the page draws.
+#[derive(Serialize)]
+pub struct ScopeReport {
+    pub year: i64,
+    pub as_of: NaiveDate,
+    pub lead_days: u32,
+    pub drop_threshold: f64,
+    pub snapshot: Snapshot,
+    pub unit: Option<UnitRef>,
+    pub total: TallyView,
+    pub by_unit: Vec<UnitTally>,
+    pub by_level: Vec<LevelTally>,
+    pub discipline: TallyView,
+    pub pressure: Vec<PressureView>,
+    pub red: Flagged,
+    pub yellow: Flagged,
+}
+
+/// One person's items, computed now (`?person=`).
+#[derive(Serialize)]
+pub struct PersonReport {
+    pub year: i64,
+    pub as_of: NaiveDate,
+    pub person: i64,
+    pub total: TallyView,
+    pub items: Vec<ItemWithStatus>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Report {
+    Person(PersonReport),
+    Scope(Box<ScopeReport>),
+}
+
+/// The dashboard data: one person's items with `?person=`, otherwise the caller's scope.
+pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResult<Report> {
+    match params.int("person")? {
+        Some(person) => Ok(Report::Person(person_report(state, p, params, person).await?)),
+        None => Ok(Report::Scope(Box::new(scope_report(state, p, params).await?))),
+    }
+}
+
+async fn person_report(state: &AppState, p: &Principal, params: &Params, person: i64) -> ApiResult<PersonReport> {
+    let year = year_param(params)?;
+    qingfeng_store::org::people::get(&state.db, &p.scope, person).await?;
+    let mut f = item_filter(params)?;
+    f.person_id = Some(person);
+    let items = qingfeng_store::responsibility::items(&state.db, &p.scope, &f, None).await?;
+    let items = with_status(state, items.items).await?;
+    let mut t = Tally::default();
+    for i in &items {
+        t.add(&i.status);
+    }
+    Ok(PersonReport { year, as_of: today(), person, total: view(&t), items })
+}
+
+/// The dashboard of the caller's scope (or of one unit in it, `?unit=`).
+pub async fn scope_report(state: &AppState, p: &Principal, params: &Params) -> ApiResult<ScopeReport> {
     let year = year_param(params)?;
     let as_of = today();
-    if let Some(person) = params.int("person")? {
-        // one person's items, computed now
-        qingfeng_store::org::people::get(&state.db, &p.scope, person).await?;
-        let mut f = item_filter(params)?;
-        f.person_id = Some(person);
-        let items = qingfeng_store::responsibility::items(&state.db, &p.scope, &f, None).await?;
-        let items = with_status(state, items.items).await?;
-        let mut t = Tally::default();
-        for i in &items {
-            t.add(&i.status);
-        }
-        return Ok(json!({"year": year, "as_of": as_of, "person": person, "total": view(&t), "items": items}));
-    }
     let lead = lead_days(state).await?;
     let threshold = settings::number(&state.db, "fulfilment.drop_threshold", DEFAULT_DROP_THRESHOLD).await?;
     let snapshot = ensure_snapshot(&state.db, year, as_of, lead).await?;
     let selected = match params.int("unit")? {
-        Some(u) => Some(crate::features::org::service::unit_in_scope(state, p, u).await?),
+        Some(u) => Some(unit_in_scope(state, p, u).await?),
         None => None,
     };
-    let level_filter = params.str("level");
     let under = selected.as_ref().map(|u| u.path.as_str());
-
     let visible = units::outline(&state.db, &p.scope).await?;
     let bars = bar_units(&visible, selected.as_ref().map(|u| u.id), &p.scope);
-    let mut sums = Sums::new(&bars, level_filter.as_deref());
+    let level_filter = params.str("level");
+    let sums = sum_rows(state, &snapshot, &visible, &bars, under, level_filter.as_deref()).await?;
+    let Sums { by_unit, by_level, discipline, total, .. } = sums;
+    let pressure = pressure_drops(&by_level, threshold);
+    let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50, 0).await?;
+    let (yellow_total, yellow) =
+        flagged_items(&state.db, &snapshot, &p.scope, under, FState::DueSoon.key(), 50, 0).await?;
+    Ok(ScopeReport {
+        year,
+        as_of,
+        lead_days: lead,
+        drop_threshold: threshold,
+        snapshot,
+        unit: selected.as_ref().map(|u| UnitRef { id: u.id, name: u.name.clone(), parent_id: u.parent_id }),
+        total: view(&total),
+        by_unit: bars
+            .iter()
+            .zip(&by_unit)
+            .filter(|(_, t)| t.items > 0)
+            .map(|(b, t)| UnitTally { unit_id: b.id, unit_name: b.name.to_string(), tally: view(t) })
+            .collect(),
+        by_level: by_level
+            .iter()
+            .map(|(l, t)| LevelTally { level: l.key(), label: l.label(), tally: view(t) })
+            .collect(),
+        discipline: view(&discipline),
+        pressure: pressure
+            .iter()
+            .map(|d| PressureView {
+                from: d.from.label(),
+                to: d.to.label(),
+                from_rate: d.from_rate,
+                to_rate: d.to_rate,
+                drop_points: d.drop_points,
+                flagged: d.flagged,
+            })
+            .collect(),
+        red: Flagged { total: red_total, items: red },
+        yellow: Flagged { total: yellow_total, items: yellow },
+    })
+}
+
+/// Adds up the snapshot's rows into the bars, the levels and the totals.
+async fn sum_rows<'f>(
+    state: &AppState,
+    snapshot: &Snapshot,
+    visible: &[units::UnitOutline],
+    bars: &[Bar<'_>],
+    under: Option<&str>,
+    level_filter: Option<&'f str>,
+) -> ApiResult<Sums<'f>> {
+    let mut sums = Sums::new(bars, level_filter);
     // the units whose own rows count: in scope, under the selected unit, and not inside a bar
     // that is read from its subtree roll-up
     let own_units: Vec<(i64, Option<usize>)> = visible
         .iter()
         .filter(|u| under.is_none_or(|path| u.path.starts_with(path)))
-        .map(|u| (u.id, bucket_of(&bars, &u.path)))
+        .map(|u| (u.id, bucket_of(bars, &u.path)))
         .filter(|(_, bucket)| bucket.is_none_or(|b| !bars[b].whole_subtree))
         .collect();
     let subtree_bars: Vec<i64> = bars.iter().filter(|b| b.whole_subtree).map(|b| b.id).collect();
-    let subtree_rows = rollup_counts(&state.db, &snapshot, true, Some(&subtree_bars)).await?;
+    let subtree_rows = rollup_counts(&state.db, snapshot, true, Some(&subtree_bars)).await?;
     // a bar over a leaf has no subtree rows: its own rows are its subtree
     let mut wanted: Vec<i64> = own_units.iter().map(|(id, _)| *id).chain(subtree_bars.iter().copied()).collect();
     wanted.sort_unstable();
     wanted.dedup();
     // past a few hundred units a list of ids costs more than reading every own row
-    let own_rows = rollup_counts(&state.db, &snapshot, false, (wanted.len() <= 500).then_some(&wanted[..])).await?;
+    let own_rows = rollup_counts(&state.db, snapshot, false, (wanted.len() <= 500).then_some(&wanted[..])).await?;
     let own_by_unit = by_unit_id(&own_rows);
     let subtree_by_unit = by_unit_id(&subtree_rows);
     for (b, bar) in bars.iter().enumerate().filter(|(_, b)| b.whole_subtree) {
@@ -221,24 +360,5 @@ pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResu
             sums.add(r, *bucket);
         }
     }
-    let Sums { by_unit, by_level, discipline, total, .. } = sums;
-    let pressure = pressure_drops(&by_level, threshold);
-    let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50, 0).await?;
-    let (yellow_total, yellow) =
-        flagged_items(&state.db, &snapshot, &p.scope, under, FState::DueSoon.key(), 50, 0).await?;
-    Ok(json!({
-        "year": year,
-        "as_of": as_of,
-        "lead_days": lead,
-        "drop_threshold": threshold,
-        "snapshot": snapshot,
-        "unit": selected.as_ref().map(|u| json!({"id": u.id, "name": u.name, "parent_id": u.parent_id})),
-        "total": view(&total),
-        "by_unit": bars.iter().zip(&by_unit).filter(|(_, t)| t.items > 0).map(|(b, t)| json!({"unit_id": b.id, "unit_name": b.name, "tally": view(t)})).collect::<Vec<_>>(),
-        "by_level": by_level.iter().map(|(l, t)| json!({"level": l.key(), "label": l.label(), "tally": view(t)})).collect::<Vec<_>>(),
-        "discipline": view(&discipline),
-        "pressure": pressure.iter().map(|d| json!({"from": d.from.label(), "to": d.to.label(), "from_rate": d.from_rate, "to_rate": d.to_rate, "drop_points": d.drop_points, "flagged": d.flagged})).collect::<Vec<_>>(),
-        "red": {"total": red_total, "items": red},
-        "yellow": {"total": yellow_total, "items": yellow},
-    }))
+    Ok(sums)
 }

@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
 use qingfeng_domain::ledger::EntryFields;
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_domain::FieldErrors;
@@ -18,7 +17,7 @@ use super::service::{entry_filter, entry_view, read_attachment, validate};
 use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
 use crate::AppState;
 
 #[derive(Template)]
@@ -96,18 +95,16 @@ struct EntryForm {
 }
 
 // a form page is its frame (heading, action, cancel), its values, its errors and its mode
-#[allow(clippy::too_many_arguments)]
 /// The people offered as participants: the chosen unit's subtree (or the operator's scope), capped.
 async fn form(
     state: &AppState,
     p: &Principal,
-    heading: String,
-    action: String,
-    cancel: String,
+    target: FormTarget,
     f: EntryFields,
     errors: FieldErrors,
     correction: bool,
 ) -> PageResult {
+    let FormTarget { heading, action, cancel } = target;
     let mut unit_list = units::all(&state.db, &p.scope).await?;
     let me = match p.person_id {
         Some(id) => people::get(&state.db, &Scope::all(), id).await.ok(),
@@ -211,10 +208,6 @@ fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
     }
 }
 
-fn see_other(to: String) -> axum::response::Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
-}
-
 pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let mut f = EntryFields { date: today().to_string(), unit_id: params.int("unit")?, ..Default::default() };
     if let Some(me) = p.person_id {
@@ -223,8 +216,7 @@ pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Para
             f.unit_id = people::get(&state.db, &Scope::all(), me).await.ok().map(|m| m.unit_id);
         }
     }
-    form(&state, &p, "登记台账记录".into(), "/ledger/new".into(), "/ledger".into(), f, FieldErrors::default(), false)
-        .await
+    form(&state, &p, FormTarget::new("登记台账记录", "/ledger/new", "/ledger"), f, FieldErrors::default(), false).await
 }
 
 pub async fn create(State(state): State<AppState>, p: Principal, form_data: FormPairs) -> PageResult {
@@ -235,7 +227,7 @@ pub async fn create(State(state): State<AppState>, p: Principal, form_data: Form
             Ok(see_other(format!("/ledger/{id}")))
         }
         Err(e) => {
-            form(&state, &p, "登记台账记录".into(), "/ledger/new".into(), "/ledger".into(), f, field_errors(e)?, false)
+            form(&state, &p, FormTarget::new("登记台账记录", "/ledger/new", "/ledger"), f, field_errors(e)?, false)
                 .await
         }
     }
@@ -262,9 +254,11 @@ pub async fn version_form(State(state): State<AppState>, p: Principal, PagePath(
     form(
         &state,
         &p,
-        format!("更正台账记录（第{}版）", e.version + 1),
-        format!("/ledger/{id}/version"),
-        format!("/ledger/{id}"),
+        FormTarget::new(
+            format!("更正台账记录（第{}版）", e.version + 1),
+            format!("/ledger/{id}/version"),
+            format!("/ledger/{id}"),
+        ),
         f,
         FieldErrors::default(),
         true,
@@ -289,9 +283,11 @@ pub async fn create_version(
             form(
                 &state,
                 &p,
-                format!("更正台账记录（第{}版）", current.version + 1),
-                format!("/ledger/{id}/version"),
-                format!("/ledger/{id}"),
+                FormTarget::new(
+                    format!("更正台账记录（第{}版）", current.version + 1),
+                    format!("/ledger/{id}/version"),
+                    format!("/ledger/{id}"),
+                ),
                 f,
                 field_errors(e)?,
                 true,

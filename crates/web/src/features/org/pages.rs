@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use qingfeng_domain::dict::{
     parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind,
@@ -19,7 +19,7 @@ use crate::auth::Principal;
 use crate::http::import_flow::UploadFlow;
 use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
@@ -269,10 +269,6 @@ fn invalid_status(mut res: axum::response::Response) -> axum::response::Response
     res
 }
 
-fn see_other(location: String) -> axum::response::Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-}
-
 /// Splits a store error into field errors to show on the form, or a page error.
 fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
     match e {
@@ -467,17 +463,15 @@ struct UnitForm {
 }
 
 // a form page is its frame (heading, action, cancel), its values, its errors and the unit edited
-#[allow(clippy::too_many_arguments)]
 async fn unit_form(
     state: &AppState,
     p: &Principal,
-    heading: &str,
-    action: String,
-    cancel: String,
+    target: FormTarget,
     f: UnitFields,
     errors: FieldErrors,
     editing: Option<&Unit>,
 ) -> PageResult {
+    let FormTarget { heading, action, cancel } = target;
     let all = units::all(&state.db, &p.scope).await?;
     let parents = all
         .iter()
@@ -487,7 +481,7 @@ async fn unit_form(
         .collect();
     let res = render(&UnitForm {
         nav: Nav::new(p, "org"),
-        heading: heading.into(),
+        heading,
         action,
         cancel,
         kinds: dict_opts!(UnitKind, f.kind),
@@ -556,7 +550,7 @@ fn parent_errors(e: ApiError) -> Result<FieldErrors, PageError> {
 
 pub async fn new_unit(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let f = UnitFields { parent_id: params.int("parent")?, kind: "department".into(), ..Default::default() };
-    unit_form(&state, &p, "新增单位", "/org/units/new".into(), "/org".into(), f, FieldErrors::default(), None).await
+    unit_form(&state, &p, FormTarget::new("新增单位", "/org/units/new", "/org"), f, FieldErrors::default(), None).await
 }
 
 pub async fn create_unit(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
@@ -572,9 +566,7 @@ pub async fn create_unit(State(state): State<AppState>, p: Principal, form: Form
             unit_form(
                 &state,
                 &p,
-                "新增单位",
-                "/org/units/new".into(),
-                "/org".into(),
+                FormTarget::new("新增单位", "/org/units/new", "/org"),
                 unit_form_fields(&form),
                 parent_errors(e)?,
                 None,
@@ -589,9 +581,7 @@ pub async fn edit_unit(State(state): State<AppState>, p: Principal, PagePath(id)
     unit_form(
         &state,
         &p,
-        &format!("修改单位：{}", u.name),
-        format!("/org/units/{id}/edit"),
-        format!("/org?unit={id}"),
+        FormTarget::new(format!("修改单位：{}", u.name), format!("/org/units/{id}/edit"), format!("/org?unit={id}")),
         unit_fields_of(&u),
         FieldErrors::default(),
         Some(&u),
@@ -621,9 +611,11 @@ pub async fn update_unit(
             unit_form(
                 &state,
                 &p,
-                &format!("修改单位：{}", current.name),
-                format!("/org/units/{id}/edit"),
-                format!("/org?unit={id}"),
+                FormTarget::new(
+                    format!("修改单位：{}", current.name),
+                    format!("/org/units/{id}/edit"),
+                    format!("/org?unit={id}"),
+                ),
                 unit_form_fields(&form),
                 parent_errors(e)?,
                 Some(&current),

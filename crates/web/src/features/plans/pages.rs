@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{Datelike, FixedOffset};
 use qingfeng_domain::plans::{PlanFields, TaskFields, TaskState, UpdateFields};
 use qingfeng_domain::FieldErrors;
@@ -17,7 +17,7 @@ use crate::auth::Principal;
 use crate::http::import_flow::UploadFlow;
 use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
@@ -30,10 +30,6 @@ fn cst() -> FixedOffset {
 fn invalid_status(mut res: Response) -> Response {
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     res
-}
-
-fn see_other(location: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 /// Field errors to show on a form, or the error as a page.
@@ -294,18 +290,16 @@ struct TaskForm {
 }
 
 // a form page is its frame (heading, action, cancel), its plan, its values, its errors and the task edited
-#[allow(clippy::too_many_arguments)]
 async fn task_form(
     state: &AppState,
     p: &Principal,
-    heading: String,
-    action: String,
-    cancel: String,
+    target: FormTarget,
     plan: WorkPlan,
     f: TaskFields,
     errors: FieldErrors,
     editing: Option<&Task>,
 ) -> PageResult {
+    let FormTarget { heading, action, cancel } = target;
     let tasks = plans::plan_tasks(&state.db, &p.scope, plan.id).await?;
     let mut parents = vec![Opt::new("", "（无，一级任务）", f.parent_id.is_none())];
     for t in &tasks {
@@ -409,7 +403,7 @@ pub async fn new_task(
     };
     let action = format!("/plans/{id}/tasks/new");
     let cancel = format!("/plans/{id}");
-    task_form(&state, &p, heading, action, cancel, plan, f, FieldErrors::default(), None).await
+    task_form(&state, &p, FormTarget::new(heading, action, cancel), plan, f, FieldErrors::default(), None).await
 }
 
 /// `POST /plans/{id}/tasks/new`
@@ -432,7 +426,7 @@ pub async fn create_task(
         Err(e) => {
             let errors = field_errors(e, "parent_id")?;
             let (action, cancel) = (format!("/plans/{id}/tasks/new"), format!("/plans/{id}"));
-            task_form(&state, &p, "新增任务".into(), action, cancel, plan, f, errors, None).await
+            task_form(&state, &p, FormTarget::new("新增任务", action, cancel), plan, f, errors, None).await
         }
     }
 }
@@ -446,7 +440,16 @@ pub async fn edit_task(State(state): State<AppState>, p: Principal, PagePath(id)
     let plan = plans::get_plan(&state.db, &qingfeng_store::Scope::all(), t.plan_id).await?;
     let heading = format!("修改任务：{} {}", t.number, t.title);
     let (action, cancel) = (format!("/tasks/{id}/edit"), format!("/tasks/{id}"));
-    task_form(&state, &p, heading, action, cancel, plan, fields_of(&t), FieldErrors::default(), Some(&t)).await
+    task_form(
+        &state,
+        &p,
+        FormTarget::new(heading, action, cancel),
+        plan,
+        fields_of(&t),
+        FieldErrors::default(),
+        Some(&t),
+    )
+    .await
 }
 
 /// `POST /tasks/{id}/edit`
@@ -472,7 +475,7 @@ pub async fn update_task(
             let plan = plans::get_plan(&state.db, &qingfeng_store::Scope::all(), t.plan_id).await?;
             let heading = format!("修改任务：{} {}", t.number, t.title);
             let (action, cancel) = (format!("/tasks/{id}/edit"), format!("/tasks/{id}"));
-            task_form(&state, &p, heading, action, cancel, plan, f, errors, Some(&t)).await
+            task_form(&state, &p, FormTarget::new(heading, action, cancel), plan, f, errors, Some(&t)).await
         }
     }
 }

@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
 use qingfeng_domain::fulfilment::State as FState;
 use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
 use qingfeng_domain::FieldErrors;
@@ -16,7 +15,7 @@ use super::service::{item_filter, parse_pledge, with_status, year_param, ItemWit
 use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
 use crate::AppState;
 
 pub struct ItemRow {
@@ -97,7 +96,7 @@ pub async fn generate(State(state): State<AppState>, p: Principal, form: FormPai
         r.lists_created, r.items_created, r.items_refreshed, r.items_kept_edited, r.items_deactivated
     );
     let q = serde_urlencoded::to_string([("year", year.to_string()), ("generated", summary)]).unwrap_or_default();
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/responsibility?{q}"))]).into_response())
+    Ok(see_other(format!("/responsibility?{q}")))
 }
 
 #[derive(Template)]
@@ -148,7 +147,7 @@ pub async fn pledge(
     match parse_pledge(Some(&form.get("pledge_date"))) {
         Ok(date) => {
             resp::set_pledge(&state.db, &p.actor(), &l, date).await?;
-            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/responsibility/lists/{id}"))]).into_response())
+            Ok(see_other(format!("/responsibility/lists/{id}")))
         }
         Err(ApiError::Invalid(e)) => list_page(&state, &p, id, e.first().map(|f| f.message.clone())).await,
         Err(e) => Err(PageError(e)),
@@ -396,9 +395,7 @@ pub async fn create_template(State(state): State<AppState>, p: Principal, form: 
     }
     .await;
     match result {
-        Ok(()) => {
-            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/responsibility/templates".to_string())]).into_response())
-        }
+        Ok(()) => Ok(see_other("/responsibility/templates".to_string())),
         Err(ApiError::Invalid(errors)) => templates_page(&state, &p, f, errors).await,
         Err(e) => Err(PageError(e)),
     }

@@ -1,0 +1,51 @@
+//! The password page: changing one's own password (the first thing an account with an initial
+//! or reset password does).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::service::change_own_password;
+use crate::auth::Principal;
+use crate::http::{render, ApiError, FormPairs, Nav, PageError, PageResult};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "accounts/password.html")]
+struct PasswordPage {
+    nav: Nav,
+    must_change: bool,
+    done: bool,
+    errors: qingfeng_domain::FieldErrors,
+}
+
+pub async fn password(p: Principal) -> PageResult {
+    render(&PasswordPage {
+        nav: Nav::new(&p, "password"),
+        must_change: p.must_change_password,
+        done: false,
+        errors: Default::default(),
+    })
+}
+
+pub async fn change_password(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+    match change_own_password(&state, &p, &form.get("old_password"), &form.get("new_password")).await {
+        Ok(()) => render(&PasswordPage {
+            nav: Nav::new(&p, "password"),
+            must_change: false,
+            done: true,
+            errors: Default::default(),
+        }),
+        Err(ApiError::Invalid(errors)) => {
+            let mut res = render(&PasswordPage {
+                nav: Nav::new(&p, "password"),
+                must_change: p.must_change_password,
+                done: false,
+                errors,
+            })?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
