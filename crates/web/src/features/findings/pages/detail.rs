@@ -1,0 +1,390 @@
+//! One finding: its steps, measures and progress, and the forms of each step.
+
+use super::{local, person_opts, state_class, with_status};
+use crate::auth::Principal;
+use crate::features::findings::service::{
+    actions_for, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step, request_step,
+    return_step, sign_off_step,
+};
+use crate::http::ApiError;
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use qingfeng_domain::findings::{
+    Category, FeedbackFields, FindingState, LookBackFields, MeasureFields, ReturnFields, SignOffFields,
+    SignOffRequestFields, UpdateFields,
+};
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::findings::{self as store, Finding, Measure};
+use qingfeng_store::fulfilment::today;
+use qingfeng_store::{Db, QueryBuilder};
+
+pub struct StepView {
+    pub label: String,
+    pub note: String,
+    pub who: String,
+    pub at: String,
+}
+
+pub struct UpdateView {
+    pub date: String,
+    pub text: String,
+    pub evidence: String,
+    pub completes: bool,
+    pub who: String,
+}
+
+pub struct MeasureView {
+    pub m: Measure,
+    pub leader: String,
+    pub status_class: &'static str,
+    pub updates: Vec<UpdateView>,
+}
+
+/// What the user typed into one of the step forms, kept when the form comes back with errors.
+#[derive(Default)]
+pub struct StepDraft {
+    pub text: String,
+    pub deadline: String,
+    pub leader: Option<i64>,
+    pub person: Option<i64>,
+    pub measure_id: Option<i64>,
+    pub update_date: String,
+    pub completes: bool,
+    pub evidence: String,
+    pub note: String,
+    pub reason: String,
+    pub result: String,
+}
+
+#[derive(Default)]
+pub struct Can {
+    pub edit: bool,
+    pub feedback: bool,
+    pub add_measure: bool,
+    pub report: bool,
+    pub request: bool,
+    pub sign_off: bool,
+    pub ret: bool,
+    pub look_back: bool,
+}
+
+impl Can {
+    fn any_group(&self) -> bool {
+        self.sign_off || self.ret || self.look_back || self.feedback
+    }
+}
+
+#[derive(Template)]
+#[template(path = "findings/finding.html")]
+struct FindingPage {
+    nav: Nav,
+    f: Finding,
+    category_group: &'static str,
+    state_class: &'static str,
+    steps: Vec<StepView>,
+    measures: Vec<MeasureView>,
+    recurrences: Vec<(i64, String)>,
+    can: Can,
+    is_group: bool,
+    leaders: Vec<Opt>,
+    persons: Vec<Opt>,
+    open_measures: Vec<Opt>,
+    form: &'static str,
+    errors: FieldErrors,
+    flash: Option<String>,
+    d: StepDraft,
+    today: String,
+    look_back_months: u32,
+}
+
+/// People offered for a measure: those of the finding's unit and below, and of the units above
+/// it (where the 分管领导 sit).
+async fn measure_people(db: &Db, f: &Finding) -> Result<Vec<(i64, String)>, PageError> {
+    let ancestors: Vec<i64> = f.unit_path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let (lo, hi) = qingfeng_store::query::subtree_range(&f.unit_path);
+    let mut q = QueryBuilder::new();
+    q.and("p.status = 'active'", vec![]);
+    let lo_m = q.bind(lo);
+    let hi_m = q.bind(hi);
+    let marks: Vec<String> = ancestors.iter().map(|a| q.bind(*a)).collect();
+    let anc = if marks.is_empty() { "1 = 0".to_string() } else { format!("u.id IN ({})", marks.join(", ")) };
+    let rows: Vec<(i64, String, String)> = db
+        .fetch_all(
+            &format!(
+                "SELECT p.id, p.name, u.name FROM people p JOIN units u ON u.id = p.unit_id{} AND ((u.path >= {lo_m} AND u.path < {hi_m}) OR {anc}) \
+                 ORDER BY u.sort_path, p.id LIMIT 400",
+                q.where_clause()
+            ),
+            q.args(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id, name, unit)| (id, format!("{name}（{unit}）"))).collect())
+}
+
+async fn finding_page(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    form: &'static str,
+    errors: FieldErrors,
+    flash: Option<String>,
+    d: StepDraft,
+) -> PageResult {
+    let db = &state.db;
+    let f = store::get(db, &p.scope, id, today()).await?;
+    let actions = actions_for(state, p, &f).await?;
+    let has = |k: &str| actions.contains(&k);
+    let can = Can {
+        edit: has("edit"),
+        feedback: has("feedback"),
+        add_measure: has("add_measure"),
+        report: has("report_progress"),
+        request: has("request_sign_off"),
+        sign_off: has("sign_off"),
+        ret: has("return"),
+        look_back: has("look_back"),
+    };
+    let updates = store::updates(db, id).await?;
+    let measures: Vec<MeasureView> = store::measures(db, id, today())
+        .await?
+        .into_iter()
+        .map(|m| MeasureView {
+            leader: m.responsible_leader_name.clone().unwrap_or_else(|| "—".into()),
+            status_class: if m.completed_on.is_some() {
+                "green"
+            } else if m.overdue {
+                "late"
+            } else {
+                "doing"
+            },
+            updates: updates
+                .iter()
+                .filter(|u| u.measure_id == m.id)
+                .map(|u| UpdateView {
+                    date: u.update_date.to_string(),
+                    text: u.text.clone(),
+                    evidence: u.evidence.clone(),
+                    completes: u.completes,
+                    who: u.username.clone().unwrap_or_default(),
+                })
+                .collect(),
+            m,
+        })
+        .collect();
+    let people_list = if can.add_measure { measure_people(db, &f).await? } else { vec![] };
+    let open_measures = measures
+        .iter()
+        .filter(|m| m.m.completed_on.is_none())
+        .map(|m| Opt::new(m.m.id, &m.m.text, d.measure_id == Some(m.m.id)))
+        .collect();
+    let steps = store::steps(db, id)
+        .await?
+        .into_iter()
+        .map(|s| StepView { label: s.label, note: s.note, who: s.username, at: local(s.at) })
+        .collect();
+    let status = if flash.is_some() {
+        Some(StatusCode::CONFLICT)
+    } else if !errors.is_empty() {
+        Some(StatusCode::UNPROCESSABLE_ENTITY)
+    } else {
+        None
+    };
+    let page = FindingPage {
+        nav: Nav::new(p, "findings"),
+        // the group in brackets where the label does not already start with it (政治纪律（六项纪律）)
+        category_group: Category::from_key(&f.category)
+            .filter(|c| !c.label().starts_with(c.group()))
+            .map(Category::group)
+            .unwrap_or(""),
+        state_class: state_class(&f.state),
+        steps,
+        measures,
+        recurrences: store::recurrences(db, id)
+            .await?
+            .into_iter()
+            .map(|(rid, s)| (rid, FindingState::from_key(&s).map(FindingState::label).unwrap_or("").to_string()))
+            .collect(),
+        is_group: can.any_group() || is_discipline_group(state, p).await?,
+        can,
+        leaders: person_opts(&people_list, d.leader),
+        persons: person_opts(&people_list, d.person),
+        open_measures,
+        form,
+        errors,
+        flash,
+        d,
+        today: today().to_string(),
+        look_back_months: store::look_back_setting(db).await?,
+        f,
+    };
+    let res = render(&page)?;
+    Ok(match status {
+        Some(s) => with_status(res, s),
+        None => res,
+    })
+}
+
+pub async fn finding(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    finding_page(&state, &p, id, "", FieldErrors::default(), None, StepDraft::default()).await
+}
+
+/// The answer to a step form: back to the finding, or the page with the form's errors or the
+/// refusal shown.
+async fn after_step<T>(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    form: &'static str,
+    d: StepDraft,
+    result: Result<T, ApiError>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other(format!("/findings/{id}#{form}"))),
+        Err(ApiError::Invalid(errors)) => finding_page(state, p, id, form, errors, None, d).await,
+        Err(ApiError::Conflict(m)) => finding_page(state, p, id, form, FieldErrors::default(), Some(m), d).await,
+        Err(ApiError::Forbidden(m)) => {
+            let res = finding_page(state, p, id, form, FieldErrors::default(), Some(m), d).await?;
+            Ok(with_status(res, StatusCode::FORBIDDEN))
+        }
+        Err(other) => Err(PageError(other)),
+    }
+}
+
+fn opt_id(form: &FormPairs, key: &str) -> Option<i64> {
+    form.get(key).trim().parse().ok()
+}
+
+pub async fn feedback(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let fields = FeedbackFields { note: form.get("note") };
+    let r = feedback_step(&state, &p, id, &fields).await;
+    after_step(&state, &p, id, "feedback", StepDraft { note: fields.note, ..Default::default() }, r).await
+}
+
+pub async fn measure(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let fields = MeasureFields {
+        text: form.get("text"),
+        responsible_leader_id: opt_id(&form, "responsible_leader_id"),
+        responsible_person_id: opt_id(&form, "responsible_person_id"),
+        deadline: form.get("deadline"),
+    };
+    let r = measure_step(&state, &p, id, &fields).await;
+    let d = StepDraft {
+        text: fields.text,
+        deadline: fields.deadline,
+        leader: fields.responsible_leader_id,
+        person: fields.responsible_person_id,
+        ..Default::default()
+    };
+    after_step(&state, &p, id, "measure", d, r).await
+}
+
+pub async fn progress(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let fields = UpdateFields {
+        update_date: form.get("update_date"),
+        text: form.get("text"),
+        evidence: form.get("evidence"),
+        completes: form.get("completes") == "true",
+    };
+    let measure_id = opt_id(&form, "measure_id");
+    let r = match measure_id {
+        // the measure must belong to this finding
+        Some(mid) => match store::get_measure(&state.db, &p.scope, mid, today()).await {
+            Ok(m) if m.finding_id == id => progress_step(&state, &p, mid, &fields).await,
+            Ok(_) | Err(qingfeng_store::StoreError::NotFound) => {
+                let mut e = FieldErrors::default();
+                e.push("measure_id", "请选择本问题的一项整改措施");
+                Err(ApiError::Invalid(e))
+            }
+            Err(e) => Err(e.into()),
+        },
+        None => {
+            let mut e = FieldErrors::default();
+            e.push("measure_id", "请选择要报告进展的整改措施");
+            Err(ApiError::Invalid(e))
+        }
+    };
+    let d = StepDraft {
+        measure_id,
+        update_date: fields.update_date,
+        text: fields.text,
+        evidence: fields.evidence,
+        completes: fields.completes,
+        ..Default::default()
+    };
+    after_step(&state, &p, id, "progress", d, r).await
+}
+
+pub async fn request_sign_off(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let fields = SignOffRequestFields { evidence: form.get("evidence"), note: form.get("note") };
+    let r = request_step(&state, &p, id, &fields).await;
+    after_step(
+        &state,
+        &p,
+        id,
+        "request",
+        StepDraft { evidence: fields.evidence, note: fields.note, ..Default::default() },
+        r,
+    )
+    .await
+}
+
+pub async fn sign_off(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let fields = SignOffFields { note: form.get("note") };
+    let r = sign_off_step(&state, &p, id, &fields).await;
+    after_step(&state, &p, id, "verify", StepDraft { note: fields.note, ..Default::default() }, r).await
+}
+
+pub async fn return_finding(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let fields = ReturnFields { reason: form.get("reason") };
+    let r = return_step(&state, &p, id, &fields).await;
+    after_step(&state, &p, id, "verify", StepDraft { reason: fields.reason, ..Default::default() }, r).await
+}
+
+pub async fn look_back(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let fields = LookBackFields { result: form.get("result"), note: form.get("note") };
+    match look_back_step(&state, &p, id, &fields).await {
+        Ok(Some(new_id)) => Ok(see_other(format!("/findings/{new_id}"))),
+        r => {
+            let d = StepDraft { result: fields.result, note: fields.note, ..Default::default() };
+            after_step(&state, &p, id, "look-back", d, r).await
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! 问题整改 pages: the 问题清单 with filters, a finding with its timeline, measures and updates and
+//! the form of every step the user may take, the new/edit finding form, campaigns (专项整治) and a
+//! campaign's progress, the rectification dashboard, and the finding-list import.
+
+mod campaigns;
+mod detail;
+mod form;
+mod import;
+mod list;
+mod stats;
+
+use crate::auth::Principal;
+use crate::http::{Opt, PageError};
+use crate::AppState;
+use axum::http::StatusCode;
+use axum::response::Response;
+pub use campaigns::{campaign, campaigns, create_campaign};
+pub use detail::{feedback, finding, look_back, measure, progress, request_sign_off, return_finding, sign_off};
+pub use form::{create, edit, edit_form, new_form};
+pub use import::{import_page, import_submit};
+pub use list::page;
+use qingfeng_domain::findings::{Category, FindingState};
+use qingfeng_store::findings::{self as store, Tally};
+use qingfeng_store::org::{people, units, PersonFilter};
+use qingfeng_store::{Db, Paging, Scope};
+pub use stats::dashboard;
+
+fn with_status(mut res: Response, status: StatusCode) -> Response {
+    *res.status_mut() = status;
+    res
+}
+
+/// The CSS class of a state tag.
+pub fn state_class(state: &str) -> &'static str {
+    match FindingState::from_key(state) {
+        Some(FindingState::Recorded) => "grey",
+        Some(FindingState::FedBack) => "blue",
+        Some(FindingState::Rectifying) => "doing",
+        Some(FindingState::SignOffRequested) => "yellow",
+        Some(FindingState::SignedOff) => "green",
+        None => "",
+    }
+}
+
+fn rate_text(t: &Tally) -> String {
+    t.rate.map(|r| format!("{r:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    crate::time::local_time(t)
+}
+
+async fn unit_options(db: &Db, scope: &Scope, selected: Option<i64>) -> Result<Vec<Opt>, PageError> {
+    Ok(units::all(db, scope)
+        .await?
+        .iter()
+        .map(|u| Opt::new(u.id, format!("{}{}", "　".repeat(u.depth()), u.name), selected == Some(u.id)))
+        .collect())
+}
+
+async fn campaign_options(db: &Db, selected: Option<i64>) -> Result<Vec<Opt>, PageError> {
+    Ok(store::list_campaigns(db, None, Some(Paging::new(Some(1), Some(200))))
+        .await?
+        .items
+        .iter()
+        .map(|c| Opt::new(c.id, &c.name, selected == Some(c.id)))
+        .collect())
+}
+
+fn category_options(selected: Option<Category>) -> Vec<Opt> {
+    Category::ALL.iter().map(|c| Opt::new(c.key(), c.label(), selected == Some(*c))).collect()
+}
+
+/// People offered as responsible leader or person: those in the operator's scope (the whole
+/// organisation for the group), active, capped.
+async fn people_options(state: &AppState, p: &Principal) -> Result<Vec<(i64, String)>, PageError> {
+    let pf = PersonFilter { status: Some("active".into()), ..Default::default() };
+    let list = people::list(&state.db, &p.scope, &pf, Paging::new(Some(1), Some(Paging::MAX_PER_PAGE))).await?;
+    Ok(list.items.into_iter().map(|x| (x.id, format!("{}（{}）", x.name, x.unit_name))).collect())
+}
+
+fn person_opts(all: &[(i64, String)], selected: Option<i64>) -> Vec<Opt> {
+    all.iter().map(|(id, l)| Opt::new(id, l, selected == Some(*id))).collect()
+}

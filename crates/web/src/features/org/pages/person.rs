@@ -1,0 +1,278 @@
+//! A person: detail page, new and edit forms.
+
+use super::{field_errors, invalid_status, label, role_labels};
+use crate::auth::Principal;
+use crate::features::org::service::{check_draft_scope, person_fields_of};
+use crate::http::ApiError;
+use crate::http::Params;
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use qingfeng_domain::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
+use qingfeng_domain::org::PersonFields;
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::org::{people, units, Person, Unit};
+
+#[derive(Template)]
+#[template(path = "org/person_form.html")]
+struct PersonForm {
+    nav: Nav,
+    heading: String,
+    action: String,
+    cancel: String,
+    f: PersonFields,
+    errors: FieldErrors,
+    derived: bool,
+    genders: Vec<Opt>,
+    units: Vec<Opt>,
+    ranks: Vec<Opt>,
+    politicals: Vec<Opt>,
+    roles: Vec<Opt>,
+    statuses: Vec<Opt>,
+    overrides: Vec<Opt>,
+    in_charge: Vec<Opt>,
+}
+
+async fn person_form(
+    state: &AppState,
+    p: &Principal,
+    heading: &str,
+    action: String,
+    cancel: String,
+    f: PersonFields,
+    errors: FieldErrors,
+) -> PageResult {
+    let all_units = units::all(&state.db, &p.scope).await?;
+    let indent = |u: &Unit| format!("{}{}", "　".repeat(u.depth()), u.name);
+    let in_charge_sel = f.in_charge_of.clone().unwrap_or_default();
+    let role_sel = parse_roles(&f.roles.join("、")).unwrap_or_default();
+    let derived = f.validate().map(|d| d.derived_supervision_scope()).unwrap_or(false);
+    let form = PersonForm {
+        nav: Nav::new(p, "org"),
+        heading: heading.into(),
+        action,
+        cancel,
+        genders: dict_opts!(Gender, f.gender),
+        units: all_units.iter().map(|u| Opt::new(u.id, indent(u), f.unit_id == Some(u.id))).collect(),
+        ranks: dict_opts!(Rank, f.rank),
+        politicals: dict_opts!(PoliticalStatus, f.political_status),
+        roles: ResponsibilityRole::ALL.iter().map(|r| Opt::new(r.key(), r.label(), role_sel.contains(r))).collect(),
+        statuses: dict_opts!(PersonStatus, f.status),
+        overrides: vec![
+            Opt::new("", "不调整（按自动判定）", f.supervision_override.is_none()),
+            Opt::new("true", "调整为：是监督对象", f.supervision_override == Some(true)),
+            Opt::new("false", "调整为：不是监督对象", f.supervision_override == Some(false)),
+        ],
+        in_charge: all_units.iter().map(|u| Opt::new(u.id, indent(u), in_charge_sel.contains(&u.id))).collect(),
+        derived,
+        f,
+        errors,
+    };
+    render(&form)
+}
+
+fn person_fields_from_form(form: &FormPairs) -> Result<PersonFields, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let unit_id = match form.get("unit_id").trim() {
+        "" => None,
+        s => match s.parse() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                errors.push("unit_id", "所在单位无效");
+                None
+            }
+        },
+    };
+    let in_charge: Vec<i64> = form.all("in_charge_of").iter().filter_map(|s| s.parse().ok()).collect();
+    let fields = PersonFields {
+        name: form.get("name"),
+        gender: form.get("gender"),
+        unit_id,
+        title: form.get("title"),
+        rank: form.get("rank"),
+        political_status: form.get("political_status"),
+        roles: form.all("roles"),
+        status: form.get("status"),
+        birth_date: form.get("birth_date"),
+        party_join_date: form.get("party_join_date"),
+        exercises_public_power: form.get("exercises_public_power") == "true",
+        supervision_override: match form.get("supervision_override").as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        supervision_override_reason: form.get("supervision_override_reason"),
+        in_charge_of: Some(in_charge),
+    };
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(errors)
+    }
+}
+
+pub async fn new_person(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let f = PersonFields {
+        unit_id: params.int("unit")?,
+        status: "active".into(),
+        exercises_public_power: true,
+        in_charge_of: Some(vec![]),
+        ..Default::default()
+    };
+    person_form(&state, &p, "新增人员", "/org/people/new".into(), "/org".into(), f, FieldErrors::default()).await
+}
+
+pub async fn create_person(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+    let result: Result<Person, ApiError> = async {
+        let fields = person_fields_from_form(&form)?;
+        let draft = fields.validate()?;
+        check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
+        Ok(people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?)
+    }
+    .await;
+    match result {
+        Ok(person) => Ok(see_other(format!("/org/people/{}", person.id))),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let f = person_fields_from_form(&form).unwrap_or_default();
+            person_form(&state, &p, "新增人员", "/org/people/new".into(), "/org".into(), f, errors)
+                .await
+                .map(invalid_status)
+        }
+    }
+}
+
+pub async fn edit_person(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let person = people::get(&state.db, &p.scope, id).await?;
+    let ic = people::in_charge_of(&state.db, id).await?;
+    let f = person_fields_of(&person, Some(ic));
+    person_form(
+        &state,
+        &p,
+        &format!("修改人员：{}", person.name),
+        format!("/org/people/{id}/edit"),
+        format!("/org/people/{id}"),
+        f,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+/// The units among `ids` that lie outside the operator's scope.
+async fn hidden_units(state: &AppState, p: &Principal, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
+    let mut hidden = Vec::new();
+    for id in ids {
+        let u = units::get(&state.db, *id).await?;
+        if !p.scope.covers_unit(u.id, &u.path) {
+            hidden.push(u.id);
+        }
+    }
+    Ok(hidden)
+}
+
+pub async fn update_person(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let person = people::get(&state.db, &p.scope, id).await?;
+    let result: Result<(), ApiError> = async {
+        let mut fields = person_fields_from_form(&form)?;
+        let draft = fields.validate()?;
+        // The form lists only the units the operator sees: 分管 units outside that stay as they are.
+        let current_in_charge = people::in_charge_of(&state.db, id).await?;
+        let hidden = hidden_units(&state, &p, &current_in_charge).await?;
+        if let Some(list) = fields.in_charge_of.as_mut() {
+            list.extend(hidden.iter().filter(|u| !list.contains(u)).collect::<Vec<_>>());
+        }
+        check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
+        people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(format!("/org/people/{id}"))),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let f = person_fields_from_form(&form).unwrap_or_default();
+            person_form(
+                &state,
+                &p,
+                &format!("修改人员：{}", person.name),
+                format!("/org/people/{id}/edit"),
+                format!("/org/people/{id}"),
+                f,
+                errors,
+            )
+            .await
+            .map(invalid_status)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "org/person_detail.html")]
+struct PersonDetail {
+    nav: Nav,
+    p: Person,
+    facts: Vec<(&'static str, String)>,
+    transfers: Vec<(String, String, String, String, String, String)>,
+    can_write: bool,
+}
+
+pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let person = people::get(&state.db, &p.scope, id).await?;
+    let ic = people::in_charge_of(&state.db, id).await?;
+    let mut ic_names = Vec::new();
+    for u in ic {
+        if let Ok(unit) = units::get(&state.db, u).await {
+            ic_names.push(unit.name);
+        }
+    }
+    let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
+    let facts = vec![
+        ("性别", label(&person.gender, Gender::from_key, Gender::label).to_string()),
+        ("所在单位", person.unit_name.clone()),
+        ("职务", person.title.clone()),
+        ("职级", label(&person.rank, Rank::from_key, Rank::label).to_string()),
+        ("政治面貌", label(&person.political_status, PoliticalStatus::from_key, PoliticalStatus::label).to_string()),
+        ("责任角色", role_labels(&person.roles)),
+        ("人员状态", label(&person.status, PersonStatus::from_key, PersonStatus::label).to_string()),
+        ("出生日期", person.birth_date.map(|d| d.to_string()).unwrap_or_default()),
+        ("入党时间", person.party_join_date.map(|d| d.to_string()).unwrap_or_default()),
+        ("行使公权力", yes_no(person.exercises_public_power)),
+        (
+            "监督对象",
+            match person.supervision_override {
+                Some(_) => format!(
+                    "{}（手动调整：{}）",
+                    yes_no(person.in_supervision_scope),
+                    person.supervision_override_reason
+                ),
+                None => format!("{}（自动判定）", yes_no(person.in_supervision_scope)),
+            },
+        ),
+        ("分管单位", ic_names.join("、")),
+    ];
+    let status_label = |k: &str| label(k, PersonStatus::from_key, PersonStatus::label).to_string();
+    let transfers = people::transfers(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            (
+                t.changed_at
+                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                t.from_unit_name.unwrap_or_default(),
+                t.to_unit_name,
+                status_label(&t.from_status),
+                status_label(&t.to_status),
+                t.note,
+            )
+        })
+        .collect();
+    render(&PersonDetail { nav: Nav::new(&p, "org"), facts, transfers, can_write: p.can("person:write"), p: person })
+}
