@@ -9,8 +9,9 @@ use axum::{Extension, Router};
 
 use crate::auth::Access;
 use crate::http::Book;
-pub use crate::http::RouteSpec;
 use crate::{assets, features, openapi, AppState};
+
+pub use crate::http::RouteSpec;
 
 /// Every feature registers its own routes (API and pages): one line per feature.
 const FEATURES: &[fn(Book) -> Book] = &[

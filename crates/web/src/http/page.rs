@@ -8,36 +8,78 @@ use axum::response::{Html, IntoResponse, Response};
 use super::{ApiError, PageError, PageResult};
 use crate::auth::Principal;
 
+/// One line of the side menu. A feature adds its pages to the menu with one entry here.
+enum MenuItem {
+    /// a heading over the links below it
+    Group(&'static str),
+    /// a page; `needs` is the permission without which the link is left out, or shown as
+    /// "coming soon" (`else_soon`)
+    Link { href: &'static str, label: &'static str, active: &'static str, needs: Option<&'static str>, else_soon: bool },
+    /// a page not built yet
+    Soon(&'static str),
+}
+
+const fn link(href: &'static str, label: &'static str, active: &'static str, needs: Option<&'static str>) -> MenuItem {
+    Link { href, label, active, needs, else_soon: false }
+}
+
+/// The side menu, in order.
+const MENU: &[MenuItem] = &[
+    Group("组织与人员"),
+    link("/org", "单位与人员", "org", None),
+    link("/org/people-import", "人员导入", "people-import", Some("person:import")),
+    link("/org/units-import", "单位导入", "units-import", Some("unit:import")),
+    Group("主体责任"),
+    link("/dashboard", "落实情况", "dashboard", Some("fulfilment:read")),
+    link("/responsibility", "责任清单", "responsibility", Some("responsibility:read")),
+    link("/plans", "任务分解", "plans", Some("plan:read")),
+    link("/ledger", "履职台账", "ledger", Some("ledger:read")),
+    Group("监督"),
+    Link { href: "/findings", label: "问题整改", active: "findings", needs: Some("finding:read"), else_soon: true },
+    link("/findings/dashboard", "整改统计", "finding-stats", Some("finding:read")),
+    Soon("廉政档案"),
+    Group("系统"),
+    Soon("账号与权限"),
+    link("/system/audit", "操作日志", "audit", Some("audit:read")),
+    link("/system/logins", "登录日志", "logins", Some("audit:read")),
+    link("/notifications", "通知中心", "notifications", None),
+    link("/account/password", "修改密码", "password", None),
+];
+
+/// A line of the side menu as the layout draws it: `kind` is "group", "link" or "soon".
+pub struct MenuEntry {
+    pub kind: &'static str,
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+use MenuItem::{Group, Link, Soon};
+
 /// What the layout needs on every page.
 pub struct Nav {
     pub username: String,
     pub csrf: String,
-    pub active: &'static str,
-    pub can_import_people: bool,
-    pub can_import_units: bool,
-    pub can_read_audit: bool,
-    pub can_read_plans: bool,
-    pub can_read_fulfilment: bool,
-    pub can_read_responsibility: bool,
-    pub can_read_ledger: bool,
-    pub can_read_findings: bool,
+    /// the side menu, cut to the caller's permissions
+    pub menu: Vec<MenuEntry>,
 }
 
 impl Nav {
     pub fn new(p: &Principal, active: &'static str) -> Self {
-        Nav {
-            username: p.username.clone(),
-            csrf: p.csrf_token().to_string(),
-            active,
-            can_import_people: p.can("person:import"),
-            can_import_units: p.can("unit:import"),
-            can_read_audit: p.can("audit:read"),
-            can_read_fulfilment: p.can("fulfilment:read"),
-            can_read_responsibility: p.can("responsibility:read"),
-            can_read_ledger: p.can("ledger:read"),
-            can_read_plans: p.can("plan:read"),
-            can_read_findings: p.can("finding:read"),
-        }
+        let entry = |kind, href, label, is_active| MenuEntry { kind, href, label, active: is_active };
+        let menu = MENU
+            .iter()
+            .filter_map(|item| match *item {
+                Group(label) => Some(entry("group", "", label, false)),
+                Soon(label) => Some(entry("soon", "", label, false)),
+                Link { href, label, active: key, needs, else_soon } => match needs.is_none_or(|perm| p.can(perm)) {
+                    true => Some(entry("link", href, label, key == active)),
+                    false if else_soon => Some(entry("soon", "", label, false)),
+                    false => None,
+                },
+            })
+            .collect();
+        Nav { username: p.username.clone(), csrf: p.csrf_token().to_string(), menu }
     }
 }
 

@@ -1,11 +1,5 @@
 //! JSON handlers of accounts, roles and the own password.
 
-use super::service::change_own_password;
-use crate::auth::Principal;
-use crate::features::accounts::grants::{check_password_policy, check_role_definition, check_role_grant, is_builtin};
-use crate::http::{ApiError, ApiResult};
-use crate::http::{ApiJson, Params, Path};
-use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -14,6 +8,13 @@ use qingfeng_store::accounts::{self, AccountChange, AccountView};
 use qingfeng_store::{Page, StoreError};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use super::service::change_own_password;
+use crate::auth::Principal;
+use crate::features::accounts::grants::{check_password_policy, check_role_definition, check_role_grant, is_builtin};
+use crate::http::{ApiError, ApiResult};
+use crate::http::{ApiJson, Params, Path};
+use crate::AppState;
 
 /// Distinguishes a missing field (no change) from an explicit null (unlink).
 mod double_option {

@@ -1,4 +1,5 @@
-//! `/api/v1/accounts`, `/api/v1/me/password` and `/api/v1/roles`.
+//! Accounts and roles: which accounts an operator may see and change, and changing one's own
+//! password (the API and the password page).
 
 use qingfeng_store::accounts::{self};
 use qingfeng_store::StoreError;

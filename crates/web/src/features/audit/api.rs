@@ -1,16 +1,17 @@
 //! JSON handlers of the audit log and the login log, and their .xlsx exports.
 
-use super::service::{action_label, audit_filter, entity_label, logins_page, result_label};
-use crate::http::ApiResult;
-use crate::http::{xlsx, Params};
-use crate::time::local_time;
-use crate::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::audit::{self, AuditRecord, LoginRecord};
 use qingfeng_store::Page;
+
+use super::service::{action_label, audit_filter, entity_label, logins_page, result_label};
+use crate::http::ApiResult;
+use crate::http::{xlsx, Params};
+use crate::time::local_time;
+use crate::AppState;
 
 pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<Page<AuditRecord>>> {
     Ok(Json(audit::list(&state.db, &audit_filter(&params)?, Some(params.paging()?)).await?))

@@ -1,4 +1,5 @@
-//! 操作日志 and 登录日志: `/api/v1/audit-log`, `/api/v1/login-log` and their .xlsx exports.
+//! 操作日志 and 登录日志: filters, labels and paging shared by the API, the pages and the
+//! .xlsx exports.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use qingfeng_store::audit::{self, AuditFilter, LoginRecord};

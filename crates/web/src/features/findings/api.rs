@@ -1,15 +1,5 @@
 //! JSON handlers of findings, rectifications and campaigns.
 
-use super::service::{
-    actions_for, apply_edit, campaign_view, check_campaign_scope, feedback_step, finding_filter, look_back_step,
-    measure_step, origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
-};
-use super::sheets;
-use crate::auth::Principal;
-use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
-use crate::http::{ApiError, ApiResult};
-use crate::sheets::ImportReport;
-use crate::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -22,6 +12,17 @@ use qingfeng_store::findings::{self as store, Finding, Measure, MeasureFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::{now, Page, Scope};
 use serde_json::{json, Value};
+
+use super::service::{
+    actions_for, apply_edit, campaign_view, check_campaign_scope, feedback_step, finding_filter, look_back_step,
+    measure_step, origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
+};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::http::{ApiError, ApiResult};
+use crate::sheets::ImportReport;
+use crate::AppState;
 
 /// `GET /api/v1/findings?state=&category=&source=&unit=&campaign=&q=&overdue=&look_back=`
 pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Finding>>> {

@@ -1,5 +1,5 @@
-//! `/api/v1/findings` (问题清单), `/api/v1/rectifications` (整改措施), `/api/v1/campaigns`
-//! (专项整治): the flow 登记 → 反馈 → 整改 → 申请验收销号 → 验收销号 / 退回 → 回头看.
+//! 问题清单, 整改措施 and 专项整治: validation, scope checks and who may take each step of the
+//! flow 登记 → 反馈 → 整改 → 申请验收销号 → 验收销号 / 退回 → 回头看, shared by the API and the pages.
 //!
 //! A finding is in scope through its unit (仅本人: where the person answers for it or for one of its
 //! measures). Feedback, sign-off, return and look-back belong to the discipline-inspection group:

@@ -1,12 +1,13 @@
 //! `GET /api/v1/fulfilment`.
 
+use axum::extract::State;
+use axum::Json;
+
 use super::service::{report, Report};
 use crate::auth::Principal;
 use crate::http::ApiResult;
 use crate::http::Params;
 use crate::AppState;
-use axum::extract::State;
-use axum::Json;
 
 pub async fn get(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Report>> {
     Ok(Json(report(&state, &p, &params).await?))

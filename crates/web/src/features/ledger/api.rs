@@ -1,10 +1,7 @@
 //! JSON handlers of ledger entries and attachments.
 
-use super::service::{detail, entry_filter, item_visible, person_visible, read_attachment, validate};
-use crate::auth::Principal;
-use crate::http::{ApiError, ApiResult};
-use crate::http::{ApiJson, Params, Path};
-use crate::AppState;
+use std::collections::HashMap;
+
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +12,12 @@ use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::ledger::{self, Entry};
 use qingfeng_store::Page;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+
+use super::service::{detail, entry_filter, item_visible, person_visible, read_attachment, validate};
+use crate::auth::Principal;
+use crate::http::{ApiError, ApiResult};
+use crate::http::{ApiJson, Params, Path};
+use crate::AppState;
 
 pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Entry>>> {
     Ok(Json(ledger::list(&state.db, &p.scope, &entry_filter(&params)?, Some(params.paging()?)).await?))

@@ -1,5 +1,5 @@
-//! `/api/v1/ledger-entries`: the duty ledger. Submitted entries are never changed; a correction
-//! is a new version with a reason.
+//! 履职台账: validation, link and scope checks of ledger entries, shared by the API and the
+//! pages. Submitted entries are never changed; a correction is a new version with a reason.
 
 use axum::extract::Multipart;
 use qingfeng_domain::ledger::{attachment_type, EntryDraft, EntryFields, ATTACHMENT_MAX_BYTES};

@@ -1,17 +1,18 @@
 //! JSON handlers of the notification centre under /api/v1/notifications.
 
-use super::service::filters;
-use crate::auth::Principal;
-use crate::http::ApiResult;
-use crate::http::Params;
-use crate::http::Path;
-use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use qingfeng_store::notify::{self, Notification};
 use qingfeng_store::Page;
 use serde::Serialize;
 use serde_json::{json, Value};
+
+use super::service::filters;
+use crate::auth::Principal;
+use crate::http::ApiResult;
+use crate::http::Params;
+use crate::http::Path;
+use crate::AppState;
 
 /// A notification as the API shows it: the stored fields plus labels.
 #[derive(Debug, Serialize)]

@@ -1,4 +1,4 @@
-//! 通知中心 over JSON: the signed-in account's own notifications only. Another account's
+//! 通知中心: the signed-in account's own notifications only. Another account's
 //! notification answers 404, the same as one that does not exist.
 
 use qingfeng_store::notify::{self};

@@ -1,14 +1,5 @@
 //! JSON handlers of units and people under /api/v1/units and /api/v1/people.
 
-use super::service::{
-    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, unit_fields_of, unit_in_scope,
-};
-use super::sheets;
-use crate::auth::Principal;
-use crate::http::ApiResult;
-use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
-use crate::sheets::ImportReport;
-use crate::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -19,6 +10,16 @@ use qingfeng_store::org::units::{self, Unit, UnitFilter};
 use qingfeng_store::org::{people, Person};
 use qingfeng_store::Page;
 use serde_json::{json, Value};
+
+use super::service::{
+    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, unit_fields_of, unit_in_scope,
+};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::ApiResult;
+use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::sheets::ImportReport;
+use crate::AppState;
 
 pub async fn list_units(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Unit>>> {
     let filter = UnitFilter { q: params.str("q"), kind: params.str("kind"), parent_id: params.int("parent_id")? };

@@ -1,14 +1,15 @@
 //! Units and people: scope checks and field handling shared by the API and the pages.
 
+use qingfeng_domain::org::UnitFields;
+use qingfeng_domain::org::{PersonDraft, PersonFields};
+use qingfeng_store::org::units::{self, Unit};
+use qingfeng_store::org::{Person, PersonFilter};
+
 use crate::auth::Principal;
 use crate::features::accounts::grants::check_units_in_scope;
 use crate::http::Params;
 use crate::http::{ApiError, ApiResult};
 use crate::AppState;
-use qingfeng_domain::org::UnitFields;
-use qingfeng_domain::org::{PersonDraft, PersonFields};
-use qingfeng_store::org::units::{self, Unit};
-use qingfeng_store::org::{Person, PersonFilter};
 
 /// A unit by id, or 404 when it does not exist or lies outside the caller's scope.
 pub async fn unit_in_scope(state: &AppState, p: &Principal, id: i64) -> ApiResult<Unit> {

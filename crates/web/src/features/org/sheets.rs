@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use crate::sheets::{read_upload, ImportReport, RowError};
 use qingfeng_domain::dict::{
     parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind,
 };
@@ -15,6 +14,8 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::{audit, Actor, Db, Scope, StoreError, StoreResult};
+
+use crate::sheets::{read_upload, ImportReport, RowError};
 
 const YES: &str = "是";
 const NO: &str = "否";

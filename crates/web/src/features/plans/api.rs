@@ -1,12 +1,5 @@
 //! JSON handlers of work plans and tasks.
 
-use super::service::{fields_of, write_error};
-use super::sheets;
-use crate::auth::Principal;
-use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
-use crate::http::{ApiError, ApiResult};
-use crate::sheets::ImportReport;
-use crate::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -15,6 +8,14 @@ use qingfeng_domain::plans::{PlanFields, TaskFields, TaskState, UpdateFields};
 use qingfeng_store::plans::{self, PlanFilter, Task, TaskFilter, WorkPlan};
 use qingfeng_store::Page;
 use serde_json::{json, Value};
+
+use super::service::{fields_of, write_error};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::http::{ApiError, ApiResult};
+use crate::sheets::ImportReport;
+use crate::AppState;
 
 pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
     let state = match params.str("state") {

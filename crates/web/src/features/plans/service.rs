@@ -1,4 +1,4 @@
-//! `/api/v1/work-plans` (工作要点) and `/api/v1/tasks` (任务分解, 进展情况).
+//! 工作要点 and 任务分解: field handling and write errors shared by the API and the pages.
 
 use qingfeng_domain::plans::TaskFields;
 use qingfeng_store::plans::Task;

@@ -1,14 +1,5 @@
 //! JSON handlers of responsibility templates, lists and items.
 
-use super::service::{
-    check_requirement, item_entries, item_filter, parse_kinds, parse_pledge, with_status, year_param, ItemWithStatus,
-    TemplateFields,
-};
-use crate::auth::Principal;
-use crate::features::org::service::unit_in_scope;
-use crate::http::{merge_patch, xlsx, ApiJson, Params, Path};
-use crate::http::{ApiError, ApiResult};
-use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -20,6 +11,16 @@ use qingfeng_store::responsibility::{self as resp, GenerateReport, ItemEdit, Ite
 use qingfeng_store::{Page, StoreError};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use super::service::{
+    check_requirement, item_entries, item_filter, parse_kinds, parse_pledge, with_status, year_param, ItemWithStatus,
+    TemplateFields,
+};
+use crate::auth::Principal;
+use crate::features::org::service::unit_in_scope;
+use crate::http::{merge_patch, xlsx, ApiJson, Params, Path};
+use crate::http::{ApiError, ApiResult};
+use crate::AppState;
 
 fn template_fields(t: &Template) -> TemplateFields {
     TemplateFields {

@@ -1,4 +1,5 @@
-//! `/api/v1/responsibility-templates`, `/api/v1/responsibility-lists`, `/api/v1/responsibility-items`.
+//! 责任清单: filters, items with their fulfilment, and the entries of an item, shared by the
+//! API and the pages.
 
 use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::ItemStatus;

@@ -1,11 +1,5 @@
 //! JSON handlers of the session: sign in, sign out, who am I.
 
-use super::service::{self, LoginOutcome};
-use super::service::{clear_cookie, session_cookie};
-use crate::auth::{ClientAddress, Principal};
-use crate::http::ApiJson;
-use crate::http::{ApiError, ApiResult};
-use crate::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -13,6 +7,13 @@ use axum::Json;
 use qingfeng_store::accounts::{self};
 use serde::Deserialize;
 use serde_json::json;
+
+use super::service::{self, LoginOutcome};
+use super::service::{clear_cookie, session_cookie};
+use crate::auth::{ClientAddress, Principal};
+use crate::http::ApiJson;
+use crate::http::{ApiError, ApiResult};
+use crate::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

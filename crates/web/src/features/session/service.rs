@@ -3,11 +3,12 @@
 //! (not forgiven by another account's success), within the lock window, logins are refused
 //! even with the right password.
 
-use crate::auth::SESSION_COOKIE;
-use crate::AppState;
 use chrono::Duration;
 use qingfeng_store::accounts::{self, Account, Session};
 use qingfeng_store::{args, settings, Actor, Db, StoreResult};
+
+use crate::auth::SESSION_COOKIE;
+use crate::AppState;
 
 pub const USERNAME_MAX: usize = 64;
 

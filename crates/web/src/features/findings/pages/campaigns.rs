@@ -1,13 +1,5 @@
 //! 专项整治: campaigns and their progress.
 
-use super::form::form_errors;
-use super::stats::{dashboard_rows, tally_row, TallyRow};
-use super::{state_class, with_status};
-use crate::auth::Principal;
-use crate::features::findings::service::campaign_view;
-use crate::http::ApiError;
-use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
-use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,6 +10,15 @@ use qingfeng_store::fulfilment::{this_year, today};
 use qingfeng_store::org::units;
 use qingfeng_store::plans::TaskFilter;
 use qingfeng_store::{now, Paging};
+
+use super::form::form_errors;
+use super::stats::{dashboard_rows, tally_row, TallyRow};
+use super::{state_class, with_status};
+use crate::auth::Principal;
+use crate::features::findings::service::campaign_view;
+use crate::http::ApiError;
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
+use crate::AppState;
 
 pub struct CampaignRow {
     pub id: i64,

@@ -1,14 +1,5 @@
 //! One finding: its steps, measures and progress, and the forms of each step.
 
-use super::{local, person_opts, state_class, with_status};
-use crate::auth::Principal;
-use crate::features::findings::service::{
-    actions_for, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step, request_step,
-    return_step, sign_off_step,
-};
-use crate::http::ApiError;
-use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
-use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -20,6 +11,16 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::findings::{self as store, Finding, Measure};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::{Db, QueryBuilder};
+
+use super::{local, person_opts, state_class, with_status};
+use crate::auth::Principal;
+use crate::features::findings::service::{
+    actions_for, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step, request_step,
+    return_step, sign_off_step,
+};
+use crate::http::ApiError;
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::AppState;
 
 pub struct StepView {
     pub label: String,

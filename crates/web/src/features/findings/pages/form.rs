@@ -1,12 +1,5 @@
 //! Recording a finding and changing it before feedback.
 
-use super::{campaign_options, category_options, people_options, person_opts, unit_options, with_status};
-use crate::auth::Principal;
-use crate::features::findings::service::{apply_edit, origin_for, validate_finding};
-use crate::http::ApiError;
-use crate::http::Params;
-use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
-use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,6 +9,14 @@ use qingfeng_store::findings::{self as store};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::org::people;
 use qingfeng_store::{now, Scope};
+
+use super::{campaign_options, category_options, people_options, person_opts, unit_options, with_status};
+use crate::auth::Principal;
+use crate::features::findings::service::{apply_edit, origin_for, validate_finding};
+use crate::http::ApiError;
+use crate::http::Params;
+use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
+use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "findings/form.html")]

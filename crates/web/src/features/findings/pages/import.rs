@@ -1,5 +1,8 @@
 //! Importing findings from the 问题清单 sheet.
 
+use askama::Template;
+use axum::extract::{Multipart, State};
+
 use crate::auth::Principal;
 use crate::features::findings::service::origin_for;
 use crate::features::findings::sheets;
@@ -7,8 +10,6 @@ use crate::http::import_flow::UploadFlow;
 use crate::http::{render, Nav, PageResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
-use askama::Template;
-use axum::extract::{Multipart, State};
 
 #[derive(Template)]
 #[template(path = "org/import.html")]

@@ -1,16 +1,17 @@
 //! 问题清单: the list of findings with its filters.
 
+use askama::Template;
+use axum::extract::State;
+use qingfeng_domain::findings::{Category, FindingState, Source};
+use qingfeng_store::findings::{self as store, Finding};
+use qingfeng_store::fulfilment::today;
+
 use super::{campaign_options, category_options, state_class, unit_options};
 use crate::auth::Principal;
 use crate::features::findings::service::finding_filter;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageResult};
 use crate::AppState;
-use askama::Template;
-use axum::extract::State;
-use qingfeng_domain::findings::{Category, FindingState, Source};
-use qingfeng_store::findings::{self as store, Finding};
-use qingfeng_store::fulfilment::today;
 
 pub struct Row {
     pub id: i64,

@@ -9,20 +9,21 @@ mod import;
 mod list;
 mod stats;
 
+use axum::http::StatusCode;
+use axum::response::Response;
+use qingfeng_domain::findings::{Category, FindingState};
+use qingfeng_store::findings::{self as store, Tally};
+use qingfeng_store::org::{people, units, PersonFilter};
+use qingfeng_store::{Db, Paging, Scope};
+
 use crate::auth::Principal;
 use crate::http::{Opt, PageError};
 use crate::AppState;
-use axum::http::StatusCode;
-use axum::response::Response;
 pub use campaigns::{campaign, campaigns, create_campaign};
 pub use detail::{feedback, finding, look_back, measure, progress, request_sign_off, return_finding, sign_off};
 pub use form::{create, edit, edit_form, new_form};
 pub use import::{import_page, import_submit};
 pub use list::page;
-use qingfeng_domain::findings::{Category, FindingState};
-use qingfeng_store::findings::{self as store, Tally};
-use qingfeng_store::org::{people, units, PersonFilter};
-use qingfeng_store::{Db, Paging, Scope};
 pub use stats::dashboard;
 
 fn with_status(mut res: Response, status: StatusCode) -> Response {

@@ -1,15 +1,16 @@
 //! 整改统计: rectification rate, overdue, by category, look-back.
 
+use askama::Template;
+use axum::extract::State;
+use qingfeng_store::findings::{self as store, Stats, Tally};
+use qingfeng_store::fulfilment::today;
+
 use super::{campaign_options, rate_text, state_class, unit_options};
 use crate::auth::Principal;
 use crate::features::findings::service::finding_filter;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageResult};
 use crate::AppState;
-use askama::Template;
-use axum::extract::State;
-use qingfeng_store::findings::{self as store, Stats, Tally};
-use qingfeng_store::fulfilment::today;
 
 pub struct TallyRow {
     pub label: String,

@@ -1,13 +1,14 @@
 //! Importing people and units from their sheets: upload, validate every row, confirm.
 
+use askama::Template;
+use axum::extract::{Multipart, State};
+
 use crate::auth::Principal;
 use crate::features::org::sheets;
 use crate::http::import_flow::UploadFlow;
 use crate::http::{render, Nav, PageResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
-use askama::Template;
-use axum::extract::{Multipart, State};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {

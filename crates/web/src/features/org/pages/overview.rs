@@ -1,5 +1,11 @@
 //! The organisation page: the unit tree and the people table (filtered by htmx).
 
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse};
+use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, UnitKind};
+use qingfeng_store::org::{people, units, Person, Unit};
+
 use super::{label, role_labels};
 use crate::auth::Principal;
 use crate::features::org::service::filter_from;
@@ -8,11 +14,6 @@ use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, Nav, PageError, PageResult};
 use crate::AppState;
-use askama::Template;
-use axum::extract::State;
-use axum::response::{Html, IntoResponse};
-use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, UnitKind};
-use qingfeng_store::org::{people, units, Person, Unit};
 
 pub struct TreeNode {
     pub id: i64,

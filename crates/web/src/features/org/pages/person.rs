@@ -1,5 +1,12 @@
 //! A person: detail page, new and edit forms.
 
+use askama::Template;
+use axum::extract::State;
+use qingfeng_domain::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
+use qingfeng_domain::org::PersonFields;
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::org::{people, units, Person, Unit};
+
 use super::{field_errors, invalid_status, label, role_labels};
 use crate::auth::Principal;
 use crate::features::org::service::{check_draft_scope, person_fields_of};
@@ -7,12 +14,6 @@ use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
 use crate::AppState;
-use askama::Template;
-use axum::extract::State;
-use qingfeng_domain::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
-use qingfeng_domain::org::PersonFields;
-use qingfeng_domain::FieldErrors;
-use qingfeng_store::org::{people, units, Person, Unit};
 
 #[derive(Template)]
 #[template(path = "org/person_form.html")]

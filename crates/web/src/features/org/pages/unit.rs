@@ -1,12 +1,5 @@
 //! A unit: new and edit forms (a unit never moves under its own subtree).
 
-use super::{field_errors, invalid_status};
-use crate::auth::Principal;
-use crate::features::org::service::{check_parent_scope, unit_fields_of, unit_in_scope};
-use crate::http::ApiError;
-use crate::http::Params;
-use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
-use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::dict::UnitKind;
@@ -14,6 +7,14 @@ use qingfeng_domain::org::UnitFields;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::{units, Unit};
 use qingfeng_store::StoreError;
+
+use super::{field_errors, invalid_status};
+use crate::auth::Principal;
+use crate::features::org::service::{check_parent_scope, unit_fields_of, unit_in_scope};
+use crate::http::ApiError;
+use crate::http::Params;
+use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
+use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "org/unit_form.html")]

@@ -1,5 +1,9 @@
 //! Importing a plan's tasks from the 任务分解表.
 
+use askama::Template;
+use axum::extract::{Multipart, State};
+use qingfeng_store::plans::{self, WorkPlan};
+
 use super::ACTIVE;
 use crate::auth::Principal;
 use crate::features::plans::sheets;
@@ -7,9 +11,6 @@ use crate::http::import_flow::UploadFlow;
 use crate::http::{render, Nav, PagePath, PageResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
-use askama::Template;
-use axum::extract::{Multipart, State};
-use qingfeng_store::plans::{self, WorkPlan};
 
 #[derive(Template)]
 #[template(path = "plans/import.html")]

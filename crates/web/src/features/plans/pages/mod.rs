@@ -5,18 +5,19 @@ mod import;
 mod plan;
 mod task;
 
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::FixedOffset;
+use qingfeng_domain::plans::TaskState;
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::org::units;
+
 use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::{Opt, PageError};
 use crate::AppState;
-use axum::http::StatusCode;
-use axum::response::Response;
-use chrono::FixedOffset;
 pub use import::{import_page, import_submit};
 pub use plan::{create_plan, new_plan, page, plan};
-use qingfeng_domain::plans::TaskState;
-use qingfeng_domain::FieldErrors;
-use qingfeng_store::org::units;
 pub use task::{add_update, create_task, edit_task, new_task, task, update_task};
 
 const ACTIVE: &str = "plans";

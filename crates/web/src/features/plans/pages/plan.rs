@@ -1,11 +1,5 @@
 //! Work plans: the list, a plan's task tree, and the new-plan form.
 
-use super::{cst, field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
-use crate::auth::Principal;
-use crate::http::ApiError;
-use crate::http::Params;
-use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
-use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use chrono::Datelike;
@@ -13,6 +7,13 @@ use qingfeng_domain::plans::{PlanFields, TaskState};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::people;
 use qingfeng_store::plans::{self, can_deploy_under, Task, WorkPlan};
+
+use super::{cst, field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
+use crate::auth::Principal;
+use crate::http::ApiError;
+use crate::http::Params;
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
+use crate::AppState;
 
 /// A row of the task tree.
 pub struct TaskRow {

@@ -1,5 +1,12 @@
 //! Tasks: the task page with its progress, and the new and edit forms.
 
+use askama::Template;
+use axum::extract::State;
+use qingfeng_domain::plans::{TaskFields, UpdateFields};
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::org::{people, PersonFilter};
+use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
+
 use super::plan::TaskRow;
 use super::{cst, field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
 use crate::auth::Principal;
@@ -8,12 +15,6 @@ use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
 use crate::AppState;
-use askama::Template;
-use axum::extract::State;
-use qingfeng_domain::plans::{TaskFields, UpdateFields};
-use qingfeng_domain::FieldErrors;
-use qingfeng_store::org::{people, PersonFilter};
-use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 
 #[derive(Template)]
 #[template(path = "plans/task_form.html")]
