@@ -9,8 +9,8 @@ use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::fulfilment::{this_year, today};
 use qingfeng_store::ledger::{self, AttachmentMeta, Entry, Named};
-use qingfeng_store::org::{people, units, PersonFilter};
-use qingfeng_store::responsibility::{self as resp, ItemFilter};
+use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
+use qingfeng_store::responsibility::{self as resp, Item, ItemFilter};
 use qingfeng_store::{Paging, Scope};
 
 use super::service::{entry_filter, entry_view, read_attachment, validate};
@@ -94,17 +94,16 @@ struct EntryForm {
     items: Vec<Opt>,
 }
 
-// a form page is its frame (heading, action, cancel), its values, its errors and its mode
-/// The people offered as participants: the chosen unit's subtree (or the operator's scope), capped.
-async fn form(
-    state: &AppState,
-    p: &Principal,
-    target: FormTarget,
-    f: EntryFields,
-    errors: FieldErrors,
-    correction: bool,
-) -> PageResult {
-    let FormTarget { heading, action, cancel } = target;
+/// What the entry form offers to choose from.
+struct Choices {
+    units: Vec<Unit>,
+    people: Vec<Person>,
+    items: Vec<Item>,
+}
+
+/// The operator's units (and their own); the people offered as participants: the chosen unit's
+/// subtree (or the operator's scope), capped; the chosen unit's items of the entry's year.
+async fn choices(state: &AppState, p: &Principal, f: &EntryFields) -> Result<Choices, PageError> {
     let mut unit_list = units::all(&state.db, &p.scope).await?;
     let me = match p.person_id {
         Some(id) => people::get(&state.db, &Scope::all(), id).await.ok(),
@@ -148,6 +147,20 @@ async fn form(
         }
         None => vec![],
     };
+    Ok(Choices { units: unit_list, people: people_list, items: item_list })
+}
+
+/// The entry form: its frame (heading, action, cancel), its values, its errors and its mode.
+async fn form(
+    state: &AppState,
+    p: &Principal,
+    target: FormTarget,
+    f: EntryFields,
+    errors: FieldErrors,
+    correction: bool,
+) -> PageResult {
+    let FormTarget { heading, action, cancel } = target;
+    let Choices { units: unit_list, people: people_list, items: item_list } = choices(state, p, &f).await?;
     let kind = EntryKind::parse(&f.kind);
     let failed = !errors.is_empty();
     let page = EntryForm {

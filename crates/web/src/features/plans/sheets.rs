@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use qingfeng_domain::plans::{format_number, parse_number, TaskDraft, TaskFields};
-use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 use qingfeng_store::{audit, Actor, Db, Scope};
@@ -125,97 +125,83 @@ pub async fn tasks_import(
     commit: bool,
 ) -> Result<ImportReport, ApiError> {
     let table = read_upload(bytes, task_columns()).await?;
-    let index = UnitIndex::load(db).await?;
-    let existing: Vec<Task> = plans::plan_tasks(db, &Scope::all(), plan.id).await?;
-    let by_number: HashMap<String, &Task> = existing.iter().map(|t| (t.number.clone(), t)).collect();
     let mut names: Vec<String> =
         table.rows.iter().map(|r| r.cells[C_PERSON].clone()).filter(|n| !n.is_empty()).collect();
     names.sort();
     names.dedup();
-    let people = people_named(db, &names).await?;
-    let plan_in_scope = scope.covers_unit(plan.unit_id, &plan.unit_path);
-
+    let existing = plans::plan_tasks(db, &Scope::all(), plan.id).await?;
+    let ctx = TaskImport {
+        scope,
+        plan,
+        index: UnitIndex::load(db).await?,
+        by_number: existing.iter().enumerate().map(|(i, t)| (t.number.clone(), i)).collect(),
+        existing,
+        people: people_named(db, &names).await?,
+        plan_in_scope: scope.covers_unit(plan.unit_id, &plan.unit_path),
+    };
     let mut report = ImportReport::default();
     for e in &table.errors {
         report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
     }
-    let mut rows: Vec<Row> = Vec::new();
     let mut first_row: HashMap<String, usize> = HashMap::new();
+    let mut rows: Vec<Row> = Vec::new();
     for r in &table.rows {
+        let (row, errs) = ctx.check_row(&table, r, &mut first_row);
+        rows.extend(row);
+        report.errors.extend(errs);
+    }
+    let valid = ctx.check_tree(&rows, &first_row, &mut report);
+    report.errors.sort_by_key(|e| e.row);
+    let to_write: Vec<&Row> = rows.iter().zip(valid).filter(|(_, v)| *v).map(|(r, _)| r).collect();
+    report.valid = to_write.len();
+    if commit && !to_write.is_empty() {
+        ctx.write(db, actor, to_write, &mut report).await?;
+    }
+    Ok(report)
+}
+
+/// What an import into one plan checks its rows against.
+struct TaskImport<'a> {
+    scope: &'a Scope,
+    plan: &'a WorkPlan,
+    index: UnitIndex,
+    /// the plan's tasks before the import
+    existing: Vec<Task>,
+    /// where each number is in `existing`
+    by_number: HashMap<String, usize>,
+    /// the people the sheet names, by name
+    people: HashMap<String, Vec<(i64, String)>>,
+    plan_in_scope: bool,
+}
+
+fn push(errs: &mut Vec<RowError>, row: usize, column: &str, message: String) {
+    errs.push(RowError { row, column: column.into(), message });
+}
+
+impl TaskImport<'_> {
+    /// The plan's task with this number.
+    fn numbered(&self, key: &str) -> Option<&Task> {
+        self.by_number.get(key).map(|&i| &self.existing[i])
+    }
+
+    /// One row on its own: its number, units, person and fields. Returns the row when it is valid.
+    fn check_row(
+        &self,
+        table: &ReadTable,
+        r: &ReadRow,
+        first_row: &mut HashMap<String, usize>,
+    ) -> (Option<Row>, Vec<RowError>) {
         let c = &r.cells;
         let mut errs: Vec<RowError> = Vec::new();
-        let mut err =
-            |column: &str, message: String| errs.push(RowError { row: r.row_number, column: column.into(), message });
-        let number = parse_number(&c[C_NUMBER]);
-        let key = number.as_deref().map(format_number).unwrap_or_default();
-        match &number {
-            None if !c[C_NUMBER].is_empty() => {
-                err(H_NUMBER, format!("序号“{}”格式不对，应为 1、1.1、1.1.2 这样的数字", c[C_NUMBER]))
-            }
-            None => {}
-            Some(_) => {
-                if let Some(first) = first_row.insert(key.clone(), r.row_number) {
-                    err(H_NUMBER, format!("序号 {key} 与第{first}行重复"));
-                }
-            }
-        }
-        let current = by_number.get(&key).copied();
-        if let Some(t) = current {
-            if !can_edit(scope, t) {
-                err(H_NUMBER, format!("本要点序号 {key} 的任务“{}”由其他单位部署，您不能修改", t.title));
-            }
-        } else if number.as_ref().is_some_and(|n| n.len() == 1) && !plan_in_scope {
-            err(H_NUMBER, format!("只有工作要点的部署单位（{}）可以新增一级任务", plan.unit_name));
-        }
+        let (number, key) = self.check_number(r, first_row, &mut errs);
+        let current = self.numbered(&key);
         // units named on the row: they exist, and those not already on the task are in scope
         let named_before: HashSet<i64> =
             current.map(|t| t.support_units.iter().map(|u| u.id).chain([t.lead_unit_id]).collect()).unwrap_or_default();
-        let in_scope = |u: &Unit| named_before.contains(&u.id) || scope.covers_unit(u.id, &u.path);
-        let lead = match index.resolve(&c[C_LEAD]) {
-            _ if c[C_LEAD].is_empty() => None,
-            Ok(u) if in_scope(u) => Some(u),
-            Ok(u) => {
-                err(H_LEAD, format!("牵头单位“{}”不在您的数据范围内", u.name));
-                None
-            }
-            Err(m) => {
-                err(H_LEAD, m);
-                None
-            }
-        };
-        let mut support = Vec::new();
-        for name in c[C_SUPPORT].split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
-            match index.resolve(name) {
-                Ok(u) if in_scope(u) => support.push(u.id),
-                Ok(u) => err(H_SUPPORT, format!("配合单位“{}”不在您的数据范围内", u.name)),
-                Err(m) => err(H_SUPPORT, m),
-            }
-        }
-        let person = c[C_PERSON].as_str();
-        let lead_person_id = if person.is_empty() {
-            None
-        } else {
-            let candidates = people.get(person).map(Vec::as_slice).unwrap_or_default();
-            // several people of that name: the one in the lead unit or below it
-            let in_lead: Vec<i64> = match lead {
-                Some(u) => candidates.iter().filter(|(_, path)| path.starts_with(&u.path)).map(|(id, _)| *id).collect(),
-                None => vec![],
-            };
-            match (candidates, in_lead.as_slice()) {
-                ([], _) => {
-                    err(H_PERSON, format!("人员“{person}”不存在"));
-                    None
-                }
-                ([(id, _)], _) => Some(*id),
-                (_, [id]) => Some(*id),
-                _ => {
-                    err(H_PERSON, format!("人员“{person}”有重名，且不能按牵头单位确定是哪一位，请在系统中修改"));
-                    None
-                }
-            }
-        };
+        let (lead, support) = self.check_units(r, &named_before, &mut errs);
+        let lead_person_id = self.check_person(r, lead, &mut errs);
         let fields = TaskFields {
-            plan_id: Some(plan.id),
+            plan_id: Some(self.plan.id),
             parent_id: None,
             title: c[C_TITLE].clone(),
             lead_unit_id: lead.map(|u| u.id),
@@ -234,15 +220,15 @@ pub async fn tasks_import(
                     let reported = (f.field == "lead_unit_id" && !c[C_LEAD].is_empty())
                         || table.errors.iter().any(|e| e.row == r.row_number && e.column == column);
                     if !reported {
-                        err(column, f.message);
+                        push(&mut errs, r.row_number, column, f.message);
                     }
                 }
                 None
             }
         };
         let cell_errors = table.errors.iter().any(|e| e.row == r.row_number);
-        match (number, draft) {
-            (Some(number), Some(d)) if errs.is_empty() && !cell_errors => rows.push(Row {
+        let row = match (number, draft) {
+            (Some(number), Some(d)) if errs.is_empty() && !cell_errors => Some(Row {
                 row: r.row_number,
                 number,
                 key,
@@ -254,88 +240,196 @@ pub async fn tasks_import(
                 deadline: d.deadline,
                 business_work: d.business_work,
             }),
-            _ => {}
-        }
-        report.errors.extend(errs);
+            _ => None,
+        };
+        (row, errs)
     }
 
-    // the tree after the import: the plan's tasks overlaid with the valid rows, checked until no
-    // row is rejected any more (rejecting a row can strand the rows below it)
-    let row_no: HashMap<String, usize> = first_row;
-    let mut valid: Vec<bool> = vec![true; rows.len()];
-    loop {
-        let overlay: HashMap<&str, usize> =
-            rows.iter().enumerate().filter(|(i, _)| valid[*i]).map(|(i, r)| (r.key.as_str(), i)).collect();
+    /// The 序号: well formed, not repeated, and a task the importer may change or create.
+    fn check_number(
+        &self,
+        r: &ReadRow,
+        first_row: &mut HashMap<String, usize>,
+        errs: &mut Vec<RowError>,
+    ) -> (Option<Vec<u32>>, String) {
+        let cell = &r.cells[C_NUMBER];
+        let number = parse_number(cell);
+        let key = number.as_deref().map(format_number).unwrap_or_default();
+        match &number {
+            None if !cell.is_empty() => {
+                push(errs, r.row_number, H_NUMBER, format!("序号“{cell}”格式不对，应为 1、1.1、1.1.2 这样的数字"))
+            }
+            None => {}
+            Some(_) => {
+                if let Some(first) = first_row.insert(key.clone(), r.row_number) {
+                    push(errs, r.row_number, H_NUMBER, format!("序号 {key} 与第{first}行重复"));
+                }
+            }
+        }
+        if let Some(t) = self.numbered(&key) {
+            if !can_edit(self.scope, t) {
+                let message = format!("本要点序号 {key} 的任务“{}”由其他单位部署，您不能修改", t.title);
+                push(errs, r.row_number, H_NUMBER, message);
+            }
+        } else if number.as_ref().is_some_and(|n| n.len() == 1) && !self.plan_in_scope {
+            let message = format!("只有工作要点的部署单位（{}）可以新增一级任务", self.plan.unit_name);
+            push(errs, r.row_number, H_NUMBER, message);
+        }
+        (number, key)
+    }
+
+    /// The lead and support units: they exist, and those new to the task are in scope.
+    fn check_units(
+        &self,
+        r: &ReadRow,
+        named_before: &HashSet<i64>,
+        errs: &mut Vec<RowError>,
+    ) -> (Option<&Unit>, Vec<i64>) {
+        let c = &r.cells;
+        let in_scope = |u: &Unit| named_before.contains(&u.id) || self.scope.covers_unit(u.id, &u.path);
+        let lead = match self.index.resolve(&c[C_LEAD]) {
+            _ if c[C_LEAD].is_empty() => None,
+            Ok(u) if in_scope(u) => Some(u),
+            Ok(u) => {
+                push(errs, r.row_number, H_LEAD, format!("牵头单位“{}”不在您的数据范围内", u.name));
+                None
+            }
+            Err(m) => {
+                push(errs, r.row_number, H_LEAD, m);
+                None
+            }
+        };
+        let mut support = Vec::new();
+        for name in c[C_SUPPORT].split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+            match self.index.resolve(name) {
+                Ok(u) if in_scope(u) => support.push(u.id),
+                Ok(u) => push(errs, r.row_number, H_SUPPORT, format!("配合单位“{}”不在您的数据范围内", u.name)),
+                Err(m) => push(errs, r.row_number, H_SUPPORT, m),
+            }
+        }
+        (lead, support)
+    }
+
+    /// The 责任人 by name; of several people of that name, the one in the lead unit or below it.
+    fn check_person(&self, r: &ReadRow, lead: Option<&Unit>, errs: &mut Vec<RowError>) -> Option<i64> {
+        let person = r.cells[C_PERSON].as_str();
+        if person.is_empty() {
+            return None;
+        }
+        let candidates = self.people.get(person).map(Vec::as_slice).unwrap_or_default();
+        let in_lead: Vec<i64> = match lead {
+            Some(u) => candidates.iter().filter(|(_, path)| path.starts_with(&u.path)).map(|(id, _)| *id).collect(),
+            None => vec![],
+        };
+        match (candidates, in_lead.as_slice()) {
+            ([], _) => {
+                push(errs, r.row_number, H_PERSON, format!("人员“{person}”不存在"));
+                None
+            }
+            ([(id, _)], _) => Some(*id),
+            (_, [id]) => Some(*id),
+            _ => {
+                let message = format!("人员“{person}”有重名，且不能按牵头单位确定是哪一位，请在系统中修改");
+                push(errs, r.row_number, H_PERSON, message);
+                None
+            }
+        }
+    }
+
+    /// The tree after the import: the plan's tasks overlaid with the valid rows, checked until no
+    /// row is rejected any more (rejecting a row can strand the rows below it). Returns which
+    /// rows stay valid.
+    fn check_tree(&self, rows: &[Row], row_no: &HashMap<String, usize>, report: &mut ImportReport) -> Vec<bool> {
+        let mut valid: Vec<bool> = vec![true; rows.len()];
+        loop {
+            let overlay: HashMap<&str, usize> =
+                rows.iter().enumerate().filter(|(i, _)| valid[*i]).map(|(i, r)| (r.key.as_str(), i)).collect();
+            let mut rejected: Vec<(usize, RowError)> = Vec::new();
+            for (i, r) in rows.iter().enumerate().filter(|(i, _)| valid[*i]) {
+                let mut errs = Vec::new();
+                self.check_parent(rows, &overlay, row_no, r, &mut errs);
+                self.check_children(&overlay, r, &mut errs);
+                rejected.extend(errs.into_iter().map(|e| (i, e)));
+            }
+            if rejected.is_empty() {
+                return valid;
+            }
+            for (i, e) in rejected {
+                valid[i] = false;
+                report.errors.push(e);
+            }
+        }
+    }
+
+    /// The row's parent: in the file or the plan, deployable under, and not ending before it.
+    fn check_parent(
+        &self,
+        rows: &[Row],
+        overlay: &HashMap<&str, usize>,
+        row_no: &HashMap<String, usize>,
+        r: &Row,
+        errs: &mut Vec<RowError>,
+    ) {
+        let Some(pk) = parent_key(&r.number) else { return };
         let deadline_of = |key: &str| -> Option<NaiveDate> {
             match overlay.get(key) {
                 Some(i) => Some(rows[*i].deadline),
-                None => by_number.get(key).map(|t| t.deadline),
+                None => self.numbered(key).map(|t| t.deadline),
             }
         };
-        let mut rejected: Vec<(usize, RowError)> = Vec::new();
-        for (i, r) in rows.iter().enumerate().filter(|(i, _)| valid[*i]) {
-            let mut reject = |column: &str, message: String| {
-                rejected.push((i, RowError { row: r.row, column: column.into(), message }))
+        let Some(pd) = deadline_of(&pk) else {
+            let message = match row_no.get(&pk) {
+                Some(n) => format!("上级任务（序号 {pk}，第{n}行）有错误，本行无法导入"),
+                None => format!("上级任务（序号 {pk}）不存在，请先填写序号为 {pk} 的行"),
             };
-            if let Some(pk) = parent_key(&r.number) {
-                match deadline_of(&pk) {
-                    None => match row_no.get(&pk) {
-                        Some(n) => reject(H_NUMBER, format!("上级任务（序号 {pk}，第{n}行）有错误，本行无法导入")),
-                        None => reject(H_NUMBER, format!("上级任务（序号 {pk}）不存在，请先填写序号为 {pk} 的行")),
-                    },
-                    Some(pd) => {
-                        if r.existing.is_none() && !overlay.contains_key(pk.as_str()) {
-                            if let Some(parent) = by_number.get(&pk) {
-                                if !can_deploy_under(scope, parent) {
-                                    reject(
-                                        H_NUMBER,
-                                        format!(
-                                            "上级任务（序号 {pk}）的牵头单位不在您的数据范围内，不能在其下分解任务"
-                                        ),
-                                    );
-                                }
-                            }
-                        }
-                        if r.deadline > pd {
-                            reject(H_DEADLINE, format!("完成时限不能晚于上级任务（序号 {pk}）的完成时限（{pd}）"));
-                        }
-                    }
-                }
-            }
-            // sub-tasks of the plan that the file leaves as they are may not end after this row
-            if r.existing.is_some() {
-                let prefix = format!("{}.", r.key);
-                let late = existing.iter().find(|t| {
-                    t.number.starts_with(&prefix)
-                        && t.number[prefix.len()..].split('.').count() == 1
-                        && !overlay.contains_key(t.number.as_str())
-                        && t.deadline > r.deadline
-                });
-                if let Some(t) = late {
-                    reject(
-                        H_DEADLINE,
-                        format!("完成时限不能早于下级任务（序号 {}）的完成时限（{}）", t.number, t.deadline),
-                    );
+            return push(errs, r.row, H_NUMBER, message);
+        };
+        if r.existing.is_none() && !overlay.contains_key(pk.as_str()) {
+            if let Some(parent) = self.numbered(&pk) {
+                if !can_deploy_under(self.scope, parent) {
+                    let message = format!("上级任务（序号 {pk}）的牵头单位不在您的数据范围内，不能在其下分解任务");
+                    push(errs, r.row, H_NUMBER, message);
                 }
             }
         }
-        if rejected.is_empty() {
-            break;
-        }
-        for (i, e) in rejected {
-            valid[i] = false;
-            report.errors.push(e);
+        if r.deadline > pd {
+            let message = format!("完成时限不能晚于上级任务（序号 {pk}）的完成时限（{pd}）");
+            push(errs, r.row, H_DEADLINE, message);
         }
     }
-    report.errors.sort_by_key(|e| e.row);
-    let mut to_write: Vec<&Row> = rows.iter().enumerate().filter(|(i, _)| valid[*i]).map(|(_, r)| r).collect();
-    report.valid = to_write.len();
-    if commit && !to_write.is_empty() {
+
+    /// Sub-tasks of the plan that the file leaves as they are may not end after this row.
+    fn check_children(&self, overlay: &HashMap<&str, usize>, r: &Row, errs: &mut Vec<RowError>) {
+        if r.existing.is_none() {
+            return;
+        }
+        let prefix = format!("{}.", r.key);
+        let late = self.existing.iter().find(|t| {
+            t.number.starts_with(&prefix)
+                && t.number[prefix.len()..].split('.').count() == 1
+                && !overlay.contains_key(t.number.as_str())
+                && t.deadline > r.deadline
+        });
+        if let Some(t) = late {
+            let message = format!("完成时限不能早于下级任务（序号 {}）的完成时限（{}）", t.number, t.deadline);
+            push(errs, r.row, H_DEADLINE, message);
+        }
+    }
+
+    /// Writes the valid rows, parents first, in one transaction.
+    async fn write(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        mut to_write: Vec<&Row>,
+        report: &mut ImportReport,
+    ) -> Result<(), ApiError> {
+        let (plan, existing) = (self.plan, &self.existing);
         // parents first, siblings in number order
         to_write.sort_by(|a, b| a.number.len().cmp(&b.number.len()).then_with(|| a.number.cmp(&b.number)));
         // existing siblings keep their order; new rows go after them
         let mut last_sort: BTreeMap<Option<i64>, i64> = BTreeMap::new();
-        for t in &existing {
+        for t in existing {
             let e = last_sort.entry(t.parent_id).or_insert(0);
             *e = (*e).max(t.sort_order);
         }
@@ -381,11 +475,11 @@ pub async fn tasks_import(
             "task",
             plan.id,
             &serde_json::json!({"plan_id": plan.id, "created": report.created, "updated": report.updated,
-                                "skipped_rows": report.errors.len()}),
+                            "skipped_rows": report.errors.len()}),
         )
         .await?;
         tx.commit().await?;
         report.committed = true;
+        Ok(())
     }
-    Ok(report)
 }

@@ -18,8 +18,8 @@ use crate::features::findings::service::{
     actions_for, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step, request_step,
     return_step, sign_off_step,
 };
-use crate::http::ApiError;
 use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
 pub struct StepView {
@@ -125,20 +125,11 @@ async fn measure_people(db: &Db, f: &Finding) -> Result<Vec<(i64, String)>, Page
     Ok(rows.into_iter().map(|(id, name, unit)| (id, format!("{name}（{unit}）"))).collect())
 }
 
-async fn finding_page(
-    state: &AppState,
-    p: &Principal,
-    id: i64,
-    form: &'static str,
-    errors: FieldErrors,
-    flash: Option<String>,
-    d: StepDraft,
-) -> PageResult {
-    let db = &state.db;
-    let f = store::get(db, &p.scope, id, today()).await?;
+/// The steps the caller may take on the finding now.
+async fn can_of(state: &AppState, p: &Principal, f: &Finding) -> ApiResult<Can> {
     let actions = actions_for(state, p, &f).await?;
     let has = |k: &str| actions.contains(&k);
-    let can = Can {
+    Ok(Can {
         edit: has("edit"),
         feedback: has("feedback"),
         add_measure: has("add_measure"),
@@ -147,9 +138,14 @@ async fn finding_page(
         sign_off: has("sign_off"),
         ret: has("return"),
         look_back: has("look_back"),
-    };
+    })
+}
+
+/// The finding's measures, each with its progress updates.
+async fn measure_views(state: &AppState, id: i64) -> ApiResult<Vec<MeasureView>> {
+    let db = &state.db;
     let updates = store::updates(db, id).await?;
-    let measures: Vec<MeasureView> = store::measures(db, id, today())
+    Ok(store::measures(db, id, today())
         .await?
         .into_iter()
         .map(|m| MeasureView {
@@ -174,7 +170,22 @@ async fn finding_page(
                 .collect(),
             m,
         })
-        .collect();
+        .collect())
+}
+
+async fn finding_page(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    form: &'static str,
+    errors: FieldErrors,
+    flash: Option<String>,
+    d: StepDraft,
+) -> PageResult {
+    let db = &state.db;
+    let f = store::get(db, &p.scope, id, today()).await?;
+    let can = can_of(state, p, &f).await?;
+    let measures = measure_views(state, id).await?;
     let people_list = if can.add_measure { measure_people(db, &f).await? } else { vec![] };
     let open_measures = measures
         .iter()
