@@ -19,10 +19,13 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
-use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
+use qingfeng_store::org::Unit;
 use qingfeng_store::{args, audit, now, Actor, Db, Scope, StoreError, StoreResult};
 
 use crate::http::ApiError;
@@ -210,9 +213,7 @@ pub async fn import(
     bytes: &[u8],
     commit: bool,
 ) -> Result<ImportReport, ApiError> {
-    let today = today();
     let table = read_upload(bytes, columns(false)).await?;
-    let index = UnitIndex::load(db).await?;
     let mut names: Vec<String> = table
         .rows
         .iter()
@@ -221,14 +222,39 @@ pub async fn import(
         .collect();
     names.sort();
     names.dedup();
-    let people = people_named(db, &names).await?;
-    let campaigns = campaigns_by_name(db).await?;
-
+    let ctx = FindingImport {
+        db,
+        scope,
+        origin,
+        today: today(),
+        index: UnitIndex::load(db).await?,
+        people: people_named(db, &names).await?,
+        campaigns: campaigns_by_name(db).await?,
+    };
     let mut report = ImportReport::default();
     for e in &table.errors {
         report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
     }
-    // rows of one finding: same 问题编号, or same 序号 when there is none
+    let mut writes: Vec<Write> = Vec::new();
+    for members in groups(&table) {
+        check_members(&table, &members, &mut report);
+        let (write, errs) = ctx.check_finding(&table, &members).await?;
+        if let Some(w) = write {
+            writes.extend(w);
+            report.valid += 1;
+        }
+        report.errors.extend(errs);
+    }
+    report.errors.sort_by_key(|e| e.row);
+    if commit && !writes.is_empty() {
+        write_findings(db, actor, origin, &writes, &mut report).await?;
+    }
+    report.committed = commit && report.valid > 0;
+    Ok(report)
+}
+
+/// The rows of one finding: same 问题编号, or same 序号 when there is none.
+fn groups(table: &ReadTable) -> Vec<Vec<usize>> {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, r) in table.rows.iter().enumerate() {
         let c = &r.cells;
@@ -244,103 +270,62 @@ pub async fn import(
             None => groups.push((key, vec![i])),
         }
     }
-    let mut writes: Vec<Write> = Vec::new();
-    for (_, members) in &groups {
-        let r = &table.rows[members[0]];
-        let c = &r.cells;
-        let row = r.row_number;
-        let mut errs: Vec<RowError> = Vec::new();
-        let mut err = |column: &str, message: String| errs.push(RowError { row, column: column.into(), message });
-        for &other in &members[1..] {
-            let o = &table.rows[other];
-            if o.cells[C_DESCRIPTION] != c[C_DESCRIPTION] || o.cells[C_UNIT] != c[C_UNIT] {
-                report.errors.push(RowError {
-                    row: o.row_number,
-                    column: H_DESCRIPTION.into(),
-                    message: format!(
-                        "与第{row}行序号（或问题编号）相同，但问题描述或责任单位不同；不同的问题请使用不同的序号"
-                    ),
-                });
-            }
+    groups.into_iter().map(|(_, rows)| rows).collect()
+}
+
+/// Rows sharing a finding's number must describe the same finding of the same unit.
+fn check_members(table: &ReadTable, members: &[usize], report: &mut ImportReport) {
+    let first = &table.rows[members[0]];
+    let (c, row) = (&first.cells, first.row_number);
+    for &other in &members[1..] {
+        let o = &table.rows[other];
+        if o.cells[C_DESCRIPTION] != c[C_DESCRIPTION] || o.cells[C_UNIT] != c[C_UNIT] {
+            report.errors.push(RowError {
+                row: o.row_number,
+                column: H_DESCRIPTION.into(),
+                message: format!(
+                    "与第{row}行序号（或问题编号）相同，但问题描述或责任单位不同；不同的问题请使用不同的序号"
+                ),
+            });
         }
-        // an existing finding, by its number
-        let existing = match c[C_ID].parse::<i64>() {
-            Ok(id) => match store::get(db, scope, id, today).await {
-                Ok(f) => Some(f),
-                Err(StoreError::NotFound) => {
-                    err(H_ID, format!("问题编号 {id} 不存在或不在您的数据范围内；新增问题请将问题编号留空"));
-                    None
-                }
-                Err(e) => return Err(e.into()),
-            },
-            Err(_) => None,
-        };
-        let unit = match index.resolve(&c[C_UNIT]) {
-            _ if c[C_UNIT].is_empty() => None,
-            Ok(u) if scope.covers_unit(u.id, &u.path) => Some(u),
-            Ok(u) => {
-                err(H_UNIT, format!("责任单位“{}”不在您的数据范围内", u.name));
-                None
-            }
-            Err(m) => {
-                err(H_UNIT, m);
-                None
-            }
-        };
+    }
+}
+
+fn push(errs: &mut Vec<RowError>, row: usize, column: &str, message: String) {
+    errs.push(RowError { row, column: column.into(), message });
+}
+
+/// What an import checks its findings against.
+struct FindingImport<'a> {
+    db: &'a Db,
+    scope: &'a Scope,
+    origin: Origin,
+    today: NaiveDate,
+    index: UnitIndex,
+    people: HashMap<String, Vec<(i64, String)>>,
+    campaigns: HashMap<String, Vec<(i64, Vec<String>)>>,
+}
+
+impl FindingImport<'_> {
+    /// One finding (the first of its rows): what to write, if anything, and the row's errors.
+    /// `Some(None)` is a valid row that changes nothing.
+    async fn check_finding(
+        &self,
+        table: &ReadTable,
+        members: &[usize],
+    ) -> Result<(Option<Option<Write>>, Vec<RowError>), ApiError> {
+        let r = &table.rows[members[0]];
+        let (c, row) = (&r.cells, r.row_number);
+        let mut errs: Vec<RowError> = Vec::new();
+        let existing = self.existing(r, &mut errs).await?;
+        let unit = self.check_unit(r, &mut errs);
         // the finding's own leader and person; a plain list without measures names them in the
         // 责任领导 / 责任人 columns
         let no_measure = c[C_MEASURE].is_empty();
-        let pick = |own: usize, plain: usize| -> (usize, &str) {
-            if !c[own].is_empty() || !no_measure {
-                (own, c[own].as_str())
-            } else {
-                (plain, c[plain].as_str())
-            }
-        };
-        let person_id = |(col, name): (usize, &str), errs: &mut dyn FnMut(&str, String)| -> Option<i64> {
-            if name.is_empty() {
-                return None;
-            }
-            let header = columns(false)[col].header.clone();
-            let candidates = people.get(name).map(Vec::as_slice).unwrap_or_default();
-            let in_unit: Vec<i64> = match unit {
-                Some(u) => candidates.iter().filter(|(_, p)| p.starts_with(&u.path)).map(|(id, _)| *id).collect(),
-                None => vec![],
-            };
-            match (candidates, in_unit.as_slice()) {
-                ([], _) => {
-                    errs(&header, format!("人员“{name}”不存在"));
-                    None
-                }
-                ([(id, _)], _) => Some(*id),
-                (_, [id]) => Some(*id),
-                _ => {
-                    errs(&header, format!("人员“{name}”有重名，且不能按责任单位确定是哪一位"));
-                    None
-                }
-            }
-        };
-        let leader = person_id(pick(C_F_LEADER, C_LEADER), &mut err);
-        let person = person_id(pick(C_F_PERSON, C_PERSON), &mut err);
-        let campaign = match campaigns.get(c[C_CAMPAIGN].as_str()).map(Vec::as_slice) {
-            _ if c[C_CAMPAIGN].is_empty() => None,
-            Some([(id, paths)]) => {
-                if let Some(u) = unit {
-                    if !paths.is_empty() && !paths.iter().any(|p| u.path.starts_with(p.as_str())) {
-                        err(H_CAMPAIGN, format!("责任单位不在专项整治“{}”的范围内", c[C_CAMPAIGN]));
-                    }
-                }
-                Some(*id)
-            }
-            Some(_) => {
-                err(H_CAMPAIGN, format!("专项整治“{}”有重名，请在系统中关联", c[C_CAMPAIGN]));
-                None
-            }
-            None => {
-                err(H_CAMPAIGN, format!("专项整治“{}”不存在", c[C_CAMPAIGN]));
-                None
-            }
-        };
+        let pick = |own: usize, plain: usize| if !c[own].is_empty() || !no_measure { own } else { plain };
+        let leader = self.person_id(r, pick(C_F_LEADER, C_LEADER), unit, &mut errs);
+        let person = self.person_id(r, pick(C_F_PERSON, C_PERSON), unit, &mut errs);
+        let campaign = self.check_campaign(r, unit, &mut errs);
         let fields = FindingFields {
             unit_id: unit.map(|u| u.id),
             source: c[C_SOURCE].clone(),
@@ -353,8 +338,8 @@ pub async fn import(
             campaign_id: campaign,
         };
         // an existing finding keeps its origin (and so its source rule)
-        let row_origin = existing.as_ref().map(|f| f.origin()).unwrap_or(origin);
-        let draft = match fields.validate(today, row_origin) {
+        let row_origin = existing.as_ref().map(|f| f.origin()).unwrap_or(self.origin);
+        let draft = match fields.validate(self.today, row_origin) {
             Ok(d) => Some(d),
             Err(fe) => {
                 for f in fe.0 {
@@ -362,65 +347,153 @@ pub async fn import(
                     let reported = (f.field == "unit_id" && !c[C_UNIT].is_empty())
                         || table.errors.iter().any(|e| e.row == row && e.column == column);
                     if !reported {
-                        err(column, f.message);
+                        push(&mut errs, row, column, f.message);
                     }
                 }
                 None
             }
         };
         if let (Some(f), Some(d)) = (&existing, &draft) {
-            let before = f.draft();
-            if before != *d {
-                if f.state() != FindingState::Recorded {
-                    err(
-                        H_ID,
-                        format!("问题编号 {} 已{}，不能通过导入修改；如需更正请联系纪检监察组", f.id, f.state_label),
-                    );
-                } else if f.origin() == Origin::Supervision && origin != Origin::Supervision {
-                    err(H_ID, format!("问题编号 {} 由纪检监察组登记，只能由纪检监察组修改", f.id));
-                }
-            }
+            self.check_change(row, f, d, &mut errs);
         }
         let cell_errors = members.iter().any(|i| table.errors.iter().any(|e| e.row == table.rows[*i].row_number));
-        if errs.is_empty() && !cell_errors {
-            if let Some(d) = draft {
-                match existing {
-                    Some(f) if f.draft() == d => {}
-                    Some(f) => writes.push(Write::Update { id: f.id, before: Box::new(f.draft()), after: d }),
-                    None => writes.push(Write::Create(d)),
-                }
-                report.valid += 1;
+        let write = match draft {
+            Some(d) if errs.is_empty() && !cell_errors => Some(match existing {
+                Some(f) if f.draft() == d => None,
+                Some(f) => Some(Write::Update { id: f.id, before: Box::new(f.draft()), after: d }),
+                None => Some(Write::Create(d)),
+            }),
+            _ => None,
+        };
+        Ok((write, errs))
+    }
+
+    /// An existing finding, by its number.
+    async fn existing(&self, r: &ReadRow, errs: &mut Vec<RowError>) -> Result<Option<store::Finding>, ApiError> {
+        let Ok(id) = r.cells[C_ID].parse::<i64>() else { return Ok(None) };
+        match store::get(self.db, self.scope, id, self.today).await {
+            Ok(f) => Ok(Some(f)),
+            Err(StoreError::NotFound) => {
+                let message = format!("问题编号 {id} 不存在或不在您的数据范围内；新增问题请将问题编号留空");
+                push(errs, r.row_number, H_ID, message);
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The 责任单位: it exists and is in scope.
+    fn check_unit(&self, r: &ReadRow, errs: &mut Vec<RowError>) -> Option<&Unit> {
+        let cell = &r.cells[C_UNIT];
+        match self.index.resolve(cell) {
+            _ if cell.is_empty() => None,
+            Ok(u) if self.scope.covers_unit(u.id, &u.path) => Some(u),
+            Ok(u) => {
+                push(errs, r.row_number, H_UNIT, format!("责任单位“{}”不在您的数据范围内", u.name));
+                None
+            }
+            Err(m) => {
+                push(errs, r.row_number, H_UNIT, m);
+                None
             }
         }
-        report.errors.extend(errs);
     }
-    report.errors.sort_by_key(|e| e.row);
-    if commit && !writes.is_empty() {
-        let at = now();
-        let mut tx = db.begin().await?;
-        for w in &writes {
-            match w {
-                Write::Create(d) => {
-                    store::insert(&mut tx, actor, d, origin, None, "Excel 导入", at).await?;
-                    report.created += 1;
-                }
-                Write::Update { id, before, after } => {
-                    store::apply_update(&mut tx, actor, *id, before, after, at).await?;
-                    report.updated += 1;
-                }
+
+    /// A person by name in column `col`; of several of that name, the one in the unit or below.
+    fn person_id(&self, r: &ReadRow, col: usize, unit: Option<&Unit>, errs: &mut Vec<RowError>) -> Option<i64> {
+        let name = r.cells[col].as_str();
+        if name.is_empty() {
+            return None;
+        }
+        let header = columns(false)[col].header.clone();
+        let candidates = self.people.get(name).map(Vec::as_slice).unwrap_or_default();
+        let in_unit: Vec<i64> = match unit {
+            Some(u) => candidates.iter().filter(|(_, p)| p.starts_with(&u.path)).map(|(id, _)| *id).collect(),
+            None => vec![],
+        };
+        match (candidates, in_unit.as_slice()) {
+            ([], _) => {
+                push(errs, r.row_number, &header, format!("人员“{name}”不存在"));
+                None
+            }
+            ([(id, _)], _) => Some(*id),
+            (_, [id]) => Some(*id),
+            _ => {
+                push(errs, r.row_number, &header, format!("人员“{name}”有重名，且不能按责任单位确定是哪一位"));
+                None
             }
         }
-        audit::append(
-            &mut tx,
-            actor,
-            "import",
-            "finding",
-            "",
-            &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
-        )
-        .await?;
-        tx.commit().await?;
     }
-    report.committed = commit && report.valid > 0;
-    Ok(report)
+
+    /// The 专项整治 by name: one campaign of that name, whose units hold the finding's unit.
+    fn check_campaign(&self, r: &ReadRow, unit: Option<&Unit>, errs: &mut Vec<RowError>) -> Option<i64> {
+        let name = r.cells[C_CAMPAIGN].as_str();
+        match self.campaigns.get(name).map(Vec::as_slice) {
+            _ if name.is_empty() => None,
+            Some([(id, paths)]) => {
+                if let Some(u) = unit {
+                    if !paths.is_empty() && !paths.iter().any(|p| u.path.starts_with(p.as_str())) {
+                        push(errs, r.row_number, H_CAMPAIGN, format!("责任单位不在专项整治“{name}”的范围内"));
+                    }
+                }
+                Some(*id)
+            }
+            Some(_) => {
+                push(errs, r.row_number, H_CAMPAIGN, format!("专项整治“{name}”有重名，请在系统中关联"));
+                None
+            }
+            None => {
+                push(errs, r.row_number, H_CAMPAIGN, format!("专项整治“{name}”不存在"));
+                None
+            }
+        }
+    }
+
+    /// A change of a recorded finding: only before feedback, and the group's only by the group.
+    fn check_change(&self, row: usize, f: &store::Finding, d: &FindingDraft, errs: &mut Vec<RowError>) {
+        if f.draft() == *d {
+            return;
+        }
+        if f.state() != FindingState::Recorded {
+            let message = format!("问题编号 {} 已{}，不能通过导入修改；如需更正请联系纪检监察组", f.id, f.state_label);
+            push(errs, row, H_ID, message);
+        } else if f.origin() == Origin::Supervision && self.origin != Origin::Supervision {
+            push(errs, row, H_ID, format!("问题编号 {} 由纪检监察组登记，只能由纪检监察组修改", f.id));
+        }
+    }
+}
+
+/// Writes the valid findings in one transaction.
+async fn write_findings(
+    db: &Db,
+    actor: &Actor,
+    origin: Origin,
+    writes: &[Write],
+    report: &mut ImportReport,
+) -> Result<(), ApiError> {
+    let at = now();
+    let mut tx = db.begin().await?;
+    for w in writes {
+        match w {
+            Write::Create(d) => {
+                store::insert(&mut tx, actor, d, origin, None, "Excel 导入", at).await?;
+                report.created += 1;
+            }
+            Write::Update { id, before, after } => {
+                store::apply_update(&mut tx, actor, *id, before, after, at).await?;
+                report.updated += 1;
+            }
+        }
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        "import",
+        "finding",
+        "",
+        &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

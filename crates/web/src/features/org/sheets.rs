@@ -11,7 +11,7 @@ use qingfeng_domain::dict::{
 };
 use qingfeng_domain::org::{PersonDraft, PersonFields, UnitDraft, UnitFields};
 use qingfeng_domain::FieldErrors;
-use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::{audit, Actor, Db, Scope, StoreError, StoreResult};
 
@@ -212,7 +212,7 @@ pub async fn people_import(
     commit: bool,
 ) -> Result<ImportReport, crate::http::ApiError> {
     let table = read_upload(bytes, people_columns(vec![])).await?;
-    let index = UnitIndex::load(db).await?;
+    let ctx = PersonImport { db, scope, index: UnitIndex::load(db).await?, table: &table };
     let mut report = ImportReport::default();
     for e in &table.errors {
         report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
@@ -220,51 +220,42 @@ pub async fn people_import(
     let mut seen_ids: HashMap<i64, usize> = HashMap::new();
     let mut valid_rows: Vec<PersonRow> = Vec::new();
     for row in &table.rows {
+        let (valid, errs) = ctx.check_row(row, &mut seen_ids).await?;
+        valid_rows.extend(valid);
+        report.errors.extend(errs);
+    }
+    report.errors.sort_by_key(|e| e.row);
+    report.valid = valid_rows.len();
+    if commit && !valid_rows.is_empty() {
+        write_people(db, actor, &valid_rows, &mut report).await?;
+    }
+    Ok(report)
+}
+
+fn push(errs: &mut Vec<RowError>, row: usize, column: &str, message: String) {
+    errs.push(RowError { row, column: column.into(), message });
+}
+
+/// What a people import checks its rows against.
+struct PersonImport<'a> {
+    db: &'a Db,
+    scope: &'a Scope,
+    index: UnitIndex,
+    table: &'a ReadTable,
+}
+
+impl PersonImport<'_> {
+    /// One row: the person to write when it is valid, and its errors.
+    async fn check_row(
+        &self,
+        row: &ReadRow,
+        seen_ids: &mut HashMap<i64, usize>,
+    ) -> Result<(Option<PersonRow>, Vec<RowError>), crate::http::ApiError> {
         let c = &row.cells;
         let mut errs: Vec<RowError> = Vec::new();
-        let mut err =
-            |column: &str, message: String| errs.push(RowError { row: row.row_number, column: column.into(), message });
-        let id = c[P_ID].parse::<i64>().ok();
-        if let Some(id) = id {
-            if let Some(first) = seen_ids.insert(id, row.row_number) {
-                err("系统编号", format!("系统编号 {id} 与第{first}行重复"));
-            } else {
-                match people::get(db, scope, id).await {
-                    Ok(_) => {}
-                    Err(StoreError::NotFound) => {
-                        err("系统编号", format!("系统编号 {id} 的人员不存在或不在您的数据范围内，新增人员请留空"))
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        }
-        let unit = match index.resolve(&c[P_UNIT_CODE], &c[P_UNIT_NAME]) {
-            Ok(u) if scope.covers_unit(u.id, &u.path) => Some(u),
-            Ok(u) => {
-                err("所在单位", format!("单位“{}”不在您的数据范围内", u.name));
-                None
-            }
-            Err(m) => {
-                err(if c[P_UNIT_CODE].is_empty() { "所在单位" } else { "单位编码" }, m);
-                None
-            }
-        };
-        // A 分管 unit outside the operator's scope may stay (the person already has it) but not
-        // be added: otherwise an account with the 分管 scope would see beyond the operator's.
-        let current_in_charge = match id {
-            Some(id) => people::in_charge_of(db, id).await?,
-            None => Vec::new(),
-        };
-        let mut in_charge = Vec::new();
-        for code in c[P_IN_CHARGE].split(['、', ',', '，', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
-            match index.by_code.get(code) {
-                Some(u) if scope.covers_unit(u.id, &u.path) || current_in_charge.contains(&u.id) => {
-                    in_charge.push(u.id)
-                }
-                Some(u) => err("分管单位编码", format!("分管单位“{}”不在您的数据范围内", u.name)),
-                None => err("分管单位编码", format!("单位编码“{code}”不存在")),
-            }
-        }
+        let id = self.check_id(row, seen_ids, &mut errs).await?;
+        let unit = self.check_unit(row, &mut errs);
+        let in_charge = self.check_in_charge(row, id, &mut errs).await?;
         let override_flag = if c[P_OVERRIDE].is_empty() { None } else { parse_yes_no(&c[P_OVERRIDE]) };
         let fields = PersonFields {
             name: c[P_NAME].clone(),
@@ -290,9 +281,9 @@ pub async fn people_import(
                     // the unit was already reported when it could not be resolved, and a cell the
                     // reader already rejected (a date it could not parse) is reported once
                     let reported = (f.field == "unit_id" && unit.is_none())
-                        || table.errors.iter().any(|e| e.row == row.row_number && e.column == column);
+                        || self.table.errors.iter().any(|e| e.row == row.row_number && e.column == column);
                     if !reported {
-                        err(column, f.message);
+                        push(&mut errs, row.row_number, column, f.message);
                     }
                 }
                 None
@@ -300,44 +291,115 @@ pub async fn people_import(
         };
         if let Some(d) = &draft {
             if !in_charge.is_empty() && !d.may_be_in_charge() {
-                err("分管单位编码", "只有主要负责人或班子成员可以分管单位".into());
+                push(&mut errs, row.row_number, "分管单位编码", "只有主要负责人或班子成员可以分管单位".into());
             }
         }
-        let cell_errors = table.errors.iter().any(|e| e.row == row.row_number);
-        if errs.is_empty() && !cell_errors {
-            valid_rows.push(PersonRow { id, draft: draft.expect("valid"), in_charge });
-        }
-        report.errors.extend(errs);
+        let cell_errors = self.table.errors.iter().any(|e| e.row == row.row_number);
+        let valid =
+            (errs.is_empty() && !cell_errors).then(|| PersonRow { id, draft: draft.expect("valid"), in_charge });
+        Ok((valid, errs))
     }
-    report.errors.sort_by_key(|e| e.row);
-    report.valid = valid_rows.len();
-    if commit && !valid_rows.is_empty() {
-        let mut tx = db.begin().await?;
-        for r in &valid_rows {
-            match r.id {
-                Some(id) => {
-                    people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
-                    report.updated += 1;
+
+    /// The 系统编号 of an existing person: not repeated, and a person in scope.
+    async fn check_id(
+        &self,
+        row: &ReadRow,
+        seen_ids: &mut HashMap<i64, usize>,
+        errs: &mut Vec<RowError>,
+    ) -> Result<Option<i64>, crate::http::ApiError> {
+        let Ok(id) = row.cells[P_ID].parse::<i64>() else { return Ok(None) };
+        if let Some(first) = seen_ids.insert(id, row.row_number) {
+            push(errs, row.row_number, "系统编号", format!("系统编号 {id} 与第{first}行重复"));
+        } else {
+            match people::get(self.db, self.scope, id).await {
+                Ok(_) => {}
+                Err(StoreError::NotFound) => {
+                    let message = format!("系统编号 {id} 的人员不存在或不在您的数据范围内，新增人员请留空");
+                    push(errs, row.row_number, "系统编号", message)
                 }
-                None => {
-                    people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?;
-                    report.created += 1;
-                }
+                Err(e) => return Err(e.into()),
             }
         }
-        audit::append(
-            &mut tx,
-            actor,
-            "import",
-            "person",
-            "",
-            &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
-        )
-        .await?;
-        tx.commit().await?;
-        report.committed = true;
+        Ok(Some(id))
     }
-    Ok(report)
+
+    /// The 所在单位, by code or name: it exists and is in scope.
+    fn check_unit(&self, row: &ReadRow, errs: &mut Vec<RowError>) -> Option<&Unit> {
+        let c = &row.cells;
+        match self.index.resolve(&c[P_UNIT_CODE], &c[P_UNIT_NAME]) {
+            Ok(u) if self.scope.covers_unit(u.id, &u.path) => Some(u),
+            Ok(u) => {
+                push(errs, row.row_number, "所在单位", format!("单位“{}”不在您的数据范围内", u.name));
+                None
+            }
+            Err(m) => {
+                push(errs, row.row_number, if c[P_UNIT_CODE].is_empty() { "所在单位" } else { "单位编码" }, m);
+                None
+            }
+        }
+    }
+
+    /// The 分管 units by code. One outside the operator's scope may stay (the person already
+    /// has it) but not be added: otherwise an account with the 分管 scope would see beyond the
+    /// operator's.
+    async fn check_in_charge(
+        &self,
+        row: &ReadRow,
+        id: Option<i64>,
+        errs: &mut Vec<RowError>,
+    ) -> Result<Vec<i64>, crate::http::ApiError> {
+        let current_in_charge = match id {
+            Some(id) => people::in_charge_of(self.db, id).await?,
+            None => Vec::new(),
+        };
+        let mut in_charge = Vec::new();
+        for code in row.cells[P_IN_CHARGE].split(['、', ',', '，', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+            match self.index.by_code.get(code) {
+                Some(u) if self.scope.covers_unit(u.id, &u.path) || current_in_charge.contains(&u.id) => {
+                    in_charge.push(u.id)
+                }
+                Some(u) => {
+                    push(errs, row.row_number, "分管单位编码", format!("分管单位“{}”不在您的数据范围内", u.name))
+                }
+                None => push(errs, row.row_number, "分管单位编码", format!("单位编码“{code}”不存在")),
+            }
+        }
+        Ok(in_charge)
+    }
+}
+
+/// Writes the valid people in one transaction.
+async fn write_people(
+    db: &Db,
+    actor: &Actor,
+    valid_rows: &[PersonRow],
+    report: &mut ImportReport,
+) -> Result<(), crate::http::ApiError> {
+    let mut tx = db.begin().await?;
+    for r in valid_rows {
+        match r.id {
+            Some(id) => {
+                people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
+                report.updated += 1;
+            }
+            None => {
+                people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?;
+                report.created += 1;
+            }
+        }
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        "import",
+        "person",
+        "",
+        &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
+    )
+    .await?;
+    tx.commit().await?;
+    report.committed = true;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- units
@@ -417,50 +479,73 @@ pub async fn units_import(
     let mut rows: Vec<UnitRow> = Vec::new();
     let mut first_row: HashMap<String, usize> = HashMap::new();
     for r in &table.rows {
-        let c = &r.cells;
-        let code = qingfeng_domain::text::trim_all(&c[0]).to_string();
-        let mut errs = FieldErrors::default();
-        if let Some(first) = first_row.insert(code.clone(), r.row_number) {
-            errs.push("code", format!("单位编码“{code}”与第{first}行重复"));
-        }
-        let parent_code = Some(c[3].clone()).filter(|s| !s.is_empty());
-        let fields = UnitFields {
-            name: c[1].clone(),
-            code: code.clone(),
-            kind: c[2].clone(),
-            parent_id: None,
-            sort_order: c[4].parse().unwrap_or(0),
-        };
-        if let Err(e) = fields.validate() {
-            errs.0.extend(e.0);
-        }
-        // scope: an existing unit must be in scope, and so must the new parent
-        if let Some(u) = by_code.get(&code) {
-            if !scope.covers_unit(u.id, &u.path) {
-                errs.push("code", format!("单位“{}”不在您的数据范围内", u.name));
-            }
-        }
-        match parent_code.as_ref().and_then(|p| by_code.get(p)) {
-            Some(p) if !scope.covers_unit(p.id, &p.path) => {
-                errs.push("parent_id", format!("上级单位“{}”不在您的数据范围内", p.name))
-            }
-            None if parent_code.is_none() && !scope.all => {
-                errs.push("parent_id", "只有拥有全部数据权限的账号可以新增顶级单位".to_string())
-            }
-            _ => {}
-        }
-        for f in errs.0 {
-            report.errors.push(RowError {
-                row: r.row_number,
-                column: unit_field_column(&f.field).into(),
-                message: f.message,
-            });
-        }
-        parent_of.insert(code.clone(), parent_code.clone());
-        rows.push(UnitRow { row: r.row_number, code, parent_code, fields });
+        let row = check_unit_row(scope, &by_code, r, &mut first_row, &mut report);
+        parent_of.insert(row.code.clone(), row.parent_code.clone());
+        rows.push(row);
     }
-    // parents must exist (in the database or the file), and the result must have no cycle
-    for r in &rows {
+    check_unit_parents(&rows, &parent_of, &mut report);
+    report.errors.sort_by_key(|e| e.row);
+    let valid = valid_unit_rows(&rows, &by_code, &mut report);
+    report.valid = valid.len();
+    if commit && !valid.is_empty() {
+        write_units(db, actor, valid, &parent_of, &by_code, &mut report).await?;
+    }
+    Ok(report)
+}
+
+/// One unit row on its own: code not repeated, valid fields, the unit and its parent in scope.
+fn check_unit_row(
+    scope: &Scope,
+    by_code: &HashMap<String, &Unit>,
+    r: &ReadRow,
+    first_row: &mut HashMap<String, usize>,
+    report: &mut ImportReport,
+) -> UnitRow {
+    let c = &r.cells;
+    let code = qingfeng_domain::text::trim_all(&c[0]).to_string();
+    let mut errs = FieldErrors::default();
+    if let Some(first) = first_row.insert(code.clone(), r.row_number) {
+        errs.push("code", format!("单位编码“{code}”与第{first}行重复"));
+    }
+    let parent_code = Some(c[3].clone()).filter(|s| !s.is_empty());
+    let fields = UnitFields {
+        name: c[1].clone(),
+        code: code.clone(),
+        kind: c[2].clone(),
+        parent_id: None,
+        sort_order: c[4].parse().unwrap_or(0),
+    };
+    if let Err(e) = fields.validate() {
+        errs.0.extend(e.0);
+    }
+    // scope: an existing unit must be in scope, and so must the new parent
+    if let Some(u) = by_code.get(&code) {
+        if !scope.covers_unit(u.id, &u.path) {
+            errs.push("code", format!("单位“{}”不在您的数据范围内", u.name));
+        }
+    }
+    match parent_code.as_ref().and_then(|p| by_code.get(p)) {
+        Some(p) if !scope.covers_unit(p.id, &p.path) => {
+            errs.push("parent_id", format!("上级单位“{}”不在您的数据范围内", p.name))
+        }
+        None if parent_code.is_none() && !scope.all => {
+            errs.push("parent_id", "只有拥有全部数据权限的账号可以新增顶级单位".to_string())
+        }
+        _ => {}
+    }
+    for f in errs.0 {
+        report.errors.push(RowError {
+            row: r.row_number,
+            column: unit_field_column(&f.field).into(),
+            message: f.message,
+        });
+    }
+    UnitRow { row: r.row_number, code, parent_code, fields }
+}
+
+/// Parents must exist (in the database or the file), and the result must have no cycle.
+fn check_unit_parents(rows: &[UnitRow], parent_of: &HashMap<String, Option<String>>, report: &mut ImportReport) {
+    for r in rows {
         if let Some(p) = &r.parent_code {
             if !parent_of.contains_key(p) {
                 report.errors.push(RowError {
@@ -486,7 +571,14 @@ pub async fn units_import(
             steps += 1;
         }
     }
-    report.errors.sort_by_key(|e| e.row);
+}
+
+/// The rows without errors, less those whose parent is a rejected new row of this file.
+fn valid_unit_rows<'r>(
+    rows: &'r [UnitRow],
+    by_code: &HashMap<String, &Unit>,
+    report: &mut ImportReport,
+) -> Vec<&'r UnitRow> {
     let bad_rows: std::collections::HashSet<usize> = report.errors.iter().map(|e| e.row).collect();
     let mut valid: Vec<&UnitRow> = rows.iter().filter(|r| !bad_rows.contains(&r.row)).collect();
     // a valid row whose parent is a rejected new row of this file cannot be written either
@@ -502,53 +594,62 @@ pub async fn units_import(
         });
     }
     valid.retain(|r| !orphans.contains(&r.row));
-    report.valid = valid.len();
-    if commit && !valid.is_empty() {
-        // parents first: order by depth in the final tree
-        let depth = |code: &str| {
-            let mut d = 0;
-            let mut cur = parent_of.get(code).cloned().flatten();
-            while let Some(c) = cur {
-                d += 1;
-                cur = parent_of.get(&c).cloned().flatten();
-            }
-            d
+    valid
+}
+
+/// Writes the valid units, parents first, in one transaction.
+async fn write_units(
+    db: &Db,
+    actor: &Actor,
+    mut valid: Vec<&UnitRow>,
+    parent_of: &HashMap<String, Option<String>>,
+    by_code: &HashMap<String, &Unit>,
+    report: &mut ImportReport,
+) -> Result<(), crate::http::ApiError> {
+    // parents first: order by depth in the final tree
+    let depth = |code: &str| {
+        let mut d = 0;
+        let mut cur = parent_of.get(code).cloned().flatten();
+        while let Some(c) = cur {
+            d += 1;
+            cur = parent_of.get(&c).cloned().flatten();
+        }
+        d
+    };
+    valid.sort_by_key(|r| depth(&r.code));
+    let mut tx = db.begin().await?;
+    let mut new_ids: HashMap<String, i64> = HashMap::new();
+    for r in valid {
+        let parent_id = match &r.parent_code {
+            None => None,
+            Some(p) => Some(match new_ids.get(p) {
+                Some(id) => *id,
+                None => by_code.get(p).map(|u| u.id).ok_or(StoreError::NotFound)?,
+            }),
         };
-        valid.sort_by_key(|r| depth(&r.code));
-        let mut tx = db.begin().await?;
-        let mut new_ids: HashMap<String, i64> = HashMap::new();
-        for r in valid {
-            let parent_id = match &r.parent_code {
-                None => None,
-                Some(p) => Some(match new_ids.get(p) {
-                    Some(id) => *id,
-                    None => by_code.get(p).map(|u| u.id).ok_or(StoreError::NotFound)?,
-                }),
-            };
-            let draft: UnitDraft = UnitFields { parent_id, ..r.fields.clone() }.validate()?;
-            match by_code.get(&r.code) {
-                Some(u) => {
-                    units::apply_update(&mut tx, actor, u.id, &draft).await?;
-                    report.updated += 1;
-                }
-                None => {
-                    let id = units::insert(&mut tx, actor, &draft).await?;
-                    new_ids.insert(r.code.clone(), id);
-                    report.created += 1;
-                }
+        let draft: UnitDraft = UnitFields { parent_id, ..r.fields.clone() }.validate()?;
+        match by_code.get(&r.code) {
+            Some(u) => {
+                units::apply_update(&mut tx, actor, u.id, &draft).await?;
+                report.updated += 1;
+            }
+            None => {
+                let id = units::insert(&mut tx, actor, &draft).await?;
+                new_ids.insert(r.code.clone(), id);
+                report.created += 1;
             }
         }
-        audit::append(
-            &mut tx,
-            actor,
-            "import",
-            "unit",
-            "",
-            &serde_json::json!({"created": report.created, "updated": report.updated}),
-        )
-        .await?;
-        tx.commit().await?;
-        report.committed = true;
     }
-    Ok(report)
+    audit::append(
+        &mut tx,
+        actor,
+        "import",
+        "unit",
+        "",
+        &serde_json::json!({"created": report.created, "updated": report.updated}),
+    )
+    .await?;
+    tx.commit().await?;
+    report.committed = true;
+    Ok(())
 }

@@ -127,7 +127,7 @@ async fn measure_people(db: &Db, f: &Finding) -> Result<Vec<(i64, String)>, Page
 
 /// The steps the caller may take on the finding now.
 async fn can_of(state: &AppState, p: &Principal, f: &Finding) -> ApiResult<Can> {
-    let actions = actions_for(state, p, &f).await?;
+    let actions = actions_for(state, p, f).await?;
     let has = |k: &str| actions.contains(&k);
     Ok(Can {
         edit: has("edit"),
