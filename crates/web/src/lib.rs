@@ -3,6 +3,12 @@
 //!
 //! A request flows: middleware (security headers → authentication → CSRF) → route guard
 //! (permission) → handler → service → store.
+//!
+//! The code is arranged by feature: `features/<feature>/` holds a feature's routes (`mod.rs`),
+//! operations (`service.rs`), JSON handlers (`api.rs`), pages (`pages.rs`) and Excel
+//! (`sheets.rs`); `routes.rs` merges the features' routes. Shared plumbing: `http/` (errors,
+//! extractors, rendering, the route book), `auth/`, `jobs/` (background work), `sheets/`
+//! (spreadsheet import plumbing). See docs/feature-recipe.md.
 
 mod assets;
 pub mod auth;

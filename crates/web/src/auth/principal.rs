@@ -37,10 +37,6 @@ impl Principal {
     pub fn csrf_token(&self) -> &str {
         self.session.as_ref().map(|s| s.csrf_token.as_str()).unwrap_or("")
     }
-
-    pub fn is_admin(&self) -> bool {
-        self.roles.iter().any(|r| r == "admin")
-    }
 }
 
 /// The client address of a request (for the audit trail and login log).

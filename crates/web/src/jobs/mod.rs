@@ -105,11 +105,6 @@ pub async fn interval(db: &Db) -> StdDuration {
     StdDuration::from_secs(secs.clamp(1, 86_400))
 }
 
-/// One pass now, as of today in China time, under this process's lease holder name.
-pub async fn run_once(db: &Db) -> StoreResult<PassReport> {
-    run_once_as(db, &holder_id(), qingfeng_store::fulfilment::today()).await
-}
-
 /// One pass as `holder` as of `today`: take the lease or do nothing, fire due reminders, send due
 /// deliveries, give the lease back.
 pub async fn run_once_as(db: &Db, holder: &str, today: NaiveDate) -> StoreResult<PassReport> {

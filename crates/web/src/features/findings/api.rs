@@ -8,14 +8,15 @@ use qingfeng_domain::findings::{
     CampaignFields, FeedbackFields, FindingFields, LookBackFields, MeasureFields, ReturnFields, SignOffFields,
     SignOffRequestFields, UpdateFields,
 };
-use qingfeng_store::findings::{self as store, Finding, Measure, MeasureFilter};
+use qingfeng_store::findings::{self as store, Finding, Measure};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::{now, Page, Scope};
 use serde_json::{json, Value};
 
 use super::service::{
     actions_for, apply_edit, campaign_view, check_campaign_scope, feedback_step, finding_filter, look_back_step,
-    measure_step, origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
+    measure_filter, measure_step, origin_for, progress_step, request_step, return_step, sign_off_step,
+    validate_finding,
 };
 use super::sheets;
 use crate::auth::Principal;
@@ -83,18 +84,6 @@ pub async fn add_measure(
 ) -> ApiResult<(StatusCode, Json<Measure>)> {
     let mid = measure_step(&state, &p, id, &fields).await?;
     Ok((StatusCode::CREATED, Json(store::get_measure(&state.db, &Scope::all(), mid, today()).await?)))
-}
-
-pub fn measure_filter(params: &Params) -> ApiResult<MeasureFilter> {
-    Ok(MeasureFilter {
-        finding_id: params.int("finding")?,
-        unit_id: params.int("unit")?,
-        campaign_id: params.int("campaign")?,
-        person_id: params.int("person")?,
-        overdue: params.bool("overdue")?.unwrap_or(false),
-        open: params.bool("open")?.unwrap_or(false),
-        q: params.str("q"),
-    })
 }
 
 /// `GET /api/v1/rectifications?finding=&unit=&campaign=&person=&overdue=&open=&q=`

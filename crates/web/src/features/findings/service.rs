@@ -18,8 +18,7 @@ use qingfeng_store::{now, StoreError};
 
 use crate::auth::{role_grants, Principal};
 use crate::features::accounts::grants::check_units_in_scope;
-use crate::http::Params;
-use crate::http::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult, Params};
 use crate::AppState;
 
 pub const SIGN_OFF_REFUSED: &str = "只有纪检监察组可以验收销号";
@@ -326,5 +325,17 @@ pub async fn campaign_view(state: &AppState, p: &Principal, id: i64) -> ApiResul
         progress: store::stats(db, &p.scope, &filter, today()).await?,
         overdue_measures: store::list_measures(db, &p.scope, &overdue, None, today()).await?.items,
         campaign,
+    })
+}
+
+pub fn measure_filter(params: &Params) -> ApiResult<MeasureFilter> {
+    Ok(MeasureFilter {
+        finding_id: params.int("finding")?,
+        unit_id: params.int("unit")?,
+        campaign_id: params.int("campaign")?,
+        person_id: params.int("person")?,
+        overdue: params.bool("overdue")?.unwrap_or(false),
+        open: params.bool("open")?.unwrap_or(false),
+        q: params.str("q"),
     })
 }

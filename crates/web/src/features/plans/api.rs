@@ -4,35 +4,18 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use qingfeng_domain::plans::{PlanFields, TaskFields, TaskState, UpdateFields};
-use qingfeng_store::plans::{self, PlanFilter, Task, TaskFilter, WorkPlan};
+use qingfeng_domain::plans::{PlanFields, TaskFields, UpdateFields};
+use qingfeng_store::plans::{self, PlanFilter, Task, WorkPlan};
 use qingfeng_store::Page;
 use serde_json::{json, Value};
 
-use super::service::{fields_of, write_error};
+use super::service::{fields_of, task_filter, write_error};
 use super::sheets;
 use crate::auth::Principal;
 use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
 use crate::http::{ApiError, ApiResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
-
-pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
-    let state = match params.str("state") {
-        None => None,
-        Some(s) => Some(TaskState::parse(&s).ok_or_else(|| {
-            ApiError::bad_request(format!("参数 state 应为{}之一", TaskState::label_list()), Some("state"))
-        })?),
-    };
-    Ok(TaskFilter {
-        plan_id: params.int("plan")?,
-        year: params.int("year")?,
-        unit_id: params.int("unit")?,
-        include_sub: params.bool("include_sub")?.unwrap_or(true),
-        state,
-        q: params.str("q"),
-    })
-}
 
 /// `GET /api/v1/work-plans?year=&unit=&q=`
 pub async fn list_plans(

@@ -1,10 +1,10 @@
 //! 工作要点 and 任务分解: field handling and write errors shared by the API and the pages.
 
-use qingfeng_domain::plans::TaskFields;
-use qingfeng_store::plans::Task;
+use qingfeng_domain::plans::{TaskFields, TaskState};
+use qingfeng_store::plans::{Task, TaskFilter};
 use qingfeng_store::StoreError;
 
-use crate::http::ApiError;
+use crate::http::{ApiError, ApiResult, Params};
 
 /// The editable fields of a task, for PATCH and the edit form.
 pub fn fields_of(t: &Task) -> TaskFields {
@@ -27,4 +27,21 @@ pub fn write_error(e: StoreError) -> ApiError {
         StoreError::Refused(m) => ApiError::Forbidden(m),
         other => other.into(),
     }
+}
+
+pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
+    let state = match params.str("state") {
+        None => None,
+        Some(s) => Some(TaskState::parse(&s).ok_or_else(|| {
+            ApiError::bad_request(format!("参数 state 应为{}之一", TaskState::label_list()), Some("state"))
+        })?),
+    };
+    Ok(TaskFilter {
+        plan_id: params.int("plan")?,
+        year: params.int("year")?,
+        unit_id: params.int("unit")?,
+        include_sub: params.bool("include_sub")?.unwrap_or(true),
+        state,
+        q: params.str("q"),
+    })
 }

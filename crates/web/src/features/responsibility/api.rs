@@ -13,42 +13,13 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::service::{
-    check_requirement, item_entries, item_filter, parse_kinds, parse_pledge, with_status, year_param, ItemWithStatus,
-    TemplateFields,
+    check_requirement, check_template_scope, item_entries, item_filter, parse_kinds, parse_pledge, template_fields,
+    with_status, year_param, ItemWithStatus, TemplateFields,
 };
 use crate::auth::Principal;
-use crate::features::org::service::unit_in_scope;
+use crate::http::ApiResult;
 use crate::http::{merge_patch, xlsx, ApiJson, Params, Path};
-use crate::http::{ApiError, ApiResult};
 use crate::AppState;
-
-fn template_fields(t: &Template) -> TemplateFields {
-    TemplateFields {
-        code: t.code.clone(),
-        text: t.text.clone(),
-        owner_role: t.owner_role.clone(),
-        req_count: t.req_count,
-        req_period: t.req_period.clone(),
-        kinds: t.kinds.split(',').map(str::to_string).collect(),
-        source: t.source.clone(),
-        unit_id: t.unit_id,
-        active: t.active,
-    }
-}
-
-/// A unit-specific template ("X") needs its unit in scope; the common set ("1") needs full scope.
-async fn check_template_scope(state: &AppState, p: &Principal, unit_id: Option<i64>) -> ApiResult<()> {
-    match unit_id {
-        Some(u) => unit_in_scope(state, p, u).await.map(|_| ()).map_err(|e| match e {
-            ApiError::NotFound => StoreError::field("unit_id", "单位不存在或不在您的数据范围内").into(),
-            other => other,
-        }),
-        None if p.scope.all => Ok(()),
-        None => Err(ApiError::Forbidden(
-            "只有拥有全部数据权限的账号可以维护通用责任事项（请指定单位，设置本单位特有事项）".into(),
-        )),
-    }
-}
 
 pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let items = resp::templates(&state.db).await?;

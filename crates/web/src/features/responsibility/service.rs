@@ -5,13 +5,13 @@ use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::ItemStatus;
 use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
 use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year, today};
-use qingfeng_store::responsibility::{Item, ItemFilter, TemplateDraft};
+use qingfeng_store::responsibility::{Item, ItemFilter, Template, TemplateDraft};
 use qingfeng_store::StoreError;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
-use crate::http::Params;
-use crate::http::{ApiError, ApiResult};
+use crate::features::org::service::unit_in_scope;
+use crate::http::{ApiError, ApiResult, Params};
 use crate::AppState;
 
 // ------------------------------------------------------------------ templates
@@ -188,4 +188,32 @@ pub async fn item_entries(
     Ok((visible.items, (all.total - visible.total).max(0)))
 }
 
-// ------------------------------------------------------------------ export
+// ------------------------------------------------------------------ templates: fields and scope
+
+pub fn template_fields(t: &Template) -> TemplateFields {
+    TemplateFields {
+        code: t.code.clone(),
+        text: t.text.clone(),
+        owner_role: t.owner_role.clone(),
+        req_count: t.req_count,
+        req_period: t.req_period.clone(),
+        kinds: t.kinds.split(',').map(str::to_string).collect(),
+        source: t.source.clone(),
+        unit_id: t.unit_id,
+        active: t.active,
+    }
+}
+
+/// A unit-specific template ("X") needs its unit in scope; the common set ("1") needs full scope.
+pub async fn check_template_scope(state: &AppState, p: &Principal, unit_id: Option<i64>) -> ApiResult<()> {
+    match unit_id {
+        Some(u) => unit_in_scope(state, p, u).await.map(|_| ()).map_err(|e| match e {
+            ApiError::NotFound => StoreError::field("unit_id", "单位不存在或不在您的数据范围内").into(),
+            other => other,
+        }),
+        None if p.scope.all => Ok(()),
+        None => Err(ApiError::Forbidden(
+            "只有拥有全部数据权限的账号可以维护通用责任事项（请指定单位，设置本单位特有事项）".into(),
+        )),
+    }
+}
