@@ -245,14 +245,20 @@ pub enum Report {
 
 /// The dashboard data: one person's items with `?person=`, otherwise the caller's scope.
 pub async fn report(state: &AppState, p: &Principal, params: &Params) -> ApiResult<Report> {
+    let year = year_param(params)?;
     match params.int("person")? {
-        Some(person) => Ok(Report::Person(person_report(state, p, params, person).await?)),
-        None => Ok(Report::Scope(Box::new(scope_report(state, p, params).await?))),
+        Some(person) => Ok(Report::Person(person_report(state, p, params, year, person).await?)),
+        None => Ok(Report::Scope(Box::new(scope_report(state, p, params, year).await?))),
     }
 }
 
-async fn person_report(state: &AppState, p: &Principal, params: &Params, person: i64) -> ApiResult<PersonReport> {
-    let year = year_param(params)?;
+async fn person_report(
+    state: &AppState,
+    p: &Principal,
+    params: &Params,
+    year: i64,
+    person: i64,
+) -> ApiResult<PersonReport> {
     qingfeng_store::org::people::get(&state.db, &p.scope, person).await?;
     let mut f = item_filter(params)?;
     f.person_id = Some(person);
@@ -266,8 +272,7 @@ async fn person_report(state: &AppState, p: &Principal, params: &Params, person:
 }
 
 /// The dashboard of the caller's scope (or of one unit in it, `?unit=`).
-pub async fn scope_report(state: &AppState, p: &Principal, params: &Params) -> ApiResult<ScopeReport> {
-    let year = year_param(params)?;
+async fn scope_report(state: &AppState, p: &Principal, params: &Params, year: i64) -> ApiResult<ScopeReport> {
     let as_of = today();
     let lead = lead_days(state).await?;
     let threshold = settings::number(&state.db, "fulfilment.drop_threshold", DEFAULT_DROP_THRESHOLD).await?;
