@@ -2,41 +2,63 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Every permission the server checks. A route names exactly one of these.
-pub const PERMISSIONS: &[(&str, &str)] = &[
-    ("unit:read", "查看单位"),
-    ("unit:write", "新增、修改单位"),
-    ("unit:import", "导入单位"),
-    ("unit:export", "导出单位"),
-    ("person:read", "查看人员"),
-    ("person:write", "新增、修改人员"),
-    ("person:import", "导入人员"),
-    ("person:export", "导出人员"),
-    ("account:read", "查看账号"),
-    ("account:write", "管理账号"),
-    ("audit:read", "查看操作日志和登录日志"),
-    ("responsibility:read", "查看责任清单"),
-    ("responsibility:write", "编制责任清单、维护责任事项模板、登记责任书"),
-    ("responsibility:export", "导出责任清单"),
-    ("plan:read", "查看工作要点和任务"),
-    ("plan:write", "部署工作要点、分解任务、报告进展"),
-    ("task:import", "导入任务分解表"),
-    ("task:export", "导出任务分解表"),
-    ("ledger:read", "查看履职台账"),
-    ("ledger:write", "登记履职台账"),
-    ("ledger:export", "导出履职台账"),
-    ("fulfilment:read", "查看落实情况"),
-    ("finding:read", "查看问题清单和整改情况"),
-    ("finding:write", "登记问题（含自查）、反馈问题"),
-    ("finding:sign_off", "验收销号、退回、回头看（仅纪检监察组）"),
-    ("finding:import", "导入问题清单"),
-    ("finding:export", "导出整改台账"),
-    ("rectification:write", "制定整改措施、报告整改进展、申请销号"),
-    ("campaign:read", "查看专项整治"),
-    ("campaign:write", "部署专项整治"),
-    ("role:read", "查看角色"),
-    ("role:write", "定义角色"),
-];
+/// Declares [`Permission`]: one variant per `module:action` key, with its Chinese label.
+macro_rules! permissions {
+    ($($variant:ident = ($key:literal, $label:literal)),+ $(,)?) => {
+        /// Every permission the server checks. A route names exactly one; a typo does not compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Permission { $($variant),+ }
+
+        impl Permission {
+            pub const ALL: &'static [Permission] = &[$(Permission::$variant),+];
+            /// The `module:action` key, as stored in custom roles and sent by the API.
+            pub fn key(self) -> &'static str { match self { $(Permission::$variant => $key),+ } }
+            pub fn label(self) -> &'static str { match self { $(Permission::$variant => $label),+ } }
+            pub fn parse(key: &str) -> Option<Permission> { match key { $($key => Some(Permission::$variant),)+ _ => None } }
+        }
+    };
+}
+
+permissions!(
+    UnitRead = ("unit:read", "查看单位"),
+    UnitWrite = ("unit:write", "新增、修改单位"),
+    UnitImport = ("unit:import", "导入单位"),
+    UnitExport = ("unit:export", "导出单位"),
+    PersonRead = ("person:read", "查看人员"),
+    PersonWrite = ("person:write", "新增、修改人员"),
+    PersonImport = ("person:import", "导入人员"),
+    PersonExport = ("person:export", "导出人员"),
+    AccountRead = ("account:read", "查看账号"),
+    AccountWrite = ("account:write", "管理账号"),
+    AuditRead = ("audit:read", "查看操作日志和登录日志"),
+    ResponsibilityRead = ("responsibility:read", "查看责任清单"),
+    ResponsibilityWrite = ("responsibility:write", "编制责任清单、维护责任事项模板、登记责任书"),
+    ResponsibilityExport = ("responsibility:export", "导出责任清单"),
+    PlanRead = ("plan:read", "查看工作要点和任务"),
+    PlanWrite = ("plan:write", "部署工作要点、分解任务、报告进展"),
+    TaskImport = ("task:import", "导入任务分解表"),
+    TaskExport = ("task:export", "导出任务分解表"),
+    LedgerRead = ("ledger:read", "查看履职台账"),
+    LedgerWrite = ("ledger:write", "登记履职台账"),
+    LedgerExport = ("ledger:export", "导出履职台账"),
+    FulfilmentRead = ("fulfilment:read", "查看落实情况"),
+    FindingRead = ("finding:read", "查看问题清单和整改情况"),
+    FindingWrite = ("finding:write", "登记问题（含自查）、反馈问题"),
+    FindingSignOff = ("finding:sign_off", "验收销号、退回、回头看（仅纪检监察组）"),
+    FindingImport = ("finding:import", "导入问题清单"),
+    FindingExport = ("finding:export", "导出整改台账"),
+    RectificationWrite = ("rectification:write", "制定整改措施、报告整改进展、申请销号"),
+    CampaignRead = ("campaign:read", "查看专项整治"),
+    CampaignWrite = ("campaign:write", "部署专项整治"),
+    RoleRead = ("role:read", "查看角色"),
+    RoleWrite = ("role:write", "定义角色"),
+);
+
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
 
 /// 数据权限: which records a role reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,82 +118,81 @@ pub struct BuiltinRole {
     pub key: &'static str,
     pub name: &'static str,
     pub scope: ScopeKind,
-    /// `*` grants every permission.
-    pub permissions: &'static [&'static str],
+    pub permissions: &'static [Permission],
 }
 
 /// Leaders deploy and break down work for the units they answer for, and keep their ledgers.
-const LEAD: &[&str] = &[
-    "unit:read",
-    "person:read",
-    "unit:export",
-    "person:export",
-    "responsibility:read",
-    "responsibility:export",
-    "plan:read",
-    "plan:write",
-    "task:import",
-    "task:export",
-    "ledger:read",
-    "ledger:write",
-    "ledger:export",
-    "fulfilment:read",
-    "finding:read",
-    "finding:write",
-    "finding:export",
-    "rectification:write",
-    "campaign:read",
+const LEAD: &[Permission] = &[
+    Permission::UnitRead,
+    Permission::PersonRead,
+    Permission::UnitExport,
+    Permission::PersonExport,
+    Permission::ResponsibilityRead,
+    Permission::ResponsibilityExport,
+    Permission::PlanRead,
+    Permission::PlanWrite,
+    Permission::TaskImport,
+    Permission::TaskExport,
+    Permission::LedgerRead,
+    Permission::LedgerWrite,
+    Permission::LedgerExport,
+    Permission::FulfilmentRead,
+    Permission::FindingRead,
+    Permission::FindingWrite,
+    Permission::FindingExport,
+    Permission::RectificationWrite,
+    Permission::CampaignRead,
 ];
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
-const SUPERVISE: &[&str] = &[
-    "unit:read",
-    "person:read",
-    "unit:export",
-    "person:export",
-    "audit:read",
-    "responsibility:read",
-    "responsibility:export",
-    "plan:read",
-    "task:export",
-    "ledger:read",
-    "ledger:export",
-    "fulfilment:read",
-    "finding:read",
-    "finding:write",
-    "finding:sign_off",
-    "finding:import",
-    "finding:export",
-    "campaign:read",
-    "campaign:write",
+const SUPERVISE: &[Permission] = &[
+    Permission::UnitRead,
+    Permission::PersonRead,
+    Permission::UnitExport,
+    Permission::PersonExport,
+    Permission::AuditRead,
+    Permission::ResponsibilityRead,
+    Permission::ResponsibilityExport,
+    Permission::PlanRead,
+    Permission::TaskExport,
+    Permission::LedgerRead,
+    Permission::LedgerExport,
+    Permission::FulfilmentRead,
+    Permission::FindingRead,
+    Permission::FindingWrite,
+    Permission::FindingSignOff,
+    Permission::FindingImport,
+    Permission::FindingExport,
+    Permission::CampaignRead,
+    Permission::CampaignWrite,
 ];
 
-const BRANCH: &[&str] = &[
-    "unit:read",
-    "person:read",
-    "responsibility:read",
-    "plan:read",
-    "ledger:read",
-    "ledger:write",
-    "fulfilment:read",
-    "finding:read",
-    "rectification:write",
+const BRANCH: &[Permission] = &[
+    Permission::UnitRead,
+    Permission::PersonRead,
+    Permission::ResponsibilityRead,
+    Permission::PlanRead,
+    Permission::LedgerRead,
+    Permission::LedgerWrite,
+    Permission::FulfilmentRead,
+    Permission::FindingRead,
+    Permission::RectificationWrite,
 ];
 
-const MEMBER: &[&str] = &[
-    "unit:read",
-    "person:read",
-    "responsibility:read",
-    "plan:read",
-    "ledger:read",
-    "ledger:write",
-    "fulfilment:read",
-    "finding:read",
-    "rectification:write",
+const MEMBER: &[Permission] = &[
+    Permission::UnitRead,
+    Permission::PersonRead,
+    Permission::ResponsibilityRead,
+    Permission::PlanRead,
+    Permission::LedgerRead,
+    Permission::LedgerWrite,
+    Permission::FulfilmentRead,
+    Permission::FindingRead,
+    Permission::RectificationWrite,
 ];
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
-    BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: &["*"] },
+    BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },
     BuiltinRole { key: "supervisor", name: "纪检监察组", scope: ScopeKind::All, permissions: SUPERVISE },
     BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: LEAD },
     BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: LEAD },
@@ -183,31 +204,27 @@ pub fn builtin_role(key: &str) -> Option<&'static BuiltinRole> {
     BUILTIN_ROLES.iter().find(|r| r.key == key)
 }
 
-/// Whether a set of granted permissions (possibly `*`) includes `needed`.
-pub fn grants(granted: &[&str], needed: &str) -> bool {
-    granted.iter().any(|g| *g == "*" || *g == needed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_role_permission_exists() {
-        for r in BUILTIN_ROLES {
-            for p in r.permissions {
-                assert!(*p == "*" || PERMISSIONS.iter().any(|(k, _)| k == p), "{} grants unknown {p}", r.key);
-            }
+    fn every_permission_key_parses_back() {
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.key()), Some(*p));
+            assert!(p.key().contains(':') && !p.label().is_empty(), "{p:?}");
         }
+        assert_eq!(Permission::parse("finding:sign_off"), Some(Permission::FindingSignOff));
+        assert_eq!(Permission::parse("finding:signoff"), None);
     }
 
     #[test]
     fn admin_grants_all_member_grants_little() {
         let admin = builtin_role("admin").unwrap();
-        assert!(grants(admin.permissions, "person:write"));
+        assert_eq!(admin.permissions, Permission::ALL);
         let member = builtin_role("member").unwrap();
-        assert!(!grants(member.permissions, "person:write"));
-        assert!(grants(member.permissions, "person:read"));
+        assert!(!member.permissions.contains(&Permission::PersonWrite));
+        assert!(member.permissions.contains(&Permission::PersonRead));
     }
 }
 

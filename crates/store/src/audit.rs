@@ -446,7 +446,7 @@ pub fn parse_heads(key: &AuditKey, text: &str) -> Result<Vec<PublishedHead>, Hea
 
 /// Publishes the current head to the file `path` (appended as one line; the file and its
 /// directory are created when missing) and returns it with its line. The caller also logs the
-/// line and sends it on (see `qingfeng_web::services::audit_heads`).
+/// line and sends it on (see `qingfeng_web::jobs::audit_heads`).
 pub async fn publish_head(db: &Db, path: &Path) -> Result<(PublishedHead, String), String> {
     let head = PublishedHead::current(db).await.map_err(|e| format!("无法读取审计链头：{e}"))?;
     let line = head.line(db.audit_key());

@@ -5,6 +5,8 @@ use axum::http::{Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use qingfeng_domain::access::Permission;
+
 use super::Principal;
 use crate::http::{ApiError, PageError};
 
@@ -15,8 +17,8 @@ pub enum Access {
     Public,
     /// any signed-in account
     SignedIn,
-    /// a permission string `module:action`
-    Permission(&'static str),
+    /// one permission (`module:action`)
+    Permission(Permission),
 }
 
 /// Paths still open to an account that must change its password first.
@@ -50,7 +52,7 @@ pub async fn guard(access: Access, req: Request<Body>, next: Next) -> Response {
     }
     if let Access::Permission(perm) = access {
         if !p.can(perm) {
-            let refused = ApiError::Forbidden(format!("没有权限（需要 {perm}）"));
+            let refused = ApiError::Forbidden(format!("没有权限（需要 {}）", perm.key()));
             if is_api {
                 return refused.into_response();
             }

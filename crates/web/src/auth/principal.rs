@@ -2,7 +2,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use qingfeng_domain::access::{grants, PERMISSIONS};
+use qingfeng_domain::access::Permission;
 use qingfeng_store::accounts::{self, Session};
 use qingfeng_store::{Actor, Db, Scope, StoreResult};
 
@@ -16,7 +16,7 @@ pub struct Principal {
     pub username: String,
     pub person_id: Option<i64>,
     pub roles: Vec<String>,
-    pub permissions: Vec<&'static str>,
+    pub permissions: Vec<Permission>,
     pub scope: Scope,
     /// Present for browser sessions; None for bearer tokens.
     pub session: Option<Session>,
@@ -26,8 +26,8 @@ pub struct Principal {
 }
 
 impl Principal {
-    pub fn can(&self, permission: &str) -> bool {
-        grants(&self.permissions, permission)
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
     }
 
     pub fn actor(&self) -> Actor {
@@ -70,17 +70,9 @@ pub async fn load_principal(
     }
     let roles = accounts::roles(db, account_id).await?;
     let grants = role_grants(db, &roles).await?;
-    let mut permissions: Vec<&'static str> = Vec::new();
-    for g in &grants {
-        for p in &g.permissions {
-            let known = if p == "*" { Some("*") } else { PERMISSIONS.iter().map(|(k, _)| *k).find(|k| k == p) };
-            if let Some(k) = known {
-                if !permissions.contains(&k) {
-                    permissions.push(k);
-                }
-            }
-        }
-    }
+    let mut permissions: Vec<Permission> = grants.iter().flat_map(|g| g.permissions.iter().copied()).collect();
+    permissions.sort_unstable();
+    permissions.dedup();
     let scope = resolve_scope(db, &grants, account.person_id).await?;
     Ok(Some(Principal {
         account_id,

@@ -1,14 +1,14 @@
 //! Data scope: what each role grants, and the union of the roles' scopes resolved against the
 //! person's unit and 分管.
 
-use qingfeng_domain::access::{builtin_role, ScopeKind};
+use qingfeng_domain::access::{builtin_role, Permission, ScopeKind};
 use qingfeng_store::{args, Db, Scope, StoreResult};
 
 /// What one role grants: permissions and a scope kind (plus units for 自定义).
 #[derive(Debug, Clone)]
 pub struct RoleGrant {
     pub key: String,
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Permission>,
     pub scope: ScopeKind,
     pub units: Vec<i64>,
 }
@@ -20,14 +20,15 @@ pub async fn role_grants(db: &Db, keys: &[String]) -> StoreResult<Vec<RoleGrant>
         if let Some(b) = builtin_role(key) {
             out.push(RoleGrant {
                 key: key.clone(),
-                permissions: b.permissions.iter().map(|p| p.to_string()).collect(),
+                permissions: b.permissions.to_vec(),
                 scope: b.scope,
                 units: vec![],
             });
         } else if let Some(r) = qingfeng_store::roles::get(db, key).await? {
             out.push(RoleGrant {
                 key: key.clone(),
-                permissions: r.permission_list(),
+                // a key no longer known (a permission since removed) grants nothing
+                permissions: r.permission_list().iter().filter_map(|k| Permission::parse(k)).collect(),
                 scope: ScopeKind::parse(&r.scope_kind).unwrap_or(ScopeKind::SelfOnly),
                 units: qingfeng_store::roles::units(db, key).await?,
             });

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use qingfeng_domain::access::Permission;
 
 use super::{ApiError, PageError, PageResult};
 use crate::auth::Principal;
@@ -14,12 +15,12 @@ enum MenuItem {
     Group(&'static str),
     /// a page; `needs` is the permission without which the link is left out, or shown as
     /// "coming soon" (`else_soon`)
-    Link { href: &'static str, label: &'static str, active: &'static str, needs: Option<&'static str>, else_soon: bool },
+    Link { href: &'static str, label: &'static str, active: &'static str, needs: Option<Permission>, else_soon: bool },
     /// a page not built yet
     Soon(&'static str),
 }
 
-const fn link(href: &'static str, label: &'static str, active: &'static str, needs: Option<&'static str>) -> MenuItem {
+const fn link(href: &'static str, label: &'static str, active: &'static str, needs: Option<Permission>) -> MenuItem {
     Link { href, label, active, needs, else_soon: false }
 }
 
@@ -27,21 +28,27 @@ const fn link(href: &'static str, label: &'static str, active: &'static str, nee
 const MENU: &[MenuItem] = &[
     Group("组织与人员"),
     link("/org", "单位与人员", "org", None),
-    link("/org/people-import", "人员导入", "people-import", Some("person:import")),
-    link("/org/units-import", "单位导入", "units-import", Some("unit:import")),
+    link("/org/people-import", "人员导入", "people-import", Some(Permission::PersonImport)),
+    link("/org/units-import", "单位导入", "units-import", Some(Permission::UnitImport)),
     Group("主体责任"),
-    link("/dashboard", "落实情况", "dashboard", Some("fulfilment:read")),
-    link("/responsibility", "责任清单", "responsibility", Some("responsibility:read")),
-    link("/plans", "任务分解", "plans", Some("plan:read")),
-    link("/ledger", "履职台账", "ledger", Some("ledger:read")),
+    link("/dashboard", "落实情况", "dashboard", Some(Permission::FulfilmentRead)),
+    link("/responsibility", "责任清单", "responsibility", Some(Permission::ResponsibilityRead)),
+    link("/plans", "任务分解", "plans", Some(Permission::PlanRead)),
+    link("/ledger", "履职台账", "ledger", Some(Permission::LedgerRead)),
     Group("监督"),
-    Link { href: "/findings", label: "问题整改", active: "findings", needs: Some("finding:read"), else_soon: true },
-    link("/findings/dashboard", "整改统计", "finding-stats", Some("finding:read")),
+    Link {
+        href: "/findings",
+        label: "问题整改",
+        active: "findings",
+        needs: Some(Permission::FindingRead),
+        else_soon: true,
+    },
+    link("/findings/dashboard", "整改统计", "finding-stats", Some(Permission::FindingRead)),
     Soon("廉政档案"),
     Group("系统"),
     Soon("账号与权限"),
-    link("/system/audit", "操作日志", "audit", Some("audit:read")),
-    link("/system/logins", "登录日志", "logins", Some("audit:read")),
+    link("/system/audit", "操作日志", "audit", Some(Permission::AuditRead)),
+    link("/system/logins", "登录日志", "logins", Some(Permission::AuditRead)),
     link("/notifications", "通知中心", "notifications", None),
     link("/account/password", "修改密码", "password", None),
 ];

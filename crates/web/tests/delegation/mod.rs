@@ -3,14 +3,22 @@
 //! inside the reader's scope. Plus the sessions and lock-out rules an attacker with one valid
 //! account would probe.
 
+use qingfeng_domain::access::Permission;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::support::{assert_api_error, login, seed_org, servers, sign_in, user, Org, Server, User, ADMIN_PASSWORD};
 
 /// What every operator role holds besides its scope: enough to define roles and edit people.
-const OP_PERMISSIONS: &[&str] =
-    &["unit:read", "person:read", "person:write", "account:read", "account:write", "role:read", "role:write"];
+const OP_PERMISSIONS: &[Permission] = &[
+    Permission::UnitRead,
+    Permission::PersonRead,
+    Permission::PersonWrite,
+    Permission::AccountRead,
+    Permission::AccountWrite,
+    Permission::RoleRead,
+    Permission::RoleWrite,
+];
 
 /// The operator kinds of the matrix, each as (role key, scope, custom units by code, person).
 /// 王芳 sits in 综合科 (ZHK, with 信息科 below it); 李明 is 主要负责人 and 分管 综合科.
@@ -53,9 +61,10 @@ async fn define(
     key: &str,
     scope: &str,
     units: &[i64],
-    perms: &[&str],
+    perms: &[Permission],
 ) -> crate::support::Resp {
-    let body = json!({"key": key, "name": key, "scope": scope, "units": units, "permissions": perms});
+    let keys: Vec<&str> = perms.iter().map(|p| p.key()).collect();
+    let body = json!({"key": key, "name": key, "scope": scope, "units": units, "permissions": keys});
     match who {
         Some(u) => u.post(s, "/api/v1/roles", &body).await,
         None => s.post_json("/api/v1/roles", &body).await,
@@ -78,7 +87,7 @@ async fn role_definitions_never_widen() {
         for (j, (label, scope, units, allowed)) in requests().into_iter().enumerate() {
             for (i, op) in ops.iter().enumerate() {
                 let key = format!("r{i}_{j}");
-                let r = define(&s, Some(op), &key, scope, &units_of(&org, &units), &["person:read"]).await;
+                let r = define(&s, Some(op), &key, scope, &units_of(&org, &units), &[Permission::PersonRead]).await;
                 let what = format!("{} defines {label}", op.name);
                 if allowed[i] {
                     assert_eq!(r.status, StatusCode::CREATED, "[{e}] {what}: {}", r.text());
@@ -94,7 +103,7 @@ async fn role_definitions_never_widen() {
         }
         // nobody edits a role they hold, not even to keep it as it is
         for (i, (key, scope, units, _)) in operators().into_iter().enumerate() {
-            let r = define(&s, Some(&ops[i]), key, scope, &units_of(&org, &units), &["person:read"]).await;
+            let r = define(&s, Some(&ops[i]), key, scope, &units_of(&org, &units), &[Permission::PersonRead]).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "[{e}] {key} redefines its own role: {}", r.text());
         }
         let r = define(&s, Some(&ops[0]), "op_own", "own_unit_and_below", &[], OP_PERMISSIONS).await;
@@ -104,7 +113,7 @@ async fn role_definitions_never_widen() {
         assert_eq!(scope, "own_unit", "[{e}] the role is unchanged");
         // an existing role held by someone outside the operator's scope cannot be redefined,
         // even to the same kind: its holder (督查室) would stay outside
-        let r = define(&s, None, "shared", "own_unit", &[], &["person:read"]).await;
+        let r = define(&s, None, "shared", "own_unit", &[], &[Permission::PersonRead]).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
         let r = s
             .post_json(
@@ -113,10 +122,10 @@ async fn role_definitions_never_widen() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
-        let r = define(&s, Some(&ops[1]), "shared", "self_only", &[], &["person:read"]).await;
+        let r = define(&s, Some(&ops[1]), "shared", "self_only", &[], &[Permission::PersonRead]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "[{e}] redefine a role held outside: {}", r.text());
         // a role held only inside the scope may be redefined within it
-        let r = define(&s, None, "inside", "own_unit", &[], &["person:read"]).await;
+        let r = define(&s, None, "inside", "own_unit", &[], &[Permission::PersonRead]).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
         let r = s
             .post_json(
@@ -125,7 +134,7 @@ async fn role_definitions_never_widen() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
-        let r = define(&s, Some(&ops[1]), "inside", "own_unit_and_below", &[], &["person:read"]).await;
+        let r = define(&s, Some(&ops[1]), "inside", "own_unit_and_below", &[], &[Permission::PersonRead]).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] redefine a role held inside: {}", r.text());
         s.finish().await;
     }
@@ -143,9 +152,9 @@ async fn account_grants_follow_the_operator_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "[{e}] {key}: {}", r.text());
             ops.push(user(&s, key, Some(org.person(person)), &[key]).await);
         }
-        let r = define(&s, None, "reader", "self_only", &[], &["person:read"]).await;
+        let r = define(&s, None, "reader", "self_only", &[], &[Permission::PersonRead]).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
-        let r = define(&s, None, "wide_reader", "all", &[], &["person:read"]).await;
+        let r = define(&s, None, "wide_reader", "all", &[], &[Permission::PersonRead]).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
         // (person, role, allowed per operator in the order of `operators`)
         let cases: [(&str, &str, [bool; 5]); 4] = [
@@ -240,7 +249,7 @@ async fn units_written_anywhere_stay_inside_the_scope() {
         assert_eq!(r.status, StatusCode::OK, "[{e}] edit a leader with a 分管 outside: {}", r.text());
         // campaigns: a custom role with campaign:write, limited to 综合科 and below
         let mut perms = OP_PERMISSIONS.to_vec();
-        perms.extend(["campaign:read", "campaign:write"]);
+        perms.extend([Permission::CampaignRead, Permission::CampaignWrite]);
         let r = define(&s, None, "campaigner", "own_unit_and_below", &[], &perms).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
         let c = user(&s, "campaigner", Some(org.person("周伟")), &["campaigner"]).await;
@@ -319,7 +328,8 @@ async fn ledger_entries_stay_inside_the_recorders_scope() {
         assert!(html.contains("另有 1 人不在您的数据范围内"), "[{e}] and says how many");
 
         // the export shows the same cut: 周伟 exports with a 仅本人 role that may export
-        let r = define(&s, None, "exporter", "self_only", &[], &["ledger:read", "ledger:export"]).await;
+        let r =
+            define(&s, None, "exporter", "self_only", &[], &[Permission::LedgerRead, Permission::LedgerExport]).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
         let exporter = user(&s, "zhou_export", Some(org.person("周伟")), &["exporter"]).await;
         let r = exporter.get(&s, "/api/v1/ledger-entries/export.xlsx").await;

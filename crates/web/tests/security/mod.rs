@@ -1,6 +1,7 @@
 //! Accounts, roles, data scope and login protection: the attacks a user inside the office
 //! could try, each refused with nothing written.
 
+use qingfeng_domain::access::Permission;
 use qingfeng_web::auth::Access;
 use qingfeng_web::routes::specs;
 use reqwest::{Method, StatusCode};
@@ -45,16 +46,18 @@ async fn role_route_matrix() {
         let supervisor = user(&s, "jijian", Some(org.person("王芳")), &["supervisor"]).await;
         let principal = user(&s, "zhuren", Some(org.person("李明")), &["principal"]).await;
         let grants = |key: &str| qingfeng_domain::access::builtin_role(key).expect("built-in role").permissions;
-        let cases: [(&User, &[&str]); 3] =
+        let cases: [(&User, &[Permission]); 3] =
             [(&member, grants("member")), (&supervisor, grants("supervisor")), (&principal, grants("principal"))];
         // the table itself: the supervisor only reads, the member reads its own
         // the supervisor writes only its own records (findings, sign-offs, campaigns)
-        let own = |p: &&&str| p.starts_with("finding:") || p.starts_with("campaign:");
+        let own = |p: &&Permission| p.key().starts_with("finding:") || p.key().starts_with("campaign:");
         assert!(!grants("supervisor")
             .iter()
             .filter(|p| !own(p))
-            .any(|p| p.ends_with(":write") || p.ends_with(":import")));
-        assert!(grants("member").contains(&"person:read") && !grants("member").contains(&"person:write"));
+            .any(|p| p.key().ends_with(":write") || p.key().ends_with(":import")));
+        assert!(
+            grants("member").contains(&Permission::PersonRead) && !grants("member").contains(&Permission::PersonWrite)
+        );
         for spec in specs()
             .into_iter()
             .filter(|r| r.path.starts_with("/api/v1/") || r.path.starts_with("/system/") || r.path.starts_with("/org"))
@@ -75,7 +78,7 @@ async fn role_route_matrix() {
                     assert_ne!(
                         r.status,
                         StatusCode::FORBIDDEN,
-                        "[{}] {} {} {} should be allowed ({perm}): {}",
+                        "[{}] {} {} {} should be allowed ({perm:?}): {}",
                         s.engine,
                         u.name,
                         spec.method,
@@ -86,7 +89,7 @@ async fn role_route_matrix() {
                     assert_eq!(
                         r.status,
                         StatusCode::FORBIDDEN,
-                        "[{}] {} {} {} should be refused ({perm}): {}",
+                        "[{}] {} {} {} should be refused ({perm:?}): {}",
                         s.engine,
                         u.name,
                         spec.method,
@@ -216,7 +219,7 @@ async fn grants_never_exceed_the_grantor() {
         let org = seed_org(&s).await;
         // what a 一般干部 holds, plus managing accounts and roles within its own unit
         let mut dept_admin_permissions: Vec<&str> =
-            qingfeng_domain::access::builtin_role("member").unwrap().permissions.to_vec();
+            qingfeng_domain::access::builtin_role("member").unwrap().permissions.iter().map(|p| p.key()).collect();
         dept_admin_permissions.extend(["account:read", "account:write", "role:read", "role:write"]);
         let r = s
             .post_json(

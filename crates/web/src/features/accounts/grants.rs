@@ -1,7 +1,7 @@
 //! "Never grant more than you hold": an operator may give a role, a permission or a scope only
 //! when it is within the operator's own permissions and data scope.
 
-use qingfeng_domain::access::{builtin_role, check_password, ScopeKind, PERMISSIONS};
+use qingfeng_domain::access::{builtin_role, check_password, Permission, ScopeKind};
 use qingfeng_store::org::units;
 use qingfeng_store::{args, settings, Db, Scope, StoreError};
 
@@ -48,9 +48,13 @@ pub async fn check_role_grant(db: &Db, op: &Principal, roles: &[String], person_
         }
     }
     for g in &grants {
+        // the built-in administrator also holds every permission added later: only its holders give it
+        if g.key == "admin" && !op.roles.iter().any(|r| r == "admin") {
+            return Err(ApiError::Forbidden("只有系统管理员可以授予系统管理员角色".into()));
+        }
         for p in &g.permissions {
-            if !op.can(p) || (p == "*" && !op.can("*")) {
-                return Err(ApiError::Forbidden(format!("不能授予超出自己权限的角色“{}”（{}）", g.key, p)));
+            if !op.can(*p) {
+                return Err(ApiError::Forbidden(format!("不能授予超出自己权限的角色“{}”（{}）", g.key, p.key())));
             }
         }
     }
@@ -76,12 +80,12 @@ pub async fn check_role_definition(
     if op.roles.iter().any(|r| r == key) {
         return Err(ApiError::Forbidden(format!("不能修改自己持有的角色“{key}”")));
     }
-    for p in permissions {
-        if !PERMISSIONS.iter().any(|(k, _)| k == p) {
-            return Err(StoreError::field("permissions", format!("权限“{p}”不存在")).into());
-        }
+    for key in permissions {
+        let Some(p) = Permission::parse(key) else {
+            return Err(StoreError::field("permissions", format!("权限“{key}”不存在")).into());
+        };
         if !op.can(p) {
-            return Err(ApiError::Forbidden(format!("不能定义超出自己权限的角色（{p}）")));
+            return Err(ApiError::Forbidden(format!("不能定义超出自己权限的角色（{key}）")));
         }
     }
     check_kind_within_operator(db, op, scope).await?;

@@ -6,65 +6,114 @@ pub mod service;
 pub mod sheets;
 
 use axum::http::Method as M;
+use qingfeng_domain::access::Permission;
 
 use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
-    book.add(M::GET, "/api/v1/findings", P("finding:read"), "问题清单", api::list)
-        .add(M::GET, "/api/v1/findings/export.xlsx", P("finding:export"), "导出整改台账", api::export)
-        .add(M::POST, "/api/v1/findings/import", P("finding:import"), "导入问题清单", api::import)
-        .add(M::GET, "/api/v1/findings/{id}", P("finding:read"), "问题详情（含办理过程和整改措施）", api::get)
-        .add(M::PATCH, "/api/v1/findings/{id}", P("finding:write"), "修改问题（仅限反馈前）", api::update)
-        .add(M::GET, "/api/v1/rectifications", P("finding:read"), "整改措施列表", api::list_measures)
-        .add(M::GET, "/api/v1/campaigns", P("campaign:read"), "专项整治列表", api::list_campaigns)
-        .add(M::POST, "/api/v1/campaigns", P("campaign:write"), "部署专项整治", api::create_campaign)
-        .add(M::GET, "/api/v1/campaigns/{id}", P("campaign:read"), "专项整治详情及进度", api::get_campaign)
-        .add(M::GET, "/findings", P("finding:read"), "问题清单页", pages::page)
-        .add(M::GET, "/findings/new", P("finding:write"), "登记问题表单", pages::new_form)
-        .add(M::POST, "/findings/new", P("finding:write"), "登记问题", pages::create)
-        .add(M::GET, "/findings/dashboard", P("finding:read"), "整改统计页", pages::dashboard)
-        .add(M::GET, "/findings/import", P("finding:import"), "问题清单导入页", pages::import_page)
-        .add(M::POST, "/findings/import", P("finding:import"), "校验或导入问题清单", pages::import_submit)
-        .add(M::GET, "/findings/{id}", P("finding:read"), "问题详情页", pages::finding)
-        .add(M::GET, "/findings/{id}/edit", P("finding:write"), "修改问题表单", pages::edit_form)
-        .add(M::POST, "/findings/{id}/edit", P("finding:write"), "保存问题", pages::edit)
-        .add(M::POST, "/findings/{id}/feedback", P("finding:write"), "反馈问题", pages::feedback)
-        .add(M::POST, "/findings/{id}/measures", P("rectification:write"), "制定整改措施", pages::measure)
-        .add(M::POST, "/findings/{id}/updates", P("rectification:write"), "报告整改进展", pages::progress)
-        .add(M::POST, "/findings/{id}/sign-off", P("finding:sign_off"), "验收销号", pages::sign_off)
-        .add(M::POST, "/findings/{id}/return", P("finding:sign_off"), "退回整改", pages::return_finding)
-        .add(M::POST, "/findings/{id}/look-back", P("finding:sign_off"), "回头看", pages::look_back)
-        .add(M::GET, "/campaigns", P("campaign:read"), "专项整治页", pages::campaigns)
-        .add(M::POST, "/campaigns", P("campaign:write"), "部署专项整治", pages::create_campaign)
-        .add(M::GET, "/campaigns/{id}", P("campaign:read"), "专项整治进度页", pages::campaign)
-        .add(M::POST, "/api/v1/findings", P("finding:write"), "登记问题（纪检监察组或本单位自查）", api::create)
-        .add(M::GET, "/api/v1/findings/stats", P("finding:read"), "整改统计（整改率、逾期、分类、回头看）", api::stats)
-        .add(M::GET, "/api/v1/findings/import-template.xlsx", P("finding:import"), "问题清单导入模板", api::template)
-        .add(M::POST, "/api/v1/findings/{id}/feedback", P("finding:write"), "反馈问题（纪检监察组）", api::feedback)
-        .add(M::POST, "/api/v1/findings/{id}/measures", P("rectification:write"), "制定整改措施", api::add_measure)
+    book.add(M::GET, "/api/v1/findings", P(Permission::FindingRead), "问题清单", api::list)
+        .add(M::GET, "/api/v1/findings/export.xlsx", P(Permission::FindingExport), "导出整改台账", api::export)
+        .add(M::POST, "/api/v1/findings/import", P(Permission::FindingImport), "导入问题清单", api::import)
+        .add(M::GET, "/api/v1/findings/{id}", P(Permission::FindingRead), "问题详情（含办理过程和整改措施）", api::get)
+        .add(M::PATCH, "/api/v1/findings/{id}", P(Permission::FindingWrite), "修改问题（仅限反馈前）", api::update)
+        .add(M::GET, "/api/v1/rectifications", P(Permission::FindingRead), "整改措施列表", api::list_measures)
+        .add(M::GET, "/api/v1/campaigns", P(Permission::CampaignRead), "专项整治列表", api::list_campaigns)
+        .add(M::POST, "/api/v1/campaigns", P(Permission::CampaignWrite), "部署专项整治", api::create_campaign)
+        .add(M::GET, "/api/v1/campaigns/{id}", P(Permission::CampaignRead), "专项整治详情及进度", api::get_campaign)
+        .add(M::GET, "/findings", P(Permission::FindingRead), "问题清单页", pages::page)
+        .add(M::GET, "/findings/new", P(Permission::FindingWrite), "登记问题表单", pages::new_form)
+        .add(M::POST, "/findings/new", P(Permission::FindingWrite), "登记问题", pages::create)
+        .add(M::GET, "/findings/dashboard", P(Permission::FindingRead), "整改统计页", pages::dashboard)
+        .add(M::GET, "/findings/import", P(Permission::FindingImport), "问题清单导入页", pages::import_page)
+        .add(M::POST, "/findings/import", P(Permission::FindingImport), "校验或导入问题清单", pages::import_submit)
+        .add(M::GET, "/findings/{id}", P(Permission::FindingRead), "问题详情页", pages::finding)
+        .add(M::GET, "/findings/{id}/edit", P(Permission::FindingWrite), "修改问题表单", pages::edit_form)
+        .add(M::POST, "/findings/{id}/edit", P(Permission::FindingWrite), "保存问题", pages::edit)
+        .add(M::POST, "/findings/{id}/feedback", P(Permission::FindingWrite), "反馈问题", pages::feedback)
+        .add(M::POST, "/findings/{id}/measures", P(Permission::RectificationWrite), "制定整改措施", pages::measure)
+        .add(M::POST, "/findings/{id}/updates", P(Permission::RectificationWrite), "报告整改进展", pages::progress)
+        .add(M::POST, "/findings/{id}/sign-off", P(Permission::FindingSignOff), "验收销号", pages::sign_off)
+        .add(M::POST, "/findings/{id}/return", P(Permission::FindingSignOff), "退回整改", pages::return_finding)
+        .add(M::POST, "/findings/{id}/look-back", P(Permission::FindingSignOff), "回头看", pages::look_back)
+        .add(M::GET, "/campaigns", P(Permission::CampaignRead), "专项整治页", pages::campaigns)
+        .add(M::POST, "/campaigns", P(Permission::CampaignWrite), "部署专项整治", pages::create_campaign)
+        .add(M::GET, "/campaigns/{id}", P(Permission::CampaignRead), "专项整治进度页", pages::campaign)
+        .add(
+            M::POST,
+            "/api/v1/findings",
+            P(Permission::FindingWrite),
+            "登记问题（纪检监察组或本单位自查）",
+            api::create,
+        )
+        .add(
+            M::GET,
+            "/api/v1/findings/stats",
+            P(Permission::FindingRead),
+            "整改统计（整改率、逾期、分类、回头看）",
+            api::stats,
+        )
+        .add(
+            M::GET,
+            "/api/v1/findings/import-template.xlsx",
+            P(Permission::FindingImport),
+            "问题清单导入模板",
+            api::template,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/feedback",
+            P(Permission::FindingWrite),
+            "反馈问题（纪检监察组）",
+            api::feedback,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/measures",
+            P(Permission::RectificationWrite),
+            "制定整改措施",
+            api::add_measure,
+        )
         .add(
             M::POST,
             "/api/v1/findings/{id}/sign-off-request",
-            P("rectification:write"),
+            P(Permission::RectificationWrite),
             "申请验收销号",
             api::request_sign_off,
         )
-        .add(M::POST, "/api/v1/findings/{id}/sign-off", P("finding:sign_off"), "验收销号（纪检监察组）", api::sign_off)
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/sign-off",
+            P(Permission::FindingSignOff),
+            "验收销号（纪检监察组）",
+            api::sign_off,
+        )
         .add(
             M::POST,
             "/api/v1/findings/{id}/return",
-            P("finding:sign_off"),
+            P(Permission::FindingSignOff),
             "退回整改（纪检监察组）",
             api::return_finding,
         )
-        .add(M::POST, "/api/v1/findings/{id}/look-back", P("finding:sign_off"), "回头看（纪检监察组）", api::look_back)
-        .add(M::POST, "/api/v1/rectifications/{id}/updates", P("rectification:write"), "报告整改进展", api::add_update)
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/look-back",
+            P(Permission::FindingSignOff),
+            "回头看（纪检监察组）",
+            api::look_back,
+        )
+        .add(
+            M::POST,
+            "/api/v1/rectifications/{id}/updates",
+            P(Permission::RectificationWrite),
+            "报告整改进展",
+            api::add_update,
+        )
         .add(
             M::POST,
             "/findings/{id}/sign-off-request",
-            P("rectification:write"),
+            P(Permission::RectificationWrite),
             "申请验收销号",
             pages::request_sign_off,
         )

@@ -7,6 +7,7 @@
 //! administrator's `*` is not enough.
 
 use chrono::NaiveDate;
+use qingfeng_domain::access::{builtin_role, Permission};
 use qingfeng_domain::findings::{
     allowed, Action, CampaignDraft, Category, FeedbackFields, FindingDraft, FindingFields, FindingState,
     LookBackFields, MeasureFields, Origin, ReturnFields, Severity, SignOffFields, SignOffRequestFields, Source,
@@ -30,7 +31,8 @@ pub async fn is_discipline_group(state: &AppState, p: &Principal) -> ApiResult<b
         return Ok(true);
     }
     let grants = role_grants(&state.db, &p.roles).await?;
-    Ok(grants.iter().any(|g| g.permissions.iter().any(|x| x == "finding:sign_off")))
+    // the built-in administrator holds every permission, but is not the group
+    Ok(grants.iter().any(|g| builtin_role(&g.key).is_none() && g.permissions.contains(&Permission::FindingSignOff)))
 }
 
 async fn require_group(state: &AppState, p: &Principal, message: &str) -> ApiResult<()> {
@@ -117,11 +119,11 @@ pub async fn actions_for(state: &AppState, p: &Principal, f: &Finding) -> ApiRes
     let mut out = Vec::new();
     for a in allowed(&f.facts()) {
         let (key, ok) = match a {
-            Action::Edit => ("edit", p.can("finding:write") && (group || f.origin() == Origin::SelfCheck)),
-            Action::Feedback => ("feedback", group && p.can("finding:write")),
-            Action::AddMeasure => ("add_measure", p.can("rectification:write")),
-            Action::ReportProgress => ("report_progress", p.can("rectification:write") && f.open_measures > 0),
-            Action::RequestSignOff => ("request_sign_off", p.can("rectification:write")),
+            Action::Edit => ("edit", p.can(Permission::FindingWrite) && (group || f.origin() == Origin::SelfCheck)),
+            Action::Feedback => ("feedback", group && p.can(Permission::FindingWrite)),
+            Action::AddMeasure => ("add_measure", p.can(Permission::RectificationWrite)),
+            Action::ReportProgress => ("report_progress", p.can(Permission::RectificationWrite) && f.open_measures > 0),
+            Action::RequestSignOff => ("request_sign_off", p.can(Permission::RectificationWrite)),
             Action::SignOff => ("sign_off", group),
             Action::Return => ("return", group),
             Action::LookBack(_) => ("look_back", group),

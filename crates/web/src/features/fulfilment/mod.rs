@@ -5,16 +5,17 @@ pub mod pages;
 pub mod service;
 
 use axum::http::Method as M;
+use qingfeng_domain::access::Permission;
 
 use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
-    book.add(M::GET, "/api/v1/fulfilment", P("fulfilment:read"), "落实情况", api::get).add(
+    book.add(M::GET, "/api/v1/fulfilment", P(Permission::FulfilmentRead), "落实情况", api::get).add(
         M::GET,
         "/dashboard",
-        P("fulfilment:read"),
+        P(Permission::FulfilmentRead),
         "落实情况",
         pages::page,
     )

@@ -5,25 +5,44 @@ pub mod pages;
 pub mod service;
 
 use axum::http::Method as M;
+use qingfeng_domain::access::Permission;
 
 use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
-    book.add(M::GET, "/api/v1/ledger-entries", P("ledger:read"), "履职台账", api::list)
-        .add(M::POST, "/api/v1/ledger-entries", P("ledger:write"), "登记台账记录", api::create)
-        .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P("ledger:export"), "导出履职台账", api::export)
-        .add(M::GET, "/api/v1/ledger-entries/{id}", P("ledger:read"), "台账记录详情", api::get)
-        .add(M::GET, "/api/v1/ledger-attachments/{id}", P("ledger:read"), "下载附件", api::attachment)
-        .add(M::GET, "/ledger", P("ledger:read"), "履职台账页", pages::page)
-        .add(M::GET, "/ledger/new", P("ledger:write"), "登记台账表单", pages::new_entry)
-        .add(M::POST, "/ledger/new", P("ledger:write"), "登记台账", pages::create)
-        .add(M::GET, "/ledger/{id}", P("ledger:read"), "台账记录页", pages::entry)
-        .add(M::GET, "/ledger/{id}/version", P("ledger:write"), "更正表单", pages::version_form)
-        .add(M::POST, "/ledger/{id}/version", P("ledger:write"), "提交更正版本", pages::create_version)
-        .add(M::POST, "/ledger/{id}/attachments", P("ledger:write"), "上传附件", pages::upload)
-        .add(M::PATCH, "/api/v1/ledger-entries/{id}", P("ledger:write"), "（已提交的记录不能修改）", api::refuse_edit)
-        .add(M::POST, "/api/v1/ledger-entries/{id}/versions", P("ledger:write"), "提交更正版本", api::new_version)
-        .add(M::POST, "/api/v1/ledger-entries/{id}/attachments", P("ledger:write"), "上传附件", api::add_attachment)
+    book.add(M::GET, "/api/v1/ledger-entries", P(Permission::LedgerRead), "履职台账", api::list)
+        .add(M::POST, "/api/v1/ledger-entries", P(Permission::LedgerWrite), "登记台账记录", api::create)
+        .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P(Permission::LedgerExport), "导出履职台账", api::export)
+        .add(M::GET, "/api/v1/ledger-entries/{id}", P(Permission::LedgerRead), "台账记录详情", api::get)
+        .add(M::GET, "/api/v1/ledger-attachments/{id}", P(Permission::LedgerRead), "下载附件", api::attachment)
+        .add(M::GET, "/ledger", P(Permission::LedgerRead), "履职台账页", pages::page)
+        .add(M::GET, "/ledger/new", P(Permission::LedgerWrite), "登记台账表单", pages::new_entry)
+        .add(M::POST, "/ledger/new", P(Permission::LedgerWrite), "登记台账", pages::create)
+        .add(M::GET, "/ledger/{id}", P(Permission::LedgerRead), "台账记录页", pages::entry)
+        .add(M::GET, "/ledger/{id}/version", P(Permission::LedgerWrite), "更正表单", pages::version_form)
+        .add(M::POST, "/ledger/{id}/version", P(Permission::LedgerWrite), "提交更正版本", pages::create_version)
+        .add(M::POST, "/ledger/{id}/attachments", P(Permission::LedgerWrite), "上传附件", pages::upload)
+        .add(
+            M::PATCH,
+            "/api/v1/ledger-entries/{id}",
+            P(Permission::LedgerWrite),
+            "（已提交的记录不能修改）",
+            api::refuse_edit,
+        )
+        .add(
+            M::POST,
+            "/api/v1/ledger-entries/{id}/versions",
+            P(Permission::LedgerWrite),
+            "提交更正版本",
+            api::new_version,
+        )
+        .add(
+            M::POST,
+            "/api/v1/ledger-entries/{id}/attachments",
+            P(Permission::LedgerWrite),
+            "上传附件",
+            api::add_attachment,
+        )
 }

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::ledger::EntryFields;
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_domain::FieldErrors;
@@ -72,8 +73,8 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
         total: page.total,
         page: page.page,
-        can_write: p.can("ledger:write"),
-        can_export: p.can("ledger:export"),
+        can_write: p.can(Permission::LedgerWrite),
+        can_export: p.can(Permission::LedgerExport),
     })
 }
 
@@ -366,7 +367,7 @@ pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): Pa
             })
             .collect(),
         hidden_versions: v.hidden_versions,
-        can_write: p.can("ledger:write"),
+        can_write: p.can(Permission::LedgerWrite),
         e: v.entry,
     })
 }

@@ -6,39 +6,52 @@ pub mod service;
 pub mod sheets;
 
 use axum::http::Method as M;
+use qingfeng_domain::access::Permission;
 
 use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
-    book.add(M::GET, "/api/v1/units", P("unit:read"), "单位列表", api::list_units)
-        .add(M::POST, "/api/v1/units", P("unit:write"), "新增单位", api::create_unit)
-        .add(M::GET, "/api/v1/units/import-template.xlsx", P("unit:import"), "单位导入模板", api::units_template)
-        .add(M::POST, "/api/v1/units/import", P("unit:import"), "导入单位", api::import_units)
-        .add(M::GET, "/api/v1/units/export.xlsx", P("unit:export"), "导出单位", api::export_units)
-        .add(M::GET, "/api/v1/units/{id}", P("unit:read"), "单位详情", api::get_unit)
-        .add(M::PATCH, "/api/v1/units/{id}", P("unit:write"), "修改单位", api::update_unit)
-        .add(M::GET, "/api/v1/people", P("person:read"), "人员列表", api::list_people)
-        .add(M::POST, "/api/v1/people", P("person:write"), "新增人员", api::create_person)
-        .add(M::GET, "/api/v1/people/import-template.xlsx", P("person:import"), "人员导入模板", api::people_template)
-        .add(M::POST, "/api/v1/people/import", P("person:import"), "导入人员", api::import_people)
-        .add(M::GET, "/api/v1/people/export.xlsx", P("person:export"), "导出人员", api::export_people)
-        .add(M::GET, "/api/v1/people/{id}", P("person:read"), "人员详情", api::get_person)
-        .add(M::PATCH, "/api/v1/people/{id}", P("person:write"), "修改人员", api::update_person)
-        .add(M::GET, "/org", P("person:read"), "组织机构与人员", pages::page)
-        .add(M::GET, "/org/people", P("person:read"), "人员列表（局部）", pages::people_table)
-        .add(M::GET, "/org/people/new", P("person:write"), "新增人员表单", pages::new_person)
-        .add(M::POST, "/org/people/new", P("person:write"), "保存新人员", pages::create_person)
-        .add(M::GET, "/org/people/{id}", P("person:read"), "人员详情页", pages::person_detail)
-        .add(M::GET, "/org/people/{id}/edit", P("person:write"), "修改人员表单", pages::edit_person)
-        .add(M::POST, "/org/people/{id}/edit", P("person:write"), "保存人员", pages::update_person)
-        .add(M::GET, "/org/units/new", P("unit:write"), "新增单位表单", pages::new_unit)
-        .add(M::POST, "/org/units/new", P("unit:write"), "保存新单位", pages::create_unit)
-        .add(M::GET, "/org/units/{id}/edit", P("unit:write"), "修改单位表单", pages::edit_unit)
-        .add(M::POST, "/org/units/{id}/edit", P("unit:write"), "保存单位", pages::update_unit)
-        .add(M::GET, "/org/people-import", P("person:import"), "人员导入页", pages::people_page)
-        .add(M::POST, "/org/people-import", P("person:import"), "校验或导入人员", pages::people_submit)
-        .add(M::GET, "/org/units-import", P("unit:import"), "单位导入页", pages::units_page)
-        .add(M::POST, "/org/units-import", P("unit:import"), "校验或导入单位", pages::units_submit)
+    book.add(M::GET, "/api/v1/units", P(Permission::UnitRead), "单位列表", api::list_units)
+        .add(M::POST, "/api/v1/units", P(Permission::UnitWrite), "新增单位", api::create_unit)
+        .add(
+            M::GET,
+            "/api/v1/units/import-template.xlsx",
+            P(Permission::UnitImport),
+            "单位导入模板",
+            api::units_template,
+        )
+        .add(M::POST, "/api/v1/units/import", P(Permission::UnitImport), "导入单位", api::import_units)
+        .add(M::GET, "/api/v1/units/export.xlsx", P(Permission::UnitExport), "导出单位", api::export_units)
+        .add(M::GET, "/api/v1/units/{id}", P(Permission::UnitRead), "单位详情", api::get_unit)
+        .add(M::PATCH, "/api/v1/units/{id}", P(Permission::UnitWrite), "修改单位", api::update_unit)
+        .add(M::GET, "/api/v1/people", P(Permission::PersonRead), "人员列表", api::list_people)
+        .add(M::POST, "/api/v1/people", P(Permission::PersonWrite), "新增人员", api::create_person)
+        .add(
+            M::GET,
+            "/api/v1/people/import-template.xlsx",
+            P(Permission::PersonImport),
+            "人员导入模板",
+            api::people_template,
+        )
+        .add(M::POST, "/api/v1/people/import", P(Permission::PersonImport), "导入人员", api::import_people)
+        .add(M::GET, "/api/v1/people/export.xlsx", P(Permission::PersonExport), "导出人员", api::export_people)
+        .add(M::GET, "/api/v1/people/{id}", P(Permission::PersonRead), "人员详情", api::get_person)
+        .add(M::PATCH, "/api/v1/people/{id}", P(Permission::PersonWrite), "修改人员", api::update_person)
+        .add(M::GET, "/org", P(Permission::PersonRead), "组织机构与人员", pages::page)
+        .add(M::GET, "/org/people", P(Permission::PersonRead), "人员列表（局部）", pages::people_table)
+        .add(M::GET, "/org/people/new", P(Permission::PersonWrite), "新增人员表单", pages::new_person)
+        .add(M::POST, "/org/people/new", P(Permission::PersonWrite), "保存新人员", pages::create_person)
+        .add(M::GET, "/org/people/{id}", P(Permission::PersonRead), "人员详情页", pages::person_detail)
+        .add(M::GET, "/org/people/{id}/edit", P(Permission::PersonWrite), "修改人员表单", pages::edit_person)
+        .add(M::POST, "/org/people/{id}/edit", P(Permission::PersonWrite), "保存人员", pages::update_person)
+        .add(M::GET, "/org/units/new", P(Permission::UnitWrite), "新增单位表单", pages::new_unit)
+        .add(M::POST, "/org/units/new", P(Permission::UnitWrite), "保存新单位", pages::create_unit)
+        .add(M::GET, "/org/units/{id}/edit", P(Permission::UnitWrite), "修改单位表单", pages::edit_unit)
+        .add(M::POST, "/org/units/{id}/edit", P(Permission::UnitWrite), "保存单位", pages::update_unit)
+        .add(M::GET, "/org/people-import", P(Permission::PersonImport), "人员导入页", pages::people_page)
+        .add(M::POST, "/org/people-import", P(Permission::PersonImport), "校验或导入人员", pages::people_submit)
+        .add(M::GET, "/org/units-import", P(Permission::UnitImport), "单位导入页", pages::units_page)
+        .add(M::POST, "/org/units-import", P(Permission::UnitImport), "校验或导入单位", pages::units_submit)
 }

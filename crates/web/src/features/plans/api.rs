@@ -4,6 +4,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{PlanFields, TaskFields, UpdateFields};
 use qingfeng_store::plans::{self, PlanFilter, Task, WorkPlan};
 use qingfeng_store::Page;
@@ -68,7 +69,7 @@ pub async fn get_task(State(state): State<AppState>, p: Principal, Path(id): Pat
     let task = plans::get_task(&state.db, &p.scope, id).await?;
     let mut v = serde_json::to_value(&task).map_err(|e| ApiError::Internal(e.to_string()))?;
     v["updates"] = json!(plans::updates(&state.db, id).await?);
-    v["can_edit"] = json!(p.can("plan:write") && plans::can_edit(&p.scope, &task));
+    v["can_edit"] = json!(p.can(Permission::PlanWrite) && plans::can_edit(&p.scope, &task));
     Ok(Json(v))
 }
 

@@ -6,33 +6,40 @@ pub mod service;
 pub mod sheets;
 
 use axum::http::Method as M;
+use qingfeng_domain::access::Permission;
 
 use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
-    book.add(M::GET, "/api/v1/work-plans", P("plan:read"), "工作要点列表", api::list_plans)
-        .add(M::POST, "/api/v1/work-plans", P("plan:write"), "新增工作要点", api::create_plan)
-        .add(M::GET, "/api/v1/work-plans/tasks-template.xlsx", P("task:import"), "任务分解表模板", api::template)
-        .add(M::GET, "/api/v1/work-plans/{id}", P("plan:read"), "工作要点详情（含任务树）", api::get_plan)
-        .add(M::GET, "/api/v1/work-plans/{id}/tasks.xlsx", P("task:export"), "导出任务分解表", api::export)
-        .add(M::POST, "/api/v1/work-plans/{id}/tasks/import", P("task:import"), "导入任务分解表", api::import)
-        .add(M::GET, "/api/v1/tasks", P("plan:read"), "任务列表", api::list_tasks)
-        .add(M::POST, "/api/v1/tasks", P("plan:write"), "新增任务或分解下级任务", api::create_task)
-        .add(M::GET, "/api/v1/tasks/{id}", P("plan:read"), "任务详情（含进展）", api::get_task)
-        .add(M::PATCH, "/api/v1/tasks/{id}", P("plan:write"), "修改任务", api::update_task)
-        .add(M::POST, "/api/v1/tasks/{id}/updates", P("plan:write"), "报告任务进展", api::add_update)
-        .add(M::GET, "/plans", P("plan:read"), "任务分解页", pages::page)
-        .add(M::GET, "/plans/new", P("plan:write"), "新增工作要点表单", pages::new_plan)
-        .add(M::POST, "/plans/new", P("plan:write"), "保存工作要点", pages::create_plan)
-        .add(M::GET, "/plans/{id}", P("plan:read"), "工作要点任务树", pages::plan)
-        .add(M::GET, "/plans/{id}/tasks/new", P("plan:write"), "新增任务表单", pages::new_task)
-        .add(M::POST, "/plans/{id}/tasks/new", P("plan:write"), "保存新任务", pages::create_task)
-        .add(M::GET, "/plans/{id}/import", P("task:import"), "任务分解表导入页", pages::import_page)
-        .add(M::POST, "/plans/{id}/import", P("task:import"), "校验或导入任务分解表", pages::import_submit)
-        .add(M::GET, "/tasks/{id}", P("plan:read"), "任务详情页", pages::task)
-        .add(M::GET, "/tasks/{id}/edit", P("plan:write"), "修改任务表单", pages::edit_task)
-        .add(M::POST, "/tasks/{id}/edit", P("plan:write"), "保存任务", pages::update_task)
-        .add(M::POST, "/tasks/{id}/updates", P("plan:write"), "提交任务进展", pages::add_update)
+    book.add(M::GET, "/api/v1/work-plans", P(Permission::PlanRead), "工作要点列表", api::list_plans)
+        .add(M::POST, "/api/v1/work-plans", P(Permission::PlanWrite), "新增工作要点", api::create_plan)
+        .add(
+            M::GET,
+            "/api/v1/work-plans/tasks-template.xlsx",
+            P(Permission::TaskImport),
+            "任务分解表模板",
+            api::template,
+        )
+        .add(M::GET, "/api/v1/work-plans/{id}", P(Permission::PlanRead), "工作要点详情（含任务树）", api::get_plan)
+        .add(M::GET, "/api/v1/work-plans/{id}/tasks.xlsx", P(Permission::TaskExport), "导出任务分解表", api::export)
+        .add(M::POST, "/api/v1/work-plans/{id}/tasks/import", P(Permission::TaskImport), "导入任务分解表", api::import)
+        .add(M::GET, "/api/v1/tasks", P(Permission::PlanRead), "任务列表", api::list_tasks)
+        .add(M::POST, "/api/v1/tasks", P(Permission::PlanWrite), "新增任务或分解下级任务", api::create_task)
+        .add(M::GET, "/api/v1/tasks/{id}", P(Permission::PlanRead), "任务详情（含进展）", api::get_task)
+        .add(M::PATCH, "/api/v1/tasks/{id}", P(Permission::PlanWrite), "修改任务", api::update_task)
+        .add(M::POST, "/api/v1/tasks/{id}/updates", P(Permission::PlanWrite), "报告任务进展", api::add_update)
+        .add(M::GET, "/plans", P(Permission::PlanRead), "任务分解页", pages::page)
+        .add(M::GET, "/plans/new", P(Permission::PlanWrite), "新增工作要点表单", pages::new_plan)
+        .add(M::POST, "/plans/new", P(Permission::PlanWrite), "保存工作要点", pages::create_plan)
+        .add(M::GET, "/plans/{id}", P(Permission::PlanRead), "工作要点任务树", pages::plan)
+        .add(M::GET, "/plans/{id}/tasks/new", P(Permission::PlanWrite), "新增任务表单", pages::new_task)
+        .add(M::POST, "/plans/{id}/tasks/new", P(Permission::PlanWrite), "保存新任务", pages::create_task)
+        .add(M::GET, "/plans/{id}/import", P(Permission::TaskImport), "任务分解表导入页", pages::import_page)
+        .add(M::POST, "/plans/{id}/import", P(Permission::TaskImport), "校验或导入任务分解表", pages::import_submit)
+        .add(M::GET, "/tasks/{id}", P(Permission::PlanRead), "任务详情页", pages::task)
+        .add(M::GET, "/tasks/{id}/edit", P(Permission::PlanWrite), "修改任务表单", pages::edit_task)
+        .add(M::POST, "/tasks/{id}/edit", P(Permission::PlanWrite), "保存任务", pages::update_task)
+        .add(M::POST, "/tasks/{id}/updates", P(Permission::PlanWrite), "提交任务进展", pages::add_update)
 }

@@ -5,64 +5,89 @@ pub mod pages;
 pub mod service;
 
 use axum::http::Method as M;
+use qingfeng_domain::access::Permission;
 
 use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
-    book.add(M::GET, "/responsibility", P("responsibility:read"), "责任清单页", pages::page)
-        .add(M::GET, "/responsibility/items", P("responsibility:read"), "责任事项明细", pages::items)
-        .add(M::GET, "/responsibility/items/{id}", P("responsibility:read"), "责任事项页", pages::item)
-        .add(M::GET, "/api/v1/responsibility-templates", P("responsibility:read"), "责任事项模板", api::templates)
+    book.add(M::GET, "/responsibility", P(Permission::ResponsibilityRead), "责任清单页", pages::page)
+        .add(M::GET, "/responsibility/items", P(Permission::ResponsibilityRead), "责任事项明细", pages::items)
+        .add(M::GET, "/responsibility/items/{id}", P(Permission::ResponsibilityRead), "责任事项页", pages::item)
+        .add(
+            M::GET,
+            "/api/v1/responsibility-templates",
+            P(Permission::ResponsibilityRead),
+            "责任事项模板",
+            api::templates,
+        )
         .add(
             M::POST,
             "/api/v1/responsibility-templates",
-            P("responsibility:write"),
+            P(Permission::ResponsibilityWrite),
             "新增责任事项模板（1+X 的 X）",
             api::create_template,
         )
         .add(
             M::PATCH,
             "/api/v1/responsibility-templates/{id}",
-            P("responsibility:write"),
+            P(Permission::ResponsibilityWrite),
             "修改责任事项模板",
             api::update_template,
         )
         .add(
             M::POST,
             "/api/v1/responsibility-lists/generate",
-            P("responsibility:write"),
+            P(Permission::ResponsibilityWrite),
             "生成年度责任清单",
             api::generate,
         )
-        .add(M::GET, "/api/v1/responsibility-lists", P("responsibility:read"), "责任清单列表", api::lists)
+        .add(M::GET, "/api/v1/responsibility-lists", P(Permission::ResponsibilityRead), "责任清单列表", api::lists)
         .add(
             M::GET,
             "/api/v1/responsibility-lists/export.xlsx",
-            P("responsibility:export"),
+            P(Permission::ResponsibilityExport),
             "导出责任清单",
             api::export,
         )
-        .add(M::GET, "/api/v1/responsibility-lists/{id}", P("responsibility:read"), "责任清单详情", api::list)
+        .add(M::GET, "/api/v1/responsibility-lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情", api::list)
         .add(
             M::PATCH,
             "/api/v1/responsibility-lists/{id}",
-            P("responsibility:write"),
+            P(Permission::ResponsibilityWrite),
             "登记责任书签订",
             api::update_list,
         )
-        .add(M::GET, "/api/v1/responsibility-items", P("responsibility:read"), "责任事项及落实情况", api::items)
-        .add(M::GET, "/api/v1/responsibility-items/{id}", P("responsibility:read"), "责任事项详情", api::item)
-        .add(M::PATCH, "/api/v1/responsibility-items/{id}", P("responsibility:write"), "修改责任事项", api::update_item)
-        .add(M::POST, "/responsibility/generate", P("responsibility:write"), "生成责任清单", pages::generate)
-        .add(M::GET, "/responsibility/lists/{id}", P("responsibility:read"), "责任清单详情页", pages::list)
-        .add(M::POST, "/responsibility/lists/{id}/pledge", P("responsibility:write"), "登记责任书", pages::pledge)
-        .add(M::GET, "/responsibility/templates", P("responsibility:read"), "责任事项模板页", pages::templates)
+        .add(
+            M::GET,
+            "/api/v1/responsibility-items",
+            P(Permission::ResponsibilityRead),
+            "责任事项及落实情况",
+            api::items,
+        )
+        .add(M::GET, "/api/v1/responsibility-items/{id}", P(Permission::ResponsibilityRead), "责任事项详情", api::item)
+        .add(
+            M::PATCH,
+            "/api/v1/responsibility-items/{id}",
+            P(Permission::ResponsibilityWrite),
+            "修改责任事项",
+            api::update_item,
+        )
+        .add(M::POST, "/responsibility/generate", P(Permission::ResponsibilityWrite), "生成责任清单", pages::generate)
+        .add(M::GET, "/responsibility/lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情页", pages::list)
+        .add(
+            M::POST,
+            "/responsibility/lists/{id}/pledge",
+            P(Permission::ResponsibilityWrite),
+            "登记责任书",
+            pages::pledge,
+        )
+        .add(M::GET, "/responsibility/templates", P(Permission::ResponsibilityRead), "责任事项模板页", pages::templates)
         .add(
             M::POST,
             "/responsibility/templates",
-            P("responsibility:write"),
+            P(Permission::ResponsibilityWrite),
             "新增责任事项模板",
             pages::create_template,
         )

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::fulfilment::State as FState;
 use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
 use qingfeng_domain::FieldErrors;
@@ -79,8 +80,8 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         year,
         years: years(),
         lists,
-        can_write: p.can("responsibility:write"),
-        can_export: p.can("responsibility:export"),
+        can_write: p.can(Permission::ResponsibilityWrite),
+        can_export: p.can(Permission::ResponsibilityExport),
         message,
     })
 }
@@ -124,7 +125,7 @@ async fn list_page(state: &AppState, p: &Principal, id: i64, error: Option<Strin
         nav: Nav::new(p, "responsibility"),
         list,
         items: items.iter().map(ItemRow::from).collect(),
-        can_write: p.can("responsibility:write"),
+        can_write: p.can(Permission::ResponsibilityWrite),
         error,
     })?;
     if failed {
@@ -341,7 +342,7 @@ async fn templates_page(state: &AppState, p: &Principal, f: TemplateFields, erro
     let page = TemplatesPage {
         nav: Nav::new(p, "responsibility"),
         templates,
-        can_write: p.can("responsibility:write"),
+        can_write: p.can(Permission::ResponsibilityWrite),
         all_scope: p.scope.all,
         owners: OwnerRole::ALL.iter().map(|o| Opt::new(o.key(), o.label(), f.owner_role == o.key())).collect(),
         units: units

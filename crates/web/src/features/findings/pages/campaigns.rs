@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::CampaignFields;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::findings::{self as store};
@@ -44,7 +45,7 @@ struct CampaignsPage {
 async fn campaigns_page(state: &AppState, p: &Principal, f: CampaignFields, errors: FieldErrors) -> PageResult {
     let today = today();
     let list = store::list_campaigns(&state.db, None, Some(Paging::new(Some(1), Some(200)))).await?;
-    let can_write = p.can("campaign:write");
+    let can_write = p.can(Permission::CampaignWrite);
     let (unit_opts, task_opts) = if can_write {
         let units = units::all(&state.db, &p.scope)
             .await?
@@ -192,6 +193,6 @@ pub async fn campaign(State(state): State<AppState>, p: Principal, PagePath(id):
                 )
             })
             .collect(),
-        can_write_finding: p.can("finding:write"),
+        can_write_finding: p.can(Permission::FindingWrite),
     })
 }

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::{Category, FindingState, Source};
 use qingfeng_store::findings::{self as store, Finding};
 use qingfeng_store::fulfilment::today;
@@ -137,9 +138,9 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
         total: page.total,
         page: page.page,
-        can_write: p.can("finding:write"),
-        can_export: p.can("finding:export"),
-        can_import: p.can("finding:import"),
-        can_campaigns: p.can("campaign:read"),
+        can_write: p.can(Permission::FindingWrite),
+        can_export: p.can(Permission::FindingExport),
+        can_import: p.can(Permission::FindingImport),
+        can_campaigns: p.can(Permission::CampaignRead),
     })
 }

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use qingfeng_domain::access::Permission;
 use qingfeng_store::findings::{self as store, Stats, Tally};
 use qingfeng_store::fulfilment::today;
 
@@ -110,7 +111,7 @@ pub async fn dashboard(State(state): State<AppState>, p: Principal, params: Para
         lb_reopened: s.look_back.reopened,
         lb_rate: s.look_back.recurrence_rate.map(|r| format!("{r:.1}%")).unwrap_or_else(|| "—".into()),
         look_back_months: store::look_back_setting(&state.db).await?,
-        can_campaigns: p.can("campaign:read"),
+        can_campaigns: p.can(Permission::CampaignRead),
         base_q,
         campaign_q,
     })

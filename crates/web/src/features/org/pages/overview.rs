@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, UnitKind};
 use qingfeng_store::org::{people, units, Person, Unit};
 
@@ -131,9 +132,9 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         q,
         table,
         export_query,
-        can_write_units: p.can("unit:write"),
-        can_write_people: p.can("person:write"),
-        can_export: p.can("person:export"),
+        can_write_units: p.can(Permission::UnitWrite),
+        can_write_people: p.can(Permission::PersonWrite),
+        can_export: p.can(Permission::PersonExport),
     })
 }
 

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
 use qingfeng_domain::org::PersonFields;
 use qingfeng_domain::FieldErrors;
@@ -275,5 +276,11 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
             )
         })
         .collect();
-    render(&PersonDetail { nav: Nav::new(&p, "org"), facts, transfers, can_write: p.can("person:write"), p: person })
+    render(&PersonDetail {
+        nav: Nav::new(&p, "org"),
+        facts,
+        transfers,
+        can_write: p.can(Permission::PersonWrite),
+        p: person,
+    })
 }

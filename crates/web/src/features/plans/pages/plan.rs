@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use chrono::Datelike;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{PlanFields, TaskState};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::people;
@@ -49,7 +50,7 @@ impl TaskRow {
             state_label: t.state_label.clone(),
             state_class: state_class(&t.state),
             completed_late: t.completed_late,
-            can_deploy: p.can("plan:write") && can_deploy_under(&p.scope, t),
+            can_deploy: p.can(Permission::PlanWrite) && can_deploy_under(&p.scope, t),
         }
     }
 }
@@ -110,15 +111,15 @@ async fn plans_page(state: &AppState, p: &Principal, selected_id: Option<i64>, p
     render(&PlansPage {
         nav: Nav::new(p, ACTIVE),
         plans: items,
-        can_add_top: p.can("plan:write")
+        can_add_top: p.can(Permission::PlanWrite)
             && selected.as_ref().is_some_and(|s| p.scope.covers_unit(s.unit_id, &s.unit_path)),
         selected,
         tasks,
         states,
         state: filter.map(|f| f.key().to_string()).unwrap_or_default(),
-        can_write: p.can("plan:write"),
-        can_export: p.can("task:export"),
-        can_import: p.can("task:import"),
+        can_write: p.can(Permission::PlanWrite),
+        can_export: p.can(Permission::TaskExport),
+        can_import: p.can(Permission::TaskImport),
     })
 }
 

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{TaskFields, UpdateFields};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::{people, PersonFilter};
@@ -295,9 +296,9 @@ async fn task_page(
         updates,
         f,
         errors: errors.clone(),
-        can_update: p.can("plan:write"),
-        can_edit: p.can("plan:write") && can_edit(&p.scope, &t),
-        can_deploy: p.can("plan:write") && can_deploy_under(&p.scope, &t),
+        can_update: p.can(Permission::PlanWrite),
+        can_edit: p.can(Permission::PlanWrite) && can_edit(&p.scope, &t),
+        can_deploy: p.can(Permission::PlanWrite) && can_deploy_under(&p.scope, &t),
         past_deadline: t.completed_on.is_none() && today > t.deadline,
         t,
     })?;
