@@ -351,3 +351,46 @@ pub async fn account_for_token(db: &Db, token: &str) -> StoreResult<Option<i64>>
         .await?;
     Ok(row.map(|r| r.0))
 }
+
+/// 登录日志: failed sign-ins of an account after `since`, counting only those after its last
+/// successful sign-in in that time.
+pub async fn login_failures_of_account(db: &Db, username: &str, since: DateTime<Utc>) -> StoreResult<i64> {
+    let last_ok: Option<(DateTime<Utc>,)> = db
+        .fetch_optional(
+            "SELECT at FROM login_log WHERE username = $1 AND result = 'success' AND at > $2 ORDER BY at DESC LIMIT 1",
+            args![username, since],
+        )
+        .await?;
+    let since = last_ok.map(|r| r.0).unwrap_or(since);
+    let (n,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM login_log WHERE username = $1 AND result = 'failure' AND at > $2",
+            args![username, since],
+        )
+        .await?;
+    Ok(n)
+}
+
+/// 登录日志: failed sign-ins from an address after `since`. A success forgives only the failures
+/// of the same account from the same address before it.
+pub async fn login_failures_from_address(db: &Db, address: &str, since: DateTime<Utc>) -> StoreResult<i64> {
+    let (n,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM login_log f WHERE f.address = $1 AND f.result = 'failure' AND f.at > $2 \
+             AND NOT EXISTS (SELECT 1 FROM login_log s WHERE s.address = $1 AND s.username = f.username \
+                             AND s.result = 'success' AND s.at > f.at)",
+            args![address, since],
+        )
+        .await?;
+    Ok(n)
+}
+
+/// Appends a sign-in attempt to 登录日志 (`result`: success, failure or locked).
+pub async fn record_login(db: &Db, username: &str, address: &str, result: &str) -> StoreResult<()> {
+    db.execute(
+        "INSERT INTO login_log (at, username, address, result) VALUES ($1, $2, $3, $4)",
+        args![crate::now(), username, address, result],
+    )
+    .await?;
+    Ok(())
+}

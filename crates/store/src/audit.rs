@@ -537,3 +537,21 @@ pub async fn logins(
     let from = format!("FROM login_log{}", q.where_clause());
     crate::query::fetch_page(db, "id, at, username, address, result", &from, "id DESC", q.args(), paging).await
 }
+
+/// The id of the last record in the published-head row; `None` before the chain is set up.
+pub async fn head_last_id(db: &Db) -> StoreResult<Option<i64>> {
+    let row: Option<(i64,)> = db.fetch_optional("SELECT last_id FROM audit_head WHERE singleton = 1", vec![]).await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Queues the publication of an audit head for the webhook at `url` (an outbound delivery
+/// belonging to no notification, due at `now`).
+pub async fn queue_head_webhook(db: &Db, url: &str, payload: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    db.execute(
+        "INSERT INTO outbound_deliveries (notification_id, channel, target, payload, attempts, next_attempt_at, last_error, delivered_at, created_at) \
+         VALUES (NULL, 'webhook', $1, $2, 0, $3, '', NULL, $3)",
+        args![url, payload, now],
+    )
+    .await?;
+    Ok(())
+}

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod ledger_bulk;
 pub mod notify;
 pub mod org;
+pub mod pending_imports;
 pub mod plans;
 pub mod query;
 pub mod responsibility;

@@ -83,3 +83,13 @@ pub async fn save(
     tx.commit().await?;
     get(db, key).await?.ok_or(StoreError::NotFound)
 }
+
+/// The accounts holding a role: (username, person id), by account id.
+pub async fn holders(db: &Db, key: &str) -> StoreResult<Vec<(String, Option<i64>)>> {
+    db.fetch_all(
+        "SELECT a.username, a.person_id FROM account_roles r JOIN accounts a ON a.id = r.account_id \
+         WHERE r.role_key = $1 ORDER BY a.id",
+        args![key.to_string()],
+    )
+    .await
+}

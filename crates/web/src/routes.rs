@@ -57,8 +57,7 @@ pub fn build(state: AppState) -> Router {
 
 /// `GET /healthz`: "ok" once the database answers and is migrated.
 async fn health(State(state): State<AppState>) -> Response {
-    let probe: Result<Option<(i64,)>, _> =
-        state.db.fetch_optional("SELECT last_id FROM audit_head WHERE singleton = 1", vec![]).await;
+    let probe = qingfeng_store::audit::head_last_id(&state.db).await;
     match probe {
         Ok(Some(_)) => (StatusCode::OK, "ok").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),

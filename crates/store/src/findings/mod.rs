@@ -16,6 +16,7 @@
 mod campaigns;
 mod figures;
 mod flow;
+mod lookups;
 mod read;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -28,6 +29,7 @@ pub use flow::{
     add_measure, add_update, apply_update, create, feedback, insert, look_back, look_back_setting, request_sign_off,
     return_finding, sign_off, update,
 };
+pub use lookups::{campaigns_by_name, measure_people};
 pub use read::{
     get, get_measure, list, list_measures, measures, recurrences, steps, updates, Finding, FindingFilter, Measure,
     MeasureFilter, StepRecord, Update,

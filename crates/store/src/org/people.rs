@@ -304,3 +304,54 @@ pub async fn update(
     tx.commit().await?;
     get(db, &Scope::all(), id).await
 }
+
+/// The unit (id, path) of a person, or `None` for an unknown person.
+pub async fn unit_of(db: &Db, person_id: i64) -> StoreResult<Option<(i64, String)>> {
+    db.fetch_optional(
+        "SELECT u.id, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+        args![person_id],
+    )
+    .await
+}
+
+/// Paths of the units a person is in charge of (分管).
+pub async fn in_charge_paths(db: &Db, person_id: i64) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String,)> = db
+        .fetch_all(
+            "SELECT u.path FROM in_charge_of c JOIN units u ON u.id = c.unit_id WHERE c.person_id = $1",
+            args![person_id],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Every 分管 assignment as (person id, unit code), by person then code.
+pub async fn in_charge_unit_codes(db: &Db) -> StoreResult<Vec<(i64, String)>> {
+    db.fetch_all(
+        "SELECT c.person_id, u.code FROM in_charge_of c JOIN units u ON u.id = c.unit_id ORDER BY c.person_id, u.code",
+        vec![],
+    )
+    .await
+}
+
+/// People with the given names: name → [(id, unit path)], by id.
+pub async fn by_names(db: &Db, names: &[String]) -> StoreResult<std::collections::HashMap<String, Vec<(i64, String)>>> {
+    let mut out: std::collections::HashMap<String, Vec<(i64, String)>> = std::collections::HashMap::new();
+    for chunk in names.chunks(500) {
+        let mut q = QueryBuilder::new();
+        let marks: Vec<String> = chunk.iter().map(|n| q.bind(n.clone())).collect();
+        let rows: Vec<(i64, String, String)> = db
+            .fetch_all(
+                &format!(
+                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.name IN ({}) ORDER BY p.id",
+                    marks.join(", ")
+                ),
+                q.args(),
+            )
+            .await?;
+        for (id, name, path) in rows {
+            out.entry(name).or_default().push((id, path));
+        }
+    }
+    Ok(out)
+}

@@ -2,7 +2,7 @@
 //! person's unit and 分管.
 
 use qingfeng_domain::access::{builtin_role, Permission, ScopeKind};
-use qingfeng_store::{args, Db, Scope, StoreResult};
+use qingfeng_store::{org::people, Db, Scope, StoreResult};
 
 /// What one role grants: permissions and a scope kind (plus units for 自定义).
 #[derive(Debug, Clone)]
@@ -41,13 +41,7 @@ pub async fn role_grants(db: &Db, keys: &[String]) -> StoreResult<Vec<RoleGrant>
 pub async fn resolve_scope(db: &Db, grants: &[RoleGrant], person_id: Option<i64>) -> StoreResult<Scope> {
     let mut scope = Scope::default();
     let person: Option<(i64, String)> = match person_id {
-        Some(pid) => {
-            db.fetch_optional(
-                "SELECT u.id, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
-                args![pid],
-            )
-            .await?
-        }
+        Some(pid) => people::unit_of(db, pid).await?,
         None => None,
     };
     for grant in grants {
@@ -62,13 +56,9 @@ pub async fn resolve_scope(db: &Db, grants: &[RoleGrant], person_id: Option<i64>
             }
             (ScopeKind::SelfOnly, Some(_)) => scope.person_id = person_id,
             (ScopeKind::InCharge, Some(_)) => {
-                let rows: Vec<(String,)> = db
-                    .fetch_all(
-                        "SELECT u.path FROM in_charge_of c JOIN units u ON u.id = c.unit_id WHERE c.person_id = $1",
-                        args![person_id],
-                    )
-                    .await?;
-                scope.subtrees.extend(rows.into_iter().map(|r| r.0));
+                if let Some(pid) = person_id {
+                    scope.subtrees.extend(people::in_charge_paths(db, pid).await?);
+                }
                 scope.person_id = person_id;
             }
             _ => {}

@@ -4,8 +4,7 @@
 
 use askama::Template;
 use axum::extract::Multipart;
-use qingfeng_store::accounts::random_token;
-use qingfeng_store::{args, Db};
+use qingfeng_store::{pending_imports, Db};
 
 use super::{render, ApiError, Nav, PageError, PageResult};
 use crate::auth::Principal;
@@ -68,7 +67,7 @@ impl UploadFlow {
         match import(bytes.clone(), upload.commit).await {
             Ok(report) if report.committed => {
                 if let Some(token) = &upload.pending {
-                    db.execute("DELETE FROM pending_imports WHERE token = $1", args![token.clone()]).await?;
+                    pending_imports::remove(db, token).await?;
                 }
                 view.message = Some(format!(
                     "导入完成：新增 {} {noun}，更新 {} {noun}；内容未变的保持不变。",
@@ -119,23 +118,10 @@ async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
 }
 
 async fn take_pending(db: &Db, p: &Principal, kind: &str, token: &str) -> Result<Option<Vec<u8>>, ApiError> {
-    let row: Option<(Vec<u8>,)> = db
-        .fetch_optional(
-            "SELECT content FROM pending_imports WHERE token = $1 AND account_id = $2 AND kind = $3",
-            args![token, p.account_id, kind],
-        )
-        .await?;
-    Ok(row.map(|r| r.0))
+    Ok(pending_imports::get(db, token, p.account_id, kind).await?)
 }
 
 /// Keeps a validated upload for its confirmation; older uploads of the account are dropped.
 async fn keep_pending(db: &Db, p: &Principal, kind: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
-    let token = random_token();
-    db.execute("DELETE FROM pending_imports WHERE account_id = $1", args![p.account_id]).await?;
-    db.execute(
-        "INSERT INTO pending_imports (token, account_id, kind, content, created_at) VALUES ($1, $2, $3, $4, $5)",
-        args![token.clone(), p.account_id, kind, bytes, qingfeng_store::now()],
-    )
-    .await?;
-    Ok(token)
+    Ok(pending_imports::keep(db, p.account_id, kind, bytes).await?)
 }

@@ -14,7 +14,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
 use qingfeng_store::audit::{self, PublishedHead};
-use qingfeng_store::{args, settings, Db};
+use qingfeng_store::{settings, Db};
 
 /// Publishes the current head: appends its line to the data directory's heads file (an error
 /// when that fails), logs it, and queues it for the webhook if one is configured (a failure there
@@ -49,14 +49,7 @@ async fn queue_webhook(db: &Db, head: &PublishedHead, line: &str) -> qingfeng_st
         "line": line,
     })
     .to_string();
-    let now = qingfeng_store::now();
-    db.execute(
-        "INSERT INTO outbound_deliveries (notification_id, channel, target, payload, attempts, next_attempt_at, last_error, delivered_at, created_at) \
-         VALUES (NULL, 'webhook', $1, $2, 0, $3, '', NULL, $3)",
-        args![url, payload, now],
-    )
-    .await?;
-    Ok(())
+    qingfeng_store::audit::queue_head_webhook(db, &url, &payload, qingfeng_store::now()).await
 }
 
 /// The wait from `now` to the next daily publication, at 00:05 China time.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use qingfeng_store::org::{units, Unit};
-use qingfeng_store::{Db, QueryBuilder, Scope, StoreResult};
+use qingfeng_store::{Db, Scope, StoreResult};
 
 /// Units by code and by name, as a sheet names them: "名称", "编码" or "名称（编码）".
 pub struct UnitIndex {
@@ -58,22 +58,5 @@ impl UnitIndex {
 
 /// People with the given names: name → [(id, unit path)].
 pub async fn people_named(db: &Db, names: &[String]) -> StoreResult<HashMap<String, Vec<(i64, String)>>> {
-    let mut out: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for chunk in names.chunks(500) {
-        let mut q = QueryBuilder::new();
-        let marks: Vec<String> = chunk.iter().map(|n| q.bind(n.clone())).collect();
-        let rows: Vec<(i64, String, String)> = db
-            .fetch_all(
-                &format!(
-                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.name IN ({}) ORDER BY p.id",
-                    marks.join(", ")
-                ),
-                q.args(),
-            )
-            .await?;
-        for (id, name, path) in rows {
-            out.entry(name).or_default().push((id, path));
-        }
-    }
-    Ok(out)
+    qingfeng_store::org::people::by_names(db, names).await
 }

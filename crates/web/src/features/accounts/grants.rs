@@ -3,7 +3,7 @@
 
 use qingfeng_domain::access::{builtin_role, check_password, Permission, ScopeKind};
 use qingfeng_store::org::units;
-use qingfeng_store::{args, settings, Db, Scope, StoreError};
+use qingfeng_store::{settings, Db, Scope, StoreError};
 
 use crate::auth::{resolve_scope, role_grants, Principal, RoleGrant};
 use crate::http::{ApiError, ApiResult};
@@ -124,13 +124,7 @@ async fn check_holders_stay_within(
     unit_ids: &[i64],
 ) -> ApiResult<()> {
     let grant = RoleGrant { key: key.to_string(), permissions: vec![], scope: kind, units: unit_ids.to_vec() };
-    let holders: Vec<(String, Option<i64>)> = db
-        .fetch_all(
-            "SELECT a.username, a.person_id FROM account_roles r JOIN accounts a ON a.id = r.account_id \
-             WHERE r.role_key = $1 ORDER BY a.id",
-            args![key.to_string()],
-        )
-        .await?;
+    let holders = qingfeng_store::roles::holders(db, key).await?;
     for (username, person_id) in holders {
         let target = resolve_scope(db, std::slice::from_ref(&grant), person_id).await?;
         if !scope_within(db, &op.scope, &target).await? {

@@ -186,13 +186,7 @@ async fn check_responsible(
     person_id: Option<i64>,
 ) -> ApiResult<()> {
     let Some(pid) = person_id else { return Ok(()) };
-    let row: Option<(i64, String)> = state
-        .db
-        .fetch_optional(
-            "SELECT u.id, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
-            qingfeng_store::args![pid],
-        )
-        .await?;
+    let row = qingfeng_store::org::people::unit_of(&state.db, pid).await?;
     let Some((uid, path)) = row else {
         return Err(StoreError::field(field, format!("{label}（编号 {pid}）不存在")).into());
     };

@@ -26,7 +26,7 @@ use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::org::Unit;
-use qingfeng_store::{args, audit, now, Actor, Db, Scope, StoreError, StoreResult};
+use qingfeng_store::{audit, now, Actor, Db, Scope, StoreError};
 
 use crate::http::ApiError;
 use crate::sheets::names::{people_named, UnitIndex};
@@ -183,22 +183,6 @@ pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Ve
     Ok(write_table("整改台账", Some("问题整改台账"), &columns(true), &rows)?)
 }
 
-/// Campaigns by name: (id, paths of its units).
-async fn campaigns_by_name(db: &Db) -> StoreResult<HashMap<String, Vec<(i64, Vec<String>)>>> {
-    let rows: Vec<(i64, String)> = db.fetch_all("SELECT id, name FROM campaigns ORDER BY id", vec![]).await?;
-    let mut out: HashMap<String, Vec<(i64, Vec<String>)>> = HashMap::new();
-    for (id, name) in rows {
-        let paths: Vec<(String,)> = db
-            .fetch_all(
-                "SELECT u.path FROM campaign_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.campaign_id = $1",
-                args![id],
-            )
-            .await?;
-        out.entry(name).or_default().push((id, paths.into_iter().map(|p| p.0).collect()));
-    }
-    Ok(out)
-}
-
 enum Write {
     Create(FindingDraft),
     Update { id: i64, before: Box<FindingDraft>, after: FindingDraft },
@@ -229,7 +213,7 @@ pub async fn import(
         today: today(),
         index: UnitIndex::load(db).await?,
         people: people_named(db, &names).await?,
-        campaigns: campaigns_by_name(db).await?,
+        campaigns: qingfeng_store::findings::campaigns_by_name(db).await?,
     };
     let mut report = ImportReport::default();
     for e in &table.errors {

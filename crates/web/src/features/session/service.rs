@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 use qingfeng_store::accounts::{self, Account, Session};
-use qingfeng_store::{args, settings, Actor, Db, StoreResult};
+use qingfeng_store::{settings, Actor, Db, StoreResult};
 
 use crate::auth::SESSION_COOKIE;
 use crate::AppState;
@@ -30,46 +30,18 @@ pub enum LoginOutcome {
 
 /// Failures of one account within the window, since its last successful sign-in.
 async fn account_failures(db: &Db, username: &str, window: Duration) -> StoreResult<i64> {
-    let since = qingfeng_store::now() - window;
-    let last_ok: Option<(chrono::DateTime<chrono::Utc>,)> = db
-        .fetch_optional(
-            "SELECT at FROM login_log WHERE username = $1 AND result = 'success' AND at > $2 ORDER BY at DESC LIMIT 1",
-            args![username, since],
-        )
-        .await?;
-    let since = last_ok.map(|r| r.0).unwrap_or(since);
-    let (n,): (i64,) = db
-        .fetch_one(
-            "SELECT COUNT(*) FROM login_log WHERE username = $1 AND result = 'failure' AND at > $2",
-            args![username, since],
-        )
-        .await?;
-    Ok(n)
+    accounts::login_failures_of_account(db, username, qingfeng_store::now() - window).await
 }
 
 /// Failures from one address within the window. A success forgives only the failures of the
 /// same account before it: otherwise an attacker holding one valid account could reset the
 /// address counter between guesses at everyone else's passwords.
 async fn address_failures(db: &Db, address: &str, window: Duration) -> StoreResult<i64> {
-    let since = qingfeng_store::now() - window;
-    let (n,): (i64,) = db
-        .fetch_one(
-            "SELECT COUNT(*) FROM login_log f WHERE f.address = $1 AND f.result = 'failure' AND f.at > $2 \
-             AND NOT EXISTS (SELECT 1 FROM login_log s WHERE s.address = $1 AND s.username = f.username \
-                             AND s.result = 'success' AND s.at > f.at)",
-            args![address, since],
-        )
-        .await?;
-    Ok(n)
+    accounts::login_failures_from_address(db, address, qingfeng_store::now() - window).await
 }
 
 async fn record(db: &Db, username: &str, address: &str, result: &str) -> StoreResult<()> {
-    db.execute(
-        "INSERT INTO login_log (at, username, address, result) VALUES ($1, $2, $3, $4)",
-        args![qingfeng_store::now(), username, address, result],
-    )
-    .await?;
-    Ok(())
+    accounts::record_login(db, username, address, result).await
 }
 
 pub async fn attempt(db: &Db, username: &str, password: &str, address: &str) -> StoreResult<LoginOutcome> {

@@ -10,7 +10,7 @@ use qingfeng_domain::findings::{
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::findings::{self as store, Finding, Measure};
 use qingfeng_store::fulfilment::today;
-use qingfeng_store::{Db, QueryBuilder};
+use qingfeng_store::Db;
 
 use super::{local, person_opts, state_class, with_status};
 use crate::auth::Principal;
@@ -104,24 +104,7 @@ struct FindingPage {
 /// People offered for a measure: those of the finding's unit and below, and of the units above
 /// it (where the 分管领导 sit).
 async fn measure_people(db: &Db, f: &Finding) -> Result<Vec<(i64, String)>, PageError> {
-    let ancestors: Vec<i64> = f.unit_path.split('/').filter_map(|s| s.parse().ok()).collect();
-    let (lo, hi) = qingfeng_store::query::subtree_range(&f.unit_path);
-    let mut q = QueryBuilder::new();
-    q.and("p.status = 'active'", vec![]);
-    let lo_m = q.bind(lo);
-    let hi_m = q.bind(hi);
-    let marks: Vec<String> = ancestors.iter().map(|a| q.bind(*a)).collect();
-    let anc = if marks.is_empty() { "1 = 0".to_string() } else { format!("u.id IN ({})", marks.join(", ")) };
-    let rows: Vec<(i64, String, String)> = db
-        .fetch_all(
-            &format!(
-                "SELECT p.id, p.name, u.name FROM people p JOIN units u ON u.id = p.unit_id{} AND ((u.path >= {lo_m} AND u.path < {hi_m}) OR {anc}) \
-                 ORDER BY u.sort_path, p.id LIMIT 400",
-                q.where_clause()
-            ),
-            q.args(),
-        )
-        .await?;
+    let rows = qingfeng_store::findings::measure_people(db, &f.unit_path).await?;
     Ok(rows.into_iter().map(|(id, name, unit)| (id, format!("{name}（{unit}）"))).collect())
 }
 

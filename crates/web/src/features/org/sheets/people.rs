@@ -135,12 +135,7 @@ pub async fn people_export(db: &Db, scope: &Scope, filter: &PersonFilter) -> Res
 
 /// person id → "code1、code2" of the units they are in charge of.
 async fn in_charge_codes(db: &Db) -> StoreResult<HashMap<i64, String>> {
-    let rows: Vec<(i64, String)> = db
-        .fetch_all(
-            "SELECT c.person_id, u.code FROM in_charge_of c JOIN units u ON u.id = c.unit_id ORDER BY c.person_id, u.code",
-            vec![],
-        )
-        .await?;
+    let rows = people::in_charge_unit_codes(db).await?;
     let mut out: HashMap<i64, String> = HashMap::new();
     for (pid, code) in rows {
         let e = out.entry(pid).or_default();
