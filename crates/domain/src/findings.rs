@@ -191,6 +191,39 @@ keyed_enum!(
 );
 
 keyed_enum!(
+    /// The look-back (回头看) filter of the finding list (`look_back=`); the label is the note
+    /// the list shows while the filter is on.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum LookBackFilter {
+        /// looked back, the rectification held
+        Held = ("held", "回头看：整改成果巩固"),
+        /// looked back, the problem recurred
+        Recurred = ("recurred", "回头看：问题反弹"),
+        /// signed off, the look-back date reached, not yet looked back
+        Due = ("due", "已到回头看时间"),
+        /// looked back, whatever the result
+        Done = ("done", "已回头看"),
+    }
+);
+
+impl LookBackFilter {
+    /// "held、recurred、due、done": the accepted values, for the error on an unknown one.
+    pub fn key_list() -> String {
+        Self::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join("、")
+    }
+
+    /// The look-back result this filter selects, for `held` and `recurred`.
+    pub fn result(self) -> Option<LookBackResult> {
+        match self {
+            LookBackFilter::Held => Some(LookBackResult::Held),
+            LookBackFilter::Recurred => Some(LookBackResult::Recurred),
+            LookBackFilter::Due | LookBackFilter::Done => None,
+        }
+    }
+}
+
+keyed_enum!(
     /// One step of a finding's timeline (finding_steps.step).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
@@ -739,6 +772,15 @@ impl CampaignFields {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn look_back_filter_keys() {
+        assert_eq!(LookBackFilter::key_list(), "held、recurred、due、done");
+        assert_eq!(LookBackFilter::from_key("due"), Some(LookBackFilter::Due));
+        assert_eq!(LookBackFilter::from_key("soon"), None);
+        assert_eq!(LookBackFilter::Held.result(), Some(LookBackResult::Held));
+        assert_eq!(LookBackFilter::Done.result(), None);
+    }
+
     use super::*;
     use FindingState as S;
 

@@ -56,6 +56,11 @@ pub fn update_is_late(deadline: NaiveDate, update_date: NaiveDate) -> bool {
     update_date > deadline
 }
 
+/// Whether a sub-task's deadline fits its parent's: a sub-task may not end after its parent.
+pub fn deadline_within_parent(deadline: NaiveDate, parent_deadline: NaiveDate) -> bool {
+    deadline <= parent_deadline
+}
+
 /// Parses a hierarchical number as offices write it: "1", "1.2", "1.2.3"; full-width digits and
 /// dots, "、" or "." at the end and surrounding spaces are accepted. Every part is 1 or more.
 pub fn parse_number(s: &str) -> Option<Vec<u32>> {
@@ -281,6 +286,13 @@ impl UpdateFields {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sub_task_not_after_parent() {
+        assert!(deadline_within_parent(d("2026-03-01"), d("2026-03-01")));
+        assert!(deadline_within_parent(d("2026-02-28"), d("2026-03-01")));
+        assert!(!deadline_within_parent(d("2026-03-02"), d("2026-03-01")));
+    }
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {

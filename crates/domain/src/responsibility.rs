@@ -10,6 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dict::ResponsibilityRole;
+use crate::text::{check_required, trim_all};
+use crate::FieldErrors;
 
 /// Defines an enum with a stable English `key()` (stored, used in the API), the Chinese `label()`
 /// users see, `from_key()`, `from_label()`, `parse()` (either) and `ALL` in declaration order.
@@ -526,6 +528,96 @@ fn without_brackets(s: &str) -> String {
         }
     }
     out
+}
+
+// ------------------------------------------------------------------ catalog templates as entered
+
+/// A catalog template (1+X: the built-in items and an office's own) as entered in a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TemplateFields {
+    pub code: String,
+    pub text: String,
+    pub owner_role: String,
+    pub req_count: i64,
+    pub req_period: String,
+    pub kinds: Vec<String>,
+    pub source: String,
+    pub unit_id: Option<i64>,
+    pub active: bool,
+}
+
+/// A validated template: keys instead of labels, text trimmed.
+#[derive(Debug, Clone)]
+pub struct TemplateDraft {
+    pub code: String,
+    pub text: String,
+    pub owner_role: String,
+    pub req_count: i64,
+    pub req_period: String,
+    pub kinds: Vec<String>,
+    pub source: String,
+    pub unit_id: Option<i64>,
+    pub active: bool,
+}
+
+/// The entry kinds (keys or labels) as keys, each once; at least one, every one known.
+pub fn parse_kinds(kinds: &[String], e: &mut FieldErrors) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in kinds {
+        match EntryKind::parse(k.trim()) {
+            Some(kind) if !out.contains(&kind.key().to_string()) => out.push(kind.key().to_string()),
+            Some(_) => {}
+            None => e.push("kinds", format!("记录类型“{k}”无效，应为{}之一", EntryKind::label_list())),
+        }
+    }
+    if kinds.is_empty() {
+        e.push("kinds", "请至少选择一种可计入的台账记录类型");
+    }
+    out
+}
+
+/// A requirement's count (1 to 100) and period (key or label).
+pub fn check_requirement(e: &mut FieldErrors, count: i64, period: &str) -> Option<Period> {
+    if !(1..=100).contains(&count) {
+        e.push("req_count", "要求次数应在 1 到 100 之间");
+    }
+    let p = Period::parse(period.trim());
+    if p.is_none() {
+        e.push("req_period", format!("周期应为{}之一", Period::label_list()));
+    }
+    p
+}
+
+impl TemplateFields {
+    pub fn validate(&self) -> Result<TemplateDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let code = trim_all(&self.code);
+        check_required(&mut e, "code", "事项编号", code, 32);
+        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            e.push("code", "事项编号只能包含字母、数字和 - _");
+        }
+        check_required(&mut e, "text", "事项内容", &self.text, 200);
+        let owner = OwnerRole::parse(trim_all(&self.owner_role));
+        if owner.is_none() {
+            e.push("owner_role", format!("责任主体应为{}之一", OwnerRole::label_list()));
+        }
+        let period = check_requirement(&mut e, self.req_count, &self.req_period);
+        let kinds = parse_kinds(&self.kinds, &mut e);
+        check_required(&mut e, "source", "依据", &self.source, 200);
+        e.into_result()?;
+        Ok(TemplateDraft {
+            code: code.to_string(),
+            text: trim_all(&self.text).to_string(),
+            owner_role: owner.expect("checked").key().to_string(),
+            req_count: self.req_count,
+            req_period: period.expect("checked").key().to_string(),
+            kinds,
+            source: trim_all(&self.source).to_string(),
+            unit_id: self.unit_id,
+            active: self.active,
+        })
+    }
 }
 
 #[cfg(test)]

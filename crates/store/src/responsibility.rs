@@ -9,6 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use qingfeng_domain::dict::{parse_roles, Rank, UnitKind};
+/// A validated catalog template (`TemplateFields::validate` in domain).
+pub use qingfeng_domain::responsibility::TemplateDraft;
 use qingfeng_domain::responsibility::{person_level, Level, OwnerRole, BUILTIN_TEMPLATES};
 use serde::Serialize;
 use serde_json::json;
@@ -72,20 +74,6 @@ pub async fn templates(db: &Db) -> StoreResult<Vec<Template>> {
 
 pub async fn template(db: &Db, id: i64) -> StoreResult<Template> {
     db.fetch_one(&format!("SELECT {T_COLS} FROM responsibility_templates WHERE id = $1"), args![id]).await
-}
-
-/// A template as entered (validated by the caller).
-#[derive(Debug, Clone)]
-pub struct TemplateDraft {
-    pub code: String,
-    pub text: String,
-    pub owner_role: String,
-    pub req_count: i64,
-    pub req_period: String,
-    pub kinds: Vec<String>,
-    pub source: String,
-    pub unit_id: Option<i64>,
-    pub active: bool,
 }
 
 fn template_json(d: &TemplateDraft) -> serde_json::Value {

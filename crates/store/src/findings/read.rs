@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qingfeng_domain::findings::{
-    measure_overdue, Category, Facts, FindingDraft, FindingState, LookBackResult, Origin, Severity, Source, Step,
+    measure_overdue, Category, Facts, FindingDraft, FindingState, LookBackFilter, LookBackResult, Origin, Severity,
+    Source, Step,
 };
 use serde::Serialize;
 
@@ -157,7 +158,8 @@ pub struct FindingFilter {
     pub campaign_id: Option<i64>,
     /// findings with a measure past its deadline and not completed
     pub overdue: bool,
-    /// `held`, `recurred`, or `due` (signed off, look-back date reached, not yet looked back)
+    /// a [`LookBackFilter`] key: `held`, `recurred`, `due` (signed off, look-back date reached,
+    /// not yet looked back) or `done`; another value does not narrow the list
     pub look_back: Option<String>,
     /// findings that reopen an earlier one
     pub recurrence: bool,
@@ -212,17 +214,17 @@ pub(super) async fn finding_query(
             args![today],
         );
     }
-    match f.look_back.as_deref() {
-        Some("held") | Some("recurred") => {
-            q.and("f.look_back_result = ?", args![f.look_back.clone()]);
+    match f.look_back.as_deref().and_then(LookBackFilter::from_key) {
+        Some(lb @ (LookBackFilter::Held | LookBackFilter::Recurred)) => {
+            q.and("f.look_back_result = ?", args![lb.result().map(|r| r.key().to_string())]);
         }
-        Some("due") => {
+        Some(LookBackFilter::Due) => {
             q.and("f.state = 'signed_off' AND f.look_back_result IS NULL AND f.look_back_due <= ?", args![today]);
         }
-        Some("done") => {
+        Some(LookBackFilter::Done) => {
             q.and("f.look_back_result IS NOT NULL", vec![]);
         }
-        _ => {}
+        None => {}
     }
     if f.recurrence {
         q.and("f.recurrence_of IS NOT NULL", vec![]);

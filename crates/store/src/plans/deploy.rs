@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use qingfeng_domain::plans::TaskDraft;
+use qingfeng_domain::plans::{deadline_within_parent, TaskDraft};
 use qingfeng_domain::FieldErrors;
 use serde_json::{json, Value};
 
@@ -82,7 +82,7 @@ pub async fn check_task(tx: &mut Tx, scope: &Scope, id: Option<i64>, d: &TaskDra
                 if moved && !can_deploy_under(scope, &parent) {
                     e.push("parent_id", "上级任务的牵头单位不在您的数据范围内，不能在其下分解任务");
                 }
-                if d.deadline > parent.deadline {
+                if !deadline_within_parent(d.deadline, parent.deadline) {
                     e.push("deadline", format!("截止日期不能晚于上级任务的截止日期（{}）", parent.deadline));
                 }
             }
@@ -136,12 +136,13 @@ pub async fn check_task(tx: &mut Tx, scope: &Scope, id: Option<i64>, d: &TaskDra
     }
     // a sub-task may not end after this task
     if let Some(id) = id {
-        let late_child: Option<(String, NaiveDate)> = tx
+        let latest_child: Option<(String, NaiveDate)> = tx
             .fetch_optional(
-                "SELECT title, deadline FROM tasks WHERE parent_id = $1 AND deadline > $2 ORDER BY deadline DESC, id LIMIT 1",
-                args![id, d.deadline],
+                "SELECT title, deadline FROM tasks WHERE parent_id = $1 ORDER BY deadline DESC, id LIMIT 1",
+                args![id],
             )
             .await?;
+        let late_child = latest_child.filter(|(_, deadline)| !deadline_within_parent(*deadline, d.deadline));
         if let Some((title, deadline)) = late_child {
             e.push("deadline", format!("截止日期不能早于下级任务“{title}”的截止日期（{deadline}）"));
         }
@@ -234,15 +235,15 @@ pub async fn apply_task_update(tx: &mut Tx, actor: &Actor, id: i64, d: &TaskDraf
 
 /// After writing many tasks at once: no task of the plan ends after its parent.
 pub async fn verify_deadlines(tx: &mut Tx, plan_id: i64) -> StoreResult<()> {
-    let row: Option<(String, NaiveDate)> = tx
-        .fetch_optional(
-            "SELECT c.title, p.deadline FROM tasks c JOIN tasks p ON p.id = c.parent_id \
-             WHERE c.plan_id = $1 AND c.deadline > p.deadline ORDER BY c.id LIMIT 1",
+    let rows: Vec<(String, NaiveDate, NaiveDate)> = tx
+        .fetch_all(
+            "SELECT c.title, c.deadline, p.deadline FROM tasks c JOIN tasks p ON p.id = c.parent_id \
+             WHERE c.plan_id = $1 ORDER BY c.id",
             args![plan_id],
         )
         .await?;
-    match row {
-        Some((title, deadline)) => Err(StoreError::field(
+    match rows.into_iter().find(|(_, child, parent)| !deadline_within_parent(*child, *parent)) {
+        Some((title, _, deadline)) => Err(StoreError::field(
             "deadline",
             format!("任务“{title}”的截止日期不能晚于上级任务的截止日期（{deadline}）"),
         )),

@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::ledger::EntryFields;
 use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
-use qingfeng_store::fulfilment::{this_year, today};
+use qingfeng_store::fulfilment::this_year;
 use qingfeng_store::ledger::{self, AttachmentMeta, Entry, Named};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::responsibility::{self as resp, Item, ItemFilter};
@@ -170,7 +171,7 @@ async fn form(
         action,
         cancel,
         correction,
-        today: today().to_string(),
+        today: office_today().to_string(),
         kinds: EntryKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), kind == Some(*k))).collect(),
         units: unit_list
             .iter()
@@ -223,7 +224,7 @@ fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
 }
 
 pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    let mut f = EntryFields { date: today().to_string(), unit_id: params.int("unit")?, ..Default::default() };
+    let mut f = EntryFields { date: office_today().to_string(), unit_id: params.int("unit")?, ..Default::default() };
     if let Some(me) = p.person_id {
         f.participants.push(me);
         if f.unit_id.is_none() {

@@ -4,7 +4,7 @@
 use axum::extract::Multipart;
 use qingfeng_domain::ledger::{attachment_type, EntryDraft, EntryFields, ATTACHMENT_MAX_BYTES};
 use qingfeng_domain::responsibility::EntryKind;
-use qingfeng_store::fulfilment::today;
+use qingfeng_domain::time::office_today;
 use qingfeng_store::ledger::{self, Entry, EntryFilter, Named};
 use qingfeng_store::StoreError;
 use serde_json::Value;
@@ -129,7 +129,7 @@ pub async fn validate(
     f: &EntryFields,
     corrects: Option<&Entry>,
 ) -> ApiResult<EntryDraft> {
-    let mut d = f.validate(today(), corrects.is_some())?;
+    let mut d = f.validate(office_today(), corrects.is_some())?;
     let before = match corrects {
         Some(e) => LinksBefore::of(state, e.id).await?,
         None => LinksBefore::default(),

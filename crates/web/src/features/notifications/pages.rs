@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use qingfeng_domain::time::{office_today, office_tz};
 use qingfeng_store::notify::{self, Notification};
 
 use super::service::filters;
@@ -13,7 +14,7 @@ use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageError, PagePath, PageResult};
-use crate::time::{cst, local_time};
+use crate::time::local_time;
 use crate::AppState;
 
 /// A notification as a row of the list.
@@ -120,7 +121,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         pages: ((list.total + list.per_page - 1) / list.per_page).max(1),
         total: list.total,
         page: list.page,
-        today: qingfeng_store::fulfilment::today().to_string(),
+        today: office_today().to_string(),
     })
 }
 
@@ -159,13 +160,13 @@ pub async fn read_all(State(state): State<AppState>, p: Principal) -> PageResult
 /// Start of a calendar day in China time, as UTC.
 fn day_start(d: NaiveDate) -> DateTime<Utc> {
     let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    cst().from_local_datetime(&midnight).single().expect("a fixed offset has one local time").with_timezone(&Utc)
+    office_tz().from_local_datetime(&midnight).single().expect("a fixed offset has one local time").with_timezone(&Utc)
 }
 
 /// `GET /notifications/digest?date=`: the day's notifications grouped by kind, red first.
 pub async fn digest(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let date = match params.str("date") {
-        None => qingfeng_store::fulfilment::today(),
+        None => office_today(),
         Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
             .map_err(|_| PageError(ApiError::bad_request("参数 date 应为日期，如 2026-03-01", Some("date"))))?,
     };

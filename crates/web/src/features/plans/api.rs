@@ -6,6 +6,7 @@ use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{PlanFields, TaskFields, UpdateFields};
+use qingfeng_domain::time::office_today;
 use qingfeng_store::plans::{self, PlanFilter, Task, WorkPlan};
 use qingfeng_store::Page;
 use serde_json::{json, Value};
@@ -94,7 +95,7 @@ pub async fn add_update(
     ApiJson(fields): ApiJson<UpdateFields>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     plans::get_task(&state.db, &p.scope, id).await?;
-    let update = plans::add_update(&state.db, &p.actor(), id, &fields, plans::today()).await?;
+    let update = plans::add_update(&state.db, &p.actor(), id, &fields, office_today()).await?;
     let task = plans::get_task(&state.db, &p.scope, id).await?;
     let mut v = serde_json::to_value(&update).map_err(|e| ApiError::Internal(e.to_string()))?;
     v["task"] = json!(task);

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use qingfeng_domain::plans::{format_number, parse_number, TaskDraft, TaskFields};
+use qingfeng_domain::plans::{deadline_within_parent, format_number, parse_number, TaskDraft, TaskFields};
 use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
@@ -392,7 +392,7 @@ impl TaskImport<'_> {
                 }
             }
         }
-        if r.deadline > pd {
+        if !deadline_within_parent(r.deadline, pd) {
             let message = format!("完成时限不能晚于上级任务（序号 {pk}）的完成时限（{pd}）");
             push(errs, r.row, H_DEADLINE, message);
         }
@@ -408,7 +408,7 @@ impl TaskImport<'_> {
             t.number.starts_with(&prefix)
                 && t.number[prefix.len()..].split('.').count() == 1
                 && !overlay.contains_key(t.number.as_str())
-                && t.deadline > r.deadline
+                && !deadline_within_parent(t.deadline, r.deadline)
         });
         if let Some(t) = late {
             let message = format!("完成时限不能早于下级任务（序号 {}）的完成时限（{}）", t.number, t.deadline);

@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::fulfilment::State as FState;
 use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
+use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
-use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, requirement, this_year, today};
+use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, requirement, this_year};
 use qingfeng_store::responsibility::{self as resp, ItemFilter, List};
 use qingfeng_store::{Page, Scope};
 
@@ -196,7 +197,7 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
             let snap = ensure_snapshot(
                 &state.db,
                 year,
-                today(),
+                office_today(),
                 crate::features::fulfilment::service::lead_days(&state).await?,
             )
             .await?;

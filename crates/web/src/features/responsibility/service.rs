@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::ItemStatus;
-use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
-use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year, today};
-use qingfeng_store::responsibility::{Item, ItemFilter, Template, TemplateDraft};
+use qingfeng_domain::time::office_today;
+use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year};
+use qingfeng_store::responsibility::{Item, ItemFilter, Template};
 use qingfeng_store::StoreError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::auth::Principal;
 use crate::features::org::service::unit_in_scope;
@@ -16,77 +16,7 @@ use crate::AppState;
 
 // ------------------------------------------------------------------ templates
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TemplateFields {
-    pub code: String,
-    pub text: String,
-    pub owner_role: String,
-    pub req_count: i64,
-    pub req_period: String,
-    pub kinds: Vec<String>,
-    pub source: String,
-    pub unit_id: Option<i64>,
-    pub active: bool,
-}
-
-pub(crate) fn parse_kinds(kinds: &[String], e: &mut qingfeng_domain::FieldErrors) -> Vec<String> {
-    let mut out = Vec::new();
-    for k in kinds {
-        match EntryKind::parse(k.trim()) {
-            Some(kind) if !out.contains(&kind.key().to_string()) => out.push(kind.key().to_string()),
-            Some(_) => {}
-            None => e.push("kinds", format!("记录类型“{k}”无效，应为{}之一", EntryKind::label_list())),
-        }
-    }
-    if kinds.is_empty() {
-        e.push("kinds", "请至少选择一种可计入的台账记录类型");
-    }
-    out
-}
-
-pub(crate) fn check_requirement(e: &mut qingfeng_domain::FieldErrors, count: i64, period: &str) -> Option<Period> {
-    if !(1..=100).contains(&count) {
-        e.push("req_count", "要求次数应在 1 到 100 之间");
-    }
-    let p = Period::parse(period.trim());
-    if p.is_none() {
-        e.push("req_period", format!("周期应为{}之一", Period::label_list()));
-    }
-    p
-}
-
-impl TemplateFields {
-    pub fn validate(&self) -> Result<TemplateDraft, qingfeng_domain::FieldErrors> {
-        use qingfeng_domain::text::{check_required, trim_all};
-        let mut e = qingfeng_domain::FieldErrors::default();
-        let code = trim_all(&self.code);
-        check_required(&mut e, "code", "事项编号", code, 32);
-        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            e.push("code", "事项编号只能包含字母、数字和 - _");
-        }
-        check_required(&mut e, "text", "事项内容", &self.text, 200);
-        let owner = OwnerRole::parse(trim_all(&self.owner_role));
-        if owner.is_none() {
-            e.push("owner_role", format!("责任主体应为{}之一", OwnerRole::label_list()));
-        }
-        let period = check_requirement(&mut e, self.req_count, &self.req_period);
-        let kinds = parse_kinds(&self.kinds, &mut e);
-        check_required(&mut e, "source", "依据", &self.source, 200);
-        e.into_result()?;
-        Ok(TemplateDraft {
-            code: code.to_string(),
-            text: trim_all(&self.text).to_string(),
-            owner_role: owner.expect("checked").key().to_string(),
-            req_count: self.req_count,
-            req_period: period.expect("checked").key().to_string(),
-            kinds,
-            source: trim_all(&self.source).to_string(),
-            unit_id: self.unit_id,
-            active: self.active,
-        })
-    }
-}
+pub(crate) use qingfeng_domain::responsibility::{check_requirement, parse_kinds, TemplateFields};
 
 // ------------------------------------------------------------------ lists
 
@@ -123,7 +53,7 @@ pub async fn with_status(state: &AppState, items: Vec<Item>) -> ApiResult<Vec<It
             item.year as i32,
             requirement(item.req_count, &item.req_period),
             counts.get(&item.id).unwrap_or(&empty),
-            today(),
+            office_today(),
             lead_days,
         );
         out.push(ItemWithStatus { item, status });
@@ -135,7 +65,7 @@ pub fn parse_pledge(s: Option<&str>) -> ApiResult<Option<NaiveDate>> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) if d <= today() => Ok(Some(d)),
+            Ok(d) if d <= office_today() => Ok(Some(d)),
             Ok(_) => Err(StoreError::field("pledge_date", "签订日期不能晚于今天").into()),
             Err(_) => Err(StoreError::field("pledge_date", "签订日期格式不对，请填写如 2026-02-15").into()),
         },

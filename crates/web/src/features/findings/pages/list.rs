@@ -3,9 +3,9 @@
 use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::access::Permission;
-use qingfeng_domain::findings::{Category, FindingState, Source};
+use qingfeng_domain::findings::{Category, FindingState, LookBackFilter, Source};
+use qingfeng_domain::time::office_today;
 use qingfeng_store::findings::{self as store, Finding};
-use qingfeng_store::fulfilment::today;
 
 use super::{campaign_options, category_options, state_class, unit_options};
 use crate::auth::Principal;
@@ -97,7 +97,7 @@ const KEEP: &[&str] = &[
 
 pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let filter = finding_filter(&params)?;
-    let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?;
+    let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?), office_today()).await?;
     let keep: Vec<(&str, String)> = KEEP.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
     // filters the form does not show, named so the user sees why the list is narrowed
     let mut notes = Vec::new();
@@ -110,12 +110,8 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
     if let Some(o) = filter.origin {
         notes.push(o.label().to_string());
     }
-    match filter.look_back.as_deref() {
-        Some("held") => notes.push("回头看：整改成果巩固".into()),
-        Some("recurred") => notes.push("回头看：问题反弹".into()),
-        Some("due") => notes.push("已到回头看时间".into()),
-        Some("done") => notes.push("已回头看".into()),
-        _ => {}
+    if let Some(lb) = filter.look_back.as_deref().and_then(LookBackFilter::from_key) {
+        notes.push(lb.label().to_string());
     }
     if filter.recurrence {
         notes.push("回头看后重新登记的反弹问题".into());

@@ -264,10 +264,7 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
         .into_iter()
         .map(|t| {
             (
-                t.changed_at
-                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
+                t.changed_at.with_timezone(&qingfeng_domain::time::office_tz()).format("%Y-%m-%d %H:%M").to_string(),
                 t.from_unit_name.unwrap_or_default(),
                 t.to_unit_name,
                 status_label(&t.from_status),

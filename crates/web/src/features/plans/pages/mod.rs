@@ -7,7 +7,6 @@ mod task;
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::FixedOffset;
 use qingfeng_domain::plans::TaskState;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::units;
@@ -21,10 +20,6 @@ pub use plan::{create_plan, new_plan, page, plan};
 pub use task::{add_update, create_task, edit_task, new_task, task, update_task};
 
 const ACTIVE: &str = "plans";
-
-fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
 
 fn invalid_status(mut res: Response) -> Response {
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

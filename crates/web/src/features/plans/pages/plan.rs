@@ -5,11 +5,12 @@ use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{PlanFields, TaskState};
+use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::people;
 use qingfeng_store::plans::{self, can_deploy_under, Task, WorkPlan};
 
-use super::{cst, field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
+use super::{field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
 use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::Params;
@@ -167,7 +168,7 @@ async fn plan_form(
 
 /// `GET /plans/new`
 pub async fn new_plan(State(state): State<AppState>, p: Principal) -> PageResult {
-    let year = chrono::Utc::now().with_timezone(&cst()).year();
+    let year = office_today().year();
     let own_unit = match p.person_id {
         Some(pid) => people::get(&state.db, &p.scope, pid).await.ok().map(|x| x.unit_id),
         None => None,

@@ -4,12 +4,13 @@ use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{TaskFields, UpdateFields};
+use qingfeng_domain::time::{office_today, office_tz};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::{people, PersonFilter};
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 
 use super::plan::TaskRow;
-use super::{cst, field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
+use super::{field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
 use crate::auth::Principal;
 use crate::features::plans::service::{fields_of, write_error};
 use crate::http::ApiError;
@@ -259,7 +260,7 @@ async fn task_page(
     errors: FieldErrors,
 ) -> PageResult {
     let t = plans::get_task(&state.db, &p.scope, id).await?;
-    let today = plans::today();
+    let today = office_today();
     let all = plans::plan_tasks(&state.db, &p.scope, t.plan_id).await?;
     let children = all.iter().filter(|c| c.parent_id == Some(t.id)).map(|c| TaskRow::new(c, p)).collect();
     let updates = plans::updates(&state.db, id)
@@ -272,7 +273,7 @@ async fn task_page(
             completes: u.completes,
             late_reason: u.late_reason,
             who: u.username.unwrap_or_default(),
-            at: u.created_at.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string(),
+            at: u.created_at.with_timezone(&office_tz()).format("%Y-%m-%d %H:%M").to_string(),
         })
         .collect();
     let mut facts = vec![
@@ -325,7 +326,7 @@ pub async fn add_update(
         completes: form.get("completes") == "true",
         late_reason: form.get("late_reason"),
     };
-    match plans::add_update(&state.db, &p.actor(), id, &f, plans::today()).await {
+    match plans::add_update(&state.db, &p.actor(), id, &f, office_today()).await {
         Ok(_) => Ok(see_other(format!("/tasks/{id}#updates"))),
         Err(e) => {
             let errors = field_errors(e.into(), "text")?;
