@@ -157,20 +157,6 @@ fn add_supervisors(dir: &Directory, out: &mut Vec<i64>) {
     }
 }
 
-/// At most `n` characters of a text for a title.
-fn short(text: &str, n: usize) -> String {
-    let t = text.trim();
-    if t.chars().count() <= n {
-        t.to_string()
-    } else {
-        format!("{}…", t.chars().take(n).collect::<String>())
-    }
-}
-
-fn person_part(name: &Option<String>) -> String {
-    name.as_ref().map(|n| format!("，责任人：{n}")).unwrap_or_default()
-}
-
 #[derive(sqlx::FromRow)]
 struct TaskRow {
     id: i64,
@@ -215,9 +201,82 @@ struct LookBackRow {
     look_back_due: NaiveDate,
 }
 
-/// Builds the reminders of one source object for each recipient.
+/// What a reminder is about: the record and the facts its message names. The wording and the
+/// page link are the web layer's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DueSubject {
+    /// A task not completed: due within the lead days, or overdue.
+    Task {
+        task_id: i64,
+        title: String,
+        deadline: NaiveDate,
+        /// days from today to the deadline (0 or less when overdue)
+        days_left: i64,
+        overdue: bool,
+        unit_name: String,
+        person_name: Option<String>,
+    },
+    /// A rectification measure not completed, of a finding not signed off.
+    Measure {
+        measure_id: i64,
+        finding_id: i64,
+        text: String,
+        deadline: NaiveDate,
+        days_left: i64,
+        overdue: bool,
+        unit_name: String,
+        person_name: Option<String>,
+    },
+    /// A finding whose 回头看 is due and has no result.
+    LookBack { finding_id: i64, unit_name: String, description: String, due: NaiveDate },
+    /// A responsibility item 临期 or 滞后 in the fulfilment snapshot.
+    Item {
+        item_id: i64,
+        text: String,
+        due: NaiveDate,
+        done: i64,
+        required: i64,
+        overdue: bool,
+        unit_name: String,
+        person_name: Option<String>,
+    },
+}
+
+/// One due reminder for one recipient: the facts; [`Reminder`] adds the notification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueReminder {
+    /// `source:id:stage:a<account>`, with `due_date` what makes a reminder fire once
+    pub key: String,
+    pub due_date: NaiveDate,
+    pub account_id: i64,
+    /// the notification kind (`task_due_soon` …, see [`super::KINDS`])
+    pub kind: &'static str,
+    /// [`LEVEL_YELLOW`] or [`LEVEL_RED`]
+    pub level: &'static str,
+    pub subject: DueSubject,
+}
+
+impl DueReminder {
+    /// The reminder with its notification, for [`super::fire`].
+    pub fn with_notification(&self, title: String, body: String, link: String) -> Reminder {
+        Reminder {
+            key: self.key.clone(),
+            due_date: self.due_date,
+            notification: NewNotification {
+                account_id: self.account_id,
+                kind: self.kind.into(),
+                level: self.level.into(),
+                title,
+                body,
+                link,
+            },
+        }
+    }
+}
+
+/// Collects the reminders of one source object, one for each recipient.
 struct Batch<'a> {
-    out: &'a mut Vec<Reminder>,
+    out: &'a mut Vec<DueReminder>,
 }
 
 impl Batch<'_> {
@@ -229,24 +288,18 @@ impl Batch<'_> {
         stage: &str,
         due: NaiveDate,
         recipients: &[i64],
-        kind: &str,
-        level: &str,
-        title: &str,
-        body: &str,
-        link: &str,
+        kind: &'static str,
+        level: &'static str,
+        subject: DueSubject,
     ) {
         for a in recipients {
-            self.out.push(Reminder {
+            self.out.push(DueReminder {
                 key: format!("{source}:{id}:{stage}:a{a}"),
                 due_date: due,
-                notification: NewNotification {
-                    account_id: *a,
-                    kind: kind.into(),
-                    level: level.into(),
-                    title: title.into(),
-                    body: body.into(),
-                    link: link.into(),
-                },
+                account_id: *a,
+                kind,
+                level,
+                subject: subject.clone(),
             });
         }
     }
@@ -262,7 +315,12 @@ impl Batch<'_> {
 /// - findings whose 回头看 is due and has no result: the supervisors;
 /// - responsibility items of the year that are 临期 (yellow) or 滞后 (red) in the fulfilment
 ///   snapshot: the item's person, or for a unit-level item the head of the unit.
-pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days: u32) -> StoreResult<Vec<Reminder>> {
+pub async fn due_reminders(
+    db: &Db,
+    dir: &Directory,
+    today: NaiveDate,
+    lead_days: u32,
+) -> StoreResult<Vec<DueReminder>> {
     let mut out = Vec::new();
     let mut b = Batch { out: &mut out };
     let horizon = today + Duration::days(i64::from(lead_days));
@@ -276,7 +334,6 @@ pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days
         )
         .await?;
     for t in tasks {
-        let unit = dir.unit_name(t.lead_unit_id).to_string();
         let responsible = match t.lead_person_id {
             Some(p) => vec![p],
             None => dir.head(t.lead_unit_id),
@@ -284,18 +341,21 @@ pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days
         let mut to = Vec::new();
         add_accounts(dir, &responsible, &mut to);
         add_accounts(dir, &dir.leaders(t.lead_unit_id), &mut to);
-        let link = format!("/tasks/{}", t.id);
-        let who = format!("牵头单位：{unit}{}", person_part(&t.person_name));
-        if t.deadline > today {
-            let days = (t.deadline - today).num_days();
-            let title = format!("任务临期：{}", short(&t.title, 40));
-            let body = format!("任务“{}”将于 {} 到期（还有 {days} 天），{who}。请抓紧推进落实。", t.title, t.deadline);
-            b.push("task", t.id, "soon", t.deadline, &to, "task_due_soon", LEVEL_YELLOW, &title, &body, &link);
+        let overdue = t.deadline <= today;
+        let subject = DueSubject::Task {
+            task_id: t.id,
+            days_left: (t.deadline - today).num_days(),
+            overdue,
+            title: t.title,
+            deadline: t.deadline,
+            unit_name: dir.unit_name(t.lead_unit_id).to_string(),
+            person_name: t.person_name,
+        };
+        if !overdue {
+            b.push("task", t.id, "soon", t.deadline, &to, "task_due_soon", LEVEL_YELLOW, subject);
         } else {
             add_supervisors(dir, &mut to);
-            let title = format!("任务逾期：{}", short(&t.title, 40));
-            let body = format!("任务“{}”的完成期限是 {}，至今未完成，{who}。", t.title, t.deadline);
-            b.push("task", t.id, "overdue", t.deadline, &to, "task_overdue", LEVEL_RED, &title, &body, &link);
+            b.push("task", t.id, "overdue", t.deadline, &to, "task_overdue", LEVEL_RED, subject);
         }
     }
 
@@ -309,7 +369,6 @@ pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days
         )
         .await?;
     for m in measures {
-        let unit = dir.unit_name(m.unit_id).to_string();
         let leaders = match m.responsible_leader_id {
             Some(l) => vec![l],
             None => dir.leaders(m.unit_id),
@@ -317,41 +376,22 @@ pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days
         let mut to = Vec::new();
         add_accounts(dir, &[m.responsible_person_id], &mut to);
         add_accounts(dir, &leaders, &mut to);
-        let link = format!("/findings/{}", m.finding_id);
-        let who = format!("整改单位：{unit}{}", person_part(&m.person_name));
-        if m.deadline > today {
-            let days = (m.deadline - today).num_days();
-            let title = format!("整改措施临期：{}", short(&m.text, 40));
-            let body =
-                format!("整改措施“{}”将于 {} 到期（还有 {days} 天），{who}。请按期完成整改。", m.text, m.deadline);
-            b.push(
-                "measure",
-                m.id,
-                "soon",
-                m.deadline,
-                &to,
-                "rectification_due_soon",
-                LEVEL_YELLOW,
-                &title,
-                &body,
-                &link,
-            );
+        let overdue = m.deadline <= today;
+        let subject = DueSubject::Measure {
+            measure_id: m.id,
+            finding_id: m.finding_id,
+            days_left: (m.deadline - today).num_days(),
+            overdue,
+            text: m.text,
+            deadline: m.deadline,
+            unit_name: dir.unit_name(m.unit_id).to_string(),
+            person_name: m.person_name,
+        };
+        if !overdue {
+            b.push("measure", m.id, "soon", m.deadline, &to, "rectification_due_soon", LEVEL_YELLOW, subject);
         } else {
             add_supervisors(dir, &mut to);
-            let title = format!("整改措施逾期：{}", short(&m.text, 40));
-            let body = format!("整改措施“{}”的完成期限是 {}，至今未完成，{who}。", m.text, m.deadline);
-            b.push(
-                "measure",
-                m.id,
-                "overdue",
-                m.deadline,
-                &to,
-                "rectification_overdue",
-                LEVEL_RED,
-                &title,
-                &body,
-                &link,
-            );
+            b.push("measure", m.id, "overdue", m.deadline, &to, "rectification_overdue", LEVEL_RED, subject);
         }
     }
 
@@ -363,16 +403,14 @@ pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days
         )
         .await?;
     for f in look_backs {
-        let unit = dir.unit_name(f.unit_id).to_string();
-        let title = format!("回头看到期：{unit}");
-        let body = format!(
-            "{unit}问题“{}”的回头看应于 {} 开展，尚未登记回头看结果。",
-            short(&f.description, 60),
-            f.look_back_due
-        );
-        let link = format!("/findings/{}", f.id);
         let to = dir.supervisors().to_vec();
-        b.push("look_back", f.id, "due", f.look_back_due, &to, "look_back_due", LEVEL_YELLOW, &title, &body, &link);
+        let subject = DueSubject::LookBack {
+            finding_id: f.id,
+            unit_name: dir.unit_name(f.unit_id).to_string(),
+            description: f.description,
+            due: f.look_back_due,
+        };
+        b.push("look_back", f.id, "due", f.look_back_due, &to, "look_back_due", LEVEL_YELLOW, subject);
     }
 
     let year = i64::from(chrono::Datelike::year(&today));
@@ -399,47 +437,21 @@ pub async fn due_reminders(db: &Db, dir: &Directory, today: NaiveDate, lead_days
             let mut to = Vec::new();
             add_accounts(dir, &people, &mut to);
             let due = it.next_due.unwrap_or(today);
-            let owner = match &it.person_name {
-                Some(n) => format!("{}{n}", it.unit_name),
-                None => it.unit_name.clone(),
+            let overdue = it.state == "overdue";
+            let (stage, kind, level) =
+                if overdue { ("overdue", "item_overdue", LEVEL_RED) } else { ("soon", "item_due_soon", LEVEL_YELLOW) };
+            let subject = DueSubject::Item {
+                item_id: it.item_id,
+                text: it.text,
+                due,
+                done: it.done,
+                required: it.required,
+                overdue,
+                unit_name: it.unit_name,
+                person_name: it.person_name,
             };
-            let link = format!("/responsibility/items/{}", it.item_id);
-            let (stage, kind, level, title, body) = if it.state == "overdue" {
-                (
-                    "overdue",
-                    "item_overdue",
-                    LEVEL_RED,
-                    format!("责任事项滞后：{}", short(&it.text, 40)),
-                    format!(
-                        "{owner}的责任事项“{}”在 {due} 前应完成的次数未完成（已完成 {}/{}），已滞后，请尽快补齐并登记履职台账。",
-                        it.text, it.done, it.required
-                    ),
-                )
-            } else {
-                (
-                    "soon",
-                    "item_due_soon",
-                    LEVEL_YELLOW,
-                    format!("责任事项临期：{}", short(&it.text, 40)),
-                    format!(
-                        "{owner}的责任事项“{}”将于 {due} 到期（已完成 {}/{}），请按时开展并登记履职台账。",
-                        it.text, it.done, it.required
-                    ),
-                )
-            };
-            b.push("item", it.item_id, stage, due, &to, kind, level, &title, &body, &link);
+            b.push("item", it.item_id, stage, due, &to, kind, level, subject);
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_cuts_on_characters() {
-        assert_eq!(short("落实全面从严治党主体责任", 4), "落实全面…");
-        assert_eq!(short(" 短 ", 4), "短");
-    }
 }

@@ -14,7 +14,8 @@
 //! is about, so a moved deadline reminds again and a recipient added later is still reminded.
 //!
 //! The parts: `notifications` (the 通知中心 of an account), `leases` (job leases), `reminders`
-//! (firing a reminder once), `due` (which reminders are due and who receives them) and
+//! (firing a reminder once), `due` (which reminders are due and who receives them, as typed
+//! facts: the message wording and the page link are the web layer's) and
 //! `deliveries` (outbound deliveries). Everything public is re-exported here, so callers write
 //! `notify::fire`, `notify::Directory`.
 
@@ -27,7 +28,7 @@ mod reminders;
 pub use deliveries::{
     claim_delivery, delivery, delivery_counts, delivery_failed, delivery_succeeded, due_deliveries, Delivery,
 };
-pub use due::{due_reminders, Directory};
+pub use due::{due_reminders, Directory, DueReminder, DueSubject};
 pub use leases::{release_lease, renew_lease, take_lease};
 pub use notifications::{
     created_between, get, list, mark_all_read, mark_read, unread_count, NewNotification, Notification,

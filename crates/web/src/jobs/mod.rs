@@ -33,10 +33,12 @@ use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use qingfeng_store::notify::{self, Channel, Delivery, Directory};
+use qingfeng_store::notify::{self, Channel, Delivery, Directory, Reminder};
 use qingfeng_store::{audit, settings, Actor, Db, StoreResult};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use crate::features::notifications::wording;
 
 /// The lease every pass takes.
 pub const LEASE: &str = "jobs";
@@ -130,7 +132,8 @@ pub async fn fire_reminders(db: &Db, today: NaiveDate) -> StoreResult<PassReport
     let lead_days = settings::lead_days(db).await?;
     let mut report = PassReport { ran: true, today: Some(today), ..Default::default() };
     let dir = Directory::load(db).await?;
-    let due = notify::due_reminders(db, &dir, today, lead_days.min(366)).await?;
+    let due: Vec<Reminder> =
+        notify::due_reminders(db, &dir, today, lead_days.min(366)).await?.iter().map(wording::reminder).collect();
     report.due = due.len();
     let keys: Vec<_> = due.iter().map(|r| (r.key.clone(), r.due_date)).collect();
     let fired_before = notify::already_fired(db, &keys).await?;
@@ -356,7 +359,7 @@ pub fn spawn_loop(db: Db) -> tokio::task::JoinHandle<()> {
         // let the server come up first
         tokio::time::sleep(StdDuration::from_secs(2)).await;
         loop {
-            match run_once_as(&db, &holder, qingfeng_store::fulfilment::today()).await {
+            match run_once_as(&db, &holder, qingfeng_domain::time::office_today()).await {
                 Ok(r) if r.fired > 0 || r.delivered > 0 || r.failed > 0 || !r.errors.is_empty() => {
                     tracing::info!(
                         fired = r.fired,

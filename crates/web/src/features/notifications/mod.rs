@@ -3,6 +3,7 @@
 pub mod api;
 pub mod pages;
 pub mod service;
+pub mod wording;
 
 use axum::http::Method as M;
 

@@ -1,0 +1,125 @@
+//! The wording and the page link of a reminder: the store says what is due, for whom and about
+//! which record ([`DueReminder`]); the Chinese title and body and the page to open are written here.
+
+use qingfeng_store::notify::{DueReminder, DueSubject, Reminder};
+
+/// The reminder with its notification's title, body and link.
+pub fn reminder(r: &DueReminder) -> Reminder {
+    let (title, body, link) = message(&r.subject);
+    r.with_notification(title, body, link)
+}
+
+/// The title, body and page link of a reminder about `subject`.
+pub fn message(subject: &DueSubject) -> (String, String, String) {
+    match subject {
+        DueSubject::Task { task_id, title, deadline, days_left, overdue, unit_name, person_name } => {
+            let who = format!("牵头单位：{unit_name}{}", person_part(person_name));
+            let link = format!("/tasks/{task_id}");
+            if *overdue {
+                (
+                    format!("任务逾期：{}", short(title, 40)),
+                    format!("任务“{title}”的完成期限是 {deadline}，至今未完成，{who}。"),
+                    link,
+                )
+            } else {
+                (
+                    format!("任务临期：{}", short(title, 40)),
+                    format!("任务“{title}”将于 {deadline} 到期（还有 {days_left} 天），{who}。请抓紧推进落实。"),
+                    link,
+                )
+            }
+        }
+        DueSubject::Measure { finding_id, text, deadline, days_left, overdue, unit_name, person_name, .. } => {
+            let who = format!("整改单位：{unit_name}{}", person_part(person_name));
+            let link = format!("/findings/{finding_id}");
+            if *overdue {
+                (
+                    format!("整改措施逾期：{}", short(text, 40)),
+                    format!("整改措施“{text}”的完成期限是 {deadline}，至今未完成，{who}。"),
+                    link,
+                )
+            } else {
+                (
+                    format!("整改措施临期：{}", short(text, 40)),
+                    format!("整改措施“{text}”将于 {deadline} 到期（还有 {days_left} 天），{who}。请按期完成整改。"),
+                    link,
+                )
+            }
+        }
+        DueSubject::LookBack { finding_id, unit_name, description, due } => (
+            format!("回头看到期：{unit_name}"),
+            format!("{unit_name}问题“{}”的回头看应于 {due} 开展，尚未登记回头看结果。", short(description, 60)),
+            format!("/findings/{finding_id}"),
+        ),
+        DueSubject::Item { item_id, text, due, done, required, overdue, unit_name, person_name } => {
+            let owner = match person_name {
+                Some(n) => format!("{unit_name}{n}"),
+                None => unit_name.clone(),
+            };
+            let link = format!("/responsibility/items/{item_id}");
+            if *overdue {
+                (
+                    format!("责任事项滞后：{}", short(text, 40)),
+                    format!(
+                        "{owner}的责任事项“{text}”在 {due} 前应完成的次数未完成（已完成 {done}/{required}），已滞后，请尽快补齐并登记履职台账。"
+                    ),
+                    link,
+                )
+            } else {
+                (
+                    format!("责任事项临期：{}", short(text, 40)),
+                    format!("{owner}的责任事项“{text}”将于 {due} 到期（已完成 {done}/{required}），请按时开展并登记履职台账。"),
+                    link,
+                )
+            }
+        }
+    }
+}
+
+/// At most `n` characters of a text for a title.
+fn short(text: &str, n: usize) -> String {
+    let t = text.trim();
+    if t.chars().count() <= n {
+        t.to_string()
+    } else {
+        format!("{}…", t.chars().take(n).collect::<String>())
+    }
+}
+
+fn person_part(name: &Option<String>) -> String {
+    name.as_ref().map(|n| format!("，责任人：{n}")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    #[test]
+    fn short_cuts_on_characters() {
+        assert_eq!(short("落实全面从严治党主体责任", 4), "落实全面…");
+        assert_eq!(short(" 短 ", 4), "短");
+    }
+
+    #[test]
+    fn task_due_soon_names_unit_and_person() {
+        let deadline = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let subject = DueSubject::Task {
+            task_id: 7,
+            title: "完善制度".into(),
+            deadline,
+            days_left: 3,
+            overdue: false,
+            unit_name: "办公室".into(),
+            person_name: Some("张三".into()),
+        };
+        let (title, body, link) = message(&subject);
+        assert_eq!(title, "任务临期：完善制度");
+        assert_eq!(
+            body,
+            "任务“完善制度”将于 2026-03-10 到期（还有 3 天），牵头单位：办公室，责任人：张三。请抓紧推进落实。"
+        );
+        assert_eq!(link, "/tasks/7");
+    }
+}
