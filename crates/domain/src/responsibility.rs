@@ -620,6 +620,43 @@ impl TemplateFields {
     }
 }
 
+/// An item of a list as changed by hand (text, requirement, kinds, active).
+#[derive(Debug, Clone, Default)]
+pub struct ItemFields {
+    pub text: String,
+    pub req_count: i64,
+    pub req_period: String,
+    pub kinds: Vec<String>,
+    pub active: bool,
+}
+
+/// An item changed by hand, validated: it is marked edited and survives regeneration.
+#[derive(Debug, Clone)]
+pub struct ItemEdit {
+    pub text: String,
+    pub req_count: i64,
+    pub req_period: String,
+    pub kinds: Vec<String>,
+    pub active: bool,
+}
+
+impl ItemFields {
+    pub fn validate(&self) -> Result<ItemEdit, FieldErrors> {
+        let mut e = FieldErrors::default();
+        check_required(&mut e, "text", "事项内容", &self.text, 200);
+        let period = check_requirement(&mut e, self.req_count, &self.req_period);
+        let kinds = parse_kinds(&self.kinds, &mut e);
+        e.into_result()?;
+        Ok(ItemEdit {
+            text: trim_all(&self.text).to_string(),
+            req_count: self.req_count,
+            req_period: period.expect("checked").key().to_string(),
+            kinds,
+            active: self.active,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,15 +270,9 @@ pub async fn item(db: &Db, scope: &Scope, id: i64) -> StoreResult<Item> {
     page.items.into_iter().next().ok_or(StoreError::NotFound)
 }
 
-/// An item changed by hand: it is marked edited and survives regeneration.
-#[derive(Debug, Clone)]
-pub struct ItemEdit {
-    pub text: String,
-    pub req_count: i64,
-    pub req_period: String,
-    pub kinds: Vec<String>,
-    pub active: bool,
-}
+/// An item changed by hand (`ItemFields::validate` in domain): it is marked edited and survives
+/// regeneration.
+pub use qingfeng_domain::responsibility::ItemEdit;
 
 pub async fn edit_item(db: &Db, actor: &Actor, before: &Item, e: &ItemEdit) -> StoreResult<()> {
     let mut tx = db.begin().await?;

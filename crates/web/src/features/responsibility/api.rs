@@ -4,17 +4,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use qingfeng_domain::responsibility::OwnerRole;
+use qingfeng_domain::responsibility::{ItemFields, OwnerRole};
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::fulfilment::requirement;
-use qingfeng_store::responsibility::{self as resp, GenerateReport, ItemEdit, ItemFilter, List, Template};
+use qingfeng_store::responsibility::{self as resp, GenerateReport, ItemFilter, List, Template};
 use qingfeng_store::{Page, StoreError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::service::{
-    check_requirement, check_template_scope, item_entries, item_filter, parse_kinds, parse_pledge, template_fields,
-    with_status, year_param, ItemWithStatus, TemplateFields,
+    check_template_scope, item_entries, item_filter, parse_pledge, template_fields, with_status, year_param,
+    ItemWithStatus, TemplateFields,
 };
 use crate::auth::Principal;
 use crate::http::ApiResult;
@@ -145,22 +145,15 @@ pub async fn update_item(
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<ItemPatch>,
 ) -> ApiResult<Json<Value>> {
-    use qingfeng_domain::text::{check_required, trim_all};
     let before = resp::item(&state.db, &p.scope, id).await?;
-    let mut e = qingfeng_domain::FieldErrors::default();
-    let text = patch.text.unwrap_or(before.text.clone());
-    check_required(&mut e, "text", "事项内容", &text, 200);
-    let count = patch.req_count.unwrap_or(before.req_count);
-    let period = check_requirement(&mut e, count, patch.req_period.as_deref().unwrap_or(&before.req_period));
-    let kinds = parse_kinds(&patch.kinds.unwrap_or(before.kinds.split(',').map(str::to_string).collect()), &mut e);
-    e.into_result()?;
-    let edit = ItemEdit {
-        text: trim_all(&text).to_string(),
-        req_count: count,
-        req_period: period.expect("checked").key().to_string(),
-        kinds,
+    let edit = ItemFields {
+        text: patch.text.unwrap_or(before.text.clone()),
+        req_count: patch.req_count.unwrap_or(before.req_count),
+        req_period: patch.req_period.unwrap_or(before.req_period.clone()),
+        kinds: patch.kinds.unwrap_or(before.kinds.split(',').map(str::to_string).collect()),
         active: patch.active.unwrap_or(before.active),
-    };
+    }
+    .validate()?;
     resp::edit_item(&state.db, &p.actor(), &before, &edit).await?;
     let after = resp::item(&state.db, &p.scope, id).await?;
     Ok(Json(serde_json::to_value(with_status(&state, vec![after]).await?.remove(0)).unwrap_or_default()))

@@ -16,7 +16,7 @@ use crate::AppState;
 
 // ------------------------------------------------------------------ templates
 
-pub(crate) use qingfeng_domain::responsibility::{check_requirement, parse_kinds, TemplateFields};
+pub use qingfeng_domain::responsibility::TemplateFields;
 
 // ------------------------------------------------------------------ lists
 
