@@ -160,7 +160,7 @@ pub struct FindingFilter {
     pub overdue: bool,
     /// a [`LookBackFilter`] key: `held`, `recurred`, `due` (signed off, look-back date reached,
     /// not yet looked back) or `done`; another value does not narrow the list
-    pub look_back: Option<String>,
+    pub look_back: Option<LookBackFilter>,
     /// findings that reopen an earlier one
     pub recurrence: bool,
     /// responsible (person or leader) for the finding or one of its measures
@@ -214,7 +214,7 @@ pub(super) async fn finding_query(
             args![today],
         );
     }
-    match f.look_back.as_deref().and_then(LookBackFilter::from_key) {
+    match f.look_back {
         Some(lb @ (LookBackFilter::Held | LookBackFilter::Recurred)) => {
             q.and("f.look_back_result = ?", args![lb.result().map(|r| r.key().to_string())]);
         }

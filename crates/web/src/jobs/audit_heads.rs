@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use qingfeng_store::audit::{self, PublishedHead};
 use qingfeng_store::{settings, Db};
 
@@ -52,9 +52,9 @@ async fn queue_webhook(db: &Db, head: &PublishedHead, line: &str) -> qingfeng_st
     qingfeng_store::audit::queue_head_webhook(db, &url, &payload, qingfeng_store::now()).await
 }
 
-/// The wait from `now` to the next daily publication, at 00:05 China time.
+/// The wait from `now` to the next daily publication, at 00:05 in the office time zone.
 pub fn until_next_publication(now: DateTime<Utc>) -> StdDuration {
-    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    let china = qingfeng_domain::time::office_tz();
     let local = now.with_timezone(&china);
     let at = NaiveTime::from_hms_opt(0, 5, 0).expect("00:05");
     let mut next = local.date_naive().and_time(at);

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use qingfeng_domain::access::{builtin_role, Permission};
 use qingfeng_domain::findings::{
     allowed, Action, CampaignDraft, Category, FeedbackFields, FindingDraft, FindingFields, FindingState,
-    LookBackFields, MeasureFields, Origin, ReturnFields, Severity, SignOffFields, SignOffRequestFields, Source,
-    UpdateFields,
+    LookBackFields, LookBackFilter, MeasureFields, Origin, ReturnFields, Severity, SignOffFields, SignOffRequestFields,
+    Source, UpdateFields,
 };
 use qingfeng_store::findings::{self as store, Finding, FindingFilter, Measure, MeasureFilter};
 use qingfeng_store::fulfilment::today;
@@ -90,8 +90,9 @@ pub fn finding_filter(params: &Params) -> ApiResult<FindingFilter> {
     };
     let look_back = match params.str("look_back") {
         None => None,
-        Some(s) if ["held", "recurred", "due", "done"].contains(&s.as_str()) => Some(s),
-        Some(_) => return Err(bad_param("look_back", "held、recurred、due、done".into())),
+        Some(s) => {
+            Some(LookBackFilter::from_key(&s).ok_or_else(|| bad_param("look_back", LookBackFilter::key_list()))?)
+        }
     };
     Ok(FindingFilter {
         state,

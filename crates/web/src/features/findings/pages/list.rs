@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::access::Permission;
-use qingfeng_domain::findings::{Category, FindingState, LookBackFilter, Source};
+use qingfeng_domain::findings::{Category, FindingState, Source};
 use qingfeng_domain::time::office_today;
 use qingfeng_store::findings::{self as store, Finding};
 
@@ -110,7 +110,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
     if let Some(o) = filter.origin {
         notes.push(o.label().to_string());
     }
-    if let Some(lb) = filter.look_back.as_deref().and_then(LookBackFilter::from_key) {
+    if let Some(lb) = filter.look_back {
         notes.push(lb.label().to_string());
     }
     if filter.recurrence {
