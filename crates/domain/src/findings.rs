@@ -449,6 +449,7 @@ fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str, requir
 
 /// A finding as entered (form, JSON or a spreadsheet row).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct FindingFields {
     pub unit_id: Option<i64>,
@@ -547,6 +548,7 @@ impl FindingFields {
 
 /// A rectification measure as entered.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct MeasureFields {
     pub text: String,
@@ -589,6 +591,8 @@ impl MeasureFields {
 
 /// A progress update on a measure as entered.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = MeasureUpdateFields))]
 #[serde(default, deny_unknown_fields)]
 pub struct UpdateFields {
     pub update_date: String,
@@ -629,6 +633,7 @@ impl UpdateFields {
 
 /// 反馈: an optional note to the unit.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct FeedbackFields {
     pub note: String,
@@ -636,6 +641,7 @@ pub struct FeedbackFields {
 
 /// 申请验收销号: the evidence of the rectification (required) and a note.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SignOffRequestFields {
     pub evidence: String,
@@ -644,6 +650,7 @@ pub struct SignOffRequestFields {
 
 /// 验收销号: an optional note (the verification's conclusion).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SignOffFields {
     pub note: String,
@@ -651,6 +658,7 @@ pub struct SignOffFields {
 
 /// 退回整改: the reason is required.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ReturnFields {
     pub reason: String,
@@ -658,6 +666,7 @@ pub struct ReturnFields {
 
 /// 回头看: held or recurred, with a note (required when it recurred).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct LookBackFields {
     pub result: String,
@@ -716,6 +725,7 @@ impl LookBackFields {
 
 /// A campaign (专项整治) as entered.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct CampaignFields {
     pub name: String,

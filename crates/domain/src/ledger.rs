@@ -32,6 +32,7 @@ pub fn attachment_type(filename: &str) -> Option<&'static str> {
 
 /// A ledger entry as entered (form or JSON).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct EntryFields {
     pub kind: String,

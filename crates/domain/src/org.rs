@@ -15,6 +15,7 @@ pub const REASON_MAX: usize = 200;
 
 /// A unit as entered (form, JSON or Excel row), before validation.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct UnitFields {
     pub name: String,
@@ -81,6 +82,7 @@ pub fn move_creates_cycle(unit_path: &str, new_parent_path: &str) -> bool {
 /// A person as entered (form, JSON or Excel row), before validation.
 /// Dictionary fields accept the key or the Chinese label; dates are "YYYY-MM-DD" or empty.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PersonFields {
     pub name: String,

@@ -117,6 +117,7 @@ fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str) -> Opt
 
 /// A work plan (工作要点) as entered.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PlanFields {
     pub year: Option<i64>,
@@ -157,6 +158,7 @@ impl PlanFields {
 
 /// A task as entered (form, JSON or Excel row). `deadline` is "YYYY-MM-DD".
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TaskFields {
     pub plan_id: Option<i64>,
@@ -229,6 +231,8 @@ impl TaskFields {
 
 /// A progress update (进展情况) as entered. `update_date` is "YYYY-MM-DD".
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = TaskUpdateFields))]
 #[serde(default, deny_unknown_fields)]
 pub struct UpdateFields {
     pub update_date: String,

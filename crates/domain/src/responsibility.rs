@@ -534,6 +534,7 @@ fn without_brackets(s: &str) -> String {
 
 /// A catalog template (1+X: the built-in items and an office's own) as entered in a form or the API.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TemplateFields {
     pub code: String,

@@ -1,5 +1,7 @@
 //! `GET /api/openapi.json`, generated once at start-up from the route table, so it cannot drift
-//! from the router.
+//! from the router: each operation's permission, path and query parameters, request body (a
+//! `$ref` into `components.schemas`, derived with `utoipa::ToSchema`) and response codes.
+//! Response bodies are not described yet.
 
 use std::sync::Arc;
 
@@ -9,6 +11,7 @@ use axum::Extension;
 use serde_json::{json, Map, Value};
 
 use crate::auth::Access;
+use crate::http::routing::{Body, Schemas};
 use crate::http::RouteSpec;
 
 /// The document, serialized once when the router is built.
@@ -49,16 +52,53 @@ fn responses(method: &axum::http::Method) -> Value {
     Value::Object(out)
 }
 
+/// The schema of a query parameter, by its name: ids, years and paging are integers, the flags
+/// booleans, `from`/`to` dates, everything else (dictionary keys, the search text) a string.
+fn query_schema(name: &str) -> Value {
+    match name {
+        "page" => json!({"type": "integer", "minimum": 1}),
+        "per_page" => json!({"type": "integer", "minimum": 1, "maximum": 200}),
+        "include_sub" | "supervised" | "unread" | "overdue" | "open" | "recurrence" | "include_inactive" | "commit" => {
+            json!({"type": "boolean"})
+        }
+        "from" | "to" => json!({"type": "string", "format": "date"}),
+        n if n == "unit" || n == "year" || n.ends_with("_id") || ID_PARAMS.contains(&n) => {
+            json!({"type": "integer"})
+        }
+        _ => json!({"type": "string"}),
+    }
+}
+
+/// Query parameters that name a record by its id.
+const ID_PARAMS: &[&str] = &["plan", "task", "person", "item", "campaign", "finding"];
+
+/// The `requestBody` of a route; adds the schemas it refers to.
+fn request_body(body: Body, schemas: &mut Schemas) -> Value {
+    let json_body = |name: String, description: &str| {
+        json!({"required": true, "description": description,
+               "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}})
+    };
+    match body {
+        Body::Json(of) => json_body(of(schemas), "JSON 对象"),
+        Body::Patch(of) => json_body(of(schemas), "JSON merge patch：只写要修改的字段"),
+        Body::Upload => json!({"required": true, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary"}}}}}}),
+    }
+}
+
 pub fn build(specs: &[RouteSpec]) -> Value {
     let mut paths = Map::new();
+    let mut schemas: Schemas = Vec::new();
     for r in specs.iter().filter(|r| r.path.starts_with("/api/") || r.path == "/healthz") {
         let path = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
-        let params: Vec<Value> = r
+        let mut params: Vec<Value> = r
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}}))
             .collect();
+        params.extend(r.query.iter().map(|name| json!({"name": name, "in": "query", "schema": query_schema(name)})));
         let mut op = json!({
             "summary": r.summary,
             "parameters": params,
@@ -69,21 +109,22 @@ pub fn build(specs: &[RouteSpec]) -> Value {
             Access::SignedIn => {}
             Access::Permission(p) => op["x-permission"] = json!(p),
         }
-        if r.method == axum::http::Method::GET
-            && !r.path.contains('{')
-            && !r.path.ends_with(".xlsx")
-            && r.path.starts_with("/api/v1/")
-        {
-            op["parameters"] = json!([
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-                {"name": "q", "in": "query", "schema": {"type": "string"}},
-            ]);
+        if let Some(body) = r.body {
+            op["requestBody"] = request_body(body, &mut schemas);
         }
         path[r.method.as_str().to_lowercase()] = op;
     }
+    let mut components = Map::new();
+    components.insert(
+        "Error".into(),
+        json!({"type": "object", "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}}}}}),
+    );
+    for (name, schema) in schemas {
+        components.insert(name, serde_json::to_value(schema).expect("a schema serializes"));
+    }
     json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "清风 qingfeng API", "version": env!("CARGO_PKG_VERSION"),
                  "description": "党风廉政建设主体责任管理系统。列表返回 {items,total,page,per_page}；错误返回 {error:{code,message,field}}。"},
         "servers": [{"url": "/"}],
@@ -95,10 +136,7 @@ pub fn build(specs: &[RouteSpec]) -> Value {
             "responses": {
                 "Error": {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             },
-            "schemas": {
-                "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string", "nullable": true}}}}},
-            },
+            "schemas": components,
         },
         "security": [{"session": []}, {"bearer": []}],
         "paths": paths,

@@ -46,6 +46,83 @@ async fn health_and_openapi() {
     }
 }
 
+/// The write operations that read no body: marking notifications read, and the PATCH of a ledger
+/// entry, which always refuses (a correction is a new version).
+const BODYLESS_WRITES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/notifications/read-all"),
+    ("POST", "/api/v1/notifications/{id}/read"),
+    ("PATCH", "/api/v1/ledger-entries/{id}"),
+];
+
+/// Every `$ref` under `v`.
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn openapi_describes_bodies_and_filters() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let doc = s.send(s.anon.get(s.url("/api/openapi.json"))).await.json();
+        let schemas = doc["components"]["schemas"].as_object().expect("components.schemas");
+        let responses = doc["components"]["responses"].as_object().expect("components.responses");
+        for spec in specs().into_iter().filter(|r| r.path.starts_with("/api/")) {
+            let method = spec.method.as_str();
+            if !["POST", "PATCH", "PUT"].contains(&method) || BODYLESS_WRITES.contains(&(method, spec.path)) {
+                continue;
+            }
+            let op = &doc["paths"][spec.path][method.to_lowercase()];
+            let content = &op["requestBody"]["content"];
+            let what = format!("[{e}] {method} {}", spec.path);
+            if let Some(json) = content.get("application/json") {
+                let r = json["schema"]["$ref"].as_str().unwrap_or_else(|| panic!("{what}: body without $ref"));
+                let name = r.strip_prefix("#/components/schemas/").expect("a component schema");
+                assert!(schemas.contains_key(name), "{what}: {r} is not in components.schemas");
+            } else {
+                let file = &content["multipart/form-data"]["schema"]["properties"]["file"];
+                assert_eq!(file["format"], "binary", "{what}: neither a JSON body nor an upload");
+            }
+        }
+        // every reference anywhere in the document resolves
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        for r in all {
+            let resolves = match (r.strip_prefix("#/components/schemas/"), r.strip_prefix("#/components/responses/")) {
+                (Some(n), _) => schemas.contains_key(n),
+                (_, Some(n)) => responses.contains_key(n),
+                _ => false,
+            };
+            assert!(resolves, "[{e}] {r} does not resolve");
+        }
+        let person = &schemas["PersonFields"]["properties"];
+        for field in ["name", "unit_id", "supervision_override", "in_charge_of"] {
+            assert!(person.get(field).is_some(), "[{e}] PersonFields lacks {field}");
+        }
+        let query = |path: &str| -> Vec<String> {
+            let params = doc["paths"][path]["get"]["parameters"].as_array().cloned().unwrap_or_default();
+            params.iter().filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str().map(String::from)).collect()
+        };
+        let people = query("/api/v1/people");
+        for name in ["unit", "include_sub", "supervised", "status", "rank", "q", "page", "per_page"] {
+            assert!(people.iter().any(|n| n == name), "[{e}] the people list lacks ?{name}: {people:?}");
+        }
+        let findings = query("/api/v1/findings");
+        for name in ["state", "campaign", "look_back", "overdue"] {
+            assert!(findings.iter().any(|n| n == name), "[{e}] the finding list lacks ?{name}: {findings:?}");
+        }
+        s.finish().await;
+    }
+}
+
 // ------------------------------------------------------------------ 2. route table walk
 
 fn concrete(path: &str) -> String {

@@ -5,9 +5,35 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter};
 use axum::Router;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::ToSchema;
 
 use crate::auth::{guard, Access};
 use crate::AppState;
+
+/// Named schemas, as `components.schemas` of the OpenAPI document lists them.
+pub type Schemas = Vec<(String, RefOr<Schema>)>;
+
+/// Adds the schema of a type (and those it refers to) to `out`; answers its name.
+pub type SchemaOf = fn(&mut Schemas) -> String;
+
+fn schema_of<T: ToSchema>(out: &mut Schemas) -> String {
+    let name = T::name().into_owned();
+    out.push((name.clone(), T::schema()));
+    T::schemas(out);
+    name
+}
+
+/// What a route reads from the request body.
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    /// A JSON object of this type.
+    Json(SchemaOf),
+    /// A JSON merge patch: any subset of this type's fields.
+    Patch(SchemaOf),
+    /// A multipart upload with one `file` part (an .xlsx sheet or an attachment).
+    Upload,
+}
 
 /// One registered route.
 #[derive(Debug, Clone)]
@@ -16,6 +42,10 @@ pub struct RouteSpec {
     pub path: &'static str,
     pub access: Access,
     pub summary: &'static str,
+    /// The request body, when the route reads one.
+    pub body: Option<Body>,
+    /// The query parameters a list reads (its filters and paging).
+    pub query: &'static [&'static str],
 }
 
 /// The router being built and the list of its routes.
@@ -48,7 +78,35 @@ impl Book {
         let route =
             on(filter, handler).route_layer(axum::middleware::from_fn(move |req, next| guard(access, req, next)));
         self.router = self.router.route(path, route);
-        self.specs.push(RouteSpec { method, path, access, summary });
+        self.specs.push(RouteSpec { method, path, access, summary, body: None, query: &[] });
+        self
+    }
+
+    fn last(&mut self) -> &mut RouteSpec {
+        self.specs.last_mut().expect("a route was added before describing it")
+    }
+
+    /// The route just added reads a JSON body of type `T`.
+    pub fn body<T: ToSchema>(mut self) -> Self {
+        self.last().body = Some(Body::Json(schema_of::<T>));
+        self
+    }
+
+    /// The route just added reads a JSON merge patch of `T`'s fields.
+    pub fn patch<T: ToSchema>(mut self) -> Self {
+        self.last().body = Some(Body::Patch(schema_of::<T>));
+        self
+    }
+
+    /// The route just added reads a multipart upload (`file`).
+    pub fn upload(mut self) -> Self {
+        self.last().body = Some(Body::Upload);
+        self
+    }
+
+    /// The query parameters the route just added reads.
+    pub fn query(mut self, names: &'static [&'static str]) -> Self {
+        self.last().query = names;
         self
     }
 }

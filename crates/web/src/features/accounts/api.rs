@@ -24,7 +24,7 @@ mod double_option {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     pub username: String,
@@ -59,10 +59,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(accounts::view(&state.db, account).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatch {
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<i64>)]
     pub person_id: Option<Option<i64>>,
     pub roles: Option<Vec<String>>,
     pub disabled: Option<bool>,
@@ -99,7 +100,7 @@ pub async fn update(
     Ok(Json(accounts::update(&state.db, &p.actor(), id, &change).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub old_password: String,
@@ -129,7 +130,7 @@ pub async fn roles(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     Ok(Json(json!({"items": items, "total": total, "page": 1, "per_page": total})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleDefinition {
     pub key: String,

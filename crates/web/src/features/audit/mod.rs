@@ -13,9 +13,13 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/audit-log", P(Permission::AuditRead), "操作日志", api::list)
+        .query(&["username", "entity", "action", "from", "to", "page", "per_page"])
         .add(M::GET, "/api/v1/audit-log/export.xlsx", P(Permission::AuditRead), "导出操作日志", api::export)
+        .query(&["username", "entity", "action", "from", "to"])
         .add(M::GET, "/api/v1/login-log", P(Permission::AuditRead), "登录日志", api::logins)
+        .query(&["username", "result", "from", "to", "page", "per_page"])
         .add(M::GET, "/api/v1/login-log/export.xlsx", P(Permission::AuditRead), "导出登录日志", api::logins_export)
+        .query(&["username", "result", "from", "to"])
         .add(M::GET, "/system/audit", P(Permission::AuditRead), "操作日志页", pages::audit)
         .add(M::GET, "/system/logins", P(Permission::AuditRead), "登录日志页", pages::logins)
 }

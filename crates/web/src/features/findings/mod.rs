@@ -14,13 +14,57 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/findings", P(Permission::FindingRead), "问题清单", api::list)
+        .query(&[
+            "state",
+            "category",
+            "group",
+            "source",
+            "severity",
+            "origin",
+            "unit",
+            "include_sub",
+            "campaign",
+            "overdue",
+            "look_back",
+            "recurrence",
+            "person",
+            "q",
+            "from",
+            "to",
+            "page",
+            "per_page",
+        ])
         .add(M::GET, "/api/v1/findings/export.xlsx", P(Permission::FindingExport), "导出整改台账", api::export)
+        .query(&[
+            "state",
+            "category",
+            "group",
+            "source",
+            "severity",
+            "origin",
+            "unit",
+            "include_sub",
+            "campaign",
+            "overdue",
+            "look_back",
+            "recurrence",
+            "person",
+            "q",
+            "from",
+            "to",
+        ])
         .add(M::POST, "/api/v1/findings/import", P(Permission::FindingImport), "导入问题清单", api::import)
+        .upload()
+        .query(&["commit"])
         .add(M::GET, "/api/v1/findings/{id}", P(Permission::FindingRead), "问题详情（含办理过程和整改措施）", api::get)
         .add(M::PATCH, "/api/v1/findings/{id}", P(Permission::FindingWrite), "修改问题（仅限反馈前）", api::update)
+        .patch::<qingfeng_domain::findings::FindingFields>()
         .add(M::GET, "/api/v1/rectifications", P(Permission::FindingRead), "整改措施列表", api::list_measures)
+        .query(&["finding", "unit", "campaign", "person", "overdue", "open", "q", "page", "per_page"])
         .add(M::GET, "/api/v1/campaigns", P(Permission::CampaignRead), "专项整治列表", api::list_campaigns)
+        .query(&["q", "page", "per_page"])
         .add(M::POST, "/api/v1/campaigns", P(Permission::CampaignWrite), "部署专项整治", api::create_campaign)
+        .body::<qingfeng_domain::findings::CampaignFields>()
         .add(M::GET, "/api/v1/campaigns/{id}", P(Permission::CampaignRead), "专项整治详情及进度", api::get_campaign)
         .add(M::GET, "/findings", P(Permission::FindingRead), "问题清单页", pages::page)
         .add(M::GET, "/findings/new", P(Permission::FindingWrite), "登记问题表单", pages::new_form)
@@ -47,6 +91,7 @@ pub fn routes(book: Book) -> Book {
             "登记问题（纪检监察组或本单位自查）",
             api::create,
         )
+        .body::<qingfeng_domain::findings::FindingFields>()
         .add(
             M::GET,
             "/api/v1/findings/stats",
@@ -54,6 +99,24 @@ pub fn routes(book: Book) -> Book {
             "整改统计（整改率、逾期、分类、回头看）",
             api::stats,
         )
+        .query(&[
+            "state",
+            "category",
+            "group",
+            "source",
+            "severity",
+            "origin",
+            "unit",
+            "include_sub",
+            "campaign",
+            "overdue",
+            "look_back",
+            "recurrence",
+            "person",
+            "q",
+            "from",
+            "to",
+        ])
         .add(
             M::GET,
             "/api/v1/findings/import-template.xlsx",
@@ -68,6 +131,7 @@ pub fn routes(book: Book) -> Book {
             "反馈问题（纪检监察组）",
             api::feedback,
         )
+        .body::<qingfeng_domain::findings::FeedbackFields>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/measures",
@@ -75,6 +139,7 @@ pub fn routes(book: Book) -> Book {
             "制定整改措施",
             api::add_measure,
         )
+        .body::<qingfeng_domain::findings::MeasureFields>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/sign-off-request",
@@ -82,6 +147,7 @@ pub fn routes(book: Book) -> Book {
             "申请验收销号",
             api::request_sign_off,
         )
+        .body::<qingfeng_domain::findings::SignOffRequestFields>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/sign-off",
@@ -89,6 +155,7 @@ pub fn routes(book: Book) -> Book {
             "验收销号（纪检监察组）",
             api::sign_off,
         )
+        .body::<qingfeng_domain::findings::SignOffFields>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/return",
@@ -96,6 +163,7 @@ pub fn routes(book: Book) -> Book {
             "退回整改（纪检监察组）",
             api::return_finding,
         )
+        .body::<qingfeng_domain::findings::ReturnFields>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/look-back",
@@ -103,6 +171,7 @@ pub fn routes(book: Book) -> Book {
             "回头看（纪检监察组）",
             api::look_back,
         )
+        .body::<qingfeng_domain::findings::LookBackFields>()
         .add(
             M::POST,
             "/api/v1/rectifications/{id}/updates",
@@ -110,6 +179,7 @@ pub fn routes(book: Book) -> Book {
             "报告整改进展",
             api::add_update,
         )
+        .body::<qingfeng_domain::findings::UpdateFields>()
         .add(
             M::POST,
             "/findings/{id}/sign-off-request",

@@ -13,8 +13,24 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/ledger-entries", P(Permission::LedgerRead), "履职台账", api::list)
+        .query(&[
+            "year",
+            "unit",
+            "include_sub",
+            "person",
+            "kind",
+            "item",
+            "task",
+            "q",
+            "from",
+            "to",
+            "page",
+            "per_page",
+        ])
         .add(M::POST, "/api/v1/ledger-entries", P(Permission::LedgerWrite), "登记台账记录", api::create)
+        .body::<qingfeng_domain::ledger::EntryFields>()
         .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P(Permission::LedgerExport), "导出履职台账", api::export)
+        .query(&["year", "unit", "include_sub", "person", "kind", "item", "task", "q", "from", "to"])
         .add(M::GET, "/api/v1/ledger-entries/{id}", P(Permission::LedgerRead), "台账记录详情", api::get)
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P(Permission::LedgerRead), "下载附件", api::attachment)
         .add(M::GET, "/ledger", P(Permission::LedgerRead), "履职台账页", pages::page)
@@ -38,6 +54,7 @@ pub fn routes(book: Book) -> Book {
             "提交更正版本",
             api::new_version,
         )
+        .body::<qingfeng_domain::ledger::EntryFields>()
         .add(
             M::POST,
             "/api/v1/ledger-entries/{id}/attachments",
@@ -45,4 +62,5 @@ pub fn routes(book: Book) -> Book {
             "上传附件",
             api::add_attachment,
         )
+        .upload()
 }

@@ -14,7 +14,9 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/units", P(Permission::UnitRead), "单位列表", api::list_units)
+        .query(&["q", "kind", "parent_id", "page", "per_page"])
         .add(M::POST, "/api/v1/units", P(Permission::UnitWrite), "新增单位", api::create_unit)
+        .body::<qingfeng_domain::org::UnitFields>()
         .add(
             M::GET,
             "/api/v1/units/import-template.xlsx",
@@ -23,11 +25,16 @@ pub fn routes(book: Book) -> Book {
             api::units_template,
         )
         .add(M::POST, "/api/v1/units/import", P(Permission::UnitImport), "导入单位", api::import_units)
+        .upload()
+        .query(&["commit"])
         .add(M::GET, "/api/v1/units/export.xlsx", P(Permission::UnitExport), "导出单位", api::export_units)
         .add(M::GET, "/api/v1/units/{id}", P(Permission::UnitRead), "单位详情", api::get_unit)
         .add(M::PATCH, "/api/v1/units/{id}", P(Permission::UnitWrite), "修改单位", api::update_unit)
+        .patch::<qingfeng_domain::org::UnitFields>()
         .add(M::GET, "/api/v1/people", P(Permission::PersonRead), "人员列表", api::list_people)
+        .query(&["unit", "include_sub", "status", "rank", "supervised", "q", "page", "per_page"])
         .add(M::POST, "/api/v1/people", P(Permission::PersonWrite), "新增人员", api::create_person)
+        .body::<qingfeng_domain::org::PersonFields>()
         .add(
             M::GET,
             "/api/v1/people/import-template.xlsx",
@@ -36,9 +43,13 @@ pub fn routes(book: Book) -> Book {
             api::people_template,
         )
         .add(M::POST, "/api/v1/people/import", P(Permission::PersonImport), "导入人员", api::import_people)
+        .upload()
+        .query(&["commit"])
         .add(M::GET, "/api/v1/people/export.xlsx", P(Permission::PersonExport), "导出人员", api::export_people)
+        .query(&["unit", "include_sub", "status", "rank", "supervised", "q"])
         .add(M::GET, "/api/v1/people/{id}", P(Permission::PersonRead), "人员详情", api::get_person)
         .add(M::PATCH, "/api/v1/people/{id}", P(Permission::PersonWrite), "修改人员", api::update_person)
+        .patch::<qingfeng_domain::org::PersonFields>()
         .add(M::GET, "/org", P(Permission::PersonRead), "组织机构与人员", pages::page)
         .add(M::GET, "/org/people", P(Permission::PersonRead), "人员列表（局部）", pages::people_table)
         .add(M::GET, "/org/people/new", P(Permission::PersonWrite), "新增人员表单", pages::new_person)

@@ -14,7 +14,9 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/work-plans", P(Permission::PlanRead), "工作要点列表", api::list_plans)
+        .query(&["year", "unit", "q", "page", "per_page"])
         .add(M::POST, "/api/v1/work-plans", P(Permission::PlanWrite), "新增工作要点", api::create_plan)
+        .body::<qingfeng_domain::plans::PlanFields>()
         .add(
             M::GET,
             "/api/v1/work-plans/tasks-template.xlsx",
@@ -25,11 +27,17 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/work-plans/{id}", P(Permission::PlanRead), "工作要点详情（含任务树）", api::get_plan)
         .add(M::GET, "/api/v1/work-plans/{id}/tasks.xlsx", P(Permission::TaskExport), "导出任务分解表", api::export)
         .add(M::POST, "/api/v1/work-plans/{id}/tasks/import", P(Permission::TaskImport), "导入任务分解表", api::import)
+        .upload()
+        .query(&["commit"])
         .add(M::GET, "/api/v1/tasks", P(Permission::PlanRead), "任务列表", api::list_tasks)
+        .query(&["plan", "year", "unit", "include_sub", "state", "q", "page", "per_page"])
         .add(M::POST, "/api/v1/tasks", P(Permission::PlanWrite), "新增任务或分解下级任务", api::create_task)
+        .body::<qingfeng_domain::plans::TaskFields>()
         .add(M::GET, "/api/v1/tasks/{id}", P(Permission::PlanRead), "任务详情（含进展）", api::get_task)
         .add(M::PATCH, "/api/v1/tasks/{id}", P(Permission::PlanWrite), "修改任务", api::update_task)
+        .patch::<qingfeng_domain::plans::TaskFields>()
         .add(M::POST, "/api/v1/tasks/{id}/updates", P(Permission::PlanWrite), "报告任务进展", api::add_update)
+        .body::<qingfeng_domain::plans::UpdateFields>()
         .add(M::GET, "/plans", P(Permission::PlanRead), "任务分解页", pages::page)
         .add(M::GET, "/plans/new", P(Permission::PlanWrite), "新增工作要点表单", pages::new_plan)
         .add(M::POST, "/plans/new", P(Permission::PlanWrite), "保存工作要点", pages::create_plan)

@@ -55,7 +55,7 @@ pub async fn update_template(
     Ok(Json(resp::update_template(&state.db, &p.actor(), id, &d).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateRequest {
     pub year: i64,
@@ -92,7 +92,7 @@ pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i6
     Ok(Json(json!({"list": l, "items": items})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PledgePatch {
     pub pledge_date: Option<String>,
@@ -129,7 +129,7 @@ pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i6
     Ok(Json(v))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemPatch {
     pub text: Option<String>,

@@ -29,6 +29,7 @@ pub fn routes(book: Book) -> Book {
             "新增责任事项模板（1+X 的 X）",
             api::create_template,
         )
+        .body::<qingfeng_domain::responsibility::TemplateFields>()
         .add(
             M::PATCH,
             "/api/v1/responsibility-templates/{id}",
@@ -36,6 +37,7 @@ pub fn routes(book: Book) -> Book {
             "修改责任事项模板",
             api::update_template,
         )
+        .patch::<qingfeng_domain::responsibility::TemplateFields>()
         .add(
             M::POST,
             "/api/v1/responsibility-lists/generate",
@@ -43,7 +45,9 @@ pub fn routes(book: Book) -> Book {
             "生成年度责任清单",
             api::generate,
         )
+        .body::<api::GenerateRequest>()
         .add(M::GET, "/api/v1/responsibility-lists", P(Permission::ResponsibilityRead), "责任清单列表", api::lists)
+        .query(&["year", "unit", "person"])
         .add(
             M::GET,
             "/api/v1/responsibility-lists/export.xlsx",
@@ -51,6 +55,7 @@ pub fn routes(book: Book) -> Book {
             "导出责任清单",
             api::export,
         )
+        .query(&["year", "unit", "include_sub", "person", "owner_role", "q", "include_inactive", "level"])
         .add(M::GET, "/api/v1/responsibility-lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情", api::list)
         .add(
             M::PATCH,
@@ -59,6 +64,7 @@ pub fn routes(book: Book) -> Book {
             "登记责任书签订",
             api::update_list,
         )
+        .body::<api::PledgePatch>()
         .add(
             M::GET,
             "/api/v1/responsibility-items",
@@ -66,6 +72,18 @@ pub fn routes(book: Book) -> Book {
             "责任事项及落实情况",
             api::items,
         )
+        .query(&[
+            "year",
+            "unit",
+            "include_sub",
+            "person",
+            "owner_role",
+            "q",
+            "include_inactive",
+            "level",
+            "page",
+            "per_page",
+        ])
         .add(M::GET, "/api/v1/responsibility-items/{id}", P(Permission::ResponsibilityRead), "责任事项详情", api::item)
         .add(
             M::PATCH,
@@ -74,6 +92,7 @@ pub fn routes(book: Book) -> Book {
             "修改责任事项",
             api::update_item,
         )
+        .body::<api::ItemPatch>()
         .add(M::POST, "/responsibility/generate", P(Permission::ResponsibilityWrite), "生成责任清单", pages::generate)
         .add(M::GET, "/responsibility/lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情页", pages::list)
         .add(

@@ -15,7 +15,7 @@ use crate::http::ApiJson;
 use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     pub username: String,

@@ -12,6 +12,7 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::POST, "/api/v1/session", Public, "登录", api::login)
+        .body::<api::Credentials>()
         .add(M::DELETE, "/api/v1/session", SignedIn, "退出登录", api::logout)
         .add(M::GET, "/api/v1/me", SignedIn, "当前账号", api::me)
         .add(M::GET, "/login", Public, "登录页", pages::page)
