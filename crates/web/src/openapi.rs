@@ -1,7 +1,8 @@
 //! `GET /api/openapi.json`, generated once at start-up from the route table, so it cannot drift
 //! from the router: each operation's permission, path and query parameters, request body (a
 //! `$ref` into `components.schemas`, derived with `utoipa::ToSchema`) and response codes.
-//! Response bodies are not described yet.
+//! The success bodies of the main records (units, tasks, findings, campaigns, ledger entries)
+//! are described too; the other answers only by their status codes.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use axum::Extension;
 use serde_json::{json, Map, Value};
 
 use crate::auth::Access;
-use crate::http::routing::{Body, Schemas};
+use crate::http::routing::{Answer, Body, Schemas};
 use crate::http::RouteSpec;
 
 /// The document, serialized once when the router is built.
@@ -72,6 +73,17 @@ fn query_schema(name: &str) -> Value {
 /// Query parameters that name a record by its id.
 const ID_PARAMS: &[&str] = &["plan", "task", "person", "item", "campaign", "finding"];
 
+/// The success body of a route; adds the schemas it refers to.
+fn answer_schema(answer: Answer, schemas: &mut Schemas) -> Value {
+    let of = |name: String| json!({"$ref": format!("#/components/schemas/{name}")});
+    match answer {
+        Answer::One(t) => of(t(schemas)),
+        Answer::Page(t) => json!({"type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
+            "items": {"type": "array", "items": of(t(schemas))},
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}),
+    }
+}
+
 /// The `requestBody` of a route; adds the schemas it refers to.
 fn request_body(body: Body, schemas: &mut Schemas) -> Value {
     let json_body = |name: String, description: &str| {
@@ -111,6 +123,14 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         }
         if let Some(body) = r.body {
             op["requestBody"] = request_body(body, &mut schemas);
+        }
+        if let Some(answer) = r.answer {
+            let content = json!({"application/json": {"schema": answer_schema(answer, &mut schemas)}});
+            for code in ["200", "201"] {
+                if let Some(ok) = op["responses"].get_mut(code) {
+                    ok["content"] = content.clone();
+                }
+            }
         }
         path[r.method.as_str().to_lowercase()] = op;
     }

@@ -103,6 +103,14 @@ async fn openapi_describes_bodies_and_filters() {
             };
             assert!(resolves, "[{e}] {r} does not resolve");
         }
+        // the main records' answers: a page of units, one unit; serde-skipped fields stay out
+        let units = &doc["paths"]["/api/v1/units"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(units["properties"]["items"]["items"]["$ref"], "#/components/schemas/Unit", "[{e}] units page");
+        let unit = &doc["paths"]["/api/v1/units/{id}"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(unit["schema"]["$ref"], "#/components/schemas/Unit", "[{e}] one unit");
+        let unit = &schemas["Unit"]["properties"];
+        assert_eq!(unit["created_at"]["format"], "date-time", "[{e}] Unit.created_at");
+        assert!(unit.get("sort_path").is_none(), "[{e}] Unit.sort_path is not serialized");
         let person = &schemas["PersonFields"]["properties"];
         for field in ["name", "unit_id", "supervision_override", "in_charge_of"] {
             assert!(person.get(field).is_some(), "[{e}] PersonFields lacks {field}");

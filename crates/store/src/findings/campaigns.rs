@@ -10,6 +10,7 @@ use crate::query::like_contains;
 use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, StoreError, StoreResult};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Campaign {
     pub id: i64,
     pub name: String,

@@ -13,6 +13,7 @@ use crate::query::{fetch_page, like_contains};
 use crate::{args, Arg, Db, Page, Paging, QueryBuilder, Scope, StoreResult};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub id: i64,
     pub unit_id: i64,

@@ -15,6 +15,7 @@ use crate::{args, Db, Page, Paging, QueryBuilder, Scope, StoreResult};
 
 /// A unit named on a task (配合单位).
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitRef {
     pub id: i64,
     pub name: String,
@@ -24,6 +25,7 @@ pub struct UnitRef {
 /// A task with what lists and pages show of it. `number`, `depth`, `support_units` and the state
 /// are filled after reading.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     pub id: i64,
     pub plan_id: i64,

@@ -35,6 +35,15 @@ pub enum Body {
     Upload,
 }
 
+/// What a route answers on success, when described.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer {
+    /// One record of this type.
+    One(SchemaOf),
+    /// A page of records: `{items, total, page, per_page}`.
+    Page(SchemaOf),
+}
+
 /// One registered route.
 #[derive(Debug, Clone)]
 pub struct RouteSpec {
@@ -46,6 +55,8 @@ pub struct RouteSpec {
     pub body: Option<Body>,
     /// The query parameters a list reads (its filters and paging).
     pub query: &'static [&'static str],
+    /// The success body, when described.
+    pub answer: Option<Answer>,
 }
 
 /// The router being built and the list of its routes.
@@ -78,7 +89,7 @@ impl Book {
         let route =
             on(filter, handler).route_layer(axum::middleware::from_fn(move |req, next| guard(access, req, next)));
         self.router = self.router.route(path, route);
-        self.specs.push(RouteSpec { method, path, access, summary, body: None, query: &[] });
+        self.specs.push(RouteSpec { method, path, access, summary, body: None, query: &[], answer: None });
         self
     }
 
@@ -101,6 +112,18 @@ impl Book {
     /// The route just added reads a multipart upload (`file`).
     pub fn upload(mut self) -> Self {
         self.last().body = Some(Body::Upload);
+        self
+    }
+
+    /// The route just added answers one `T`.
+    pub fn returns<T: ToSchema>(mut self) -> Self {
+        self.last().answer = Some(Answer::One(schema_of::<T>));
+        self
+    }
+
+    /// The route just added answers a page of `T`.
+    pub fn returns_page<T: ToSchema>(mut self) -> Self {
+        self.last().answer = Some(Answer::Page(schema_of::<T>));
         self
     }
 

@@ -14,6 +14,7 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/findings", P(Permission::FindingRead), "问题清单", api::list)
+        .returns_page::<qingfeng_store::findings::Finding>()
         .query(&[
             "state",
             "category",
@@ -62,6 +63,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/rectifications", P(Permission::FindingRead), "整改措施列表", api::list_measures)
         .query(&["finding", "unit", "campaign", "person", "overdue", "open", "q", "page", "per_page"])
         .add(M::GET, "/api/v1/campaigns", P(Permission::CampaignRead), "专项整治列表", api::list_campaigns)
+        .returns_page::<qingfeng_store::findings::Campaign>()
         .query(&["q", "page", "per_page"])
         .add(M::POST, "/api/v1/campaigns", P(Permission::CampaignWrite), "部署专项整治", api::create_campaign)
         .body::<qingfeng_domain::findings::CampaignFields>()

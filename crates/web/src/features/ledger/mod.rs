@@ -13,6 +13,7 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/ledger-entries", P(Permission::LedgerRead), "履职台账", api::list)
+        .returns_page::<qingfeng_store::ledger::Entry>()
         .query(&[
             "year",
             "unit",

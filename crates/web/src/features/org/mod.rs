@@ -14,8 +14,10 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/units", P(Permission::UnitRead), "单位列表", api::list_units)
+        .returns_page::<qingfeng_store::org::Unit>()
         .query(&["q", "kind", "parent_id", "page", "per_page"])
         .add(M::POST, "/api/v1/units", P(Permission::UnitWrite), "新增单位", api::create_unit)
+        .returns::<qingfeng_store::org::Unit>()
         .body::<qingfeng_domain::org::UnitFields>()
         .add(
             M::GET,
@@ -29,7 +31,9 @@ pub fn routes(book: Book) -> Book {
         .query(&["commit"])
         .add(M::GET, "/api/v1/units/export.xlsx", P(Permission::UnitExport), "导出单位", api::export_units)
         .add(M::GET, "/api/v1/units/{id}", P(Permission::UnitRead), "单位详情", api::get_unit)
+        .returns::<qingfeng_store::org::Unit>()
         .add(M::PATCH, "/api/v1/units/{id}", P(Permission::UnitWrite), "修改单位", api::update_unit)
+        .returns::<qingfeng_store::org::Unit>()
         .patch::<qingfeng_domain::org::UnitFields>()
         .add(M::GET, "/api/v1/people", P(Permission::PersonRead), "人员列表", api::list_people)
         .query(&["unit", "include_sub", "status", "rank", "supervised", "q", "page", "per_page"])
