@@ -326,6 +326,15 @@ async fn ledger_entries_stay_inside_the_recorders_scope() {
         let html = page.text();
         assert!(!html.contains("赵强") && !html.contains("督查室专项督查"), "[{e}] the page hides them too");
         assert!(html.contains("另有 1 人不在您的数据范围内"), "[{e}] and says how many");
+        assert!(html.contains("提交更正版本"), "[{e}] his own unit's meeting he attended: he may correct it");
+        // a meeting of the whole office he attended: he sees it but may not correct it
+        let office = json!({"kind": "meeting", "date": "2026-03-03", "place": "会议室", "content": "全体干部大会",
+                            "unit_id": org.unit("XWB"), "participants": [org.person("周伟")]});
+        let r = entry(&s, None, &office).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let office_id = r.json()["id"].as_i64().unwrap();
+        let html = ganbu.get(&s, &format!("/ledger/{office_id}")).await.text();
+        assert!(html.contains("全体干部大会") && !html.contains("提交更正版本"), "[{e}] no button he cannot use");
 
         // the export shows the same cut: 周伟 exports with a 仅本人 role that may export
         let r =

@@ -15,7 +15,7 @@ use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::responsibility::{self as resp, Item, ItemFilter};
 use qingfeng_store::{Paging, Scope};
 
-use super::service::{entry_filter, entry_view, read_attachment, validate};
+use super::service::{entry_filter, entry_view, may_correct, read_attachment, validate};
 use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::Params;
@@ -331,10 +331,13 @@ struct EntryPage {
     history: Vec<(i64, i64, String, String, String)>,
     hidden_versions: usize,
     can_write: bool,
+    /// Whether a correction by this reader would be accepted (the button is shown only then).
+    can_correct: bool,
 }
 
 pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
     let e = ledger::get(&state.db, &p.scope, id).await?;
+    let can_correct = may_correct(&state, &p, &e).await?;
     let v = entry_view(&state, &p, e).await?;
     let names: Vec<&str> = v.participants.iter().map(|x| x.name.as_str()).collect();
     render(&EntryPage {
@@ -369,6 +372,7 @@ pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): Pa
             .collect(),
         hidden_versions: v.hidden_versions,
         can_write: p.can(Permission::LedgerWrite),
+        can_correct,
         e: v.entry,
     })
 }

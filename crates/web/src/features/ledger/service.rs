@@ -36,6 +36,25 @@ pub async fn check_entry_scope(state: &AppState, p: &Principal, d: &EntryDraft) 
     Err(StoreError::field("unit_id", "所属单位不在您的数据范围内（只能登记本人参加的本单位活动）").into())
 }
 
+/// Whether the reader may submit a correction of `e`: the same rule as [`check_entry_scope`]
+/// applied to the entry as it stands, so the page offers the button only when it would work.
+pub async fn may_correct(state: &AppState, p: &Principal, e: &Entry) -> ApiResult<bool> {
+    if !p.can(qingfeng_domain::access::Permission::LedgerWrite) {
+        return Ok(false);
+    }
+    let participants: Vec<i64> = ledger::participants(&state.db, e.id).await?.into_iter().map(|x| x.id).collect();
+    if p.scope.covers_unit(e.unit_id, &e.unit_path) {
+        return Ok(true);
+    }
+    Ok(match p.person_id {
+        Some(me) => {
+            let mine = qingfeng_store::org::people::get(&state.db, &qingfeng_store::Scope::all(), me).await?;
+            mine.unit_id == e.unit_id && participants.contains(&me)
+        }
+        None => false,
+    })
+}
+
 /// What a correction starts from: the participants, linked items and tasks of the version it
 /// corrects.
 #[derive(Default)]
