@@ -54,7 +54,7 @@ pub struct RouteSpec {
     /// The request body, when the route reads one.
     pub body: Option<Body>,
     /// The query parameters a list reads (its filters and paging).
-    pub query: &'static [&'static str],
+    pub query: Vec<&'static str>,
     /// The success body, when described.
     pub answer: Option<Answer>,
 }
@@ -89,7 +89,7 @@ impl Book {
         let route =
             on(filter, handler).route_layer(axum::middleware::from_fn(move |req, next| guard(access, req, next)));
         self.router = self.router.route(path, route);
-        self.specs.push(RouteSpec { method, path, access, summary, body: None, query: &[], answer: None });
+        self.specs.push(RouteSpec { method, path, access, summary, body: None, query: Vec::new(), answer: None });
         self
     }
 
@@ -127,9 +127,9 @@ impl Book {
         self
     }
 
-    /// The query parameters the route just added reads.
+    /// The query parameters the route just added reads (repeatable: filters, then paging).
     pub fn query(mut self, names: &'static [&'static str]) -> Self {
-        self.last().query = names;
+        self.last().query.extend_from_slice(names);
         self
     }
 }

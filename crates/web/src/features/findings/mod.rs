@@ -15,45 +15,10 @@ use crate::http::Book;
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/findings", P(Permission::FindingRead), "问题清单", api::list)
         .returns_page::<qingfeng_store::findings::Finding>()
-        .query(&[
-            "state",
-            "category",
-            "group",
-            "source",
-            "severity",
-            "origin",
-            "unit",
-            "include_sub",
-            "campaign",
-            "overdue",
-            "look_back",
-            "recurrence",
-            "person",
-            "q",
-            "from",
-            "to",
-            "page",
-            "per_page",
-        ])
+        .query(service::FINDING_FILTERS)
+        .query(&["page", "per_page"])
         .add(M::GET, "/api/v1/findings/export.xlsx", P(Permission::FindingExport), "导出整改台账", api::export)
-        .query(&[
-            "state",
-            "category",
-            "group",
-            "source",
-            "severity",
-            "origin",
-            "unit",
-            "include_sub",
-            "campaign",
-            "overdue",
-            "look_back",
-            "recurrence",
-            "person",
-            "q",
-            "from",
-            "to",
-        ])
+        .query(service::FINDING_FILTERS)
         .add(M::POST, "/api/v1/findings/import", P(Permission::FindingImport), "导入问题清单", api::import)
         .upload()
         .query(&["commit"])

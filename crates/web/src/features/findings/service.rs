@@ -58,6 +58,27 @@ fn date_param(params: &Params, key: &str) -> ApiResult<Option<NaiveDate>> {
 
 const GROUPS: &[&str] = &["形式主义官僚主义", "享乐主义奢靡之风", "主体责任落实", "六项纪律", "作风建设"];
 
+/// The query parameters [`finding_filter`] reads: the list page keeps them across its links and
+/// the OpenAPI document lists them for the list and the export.
+pub const FINDING_FILTERS: &[&str] = &[
+    "state",
+    "category",
+    "group",
+    "source",
+    "severity",
+    "origin",
+    "unit",
+    "include_sub",
+    "campaign",
+    "overdue",
+    "look_back",
+    "recurrence",
+    "person",
+    "q",
+    "from",
+    "to",
+];
+
 /// The filters of the 问题清单 from the query string (keys or Chinese labels).
 pub fn finding_filter(params: &Params) -> ApiResult<FindingFilter> {
     let state = match params.str("state") {

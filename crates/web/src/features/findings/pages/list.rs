@@ -10,6 +10,7 @@ use qingfeng_store::findings::{self as store, Finding};
 use super::{campaign_options, category_options, state_class, unit_options};
 use crate::auth::Principal;
 use crate::features::findings::service::finding_filter;
+use crate::features::findings::service::FINDING_FILTERS;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageResult};
 use crate::AppState;
@@ -76,29 +77,10 @@ struct ListPage {
     can_campaigns: bool,
 }
 
-const KEEP: &[&str] = &[
-    "state",
-    "category",
-    "group",
-    "source",
-    "severity",
-    "origin",
-    "unit",
-    "include_sub",
-    "campaign",
-    "overdue",
-    "look_back",
-    "recurrence",
-    "person",
-    "q",
-    "from",
-    "to",
-];
-
 pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let filter = finding_filter(&params)?;
     let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?), office_today()).await?;
-    let keep: Vec<(&str, String)> = KEEP.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    let keep: Vec<(&str, String)> = FINDING_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
     // filters the form does not show, named so the user sees why the list is narrowed
     let mut notes = Vec::new();
     if let Some(g) = &filter.group {
