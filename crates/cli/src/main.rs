@@ -190,6 +190,8 @@ async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
         );
     }
     ensure_admin(&db).await?;
+    // every command counts days in the office's time zone (the setting office.time_zone)
+    qingfeng_store::settings::apply_office_time_zone(&db).await?;
     Ok(db)
 }
 

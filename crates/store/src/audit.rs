@@ -113,6 +113,20 @@ pub fn diff(before: &Value, after: &Value) -> Value {
     Value::Object(out)
 }
 
+/// Appends one record on its own, for an event that writes nothing else (a reminder pass).
+pub async fn record(
+    db: &Db,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: impl ToString,
+    diff: &Value,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    append(&mut tx, actor, action, entity, entity_id, diff).await?;
+    tx.commit().await
+}
+
 /// Appends one record inside `tx`, signed with the key of the [`Db`] that began `tx`.
 pub async fn append(
     tx: &mut Tx,
@@ -352,8 +366,10 @@ pub struct PublishedHead {
 
 const HEAD_DOMAIN: &[u8] = b"qingfeng-audit-head\n";
 
+/// Heads are written in China Standard Time (UTC+8) whatever the office time-zone setting:
+/// the line is signed, so its text must not change with a setting.
 fn china(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&qingfeng_domain::time::office_tz())
+    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset"))
 }
 
 impl PublishedHead {

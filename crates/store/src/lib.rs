@@ -11,6 +11,7 @@ mod db;
 pub mod error;
 pub mod findings;
 pub mod fulfilment;
+pub mod imports;
 pub mod ledger;
 pub mod ledger_bulk;
 pub mod notify;

@@ -1,5 +1,7 @@
 //! Key/value settings kept in the database, so every replica sees the same values.
 
+use qingfeng_domain::time;
+
 use crate::{args, audit, Actor, Db, StoreResult};
 
 pub async fn get(db: &Db, key: &str) -> StoreResult<Option<String>> {
@@ -28,5 +30,22 @@ pub async fn set(db: &Db, actor: &Actor, key: &str, value: &str) -> StoreResult<
     )
     .await?;
     audit::append(&mut tx, actor, "update", "setting", key, &serde_json::json!({ "value": [before, value] })).await?;
-    tx.commit().await
+    tx.commit().await?;
+    if key == time::TIME_ZONE_SETTING {
+        apply_office_time_zone(db).await?;
+    }
+    Ok(())
+}
+
+/// Puts the office time zone of the setting `office.time_zone` in force for this process and
+/// answers it. A value that is not a zone name (the settings page refuses those) keeps the
+/// default, with a warning in the log.
+pub async fn apply_office_time_zone(db: &Db) -> StoreResult<time::Tz> {
+    let value = get(db, time::TIME_ZONE_SETTING).await?.unwrap_or_default();
+    let tz = time::parse_time_zone(&value).unwrap_or_else(|e| {
+        tracing::warn!(setting = time::TIME_ZONE_SETTING, error = %e, "office time zone ignored");
+        time::DEFAULT_TIME_ZONE
+    });
+    time::set_office_tz(tz);
+    Ok(tz)
 }

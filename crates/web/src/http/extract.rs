@@ -159,6 +159,27 @@ pub async fn upload(mut multipart: axum::extract::Multipart) -> ApiResult<Vec<u8
     Err(ApiError::bad_request("请选择要上传的 Excel 文件（表单字段 file）", Some("file")))
 }
 
+/// An import's upload through the API: the file (multipart field `file`) and whether to write
+/// the valid rows (`?commit=true`) or only check them.
+pub struct ImportUpload {
+    pub bytes: Vec<u8>,
+    pub commit: bool,
+}
+
+impl<S: Send + Sync> FromRequest<S> for ImportUpload {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let params = Params::from_request_parts(&mut parts, state).await?;
+        let commit = params.bool("commit")?.unwrap_or(false);
+        let multipart =
+            axum::extract::Multipart::from_request(Request::from_parts(parts, body), state).await.map_err(|_| {
+                ApiError::bad_request("请以 multipart/form-data 上传 Excel 文件（表单字段 file）", Some("file"))
+            })?;
+        Ok(ImportUpload { bytes: upload(multipart).await?, commit })
+    }
+}
+
 /// A path parameter that answers a readable error page when it does not parse.
 pub struct PagePath<T>(pub T);
 

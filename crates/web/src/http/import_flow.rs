@@ -10,6 +10,49 @@ use super::{render, ApiError, Nav, PageError, PageResult};
 use crate::auth::Principal;
 use crate::sheets::ImportReport;
 
+/// The page an import starts from: how to fill the sheet, and the upload form.
+#[derive(Template)]
+#[template(path = "partials/import_page.html")]
+pub struct ImportPage {
+    pub nav: Nav,
+    pub heading: String,
+    /// where the form posts to
+    pub action: String,
+    pub template_url: &'static str,
+    pub template_label: &'static str,
+    /// what the rows are imported into (a link and its label), when not the whole office
+    pub target: Option<(String, String)>,
+    /// the sheet's own rules, between downloading the template and uploading
+    pub rules: &'static [&'static str],
+    message: Option<String>,
+    message_class: &'static str,
+    report: Option<ImportReport>,
+    pending: Option<String>,
+}
+
+impl ImportPage {
+    pub fn new(nav: Nav, heading: impl Into<String>, action: impl Into<String>, template_url: &'static str) -> Self {
+        ImportPage {
+            nav,
+            heading: heading.into(),
+            action: action.into(),
+            template_url,
+            template_label: "导入模板",
+            target: None,
+            rules: &[],
+            message: None,
+            message_class: "",
+            report: None,
+            pending: None,
+        }
+    }
+
+    /// The flow that this page's form posts to: a confirmation is taken only for `kind`.
+    pub fn flow(self, kind: impl Into<String>) -> UploadFlow {
+        UploadFlow { kind: kind.into(), action: self.action, nav: self.nav }
+    }
+}
+
 /// What an upload answers with: the report of every row, and the token to confirm with.
 #[derive(Template)]
 #[template(path = "partials/import_result.html")]

@@ -10,7 +10,9 @@ pub mod routing;
 pub mod xlsx;
 
 pub use error::{ApiError, ApiResult, PageError, PageResult};
-pub use extract::{from_value, merge_patch, path_error, upload, ApiJson, FormPairs, PagePath, Params, Path};
+pub use extract::{
+    from_value, merge_patch, path_error, upload, ApiJson, FormPairs, ImportUpload, PagePath, Params, Path,
+};
 pub use page::{render, see_other, FormTarget, Nav, Opt};
 pub use routing::{Book, RouteSpec};
 pub use xlsx::{percent_encode, xlsx};

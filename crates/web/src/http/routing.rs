@@ -132,4 +132,14 @@ impl Book {
         self.last().query.extend_from_slice(names);
         self
     }
+
+    /// The last route is a list that takes `page` and `per_page`.
+    pub fn paged(self) -> Self {
+        self.query(&["page", "per_page"])
+    }
+
+    /// The last route is an import that writes only with `?commit=true`.
+    pub fn committable(self) -> Self {
+        self.query(&["commit"])
+    }
 }

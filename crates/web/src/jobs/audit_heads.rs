@@ -54,8 +54,7 @@ async fn queue_webhook(db: &Db, head: &PublishedHead, line: &str) -> qingfeng_st
 
 /// The wait from `now` to the next daily publication, at 00:05 in the office time zone.
 pub fn until_next_publication(now: DateTime<Utc>) -> StdDuration {
-    let china = qingfeng_domain::time::office_tz();
-    let local = now.with_timezone(&china);
+    let local = now.with_timezone(&qingfeng_domain::time::office_tz());
     let at = NaiveTime::from_hms_opt(0, 5, 0).expect("00:05");
     let mut next = local.date_naive().and_time(at);
     if next <= local.naive_local() {

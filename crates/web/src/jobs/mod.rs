@@ -177,17 +177,8 @@ pub async fn fire_reminders(db: &Db, today: NaiveDate) -> StoreResult<PassReport
     }
     if report.fired > 0 {
         let actor = Actor { username: "jobs".into(), ..Actor::system() };
-        let mut tx = db.begin().await?;
-        audit::append(
-            &mut tx,
-            &actor,
-            "notify",
-            "reminder",
-            today,
-            &serde_json::json!({"fired": report.fired, "by_kind": report.by_kind, "queued": report.queued}),
-        )
-        .await?;
-        tx.commit().await?;
+        let summary = serde_json::json!({"fired": report.fired, "by_kind": report.by_kind, "queued": report.queued});
+        audit::record(db, &actor, "notify", "reminder", today, &summary).await?;
     }
     Ok(report)
 }
@@ -359,6 +350,10 @@ pub fn spawn_loop(db: Db) -> tokio::task::JoinHandle<()> {
         // let the server come up first
         tokio::time::sleep(StdDuration::from_secs(2)).await;
         loop {
+            // a changed office time zone reaches every replica within one pass
+            if let Err(e) = qingfeng_store::settings::apply_office_time_zone(&db).await {
+                tracing::warn!(error = %e, "office time zone not read");
+            }
             match run_once_as(&db, &holder, qingfeng_domain::time::office_today()).await {
                 Ok(r) if r.fired > 0 || r.delivered > 0 || r.failed > 0 || !r.errors.is_empty() => {
                     tracing::info!(

@@ -26,6 +26,15 @@ pub struct ImportReport {
     pub updated: usize,
 }
 
+impl ImportReport {
+    /// Notes what the store wrote: the import is committed.
+    pub fn record(&mut self, written: qingfeng_store::imports::Written) {
+        self.created = written.created;
+        self.updated = written.updated;
+        self.committed = true;
+    }
+}
+
 /// Reads an uploaded sheet (within qingfeng_office's limits) on the blocking thread pool:
 /// a large workbook takes seconds of CPU, which must not hold up the async workers
 /// serving everyone else's requests.

@@ -15,7 +15,8 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/accounts", P(Permission::AccountRead), "账号列表", api::list)
-        .query(&["q", "page", "per_page"])
+        .query(&["q"])
+        .paged()
         .add(M::POST, "/api/v1/accounts", P(Permission::AccountWrite), "新增账号", api::create)
         .body::<api::NewAccount>()
         .add(M::GET, "/api/v1/accounts/{id}", P(Permission::AccountRead), "账号详情", api::get)

@@ -13,13 +13,15 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/audit-log", P(Permission::AuditRead), "操作日志", api::list)
-        .query(&["username", "entity", "action", "from", "to", "page", "per_page"])
+        .query(service::AUDIT_FILTERS)
+        .paged()
         .add(M::GET, "/api/v1/audit-log/export.xlsx", P(Permission::AuditRead), "导出操作日志", api::export)
-        .query(&["username", "entity", "action", "from", "to"])
+        .query(service::AUDIT_FILTERS)
         .add(M::GET, "/api/v1/login-log", P(Permission::AuditRead), "登录日志", api::logins)
-        .query(&["username", "result", "from", "to", "page", "per_page"])
+        .query(service::LOGIN_FILTERS)
+        .paged()
         .add(M::GET, "/api/v1/login-log/export.xlsx", P(Permission::AuditRead), "导出登录日志", api::logins_export)
-        .query(&["username", "result", "from", "to"])
+        .query(service::LOGIN_FILTERS)
         .add(M::GET, "/system/audit", P(Permission::AuditRead), "操作日志页", pages::audit)
         .add(M::GET, "/system/logins", P(Permission::AuditRead), "登录日志页", pages::logins)
 }

@@ -1,24 +1,28 @@
 //! 操作日志 and 登录日志: filters, labels and paging shared by the API, the pages and the
 //! .xlsx exports.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use qingfeng_store::audit::{self, AuditFilter, LoginRecord};
 use qingfeng_store::Page;
 
 use crate::http::Params;
 use crate::http::{ApiError, ApiResult};
-use crate::time::cst;
 use crate::AppState;
 
-/// `from`/`to` are calendar days (inclusive) in China time.
+/// `from`/`to` are calendar days (inclusive) of the office.
 fn day_bound(params: &Params, key: &str, next_day: bool) -> ApiResult<Option<DateTime<Utc>>> {
     let Some(s) = params.str(key) else { return Ok(None) };
     let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
         .map_err(|_| ApiError::bad_request(format!("参数 {key} 应为日期，如 2026-03-01"), Some(key)))?;
     let d = if next_day { d.succ_opt().unwrap_or(d) } else { d };
-    let local = cst().from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset");
-    Ok(Some(local.with_timezone(&Utc)))
+    Ok(Some(qingfeng_domain::time::office_day_start(d)))
 }
+
+/// The query parameters [`audit_filter`] reads for the 操作日志.
+pub const AUDIT_FILTERS: &[&str] = &["username", "entity", "action", "from", "to"];
+
+/// The query parameters [`audit_filter`] reads for the 登录日志.
+pub const LOGIN_FILTERS: &[&str] = &["username", "result", "from", "to"];
 
 pub fn audit_filter(params: &Params) -> ApiResult<AuditFilter> {
     Ok(AuditFilter {

@@ -1,6 +1,6 @@
 //! JSON handlers of findings, rectifications and campaigns.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -20,7 +20,7 @@ use super::service::{
 };
 use super::sheets;
 use crate::auth::Principal;
-use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::http::{merge_patch, xlsx, ApiJson, ImportUpload, Params, Path};
 use crate::http::{ApiError, ApiResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
@@ -174,16 +174,9 @@ pub async fn template() -> ApiResult<Response> {
 }
 
 /// `POST /api/v1/findings/import?commit=true` (multipart `file`)
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-    multipart: Multipart,
-) -> ApiResult<Json<ImportReport>> {
-    let commit = params.bool("commit")?.unwrap_or(false);
-    let bytes = upload(multipart).await?;
+pub async fn import(State(state): State<AppState>, p: Principal, file: ImportUpload) -> ApiResult<Json<ImportReport>> {
     let origin = origin_for(&state, &p).await?;
-    Ok(Json(sheets::import(&state.db, &p.actor(), &p.scope, origin, &bytes, commit).await?))
+    Ok(Json(sheets::import(&state.db, &p.actor(), &p.scope, origin, &file.bytes, file.commit).await?))
 }
 
 /// `GET /api/v1/campaigns?q=`

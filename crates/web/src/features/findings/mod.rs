@@ -16,20 +16,22 @@ pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/findings", P(Permission::FindingRead), "问题清单", api::list)
         .returns_page::<qingfeng_store::findings::Finding>()
         .query(service::FINDING_FILTERS)
-        .query(&["page", "per_page"])
+        .paged()
         .add(M::GET, "/api/v1/findings/export.xlsx", P(Permission::FindingExport), "导出整改台账", api::export)
         .query(service::FINDING_FILTERS)
         .add(M::POST, "/api/v1/findings/import", P(Permission::FindingImport), "导入问题清单", api::import)
         .upload()
-        .query(&["commit"])
+        .committable()
         .add(M::GET, "/api/v1/findings/{id}", P(Permission::FindingRead), "问题详情（含办理过程和整改措施）", api::get)
         .add(M::PATCH, "/api/v1/findings/{id}", P(Permission::FindingWrite), "修改问题（仅限反馈前）", api::update)
         .patch::<qingfeng_domain::findings::FindingFields>()
         .add(M::GET, "/api/v1/rectifications", P(Permission::FindingRead), "整改措施列表", api::list_measures)
-        .query(&["finding", "unit", "campaign", "person", "overdue", "open", "q", "page", "per_page"])
+        .query(service::MEASURE_FILTERS)
+        .paged()
         .add(M::GET, "/api/v1/campaigns", P(Permission::CampaignRead), "专项整治列表", api::list_campaigns)
         .returns_page::<qingfeng_store::findings::Campaign>()
-        .query(&["q", "page", "per_page"])
+        .query(&["q"])
+        .paged()
         .add(M::POST, "/api/v1/campaigns", P(Permission::CampaignWrite), "部署专项整治", api::create_campaign)
         .body::<qingfeng_domain::findings::CampaignFields>()
         .add(M::GET, "/api/v1/campaigns/{id}", P(Permission::CampaignRead), "专项整治详情及进度", api::get_campaign)
@@ -66,24 +68,7 @@ pub fn routes(book: Book) -> Book {
             "整改统计（整改率、逾期、分类、回头看）",
             api::stats,
         )
-        .query(&[
-            "state",
-            "category",
-            "group",
-            "source",
-            "severity",
-            "origin",
-            "unit",
-            "include_sub",
-            "campaign",
-            "overdue",
-            "look_back",
-            "recurrence",
-            "person",
-            "q",
-            "from",
-            "to",
-        ])
+        .query(service::FINDING_FILTERS)
         .add(
             M::GET,
             "/api/v1/findings/import-template.xlsx",

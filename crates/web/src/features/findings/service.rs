@@ -346,6 +346,9 @@ pub async fn campaign_view(state: &AppState, p: &Principal, id: i64) -> ApiResul
     })
 }
 
+/// The query parameters [`measure_filter`] reads.
+pub const MEASURE_FILTERS: &[&str] = &["finding", "unit", "campaign", "person", "overdue", "open", "q"];
+
 pub fn measure_filter(params: &Params) -> ApiResult<MeasureFilter> {
     Ok(MeasureFilter {
         finding_id: params.int("finding")?,

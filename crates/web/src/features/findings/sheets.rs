@@ -25,8 +25,9 @@ use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingSt
 use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
+use qingfeng_store::imports::{self, FindingWrite};
 use qingfeng_store::org::Unit;
-use qingfeng_store::{audit, now, Actor, Db, Scope, StoreError};
+use qingfeng_store::{now, Actor, Db, Scope, StoreError};
 
 use crate::http::ApiError;
 use crate::sheets::names::{people_named, UnitIndex};
@@ -183,11 +184,6 @@ pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Ve
     Ok(write_table("整改台账", Some("问题整改台账"), &columns(true), &rows)?)
 }
 
-enum Write {
-    Create(FindingDraft),
-    Update { id: i64, before: Box<FindingDraft>, after: FindingDraft },
-}
-
 /// Validates every row; with `commit`, writes the valid findings in one transaction.
 pub async fn import(
     db: &Db,
@@ -219,7 +215,7 @@ pub async fn import(
     for e in &table.errors {
         report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
     }
-    let mut writes: Vec<Write> = Vec::new();
+    let mut writes: Vec<FindingWrite> = Vec::new();
     for members in groups(&table) {
         check_members(&table, &members, &mut report);
         let (write, errs) = ctx.check_finding(&table, &members).await?;
@@ -231,7 +227,8 @@ pub async fn import(
     }
     report.errors.sort_by_key(|e| e.row);
     if commit && !writes.is_empty() {
-        write_findings(db, actor, origin, &writes, &mut report).await?;
+        let written = imports::findings(db, actor, origin, &writes, report.errors.len(), now()).await?;
+        report.record(written);
     }
     report.committed = commit && report.valid > 0;
     Ok(report)
@@ -297,7 +294,7 @@ impl FindingImport<'_> {
         &self,
         table: &ReadTable,
         members: &[usize],
-    ) -> Result<(Option<Option<Write>>, Vec<RowError>), ApiError> {
+    ) -> Result<(Option<Option<FindingWrite>>, Vec<RowError>), ApiError> {
         let r = &table.rows[members[0]];
         let (c, row) = (&r.cells, r.row_number);
         let mut errs: Vec<RowError> = Vec::new();
@@ -344,8 +341,8 @@ impl FindingImport<'_> {
         let write = match draft {
             Some(d) if errs.is_empty() && !cell_errors => Some(match existing {
                 Some(f) if f.draft() == d => None,
-                Some(f) => Some(Write::Update { id: f.id, before: Box::new(f.draft()), after: d }),
-                None => Some(Write::Create(d)),
+                Some(f) => Some(FindingWrite::Update { id: f.id, before: Box::new(f.draft()), after: d }),
+                None => Some(FindingWrite::Create(d)),
             }),
             _ => None,
         };
@@ -445,39 +442,4 @@ impl FindingImport<'_> {
             push(errs, row, H_ID, format!("问题编号 {} 由纪检监察组登记，只能由纪检监察组修改", f.id));
         }
     }
-}
-
-/// Writes the valid findings in one transaction.
-async fn write_findings(
-    db: &Db,
-    actor: &Actor,
-    origin: Origin,
-    writes: &[Write],
-    report: &mut ImportReport,
-) -> Result<(), ApiError> {
-    let at = now();
-    let mut tx = db.begin().await?;
-    for w in writes {
-        match w {
-            Write::Create(d) => {
-                store::insert(&mut tx, actor, d, origin, None, "Excel 导入", at).await?;
-                report.created += 1;
-            }
-            Write::Update { id, before, after } => {
-                store::apply_update(&mut tx, actor, *id, before, after, at).await?;
-                report.updated += 1;
-            }
-        }
-    }
-    audit::append(
-        &mut tx,
-        actor,
-        "import",
-        "finding",
-        "",
-        &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

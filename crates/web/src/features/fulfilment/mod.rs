@@ -13,6 +13,6 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/fulfilment", P(Permission::FulfilmentRead), "落实情况", api::get)
-        .query(&["year", "unit", "include_sub", "person", "owner_role", "q", "include_inactive", "level"])
+        .query(crate::features::responsibility::service::ITEM_FILTERS)
         .add(M::GET, "/dashboard", P(Permission::FulfilmentRead), "落实情况", pages::page)
 }

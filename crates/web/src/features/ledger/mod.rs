@@ -14,24 +14,12 @@ use crate::http::Book;
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/ledger-entries", P(Permission::LedgerRead), "履职台账", api::list)
         .returns_page::<qingfeng_store::ledger::Entry>()
-        .query(&[
-            "year",
-            "unit",
-            "include_sub",
-            "person",
-            "kind",
-            "item",
-            "task",
-            "q",
-            "from",
-            "to",
-            "page",
-            "per_page",
-        ])
+        .query(service::ENTRY_FILTERS)
+        .paged()
         .add(M::POST, "/api/v1/ledger-entries", P(Permission::LedgerWrite), "登记台账记录", api::create)
         .body::<qingfeng_domain::ledger::EntryFields>()
         .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P(Permission::LedgerExport), "导出履职台账", api::export)
-        .query(&["year", "unit", "include_sub", "person", "kind", "item", "task", "q", "from", "to"])
+        .query(service::ENTRY_FILTERS)
         .add(M::GET, "/api/v1/ledger-entries/{id}", P(Permission::LedgerRead), "台账记录详情", api::get)
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P(Permission::LedgerRead), "下载附件", api::attachment)
         .add(M::GET, "/ledger", P(Permission::LedgerRead), "履职台账页", pages::page)

@@ -158,6 +158,10 @@ pub async fn validate(
     Ok(d)
 }
 
+/// The query parameters [`entry_filter`] reads: the ledger list and its export.
+pub const ENTRY_FILTERS: &[&str] =
+    &["year", "unit", "include_sub", "person", "kind", "item", "task", "q", "from", "to"];
+
 pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
     let date = |k: &str| -> ApiResult<Option<chrono::NaiveDate>> {
         match params.str(k) {

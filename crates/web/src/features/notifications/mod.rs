@@ -13,7 +13,8 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/notifications", SignedIn, "本人通知列表（?unread=true 仅未读）", api::list)
-        .query(&["unread", "kind", "page", "per_page"])
+        .query(service::NOTIFICATION_FILTERS)
+        .paged()
         .add(M::GET, "/api/v1/notifications/unread-count", SignedIn, "本人未读通知数", api::unread_count)
         .add(M::POST, "/api/v1/notifications/read-all", SignedIn, "全部标为已读", api::read_all)
         .add(M::POST, "/api/v1/notifications/{id}/read", SignedIn, "标为已读", api::read)

@@ -5,8 +5,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use qingfeng_domain::time::{office_today, office_tz};
+use chrono::NaiveDate;
+use qingfeng_domain::time::{office_day_start, office_today};
 use qingfeng_store::notify::{self, Notification};
 
 use super::service::filters;
@@ -157,12 +157,6 @@ pub async fn read_all(State(state): State<AppState>, p: Principal) -> PageResult
     Ok(Redirect::to("/notifications").into_response())
 }
 
-/// Start of a calendar day in China time, as UTC.
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    office_tz().from_local_datetime(&midnight).single().expect("a fixed offset has one local time").with_timezone(&Utc)
-}
-
 /// `GET /notifications/digest?date=`: the day's notifications grouped by kind, red first.
 pub async fn digest(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let date = match params.str("date") {
@@ -172,7 +166,8 @@ pub async fn digest(State(state): State<AppState>, p: Principal, params: Params)
     };
     let next = date.succ_opt().unwrap_or(date);
     let prev = date.pred_opt().unwrap_or(date);
-    let items = notify::created_between(&state.db, p.account_id, day_start(date), day_start(next)).await?;
+    let items =
+        notify::created_between(&state.db, p.account_id, office_day_start(date), office_day_start(next)).await?;
     let mut groups: Vec<Group> = Vec::new();
     for (kind, label) in notify::KINDS {
         let rows: Vec<Row> = items.iter().filter(|n| n.kind == *kind).map(Row::from).collect();

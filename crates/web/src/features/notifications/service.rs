@@ -6,6 +6,9 @@ use qingfeng_store::notify::{self};
 use crate::http::Params;
 use crate::http::{ApiError, ApiResult};
 
+/// The query parameters [`filters`] reads.
+pub const NOTIFICATION_FILTERS: &[&str] = &["unread", "kind"];
+
 /// `?unread=true` and `?kind=` of the list, checked.
 pub fn filters(params: &Params) -> ApiResult<(bool, Option<String>)> {
     let unread = params.bool("unread")?.unwrap_or(false);

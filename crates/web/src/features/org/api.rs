@@ -1,6 +1,6 @@
 //! JSON handlers of units and people under /api/v1/units and /api/v1/people.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -17,7 +17,7 @@ use super::service::{
 use super::sheets;
 use crate::auth::Principal;
 use crate::http::ApiResult;
-use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::http::{merge_patch, xlsx, ApiJson, ImportUpload, Params, Path};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
@@ -69,12 +69,9 @@ pub async fn export_units(State(state): State<AppState>, p: Principal) -> ApiRes
 pub async fn import_units(
     State(state): State<AppState>,
     p: Principal,
-    params: Params,
-    multipart: Multipart,
+    file: ImportUpload,
 ) -> ApiResult<Json<ImportReport>> {
-    let commit = params.bool("commit")?.unwrap_or(false);
-    let bytes = upload(multipart).await?;
-    Ok(Json(sheets::units_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?))
+    Ok(Json(sheets::units_import(&state.db, &p.actor(), &p.scope, &file.bytes, file.commit).await?))
 }
 
 /// The JSON shape of a person: roles as an array of keys, plus 分管 units when known.
@@ -145,10 +142,7 @@ pub async fn export_people(State(state): State<AppState>, p: Principal, params: 
 pub async fn import_people(
     State(state): State<AppState>,
     p: Principal,
-    params: Params,
-    multipart: Multipart,
+    file: ImportUpload,
 ) -> ApiResult<Json<ImportReport>> {
-    let commit = params.bool("commit")?.unwrap_or(false);
-    let bytes = upload(multipart).await?;
-    Ok(Json(sheets::people_import(&state.db, &p.actor(), &p.scope, &bytes, commit).await?))
+    Ok(Json(sheets::people_import(&state.db, &p.actor(), &p.scope, &file.bytes, file.commit).await?))
 }

@@ -72,6 +72,9 @@ pub fn person_fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields
     }
 }
 
+/// The query parameters [`filter_from`] reads: the people list and its export.
+pub const PERSON_FILTERS: &[&str] = &["unit", "include_sub", "status", "rank", "supervised", "q"];
+
 pub fn filter_from(params: &Params) -> Result<PersonFilter, ApiError> {
     Ok(PersonFilter {
         q: params.str("q"),

@@ -1,6 +1,6 @@
 //! JSON handlers of work plans and tasks.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::service::{fields_of, task_filter, write_error};
 use super::sheets;
 use crate::auth::Principal;
-use crate::http::{merge_patch, upload, xlsx, ApiJson, Params, Path};
+use crate::http::{merge_patch, xlsx, ApiJson, ImportUpload, Params, Path};
 use crate::http::{ApiError, ApiResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
@@ -119,11 +119,8 @@ pub async fn import(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<i64>,
-    params: Params,
-    multipart: Multipart,
+    file: ImportUpload,
 ) -> ApiResult<Json<ImportReport>> {
-    let commit = params.bool("commit")?.unwrap_or(false);
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
-    let bytes = upload(multipart).await?;
-    Ok(Json(sheets::tasks_import(&state.db, &p.actor(), &p.scope, &plan, &bytes, commit).await?))
+    Ok(Json(sheets::tasks_import(&state.db, &p.actor(), &p.scope, &plan, &file.bytes, file.commit).await?))
 }

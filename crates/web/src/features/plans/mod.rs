@@ -14,7 +14,8 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/work-plans", P(Permission::PlanRead), "工作要点列表", api::list_plans)
-        .query(&["year", "unit", "q", "page", "per_page"])
+        .query(&["year", "unit", "q"])
+        .paged()
         .add(M::POST, "/api/v1/work-plans", P(Permission::PlanWrite), "新增工作要点", api::create_plan)
         .body::<qingfeng_domain::plans::PlanFields>()
         .add(
@@ -28,10 +29,11 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/work-plans/{id}/tasks.xlsx", P(Permission::TaskExport), "导出任务分解表", api::export)
         .add(M::POST, "/api/v1/work-plans/{id}/tasks/import", P(Permission::TaskImport), "导入任务分解表", api::import)
         .upload()
-        .query(&["commit"])
+        .committable()
         .add(M::GET, "/api/v1/tasks", P(Permission::PlanRead), "任务列表", api::list_tasks)
         .returns_page::<qingfeng_store::plans::Task>()
-        .query(&["plan", "year", "unit", "include_sub", "state", "q", "page", "per_page"])
+        .query(service::TASK_FILTERS)
+        .paged()
         .add(M::POST, "/api/v1/tasks", P(Permission::PlanWrite), "新增任务或分解下级任务", api::create_task)
         .returns::<qingfeng_store::plans::Task>()
         .body::<qingfeng_domain::plans::TaskFields>()

@@ -29,6 +29,9 @@ pub fn write_error(e: StoreError) -> ApiError {
     }
 }
 
+/// The query parameters [`task_filter`] reads (for the OpenAPI document).
+pub const TASK_FILTERS: &[&str] = &["plan", "year", "unit", "include_sub", "state", "q"];
+
 pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
     let state = match params.str("state") {
         None => None,

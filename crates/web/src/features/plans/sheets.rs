@@ -15,9 +15,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use qingfeng_domain::plans::{deadline_within_parent, format_number, parse_number, TaskDraft, TaskFields};
 use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
+use qingfeng_store::imports::{self, ParentRef, TaskWrite};
 use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
-use qingfeng_store::{audit, Actor, Db, Scope};
+use qingfeng_store::{Actor, Db, Scope};
 
 use crate::http::ApiError;
 use crate::sheets::names::{people_named, UnitIndex};
@@ -421,65 +422,57 @@ impl TaskImport<'_> {
         &self,
         db: &Db,
         actor: &Actor,
-        mut to_write: Vec<&Row>,
+        to_write: Vec<&Row>,
         report: &mut ImportReport,
     ) -> Result<(), ApiError> {
+        let writes = self.task_writes(to_write);
+        report.record(imports::tasks(db, actor, self.plan.id, &writes, report.errors.len()).await?);
+        Ok(())
+    }
+
+    /// The rows as the store writes them: parents first, each with its parent and place.
+    fn task_writes(&self, mut to_write: Vec<&Row>) -> Vec<TaskWrite> {
         let (plan, existing) = (self.plan, &self.existing);
         // parents first, siblings in number order
         to_write.sort_by(|a, b| a.number.len().cmp(&b.number.len()).then_with(|| a.number.cmp(&b.number)));
-        // existing siblings keep their order; new rows go after them
         let mut last_sort: BTreeMap<Option<i64>, i64> = BTreeMap::new();
         for t in existing {
             let e = last_sort.entry(t.parent_id).or_insert(0);
             *e = (*e).max(t.sort_order);
         }
-        let mut id_of: HashMap<String, i64> = existing.iter().map(|t| (t.number.clone(), t.id)).collect();
-        let mut tx = db.begin().await?;
+        let id_of: HashMap<&str, i64> = existing.iter().map(|t| (t.number.as_str(), t.id)).collect();
+        let mut writes = Vec::with_capacity(to_write.len());
         for r in to_write {
-            let parent_id = match parent_key(&r.number) {
-                None => None,
-                Some(pk) => Some(*id_of.get(&pk).ok_or(qingfeng_store::StoreError::NotFound)?),
+            let parent = match parent_key(&r.number) {
+                None => ParentRef::Root,
+                Some(pk) => id_of.get(pk.as_str()).map_or(ParentRef::New(pk), |id| ParentRef::Existing(*id)),
             };
             let component = i64::from(*r.number.last().expect("a number has parts"));
-            let mut draft = TaskDraft {
+            let sort_order = match r.existing {
+                Some(id) => existing.iter().find(|t| t.id == id).map_or(component, |t| t.sort_order),
+                // existing siblings keep their order; new rows go after them
+                None => {
+                    let siblings_last = match &parent {
+                        ParentRef::Root => last_sort.get(&None),
+                        ParentRef::Existing(id) => last_sort.get(&Some(*id)),
+                        ParentRef::New(_) => None,
+                    };
+                    component.max(siblings_last.map_or(0, |s| s + 1))
+                }
+            };
+            let draft = TaskDraft {
                 plan_id: plan.id,
-                parent_id,
+                parent_id: None,
                 title: r.title.clone(),
                 lead_unit_id: r.lead_unit_id,
                 lead_person_id: r.lead_person_id,
                 support_unit_ids: r.support_unit_ids.clone(),
                 deadline: r.deadline,
                 business_work: r.business_work.clone(),
-                sort_order: component,
+                sort_order,
             };
-            match r.existing {
-                Some(id) => {
-                    draft.sort_order = existing.iter().find(|t| t.id == id).map_or(component, |t| t.sort_order);
-                    plans::apply_task_update(&mut tx, actor, id, &draft).await?;
-                    report.updated += 1;
-                }
-                None => {
-                    let after = last_sort.get(&parent_id).map_or(0, |s| s + 1);
-                    draft.sort_order = component.max(after);
-                    let id = plans::insert_task(&mut tx, actor, &draft).await?;
-                    id_of.insert(r.key.clone(), id);
-                    report.created += 1;
-                }
-            }
+            writes.push(TaskWrite { id: r.existing, key: r.key.clone(), parent, draft });
         }
-        plans::verify_deadlines(&mut tx, plan.id).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "import",
-            "task",
-            plan.id,
-            &serde_json::json!({"plan_id": plan.id, "created": report.created, "updated": report.updated,
-                            "skipped_rows": report.errors.len()}),
-        )
-        .await?;
-        tx.commit().await?;
-        report.committed = true;
-        Ok(())
+        writes
     }
 }

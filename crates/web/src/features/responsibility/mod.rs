@@ -55,7 +55,7 @@ pub fn routes(book: Book) -> Book {
             "导出责任清单",
             api::export,
         )
-        .query(&["year", "unit", "include_sub", "person", "owner_role", "q", "include_inactive", "level"])
+        .query(service::ITEM_FILTERS)
         .add(M::GET, "/api/v1/responsibility-lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情", api::list)
         .add(
             M::PATCH,
@@ -72,18 +72,8 @@ pub fn routes(book: Book) -> Book {
             "责任事项及落实情况",
             api::items,
         )
-        .query(&[
-            "year",
-            "unit",
-            "include_sub",
-            "person",
-            "owner_role",
-            "q",
-            "include_inactive",
-            "level",
-            "page",
-            "per_page",
-        ])
+        .query(service::ITEM_FILTERS)
+        .paged()
         .add(M::GET, "/api/v1/responsibility-items/{id}", P(Permission::ResponsibilityRead), "责任事项详情", api::item)
         .add(
             M::PATCH,

@@ -74,6 +74,10 @@ pub fn parse_pledge(s: Option<&str>) -> ApiResult<Option<NaiveDate>> {
 
 // ------------------------------------------------------------------ items
 
+/// The query parameters of the items lists, the export and the dashboard ([`item_filter`] and the year).
+pub const ITEM_FILTERS: &[&str] =
+    &["year", "unit", "include_sub", "person", "owner_role", "q", "include_inactive", "level"];
+
 pub fn item_filter(params: &Params) -> ApiResult<ItemFilter> {
     Ok(ItemFilter {
         year: Some(year_param(params)?),

@@ -1,13 +1,11 @@
 //! Importing people and units from their sheets: upload, validate every row, confirm.
 
-use askama::Template;
 use axum::extract::{Multipart, State};
 
 use crate::auth::Principal;
 use crate::features::org::sheets;
-use crate::http::import_flow::UploadFlow;
+use crate::http::import_flow::ImportPage;
 use crate::http::{render, Nav, PageResult};
-use crate::sheets::ImportReport;
 use crate::AppState;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -25,34 +23,12 @@ impl Kind {
     }
 }
 
-#[derive(Template)]
-#[template(path = "org/import.html")]
-struct ImportPage {
-    nav: Nav,
-    heading: &'static str,
-    action: &'static str,
-    template_url: &'static str,
-    message: Option<String>,
-    message_class: &'static str,
-    report: Option<ImportReport>,
-    pending: Option<String>,
-}
-
 fn page_for(kind: Kind, p: &Principal) -> ImportPage {
     let (heading, action, template_url, active) = match kind {
         Kind::People => ("人员导入", "/org/people-import", "/api/v1/people/import-template.xlsx", "people-import"),
         Kind::Units => ("单位导入", "/org/units-import", "/api/v1/units/import-template.xlsx", "units-import"),
     };
-    ImportPage {
-        nav: Nav::new(p, active),
-        heading,
-        action,
-        template_url,
-        message: None,
-        message_class: "",
-        report: None,
-        pending: None,
-    }
+    ImportPage::new(Nav::new(p, active), heading, action, template_url)
 }
 
 pub async fn people_page(p: Principal) -> PageResult {
@@ -72,8 +48,7 @@ pub async fn units_submit(State(state): State<AppState>, p: Principal, multipart
 }
 
 async fn submit(state: AppState, p: Principal, multipart: Multipart, kind: Kind) -> PageResult {
-    let page = page_for(kind, &p);
-    let flow = UploadFlow { kind: kind.key().to_string(), action: page.action.to_string(), nav: page.nav };
+    let flow = page_for(kind, &p).flow(kind.key());
     let (db, p) = (&state.db, &p);
     flow.run(db, p, multipart, "行", move |bytes, commit| async move {
         match kind {

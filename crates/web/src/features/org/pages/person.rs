@@ -264,7 +264,7 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
         .into_iter()
         .map(|t| {
             (
-                t.changed_at.with_timezone(&qingfeng_domain::time::office_tz()).format("%Y-%m-%d %H:%M").to_string(),
+                qingfeng_domain::time::office_minute(t.changed_at),
                 t.from_unit_name.unwrap_or_default(),
                 t.to_unit_name,
                 status_label(&t.from_status),

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use qingfeng_domain::dict::{
     parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole,
 };
-use qingfeng_domain::org::{PersonDraft, PersonFields};
+use qingfeng_domain::org::PersonFields;
 use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
+use qingfeng_store::imports::{self, PersonWrite};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
-use qingfeng_store::{audit, Actor, Db, Scope, StoreError, StoreResult};
+use qingfeng_store::{Actor, Db, Scope, StoreError, StoreResult};
 
 use crate::sheets::{read_upload, ImportReport, RowError};
 
@@ -147,13 +148,6 @@ async fn in_charge_codes(db: &Db) -> StoreResult<HashMap<i64, String>> {
     Ok(out)
 }
 
-/// A validated people row, ready to write.
-struct PersonRow {
-    id: Option<i64>,
-    draft: PersonDraft,
-    in_charge: Vec<i64>,
-}
-
 /// Lookup of units for resolving rows: by code, and by name when the name is unique.
 struct UnitIndex {
     by_code: HashMap<String, Unit>,
@@ -206,7 +200,7 @@ pub async fn people_import(
         report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
     }
     let mut seen_ids: HashMap<i64, usize> = HashMap::new();
-    let mut valid_rows: Vec<PersonRow> = Vec::new();
+    let mut valid_rows: Vec<PersonWrite> = Vec::new();
     for row in &table.rows {
         let (valid, errs) = ctx.check_row(row, &mut seen_ids).await?;
         valid_rows.extend(valid);
@@ -215,7 +209,8 @@ pub async fn people_import(
     report.errors.sort_by_key(|e| e.row);
     report.valid = valid_rows.len();
     if commit && !valid_rows.is_empty() {
-        write_people(db, actor, &valid_rows, &mut report).await?;
+        let written = imports::people(db, actor, &valid_rows, report.errors.len()).await?;
+        report.record(written);
     }
     Ok(report)
 }
@@ -238,7 +233,7 @@ impl PersonImport<'_> {
         &self,
         row: &ReadRow,
         seen_ids: &mut HashMap<i64, usize>,
-    ) -> Result<(Option<PersonRow>, Vec<RowError>), crate::http::ApiError> {
+    ) -> Result<(Option<PersonWrite>, Vec<RowError>), crate::http::ApiError> {
         let c = &row.cells;
         let mut errs: Vec<RowError> = Vec::new();
         let id = self.check_id(row, seen_ids, &mut errs).await?;
@@ -284,7 +279,7 @@ impl PersonImport<'_> {
         }
         let cell_errors = self.table.errors.iter().any(|e| e.row == row.row_number);
         let valid =
-            (errs.is_empty() && !cell_errors).then(|| PersonRow { id, draft: draft.expect("valid"), in_charge });
+            (errs.is_empty() && !cell_errors).then(|| PersonWrite { id, draft: draft.expect("valid"), in_charge });
         Ok((valid, errs))
     }
 
@@ -354,38 +349,4 @@ impl PersonImport<'_> {
         }
         Ok(in_charge)
     }
-}
-
-/// Writes the valid people in one transaction.
-async fn write_people(
-    db: &Db,
-    actor: &Actor,
-    valid_rows: &[PersonRow],
-    report: &mut ImportReport,
-) -> Result<(), crate::http::ApiError> {
-    let mut tx = db.begin().await?;
-    for r in valid_rows {
-        match r.id {
-            Some(id) => {
-                people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
-                report.updated += 1;
-            }
-            None => {
-                people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?;
-                report.created += 1;
-            }
-        }
-    }
-    audit::append(
-        &mut tx,
-        actor,
-        "import",
-        "person",
-        "",
-        &serde_json::json!({"created": report.created, "updated": report.updated, "skipped_rows": report.errors.len()}),
-    )
-    .await?;
-    tx.commit().await?;
-    report.committed = true;
-    Ok(())
 }

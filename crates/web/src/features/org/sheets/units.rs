@@ -6,8 +6,9 @@ use qingfeng_domain::dict::UnitKind;
 use qingfeng_domain::org::{UnitDraft, UnitFields};
 use qingfeng_domain::FieldErrors;
 use qingfeng_office::{write_table, CellValue, Column, ReadRow};
+use qingfeng_store::imports::{self, ParentRef, UnitWrite};
 use qingfeng_store::org::{units, Unit};
-use qingfeng_store::{audit, Actor, Db, Scope, StoreError};
+use qingfeng_store::{Actor, Db, Scope};
 
 use crate::sheets::{read_upload, ImportReport, RowError};
 
@@ -224,39 +225,15 @@ async fn write_units(
         d
     };
     valid.sort_by_key(|r| depth(&r.code));
-    let mut tx = db.begin().await?;
-    let mut new_ids: HashMap<String, i64> = HashMap::new();
+    let mut writes = Vec::with_capacity(valid.len());
     for r in valid {
-        let parent_id = match &r.parent_code {
-            None => None,
-            Some(p) => Some(match new_ids.get(p) {
-                Some(id) => *id,
-                None => by_code.get(p).map(|u| u.id).ok_or(StoreError::NotFound)?,
-            }),
+        let parent = match &r.parent_code {
+            None => ParentRef::Root,
+            Some(p) => by_code.get(p).map_or_else(|| ParentRef::New(p.clone()), |u| ParentRef::Existing(u.id)),
         };
-        let draft: UnitDraft = UnitFields { parent_id, ..r.fields.clone() }.validate()?;
-        match by_code.get(&r.code) {
-            Some(u) => {
-                units::apply_update(&mut tx, actor, u.id, &draft).await?;
-                report.updated += 1;
-            }
-            None => {
-                let id = units::insert(&mut tx, actor, &draft).await?;
-                new_ids.insert(r.code.clone(), id);
-                report.created += 1;
-            }
-        }
+        let draft: UnitDraft = r.fields.validate()?;
+        writes.push(UnitWrite { id: by_code.get(&r.code).map(|u| u.id), code: r.code.clone(), parent, draft });
     }
-    audit::append(
-        &mut tx,
-        actor,
-        "import",
-        "unit",
-        "",
-        &serde_json::json!({"created": report.created, "updated": report.updated}),
-    )
-    .await?;
-    tx.commit().await?;
-    report.committed = true;
+    report.record(imports::units(db, actor, &writes, report.errors.len()).await?);
     Ok(())
 }

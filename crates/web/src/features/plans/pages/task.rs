@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{TaskFields, UpdateFields};
-use qingfeng_domain::time::{office_today, office_tz};
+use qingfeng_domain::time::{office_minute, office_today};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::{people, PersonFilter};
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
@@ -273,7 +273,7 @@ async fn task_page(
             completes: u.completes,
             late_reason: u.late_reason,
             who: u.username.unwrap_or_default(),
-            at: u.created_at.with_timezone(&office_tz()).format("%Y-%m-%d %H:%M").to_string(),
+            at: office_minute(u.created_at),
         })
         .collect();
     let mut facts = vec![

@@ -1,0 +1,189 @@
+//! Writing the accepted rows of an Excel import. The web layer reads and checks every row first
+//! (and reports all errors); what it accepts is written here, each import in one transaction
+//! with the rows' own audit records and one summary record, so an import is whole or absent.
+
+use chrono::{DateTime, Utc};
+use qingfeng_domain::findings::{FindingDraft, Origin};
+use qingfeng_domain::org::{PersonDraft, UnitDraft};
+use qingfeng_domain::plans::TaskDraft;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+use crate::{audit, findings, org, plans, Actor, Db, StoreError, StoreResult, Tx};
+
+/// How many records an import created and updated.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Where a unit or a task of an import hangs: at the top, under a record that exists, or under
+/// a row of the same file (named by its code or number), written earlier in the same import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParentRef {
+    Root,
+    Existing(i64),
+    New(String),
+}
+
+impl ParentRef {
+    fn resolve(&self, created: &HashMap<String, i64>) -> StoreResult<Option<i64>> {
+        match self {
+            ParentRef::Root => Ok(None),
+            ParentRef::Existing(id) => Ok(Some(*id)),
+            ParentRef::New(key) => created.get(key).copied().map(Some).ok_or(StoreError::NotFound),
+        }
+    }
+}
+
+/// One accepted row of a people import: `id` set when it updates that person.
+#[derive(Debug, Clone)]
+pub struct PersonWrite {
+    pub id: Option<i64>,
+    pub draft: PersonDraft,
+    pub in_charge: Vec<i64>,
+}
+
+/// Writes the accepted people; `skipped` rows (with errors) are named in the summary.
+pub async fn people(db: &Db, actor: &Actor, rows: &[PersonWrite], skipped: usize) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    for r in rows {
+        match r.id {
+            Some(id) => {
+                org::people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
+                written.updated += 1;
+            }
+            None => {
+                org::people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?;
+                written.created += 1;
+            }
+        }
+    }
+    summary(&mut tx, actor, "person", "", written, skipped, json!({})).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// One accepted row of a units import: `id` set when it updates that unit. The draft's
+/// `parent_id` is replaced by the resolved `parent`.
+#[derive(Debug, Clone)]
+pub struct UnitWrite {
+    pub id: Option<i64>,
+    pub code: String,
+    pub parent: ParentRef,
+    pub draft: UnitDraft,
+}
+
+/// Writes the accepted units, which come parents first.
+pub async fn units(db: &Db, actor: &Actor, rows: &[UnitWrite], skipped: usize) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    let mut created: HashMap<String, i64> = HashMap::new();
+    for r in rows {
+        let draft = UnitDraft { parent_id: r.parent.resolve(&created)?, ..r.draft.clone() };
+        match r.id {
+            Some(id) => {
+                org::units::apply_update(&mut tx, actor, id, &draft).await?;
+                written.updated += 1;
+            }
+            None => {
+                let id = org::units::insert(&mut tx, actor, &draft).await?;
+                created.insert(r.code.clone(), id);
+                written.created += 1;
+            }
+        }
+    }
+    summary(&mut tx, actor, "unit", "", written, skipped, json!({})).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// One accepted row of a findings import.
+#[derive(Debug, Clone)]
+pub enum FindingWrite {
+    Create(FindingDraft),
+    Update { id: i64, before: Box<FindingDraft>, after: FindingDraft },
+}
+
+/// Writes the accepted findings of `origin`.
+pub async fn findings(
+    db: &Db,
+    actor: &Actor,
+    origin: Origin,
+    rows: &[FindingWrite],
+    skipped: usize,
+    at: DateTime<Utc>,
+) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    for w in rows {
+        match w {
+            FindingWrite::Create(d) => {
+                findings::insert(&mut tx, actor, d, origin, None, "Excel 导入", at).await?;
+                written.created += 1;
+            }
+            FindingWrite::Update { id, before, after } => {
+                findings::apply_update(&mut tx, actor, *id, before, after, at).await?;
+                written.updated += 1;
+            }
+        }
+    }
+    summary(&mut tx, actor, "finding", "", written, skipped, json!({})).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// One accepted row of a 任务分解表 import: `id` set when it updates that task; `key` is its
+/// number in the file (so later rows can hang under it). The draft's `parent_id` is replaced
+/// by the resolved `parent`.
+#[derive(Debug, Clone)]
+pub struct TaskWrite {
+    pub id: Option<i64>,
+    pub key: String,
+    pub parent: ParentRef,
+    pub draft: TaskDraft,
+}
+
+/// Writes the accepted tasks of a plan (parents first), then checks that no sub-task ends
+/// after its parent in the plan as written.
+pub async fn tasks(db: &Db, actor: &Actor, plan_id: i64, rows: &[TaskWrite], skipped: usize) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    let mut created: HashMap<String, i64> = HashMap::new();
+    for r in rows {
+        let draft = TaskDraft { plan_id, parent_id: r.parent.resolve(&created)?, ..r.draft.clone() };
+        match r.id {
+            Some(id) => {
+                plans::apply_task_update(&mut tx, actor, id, &draft).await?;
+                written.updated += 1;
+            }
+            None => {
+                let id = plans::insert_task(&mut tx, actor, &draft).await?;
+                created.insert(r.key.clone(), id);
+                written.created += 1;
+            }
+        }
+    }
+    plans::verify_deadlines(&mut tx, plan_id).await?;
+    summary(&mut tx, actor, "task", plan_id, written, skipped, json!({ "plan_id": plan_id })).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// The import's summary record in the audit trail.
+async fn summary(
+    tx: &mut Tx,
+    actor: &Actor,
+    object_type: &str,
+    object_id: impl ToString,
+    written: Written,
+    skipped: usize,
+    mut extra: Value,
+) -> StoreResult<()> {
+    extra["created"] = json!(written.created);
+    extra["updated"] = json!(written.updated);
+    extra["skipped_rows"] = json!(skipped);
+    audit::append(tx, actor, "import", object_type, object_id, &extra).await
+}
