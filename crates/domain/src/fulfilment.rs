@@ -99,6 +99,7 @@ pub fn window_of(date: NaiveDate, per: Period) -> u32 {
 keyed_enum!(
     /// The state of a period or an item. Ordered by severity, so `max()` is the worst.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[serde(rename_all = "snake_case")]
     pub enum State {
         /// 已完成: the requirement is met.
@@ -145,6 +146,7 @@ pub fn deadline_state(required: u32, done: u32, due: NaiveDate, as_of: NaiveDate
 
 /// One started window of an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodStatus {
     pub index: u32,
     pub start: NaiveDate,
@@ -159,6 +161,7 @@ pub struct PeriodStatus {
 
 /// One item for one year, as of a date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemStatus {
     /// The windows that have started by `as_of`, in order.
     pub periods: Vec<PeriodStatus>,

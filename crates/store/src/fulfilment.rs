@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::{args, Arg, Db, QueryBuilder, Scope, StoreResult};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     pub id: i64,
     pub year: i64,
@@ -371,6 +372,7 @@ pub async fn rollup_counts(
 
 /// A red or yellow item of a snapshot.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlaggedItem {
     pub item_id: i64,
     pub state: String,

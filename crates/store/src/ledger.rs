@@ -111,6 +111,7 @@ pub async fn history(db: &Db, entry_key: i64) -> StoreResult<Vec<Entry>> {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Named {
     pub id: i64,
     pub name: String,
@@ -150,6 +151,7 @@ pub async fn tasks(db: &Db, entry_id: i64) -> StoreResult<Vec<Named>> {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentMeta {
     pub id: i64,
     pub entry_id: i64,

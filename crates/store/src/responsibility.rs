@@ -19,6 +19,7 @@ use crate::query::like_contains;
 use crate::{args, audit, Actor, Arg, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Template {
     pub id: i64,
     pub code: String,
@@ -122,6 +123,7 @@ pub async fn update_template(db: &Db, actor: &Actor, id: i64, d: &TemplateDraft)
 // ------------------------------------------------------------------ lists and items
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct List {
     pub id: i64,
     pub year: i64,
@@ -134,6 +136,7 @@ pub struct List {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     pub id: i64,
     pub list_id: i64,
@@ -414,6 +417,7 @@ pub async fn recredit(tx: &mut Tx, item_where: &str, item_args: Vec<Arg>) -> Sto
 
 /// What a generation run did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GenerateReport {
     pub year: i64,
     pub lists_created: usize,

@@ -111,6 +111,25 @@ async fn openapi_describes_bodies_and_filters() {
         let unit = &schemas["Unit"]["properties"];
         assert_eq!(unit["created_at"]["format"], "date-time", "[{e}] Unit.created_at");
         assert!(unit.get("sort_path").is_none(), "[{e}] Unit.sort_path is not serialized");
+        // the detail answers are typed: a person with 分管 and transfers, an item with entries,
+        // an import's report, the dashboard report
+        let answer = |path: &str, method: &str| -> Value {
+            doc["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+        };
+        assert_eq!(answer("/api/v1/people/{id}", "get")["$ref"], "#/components/schemas/PersonView", "[{e}]");
+        assert_eq!(answer("/api/v1/responsibility-items/{id}", "get")["$ref"], "#/components/schemas/ItemDetail");
+        assert_eq!(answer("/api/v1/people/import", "post")["$ref"], "#/components/schemas/ImportReport", "[{e}]");
+        assert_eq!(answer("/api/v1/fulfilment", "get")["$ref"], "#/components/schemas/Report", "[{e}]");
+        assert_eq!(schemas["Person"]["properties"]["roles"]["type"], "array", "[{e}] Person.roles is a list of keys");
+        // and a real answer has every field its schema requires
+        seed_org(&s).await;
+        let people = s.get("/api/v1/people?per_page=1").await.json();
+        let one = &people["items"][0];
+        for field in schemas["Person"]["required"].as_array().expect("Person.required") {
+            let field = field.as_str().unwrap();
+            assert!(one.get(field).is_some(), "[{e}] a listed person lacks {field}: {one}");
+        }
+        assert!(one["roles"].is_array(), "[{e}] roles as an array: {one}");
         let person = &schemas["PersonFields"]["properties"];
         for field in ["name", "unit_id", "supervision_override", "in_charge_of"] {
             assert!(person.get(field).is_some(), "[{e}] PersonFields lacks {field}");

@@ -10,6 +10,7 @@ use crate::query::like_contains;
 use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: i64,
     pub name: String,
@@ -22,7 +23,9 @@ pub struct Person {
     pub title: String,
     pub rank: String,
     pub political_status: String,
-    /// comma-separated role keys
+    /// comma-separated role keys (an array of keys in JSON)
+    #[serde(serialize_with = "role_keys")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub roles: String,
     pub status: String,
     pub birth_date: Option<NaiveDate>,
@@ -33,6 +36,11 @@ pub struct Person {
     pub in_supervision_scope: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The comma-separated role keys as a JSON array.
+fn role_keys<S: serde::Serializer>(roles: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(roles.split(',').filter(|r| !r.is_empty()))
 }
 
 const COLS: &str = "p.id, p.name, p.gender, p.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, \
@@ -54,6 +62,7 @@ pub struct PersonFilter {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transfer {
     pub id: i64,
     pub from_unit_id: Option<i64>,

@@ -9,6 +9,7 @@ use crate::{args, audit, Actor, Db, StoreError, StoreResult};
 
 /// A progress update (进展情况) of a task.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskUpdate {
     pub id: i64,
     pub task_id: i64,

@@ -13,6 +13,7 @@ use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreResu
 
 /// A work plan (工作要点) with counts of its tasks.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkPlan {
     pub id: i64,
     pub year: i64,

@@ -138,8 +138,9 @@ impl Book {
         self.query(&["page", "per_page"])
     }
 
-    /// The last route is an import that writes only with `?commit=true`.
-    pub fn committable(self) -> Self {
-        self.query(&["commit"])
+    /// The last route imports a sheet: an .xlsx upload, checked row by row and written only
+    /// with `?commit=true`, answering the import report.
+    pub fn imports_sheet(self) -> Self {
+        self.upload().query(&["commit"]).returns::<crate::sheets::ImportReport>()
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::http::ApiError;
 
 /// One problem in one cell of an imported file.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct RowError {
     pub row: usize,
     pub column: String,
@@ -17,7 +17,7 @@ pub struct RowError {
 }
 
 /// What an import found (and, when committed, did).
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 pub struct ImportReport {
     pub valid: usize,
     pub errors: Vec<RowError>,

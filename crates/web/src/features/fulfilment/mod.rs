@@ -13,6 +13,7 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/fulfilment", P(Permission::FulfilmentRead), "落实情况", api::get)
+        .returns::<service::Report>()
         .query(crate::features::responsibility::service::ITEM_FILTERS)
         .add(M::GET, "/dashboard", P(Permission::FulfilmentRead), "落实情况", pages::page)
 }

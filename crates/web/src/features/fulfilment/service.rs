@@ -44,7 +44,7 @@ fn tally_of(r: &RollupCounts) -> Tally {
     t
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TallyView {
     pub items: u32,
     pub required: u32,
@@ -167,7 +167,7 @@ impl<'f> Sums<'f> {
 }
 
 /// A unit as the report names it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UnitRef {
     pub id: i64,
     pub name: String,
@@ -175,7 +175,7 @@ pub struct UnitRef {
 }
 
 /// One bar of the chart: a unit rolling up its subtree.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UnitTally {
     pub unit_id: i64,
     pub unit_name: String,
@@ -183,7 +183,7 @@ pub struct UnitTally {
 }
 
 /// One level of the chain (班子、部门……).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct LevelTally {
     pub level: &'static str,
     pub label: &'static str,
@@ -191,7 +191,7 @@ pub struct LevelTally {
 }
 
 /// How the rate changes from one level to the next (上热中温下冷 when flagged).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PressureView {
     pub from: &'static str,
     pub to: &'static str,
@@ -202,14 +202,14 @@ pub struct PressureView {
 }
 
 /// Red (overdue) or yellow (due soon) items: the first 50 and how many there are.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Flagged {
     pub total: i64,
     pub items: Vec<FlaggedItem>,
 }
 
 /// The dashboard of a scope: what `GET /api/v1/fulfilment` answers and the page draws.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ScopeReport {
     pub year: i64,
     pub as_of: NaiveDate,
@@ -227,7 +227,7 @@ pub struct ScopeReport {
 }
 
 /// One person's items, computed now (`?person=`).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PersonReport {
     pub year: i64,
     pub as_of: NaiveDate,
@@ -236,7 +236,7 @@ pub struct PersonReport {
     pub items: Vec<ItemWithStatus>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Report {
     Person(PersonReport),

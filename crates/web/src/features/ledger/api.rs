@@ -11,9 +11,8 @@ use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::ledger::{self, Entry};
 use qingfeng_store::Page;
-use serde_json::{json, Value};
 
-use super::service::{detail, entry_filter, item_visible, person_visible, read_attachment, validate};
+use super::service::{entry_filter, entry_view, item_visible, person_visible, read_attachment, validate, EntryView};
 use crate::auth::Principal;
 use crate::http::{ApiError, ApiResult};
 use crate::http::{ApiJson, Params, Path};
@@ -23,20 +22,20 @@ pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -
     Ok(Json(ledger::list(&state.db, &p.scope, &entry_filter(&params)?, Some(params.paging()?)).await?))
 }
 
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<EntryView>> {
     let e = ledger::get(&state.db, &p.scope, id).await?;
-    Ok(Json(detail(&state, &p, e).await?))
+    Ok(Json(entry_view(&state, &p, e).await?))
 }
 
 pub async fn create(
     State(state): State<AppState>,
     p: Principal,
     ApiJson(f): ApiJson<EntryFields>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<EntryView>)> {
     let d = validate(&state, &p, &f, None).await?;
     let id = ledger::create(&state.db, &p.actor(), &d).await?;
     let e = ledger::get(&state.db, &qingfeng_store::Scope::all(), id).await?;
-    Ok((StatusCode::CREATED, Json(detail(&state, &p, e).await?)))
+    Ok((StatusCode::CREATED, Json(entry_view(&state, &p, e).await?)))
 }
 
 /// `PATCH` is refused: a submitted entry is never changed.
@@ -52,12 +51,12 @@ pub async fn new_version(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<EntryFields>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<EntryView>)> {
     let current = ledger::get(&state.db, &p.scope, id).await?;
     let d = validate(&state, &p, &f, Some(&current)).await?;
     let new_id = ledger::new_version(&state.db, &p.actor(), &current, &d).await?;
     let e = ledger::get(&state.db, &qingfeng_store::Scope::all(), new_id).await?;
-    Ok((StatusCode::CREATED, Json(detail(&state, &p, e).await?)))
+    Ok((StatusCode::CREATED, Json(entry_view(&state, &p, e).await?)))
 }
 
 pub async fn add_attachment(
@@ -65,11 +64,11 @@ pub async fn add_attachment(
     p: Principal,
     Path(id): Path<i64>,
     m: Multipart,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<ledger::AttachmentMeta>)> {
     let e = ledger::get(&state.db, &p.scope, id).await?;
     let (name, ctype, bytes) = read_attachment(m).await?;
     let meta = ledger::add_attachment(&state.db, &p.actor(), e.id, &name, ctype, bytes).await?;
-    Ok((StatusCode::CREATED, Json(json!(meta))))
+    Ok((StatusCode::CREATED, Json(meta)))
 }
 
 pub async fn attachment(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {

@@ -17,10 +17,12 @@ pub fn routes(book: Book) -> Book {
         .query(service::ENTRY_FILTERS)
         .paged()
         .add(M::POST, "/api/v1/ledger-entries", P(Permission::LedgerWrite), "登记台账记录", api::create)
+        .returns::<service::EntryView>()
         .body::<qingfeng_domain::ledger::EntryFields>()
         .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P(Permission::LedgerExport), "导出履职台账", api::export)
         .query(service::ENTRY_FILTERS)
         .add(M::GET, "/api/v1/ledger-entries/{id}", P(Permission::LedgerRead), "台账记录详情", api::get)
+        .returns::<service::EntryView>()
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P(Permission::LedgerRead), "下载附件", api::attachment)
         .add(M::GET, "/ledger", P(Permission::LedgerRead), "履职台账页", pages::page)
         .add(M::GET, "/ledger/new", P(Permission::LedgerWrite), "登记台账表单", pages::new_entry)
@@ -43,6 +45,7 @@ pub fn routes(book: Book) -> Book {
             "提交更正版本",
             api::new_version,
         )
+        .returns::<service::EntryView>()
         .body::<qingfeng_domain::ledger::EntryFields>()
         .add(
             M::POST,
@@ -51,5 +54,6 @@ pub fn routes(book: Book) -> Book {
             "上传附件",
             api::add_attachment,
         )
+        .returns::<qingfeng_store::ledger::AttachmentMeta>()
         .upload()
 }

@@ -7,7 +7,6 @@ use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_domain::time::office_today;
 use qingfeng_store::ledger::{self, Entry, EntryFilter, Named};
 use qingfeng_store::StoreError;
-use serde_json::Value;
 
 use crate::auth::Principal;
 use crate::http::Params;
@@ -188,7 +187,7 @@ pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
 /// An entry as one reader may see it: the participants, credited items, tasks and versions the
 /// reader's scope reaches, and how many others there are. The API and the entry page both
 /// show this, so neither reveals what the scope hides.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct EntryView {
     #[serde(flatten)]
     pub entry: Entry,
@@ -277,11 +276,6 @@ pub async fn entry_view(state: &AppState, p: &Principal, e: Entry) -> ApiResult<
         history,
         hidden_versions,
     })
-}
-
-/// The entry's JSON for the API.
-pub async fn detail(state: &AppState, p: &Principal, e: Entry) -> ApiResult<Value> {
-    serde_json::to_value(entry_view(state, p, e).await?).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// Reads one uploaded file; checks type and size.

@@ -9,10 +9,11 @@ use qingfeng_domain::org::UnitFields;
 use qingfeng_store::org::units::{self, Unit, UnitFilter};
 use qingfeng_store::org::{people, Person};
 use qingfeng_store::Page;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::service::{
     check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, unit_fields_of, unit_in_scope,
+    PersonView,
 };
 use super::sheets;
 use crate::auth::Principal;
@@ -74,44 +75,30 @@ pub async fn import_units(
     Ok(Json(sheets::units_import(&state.db, &p.actor(), &p.scope, &file.bytes, file.commit).await?))
 }
 
-/// The JSON shape of a person: roles as an array of keys, plus 分管 units when known.
-pub fn person_json(p: &Person, in_charge: Option<&[i64]>) -> Value {
-    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
-    v["roles"] = json!(p.roles.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>());
-    if let Some(ic) = in_charge {
-        v["in_charge_of"] = json!(ic);
-    }
-    v
+pub async fn list_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Person>>> {
+    Ok(Json(people::list(&state.db, &p.scope, &filter_from(&params)?, params.paging()?).await?))
 }
 
-pub async fn list_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Value>>> {
-    let page = people::list(&state.db, &p.scope, &filter_from(&params)?, params.paging()?).await?;
-    Ok(Json(Page {
-        items: page.items.iter().map(|x| person_json(x, None)).collect(),
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
-}
-
-pub async fn get_person(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn get_person(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<PersonView>> {
     let person = people::get(&state.db, &p.scope, id).await?;
-    let ic = people::in_charge_of(&state.db, id).await?;
-    let mut v = person_json(&person, Some(&ic));
-    v["transfers"] = json!(people::transfers(&state.db, id).await?);
-    Ok(Json(v))
+    let mut view = PersonView::load(&state, person).await?;
+    view.transfers = Some(people::transfers(&state.db, id).await?);
+    Ok(Json(view))
 }
 
 pub async fn create_person(
     State(state): State<AppState>,
     p: Principal,
     ApiJson(fields): ApiJson<PersonFields>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<PersonView>)> {
     let draft = fields.validate()?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
     let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?;
-    let ic = people::in_charge_of(&state.db, person.id).await?;
-    Ok((StatusCode::CREATED, Json(person_json(&person, Some(&ic)))))
+    Ok((StatusCode::CREATED, Json(PersonView::load(&state, person).await?)))
 }
 
 pub async fn update_person(
@@ -119,15 +106,14 @@ pub async fn update_person(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PersonView>> {
     let current = people::get(&state.db, &p.scope, id).await?;
     let fields: PersonFields = merge_patch(&person_fields_of(&current, None), patch)?;
     let draft = fields.validate()?;
     let current_in_charge = people::in_charge_of(&state.db, id).await?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
     let person = people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
-    let ic = people::in_charge_of(&state.db, id).await?;
-    Ok(Json(person_json(&person, Some(&ic))))
+    Ok(Json(PersonView::load(&state, person).await?))
 }
 
 pub async fn people_template(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {

@@ -28,8 +28,7 @@ pub fn routes(book: Book) -> Book {
             api::units_template,
         )
         .add(M::POST, "/api/v1/units/import", P(Permission::UnitImport), "导入单位", api::import_units)
-        .upload()
-        .committable()
+        .imports_sheet()
         .add(M::GET, "/api/v1/units/export.xlsx", P(Permission::UnitExport), "导出单位", api::export_units)
         .add(M::GET, "/api/v1/units/{id}", P(Permission::UnitRead), "单位详情", api::get_unit)
         .returns::<qingfeng_store::org::Unit>()
@@ -37,9 +36,11 @@ pub fn routes(book: Book) -> Book {
         .returns::<qingfeng_store::org::Unit>()
         .patch::<qingfeng_domain::org::UnitFields>()
         .add(M::GET, "/api/v1/people", P(Permission::PersonRead), "人员列表", api::list_people)
+        .returns_page::<qingfeng_store::org::Person>()
         .query(service::PERSON_FILTERS)
         .paged()
         .add(M::POST, "/api/v1/people", P(Permission::PersonWrite), "新增人员", api::create_person)
+        .returns::<service::PersonView>()
         .body::<qingfeng_domain::org::PersonFields>()
         .add(
             M::GET,
@@ -49,12 +50,13 @@ pub fn routes(book: Book) -> Book {
             api::people_template,
         )
         .add(M::POST, "/api/v1/people/import", P(Permission::PersonImport), "导入人员", api::import_people)
-        .upload()
-        .committable()
+        .imports_sheet()
         .add(M::GET, "/api/v1/people/export.xlsx", P(Permission::PersonExport), "导出人员", api::export_people)
         .query(service::PERSON_FILTERS)
         .add(M::GET, "/api/v1/people/{id}", P(Permission::PersonRead), "人员详情", api::get_person)
+        .returns::<service::PersonView>()
         .add(M::PATCH, "/api/v1/people/{id}", P(Permission::PersonWrite), "修改人员", api::update_person)
+        .returns::<service::PersonView>()
         .patch::<qingfeng_domain::org::PersonFields>()
         .add(M::GET, "/org", P(Permission::PersonRead), "组织机构与人员", pages::page)
         .add(M::GET, "/org/people", P(Permission::PersonRead), "人员列表（局部）", pages::people_table)

@@ -11,6 +11,25 @@ use crate::http::Params;
 use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
+/// A person as the API answers one: with the units in their charge (分管) and, on its own
+/// page, their transfer history.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonView {
+    #[serde(flatten)]
+    pub person: Person,
+    /// ids of the units the person is in charge of (分管)
+    pub in_charge_of: Vec<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfers: Option<Vec<qingfeng_store::org::people::Transfer>>,
+}
+
+impl PersonView {
+    pub async fn load(state: &AppState, person: Person) -> ApiResult<Self> {
+        let in_charge_of = qingfeng_store::org::people::in_charge_of(&state.db, person.id).await?;
+        Ok(PersonView { person, in_charge_of, transfers: None })
+    }
+}
+
 /// A unit by id, or 404 when it does not exist or lies outside the caller's scope.
 pub async fn unit_in_scope(state: &AppState, p: &Principal, id: i64) -> ApiResult<Unit> {
     let u = units::get(&state.db, id).await?;

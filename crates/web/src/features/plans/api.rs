@@ -9,13 +9,13 @@ use qingfeng_domain::plans::{PlanFields, TaskFields, UpdateFields};
 use qingfeng_domain::time::office_today;
 use qingfeng_store::plans::{self, PlanFilter, Task, WorkPlan};
 use qingfeng_store::Page;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::service::{fields_of, task_filter, write_error};
+use super::service::{fields_of, task_filter, write_error, PlanDetail, TaskDetail, UpdateAnswer};
 use super::sheets;
 use crate::auth::Principal;
+use crate::http::ApiResult;
 use crate::http::{merge_patch, xlsx, ApiJson, ImportUpload, Params, Path};
-use crate::http::{ApiError, ApiResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
@@ -41,12 +41,10 @@ pub async fn create_plan(
 }
 
 /// `GET /api/v1/work-plans/{id}`: the plan with the tasks the caller sees, in tree order.
-pub async fn get_plan(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn get_plan(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<PlanDetail>> {
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
     let tasks = plans::plan_tasks(&state.db, &p.scope, id).await?;
-    let mut v = serde_json::to_value(&plan).map_err(|e| ApiError::Internal(e.to_string()))?;
-    v["tasks"] = json!(tasks);
-    Ok(Json(v))
+    Ok(Json(PlanDetail { plan, tasks }))
 }
 
 /// `GET /api/v1/tasks?plan=&year=&unit=&state=&q=`
@@ -66,12 +64,11 @@ pub async fn create_task(
 }
 
 /// `GET /api/v1/tasks/{id}`: the task with its progress updates, newest first.
-pub async fn get_task(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn get_task(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<TaskDetail>> {
     let task = plans::get_task(&state.db, &p.scope, id).await?;
-    let mut v = serde_json::to_value(&task).map_err(|e| ApiError::Internal(e.to_string()))?;
-    v["updates"] = json!(plans::updates(&state.db, id).await?);
-    v["can_edit"] = json!(p.can(Permission::PlanWrite) && plans::can_edit(&p.scope, &task));
-    Ok(Json(v))
+    let updates = plans::updates(&state.db, id).await?;
+    let can_edit = p.can(Permission::PlanWrite) && plans::can_edit(&p.scope, &task);
+    Ok(Json(TaskDetail { task, updates, can_edit }))
 }
 
 /// `PATCH /api/v1/tasks/{id}`
@@ -93,13 +90,11 @@ pub async fn add_update(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<UpdateFields>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<UpdateAnswer>)> {
     plans::get_task(&state.db, &p.scope, id).await?;
     let update = plans::add_update(&state.db, &p.actor(), id, &fields, office_today()).await?;
     let task = plans::get_task(&state.db, &p.scope, id).await?;
-    let mut v = serde_json::to_value(&update).map_err(|e| ApiError::Internal(e.to_string()))?;
-    v["task"] = json!(task);
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok((StatusCode::CREATED, Json(UpdateAnswer { update, task })))
 }
 
 /// `GET /api/v1/work-plans/tasks-template.xlsx`

@@ -14,9 +14,11 @@ use crate::http::Book;
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/work-plans", P(Permission::PlanRead), "工作要点列表", api::list_plans)
+        .returns_page::<qingfeng_store::plans::WorkPlan>()
         .query(&["year", "unit", "q"])
         .paged()
         .add(M::POST, "/api/v1/work-plans", P(Permission::PlanWrite), "新增工作要点", api::create_plan)
+        .returns::<qingfeng_store::plans::WorkPlan>()
         .body::<qingfeng_domain::plans::PlanFields>()
         .add(
             M::GET,
@@ -26,10 +28,10 @@ pub fn routes(book: Book) -> Book {
             api::template,
         )
         .add(M::GET, "/api/v1/work-plans/{id}", P(Permission::PlanRead), "工作要点详情（含任务树）", api::get_plan)
+        .returns::<service::PlanDetail>()
         .add(M::GET, "/api/v1/work-plans/{id}/tasks.xlsx", P(Permission::TaskExport), "导出任务分解表", api::export)
         .add(M::POST, "/api/v1/work-plans/{id}/tasks/import", P(Permission::TaskImport), "导入任务分解表", api::import)
-        .upload()
-        .committable()
+        .imports_sheet()
         .add(M::GET, "/api/v1/tasks", P(Permission::PlanRead), "任务列表", api::list_tasks)
         .returns_page::<qingfeng_store::plans::Task>()
         .query(service::TASK_FILTERS)
@@ -38,10 +40,12 @@ pub fn routes(book: Book) -> Book {
         .returns::<qingfeng_store::plans::Task>()
         .body::<qingfeng_domain::plans::TaskFields>()
         .add(M::GET, "/api/v1/tasks/{id}", P(Permission::PlanRead), "任务详情（含进展）", api::get_task)
+        .returns::<service::TaskDetail>()
         .add(M::PATCH, "/api/v1/tasks/{id}", P(Permission::PlanWrite), "修改任务", api::update_task)
         .returns::<qingfeng_store::plans::Task>()
         .patch::<qingfeng_domain::plans::TaskFields>()
         .add(M::POST, "/api/v1/tasks/{id}/updates", P(Permission::PlanWrite), "报告任务进展", api::add_update)
+        .returns::<service::UpdateAnswer>()
         .body::<qingfeng_domain::plans::UpdateFields>()
         .add(M::GET, "/plans", P(Permission::PlanRead), "任务分解页", pages::page)
         .add(M::GET, "/plans/new", P(Permission::PlanWrite), "新增工作要点表单", pages::new_plan)

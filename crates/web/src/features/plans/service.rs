@@ -48,3 +48,28 @@ pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
         q: params.str("q"),
     })
 }
+
+/// A work plan with the tasks the reader sees, in tree order.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanDetail {
+    #[serde(flatten)]
+    pub plan: qingfeng_store::plans::WorkPlan,
+    pub tasks: Vec<qingfeng_store::plans::Task>,
+}
+
+/// A task with its progress updates (newest first) and whether the reader may edit it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub task: qingfeng_store::plans::Task,
+    pub updates: Vec<qingfeng_store::plans::TaskUpdate>,
+    pub can_edit: bool,
+}
+
+/// A progress update just recorded, with its task as it now stands.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UpdateAnswer {
+    #[serde(flatten)]
+    pub update: qingfeng_store::plans::TaskUpdate,
+    pub task: qingfeng_store::plans::Task,
+}

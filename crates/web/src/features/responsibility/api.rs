@@ -10,21 +10,21 @@ use qingfeng_store::fulfilment::requirement;
 use qingfeng_store::responsibility::{self as resp, GenerateReport, ItemFilter, List, Template};
 use qingfeng_store::{Page, StoreError};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::service::{
-    check_template_scope, item_entries, item_filter, parse_pledge, template_fields, with_status, year_param,
-    ItemWithStatus, TemplateFields,
+    check_template_scope, item_entries, item_filter, one_with_status, parse_pledge, template_fields, with_status,
+    year_param, ItemDetail, ItemWithStatus, ListDetail, TemplateFields,
 };
 use crate::auth::Principal;
 use crate::http::ApiResult;
 use crate::http::{merge_patch, xlsx, ApiJson, Params, Path};
 use crate::AppState;
 
-pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Page<Template>>> {
     let items = resp::templates(&state.db).await?;
-    let total = items.len();
-    Ok(Json(json!({"items": items, "total": total, "page": 1, "per_page": total.max(1)})))
+    let total = items.len() as i64;
+    Ok(Json(Page { items, total, page: 1, per_page: total.max(1) }))
 }
 
 pub async fn create_template(
@@ -79,7 +79,7 @@ pub async fn lists(State(state): State<AppState>, p: Principal, params: Params) 
     Ok(Json(Page { items, total, page: 1, per_page: total.max(1) }))
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ListDetail>> {
     let l = resp::list(&state.db, &p.scope, id).await?;
     let items = resp::items(
         &state.db,
@@ -88,8 +88,7 @@ pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i6
         None,
     )
     .await?;
-    let items = with_status(&state, items.items).await?;
-    Ok(Json(json!({"list": l, "items": items})))
+    Ok(Json(ListDetail { list: l, items: with_status(&state, items.items).await? }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -120,13 +119,10 @@ pub async fn items(
     Ok(Json(Page { items, total: page.total, page: page.page, per_page: page.per_page }))
 }
 
-pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ItemDetail>> {
     let it = resp::item(&state.db, &p.scope, id).await?;
-    let (entries, hidden) = item_entries(&state, &p, id).await?;
-    let mut v = serde_json::to_value(with_status(&state, vec![it]).await?.remove(0)).unwrap_or_default();
-    v["entries"] = json!(entries);
-    v["hidden_entries"] = json!(hidden);
-    Ok(Json(v))
+    let (entries, hidden_entries) = item_entries(&state, &p, id).await?;
+    Ok(Json(ItemDetail { item: one_with_status(&state, it).await?, entries, hidden_entries }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -144,7 +140,7 @@ pub async fn update_item(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<ItemPatch>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ItemWithStatus>> {
     let before = resp::item(&state.db, &p.scope, id).await?;
     let edit = ItemFields {
         text: patch.text.unwrap_or(before.text.clone()),
@@ -156,7 +152,7 @@ pub async fn update_item(
     .validate()?;
     resp::edit_item(&state.db, &p.actor(), &before, &edit).await?;
     let after = resp::item(&state.db, &p.scope, id).await?;
-    Ok(Json(serde_json::to_value(with_status(&state, vec![after]).await?.remove(0)).unwrap_or_default()))
+    Ok(Json(one_with_status(&state, after).await?))
 }
 
 /// 责任清单 in the layout offices use: one row per item, grouped by owner.

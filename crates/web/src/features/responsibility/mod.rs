@@ -22,6 +22,7 @@ pub fn routes(book: Book) -> Book {
             "责任事项模板",
             api::templates,
         )
+        .returns_page::<qingfeng_store::responsibility::Template>()
         .add(
             M::POST,
             "/api/v1/responsibility-templates",
@@ -29,6 +30,7 @@ pub fn routes(book: Book) -> Book {
             "新增责任事项模板（1+X 的 X）",
             api::create_template,
         )
+        .returns::<qingfeng_store::responsibility::Template>()
         .body::<qingfeng_domain::responsibility::TemplateFields>()
         .add(
             M::PATCH,
@@ -37,6 +39,7 @@ pub fn routes(book: Book) -> Book {
             "修改责任事项模板",
             api::update_template,
         )
+        .returns::<qingfeng_store::responsibility::Template>()
         .patch::<qingfeng_domain::responsibility::TemplateFields>()
         .add(
             M::POST,
@@ -45,8 +48,10 @@ pub fn routes(book: Book) -> Book {
             "生成年度责任清单",
             api::generate,
         )
+        .returns::<qingfeng_store::responsibility::GenerateReport>()
         .body::<api::GenerateRequest>()
         .add(M::GET, "/api/v1/responsibility-lists", P(Permission::ResponsibilityRead), "责任清单列表", api::lists)
+        .returns_page::<qingfeng_store::responsibility::List>()
         .query(&["year", "unit", "person"])
         .add(
             M::GET,
@@ -57,6 +62,7 @@ pub fn routes(book: Book) -> Book {
         )
         .query(service::ITEM_FILTERS)
         .add(M::GET, "/api/v1/responsibility-lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情", api::list)
+        .returns::<service::ListDetail>()
         .add(
             M::PATCH,
             "/api/v1/responsibility-lists/{id}",
@@ -64,6 +70,7 @@ pub fn routes(book: Book) -> Book {
             "登记责任书签订",
             api::update_list,
         )
+        .returns::<qingfeng_store::responsibility::List>()
         .body::<api::PledgePatch>()
         .add(
             M::GET,
@@ -72,9 +79,11 @@ pub fn routes(book: Book) -> Book {
             "责任事项及落实情况",
             api::items,
         )
+        .returns_page::<service::ItemWithStatus>()
         .query(service::ITEM_FILTERS)
         .paged()
         .add(M::GET, "/api/v1/responsibility-items/{id}", P(Permission::ResponsibilityRead), "责任事项详情", api::item)
+        .returns::<service::ItemDetail>()
         .add(
             M::PATCH,
             "/api/v1/responsibility-items/{id}",
@@ -82,6 +91,7 @@ pub fn routes(book: Book) -> Book {
             "修改责任事项",
             api::update_item,
         )
+        .returns::<service::ItemWithStatus>()
         .body::<api::ItemPatch>()
         .add(M::POST, "/responsibility/generate", P(Permission::ResponsibilityWrite), "生成责任清单", pages::generate)
         .add(M::GET, "/responsibility/lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情页", pages::list)

@@ -29,11 +29,34 @@ pub fn year_param(params: &Params) -> ApiResult<i64> {
 }
 
 /// An item with its fulfilment as of today.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemWithStatus {
     #[serde(flatten)]
     pub item: Item,
     pub status: ItemStatus,
+}
+
+/// An item on its own: its fulfilment and the ledger entries credited to it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ItemDetail {
+    #[serde(flatten)]
+    pub item: ItemWithStatus,
+    /// the latest 100 entries credited to the item that the reader may open
+    pub entries: Vec<qingfeng_store::ledger::Entry>,
+    /// entries credited to the item from units outside the reader's scope
+    pub hidden_entries: i64,
+}
+
+/// A yearly list with its items.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListDetail {
+    pub list: qingfeng_store::responsibility::List,
+    pub items: Vec<ItemWithStatus>,
+}
+
+/// One item with its fulfilment as of today.
+pub async fn one_with_status(state: &AppState, item: Item) -> ApiResult<ItemWithStatus> {
+    Ok(with_status(state, vec![item]).await?.remove(0))
 }
 
 pub async fn with_status(state: &AppState, items: Vec<Item>) -> ApiResult<Vec<ItemWithStatus>> {
