@@ -52,6 +52,8 @@ permissions!(
     CampaignWrite = ("campaign:write", "部署专项整治"),
     RoleRead = ("role:read", "查看角色"),
     RoleWrite = ("role:write", "定义角色"),
+    SettingWrite = ("setting:write", "查看和修改参数设置"),
+    DictWrite = ("dict:write", "维护字典（职级、职务、台账类型名称、问题类别顺序）"),
 );
 
 impl serde::Serialize for Permission {

@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod org;
 pub mod plans;
 pub mod responsibility;
+pub mod settings;
 pub mod text;
 pub mod time;
 

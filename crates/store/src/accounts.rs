@@ -65,6 +65,15 @@ pub async fn by_username(db: &Db, username: &str) -> StoreResult<Option<Account>
     db.fetch_optional(&format!("SELECT {COLS} FROM accounts WHERE username = $1"), args![username]).await
 }
 
+/// The account linked to a person, if any.
+pub async fn by_person(db: &Db, person_id: i64) -> StoreResult<Option<Account>> {
+    db.fetch_optional(
+        &format!("SELECT {COLS} FROM accounts WHERE person_id = $1 ORDER BY id LIMIT 1"),
+        args![person_id],
+    )
+    .await
+}
+
 pub async fn by_id(db: &Db, id: i64) -> StoreResult<Account> {
     db.fetch_one(&format!("SELECT {COLS} FROM accounts WHERE id = $1"), args![id]).await
 }
@@ -122,19 +131,40 @@ pub struct AccountView {
     pub person_name: Option<String>,
 }
 
-/// Accounts page by page, with roles; `q` matches the username or the person's name.
+/// What the account list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    /// matches the username or the person's name
+    pub q: Option<String>,
+    /// holds this role
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+    /// the person's unit and the units below it
+    pub unit_id: Option<i64>,
+}
+
+/// Accounts page by page, with roles.
 pub async fn list(
     db: &Db,
     scope: &crate::Scope,
-    q: Option<&str>,
+    f: &AccountFilter,
     paging: crate::Paging,
 ) -> StoreResult<crate::Page<AccountView>> {
     let mut qb = crate::QueryBuilder::new();
     // an account is in scope through its person; accounts without a person need full scope
     scope.restrict(&mut qb, "u.path", "u.id", Some("p.id"));
-    if let Some(text) = q.filter(|s| !s.is_empty()) {
+    if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
         let pat = crate::query::like_contains(text);
         qb.and("(a.username LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')", args![pat.clone(), pat]);
+    }
+    if let Some(role) = f.role.as_deref().filter(|s| !s.is_empty()) {
+        qb.and("EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = a.id AND r.role_key = ?)", args![role]);
+    }
+    if let Some(d) = f.disabled {
+        qb.and("a.disabled = ?", args![d]);
+    }
+    if let Some(unit_id) = f.unit_id {
+        crate::query::restrict_to_unit(db, &mut qb, "u.path", "u.id", unit_id, true).await?;
     }
     let w = qb.where_clause();
     let from = " FROM accounts a LEFT JOIN people p ON p.id = a.person_id LEFT JOIN units u ON u.id = p.unit_id";
@@ -158,6 +188,58 @@ pub async fn list(
         items.push(view(db, acc).await?);
     }
     Ok(crate::Page { items, total, page: paging.page, per_page: paging.per_page })
+}
+
+/// An account of a bulk creation: username, first password (already checked) and person.
+pub struct NewAccount {
+    pub username: String,
+    pub password: String,
+    pub person_id: i64,
+}
+
+/// Creates accounts for people in one transaction, each with the same roles and a first
+/// password its holder must change at first sign-in; one audit record per account.
+pub async fn create_many(db: &Db, actor: &Actor, accounts: &[NewAccount], roles: &[String]) -> StoreResult<Vec<i64>> {
+    let pairs: Vec<(String, String)> = accounts.iter().map(|a| (a.username.clone(), a.password.clone())).collect();
+    let hashes = tokio::task::spawn_blocking(move || pairs.iter().map(|(_, pw)| hash_password(pw)).collect::<Vec<_>>())
+        .await
+        .expect("argon2 hashing does not panic");
+    let mut tx = db.begin().await?;
+    let mut ids = Vec::with_capacity(accounts.len());
+    for (a, hash) in accounts.iter().zip(hashes) {
+        let taken: Option<(i64,)> = tx
+            .fetch_optional(
+                "SELECT id FROM accounts WHERE username = $1 OR person_id = $2",
+                args![a.username.clone(), a.person_id],
+            )
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::field("username", format!("用户名“{}”已被使用，或该人员已有账号", a.username)));
+        }
+        let (id,): (i64,) = tx
+            .fetch_one(
+                "INSERT INTO accounts (username, password_hash, person_id, must_change_password, disabled, created_at) \
+                 VALUES ($1, $2, $3, TRUE, FALSE, $4) RETURNING id",
+                args![a.username.clone(), hash, a.person_id, crate::now()],
+            )
+            .await?;
+        for r in roles {
+            tx.execute("INSERT INTO account_roles (account_id, role_key) VALUES ($1, $2)", args![id, r.clone()])
+                .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "create",
+            "account",
+            id,
+            &json!({"username": [null, a.username], "person_id": [null, a.person_id], "roles": [null, roles], "must_change_password": [null, true]}),
+        )
+        .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok(ids)
 }
 
 pub async fn view(db: &Db, account: Account) -> StoreResult<AccountView> {

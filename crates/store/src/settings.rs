@@ -49,3 +49,65 @@ pub async fn apply_office_time_zone(db: &Db) -> StoreResult<time::Tz> {
     time::set_office_tz(tz);
     Ok(tz)
 }
+
+/// Every setting stored, as (key, value).
+pub async fn all(db: &Db) -> StoreResult<Vec<(String, String)>> {
+    db.fetch_all("SELECT key, value FROM settings ORDER BY key", vec![]).await
+}
+
+/// One change of [`apply`]: `value` None (or empty) removes the setting, so its default applies.
+pub struct SettingChange {
+    pub key: String,
+    /// the Chinese name, written into the audit record
+    pub label: String,
+    pub value: Option<String>,
+    /// a secret's value never reaches the audit trail: it records 已设置 / 未设置
+    pub secret: bool,
+}
+
+/// Applies several changes in one transaction, one audit record per setting that changed.
+pub async fn apply(db: &Db, actor: &Actor, changes: &[SettingChange]) -> StoreResult<usize> {
+    let mut tx = db.begin().await?;
+    let mut changed = 0;
+    for c in changes {
+        let before: Option<(String,)> =
+            tx.fetch_optional("SELECT value FROM settings WHERE key = $1", args![c.key.clone()]).await?;
+        let before = before.map(|r| r.0).filter(|v| !v.is_empty());
+        let after = c.value.clone().filter(|v| !v.is_empty());
+        if before == after {
+            continue;
+        }
+        match &after {
+            Some(v) => {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    args![c.key.clone(), v.clone()],
+                )
+                .await?
+            }
+            None => tx.execute("DELETE FROM settings WHERE key = $1", args![c.key.clone()]).await?,
+        };
+        let shown = |v: &Option<String>| match (v, c.secret) {
+            (None, _) => "（默认）".to_string(),
+            (Some(_), true) => "已设置".to_string(),
+            (Some(v), false) => v.clone(),
+        };
+        let value = if c.secret && before.is_some() && after.is_some() {
+            serde_json::json!(["已设置", "已更换"])
+        } else {
+            serde_json::json!([shown(&before), shown(&after)])
+        };
+        audit::append(
+            &mut tx,
+            actor,
+            "update",
+            "setting",
+            c.key.clone(),
+            &serde_json::json!({ "label": c.label, "value": value }),
+        )
+        .await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}

@@ -129,3 +129,13 @@ document.addEventListener("DOMContentLoaded", function () {
     load(src).then(function (d) { var f = draw[el.getAttribute("data-finding-chart")]; if (f) f(el, src, d); });
   });
 });
+
+// [data-print] prints the page; [data-check-all=NAME] ticks or clears every checkbox NAME.
+document.addEventListener("click", function (e) {
+  var t = e.target;
+  if (t.closest && t.closest("[data-print]")) { window.print(); return; }
+  var all = t.getAttribute && t.getAttribute("data-check-all");
+  if (all) {
+    document.querySelectorAll('input[type=checkbox][name="' + all + '"]').forEach(function (c) { c.checked = t.checked; });
+  }
+});

@@ -25,6 +25,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::fulfilment::routes,
     features::findings::routes,
     features::notifications::routes,
+    features::system::routes,
 ];
 
 fn book() -> Book {

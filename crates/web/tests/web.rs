@@ -1,6 +1,7 @@
 //! The web crate end to end: the real server on 127.0.0.1:0, spoken to over HTTP, once per
 //! database engine of the run (SQLite always, PostgreSQL when `QINGFENG_TEST_PG_URL` is set).
 
+mod admin;
 mod chain;
 mod delegation;
 mod findings;

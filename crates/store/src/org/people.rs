@@ -59,6 +59,8 @@ pub struct PersonFilter {
     pub status: Option<String>,
     pub rank: Option<String>,
     pub in_supervision_scope: Option<bool>,
+    /// only people no account is linked to (bulk creation of accounts)
+    pub without_account: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -96,6 +98,9 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
     }
     if let Some(b) = f.in_supervision_scope {
         q.and("p.in_supervision_scope = ?", args![b]);
+    }
+    if f.without_account {
+        q.and("NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)", vec![]);
     }
     Ok(q)
 }

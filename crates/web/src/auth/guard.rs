@@ -46,7 +46,7 @@ pub async fn guard(access: Access, req: Request<Body>, next: Next) -> Response {
     };
     if p.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.uri().path()) {
         if is_api {
-            return ApiError::Forbidden("请先修改初始密码（PUT /api/v1/me/password）".into()).into_response();
+            return ApiError::PasswordChangeRequired.into_response();
         }
         return Redirect::to("/account/password").into_response();
     }

@@ -13,3 +13,4 @@ pub mod org;
 pub mod plans;
 pub mod responsibility;
 pub mod session;
+pub mod system;

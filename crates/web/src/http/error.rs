@@ -24,6 +24,8 @@ pub enum ApiError {
     /// 401 with a reason (failed or refused login).
     LoginFailed(String),
     Forbidden(String),
+    /// 403 `password_change_required`: an initial or reset password must be changed first.
+    PasswordChangeRequired,
     NotFound,
     Conflict(String),
     TooManyRequests(String),
@@ -44,7 +46,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized | ApiError::LoginFailed(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -65,6 +67,9 @@ impl ApiError {
             ApiError::Unauthorized => ("unauthorized", "请先登录".into(), None),
             ApiError::LoginFailed(m) => ("login_failed", m.clone(), None),
             ApiError::Forbidden(m) => ("forbidden", m.clone(), None),
+            ApiError::PasswordChangeRequired => {
+                ("password_change_required", "请先修改初始密码（PUT /api/v1/me/password），再进行其他操作".into(), None)
+            }
             ApiError::NotFound => ("not_found", "记录不存在或无权查看".into(), None),
             ApiError::Conflict(m) => ("conflict", m.clone(), None),
             ApiError::TooManyRequests(m) => ("too_many_requests", m.clone(), None),

@@ -13,15 +13,12 @@ use crate::auth::Principal;
 enum MenuItem {
     /// a heading over the links below it
     Group(&'static str),
-    /// a page; `needs` is the permission without which the link is left out, or shown as
-    /// "coming soon" (`else_soon`)
-    Link { href: &'static str, label: &'static str, active: &'static str, needs: Option<Permission>, else_soon: bool },
-    /// a page not built yet
-    Soon(&'static str),
+    /// a page; `needs` is the permission without which the link is left out
+    Link { href: &'static str, label: &'static str, active: &'static str, needs: Option<Permission> },
 }
 
 const fn link(href: &'static str, label: &'static str, active: &'static str, needs: Option<Permission>) -> MenuItem {
-    Link { href, label, active, needs, else_soon: false }
+    Link { href, label, active, needs }
 }
 
 /// The side menu, in order.
@@ -36,24 +33,20 @@ const MENU: &[MenuItem] = &[
     link("/plans", "任务分解", "plans", Some(Permission::PlanRead)),
     link("/ledger", "履职台账", "ledger", Some(Permission::LedgerRead)),
     Group("监督"),
-    Link {
-        href: "/findings",
-        label: "问题整改",
-        active: "findings",
-        needs: Some(Permission::FindingRead),
-        else_soon: true,
-    },
+    link("/findings", "问题整改", "findings", Some(Permission::FindingRead)),
     link("/findings/dashboard", "整改统计", "finding-stats", Some(Permission::FindingRead)),
-    Soon("廉政档案"),
-    Group("系统"),
-    Soon("账号与权限"),
+    Group("系统管理"),
+    link("/system/users", "用户管理", "users", Some(Permission::AccountRead)),
+    link("/system/roles", "角色管理", "roles", Some(Permission::RoleRead)),
+    link("/system/settings", "参数设置", "settings", Some(Permission::SettingWrite)),
     link("/system/audit", "操作日志", "audit", Some(Permission::AuditRead)),
     link("/system/logins", "登录日志", "logins", Some(Permission::AuditRead)),
+    Group("个人"),
     link("/notifications", "通知中心", "notifications", None),
     link("/account/password", "修改密码", "password", None),
 ];
 
-/// A line of the side menu as the layout draws it: `kind` is "group", "link" or "soon".
+/// A line of the side menu as the layout draws it: `kind` is "group" or "link".
 pub struct MenuEntry {
     pub kind: &'static str,
     pub href: &'static str,
@@ -61,7 +54,7 @@ pub struct MenuEntry {
     pub active: bool,
 }
 
-use MenuItem::{Group, Link, Soon};
+use MenuItem::{Group, Link};
 
 /// What the layout needs on every page.
 pub struct Nav {
@@ -78,12 +71,9 @@ impl Nav {
             .iter()
             .filter_map(|item| match *item {
                 Group(label) => Some(entry("group", "", label, false)),
-                Soon(label) => Some(entry("soon", "", label, false)),
-                Link { href, label, active: key, needs, else_soon } => match needs.is_none_or(|perm| p.can(perm)) {
-                    true => Some(entry("link", href, label, key == active)),
-                    false if else_soon => Some(entry("soon", "", label, false)),
-                    false => None,
-                },
+                Link { href, label, active: key, needs } => {
+                    needs.is_none_or(|perm| p.can(perm)).then(|| entry("link", href, label, key == active))
+                }
             })
             .collect();
         Nav { username: p.username.clone(), csrf: p.csrf_token().to_string(), menu }

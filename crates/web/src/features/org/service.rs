@@ -102,6 +102,7 @@ pub fn filter_from(params: &Params) -> Result<PersonFilter, ApiError> {
         status: params.str("status"),
         rank: params.str("rank"),
         in_supervision_scope: params.bool("supervised")?,
+        without_account: params.bool("without_account")?.unwrap_or(false),
     })
 }
 

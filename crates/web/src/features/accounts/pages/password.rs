@@ -5,8 +5,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::service::change_own_password;
 use crate::auth::Principal;
+use crate::features::accounts::service::change_own_password;
 use crate::http::{render, ApiError, FormPairs, Nav, PageError, PageResult};
 use crate::AppState;
 

@@ -1,0 +1,274 @@
+//! 参数设置: every setting an administrator may change in the interface, with its meaning, its
+//! default and the rule its value must follow. The readers of each setting (login, password
+//! policy, fulfilment, reminders, jobs, deliveries) keep their own defaults; these are the same
+//! numbers, shown to the administrator.
+
+/// What kind of value a setting holds, and its bounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SettingKind {
+    /// an integer in `min..=max`
+    Integer { min: i64, max: i64 },
+    /// a number (decimals allowed) in `min..=max`
+    Decimal { min: f64, max: f64 },
+    /// an http:// or https:// address
+    Url,
+    /// a host name or IP address
+    Host,
+    /// one e-mail address (`name@host`)
+    Email,
+    /// e-mail addresses separated by commas
+    EmailList,
+    /// plain text up to this many characters
+    Text { max: usize },
+    /// a secret: written, never shown back (the page says 已设置)
+    Secret,
+}
+
+/// One setting as the 参数设置 page and the API describe it.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingDef {
+    pub key: &'static str,
+    pub group: &'static str,
+    pub label: &'static str,
+    pub meaning: &'static str,
+    /// the value in force when none is set ("" when the feature is off until set)
+    pub default: &'static str,
+    pub kind: SettingKind,
+}
+
+use SettingKind::*;
+
+const fn def(
+    key: &'static str,
+    group: &'static str,
+    label: &'static str,
+    meaning: &'static str,
+    default: &'static str,
+    kind: SettingKind,
+) -> SettingDef {
+    SettingDef { key, group, label, meaning, default, kind }
+}
+
+/// Every setting, in the order the page shows them.
+pub const SETTINGS: &[SettingDef] = &[
+    def(
+        "login.max_failures",
+        "登录与密码",
+        "登录失败锁定次数",
+        "同一账号或同一来源地址连续登录失败达到此次数即暂时锁定",
+        "5",
+        Integer { min: 1, max: 100 },
+    ),
+    def(
+        "login.lock_minutes",
+        "登录与密码",
+        "锁定时长（分钟）",
+        "锁定持续的分钟数，也是统计失败次数的时间窗口",
+        "10",
+        Integer { min: 1, max: 1440 },
+    ),
+    def(
+        "password.min_length",
+        "登录与密码",
+        "密码最短长度",
+        "设置或修改密码时的最少字符数",
+        "8",
+        Integer { min: 6, max: 64 },
+    ),
+    def(
+        "password.min_classes",
+        "登录与密码",
+        "密码字符种类",
+        "大写字母、小写字母、数字、其他符号中至少包含几类",
+        "3",
+        Integer { min: 1, max: 4 },
+    ),
+    def(
+        "reminder.lead_days",
+        "落实与提醒",
+        "临期提醒天数",
+        "截止日前多少天起，未完成的事项显示为临期（黄色）并发出提醒；到期未完成为滞后（红色）",
+        "5",
+        Integer { min: 0, max: 60 },
+    ),
+    def(
+        "fulfilment.drop_threshold",
+        "落实与提醒",
+        "层级落差阈值（百分点）",
+        "相邻层级的落实率下降超过此值时，标记“上热中温下冷”",
+        "15",
+        Decimal { min: 1.0, max: 100.0 },
+    ),
+    def(
+        "finding.look_back_months",
+        "问题整改",
+        "回头看间隔（月）",
+        "问题验收销号后过多少个月应开展回头看",
+        "6",
+        Integer { min: 1, max: 36 },
+    ),
+    def(
+        "jobs.interval_seconds",
+        "后台任务",
+        "提醒任务间隔（秒）",
+        "每个服务实例多久运行一次提醒与外发任务",
+        "60",
+        Integer { min: 10, max: 86400 },
+    ),
+    def(
+        "site.base_url",
+        "后台任务",
+        "系统访问地址",
+        "邮件中链接的前缀，如 http://qingfeng.xwb.local；留空则邮件不带链接",
+        "",
+        Url,
+    ),
+    def(
+        "webhook.url",
+        "Webhook",
+        "Webhook 地址",
+        "每条通知和每日公布的审计链头以 JSON POST 到此地址；留空则不发送",
+        "",
+        Url,
+    ),
+    def("webhook.secret", "Webhook", "Webhook 签名密钥", "用于请求的 HMAC 签名，接收方据此核验来源", "", Secret),
+    def(
+        "webhook.timeout_seconds",
+        "Webhook",
+        "外发超时（秒）",
+        "Webhook 和邮件发送的超时时间",
+        "10",
+        Integer { min: 1, max: 300 },
+    ),
+    def("smtp.host", "邮件（SMTP）", "SMTP 服务器", "内网邮件中继的主机名或 IP 地址；留空则不发送邮件", "", Host),
+    def("smtp.port", "邮件（SMTP）", "SMTP 端口", "邮件中继的端口", "25", Integer { min: 1, max: 65535 }),
+    def("smtp.from", "邮件（SMTP）", "发件人地址", "通知邮件的发件人，如 qingfeng@xwb.local", "", Email),
+    def("smtp.username", "邮件（SMTP）", "SMTP 用户名", "邮件中继要求登录时填写；留空则不登录", "", Text { max: 128 }),
+    def("smtp.password", "邮件（SMTP）", "SMTP 密码", "邮件中继的登录密码", "", Secret),
+    def(
+        "notify.email_to",
+        "邮件（SMTP）",
+        "通知抄送邮箱",
+        "每条通知另发一份到这些地址（如值班邮箱），多个用逗号分隔",
+        "",
+        EmailList,
+    ),
+    def(
+        "outbound.backoff_seconds",
+        "外发重试",
+        "首次重试间隔（秒）",
+        "外发失败后首次重试前等待的秒数，此后每次加倍；失败的外发不会丢弃",
+        "60",
+        Integer { min: 1, max: 86400 },
+    ),
+    def(
+        "outbound.backoff_max_seconds",
+        "外发重试",
+        "最长重试间隔（秒）",
+        "重试间隔加倍到此值为止",
+        "3600",
+        Integer { min: 1, max: 604800 },
+    ),
+];
+
+pub fn setting(key: &str) -> Option<&'static SettingDef> {
+    SETTINGS.iter().find(|d| d.key == key)
+}
+
+fn is_email(s: &str) -> bool {
+    let Some((local, host)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && s.chars().all(|c| c.is_ascii_graphic() && c != ',' && c != '<' && c != '>')
+        && !host.contains('@')
+}
+
+fn is_host(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+impl SettingDef {
+    /// Checks a value as entered: the value to store (trimmed), or a message naming the setting.
+    /// An empty value is allowed for every setting and means "the default" (or "off").
+    pub fn check(&self, value: &str) -> Result<String, String> {
+        let v = value.trim();
+        if v.is_empty() {
+            return Ok(String::new());
+        }
+        let label = self.label;
+        match self.kind {
+            Integer { min, max } => match v.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
+                _ => Err(format!("{label}应为 {min}–{max} 之间的整数")),
+            },
+            Decimal { min, max } => match v.parse::<f64>() {
+                Ok(n) if n.is_finite() && n >= min && n <= max => Ok(v.to_string()),
+                _ => Err(format!("{label}应为 {min}–{max} 之间的数")),
+            },
+            Url => {
+                let rest = v.strip_prefix("http://").or_else(|| v.strip_prefix("https://"));
+                let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+                match host {
+                    Some(h) if is_host(h) && !v.chars().any(char::is_whitespace) && v.len() <= 500 => Ok(v.to_string()),
+                    _ => Err(format!("{label}应为以 http:// 或 https:// 开头的网址")),
+                }
+            }
+            Host if is_host(v) => Ok(v.to_string()),
+            Host => Err(format!("{label}应为主机名或 IP 地址，如 mail.xwb.local")),
+            Email if is_email(v) => Ok(v.to_string()),
+            Email => Err(format!("{label}“{v}”不是有效的邮箱地址")),
+            EmailList => {
+                let list: Vec<&str> = v.split([',', '，']).map(str::trim).filter(|s| !s.is_empty()).collect();
+                match list.iter().find(|a| !is_email(a)) {
+                    Some(bad) => Err(format!("{label}中的“{bad}”不是有效的邮箱地址")),
+                    None => Ok(list.join(",")),
+                }
+            }
+            Text { max } if v.chars().count() <= max => Ok(v.to_string()),
+            Text { max } => Err(format!("{label}不能超过 {max} 个字符")),
+            Secret if v.chars().count() <= 256 => Ok(v.to_string()),
+            Secret => Err(format!("{label}不能超过 256 个字符")),
+        }
+    }
+
+    pub fn is_secret(&self) -> bool {
+        self.kind == Secret
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_range_urls_and_emails() {
+        let d = setting("login.max_failures").unwrap();
+        assert_eq!(d.check(" 7 "), Ok("7".into()));
+        assert_eq!(d.check("0").unwrap_err(), "登录失败锁定次数应为 1–100 之间的整数");
+        assert!(d.check("abc").is_err());
+        assert_eq!(d.check(""), Ok(String::new()));
+        assert!(setting("fulfilment.drop_threshold").unwrap().check("12.5").is_ok());
+        let url = setting("webhook.url").unwrap();
+        assert!(url.check("http://10.0.0.5:8080/hook").is_ok());
+        assert!(url.check("ftp://x").unwrap_err().contains("Webhook 地址"));
+        assert!(url.check("http://a b").is_err());
+        let from = setting("smtp.from").unwrap();
+        assert!(from.check("qingfeng@xwb.local").is_ok());
+        assert!(from.check("qingfeng").unwrap_err().contains("发件人地址"));
+        let to = setting("notify.email_to").unwrap();
+        assert_eq!(to.check("a@b.cn， c@d.cn"), Ok("a@b.cn,c@d.cn".into()));
+        assert!(to.check("a@b.cn, x").is_err());
+    }
+
+    #[test]
+    fn every_default_passes_its_own_check() {
+        for d in SETTINGS {
+            assert!(d.check(d.default).is_ok(), "{}", d.key);
+            assert!(!d.meaning.is_empty() && !d.label.is_empty());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Pages of accounts and roles: 用户管理 (/system/users), 批量开通, 角色管理 (/system/roles)
+//! and changing one's own password.
+
+mod bulk;
+mod password;
+mod roles;
+mod users;
+
+pub use bulk::{bulk_page, bulk_submit, bulk_xlsx};
+pub use password::{change_password, password};
+pub use roles::{edit_role, new_role, roles_page, submit_role};
+pub use users::{create_user, edit_user, new_user, reset_password, set_disabled, update_user, users_page};
+
+use axum::http::StatusCode;
+use qingfeng_domain::FieldErrors;
+
+use crate::http::{ApiError, Opt, PageError};
+
+/// A saved form's errors to show beside its fields (a refusal goes to `refused_field`), or the
+/// error page for anything else.
+fn form_errors(e: ApiError, refused_field: &str) -> Result<FieldErrors, PageError> {
+    match e {
+        ApiError::Invalid(f) => Ok(f),
+        ApiError::Forbidden(m) => {
+            let mut f = FieldErrors::default();
+            f.push(refused_field, m);
+            Ok(f)
+        }
+        other => Err(PageError(other)),
+    }
+}
+
+fn unprocessable(mut res: axum::response::Response) -> axum::response::Response {
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+/// The roles `p` may grant as checkboxes, `held` checked.
+async fn role_options(
+    state: &crate::AppState,
+    p: &crate::auth::Principal,
+    held: &[String],
+) -> Result<Vec<Opt>, ApiError> {
+    use crate::features::accounts::service::{all_roles, may_grant};
+    Ok(all_roles(state)
+        .await?
+        .iter()
+        .filter(|r| may_grant(p, r) || held.contains(&r.key))
+        .map(|r| Opt::new(&r.key, &r.name, held.contains(&r.key)))
+        .collect())
+}
