@@ -128,6 +128,23 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect(text.includes('人员') && text.includes('admin'), 'audit rows missing');
   });
 
+  await check('the account creation page renders at 1366 px: every field visible, no sideways scroll', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(base + '/system/users/new');
+    for (const sel of ['input[name=username]', 'input[name=password]', 'select[name=person_id]', 'input[name=roles]', 'button.primary']) {
+      expect(await page.locator(sel).first().isVisible(), sel + ' not visible');
+    }
+    const people = await page.locator('select[name=person_id] option').count();
+    expect(people > 1, 'no person without an account offered');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(!wide, 'the page scrolls sideways at 1366 px');
+    const nav = await page.textContent('nav.sidebar');
+    expect(nav.includes('用户管理') && nav.includes('角色管理') && nav.includes('参数设置'), 'no 系统管理 menu: ' + nav);
+    expect(!nav.includes('即将上线'), 'the menu points to something that does not exist');
+    await shot('account-new-1366');
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
   // the demo accounts share the admin's password; each sees what its role sees
   const signIn = async (username) => {
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });

@@ -22,6 +22,8 @@ pub enum SettingKind {
     Text { max: usize },
     /// a secret: written, never shown back (the page says 已设置)
     Secret,
+    /// an IANA time-zone name such as `Asia/Shanghai`
+    TimeZone,
 }
 
 /// One setting as the 参数设置 page and the API describe it.
@@ -51,6 +53,14 @@ const fn def(
 
 /// Every setting, in the order the page shows them.
 pub const SETTINGS: &[SettingDef] = &[
+    def(
+        crate::time::TIME_ZONE_SETTING,
+        "落实与提醒",
+        "单位所在时区",
+        "按哪个时区计算“今天”：截止日期、回头看日期、清单年度和页面上显示的时间",
+        "Asia/Shanghai",
+        TimeZone,
+    ),
     def(
         "login.max_failures",
         "登录与密码",
@@ -232,6 +242,7 @@ impl SettingDef {
             Text { max } => Err(format!("{label}不能超过 {max} 个字符")),
             Secret if v.chars().count() <= 256 => Ok(v.to_string()),
             Secret => Err(format!("{label}不能超过 256 个字符")),
+            TimeZone => crate::time::parse_time_zone(v).map(|_| v.to_string()).map_err(|m| format!("{label}：{m}")),
         }
     }
 
@@ -262,6 +273,9 @@ mod tests {
         let to = setting("notify.email_to").unwrap();
         assert_eq!(to.check("a@b.cn， c@d.cn"), Ok("a@b.cn,c@d.cn".into()));
         assert!(to.check("a@b.cn, x").is_err());
+        let tz = setting("office.time_zone").unwrap();
+        assert!(tz.check("Asia/Urumqi").is_ok());
+        assert!(tz.check("Beijing").unwrap_err().contains("单位所在时区"));
     }
 
     #[test]

@@ -109,5 +109,8 @@ pub async fn apply(db: &Db, actor: &Actor, changes: &[SettingChange]) -> StoreRe
         changed += 1;
     }
     tx.commit().await?;
+    if changes.iter().any(|c| c.key == time::TIME_ZONE_SETTING) {
+        apply_office_time_zone(db).await?;
+    }
     Ok(changed)
 }

@@ -40,6 +40,7 @@ fn rule(kind: SettingKind) -> String {
         SettingKind::EmailList => "邮箱地址，多个用逗号分隔".into(),
         SettingKind::Text { max } => format!("不超过 {max} 个字符"),
         SettingKind::Secret => "只写：保存后不再显示".into(),
+        SettingKind::TimeZone => "IANA 时区名，如 Asia/Shanghai".into(),
     }
 }
 
