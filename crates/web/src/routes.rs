@@ -49,7 +49,9 @@ pub fn build(state: AppState) -> Router {
     let book = book();
     let document = openapi::Document::new(&book.specs);
     book.router
+        .fallback(crate::http::error::not_found)
         .layer(Extension(document))
+        .layer(axum::middleware::from_fn(crate::http::error::in_layout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
         .layer(axum::middleware::from_fn(crate::auth::headers::headers))
         .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))

@@ -3,13 +3,18 @@
 //! ([`PageError`]). Internal errors are logged, never shown.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use qingfeng_domain::FieldErrors;
 use qingfeng_office::OfficeError;
 use qingfeng_store::StoreError;
 use serde_json::json;
+
+use super::Nav;
+use crate::auth::Principal;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -139,6 +144,57 @@ struct ErrorPage {
     message: String,
 }
 
+/// An error page as shown: carried on the response so that [`in_layout`] can draw it inside the
+/// layout (with the side menu) when the reader is signed in.
+#[derive(Clone)]
+struct ShownError {
+    title: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "partials/error_in_layout.html")]
+struct ErrorInLayout {
+    nav: Nav,
+    title: String,
+    message: String,
+}
+
+/// An HTML error page: `title` as its heading, `message` below it.
+pub fn error_page(status: StatusCode, title: &str, message: String) -> Response {
+    let page = ErrorPage { title: title.into(), message: message.clone() };
+    let mut res = (status, Html(page.render().unwrap_or_default())).into_response();
+    res.extensions_mut().insert(ShownError { title: title.into(), message });
+    res
+}
+
+/// The 404 page of a URL no route answers: JSON under `/api/`, an HTML page elsewhere.
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::NotFound.into_response();
+    }
+    error_page(
+        StatusCode::NOT_FOUND,
+        "找不到页面",
+        format!("页面 {} 不存在，请检查地址，或从左侧菜单进入。", uri.path()),
+    )
+}
+
+/// Middleware: an error page answered to a signed-in reader (not an htmx fragment request) is
+/// drawn inside the layout, with the side menu, so the reader can go on from there.
+pub async fn in_layout(req: Request<Body>, next: Next) -> Response {
+    let principal = req.extensions().get::<Principal>().cloned();
+    let fragment = req.headers().contains_key("hx-request");
+    let res = next.run(req).await;
+    let (Some(p), false) = (principal, fragment) else { return res };
+    let Some(shown) = res.extensions().get::<ShownError>().cloned() else { return res };
+    let page = ErrorInLayout { nav: Nav::new(&p, ""), title: shown.title, message: shown.message };
+    match page.render() {
+        Ok(html) => (res.status(), Html(html)).into_response(),
+        Err(_) => res,
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(detail) = &self.0 {
@@ -151,7 +207,6 @@ impl IntoResponse for PageError {
             StatusCode::FORBIDDEN => "没有权限",
             _ => "出错了",
         };
-        let page = ErrorPage { title: title.into(), message };
-        (status, Html(page.render().unwrap_or_default())).into_response()
+        error_page(status, title, message)
     }
 }

@@ -86,8 +86,8 @@ impl Book {
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).expect("standard method");
-        let route =
-            on(filter, handler).route_layer(axum::middleware::from_fn(move |req, next| guard(access, req, next)));
+        let route = on(filter, handler)
+            .route_layer(axum::middleware::from_fn(move |req, next| guard(access, summary, req, next)));
         self.router = self.router.route(path, route);
         self.specs.push(RouteSpec { method, path, access, summary, body: None, query: Vec::new(), answer: None });
         self
