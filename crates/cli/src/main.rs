@@ -409,7 +409,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { what, file, commit } => {
             let db = open_db(&cli).await?;
             let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let actor = Actor { account_id: None, username: "cli".into(), address: "local".into() };
+            let actor = Actor { account_id: None, username: "cli".into(), address: "local".into(), words: None };
             let report = match what {
                 Sheet::People => org_sheets::people_import(&db, &actor, &Scope::all(), &bytes, *commit).await,
                 Sheet::Units => org_sheets::units_import(&db, &actor, &Scope::all(), &bytes, *commit).await,
@@ -433,7 +433,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token { command: TokenCommand::Create { user, name } } => {
             let db = open_db(&cli).await?;
             let Some(account) = accounts::by_username(&db, user).await? else { bail!("账号 {user} 不存在") };
-            let actor = Actor { account_id: None, username: "cli".into(), address: "local".into() };
+            let actor = Actor { account_id: None, username: "cli".into(), address: "local".into(), words: None };
             let token = accounts::create_token(&db, &actor, account.id, name).await?;
             println!("{token}");
         }

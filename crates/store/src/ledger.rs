@@ -358,8 +358,57 @@ pub async fn new_version(db: &Db, actor: &Actor, current: &Entry, d: &EntryDraft
     if latest != current.version {
         return Err(StoreError::Refused(format!("这不是最新版本（最新为第 {latest} 版），请在最新版本上更正")));
     }
+    let before = participants_credits(&mut tx, current.id).await?;
     uncredit(&mut tx, current.id).await?;
     let id = write_version(&mut tx, actor, d, Some(current.entry_key), current.version + 1).await?;
+    let after = participants_credits(&mut tx, id).await?;
+    tell_corrected(&mut tx, actor, id, d, &before, &after).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The participants' own items a version is credited to: (item, person, item text).
+async fn participants_credits(tx: &mut Tx, entry_id: i64) -> StoreResult<Vec<(i64, i64, String)>> {
+    tx.fetch_all(
+        "SELECT i.id, i.person_id, i.text FROM ledger_credits c JOIN responsibility_items i ON i.id = c.item_id \
+         WHERE c.entry_id = $1 AND i.person_id IN (SELECT person_id FROM ledger_participants WHERE entry_id = $1) \
+         ORDER BY i.id",
+        args![entry_id],
+    )
+    .await
+}
+
+/// Tells each participant (of the old or the new version) whose own items gained or lost the
+/// entry's credit with the correction.
+async fn tell_corrected(
+    tx: &mut Tx,
+    actor: &Actor,
+    entry_id: i64,
+    d: &EntryDraft,
+    before: &[(i64, i64, String)],
+    after: &[(i64, i64, String)],
+) -> StoreResult<()> {
+    if actor.words.is_none() {
+        return Ok(());
+    }
+    let mut changes: std::collections::BTreeMap<i64, (Vec<String>, Vec<String>)> = Default::default();
+    for (_, person, text) in after.iter().filter(|a| !before.iter().any(|b| b.0 == a.0)) {
+        changes.entry(*person).or_default().0.push(text.clone());
+    }
+    for (_, person, text) in before.iter().filter(|b| !after.iter().any(|a| a.0 == b.0)) {
+        changes.entry(*person).or_default().1.push(text.clone());
+    }
+    for (person, (gained, lost)) in changes {
+        let accounts = crate::notify::accounts_of(tx, &[person]).await?;
+        let event = crate::notify::Event::EntryCorrected {
+            entry_id,
+            kind: d.kind.key().to_string(),
+            date: d.date,
+            reason: d.reason.clone(),
+            gained,
+            lost,
+        };
+        crate::notify::tell(tx, actor, &accounts, &event).await?;
+    }
+    Ok(())
 }

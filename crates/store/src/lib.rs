@@ -40,12 +40,15 @@ pub struct Actor {
     pub account_id: Option<i64>,
     pub username: String,
     pub address: String,
+    /// How the notifications of this actor's workflow steps are worded (the web layer's); None
+    /// (the command line, demo data) tells nobody.
+    pub words: Option<&'static dyn notify::Words>,
 }
 
 impl Actor {
     /// The system itself (migrations, demo data, first start).
     pub fn system() -> Self {
-        Actor { account_id: None, username: "system".into(), address: String::new() }
+        Actor { account_id: None, username: "system".into(), address: String::new(), words: None }
     }
 }
 

@@ -16,7 +16,7 @@ use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::{accounts, args, Actor, Db, Engine, Paging, Scope, StoreError};
 
 fn actor() -> Actor {
-    Actor { account_id: None, username: "tester".into(), address: "127.0.0.1".into() }
+    Actor { account_id: None, username: "tester".into(), address: "127.0.0.1".into(), words: None }
 }
 
 async fn unit(db: &Db, code: &str, parent: Option<i64>) -> i64 {

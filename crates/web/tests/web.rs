@@ -9,6 +9,7 @@ mod findings;
 mod notify;
 mod plans;
 mod security;
+mod step_notices;
 mod support;
 
 use std::collections::{BTreeSet, HashSet};

@@ -275,6 +275,7 @@ async fn simple_step(
         &json!({"state": [facts.state.key(), t.to.key()], "note": note}),
     )
     .await?;
+    super::notices::after_step(&mut tx, actor, id, action, note).await?;
     tx.commit().await?;
     Ok(t)
 }

@@ -17,6 +17,7 @@ mod campaigns;
 mod figures;
 mod flow;
 mod lookups;
+mod notices;
 mod read;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -5,8 +5,6 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
-use qingfeng_domain::dict::{parse_roles, ResponsibilityRole};
-use qingfeng_domain::responsibility::{person_level, Level};
 
 use super::{NewNotification, Reminder, LEVEL_RED, LEVEL_YELLOW};
 use crate::{args, Db, StoreResult};
@@ -77,11 +75,10 @@ impl Directory {
             )
             .await?;
         for p in people {
-            let roles = parse_roles(&p.roles.replace(',', "、")).unwrap_or_default();
-            if roles.contains(&ResponsibilityRole::Principal) {
-                d.principals.entry(p.unit_id).or_default().push(p.id);
-            } else if person_level(&roles, &p.title) == Level::Middle {
-                d.middles.entry(p.unit_id).or_default().push(p.id);
+            match super::heads_unit(&p.roles, &p.title) {
+                Some(true) => d.principals.entry(p.unit_id).or_default().push(p.id),
+                Some(false) => d.middles.entry(p.unit_id).or_default().push(p.id),
+                None => {}
             }
         }
         Ok(d)

@@ -16,7 +16,8 @@
 //! The parts: `notifications` (the 通知中心 of an account), `leases` (job leases), `reminders`
 //! (firing a reminder once), `due` (which reminders are due and who receives them, as typed
 //! facts: the message wording and the page link are the web layer's) and
-//! `deliveries` (outbound deliveries). Everything public is re-exported here, so callers write
+//! `deliveries` (outbound deliveries), `steps` (notifications of workflow steps, written in the
+//! step's transaction: who is told is decided here, the wording comes from the web layer). Everything public is re-exported here, so callers write
 //! `notify::fire`, `notify::Directory`.
 
 mod deliveries;
@@ -24,6 +25,7 @@ mod due;
 mod leases;
 mod notifications;
 mod reminders;
+mod steps;
 
 pub use deliveries::{
     claim_delivery, delivery, delivery_counts, delivery_failed, delivery_succeeded, due_deliveries, Delivery,
@@ -33,10 +35,13 @@ pub use leases::{release_lease, renew_lease, take_lease};
 pub use notifications::{
     created_between, get, list, mark_all_read, mark_read, unread_count, NewNotification, Notification,
 };
-pub use reminders::{already_fired, email_addresses, fire, Channel, Reminder};
+pub use reminders::{already_fired, fire, Channel, Reminder};
+pub use steps::{accounts_of, heads_unit, sign_off_accounts, tell, unit_heads, Event, Message, Outbound, Words};
 
 pub const LEVEL_YELLOW: &str = "yellow";
 pub const LEVEL_RED: &str = "red";
+/// A workflow step: something to act on, not a deadline.
+pub const LEVEL_INFO: &str = "info";
 
 /// Kinds of notification with the label users see, in the order the digest shows them.
 pub const KINDS: &[(&str, &str)] = &[
@@ -47,6 +52,12 @@ pub const KINDS: &[(&str, &str)] = &[
     ("task_due_soon", "任务临期"),
     ("rectification_due_soon", "整改措施临期"),
     ("item_due_soon", "责任事项临期"),
+    ("finding_fed_back", "问题反馈"),
+    ("sign_off_requested", "申请验收销号"),
+    ("finding_returned", "退回整改"),
+    ("finding_signed_off", "验收销号"),
+    ("task_assigned", "任务交办"),
+    ("entry_corrected", "台账更正"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).
@@ -59,6 +70,7 @@ pub fn level_label(level: &str) -> &str {
     match level {
         LEVEL_RED => "红色（已逾期）",
         LEVEL_YELLOW => "黄色（临期）",
+        LEVEL_INFO => "待办理",
         other => other,
     }
 }

@@ -1,13 +1,13 @@
 //! Firing a reminder once: its notification, its outbound deliveries and the
 //! `reminders_sent` row, in one transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{kind_label, NewNotification};
-use crate::{args, Arg, Db, StoreResult};
+use crate::{args, Arg, Db, StoreResult, Tx};
 
 /// One reminder for one recipient.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,61 +63,62 @@ pub async fn fire(db: &Db, r: &Reminder, channels: &[Channel]) -> StoreResult<Op
         // dropping the transaction rolls it back; it wrote nothing
         return Ok(None);
     }
-    let n = &r.notification;
-    let (id,): (i64,) = tx
-        .fetch_one(
-            "INSERT INTO notifications (account_id, kind, level, title, body, link, reminder_key, created_at, read_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL) RETURNING id",
-            args![n.account_id, n.kind.clone(), n.level.clone(), n.title.clone(), n.body.clone(), n.link.clone(), r.key.clone(), now],
-        )
-        .await?;
-    if !channels.is_empty() {
-        let who: Option<(String, Option<String>)> = tx
-            .fetch_optional(
-                "SELECT a.username, p.name FROM accounts a LEFT JOIN people p ON p.id = a.person_id WHERE a.id = $1",
-                args![n.account_id],
-            )
-            .await?;
-        let (username, person) = who.unwrap_or_default();
-        let payload = json!({
-            "event": "notification",
-            "notification_id": id,
-            "account_id": n.account_id,
-            "username": username,
-            "person_name": person,
-            "kind": n.kind,
-            "kind_label": kind_label(&n.kind),
-            "level": n.level,
-            "title": n.title,
-            "body": n.body,
-            "link": n.link,
-            "reminder_key": r.key,
-            "due_date": r.due_date,
-            "created_at": now,
-        })
-        .to_string();
-        for c in channels {
-            tx.execute(
-                "INSERT INTO outbound_deliveries (notification_id, channel, target, payload, attempts, next_attempt_at, last_error, delivered_at, created_at) \
-                 VALUES ($1, $2, $3, $4, 0, $5, '', NULL, $5)",
-                args![id, c.name.clone(), c.target.clone(), payload.clone(), now],
-            )
-            .await?;
-        }
-    }
+    let id = insert_notification(&mut tx, &r.notification, Some(&r.key), Some(r.due_date), channels).await?;
     tx.commit().await?;
     Ok(Some(id))
 }
 
-/// E-mail addresses of accounts, from the settings `notify.email.<username>` (accounts have no
-/// address column yet). Disabled accounts are left out.
-pub async fn email_addresses(db: &Db) -> StoreResult<HashMap<i64, String>> {
-    let rows: Vec<(i64, String)> = db
-        .fetch_all(
-            "SELECT a.id, s.value FROM settings s JOIN accounts a ON s.key = 'notify.email.' || a.username \
-             WHERE a.disabled = FALSE",
-            vec![],
+/// Writes a notification and queues it on every channel, inside `tx`; `key` and `due_date` name
+/// the reminder it comes from (None for a workflow step). Returns its id.
+pub(super) async fn insert_notification(
+    tx: &mut Tx,
+    n: &NewNotification,
+    key: Option<&str>,
+    due_date: Option<NaiveDate>,
+    channels: &[Channel],
+) -> StoreResult<i64> {
+    let now = crate::now();
+    let (id,): (i64,) = tx
+        .fetch_one(
+            "INSERT INTO notifications (account_id, kind, level, title, body, link, reminder_key, created_at, read_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL) RETURNING id",
+            args![n.account_id, n.kind.clone(), n.level.clone(), n.title.clone(), n.body.clone(), n.link.clone(), key.map(str::to_string), now],
         )
         .await?;
-    Ok(rows.into_iter().map(|(id, v)| (id, v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect())
+    if channels.is_empty() {
+        return Ok(id);
+    }
+    let who: Option<(String, Option<String>)> = tx
+        .fetch_optional(
+            "SELECT a.username, p.name FROM accounts a LEFT JOIN people p ON p.id = a.person_id WHERE a.id = $1",
+            args![n.account_id],
+        )
+        .await?;
+    let (username, person) = who.unwrap_or_default();
+    let payload = json!({
+        "event": "notification",
+        "notification_id": id,
+        "account_id": n.account_id,
+        "username": username,
+        "person_name": person,
+        "kind": n.kind,
+        "kind_label": kind_label(&n.kind),
+        "level": n.level,
+        "title": n.title,
+        "body": n.body,
+        "link": n.link,
+        "reminder_key": key,
+        "due_date": due_date,
+        "created_at": now,
+    })
+    .to_string();
+    for c in channels {
+        tx.execute(
+            "INSERT INTO outbound_deliveries (notification_id, channel, target, payload, attempts, next_attempt_at, last_error, delivered_at, created_at) \
+             VALUES ($1, $2, $3, $4, 0, $5, '', NULL, $5)",
+            args![id, c.name.clone(), c.target.clone(), payload.clone(), now],
+        )
+        .await?;
+    }
+    Ok(id)
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::tasks::{can_deploy_under, can_edit, get_task, Task, UnitRef, TASK_COLS, TASK_FROM};
 use super::unit_of;
-use crate::{args, audit, Actor, Db, Scope, StoreError, StoreResult, Tx};
+use crate::{args, audit, notify, Actor, Db, Scope, StoreError, StoreResult, Tx};
 
 fn draft_json(d: &TaskDraft) -> Value {
     json!({
@@ -201,6 +201,7 @@ pub async fn insert_task(tx: &mut Tx, actor: &Actor, d: &TaskDraft) -> StoreResu
         .await?;
     set_support_units(tx, id, &d.support_unit_ids).await?;
     audit::append(tx, actor, "create", "task", id, &audit::diff(&json!({}), &draft_json(d))).await?;
+    tell_lead(tx, actor, id).await?;
     Ok(id)
 }
 
@@ -230,7 +231,49 @@ pub async fn apply_task_update(tx: &mut Tx, actor: &Actor, id: i64, d: &TaskDraf
     if change.get("support_unit_ids").is_some() {
         set_support_units(tx, id, &d.support_unit_ids).await?;
     }
-    audit::append(tx, actor, "update", "task", id, &change).await
+    audit::append(tx, actor, "update", "task", id, &change).await?;
+    if (before.lead_unit_id, before.lead_person_id) != (d.lead_unit_id, d.lead_person_id) {
+        tell_lead(tx, actor, id).await?;
+    }
+    Ok(())
+}
+
+/// Tells a task's lead that it was given the task (new, broken down, or handed over): its
+/// responsible person, or else the head of its lead unit.
+async fn tell_lead(tx: &mut Tx, actor: &Actor, id: i64) -> StoreResult<()> {
+    if actor.words.is_none() {
+        return Ok(());
+    }
+    #[derive(sqlx::FromRow)]
+    struct Lead {
+        title: String,
+        deadline: NaiveDate,
+        lead_unit_id: i64,
+        lead_person_id: Option<i64>,
+        unit_name: String,
+        parent_title: Option<String>,
+    }
+    let t: Lead = tx
+        .fetch_one(
+            "SELECT t.title, t.deadline, t.lead_unit_id, t.lead_person_id, u.name AS unit_name, pt.title AS parent_title \
+             FROM tasks t JOIN units u ON u.id = t.lead_unit_id LEFT JOIN tasks pt ON pt.id = t.parent_id WHERE t.id = $1",
+            args![id],
+        )
+        .await?;
+    let people = match t.lead_person_id {
+        Some(p) => vec![p],
+        None => notify::unit_heads(tx, t.lead_unit_id).await?,
+    };
+    let accounts = notify::accounts_of(tx, &people).await?;
+    let event = notify::Event::TaskAssigned {
+        task_id: id,
+        title: t.title,
+        deadline: t.deadline,
+        unit_name: t.unit_name,
+        parent_title: t.parent_title,
+    };
+    notify::tell(tx, actor, &accounts, &event).await?;
+    Ok(())
 }
 
 /// After writing many tasks at once: no task of the plan ends after its parent.

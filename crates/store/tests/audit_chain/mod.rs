@@ -16,7 +16,7 @@ const COLS: &str = "id, at, account_id, username, address, action, entity, entit
 
 /// Writes `n` units (one audit record each) and returns the number of records in the chain.
 async fn write_records(db: &Db, prefix: &str, n: usize) -> i64 {
-    let actor = Actor { account_id: None, username: "tester".into(), address: "127.0.0.1".into() };
+    let actor = Actor { account_id: None, username: "tester".into(), address: "127.0.0.1".into(), words: None };
     for i in 0..n {
         let d = UnitFields {
             name: format!("单位{prefix}{i}"),

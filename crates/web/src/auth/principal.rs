@@ -31,7 +31,12 @@ impl Principal {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { account_id: Some(self.account_id), username: self.username.clone(), address: self.address.clone() }
+        Actor {
+            account_id: Some(self.account_id),
+            username: self.username.clone(),
+            address: self.address.clone(),
+            words: Some(&crate::features::notifications::wording::STEPS),
+        }
     }
 
     pub fn csrf_token(&self) -> &str {

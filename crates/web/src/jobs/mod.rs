@@ -33,7 +33,7 @@ use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use qingfeng_store::notify::{self, Channel, Delivery, Directory, Reminder};
+use qingfeng_store::notify::{self, Delivery, Directory, Reminder};
 use qingfeng_store::{audit, settings, Actor, Db, StoreResult};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -137,31 +137,9 @@ pub async fn fire_reminders(db: &Db, today: NaiveDate) -> StoreResult<PassReport
     report.due = due.len();
     let keys: Vec<_> = due.iter().map(|r| (r.key.clone(), r.due_date)).collect();
     let fired_before = notify::already_fired(db, &keys).await?;
-    let webhook = setting_text(db, "webhook.url").await?;
-    let email_on = setting_text(db, "smtp.host").await?.is_some() && setting_text(db, "smtp.from").await?.is_some();
-    let (addresses, copies) = if email_on {
-        let copies: Vec<String> = setting_text(db, "notify.email_to")
-            .await?
-            .unwrap_or_default()
-            .split([',', '，', ';', '；', ' '])
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .collect();
-        (notify::email_addresses(db).await?, copies)
-    } else {
-        Default::default()
-    };
+    let outbound = notify::Outbound::load(db).await?;
     for r in due.iter().filter(|r| !fired_before.contains(&(r.key.clone(), r.due_date))) {
-        let mut channels: Vec<Channel> = Vec::new();
-        if let Some(url) = &webhook {
-            channels.push(Channel { name: "webhook".into(), target: url.clone() });
-        }
-        for address in addresses.get(&r.notification.account_id).into_iter().chain(copies.iter()) {
-            if !channels.iter().any(|c| c.name == "email" && c.target.eq_ignore_ascii_case(address)) {
-                channels.push(Channel { name: "email".into(), target: address.clone() });
-            }
-        }
+        let channels = outbound.channels(r.notification.account_id);
         match notify::fire(db, r, &channels).await {
             Ok(Some(_)) => {
                 report.fired += 1;

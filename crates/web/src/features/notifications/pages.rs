@@ -36,7 +36,11 @@ impl From<&Notification> for Row {
             id: n.id,
             kind_label: notify::kind_label(&n.kind).to_string(),
             level: n.level.clone(),
-            level_label: if n.level == notify::LEVEL_RED { "逾期".into() } else { "临期".into() },
+            level_label: match n.level.as_str() {
+                notify::LEVEL_RED => "逾期".into(),
+                notify::LEVEL_INFO => "待办".into(),
+                _ => "临期".into(),
+            },
             title: n.title.clone(),
             body: n.body.clone(),
             // only links inside this site are followed

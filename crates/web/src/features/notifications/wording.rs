@@ -1,7 +1,98 @@
-//! The wording and the page link of a reminder: the store says what is due, for whom and about
-//! which record ([`DueReminder`]); the Chinese title and body and the page to open are written here.
+//! The wording and the page link of a notification: the store says what is due or what happened,
+//! for whom and about which record ([`DueReminder`], [`Event`]); the Chinese title and body and
+//! the page to open are written here.
 
-use qingfeng_store::notify::{DueReminder, DueSubject, Reminder};
+use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_store::notify::{DueReminder, DueSubject, Event, Message, Reminder, Words};
+
+/// The wording of workflow steps, handed to the store with every request's actor.
+#[derive(Debug)]
+pub struct Steps;
+
+pub static STEPS: Steps = Steps;
+
+impl Words for Steps {
+    fn word(&self, by: &str, event: &Event) -> Message {
+        let (title, body, link) = step_message(by, event);
+        Message { title, body, link }
+    }
+}
+
+/// The title, body and page link of a workflow step done by `by`.
+pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
+    match event {
+        Event::FindingFedBack { finding_id, unit_name, description, note } => (
+            format!("问题待整改：{}", short(description, 30)),
+            format!(
+                "纪检监察组（{by}）已将{unit_name}的问题 #{finding_id}“{}”反馈给你们，请制定整改措施并按期整改。{}",
+                short(description, 60),
+                note_part("反馈意见", note)
+            ),
+            format!("/findings/{finding_id}"),
+        ),
+        Event::SignOffRequested { finding_id, unit_name, description, note } => (
+            format!("待验收销号：{unit_name}"),
+            format!(
+                "{unit_name}（{by}）已申请问题 #{finding_id}“{}”验收销号，请核查整改情况。{}",
+                short(description, 60),
+                note_part("申请内容", note)
+            ),
+            format!("/findings/{finding_id}"),
+        ),
+        Event::FindingReturned { finding_id, unit_name, description, reason } => (
+            format!("问题被退回整改：{}", short(description, 30)),
+            format!(
+                "纪检监察组（{by}）退回了{unit_name}问题 #{finding_id}“{}”的销号申请。退回理由：{reason}。请继续整改后再申请销号。",
+                short(description, 60)
+            ),
+            format!("/findings/{finding_id}"),
+        ),
+        Event::FindingSignedOff { finding_id, unit_name, description, look_back_due } => (
+            format!("问题已验收销号：{}", short(description, 30)),
+            format!(
+                "纪检监察组（{by}）已将{unit_name}问题 #{finding_id}“{}”验收销号。{}",
+                short(description, 60),
+                look_back_due.map(|d| format!("纪检监察组将于 {d} 前后开展回头看。")).unwrap_or_default()
+            ),
+            format!("/findings/{finding_id}"),
+        ),
+        Event::TaskAssigned { task_id, title, deadline, unit_name, parent_title } => {
+            let from = parent_title.as_ref().map(|p| format!("由上级任务“{}”分解，", short(p, 40))).unwrap_or_default();
+            (
+                format!("新任务：{}", short(title, 40)),
+                format!("{by}交办任务“{title}”，{from}牵头单位：{unit_name}，完成期限 {deadline}。请牵头推进落实。"),
+                format!("/tasks/{task_id}"),
+            )
+        }
+        Event::EntryCorrected { entry_id, kind, date, reason, gained, lost } => {
+            let kind = EntryKind::from_key(kind).map(EntryKind::label).unwrap_or(kind.as_str());
+            let mut changes = Vec::new();
+            if !gained.is_empty() {
+                changes.push(format!("新计入：{}", gained.join("、")));
+            }
+            if !lost.is_empty() {
+                changes.push(format!("不再计入：{}", lost.join("、")));
+            }
+            (
+                format!("台账记录已更正：{kind}（{date}）"),
+                format!(
+                    "{by}更正了 {date} 的{kind}记录（更正原因：{reason}），您的责任事项有变化。{}。",
+                    changes.join("；")
+                ),
+                format!("/ledger/{entry_id}"),
+            )
+        }
+    }
+}
+
+fn note_part(label: &str, note: &str) -> String {
+    let note = note.trim();
+    if note.is_empty() {
+        String::new()
+    } else {
+        format!("{label}：{note}")
+    }
+}
 
 /// The reminder with its notification's title, body and link.
 pub fn reminder(r: &DueReminder) -> Reminder {

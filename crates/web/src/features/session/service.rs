@@ -68,7 +68,12 @@ pub async fn attempt(db: &Db, username: &str, password: &str, address: &str) -> 
     match account {
         Some(a) if matches && !a.disabled => {
             record(db, username, address, "success").await?;
-            let actor = Actor { account_id: Some(a.id), username: a.username.clone(), address: address.to_string() };
+            let actor = Actor {
+                account_id: Some(a.id),
+                username: a.username.clone(),
+                address: address.to_string(),
+                words: None,
+            };
             let (token, session) = accounts::start_session(db, &actor, a.id).await?;
             Ok(LoginOutcome::Success { token, session, account: a })
         }
