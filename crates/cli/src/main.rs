@@ -355,6 +355,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     secure_cookies: *secure_cookies,
                     idle_minutes: *idle_minutes,
                     trusted_proxies: trusted_proxies.clone(),
+                    data_dir: Some(cli.data_dir.clone()),
                 }),
             };
             tokio::select! {

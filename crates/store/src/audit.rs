@@ -485,6 +485,8 @@ fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub username: Option<String>,
+    /// The person who acted: the name of the person linked to the account, or a username.
+    pub person: Option<String>,
     pub entity: Option<String>,
     pub action: Option<String>,
     pub from: Option<DateTime<Utc>>,
@@ -495,6 +497,12 @@ fn audit_query(f: &AuditFilter) -> crate::QueryBuilder {
     let mut q = crate::QueryBuilder::new();
     if let Some(u) = &f.username {
         q.and("username = ?", args![u.clone()]);
+    }
+    if let Some(p) = &f.person {
+        q.and(
+            "(username = ? OR account_id IN (SELECT a.id FROM accounts a JOIN people p ON p.id = a.person_id WHERE p.name = ?))",
+            args![p.clone(), p.clone()],
+        );
     }
     if let Some(e) = &f.entity {
         q.and("entity = ?", args![e.clone()]);
@@ -570,4 +578,92 @@ pub async fn queue_head_webhook(db: &Db, url: &str, payload: &str, now: DateTime
     )
     .await?;
     Ok(())
+}
+
+/// What the readable audit trail names: people who acted (by account), units and people named
+/// in the changes, and the titles of the records acted on.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// account id → the name of its person, or its username
+    pub accounts: std::collections::HashMap<i64, String>,
+    pub units: std::collections::HashMap<i64, String>,
+    pub people: std::collections::HashMap<i64, String>,
+    /// (entity, id) → the record's title
+    pub objects: std::collections::HashMap<(String, i64), String>,
+}
+
+/// The table and title column of each entity the audit trail names (constants, never input).
+const OBJECT_TITLES: &[(&str, &str, &str)] = &[
+    ("finding", "findings", "description"),
+    ("task", "tasks", "title"),
+    ("work_plan", "work_plans", "title"),
+    ("person", "people", "name"),
+    ("unit", "units", "name"),
+    ("campaign", "campaigns", "name"),
+    ("ledger_entry", "ledger_entries", "content"),
+    ("responsibility_item", "responsibility_items", "text"),
+    ("responsibility_template", "responsibility_templates", "text"),
+    ("rectification_measure", "rectification_measures", "text"),
+    ("account", "accounts", "username"),
+];
+
+/// `SELECT id, <col> FROM <table> WHERE id IN (…)` over `ids`, 400 at a time.
+async fn titles_of(db: &Db, table: &str, col: &str, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(400) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let rows: Vec<(i64, String)> = db
+            .fetch_all(
+                &format!("SELECT id, {col} FROM {table} WHERE id IN ({})", marks.join(", ")),
+                chunk.iter().map(|&i| crate::Arg::from(i)).collect(),
+            )
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The names and titles the given ids stand for (ids that no longer exist are left out).
+pub async fn names(
+    db: &Db,
+    accounts: &[i64],
+    units: &[i64],
+    people: &[i64],
+    objects: &[(String, i64)],
+) -> StoreResult<Names> {
+    let mut n = Names::default();
+    let persons: Vec<(i64, Option<String>, String)> = {
+        let mut out = Vec::new();
+        for chunk in accounts.chunks(400) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let rows: Vec<(i64, Option<String>, String)> = db
+                .fetch_all(
+                    &format!(
+                        "SELECT a.id, p.name, a.username FROM accounts a LEFT JOIN people p ON p.id = a.person_id \
+                         WHERE a.id IN ({})",
+                        marks.join(", ")
+                    ),
+                    chunk.iter().map(|&i| crate::Arg::from(i)).collect(),
+                )
+                .await?;
+            out.extend(rows);
+        }
+        out
+    };
+    n.accounts = persons.into_iter().map(|(id, name, user)| (id, name.unwrap_or(user))).collect();
+    n.units = titles_of(db, "units", "name", units).await?.into_iter().collect();
+    n.people = titles_of(db, "people", "name", people).await?.into_iter().collect();
+    for (entity, table, col) in OBJECT_TITLES {
+        let ids: Vec<i64> = objects.iter().filter(|(e, _)| e == entity).map(|(_, id)| *id).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        for (id, title) in titles_of(db, table, col, &ids).await? {
+            n.objects.insert((entity.to_string(), id), title);
+        }
+    }
+    Ok(n)
 }

@@ -35,11 +35,14 @@ pub struct WebConfig {
     /// Reverse proxies whose X-Forwarded-For is believed: behind them, the client address (for
     /// the login lock-out, the login log and the audit trail) is the forwarded one.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The data directory, where the published audit heads are kept (`audit-heads.log`): the
+    /// audit page's check reads them as `qingfeng audit verify` does. None in tests.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, idle_minutes: 30, trusted_proxies: Vec::new() }
+        WebConfig { secure_cookies: false, idle_minutes: 30, trusted_proxies: Vec::new(), data_dir: None }
     }
 }
 

@@ -2,6 +2,7 @@
 //! database engine of the run (SQLite always, PostgreSQL when `QINGFENG_TEST_PG_URL` is set).
 
 mod admin;
+mod audit_trail;
 mod chain;
 mod delegation;
 mod error_pages;

@@ -7,7 +7,8 @@ use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::audit::{self, AuditRecord, LoginRecord};
 use qingfeng_store::Page;
 
-use super::service::{action_label, audit_filter, entity_label, logins_page, result_label};
+use super::service::{audit_filter, lines, logins_page, result_label};
+use super::wording::{action_label, entity_label};
 use crate::http::ApiResult;
 use crate::http::{xlsx, Params};
 use crate::time::local_time;
@@ -18,10 +19,13 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Js
 }
 
 pub async fn export(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
-    let page = audit::list(&state.db, &audit_filter(&params)?, None).await?;
+    let (page, lines) = lines(&state, &audit_filter(&params)?, None).await?;
     let cols = vec![
         Column::integer("序号", 8.0),
         Column::text("时间", 20.0),
+        Column::text("人员", 10.0),
+        Column::text("操作说明", 40.0),
+        Column::text("变更说明", 50.0),
         Column::text("账号", 12.0),
         Column::text("地址", 16.0),
         Column::text("操作", 10.0),
@@ -33,10 +37,14 @@ pub async fn export(State(state): State<AppState>, params: Params) -> ApiResult<
     let rows: Vec<Vec<CellValue>> = page
         .items
         .iter()
-        .map(|r| {
+        .zip(&lines)
+        .map(|(r, l)| {
             vec![
                 r.id.into(),
                 local_time(r.at).into(),
+                (&l.actor).into(),
+                l.sentence().into(),
+                l.changes_text().into(),
                 (&r.username).into(),
                 (&r.address).into(),
                 action_label(&r.action).into(),

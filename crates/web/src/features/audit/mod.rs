@@ -3,6 +3,7 @@
 pub mod api;
 pub mod pages;
 pub mod service;
+pub mod wording;
 
 use axum::http::Method as M;
 use qingfeng_domain::access::Permission;
@@ -23,5 +24,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/login-log/export.xlsx", P(Permission::AuditRead), "导出登录日志", api::logins_export)
         .query(service::LOGIN_FILTERS)
         .add(M::GET, "/system/audit", P(Permission::AuditRead), "操作日志页", pages::audit)
+        .add(M::POST, "/system/audit/verify", P(Permission::AuditRead), "校验审计链", pages::verify_chain)
         .add(M::GET, "/system/logins", P(Permission::AuditRead), "登录日志页", pages::logins)
 }

@@ -3,21 +3,20 @@
 use askama::Template;
 use axum::extract::State;
 
-use super::service::{action_label, audit_filter, entity_label, logins_page, result_label};
+use super::service::{audit_filter, lines, logins_page, result_label, verify, AUDIT_FILTERS};
+use super::wording::{Line, ACTIONS, ENTITIES};
 use crate::auth::Principal;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageResult};
 use crate::time::local_time;
 use crate::AppState;
 
-type AuditRow = (i64, String, String, String, String, String, String, String);
-
 #[derive(Template)]
 #[template(path = "audit/audit.html")]
 struct AuditPage {
     nav: Nav,
-    rows: Vec<AuditRow>,
-    username: String,
+    lines: Vec<Line>,
+    person: String,
     from: String,
     to: String,
     entities: Vec<Opt>,
@@ -26,6 +25,8 @@ struct AuditPage {
     total: i64,
     page: i64,
     pages: i64,
+    /// the result of the chain check, when it was asked for: (intact, words)
+    verdict: Option<(bool, String)>,
 }
 
 fn keep_query(params: &Params, keys: &[&str]) -> String {
@@ -33,52 +34,41 @@ fn keep_query(params: &Params, keys: &[&str]) -> String {
     serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
-fn choice(values: &[&str], label: fn(&str) -> &str, current: Option<String>) -> Vec<Opt> {
+fn choice(values: &[(&str, &str)], current: Option<String>) -> Vec<Opt> {
     let mut out = vec![Opt::new("", "全部", current.is_none())];
-    out.extend(values.iter().map(|v| Opt::new(v, label(v), current.as_deref() == Some(*v))));
+    out.extend(values.iter().map(|(v, l)| Opt::new(v, l, current.as_deref() == Some(*v))));
     out
 }
 
-pub async fn audit(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    let filter = audit_filter(&params)?;
-    let page = qingfeng_store::audit::list(&state.db, &filter, Some(params.paging()?)).await?;
-    let rows = page
-        .items
-        .iter()
-        .map(|r| {
-            (
-                r.id,
-                local_time(r.at),
-                r.username.clone(),
-                r.address.clone(),
-                action_label(&r.action).to_string(),
-                entity_label(&r.entity).to_string(),
-                r.entity_id.clone(),
-                r.diff.clone(),
-            )
-        })
-        .collect();
+async fn audit_page(state: &AppState, p: &Principal, params: &Params, verdict: Option<(bool, String)>) -> PageResult {
+    let (page, lines) = lines(state, &audit_filter(params)?, Some(params.paging()?)).await?;
+    let entities: Vec<(&str, &str)> = ENTITIES.iter().map(|e| (e.0, e.1)).collect();
+    let actions: Vec<(&str, &str)> = ACTIONS.iter().map(|a| (a.0, a.1)).collect();
     render(&AuditPage {
-        nav: Nav::new(&p, "audit"),
-        rows,
-        username: params.str("username").unwrap_or_default(),
+        nav: Nav::new(p, "audit"),
+        lines,
+        person: params.str("person").unwrap_or_default(),
         from: params.str("from").unwrap_or_default(),
         to: params.str("to").unwrap_or_default(),
-        entities: choice(
-            &["unit", "person", "in_charge_of", "account", "api_token", "role", "setting"],
-            entity_label,
-            params.str("entity"),
-        ),
-        actions: choice(
-            &["create", "update", "delete", "import", "login", "logout"],
-            action_label,
-            params.str("action"),
-        ),
-        query: keep_query(&params, &["username", "entity", "action", "from", "to"]),
+        entities: choice(&entities, params.str("entity")),
+        actions: choice(&actions, params.str("action")),
+        query: keep_query(params, AUDIT_FILTERS),
         pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
         total: page.total,
         page: page.page,
+        verdict,
     })
+}
+
+/// `GET /system/audit`: the trail in words, filtered by person, object, action and dates.
+pub async fn audit(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    audit_page(&state, &p, &params, None).await
+}
+
+/// `POST /system/audit/verify`: checks the whole chain and shows the result above the trail.
+pub async fn verify_chain(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let verdict = verify(&state).await?;
+    audit_page(&state, &p, &params, Some(verdict)).await
 }
 
 #[derive(Template)]
@@ -109,7 +99,7 @@ pub async fn logins(State(state): State<AppState>, p: Principal, params: Params)
         username: params.str("username").unwrap_or_default(),
         from: params.str("from").unwrap_or_default(),
         to: params.str("to").unwrap_or_default(),
-        results: choice(&["success", "failure", "locked"], result_label, params.str("result")),
+        results: choice(&["success", "failure", "locked"].map(|r| (r, result_label(r))), params.str("result")),
         query: keep_query(&params, &["username", "result", "from", "to"]),
         pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
         total: page.total,

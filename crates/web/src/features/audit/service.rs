@@ -2,9 +2,10 @@
 //! .xlsx exports.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use qingfeng_store::audit::{self, AuditFilter, LoginRecord};
+use qingfeng_store::audit::{self, AuditFilter, AuditRecord, LoginRecord, Verification};
 use qingfeng_store::Page;
 
+use super::wording::{self, Line};
 use crate::http::Params;
 use crate::http::{ApiError, ApiResult};
 use crate::AppState;
@@ -19,7 +20,7 @@ fn day_bound(params: &Params, key: &str, next_day: bool) -> ApiResult<Option<Dat
 }
 
 /// The query parameters [`audit_filter`] reads for the 操作日志.
-pub const AUDIT_FILTERS: &[&str] = &["username", "entity", "action", "from", "to"];
+pub const AUDIT_FILTERS: &[&str] = &["person", "username", "entity", "action", "from", "to"];
 
 /// The query parameters [`audit_filter`] reads for the 登录日志.
 pub const LOGIN_FILTERS: &[&str] = &["username", "result", "from", "to"];
@@ -27,10 +28,44 @@ pub const LOGIN_FILTERS: &[&str] = &["username", "result", "from", "to"];
 pub fn audit_filter(params: &Params) -> ApiResult<AuditFilter> {
     Ok(AuditFilter {
         username: params.str("username"),
+        person: params.str("person"),
         entity: params.str("entity"),
         action: params.str("action"),
         from: day_bound(params, "from", false)?,
         to: day_bound(params, "to", true)?,
+    })
+}
+
+/// A page of the audit trail in words, with the records as stored.
+pub async fn lines(
+    state: &AppState,
+    filter: &AuditFilter,
+    paging: Option<qingfeng_store::Paging>,
+) -> ApiResult<(Page<AuditRecord>, Vec<Line>)> {
+    let page = audit::list(&state.db, filter, paging).await?;
+    let (accounts, units, people, objects) = wording::wanted(&page.items);
+    let names = audit::names(&state.db, &accounts, &units, &people, &objects).await?;
+    let lines = page.items.iter().map(|r| wording::line(r, &names)).collect();
+    Ok((page, lines))
+}
+
+/// The chain checked as `qingfeng audit verify` checks it (against the published heads when the
+/// data directory keeps them), in plain words.
+pub async fn verify(state: &AppState) -> ApiResult<(bool, String)> {
+    let heads = match &state.config.data_dir {
+        Some(dir) => match std::fs::read_to_string(dir.join(audit::HEADS_FILE)) {
+            Ok(text) => match audit::parse_heads(state.db.audit_key(), &text) {
+                Ok(h) => h,
+                Err(e) => return Ok((false, format!("已发布的链头文件不可信：{e}"))),
+            },
+            Err(_) => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    Ok(match audit::verify_with_heads(&state.db, &heads).await? {
+        Verification::Intact { records } => (true, format!("链完整：共 {records} 条记录，未发现篡改")),
+        Verification::Broken { record_id, reason } => (false, format!("第 {record_id} 条起被篡改：{reason}")),
+        Verification::WrongKey { reason } => (false, format!("无法校验：{reason}")),
     })
 }
 
@@ -45,31 +80,6 @@ pub async fn logins_page(state: &AppState, params: &Params, paged: bool) -> ApiR
         paging,
     )
     .await?)
-}
-
-pub fn action_label(a: &str) -> &str {
-    match a {
-        "create" => "新增",
-        "update" => "修改",
-        "delete" => "删除",
-        "import" => "导入",
-        "login" => "登录",
-        "logout" => "退出",
-        other => other,
-    }
-}
-
-pub fn entity_label(e: &str) -> &str {
-    match e {
-        "unit" => "单位",
-        "person" => "人员",
-        "in_charge_of" => "分管",
-        "account" => "账号",
-        "api_token" => "接口令牌",
-        "role" => "角色",
-        "setting" => "设置",
-        other => other,
-    }
 }
 
 pub fn result_label(r: &str) -> &str {

@@ -1,0 +1,333 @@
+//! The audit trail in words: "2026-12-01 10:02 王飞江 将问题 #31《…》验收销号", with the changed
+//! fields as Chinese labels and old → new values in words (dictionary labels, unit and person
+//! names), never JSON, English keys or database ids. The tables below are the whole vocabulary;
+//! a key missing from them is shown as it is stored.
+
+use std::collections::BTreeSet;
+
+use qingfeng_domain::access::builtin_role;
+use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
+use qingfeng_domain::findings::{Category, FindingState, LookBackResult, Severity, Source};
+use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_store::audit::{AuditRecord, Names};
+use qingfeng_store::notify::kind_label;
+use serde_json::Value;
+
+use crate::time::local_time;
+
+/// (entity, label, page of one record (prefix of its id), entity whose title names it)
+pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
+    ("finding", "问题", Some("/findings/"), "finding"),
+    ("rectification_measure", "整改措施", None, "rectification_measure"),
+    ("rectification_update", "整改进展", None, ""),
+    ("campaign", "专项整治", Some("/campaigns/"), "campaign"),
+    ("work_plan", "工作要点", Some("/plans/"), "work_plan"),
+    ("task", "任务", Some("/tasks/"), "task"),
+    ("task_update", "任务进展", None, ""),
+    ("ledger_entry", "台账记录", Some("/ledger/"), "ledger_entry"),
+    ("ledger_attachment", "台账附件", None, ""),
+    ("responsibility_list", "责任清单", Some("/responsibility/lists/"), ""),
+    ("responsibility_item", "责任事项", Some("/responsibility/items/"), "responsibility_item"),
+    ("responsibility_template", "责任事项模板", None, "responsibility_template"),
+    ("unit", "单位", None, "unit"),
+    ("person", "人员", Some("/org/people/"), "person"),
+    ("in_charge_of", "分管关系", Some("/org/people/"), "person"),
+    ("account", "账号", None, "account"),
+    ("api_token", "接口令牌", None, ""),
+    ("role", "角色", None, ""),
+    ("setting", "参数", None, ""),
+    ("notify", "通知", None, ""),
+];
+
+/// (action, label, the sentence with `{o}` for the object)
+pub const ACTIONS: &[(&str, &str, &str)] = &[
+    ("create", "新增", "新增{o}"),
+    ("update", "修改", "修改{o}"),
+    ("delete", "删除", "删除{o}"),
+    ("import", "导入", "导入{o}"),
+    ("version", "更正", "更正{o}（提交新版本）"),
+    ("feedback", "反馈", "将{o}反馈给责任单位"),
+    ("sign_off_request", "申请销号", "为{o}申请验收销号"),
+    ("sign_off", "验收销号", "将{o}验收销号"),
+    ("return", "退回整改", "将{o}退回整改"),
+    ("look_back", "回头看", "对{o}开展回头看"),
+    ("complete", "完成", "将{o}标记为完成"),
+    ("generate", "生成", "生成{o}"),
+    ("login", "登录", "登录系统"),
+    ("logout", "退出", "退出登录"),
+    ("reminder", "发出提醒", "发出到期提醒"),
+];
+
+/// How a field's values read.
+#[derive(Clone, Copy)]
+enum How {
+    Text,
+    Unit,
+    Person,
+    /// a record of this entity, by its title
+    Record(&'static str),
+    /// a dictionary (or one of several) keyed by the stored key
+    Dict(fn(&str) -> Option<&'static str>),
+    Secret,
+}
+
+use How::{Dict, Person, Record, Secret, Text, Unit};
+
+/// (field, label, how its values read)
+const FIELDS: &[(&str, &str, How)] = &[
+    ("name", "名称", Text),
+    ("code", "编码", Text),
+    ("kind", "类型", Dict(kind_word)),
+    ("parent_id", "上级", Unit),
+    ("sort_order", "排序", Text),
+    ("unit_id", "单位", Unit),
+    ("units", "单位", Unit),
+    ("lead_unit_id", "牵头单位", Unit),
+    ("support_unit_ids", "配合单位", Unit),
+    ("person_id", "人员", Person),
+    ("participants", "参加人员", Person),
+    ("lead_person_id", "责任人", Person),
+    ("responsible_leader_id", "责任领导", Person),
+    ("responsible_person_id", "责任人", Person),
+    ("gender", "性别", Dict(|k| Gender::from_key(k).map(Gender::label))),
+    ("title", "职务/标题", Text),
+    ("rank", "职级", Dict(|k| Rank::from_key(k).map(Rank::label))),
+    ("political_status", "政治面貌", Dict(|k| PoliticalStatus::from_key(k).map(PoliticalStatus::label))),
+    ("roles", "角色", Dict(role_word)),
+    ("status", "状态", Dict(|k| PersonStatus::from_key(k).map(PersonStatus::label))),
+    ("birth_date", "出生日期", Text),
+    ("party_join_date", "入党日期", Text),
+    ("exercises_public_power", "行使公权力", Text),
+    ("supervision_override", "列为监督对象", Text),
+    ("supervision_override_reason", "列为监督对象的理由", Text),
+    ("source", "问题来源", Dict(|k| Source::from_key(k).map(Source::label))),
+    ("category", "问题类别", Dict(|k| Category::from_key(k).map(Category::label))),
+    ("severity", "严重程度", Dict(|k| Severity::from_key(k).map(Severity::label))),
+    ("description", "问题描述", Text),
+    ("found_on", "发现日期", Text),
+    ("campaign_id", "专项整治", Record("campaign")),
+    ("state", "状态", Dict(|k| FindingState::from_key(k).map(FindingState::label))),
+    ("note", "说明", Text),
+    ("look_back_result", "回头看结果", Dict(|k| LookBackResult::from_key(k).map(LookBackResult::label))),
+    ("finding_id", "问题", Record("finding")),
+    ("measure_id", "整改措施", Record("rectification_measure")),
+    ("text", "内容", Text),
+    ("deadline", "完成期限", Text),
+    ("update_date", "进展日期", Text),
+    ("evidence", "佐证材料", Text),
+    ("completes", "已完成", Text),
+    ("plan_id", "工作要点", Record("work_plan")),
+    ("parent_id_task", "上级任务", Record("task")),
+    ("business_work", "关联业务工作", Text),
+    ("date", "日期", Text),
+    ("place", "地点", Text),
+    ("content", "内容", Text),
+    ("items", "责任事项", Record("responsibility_item")),
+    ("tasks", "任务", Record("task")),
+    ("entry_key", "台账编号", Text),
+    ("version", "版本", Text),
+    ("reason", "更正原因", Text),
+    ("username", "用户名", Text),
+    ("disabled", "停用", Text),
+    ("password", "密码", Secret),
+    ("value", "取值", Text),
+    ("pledge_date", "签订日期", Text),
+    ("fired", "发出提醒", Text),
+    ("queued", "外发排队", Text),
+    ("count", "条数", Text),
+    ("by_kind", "分类", Text),
+];
+
+fn kind_word(k: &str) -> Option<&'static str> {
+    EntryKind::from_key(k).map(EntryKind::label).or_else(|| UnitKind::from_key(k).map(UnitKind::label))
+}
+
+fn role_word(k: &str) -> Option<&'static str> {
+    ResponsibilityRole::from_key(k).map(ResponsibilityRole::label).or_else(|| builtin_role(k).map(|r| r.name))
+}
+
+pub fn action_label(a: &str) -> &str {
+    ACTIONS.iter().find(|(k, _, _)| *k == a).map(|(_, l, _)| *l).unwrap_or(a)
+}
+
+pub fn entity_label(e: &str) -> &str {
+    ENTITIES.iter().find(|(k, ..)| *k == e).map(|(_, l, ..)| *l).unwrap_or(e)
+}
+
+/// The field's label and how it reads; a task's `parent_id` is its parent task.
+fn field(entity: &str, key: &str) -> (&'static str, How) {
+    let key = if entity == "task" && key == "parent_id" { "parent_id_task" } else { key };
+    FIELDS.iter().find(|(k, ..)| *k == key).map(|(_, l, h)| (*l, *h)).unwrap_or(("", Text))
+}
+
+/// One changed field: its label, the old value (None when the record is new or the field is a
+/// plain fact of the step) and the new one, in words.
+pub struct Change {
+    pub label: String,
+    pub old: Option<String>,
+    pub new: String,
+}
+
+/// One line of the readable trail.
+pub struct Line {
+    pub id: i64,
+    pub time: String,
+    pub actor: String,
+    pub address: String,
+    /// the sentence around the object: `before` + object + `after`
+    pub before: String,
+    pub object: String,
+    /// the object's page, when it has one
+    pub href: String,
+    pub after: String,
+    pub changes: Vec<Change>,
+}
+
+impl Line {
+    /// The sentence without its time, as the export writes it: "王飞江 将问题 #31《…》验收销号".
+    pub fn sentence(&self) -> String {
+        format!("{} {}{}{}", self.actor, self.before, self.object, self.after)
+    }
+
+    /// The changes in one line of text: "状态：已反馈 → 整改中；说明：…".
+    pub fn changes_text(&self) -> String {
+        let parts: Vec<String> = self
+            .changes
+            .iter()
+            .map(|c| match &c.old {
+                Some(old) => format!("{}：{old} → {}", c.label, c.new),
+                None => format!("{}：{}", c.label, c.new),
+            })
+            .collect();
+        parts.join("；")
+    }
+}
+
+/// The ids a page of records names: accounts, units, people and (entity, id) records.
+pub type Wanted = (Vec<i64>, Vec<i64>, Vec<i64>, Vec<(String, i64)>);
+
+/// The ids of a page of records that their lines name.
+pub fn wanted(records: &[AuditRecord]) -> Wanted {
+    let (mut accounts, mut units, mut people, mut objects) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for r in records {
+        accounts.extend(r.account_id);
+        if let (Some((_, _, _, titled)), Ok(id)) = (ENTITIES.iter().find(|e| e.0 == r.entity), r.entity_id.parse()) {
+            if !titled.is_empty() {
+                objects.insert((titled.to_string(), id));
+            }
+        }
+        let diff: Value = serde_json::from_str(&r.diff).unwrap_or(Value::Null);
+        for (key, v) in diff.as_object().into_iter().flatten() {
+            let ids = numbers(v);
+            match field(&r.entity, key).1 {
+                Unit => units.extend(ids),
+                Person => people.extend(ids),
+                Record(e) => objects.extend(ids.into_iter().map(|id| (e.to_string(), id))),
+                _ => {}
+            }
+        }
+    }
+    let v = |s: BTreeSet<i64>| s.into_iter().collect();
+    (v(accounts), v(units), v(people), objects.into_iter().collect())
+}
+
+/// Every integer in a value (nested arrays included).
+fn numbers(v: &Value) -> Vec<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().into_iter().collect(),
+        Value::Array(a) => a.iter().flat_map(numbers).collect(),
+        _ => vec![],
+    }
+}
+
+/// At most `n` characters of a title.
+fn short(t: &str, n: usize) -> String {
+    let t = t.trim();
+    if t.chars().count() <= n {
+        t.to_string()
+    } else {
+        format!("{}…", t.chars().take(n).collect::<String>())
+    }
+}
+
+/// A record as a line in words.
+pub fn line(r: &AuditRecord, names: &Names) -> Line {
+    let entity = ENTITIES.iter().find(|e| e.0 == r.entity);
+    let label = entity.map(|e| e.1).unwrap_or(r.entity.as_str());
+    let id: Option<i64> = r.entity_id.parse().ok();
+    let title = entity.zip(id).and_then(|(e, id)| names.objects.get(&(e.3.to_string(), id)));
+    let object = match (id, title) {
+        (Some(id), Some(t)) => format!("{label} #{id}《{}》", short(t, 30)),
+        (Some(id), None) => format!("{label} #{id}"),
+        (None, _) if r.entity_id == "batch" => format!("{label}（批量）"),
+        (None, _) if r.entity_id.is_empty() => label.to_string(),
+        (None, _) => format!("{label} {}", r.entity_id),
+    };
+    let href = match (entity.and_then(|e| e.2), id) {
+        (Some(prefix), Some(id)) => format!("{prefix}{id}"),
+        _ => String::new(),
+    };
+    let sentence = ACTIONS.iter().find(|a| a.0 == r.action).map(|a| a.2).unwrap_or("{o}");
+    let (before, after, object, href) = match sentence.split_once("{o}") {
+        Some((b, a)) => (b.to_string(), a.to_string(), object, href),
+        None => (sentence.to_string(), String::new(), String::new(), String::new()),
+    };
+    let actor =
+        r.account_id.and_then(|a| names.accounts.get(&a).cloned()).unwrap_or_else(|| match r.username.as_str() {
+            "system" | "demo" => "系统".to_string(),
+            "jobs" => "定时任务".to_string(),
+            "cli" => "命令行".to_string(),
+            u => u.to_string(),
+        });
+    let time = local_time(r.at).chars().take(16).collect();
+    Line { id: r.id, time, actor, address: r.address.clone(), before, object, href, after, changes: changes(r, names) }
+}
+
+/// The changed fields of a record in words.
+fn changes(r: &AuditRecord, names: &Names) -> Vec<Change> {
+    let diff: Value = serde_json::from_str(&r.diff).unwrap_or(Value::Null);
+    let Some(map) = diff.as_object() else { return vec![] };
+    let mut out = Vec::new();
+    for (key, v) in map {
+        let (label, how) = field(&r.entity, key);
+        let label = if label.is_empty() { key.clone() } else { label.to_string() };
+        let (old, new) = match v.as_array().filter(|a| a.len() == 2) {
+            Some(pair) if pair[0].is_null() => (None, &pair[1]),
+            Some(pair) => (Some(word(&pair[0], how, names)), &pair[1]),
+            None => (None, v),
+        };
+        out.push(Change { label, old, new: word(new, how, names) });
+    }
+    out
+}
+
+/// A value in words.
+fn word(v: &Value, how: How, names: &Names) -> String {
+    if let How::Secret = how {
+        return "******".into();
+    }
+    match v {
+        Value::Null => "（空）".into(),
+        Value::Bool(b) => if *b { "是" } else { "否" }.into(),
+        Value::Array(a) if a.is_empty() => "（无）".into(),
+        Value::Array(a) => a.iter().map(|x| word(x, how, names)).collect::<Vec<_>>().join("、"),
+        Value::Number(n) => match (how, n.as_i64()) {
+            (Unit, Some(id)) => names.units.get(&id).cloned().unwrap_or_else(|| format!("单位 #{id}")),
+            (Person, Some(id)) => names.people.get(&id).cloned().unwrap_or_else(|| format!("人员 #{id}")),
+            (Record(e), Some(id)) => match names.objects.get(&(e.to_string(), id)) {
+                Some(t) => format!("#{id}《{}》", short(t, 20)),
+                None => format!("#{id}"),
+            },
+            _ => n.to_string(),
+        },
+        Value::String(s) => match how {
+            Dict(f) => f(s).map(str::to_string).unwrap_or_else(|| s.clone()),
+            _ => s.clone(),
+        },
+        Value::Object(m) => {
+            let part = |(k, x): (&String, &Value)| format!("{}：{}", kind_label(k), word(x, Text, names));
+            m.iter().map(part).collect::<Vec<_>>().join("，")
+        }
+    }
+}
