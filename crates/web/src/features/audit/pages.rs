@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 
-use super::service::{audit_filter, lines, logins_page, result_label, verify, AUDIT_FILTERS};
+use super::service::{audit_filter, lines, logins_page, result_label, verify, AUDIT_FILTERS, LOGIN_FILTERS};
 use super::wording::{Line, ACTIONS, ENTITIES};
 use crate::auth::Principal;
 use crate::http::Params;
@@ -100,7 +100,7 @@ pub async fn logins(State(state): State<AppState>, p: Principal, params: Params)
         from: params.str("from").unwrap_or_default(),
         to: params.str("to").unwrap_or_default(),
         results: choice(&["success", "failure", "locked"].map(|r| (r, result_label(r))), params.str("result")),
-        query: keep_query(&params, &["username", "result", "from", "to"]),
+        query: keep_query(&params, LOGIN_FILTERS),
         pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
         total: page.total,
         page: page.page,
