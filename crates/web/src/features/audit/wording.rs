@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use qingfeng_domain::access::builtin_role;
 use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
-use qingfeng_domain::findings::{Category, FindingState, LookBackResult, Severity, Source};
+use qingfeng_domain::findings::{Category, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_store::audit::{AuditRecord, Names};
 use qingfeng_store::notify::kind_label;
@@ -36,7 +36,7 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("api_token", "接口令牌", None, ""),
     ("role", "角色", None, ""),
     ("setting", "参数", None, ""),
-    ("notify", "通知", None, ""),
+    ("reminder", "到期提醒", None, ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -55,7 +55,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("generate", "生成", "生成{o}"),
     ("login", "登录", "登录系统"),
     ("logout", "退出", "退出登录"),
-    ("reminder", "发出提醒", "发出到期提醒"),
+    ("notify", "发出提醒", "发出{o}"),
 ];
 
 /// How a field's values read.
@@ -136,6 +136,23 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("queued", "外发排队", Text),
     ("count", "条数", Text),
     ("by_kind", "分类", Text),
+    ("origin", "登记方", Dict(|k| Origin::from_key(k).map(Origin::label))),
+    ("recurrence_of", "反弹自", Record("finding")),
+    ("codes", "事项编码", Text),
+    ("completed_on", "完成日期", Text),
+    ("start_date", "开始日期", Text),
+    ("end_date", "结束日期", Text),
+    ("goals", "目标", Text),
+    ("late_reason", "逾期原因", Text),
+    ("task_id", "任务", Record("task")),
+    ("task_ids", "任务", Record("task")),
+    ("unit_ids", "单位", Unit),
+    ("year", "年度", Text),
+    ("lists_created", "新建清单", Text),
+    ("items_created", "新建事项", Text),
+    ("items_refreshed", "更新事项", Text),
+    ("items_kept_edited", "保留手改事项", Text),
+    ("items_deactivated", "停用事项", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {
