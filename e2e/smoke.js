@@ -179,6 +179,52 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await p.context().close();
   });
 
+  await check('the audit trail reads as sentences and its chain check says 链完整, at 1366 and 390 px', async () => {
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(base + '/system/audit?entity=finding&action=sign_off');
+      const text = await page.textContent('table.grid');
+      expect(/将问题 #\d+《.+》验收销号/.test(text), 'no sign-off sentence at ' + width + ': ' + text.slice(0, 200));
+      expect(text.includes('待验收 → 已销号'), 'no state change in words at ' + width);
+      expect(!/sign_off|signed_off|\{"/.test(text), 'raw keys shown at ' + width);
+      const link = await page.locator('table.grid a[href^="/findings/"]').first().getAttribute('href');
+      expect(/^\/findings\/\d+$/.test(link), 'object not linked: ' + link);
+      await page.click('button:has-text("校验审计链")');
+      await page.waitForSelector('#verdict');
+      expect((await page.textContent('#verdict')).includes('链完整'), 'chain check: ' + await page.textContent('#verdict'));
+      if (width === 1366) {
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+        expect(!wide, 'the audit page scrolls sideways at 1366 px');
+      }
+      await shot('audit-' + width);
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
+  await check('a refused page and an unknown URL are pages in the layout, at 1366 and 390 px', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    const p = await ctx.newPage();
+    await p.goto(base + '/campaigns');
+    expect(/\/login\?next=%2Fcampaigns$/.test(p.url()), 'not sent to sign in with next: ' + p.url());
+    await p.fill('input[name=username]', 'ganbu');
+    await p.fill('input[name=password]', password);
+    await p.click('button[type=submit]');
+    await p.waitForLoadState('networkidle');
+    expect(p.url().endsWith('/campaigns'), 'not back on the page after signing in: ' + p.url());
+    for (const width of [1366, 390]) {
+      await p.setViewportSize({ width, height: 900 });
+      const r = await p.goto(base + '/campaigns');
+      expect(r.status() === 403, 'status ' + r.status());
+      const main = await p.textContent('main');
+      expect(main.includes('您没有查看专项整治的权限，如需开通请联系管理员'), 'refusal: ' + main);
+      expect(await p.locator('nav.sidebar').count() === 1, 'not in the layout');
+      if (shots) await p.screenshot({ path: path.join(shots, '403-' + width + '.png'), fullPage: true });
+      const nf = await p.goto(base + '/no-such-page');
+      expect(nf.status() === 404 && (await p.textContent('main')).includes('找不到页面'), '404 page');
+    }
+    await ctx.close();
+  });
+
   await check('no request left the server and no script error occurred', async () => {
     expect(outside.length === 0, 'outside requests: ' + outside.join(', '));
     expect(errors.length === 0, 'errors: ' + errors.join(' | '));
