@@ -6,6 +6,7 @@
 //! in uploaded bytes and get normalized text rows plus per-cell errors
 //! ([`read_table`]).
 
+pub mod docx;
 mod guard;
 mod normalize;
 mod read;

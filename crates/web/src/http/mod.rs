@@ -15,4 +15,4 @@ pub use extract::{
 };
 pub use page::{render, see_other, FormTarget, Nav, Opt};
 pub use routing::{Book, RouteSpec};
-pub use xlsx::{percent_encode, xlsx};
+pub use xlsx::{docx, percent_encode, xlsx};

@@ -1,18 +1,22 @@
-//! File downloads: an .xlsx attachment with its Chinese file name.
+//! File downloads: an .xlsx or .docx attachment with its Chinese file name.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 /// An .xlsx download.
 pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", percent_encode(filename));
-    (
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
+    download(bytes, filename, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+}
+
+/// A .docx download.
+pub fn docx(bytes: Vec<u8>, filename: &str) -> Response {
+    download(bytes, filename, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+}
+
+/// An attachment named `filename` (in UTF-8, with a plain ASCII fallback `export.EXT`).
+fn download(bytes: Vec<u8>, filename: &str, ext: &str, content_type: &'static str) -> Response {
+    let disposition = format!("attachment; filename=\"export.{ext}\"; filename*=UTF-8''{}", percent_encode(filename));
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response()
 }
 

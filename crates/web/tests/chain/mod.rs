@@ -199,6 +199,7 @@ async fn lists_entries_versions_and_fulfilment() {
                 && rows.iter().any(|r| r.iter().any(|c| c.contains("每季度在科室"))),
             "[{e}]"
         );
+        pledge_to_print_and_sign(&s, li).await;
         let rows = read_xlsx(&s.download("/api/v1/ledger-entries/export.xlsx").await);
         assert!(rows.iter().any(|r| r.iter().any(|c| c == "第2版")), "[{e}] {rows:?}");
 
@@ -220,6 +221,33 @@ async fn lists_entries_versions_and_fulfilment() {
         assert!(r.text().contains("内容不能为空") && r.text().contains("所属单位不能为空"), "[{e}]");
         s.finish().await;
     }
+}
+
+/// A person's 责任书 as a Word document: title, parties, every item with its requirement and
+/// source, signature and date lines; the signing date is then recorded back on the list.
+async fn pledge_to_print_and_sign(s: &Server, person: i64) {
+    let e = &s.engine;
+    let lists = s.get(&format!("/api/v1/responsibility-lists?year={}&person={person}", year())).await.json();
+    let list = &lists["items"][0];
+    let id = list["id"].as_i64().expect("the person has a list");
+    let r = s.get(&format!("/api/v1/responsibility-lists/{id}/pledge.docx")).await;
+    assert_eq!(r.status, StatusCode::OK, "[{e}] pledge.docx");
+    assert!(r.header("content-type").unwrap_or_default().contains("wordprocessingml"), "[{e}]");
+    let text = crate::support::docx_text(&r.bytes);
+    let detail = s.get(&format!("/api/v1/responsibility-lists/{id}")).await.json();
+    let items = detail["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "[{e}]");
+    assert!(text.contains(&format!("{}年度党风廉政建设责任书", year())), "[{e}] {text}");
+    let name = list["person_name"].as_str().unwrap();
+    assert!(text.contains(&format!("乙方（责任承担）：{name}")), "[{e}] {text}");
+    for item in items.iter().filter(|i| i["active"] == json!(true)) {
+        assert!(text.contains(item["text"].as_str().unwrap()), "[{e}] item {} missing", item["text"]);
+    }
+    assert!(text.contains("甲方（签字）") && text.contains("乙方（签字）") && text.contains("日期："), "[{e}]");
+    // signed on paper, the date is recorded back
+    let r = s.patch_json(&format!("/api/v1/responsibility-lists/{id}"), &json!({"pledge_date": "2026-02-20"})).await;
+    assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+    assert_eq!(r.json()["pledge_date"], "2026-02-20", "[{e}]");
 }
 
 /// The counts the dashboard shows, from the items behind them: (items, done, completed,

@@ -340,6 +340,26 @@ pub async fn seed_org(s: &Server) -> Org {
 // ------------------------------------------------------------------ spreadsheets
 
 /// The first worksheet of an .xlsx as text cells (dates as YYYY-MM-DD). Panics on an invalid file.
+/// The text of a .docx's body, tags removed (each paragraph on its own line).
+pub fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a .docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").expect("word/document.xml").read_to_string(&mut xml).expect("utf-8");
+    let xml = xml.replace("</w:p>", "\n");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
 pub fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).expect("a valid .xlsx");

@@ -91,6 +91,12 @@ pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i6
     Ok(Json(ListDetail { list: l, items: with_status(&state, items.items).await? }))
 }
 
+/// `GET /api/v1/responsibility-lists/{id}/pledge.docx`: the 责任书 to print and sign.
+pub async fn pledge_docx(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+    let (bytes, filename) = super::pledge::document(&state, &p, id).await?;
+    Ok(crate::http::docx(bytes, &filename))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PledgePatch {

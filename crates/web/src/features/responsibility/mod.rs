@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod pledge;
 pub mod service;
 
 use axum::http::Method as M;
@@ -61,6 +62,13 @@ pub fn routes(book: Book) -> Book {
             api::export,
         )
         .query(service::ITEM_FILTERS)
+        .add(
+            M::GET,
+            "/api/v1/responsibility-lists/{id}/pledge.docx",
+            P(Permission::ResponsibilityRead),
+            "责任书（Word，供签字）",
+            api::pledge_docx,
+        )
         .add(M::GET, "/api/v1/responsibility-lists/{id}", P(Permission::ResponsibilityRead), "责任清单详情", api::list)
         .returns::<service::ListDetail>()
         .add(
