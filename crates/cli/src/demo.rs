@@ -428,12 +428,14 @@ impl People {
                 (t.to_string(), rank, vec![])
             }
         };
+        let rank_name = demo_rank_name(&title, rank, post == Retiree);
         PersonDraft {
             name: self.name(gender),
             gender,
             unit_id: 0,
             title,
             rank,
+            rank_name,
             political_status,
             roles,
             status: if post == Retiree { PersonStatus::Retired } else { PersonStatus::Active },
@@ -814,6 +816,21 @@ impl CountyNames {
     }
 }
 
+/// The 职级 an office would write for a demo person (a name of the seeded 职级 dictionary).
+fn demo_rank_name(title: &str, rank: Rank, retired: bool) -> String {
+    let deputy = title.contains('副');
+    let name = match rank {
+        _ if retired => "",
+        Rank::County if deputy => "副处级",
+        Rank::County => "正处级",
+        Rank::Township if deputy => "副科级",
+        Rank::Township => "正科级",
+        Rank::BelowSection => "一级科员",
+        Rank::Staff => "工勤人员",
+    };
+    name.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -925,3 +942,4 @@ mod tests {
         }
     }
 }
+

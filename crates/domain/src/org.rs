@@ -12,6 +12,15 @@ pub const UNIT_CODE_MAX: usize = 32;
 pub const PERSON_NAME_MAX: usize = 30;
 pub const TITLE_MAX: usize = 50;
 pub const REASON_MAX: usize = 200;
+pub const RANK_NAME_MAX: usize = 20;
+
+/// A value of the 职级 dictionary: the name an office uses (正科级, 一级主任科员 …) and the level
+/// the rules work on (县处级, 乡科级, 科级以下, 职工).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankName {
+    pub name: String,
+    pub level: Rank,
+}
 
 /// A unit as entered (form, JSON or Excel row), before validation.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -89,7 +98,10 @@ pub struct PersonFields {
     pub gender: String,
     pub unit_id: Option<i64>,
     pub title: String,
+    /// 职级: a name of the 职级 dictionary (正科级 …) or a level (县处级, 乡科级, 科级以下, 职工)
     pub rank: String,
+    /// the dictionary name of the 职级 (filled from `rank` when that is a dictionary name)
+    pub rank_name: String,
     pub political_status: String,
     pub roles: Vec<String>,
     pub status: String,
@@ -111,6 +123,8 @@ pub struct PersonDraft {
     pub unit_id: i64,
     pub title: String,
     pub rank: Rank,
+    /// the 职级 as the office names it (dictionary 职级), "" when only the level is known
+    pub rank_name: String,
     pub political_status: PoliticalStatus,
     pub roles: Vec<ResponsibilityRole>,
     pub status: PersonStatus,
@@ -162,6 +176,30 @@ fn parse_optional_date(e: &mut FieldErrors, field: &str, label: &str, value: &st
 use chrono::Datelike;
 
 impl PersonFields {
+    /// Validates with the 职级 dictionary: `rank` may be a dictionary name, which sets
+    /// `rank_name` and its level; a bare level keeps a `rank_name` only when that names an entry
+    /// of the same level. With an empty dictionary this is [`PersonFields::validate`].
+    pub fn validate_with(&self, ranks: &[RankName]) -> Result<PersonDraft, FieldErrors> {
+        let mut f = self.clone();
+        let given = trim_all(&self.rank).to_string();
+        if let Some(r) = ranks.iter().find(|r| r.name == given) {
+            f.rank_name = r.name.clone();
+            f.rank = r.level.key().into();
+        } else if let Some(level) = Rank::parse(&given) {
+            let name = trim_all(&f.rank_name).to_string();
+            if !ranks.is_empty() && !ranks.iter().any(|r| r.name == name && r.level == level) {
+                f.rank_name.clear();
+            }
+        } else if !ranks.is_empty() && !given.is_empty() {
+            let names: Vec<&str> = ranks.iter().map(|r| r.name.as_str()).collect();
+            let mut e = f.validate().err().unwrap_or_default();
+            e.0.retain(|x| x.field != "rank");
+            e.push("rank", format!("职级“{given}”不在职级字典中，应为{}之一", names.join("、")));
+            return Err(e);
+        }
+        f.validate()
+    }
+
     pub fn validate(&self) -> Result<PersonDraft, FieldErrors> {
         let mut e = FieldErrors::default();
         check_required(&mut e, "name", "姓名", &self.name, PERSON_NAME_MAX);
@@ -170,6 +208,7 @@ impl PersonFields {
             e.push("unit_id", "所在单位不能为空");
         }
         check_max(&mut e, "title", "职务", trim_all(&self.title), TITLE_MAX);
+        check_max(&mut e, "rank_name", "职级名称", trim_all(&self.rank_name), RANK_NAME_MAX);
         let rank = parse_dict(&mut e, "rank", "职级", &self.rank, Rank::parse, Rank::label_list());
         let political_status = parse_dict(
             &mut e,
@@ -210,6 +249,7 @@ impl PersonFields {
             unit_id: self.unit_id.expect("checked"),
             title: trim_all(&self.title).to_string(),
             rank: rank.expect("checked"),
+            rank_name: trim_all(&self.rank_name).to_string(),
             political_status: political_status.expect("checked"),
             roles,
             status: status.expect("checked"),
@@ -264,6 +304,30 @@ mod tests {
             status: "".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_rank_name_of_the_dictionary_maps_to_its_level() {
+        let dict = vec![
+            RankName { name: "副科级".into(), level: Rank::Township },
+            RankName { name: "一级科员".into(), level: Rank::BelowSection },
+        ];
+        let mut f = person();
+        f.rank = "副科级".into();
+        let d = f.validate_with(&dict).unwrap();
+        assert_eq!((d.rank, d.rank_name.as_str()), (Rank::Township, "副科级"));
+        // the rules work on the level: a 乡科级 party member is a supervision object
+        assert!(d.derived_supervision_scope());
+        // a bare level keeps a name only of the same level
+        f.rank = "乡科级".into();
+        f.rank_name = "副科级".into();
+        assert_eq!(f.validate_with(&dict).unwrap().rank_name, "副科级");
+        f.rank = "科级以下".into();
+        assert_eq!(f.validate_with(&dict).unwrap().rank_name, "");
+        f.rank = "处长".into();
+        let e = f.validate_with(&dict).unwrap_err();
+        assert_eq!(e.for_field("rank"), Some("职级“处长”不在职级字典中，应为副科级、一级科员之一"));
+        assert_eq!(e.0.len(), 1, "{e:?}");
     }
 
     #[test]

@@ -291,6 +291,7 @@ mod tests {
             unit_id,
             title: title.into(),
             rank: Rank::Township,
+            rank_name: String::new(),
             political_status: PoliticalStatus::PartyMember,
             roles,
             status: PersonStatus::Active,

@@ -140,12 +140,12 @@ pub async fn insert_people(tx: &mut Tx, actor: &Actor, drafts: &[PersonDraft]) -
     let now = crate::now();
     let mut ids = Vec::with_capacity(drafts.len());
     for chunk in drafts.chunks(PEOPLE_PER_STATEMENT) {
-        let mut args: Vec<Arg> = Vec::with_capacity(1 + chunk.len() * 14);
+        let mut args: Vec<Arg> = Vec::with_capacity(1 + chunk.len() * 15);
         args.push(now.into());
         let mut rows = Vec::with_capacity(chunk.len());
         for d in chunk {
             let n = args.len();
-            let marks: Vec<String> = (n + 1..=n + 14).map(|i| format!("${i}")).collect();
+            let marks: Vec<String> = (n + 1..=n + 15).map(|i| format!("${i}")).collect();
             rows.push(format!("({}, $1, $1)", marks.join(", ")));
             args.extend([
                 Arg::from(d.name.clone()),
@@ -162,12 +162,13 @@ pub async fn insert_people(tx: &mut Tx, actor: &Actor, drafts: &[PersonDraft]) -
                 d.supervision_override.into(),
                 d.supervision_override_reason.clone().into(),
                 d.in_supervision_scope().into(),
+                d.rank_name.clone().into(),
             ]);
         }
         let sql = format!(
             "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, birth_date, \
              party_join_date, exercises_public_power, supervision_override, supervision_override_reason, \
-             in_supervision_scope, created_at, updated_at) VALUES {} RETURNING id",
+             in_supervision_scope, rank_name, created_at, updated_at) VALUES {} RETURNING id",
             rows.join(", ")
         );
         let inserted: Vec<(i64,)> = tx.fetch_all(&sql, args).await?;

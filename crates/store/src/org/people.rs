@@ -22,6 +22,8 @@ pub struct Person {
     pub unit_path: String,
     pub title: String,
     pub rank: String,
+    /// the 职级 as the office names it (dictionary 职级), "" when only the level is known
+    pub rank_name: String,
     pub political_status: String,
     /// comma-separated role keys (an array of keys in JSON)
     #[serde(serialize_with = "role_keys")]
@@ -44,7 +46,7 @@ fn role_keys<S: serde::Serializer>(roles: &str, s: S) -> Result<S::Ok, S::Error>
 }
 
 const COLS: &str = "p.id, p.name, p.gender, p.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, \
-    p.title, p.rank, p.political_status, p.roles, p.status, p.birth_date, p.party_join_date, \
+    p.title, p.rank, p.rank_name, p.political_status, p.roles, p.status, p.birth_date, p.party_join_date, \
     p.exercises_public_power, p.supervision_override, p.supervision_override_reason, p.in_supervision_scope, \
     p.created_at, p.updated_at";
 const FROM: &str = " FROM people p JOIN units u ON u.id = p.unit_id";
@@ -146,7 +148,7 @@ pub async fn transfers(db: &Db, person_id: i64) -> StoreResult<Vec<Transfer>> {
 fn draft_json(d: &PersonDraft) -> serde_json::Value {
     json!({
         "name": d.name, "gender": d.gender.key(), "unit_id": d.unit_id, "title": d.title,
-        "rank": d.rank.key(), "political_status": d.political_status.key(), "roles": roles_to_keys(&d.roles),
+        "rank": d.rank.key(), "rank_name": d.rank_name, "political_status": d.political_status.key(), "roles": roles_to_keys(&d.roles),
         "status": d.status.key(), "birth_date": d.birth_date, "party_join_date": d.party_join_date,
         "exercises_public_power": d.exercises_public_power, "supervision_override": d.supervision_override,
         "supervision_override_reason": d.supervision_override_reason,
@@ -156,7 +158,7 @@ fn draft_json(d: &PersonDraft) -> serde_json::Value {
 fn person_json(p: &Person) -> serde_json::Value {
     json!({
         "name": p.name, "gender": p.gender, "unit_id": p.unit_id, "title": p.title,
-        "rank": p.rank, "political_status": p.political_status, "roles": p.roles,
+        "rank": p.rank, "rank_name": p.rank_name, "political_status": p.political_status, "roles": p.roles,
         "status": p.status, "birth_date": p.birth_date, "party_join_date": p.party_join_date,
         "exercises_public_power": p.exercises_public_power, "supervision_override": p.supervision_override,
         "supervision_override_reason": p.supervision_override_reason,
@@ -203,8 +205,8 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Opti
         .fetch_one(
             "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, birth_date, \
              party_join_date, exercises_public_power, supervision_override, supervision_override_reason, \
-             in_supervision_scope, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+             in_supervision_scope, created_at, updated_at, rank_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
             args![
                 d.name.clone(),
                 d.gender.key(),
@@ -220,7 +222,8 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Opti
                 d.supervision_override,
                 d.supervision_override_reason.clone(),
                 d.in_supervision_scope(),
-                now
+                now,
+                d.rank_name.clone()
             ],
         )
         .await?;
@@ -262,8 +265,8 @@ pub async fn apply_update(
     tx.execute(
         "UPDATE people SET name = $1, gender = $2, unit_id = $3, title = $4, rank = $5, political_status = $6, \
          roles = $7, status = $8, birth_date = $9, party_join_date = $10, exercises_public_power = $11, \
-         supervision_override = $12, supervision_override_reason = $13, in_supervision_scope = $14, updated_at = $15 \
-         WHERE id = $16",
+         supervision_override = $12, supervision_override_reason = $13, in_supervision_scope = $14, updated_at = $15, \
+         rank_name = $17 WHERE id = $16",
         args![
             d.name.clone(),
             d.gender.key(),
@@ -280,7 +283,8 @@ pub async fn apply_update(
             d.supervision_override_reason.clone(),
             d.in_supervision_scope(),
             now,
-            id
+            id,
+            d.rank_name.clone()
         ],
     )
     .await?;

@@ -39,6 +39,8 @@ const MENU: &[MenuItem] = &[
     link("/system/users", "用户管理", "users", Some(Permission::AccountRead)),
     link("/system/roles", "角色管理", "roles", Some(Permission::RoleRead)),
     link("/system/settings", "参数设置", "settings", Some(Permission::SettingWrite)),
+    link("/system/dicts", "字典管理", "dicts", Some(Permission::DictWrite)),
+    link("/responsibility/templates", "责任事项模板", "templates", Some(Permission::ResponsibilityWrite)),
     link("/system/audit", "操作日志", "audit", Some(Permission::AuditRead)),
     link("/system/logins", "登录日志", "logins", Some(Permission::AuditRead)),
     Group("个人"),

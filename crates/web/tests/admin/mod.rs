@@ -367,3 +367,207 @@ async fn settings_validated_secret_and_audited() {
         s.finish().await;
     }
 }
+
+#[tokio::test]
+async fn rank_dictionary_edited_then_used_by_a_person() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let page = s.get("/system/dicts?dict=rank").await;
+        assert_eq!(page.status, StatusCode::OK, "[{e}] dict page");
+        assert!(page.text().contains("一级主任科员"), "[{e}] seeded names");
+
+        // a name without a level, and a repeated one: errors naming the row
+        let bad = admin_form(
+            &s,
+            "/system/dicts/rank",
+            &[
+                ("order", "10"),
+                ("value", "正科级"),
+                ("maps_to", "township"),
+                ("order", "20"),
+                ("value", "正科级"),
+                ("maps_to", "township"),
+                ("order", "30"),
+                ("value", "见习"),
+                ("maps_to", ""),
+            ],
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "[{e}]");
+        let text = bad.text();
+        assert!(
+            text.contains("第 2 行：职级“正科级”重复") && text.contains("第 3 行：请为职级“见习”选择对应层级"),
+            "[{e}] {text}"
+        );
+
+        // the office's list: 正科级, 副科级 (乡科级), 一级科员 (科级以下), 见习 listed first by its 排序
+        let before = s.audit_count_of("dict", "update").await;
+        let ok = admin_form(
+            &s,
+            "/system/dicts/rank",
+            &[
+                ("order", "10"),
+                ("value", "正科级"),
+                ("maps_to", "township"),
+                ("order", "20"),
+                ("value", "副科级"),
+                ("maps_to", "乡科级"),
+                ("order", "30"),
+                ("value", "一级科员"),
+                ("maps_to", "below_section"),
+                ("order", "5"),
+                ("value", "见习期"),
+                ("maps_to", "below_section"),
+                // 周伟 (seeded as 职工) carries that name, so it stays
+                ("order", "40"),
+                ("value", "职工"),
+                ("maps_to", "staff"),
+                ("order", "50"),
+                ("value", ""),
+                ("maps_to", ""),
+            ],
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "[{e}] saved: {}", ok.text());
+        assert_eq!(s.audit_count_of("dict", "update").await, before + 1, "[{e}] audited");
+        let audit = last_audit(&s, "dict", "rank").await;
+        assert_eq!(audit["label"], "职级", "[{e}]");
+        assert_eq!(
+            audit["entries"][1],
+            json!([
+                "见习期（科级以下）",
+                "正科级（乡科级）",
+                "副科级（乡科级）",
+                "一级科员（科级以下）",
+                "职工（职工）"
+            ]),
+            "[{e}] in words"
+        );
+        let list = s.get("/api/v1/dicts/rank").await.json();
+        assert_eq!(list["total"], 5, "[{e}] {list}");
+
+        // a person gets 副科级 on the form: stored as the name, ruled as 乡科级
+        let unit = org.unit("ZHK").to_string();
+        let r = admin_form(
+            &s,
+            "/org/people/new",
+            &[
+                ("name", "吴字典"),
+                ("gender", "male"),
+                ("unit_id", &unit),
+                ("rank", "副科级"),
+                ("political_status", "party_member"),
+                ("roles", "cadre"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{e}] person saved: {}", r.text());
+        let found = s.get("/api/v1/people?q=吴字典").await.json();
+        let p = &found["items"][0];
+        assert_eq!((p["rank"].as_str(), p["rank_name"].as_str()), (Some("township"), Some("副科级")), "[{e}] {p}");
+        assert_eq!(p["in_supervision_scope"], true, "[{e}] the rules use the level");
+        let id = p["id"].as_i64().unwrap();
+        assert!(s.get(&format!("/org/people/{id}")).await.text().contains("副科级"), "[{e}] shown by name");
+        // the API and import accept names of the dictionary, and refuse others by name
+        let r = s.patch_json(&format!("/api/v1/people/{id}"), &json!({"rank": "处长"})).await;
+        let err = assert_api_error(&e, "unknown rank", &r, 422, Some("rank"));
+        assert!(err["message"].as_str().unwrap().contains("不在职级字典中"), "[{e}] {err}");
+        let export = read_xlsx(&s.download("/api/v1/people/export.xlsx?q=吴字典").await);
+        assert!(export.iter().any(|row| row.contains(&"副科级".to_string())), "[{e}] exported by name: {export:?}");
+
+        // a name in use can be neither removed nor re-mapped
+        let r =
+            admin_form(&s, "/system/dicts/rank", &[("order", "10"), ("value", "副科级"), ("maps_to", "county")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "[{e}]");
+        assert!(r.text().contains("职级“副科级”已有 1 人使用，不能改变其对应层级"), "[{e}]");
+        let r = s
+            .write_json(
+                Method::PUT,
+                "/api/v1/dicts/rank",
+                &json!({"entries": [{"value": "正科级", "maps_to": "township"}, {"value": "职工", "maps_to": "staff"}]}),
+            )
+            .await;
+        let err = assert_api_error(&e, "remove a used name", &r, 422, Some("entries"));
+        assert!(err["message"].as_str().unwrap().contains("不能删除"), "[{e}] {err}");
+        // 职务 is a plain list offered on the form
+        let r = s
+            .write_json(
+                Method::PUT,
+                "/api/v1/dicts/title",
+                &json!({"entries": [{"value": "办公室主任"}, {"value": "秘书"}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] titles: {}", r.text());
+        assert!(s.get("/org/people/new").await.text().contains("<option value=\"秘书\">"), "[{e}] offered on the form");
+        s.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn responsibility_templates_edited_on_the_page() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let list = s.get("/api/v1/responsibility-templates").await.json();
+        let t = list["items"][0].clone();
+        let id = t["id"].as_i64().unwrap();
+        let page = s.get("/responsibility/templates").await.text();
+        assert!(page.contains(&format!("/responsibility/templates/{id}/edit")), "[{e}] a 修改 link per template");
+        let edit = s.get(&format!("/responsibility/templates/{id}/edit")).await;
+        assert_eq!(edit.status, StatusCode::OK, "[{e}] edit page");
+        assert!(edit.text().contains(&format!("修改事项 {}", t["code"].as_str().unwrap())), "[{e}]");
+
+        let kinds: Vec<String> = t["kinds"].as_str().unwrap().split(',').map(String::from).collect();
+        let count = t["req_count"].to_string();
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("code", t["code"].as_str().unwrap()),
+            ("owner_role", t["owner_role"].as_str().unwrap()),
+            ("text", "每季度至少专题研究一次党风廉政建设（本县细化）"),
+            ("req_count", &count),
+            ("req_period", t["req_period"].as_str().unwrap()),
+            ("source", t["source"].as_str().unwrap()),
+            ("inactive", "1"),
+        ];
+        for k in &kinds {
+            fields.push(("kinds", k));
+        }
+        let path = format!("/responsibility/templates/{id}");
+        let mut bad = fields.clone();
+        bad[3] = ("req_count", "0");
+        let r = admin_form(&s, &path, &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "[{e}] a count of 0");
+        let mut renamed = fields.clone();
+        renamed[0] = ("code", "NEW-1");
+        let r = admin_form(&s, &path, &renamed).await;
+        assert!(r.text().contains("事项编号不能修改"), "[{e}] the code stays");
+        let r = admin_form(&s, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{e}] saved: {}", r.text());
+        let after = s.get("/api/v1/responsibility-templates").await.json();
+        let changed = after["items"].as_array().unwrap().iter().find(|x| x["id"] == id).unwrap().clone();
+        assert_eq!(changed["text"], "每季度至少专题研究一次党风廉政建设（本县细化）", "[{e}]");
+        assert_eq!(changed["active"], false, "[{e}] 停用");
+        assert!(s.get("/responsibility/templates").await.text().contains("（已停用）"), "[{e}]");
+
+        // a new 本单位特有事项 through the same form, for a unit
+        let unit = org.unit("ZHK").to_string();
+        let r = admin_form(
+            &s,
+            "/responsibility/templates",
+            &[
+                ("code", "X-ZHK-1"),
+                ("owner_role", t["owner_role"].as_str().unwrap()),
+                ("unit_id", &unit),
+                ("text", "每月检查公文处理保密情况"),
+                ("req_count", "1"),
+                ("req_period", "month"),
+                ("source", "本单位保密工作制度"),
+                ("kinds", &kinds[0]),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{e}] X created: {}", r.text());
+        s.finish().await;
+    }
+}

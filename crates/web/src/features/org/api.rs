@@ -6,6 +6,7 @@ use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::org::PersonFields;
 use qingfeng_domain::org::UnitFields;
+use qingfeng_store::dicts;
 use qingfeng_store::org::units::{self, Unit, UnitFilter};
 use qingfeng_store::org::{people, Person};
 use qingfeng_store::Page;
@@ -95,7 +96,7 @@ pub async fn create_person(
     p: Principal,
     ApiJson(fields): ApiJson<PersonFields>,
 ) -> ApiResult<(StatusCode, Json<PersonView>)> {
-    let draft = fields.validate()?;
+    let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
     let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(PersonView::load(&state, person).await?)))
@@ -109,7 +110,7 @@ pub async fn update_person(
 ) -> ApiResult<Json<PersonView>> {
     let current = people::get(&state.db, &p.scope, id).await?;
     let fields: PersonFields = merge_patch(&person_fields_of(&current, None), patch)?;
-    let draft = fields.validate()?;
+    let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
     let current_in_charge = people::in_charge_of(&state.db, id).await?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
     let person = people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;

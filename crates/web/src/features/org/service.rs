@@ -78,7 +78,9 @@ pub fn person_fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields
         gender: p.gender.clone(),
         unit_id: Some(p.unit_id),
         title: p.title.clone(),
-        rank: p.rank.clone(),
+        // the dictionary name when there is one: it maps back to the same level
+        rank: if p.rank_name.is_empty() { p.rank.clone() } else { p.rank_name.clone() },
+        rank_name: p.rank_name.clone(),
         political_status: p.political_status.clone(),
         roles: p.roles.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         status: p.status.clone(),

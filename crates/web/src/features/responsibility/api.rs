@@ -12,6 +12,7 @@ use qingfeng_store::{Page, StoreError};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::service;
 use super::service::{
     check_template_scope, item_entries, item_filter, one_with_status, parse_pledge, template_fields, with_status,
     year_param, ItemDetail, ItemWithStatus, ListDetail, TemplateFields,
@@ -30,12 +31,9 @@ pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Page<Tem
 pub async fn create_template(
     State(state): State<AppState>,
     p: Principal,
-    ApiJson(mut f): ApiJson<TemplateFields>,
+    ApiJson(f): ApiJson<TemplateFields>,
 ) -> ApiResult<(StatusCode, Json<Template>)> {
-    f.active = true;
-    let d = f.validate()?;
-    check_template_scope(&state, &p, d.unit_id).await?;
-    Ok((StatusCode::CREATED, Json(resp::create_template(&state.db, &p.actor(), &d).await?)))
+    Ok((StatusCode::CREATED, Json(service::create_template(&state, &p, f).await?)))
 }
 
 pub async fn update_template(
@@ -47,12 +45,7 @@ pub async fn update_template(
     let current = resp::template(&state.db, id).await?;
     check_template_scope(&state, &p, current.unit_id).await?;
     let f: TemplateFields = merge_patch(&template_fields(&current), patch)?;
-    if f.code != current.code {
-        return Err(StoreError::field("code", "事项编号不能修改").into());
-    }
-    let d = f.validate()?;
-    check_template_scope(&state, &p, d.unit_id).await?;
-    Ok(Json(resp::update_template(&state.db, &p.actor(), id, &d).await?))
+    Ok(Json(service::update_template(&state, &p, id, f).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

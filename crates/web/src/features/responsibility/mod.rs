@@ -1,6 +1,7 @@
 //! 责任清单: responsibility templates (1+X), yearly lists per owner, items and their fulfilment, pledges.
 
 pub mod api;
+pub mod catalog;
 pub mod pages;
 pub mod pledge;
 pub mod service;
@@ -110,12 +111,32 @@ pub fn routes(book: Book) -> Book {
             "登记责任书",
             pages::pledge,
         )
-        .add(M::GET, "/responsibility/templates", P(Permission::ResponsibilityRead), "责任事项模板页", pages::templates)
+        .add(
+            M::GET,
+            "/responsibility/templates",
+            P(Permission::ResponsibilityRead),
+            "责任事项模板页",
+            catalog::templates,
+        )
         .add(
             M::POST,
             "/responsibility/templates",
             P(Permission::ResponsibilityWrite),
             "新增责任事项模板",
-            pages::create_template,
+            catalog::create_template,
+        )
+        .add(
+            M::GET,
+            "/responsibility/templates/{id}/edit",
+            P(Permission::ResponsibilityWrite),
+            "修改责任事项模板页",
+            catalog::edit_template,
+        )
+        .add(
+            M::POST,
+            "/responsibility/templates/{id}",
+            P(Permission::ResponsibilityWrite),
+            "修改责任事项模板",
+            catalog::update_template,
         )
 }

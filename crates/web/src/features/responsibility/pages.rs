@@ -6,18 +6,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::fulfilment::State as FState;
-use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
+use qingfeng_domain::responsibility::{EntryKind, Period};
 use qingfeng_domain::time::office_today;
-use qingfeng_domain::FieldErrors;
 use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, requirement, this_year};
 use qingfeng_store::responsibility::{self as resp, ItemFilter, List};
 use qingfeng_store::{Page, Scope};
 
-use super::service::{item_filter, parse_pledge, with_status, year_param, ItemWithStatus, TemplateFields};
+use super::service::{item_filter, parse_pledge, with_status, year_param, ItemWithStatus};
 use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{render, see_other, FormPairs, Nav, PageError, PagePath, PageResult};
 use crate::AppState;
 
 pub struct ItemRow {
@@ -293,112 +292,4 @@ pub async fn item(State(state): State<AppState>, p: Principal, PagePath(id): Pag
         entries,
         hidden_entries,
     })
-}
-
-// ------------------------------------------------------------------ catalog
-
-#[derive(Template)]
-#[template(path = "responsibility/templates.html")]
-struct TemplatesPage {
-    nav: Nav,
-    /// (code, owner, text, requirement, kinds, applies to, source)
-    templates: Vec<(String, &'static str, String, String, String, String, String)>,
-    can_write: bool,
-    all_scope: bool,
-    f: TemplateFields,
-    errors: FieldErrors,
-    owners: Vec<Opt>,
-    units: Vec<Opt>,
-    periods: Vec<Opt>,
-    kinds: Vec<Opt>,
-}
-
-async fn templates_page(state: &AppState, p: &Principal, f: TemplateFields, errors: FieldErrors) -> PageResult {
-    let units = qingfeng_store::org::units::all(&state.db, &p.scope).await?;
-    let names: std::collections::HashMap<i64, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
-    let templates = resp::templates(&state.db)
-        .await?
-        .into_iter()
-        .filter(|t| t.unit_id.is_none_or(|u| names.contains_key(&u)))
-        .map(|t| {
-            let kinds: Vec<&str> =
-                t.kinds.split(',').filter_map(|k| EntryKind::from_key(k).map(EntryKind::label)).collect();
-            let applies = match t.unit_id {
-                Some(u) => names.get(&u).cloned().unwrap_or_default(),
-                None => "通用".into(),
-            };
-            (
-                t.code,
-                OwnerRole::parse(&t.owner_role).map(OwnerRole::label).unwrap_or(""),
-                t.text,
-                requirement(t.req_count, &t.req_period).label(),
-                kinds.join("、"),
-                if t.active { applies } else { format!("{applies}（已停用）") },
-                t.source,
-            )
-        })
-        .collect();
-    let kind_sel = f.kinds.clone();
-    let failed = !errors.is_empty();
-    let page = TemplatesPage {
-        nav: Nav::new(p, "responsibility"),
-        templates,
-        can_write: p.can(Permission::ResponsibilityWrite),
-        all_scope: p.scope.all,
-        owners: OwnerRole::ALL.iter().map(|o| Opt::new(o.key(), o.label(), f.owner_role == o.key())).collect(),
-        units: units
-            .iter()
-            .map(|u| Opt::new(u.id, format!("{}{}", "　".repeat(u.depth()), u.name), f.unit_id == Some(u.id)))
-            .collect(),
-        periods: Period::ALL.iter().map(|x| Opt::new(x.key(), x.label(), f.req_period == x.key())).collect(),
-        kinds: EntryKind::ALL
-            .iter()
-            .map(|k| Opt::new(k.key(), k.label(), kind_sel.iter().any(|s| s == k.key())))
-            .collect(),
-        f,
-        errors,
-    };
-    let mut res = render(&page)?;
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
-}
-
-pub async fn templates(State(state): State<AppState>, p: Principal) -> PageResult {
-    let f = TemplateFields { req_count: 1, req_period: "year".into(), ..Default::default() };
-    templates_page(&state, &p, f, FieldErrors::default()).await
-}
-
-pub async fn create_template(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
-    let f = TemplateFields {
-        code: form.get("code"),
-        text: form.get("text"),
-        owner_role: form.get("owner_role"),
-        req_count: form.get("req_count").trim().parse().unwrap_or(0),
-        req_period: form.get("req_period"),
-        kinds: form.all("kinds"),
-        source: form.get("source"),
-        unit_id: form.get("unit_id").parse().ok(),
-        active: true,
-    };
-    let result: Result<(), ApiError> = async {
-        let d = f.validate()?;
-        if d.unit_id.is_none() && !p.scope.all {
-            return Err(qingfeng_store::StoreError::field("unit_id", "请选择适用单位").into());
-        }
-        if let Some(u) = d.unit_id {
-            crate::features::org::service::unit_in_scope(&state, &p, u)
-                .await
-                .map_err(|_| ApiError::from(qingfeng_store::StoreError::field("unit_id", "单位不在您的数据范围内")))?;
-        }
-        resp::create_template(&state.db, &p.actor(), &d).await?;
-        Ok(())
-    }
-    .await;
-    match result {
-        Ok(()) => Ok(see_other("/responsibility/templates".to_string())),
-        Err(ApiError::Invalid(errors)) => templates_page(&state, &p, f, errors).await,
-        Err(e) => Err(PageError(e)),
-    }
 }

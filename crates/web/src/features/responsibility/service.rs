@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::ItemStatus;
 use qingfeng_domain::time::office_today;
 use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year};
-use qingfeng_store::responsibility::{Item, ItemFilter, Template};
+use qingfeng_store::responsibility::{self as resp, Item, ItemFilter, Template};
 use qingfeng_store::StoreError;
 use serde::Serialize;
 
@@ -173,4 +173,24 @@ pub async fn check_template_scope(state: &AppState, p: &Principal, unit_id: Opti
             "只有拥有全部数据权限的账号可以维护通用责任事项（请指定单位，设置本单位特有事项）".into(),
         )),
     }
+}
+
+/// Adds a template (active) after validation and the scope check; the API and the page call it.
+pub async fn create_template(state: &AppState, p: &Principal, mut f: TemplateFields) -> ApiResult<Template> {
+    f.active = true;
+    let d = f.validate()?;
+    check_template_scope(state, p, d.unit_id).await?;
+    Ok(resp::create_template(&state.db, &p.actor(), &d).await?)
+}
+
+/// Changes a template: its code stays; the unit before and after must be in scope.
+pub async fn update_template(state: &AppState, p: &Principal, id: i64, f: TemplateFields) -> ApiResult<Template> {
+    let current = resp::template(&state.db, id).await?;
+    check_template_scope(state, p, current.unit_id).await?;
+    if f.code.trim() != current.code {
+        return Err(StoreError::field("code", "事项编号不能修改").into());
+    }
+    let d = f.validate()?;
+    check_template_scope(state, p, d.unit_id).await?;
+    Ok(resp::update_template(&state.db, &p.actor(), id, &d).await?)
 }

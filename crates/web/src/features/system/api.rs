@@ -7,10 +7,13 @@ use axum::Json;
 use qingfeng_store::Page;
 use serde::{Deserialize, Serialize};
 
+use super::dicts::{self, DictInput};
 use super::settings::{self, SettingView};
 use crate::auth::Principal;
+use crate::http::Path;
 use crate::http::{ApiJson, ApiResult};
 use crate::AppState;
+use qingfeng_store::dicts::DictEntry;
 
 pub async fn settings(State(state): State<AppState>) -> ApiResult<Json<Page<SettingView>>> {
     let items = settings::views(&state).await?;
@@ -34,4 +37,23 @@ pub async fn save_settings(
     ApiJson(v): ApiJson<SettingValues>,
 ) -> ApiResult<Json<Saved>> {
     Ok(Json(Saved { changed: settings::save(&state, &p, &v.0).await? }))
+}
+
+pub async fn dict(State(state): State<AppState>, Path(key): Path<String>) -> ApiResult<Json<Page<DictEntry>>> {
+    let d = dicts::dict(&key)?;
+    let items = qingfeng_store::dicts::list(&state.db, d.key).await?;
+    let total = items.len() as i64;
+    Ok(Json(Page { items, total, page: 1, per_page: total }))
+}
+
+pub async fn save_dict(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(key): Path<String>,
+    ApiJson(input): ApiJson<DictInput>,
+) -> ApiResult<Json<Page<DictEntry>>> {
+    let d = dicts::dict(&key)?;
+    let items = dicts::save(&state, &p, d, &input.entries).await?;
+    let total = items.len() as i64;
+    Ok(Json(Page { items, total, page: 1, per_page: total }))
 }

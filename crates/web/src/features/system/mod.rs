@@ -2,6 +2,7 @@
 //! 用户管理 and 角色管理 are pages of the `accounts` feature; 操作日志 of `audit`.
 
 pub mod api;
+pub mod dicts;
 pub mod pages;
 pub mod settings;
 
@@ -25,4 +26,10 @@ pub fn routes(book: Book) -> Book {
         .body::<api::SettingValues>()
         .add(M::GET, "/system/settings", P(Permission::SettingWrite), "参数设置页", pages::settings_page)
         .add(M::POST, "/system/settings", P(Permission::SettingWrite), "保存参数设置", pages::save_settings)
+        .add(M::GET, "/api/v1/dicts/{key}", P(Permission::PersonRead), "字典（rank 职级、title 职务）", api::dict)
+        .returns_page::<qingfeng_store::dicts::DictEntry>()
+        .add(M::PUT, "/api/v1/dicts/{key}", P(Permission::DictWrite), "保存整个字典（按顺序）", api::save_dict)
+        .body::<dicts::DictInput>()
+        .add(M::GET, "/system/dicts", P(Permission::DictWrite), "字典管理", pages::dicts_page)
+        .add(M::POST, "/system/dicts/{key}", P(Permission::DictWrite), "保存字典", pages::save_dict)
 }

@@ -8,9 +8,12 @@ use axum::http::StatusCode;
 use qingfeng_domain::settings::SETTINGS;
 use qingfeng_domain::FieldErrors;
 
+use qingfeng_domain::dict::Rank;
+
+use super::dicts::{self, DictDef, EntryInput, DICTS};
 use super::settings::{self, SettingView};
 use crate::auth::Principal;
-use crate::http::{render, see_other, ApiError, FormPairs, Nav, PageError, PageResult, Params};
+use crate::http::{render, see_other, ApiError, FormPairs, Nav, Opt, PageError, PagePath, PageResult, Params};
 use crate::AppState;
 
 pub struct SettingGroup {
@@ -82,6 +85,124 @@ pub async fn save_settings(State(state): State<AppState>, p: Principal, form: Fo
     match settings::save(&state, &p, &values).await {
         Ok(_) => Ok(see_other("/system/settings?saved=1")),
         Err(ApiError::Invalid(errors)) => page(&state, &p, errors, false, entered).await,
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+pub struct DictTab {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct DictRow {
+    pub order: String,
+    pub value: String,
+    pub levels: Vec<Opt>,
+}
+
+#[derive(Template)]
+#[template(path = "system/dicts.html")]
+struct DictsPage {
+    nav: Nav,
+    tabs: Vec<DictTab>,
+    key: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    mapped: bool,
+    rows: Vec<DictRow>,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+fn level_opts(current: &str) -> Vec<Opt> {
+    Rank::ALL.iter().map(|r| Opt::new(r.key(), r.label(), Rank::parse(current) == Some(*r))).collect()
+}
+
+/// Blank rows under the list, for new values.
+const BLANK_ROWS: usize = 3;
+
+async fn dicts_view(
+    state: &AppState,
+    p: &Principal,
+    d: &DictDef,
+    rows: Option<Vec<EntryInput>>,
+    errors: FieldErrors,
+    saved: bool,
+) -> PageResult {
+    let entries = match rows {
+        Some(r) => r,
+        None => qingfeng_store::dicts::list(&state.db, d.key)
+            .await?
+            .into_iter()
+            .map(|e| EntryInput { value: e.value, maps_to: e.maps_to })
+            .collect(),
+    };
+    let mut rows: Vec<DictRow> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| DictRow {
+            order: ((i + 1) * 10).to_string(),
+            value: e.value.clone(),
+            levels: level_opts(&e.maps_to),
+        })
+        .collect();
+    let next = rows.len();
+    rows.extend((0..BLANK_ROWS).map(|i| DictRow {
+        order: ((next + i + 1) * 10).to_string(),
+        value: String::new(),
+        levels: level_opts(""),
+    }));
+    let invalid = !errors.is_empty();
+    let mut res = render(&DictsPage {
+        nav: Nav::new(p, "dicts"),
+        tabs: DICTS.iter().map(|x| DictTab { key: x.key, label: x.label, active: x.key == d.key }).collect(),
+        key: d.key,
+        label: d.label,
+        hint: d.hint,
+        mapped: d.mapped,
+        rows,
+        errors,
+        saved,
+    })?;
+    if invalid {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+pub async fn dicts_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let d = dicts::dict(params.str("dict").as_deref().unwrap_or("rank"))?;
+    dicts_view(&state, &p, d, None, FieldErrors::default(), params.str("saved").is_some()).await
+}
+
+/// The rows of the form in their 排序 order; a row whose name was cleared is left out (removed).
+fn rows_of(form: &FormPairs) -> Vec<EntryInput> {
+    let (values, levels, orders) = (form.all("value"), form.all("maps_to"), form.all("order"));
+    let mut rows: Vec<(i64, usize, EntryInput)> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(i, v)| {
+            let order = orders.get(i).and_then(|o| o.trim().parse().ok()).unwrap_or(i64::MAX);
+            (order, i, EntryInput { value: v.clone(), maps_to: levels.get(i).cloned().unwrap_or_default() })
+        })
+        .collect();
+    rows.sort_by_key(|(order, i, _)| (*order, *i));
+    rows.into_iter().map(|(_, _, e)| e).collect()
+}
+
+pub async fn save_dict(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(key): PagePath<String>,
+    form: FormPairs,
+) -> PageResult {
+    let d = dicts::dict(&key)?;
+    let rows = rows_of(&form);
+    match dicts::save(&state, &p, d, &rows).await {
+        Ok(_) => Ok(see_other(format!("/system/dicts?dict={}&saved=1", d.key))),
+        Err(ApiError::Invalid(errors)) => dicts_view(&state, &p, d, Some(rows), errors, false).await,
         Err(e) => Err(PageError(e)),
     }
 }

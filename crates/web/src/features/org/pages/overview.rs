@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use qingfeng_domain::access::Permission;
-use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, UnitKind};
+use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, UnitKind};
 use qingfeng_store::org::{people, units, Person, Unit};
 
 use super::{label, role_labels};
@@ -31,7 +31,7 @@ pub struct PersonRow {
     pub gender: &'static str,
     pub unit: String,
     pub title: String,
-    pub rank: &'static str,
+    pub rank: String,
     pub political: &'static str,
     pub roles: String,
     pub status: &'static str,
@@ -46,7 +46,7 @@ impl From<&Person> for PersonRow {
             gender: label(&p.gender, Gender::from_key, Gender::label),
             unit: p.unit_name.clone(),
             title: p.title.clone(),
-            rank: label(&p.rank, Rank::from_key, Rank::label),
+            rank: crate::features::org::sheets::rank_shown(p),
             political: label(&p.political_status, PoliticalStatus::from_key, PoliticalStatus::label),
             roles: role_labels(&p.roles),
             status: label(&p.status, PersonStatus::from_key, PersonStatus::label),

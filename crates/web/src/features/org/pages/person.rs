@@ -4,8 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
-use qingfeng_domain::org::PersonFields;
+use qingfeng_domain::org::{PersonFields, RankName};
 use qingfeng_domain::FieldErrors;
+use qingfeng_store::dicts;
 use qingfeng_store::org::{people, units, Person, Unit};
 
 use super::{field_errors, invalid_status, label, role_labels};
@@ -29,11 +30,29 @@ struct PersonForm {
     genders: Vec<Opt>,
     units: Vec<Opt>,
     ranks: Vec<Opt>,
+    /// the 职务 dictionary, offered while typing
+    titles: Vec<String>,
     politicals: Vec<Opt>,
     roles: Vec<Opt>,
     statuses: Vec<Opt>,
     overrides: Vec<Opt>,
     in_charge: Vec<Opt>,
+}
+
+/// The 职级 select: the dictionary's names with their level, then the bare levels.
+fn rank_options(names: &[RankName], current: &str) -> Vec<Opt> {
+    let current = current.trim();
+    let mut opts: Vec<Opt> = names
+        .iter()
+        .map(|r| Opt::new(&r.name, format!("{}（{}）", r.name, r.level.label()), r.name == current))
+        .collect();
+    for level in Rank::ALL {
+        if !names.iter().any(|r| r.name == level.label()) {
+            let selected = Rank::parse(current) == Some(*level);
+            opts.push(Opt::new(level.key(), format!("{}（只填层级）", level.label()), selected));
+        }
+    }
+    opts
 }
 
 async fn person_form(
@@ -49,7 +68,9 @@ async fn person_form(
     let indent = |u: &Unit| format!("{}{}", "　".repeat(u.depth()), u.name);
     let in_charge_sel = f.in_charge_of.clone().unwrap_or_default();
     let role_sel = parse_roles(&f.roles.join("、")).unwrap_or_default();
-    let derived = f.validate().map(|d| d.derived_supervision_scope()).unwrap_or(false);
+    let rank_names = dicts::rank_names(&state.db).await?;
+    let derived = f.validate_with(&rank_names).map(|d| d.derived_supervision_scope()).unwrap_or(false);
+    let titles = dicts::list(&state.db, "title").await?.into_iter().map(|e| e.value).collect();
     let form = PersonForm {
         nav: Nav::new(p, "org"),
         heading: heading.into(),
@@ -57,7 +78,8 @@ async fn person_form(
         cancel,
         genders: dict_opts!(Gender, f.gender),
         units: all_units.iter().map(|u| Opt::new(u.id, indent(u), f.unit_id == Some(u.id))).collect(),
-        ranks: dict_opts!(Rank, f.rank),
+        ranks: rank_options(&rank_names, &f.rank),
+        titles,
         politicals: dict_opts!(PoliticalStatus, f.political_status),
         roles: ResponsibilityRole::ALL.iter().map(|r| Opt::new(r.key(), r.label(), role_sel.contains(r))).collect(),
         statuses: dict_opts!(PersonStatus, f.status),
@@ -93,6 +115,7 @@ fn person_fields_from_form(form: &FormPairs) -> Result<PersonFields, FieldErrors
         unit_id,
         title: form.get("title"),
         rank: form.get("rank"),
+        rank_name: String::new(),
         political_status: form.get("political_status"),
         roles: form.all("roles"),
         status: form.get("status"),
@@ -128,7 +151,7 @@ pub async fn new_person(State(state): State<AppState>, p: Principal, params: Par
 pub async fn create_person(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let result: Result<Person, ApiError> = async {
         let fields = person_fields_from_form(&form)?;
-        let draft = fields.validate()?;
+        let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
         check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
         Ok(people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?)
     }
@@ -182,7 +205,7 @@ pub async fn update_person(
     let person = people::get(&state.db, &p.scope, id).await?;
     let result: Result<(), ApiError> = async {
         let mut fields = person_fields_from_form(&form)?;
-        let draft = fields.validate()?;
+        let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
         // The form lists only the units the operator sees: 分管 units outside that stay as they are.
         let current_in_charge = people::in_charge_of(&state.db, id).await?;
         let hidden = hidden_units(&state, &p, &current_in_charge).await?;
@@ -238,7 +261,7 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
         ("性别", label(&person.gender, Gender::from_key, Gender::label).to_string()),
         ("所在单位", person.unit_name.clone()),
         ("职务", person.title.clone()),
-        ("职级", label(&person.rank, Rank::from_key, Rank::label).to_string()),
+        ("职级", crate::features::org::sheets::rank_shown(&person)),
         ("政治面貌", label(&person.political_status, PoliticalStatus::from_key, PoliticalStatus::label).to_string()),
         ("责任角色", role_labels(&person.roles)),
         ("人员状态", label(&person.status, PersonStatus::from_key, PersonStatus::label).to_string()),

@@ -7,5 +7,5 @@
 mod people;
 mod units;
 
-pub use people::{people_columns, people_export, people_import, people_template};
+pub use people::{people_columns, people_export, people_import, people_template, rank_choices, rank_shown};
 pub use units::{unit_columns, units_export, units_import, units_template};

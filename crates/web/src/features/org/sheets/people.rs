@@ -46,8 +46,9 @@ const P_OVERRIDE: usize = 14;
 const P_REASON: usize = 15;
 const P_IN_CHARGE: usize = 16;
 
-/// The people sheet's columns, in order. `unit_names` feeds the drop-down of 所在单位.
-pub fn people_columns(unit_names: Vec<String>) -> Vec<Column> {
+/// The people sheet's columns, in order. `unit_names` feeds the drop-down of 所在单位, `ranks`
+/// that of 职级 ([`rank_choices`]).
+pub fn people_columns(unit_names: Vec<String>, ranks: Vec<String>) -> Vec<Column> {
     vec![
         Column::integer("系统编号", 10.0),
         Column::text("姓名", 12.0).required(),
@@ -55,7 +56,7 @@ pub fn people_columns(unit_names: Vec<String>) -> Vec<Column> {
         Column::text("单位编码", 14.0),
         Column::text("所在单位", 22.0).choices(unit_names),
         Column::text("职务", 18.0),
-        Column::text("职级", 12.0).choices(Rank::labels()).required(),
+        Column::text("职级", 12.0).choices(ranks).required(),
         Column::text("政治面貌", 14.0).choices(PoliticalStatus::labels()).required(),
         Column::text("责任角色", 22.0),
         Column::text("人员状态", 10.0).choices(PersonStatus::labels()),
@@ -95,8 +96,24 @@ async fn unit_names(db: &Db, scope: &Scope) -> StoreResult<Vec<String>> {
     Ok(names)
 }
 
+/// The 职级 a sheet accepts: the dictionary's names, then the levels themselves.
+pub async fn rank_choices(db: &Db) -> StoreResult<Vec<String>> {
+    let mut names: Vec<String> = qingfeng_store::dicts::list(db, "rank").await?.into_iter().map(|e| e.value).collect();
+    names.extend(Rank::labels().into_iter().filter(|l| !names.contains(l)).collect::<Vec<_>>());
+    Ok(names)
+}
+
+/// A person's 职级 as lists show it: the dictionary name, else the level.
+pub fn rank_shown(p: &Person) -> String {
+    if p.rank_name.is_empty() {
+        Rank::from_key(&p.rank).map(Rank::label).unwrap_or("").to_string()
+    } else {
+        p.rank_name.clone()
+    }
+}
+
 pub async fn people_template(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::http::ApiError> {
-    let cols = people_columns(unit_names(db, scope).await?);
+    let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?);
     Ok(qingfeng_office::template("人员", Some("人员信息导入表"), &cols)?)
 }
 
@@ -110,7 +127,7 @@ fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
         (&p.unit_code).into(),
         (&p.unit_name).into(),
         (&p.title).into(),
-        label(&p.rank, |k| Rank::from_key(k).map(Rank::label)).into(),
+        rank_shown(p).into(),
         label(&p.political_status, |k| PoliticalStatus::from_key(k).map(PoliticalStatus::label)).into(),
         roles_to_labels(&roles).into(),
         label(&p.status, |k| PersonStatus::from_key(k).map(PersonStatus::label)).into(),
@@ -130,7 +147,7 @@ pub async fn people_export(db: &Db, scope: &Scope, filter: &PersonFilter) -> Res
     let codes = in_charge_codes(db).await?;
     let rows: Vec<Vec<CellValue>> =
         list.iter().map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or(""))).collect();
-    let cols = people_columns(unit_names(db, scope).await?);
+    let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?);
     Ok(write_table("人员", Some("人员信息表"), &cols, &rows)?)
 }
 
@@ -193,8 +210,9 @@ pub async fn people_import(
     bytes: &[u8],
     commit: bool,
 ) -> Result<ImportReport, crate::http::ApiError> {
-    let table = read_upload(bytes, people_columns(vec![])).await?;
-    let ctx = PersonImport { db, scope, index: UnitIndex::load(db).await?, table: &table };
+    let table = read_upload(bytes, people_columns(vec![], rank_choices(db).await?)).await?;
+    let ranks = qingfeng_store::dicts::rank_names(db).await?;
+    let ctx = PersonImport { db, scope, index: UnitIndex::load(db).await?, table: &table, ranks };
     let mut report = ImportReport::default();
     for e in &table.errors {
         report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
@@ -225,6 +243,8 @@ struct PersonImport<'a> {
     scope: &'a Scope,
     index: UnitIndex,
     table: &'a ReadTable,
+    /// the 职级 dictionary
+    ranks: Vec<qingfeng_domain::org::RankName>,
 }
 
 impl PersonImport<'_> {
@@ -246,6 +266,7 @@ impl PersonImport<'_> {
             unit_id: unit.map(|u| u.id),
             title: c[P_TITLE].clone(),
             rank: c[P_RANK].clone(),
+            rank_name: String::new(),
             political_status: c[P_POLITICAL].clone(),
             roles: vec![c[P_ROLES].clone()],
             status: c[P_STATUS].clone(),
@@ -256,7 +277,7 @@ impl PersonImport<'_> {
             supervision_override_reason: c[P_REASON].clone(),
             in_charge_of: Some(in_charge.clone()),
         };
-        let draft = match fields.validate() {
+        let draft = match fields.validate_with(&self.ranks) {
             Ok(d) => Some(d),
             Err(fe) => {
                 for f in fe.0 {
