@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use qingfeng_domain::access::builtin_role;
+use qingfeng_domain::access::{builtin_role, ScopeKind};
 use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use qingfeng_domain::findings::{Category, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::EntryKind;
@@ -36,6 +36,7 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("api_token", "接口令牌", None, ""),
     ("role", "角色", None, ""),
     ("setting", "参数", None, ""),
+    ("dict", "字典", None, ""),
     ("reminder", "到期提醒", None, ""),
 ];
 
@@ -92,6 +93,7 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("gender", "性别", Dict(|k| Gender::from_key(k).map(Gender::label))),
     ("title", "职务/标题", Text),
     ("rank", "职级", Dict(|k| Rank::from_key(k).map(Rank::label))),
+    ("rank_name", "职级名称", Text),
     ("political_status", "政治面貌", Dict(|k| PoliticalStatus::from_key(k).map(PoliticalStatus::label))),
     ("roles", "角色", Dict(role_word)),
     ("status", "状态", Dict(|k| PersonStatus::from_key(k).map(PersonStatus::label))),
@@ -131,6 +133,11 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("disabled", "停用", Text),
     ("password", "密码", Secret),
     ("value", "取值", Text),
+    ("label", "名称", Text),
+    ("entries", "字典项", Text),
+    ("permissions", "权限", Text),
+    ("scope_kind", "数据范围", Dict(|k| ScopeKind::parse(k).map(ScopeKind::label))),
+    ("must_change_password", "须修改初始密码", Text),
     ("pledge_date", "签订日期", Text),
     ("fired", "发出提醒", Text),
     ("queued", "外发排队", Text),
