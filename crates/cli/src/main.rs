@@ -153,7 +153,10 @@ enum AuditCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
+        // colour codes only for a terminal: a log file or journald gets plain lines
+        .with_ansi(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
@@ -358,10 +361,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     data_dir: Some(cli.data_dir.clone()),
                 }),
             };
-            tokio::select! {
-                r = qingfeng_web::serve(state, listener) => r?,
-                _ = tokio::signal::ctrl_c() => println!("正在停止"),
-            }
+            serve_until_signal(state, listener).await?;
         }
         Command::Migrate => {
             open_db(&cli).await?;
@@ -467,4 +467,51 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How long requests in flight may take to finish after a stop signal.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// SIGTERM (systemd, docker, Kubernetes) or Ctrl-C: the name of the signal received.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(_) => tokio::signal::ctrl_c().await.map(|_| "SIGINT").unwrap_or("SIGINT"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}
+
+/// Serves until a stop signal, then stops accepting connections, lets the requests in flight
+/// finish (at most [`DRAIN`]) and says that it stopped.
+async fn serve_until_signal(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let server = qingfeng_web::serve_until(state, listener, async move {
+        let mut stopped = stopped;
+        let _ = stopped.wait_for(|s| *s).await;
+    });
+    tokio::pin!(server);
+    tokio::select! {
+        r = &mut server => r?,
+        name = stop_signal() => {
+            tracing::info!("收到 {name}，正在停止：不再接受新的连接，等待进行中的请求完成");
+            let _ = stop.send(true);
+            match tokio::time::timeout(DRAIN, &mut server).await {
+                Ok(r) => r?,
+                Err(_) => tracing::warn!("{} 秒后仍有请求未完成，强制停止", DRAIN.as_secs()),
+            }
+        }
+    }
+    tracing::info!("清风已停止");
+    Ok(())
 }

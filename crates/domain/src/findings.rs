@@ -430,7 +430,7 @@ fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str, requir
         }
         return None;
     }
-    match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+    match crate::text::parse_ymd(v) {
         Ok(d) if d < NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date") => {
             e.push(field, format!("{label}不能早于 2000 年"));
             None
@@ -440,8 +440,8 @@ fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str, requir
             None
         }
         Ok(d) => Some(d),
-        Err(_) => {
-            e.push(field, format!("{label}格式不对，请填写如 2026-03-01"));
+        Err(err) => {
+            e.push(field, crate::text::date_error(label, v, err, "2026-03-01"));
             None
         }
     }

@@ -73,10 +73,12 @@ impl EntryFields {
     pub fn validate(&self, today: NaiveDate, correction: bool) -> Result<EntryDraft, FieldErrors> {
         let mut e = FieldErrors::default();
         let kind = EntryKind::parse(trim_all(&self.kind));
-        if kind.is_none() {
+        if trim_all(&self.kind).is_empty() {
+            e.push("kind", "请选择记录类型");
+        } else if kind.is_none() {
             e.push("kind", format!("记录类型应为{}之一", EntryKind::label_list()));
         }
-        let date = match NaiveDate::parse_from_str(trim_all(&self.date), "%Y-%m-%d") {
+        let date = match crate::text::parse_ymd(trim_all(&self.date)) {
             Ok(d) if d > today => {
                 e.push("date", "日期不能晚于今天");
                 None
@@ -90,8 +92,8 @@ impl EntryFields {
                 e.push("date", "日期不能为空");
                 None
             }
-            Err(_) => {
-                e.push("date", "日期格式不对，请填写如 2026-03-01");
+            Err(err) => {
+                e.push("date", crate::text::date_error("日期", trim_all(&self.date), err, "2026-03-01"));
                 None
             }
         };

@@ -5,6 +5,7 @@ pub mod dict;
 pub mod error;
 pub mod findings;
 pub mod fulfilment;
+pub mod gaps;
 pub mod ledger;
 pub mod org;
 pub mod plans;

@@ -160,14 +160,14 @@ fn parse_optional_date(e: &mut FieldErrors, field: &str, label: &str, value: &st
     if v.is_empty() {
         return None;
     }
-    match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+    match crate::text::parse_ymd(v) {
         Ok(d) if d.year_ce().1 >= 1900 && d <= chrono::Local::now().date_naive() => Some(d),
         Ok(_) => {
             e.push(field, format!("{label}应在 1900 年之后且不晚于今天"));
             None
         }
-        Err(_) => {
-            e.push(field, format!("{label}“{v}”格式不对，请填写如 1980-05-01"));
+        Err(err) => {
+            e.push(field, crate::text::date_error(label, v, err, "1980-05-01"));
             None
         }
     }

@@ -102,14 +102,14 @@ fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str) -> Opt
         e.push(field, format!("{label}不能为空"));
         return None;
     }
-    match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+    match crate::text::parse_ymd(v) {
         Ok(d) if (MIN_YEAR..=MAX_YEAR).contains(&i64::from(chrono::Datelike::year(&d))) => Some(d),
         Ok(_) => {
             e.push(field, format!("{label}应在 {MIN_YEAR} 年至 {MAX_YEAR} 年之间"));
             None
         }
-        Err(_) => {
-            e.push(field, format!("{label}“{v}”格式不对，请填写如 2026-06-30"));
+        Err(err) => {
+            e.push(field, crate::text::date_error(label, v, err, "2026-06-30"));
             None
         }
     }

@@ -184,7 +184,8 @@ pub struct ItemTemplate {
     pub requirement: Requirement,
     /// The kinds of ledger entry that can fulfil the item; never empty.
     pub kinds: &'static [EntryKind],
-    /// Regulation and article, shown with every check; "（条款待核实）" until the article is confirmed.
+    /// Regulation and, where confirmed, article, shown with every check. An unconfirmed article is
+    /// left out (RULES.md): the regulation's title and year alone, with no remark that it is missing.
     pub source: &'static str,
     /// The count is a local default (a setting), not a number fixed by the regulation.
     pub locally_set: bool,
@@ -207,15 +208,15 @@ impl ItemTemplate {
     }
 }
 
-const RES_2020: &str = "《党委（党组）落实全面从严治党主体责任规定》（2020）（条款待核实）";
-const SUPERVISION_2016: &str = "《中国共产党党内监督条例》（2016）（条款待核实）";
-const DISPATCHED_2022: &str = "《纪检监察机关派驻机构工作规则》（2022）（条款待核实）";
+const RES_2020: &str = "《党委（党组）落实全面从严治党主体责任规定》（2020）";
+const SUPERVISION_2016: &str = "《中国共产党党内监督条例》（2016）";
+const DISPATCHED_2022: &str = "《纪检监察机关派驻机构工作规则》（2022）";
 const BRANCH_2018_ART_11: &str = "《中国共产党支部工作条例（试行）》（2018）第十一条";
 const BRANCH_2018_ART_12: &str = "《中国共产党支部工作条例（试行）》（2018）第十二条";
 const BRANCH_2018_ART_13: &str = "《中国共产党支部工作条例（试行）》（2018）第十三条";
 const BRANCH_2018_ART_17: &str = "《中国共产党支部工作条例（试行）》（2018）第十七条";
-const CADRE_EDUCATION_2019: &str = "《中国共产党党员教育管理工作条例》（2019）（条款待核实）";
-const BRANCH_2018: &str = "《中国共产党支部工作条例（试行）》（2018）（条款待核实）";
+const CADRE_EDUCATION_2019: &str = "《中国共产党党员教育管理工作条例》（2019）";
+const BRANCH_2018: &str = "《中国共产党支部工作条例（试行）》（2018）";
 
 use EntryKind as K;
 use OwnerRole as O;
@@ -690,8 +691,9 @@ mod tests {
             assert!(t.requirement.count > 0, "{} has count 0", t.code);
             let kinds: HashSet<_> = t.kinds.iter().collect();
             assert_eq!(kinds.len(), t.kinds.len(), "{} repeats a kind", t.code);
-            // a source either names its article or says that it is still to be confirmed
-            assert!(t.source.ends_with('条') || t.source.ends_with("（条款待核实）"), "{}: {}", t.code, t.source);
+            // a source names its article, or the regulation alone: never a remark that one is missing
+            assert!(t.source.ends_with('条') || t.source.ends_with('）'), "{}: {}", t.code, t.source);
+            assert!(!t.source.contains("待核实") && !t.source.contains("条款"), "{}: {}", t.code, t.source);
         }
     }
 
@@ -728,7 +730,8 @@ mod tests {
         assert!(src("R-BR-3").ends_with("第十三条"));
         assert!(src("R-BR-4").ends_with("第十七条"));
         for code in ["R-RES-1", "R-RES-4", "R-BR-5", "R-BR-6", "DUTY-PRINCIPAL-1", "DUTY-MEMBER-1"] {
-            assert!(src(code).ends_with("（条款待核实）"), "{code}");
+            // article unconfirmed in RULES.md: the regulation and its year, no article
+            assert!(src(code).ends_with("）") && !src(code).contains('第'), "{code}: {}", src(code));
         }
         assert!(src("R-RES-5").contains("党内监督条例"));
     }

@@ -45,3 +45,57 @@ mod tests {
         assert_eq!(e.for_field("name"), Some("名称不能超过3个字"));
     }
 }
+
+/// Why a date could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// not `YYYY-MM-DD` at all
+    Format,
+    /// well-formed, but no such day ("1980-02-30")
+    NoSuchDay,
+}
+
+/// A date written `YYYY-MM-DD` (month and day may have one digit), telling a wrong format from a
+/// day that does not exist.
+pub fn parse_ymd(v: &str) -> Result<chrono::NaiveDate, DateError> {
+    let parts: Vec<&str> = v.split('-').collect();
+    let numeric =
+        |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
+    match parts[..] {
+        [y, m, d] if y.len() == 4 && numeric(y, 4) && numeric(m, 2) && numeric(d, 2) => {
+            let (y, m, d) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+            chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or(DateError::NoSuchDay)
+        }
+        _ => Err(DateError::Format),
+    }
+}
+
+/// The message for a date that could not be read: "出生日期“1980-02-30”日期不存在", or its
+/// format with an example.
+pub fn date_error(label: &str, v: &str, err: DateError, example: &str) -> String {
+    match err {
+        DateError::NoSuchDay => format!("{label}“{v}”日期不存在"),
+        DateError::Format => format!("{label}“{v}”格式不对，请填写如 {example}"),
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn a_day_that_does_not_exist_is_told_apart_from_a_bad_format() {
+        assert_eq!(parse_ymd("1980-02-29"), Ok(chrono::NaiveDate::from_ymd_opt(1980, 2, 29).unwrap()));
+        assert_eq!(parse_ymd("2026-3-1"), Ok(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()));
+        for bad in ["1980-02-30", "2026-02-29", "2026-13-01", "2026-04-31", "2026-00-10", "2026-01-00"] {
+            assert_eq!(parse_ymd(bad), Err(DateError::NoSuchDay), "{bad}");
+        }
+        for bad in ["1980/02/03", "80-02-03", "2026-1", "明天", "", "2026-01-01x", "+2026-01-01", "2026-001-01"] {
+            assert_eq!(parse_ymd(bad), Err(DateError::Format), "{bad}");
+        }
+        assert_eq!(
+            date_error("出生日期", "1980-02-30", DateError::NoSuchDay, "1980-05-01"),
+            "出生日期“1980-02-30”日期不存在"
+        );
+    }
+}

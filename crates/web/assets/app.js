@@ -21,6 +21,20 @@ function esc(s) {
   });
 }
 
+// A chart box narrower than a desktop panel (phones): shorter axis labels.
+function narrow(el) {
+  return el.clientWidth < 480;
+}
+
+// Charts follow the window: a turned phone or a resized window redraws them to the new width.
+window.addEventListener("resize", function () {
+  if (typeof echarts === "undefined") return;
+  document.querySelectorAll("[data-chart], [data-finding-chart]").forEach(function (el) {
+    var chart = echarts.getInstanceByDom(el);
+    if (chart) chart.resize();
+  });
+});
+
 // Dashboard charts: every [data-chart] element draws from the JSON at data-src (one fetch per URL).
 document.addEventListener("DOMContentLoaded", function () {
   var boxes = document.querySelectorAll("[data-chart]");
@@ -40,11 +54,12 @@ document.addEventListener("DOMContentLoaded", function () {
     units: function (el, d) {
       var rows = (d.by_unit || []).slice().reverse();
       var chart = echarts.init(el);
+      var label = narrow(el) ? 84 : 140;
       chart.setOption({
-        grid: { left: 150, right: 40, top: 10, bottom: 30 },
+        grid: { left: label + 10, right: 40, top: 10, bottom: 30 },
         tooltip: { trigger: "item", formatter: function (p) { var t = rows[p.dataIndex].tally; return esc(rows[p.dataIndex].unit_name) + "<br>落实率 " + (t.rate === null ? "—" : t.rate + "%") + "<br>滞后 " + t.overdue + "，临期 " + t.due_soon; } },
         xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-        yAxis: { type: "category", data: rows.map(function (r) { return r.unit_name; }), axisLabel: { width: 140, overflow: "truncate" } },
+        yAxis: { type: "category", data: rows.map(function (r) { return r.unit_name; }), axisLabel: { width: label, overflow: "truncate" } },
         series: [{ type: "bar", data: rows.map(function (r) { return { value: r.tally.rate === null ? 0 : r.tally.rate, itemStyle: { color: color(r.tally.rate) } }; }), label: { show: true, position: "right", formatter: "{c}%" } }]
       });
       el.style.height = Math.max(160, rows.length * 28 + 50) + "px";
@@ -88,15 +103,16 @@ document.addEventListener("DOMContentLoaded", function () {
   function bars(el, src, rows, name, key, value) {
     rows = rows.slice().reverse();
     var chart = echarts.init(el);
+    var label = narrow(el) ? 90 : 160;
     chart.setOption({
-      grid: { left: 170, right: 30, top: 30, bottom: 24 },
+      grid: { left: label + 10, right: 30, top: 30, bottom: 24 },
       legend: { data: ["已销号", "未销号"], top: 0 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
         var r = rows[ps[0].dataIndex], t = r.tally;
         return esc(name(r)) + "<br>问题 " + t.total + "，已销号 " + t.signed_off + "<br>整改率 " + (t.rate === null ? "—" : t.rate + "%") + "，逾期措施 " + t.overdue_measures;
       } },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: rows.map(name), axisLabel: { width: 160, overflow: "truncate" } },
+      yAxis: { type: "category", data: rows.map(name), axisLabel: { width: label, overflow: "truncate" } },
       series: [
         { name: "已销号", type: "bar", stack: "n", itemStyle: { color: "#15803d" }, data: rows.map(function (r) { return r.tally.signed_off; }) },
         { name: "未销号", type: "bar", stack: "n", itemStyle: { color: "#d97706" }, data: rows.map(function (r) { return r.tally.total - r.tally.signed_off; }) }
@@ -138,4 +154,85 @@ document.addEventListener("click", function (e) {
   if (all) {
     document.querySelectorAll('input[type=checkbox][name="' + all + '"]').forEach(function (c) { c.checked = t.checked; });
   }
+});
+
+// The side menu on narrow screens: hidden behind the 菜单 button in the top bar.
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector(".menu-toggle");
+  if (!button) return;
+  button.addEventListener("click", function () {
+    var open = document.body.classList.toggle("menu-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && document.body.classList.contains("menu-open")) {
+      document.body.classList.remove("menu-open");
+      button.setAttribute("aria-expanded", "false");
+    }
+  });
+});
+
+// Multi-select without "按住 Ctrl": every <select multiple> becomes a list of checkboxes with a
+// filter box. The select stays in the form (hidden) and the checkboxes set its options, so what
+// is submitted, and the page without script, are unchanged. Labels are set as text, never markup.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[multiple]").forEach(function (select, n) {
+    var box = document.createElement("div");
+    box.className = "pick";
+    var head = document.createElement("div");
+    head.className = "pick-head";
+    var filter = document.createElement("input");
+    filter.type = "search";
+    filter.placeholder = "筛选";
+    filter.setAttribute("aria-label", "筛选" + (select.getAttribute("aria-label") || ""));
+    var count = document.createElement("span");
+    count.className = "pick-count";
+    head.appendChild(filter);
+    head.appendChild(count);
+    var list = document.createElement("div");
+    list.className = "pick-list";
+    list.setAttribute("role", "group");
+    if (select.getAttribute("aria-label")) list.setAttribute("aria-label", select.getAttribute("aria-label"));
+    function recount() {
+      var k = 0;
+      for (var i = 0; i < select.options.length; i++) if (select.options[i].selected) k++;
+      count.textContent = "已选 " + k + " 项";
+    }
+    Array.prototype.forEach.call(select.options, function (opt, i) {
+      var label = document.createElement("label");
+      var cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.id = "pick-" + n + "-" + i;
+      cb.checked = opt.selected;
+      cb.disabled = opt.disabled;
+      cb.addEventListener("change", function () { opt.selected = cb.checked; recount(); });
+      label.appendChild(cb);
+      label.appendChild(document.createTextNode(" " + opt.textContent.trim()));
+      label.setAttribute("data-text", opt.textContent.trim().toLowerCase());
+      list.appendChild(label);
+    });
+    filter.addEventListener("input", function () {
+      var q = filter.value.trim().toLowerCase();
+      list.querySelectorAll("label").forEach(function (l) {
+        l.classList.toggle("hidden", q !== "" && l.getAttribute("data-text").indexOf(q) < 0);
+      });
+    });
+    if (select.options.length <= 8) head.removeChild(filter);
+    box.appendChild(head);
+    box.appendChild(list);
+    select.classList.add("enhanced");
+    select.parentNode.insertBefore(box, select.nextSibling);
+    recount();
+  });
+});
+
+// Required fields say what is missing in the page's words ("请选择记录类型") instead of the
+// browser's generic message: data-msg on the field.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-msg]").forEach(function (el) {
+    el.addEventListener("invalid", function () { el.setCustomValidity(el.getAttribute("data-msg")); });
+    var clear = function () { el.setCustomValidity(""); };
+    el.addEventListener("input", clear);
+    el.addEventListener("change", clear);
+  });
 });

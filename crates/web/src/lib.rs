@@ -59,9 +59,20 @@ pub fn app(state: AppState) -> axum::Router {
     routes::build(state)
 }
 
-/// Serves until the process is stopped. Returns the bound address through `on_bound`
-/// (tests listen on port 0).
+/// Serves until the process is stopped (tests listen on port 0).
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_until(state, listener, std::future::pending()).await
+}
+
+/// Serves until `shutdown` completes, then stops accepting connections and returns once the
+/// requests in flight have been answered (graceful shutdown).
+pub async fn serve_until(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = app(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 
 use crate::auth::Access;
@@ -26,16 +26,16 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::findings::routes,
     features::notifications::routes,
     features::system::routes,
+    features::home::routes,
 ];
 
 fn book() -> Book {
-    use Access::{Public, SignedIn};
+    use Access::Public;
     use Method as M;
     let book = Book::default()
         .add(M::GET, "/healthz", Public, "健康检查", health)
         .add(M::GET, "/assets/{file}", Public, "静态资源", assets::serve)
-        .add(M::GET, "/api/openapi.json", Public, "OpenAPI 文档", openapi::document)
-        .add(M::GET, "/", SignedIn, "首页", home);
+        .add(M::GET, "/api/openapi.json", Public, "OpenAPI 文档", openapi::document);
     FEATURES.iter().fold(book, |book, routes| routes(book))
 }
 
@@ -65,9 +65,4 @@ async fn health(State(state): State<AppState>) -> Response {
         Ok(Some(_)) => (StatusCode::OK, "ok").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
-}
-
-/// `GET /`: the organisation page is the start page.
-async fn home() -> Redirect {
-    Redirect::to("/org")
 }

@@ -7,6 +7,7 @@ mod chain;
 mod delegation;
 mod error_pages;
 mod findings;
+mod home;
 mod notify;
 mod plans;
 mod security;

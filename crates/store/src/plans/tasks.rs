@@ -131,6 +131,10 @@ pub struct TaskFilter {
     pub state: Option<TaskState>,
     /// matches the title, the business work or the lead unit's name
     pub q: Option<String>,
+    /// tasks this person leads (牵头人)
+    pub lead_person_id: Option<i64>,
+    /// not completed, with a deadline on or before this date (overdue ones included)
+    pub open_due_by: Option<NaiveDate>,
 }
 
 async fn task_query(db: &Db, scope: &Scope, f: &TaskFilter, today: NaiveDate) -> StoreResult<QueryBuilder> {
@@ -158,6 +162,12 @@ async fn task_query(db: &Db, scope: &Scope, f: &TaskFilter, today: NaiveDate) ->
                 args![unit_id, unit_id],
             );
         }
+    }
+    if let Some(p) = f.lead_person_id {
+        q.and("t.lead_person_id = ?", args![p]);
+    }
+    if let Some(by) = f.open_due_by {
+        q.and("t.completed_on IS NULL AND t.deadline <= ?", args![by]);
     }
     let has_update = "EXISTS (SELECT 1 FROM task_updates x WHERE x.task_id = t.id)";
     match f.state {

@@ -23,6 +23,7 @@ const fn link(href: &'static str, label: &'static str, active: &'static str, nee
 
 /// The side menu, in order.
 const MENU: &[MenuItem] = &[
+    link("/", "我的待办", "home", None),
     Group("组织与人员"),
     link("/org", "单位与人员", "org", None),
     link("/org/people-import", "人员导入", "people-import", Some(Permission::PersonImport)),
@@ -35,6 +36,7 @@ const MENU: &[MenuItem] = &[
     Group("监督"),
     link("/findings", "问题整改", "findings", Some(Permission::FindingRead)),
     link("/findings/dashboard", "整改统计", "finding-stats", Some(Permission::FindingRead)),
+    link("/campaigns", "专项整治", "campaigns", Some(Permission::CampaignRead)),
     Group("系统管理"),
     link("/system/users", "用户管理", "users", Some(Permission::AccountRead)),
     link("/system/roles", "角色管理", "roles", Some(Permission::RoleRead)),

@@ -46,6 +46,7 @@ pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
         include_sub: params.bool("include_sub")?.unwrap_or(true),
         state,
         q: params.str("q"),
+        ..Default::default()
     })
 }
 

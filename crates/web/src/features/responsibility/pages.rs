@@ -29,12 +29,17 @@ pub struct ItemRow {
     pub required: u32,
     pub state_key: &'static str,
     pub state: &'static str,
-    pub next_due: String,
+    /// what is missing ("第二、三季度未开展"), or else the next due date still ahead
+    pub hint: String,
+    /// `hint` names missing or late periods
+    pub missing: bool,
     pub source: String,
 }
 
 impl From<&ItemWithStatus> for ItemRow {
     fn from(i: &ItemWithStatus) -> Self {
+        let per = Period::parse(&i.item.req_period).unwrap_or(Period::Year);
+        let gap = qingfeng_domain::gaps::gap_text(per, &i.status);
         ItemRow {
             id: i.item.id,
             owner: match &i.item.person_name {
@@ -48,7 +53,11 @@ impl From<&ItemWithStatus> for ItemRow {
             required: i.status.required,
             state_key: i.status.state.key(),
             state: i.status.state.label(),
-            next_due: i.status.next_due.map(|d| d.to_string()).unwrap_or_default(),
+            missing: gap.is_some(),
+            hint: gap.unwrap_or_else(|| match i.status.next_due {
+                Some(d) if d >= office_today() => format!("下一截止 {d}"),
+                _ => String::new(),
+            }),
             source: i.item.source.clone(),
         }
     }
@@ -168,6 +177,12 @@ struct ItemsPage {
     page: i64,
     pages: i64,
     query: String,
+    /// the page's own filters: years, the state chosen, the search text, and the drill-down
+    /// parameters kept as they are (unit, person, level)
+    years: Vec<i64>,
+    states: Vec<Opt>,
+    q: String,
+    kept: Vec<(&'static str, String)>,
 }
 
 /// Drill-down: the items behind a dashboard number.
@@ -224,6 +239,12 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
         .iter()
         .filter_map(|k| params.str(k).map(|v| (*k, v)))
         .collect();
+    let chosen = state_filter.unwrap_or_default();
+    let states = [("", "全部"), ("overdue", "滞后"), ("due_soon", "临期")]
+        .iter()
+        .map(|(k, l)| Opt::new(k, l, chosen == *k))
+        .collect();
+    let kept = keep.iter().filter(|(k, _)| matches!(*k, "unit" | "person" | "level")).cloned().collect();
     render(&ItemsPage {
         nav: Nav::new(&p, "dashboard"),
         heading,
@@ -234,6 +255,10 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
         page: paging.page,
         pages: ((total + paging.per_page - 1) / paging.per_page).max(1),
         query: serde_urlencoded::to_string(keep).unwrap_or_default(),
+        years: years(),
+        states,
+        q: params.str("q").unwrap_or_default(),
+        kept,
     })
 }
 

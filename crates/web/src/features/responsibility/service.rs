@@ -87,10 +87,14 @@ pub async fn with_status(state: &AppState, items: Vec<Item>) -> ApiResult<Vec<It
 pub fn parse_pledge(s: Option<&str>) -> ApiResult<Option<NaiveDate>> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Some(s) => match qingfeng_domain::text::parse_ymd(s) {
             Ok(d) if d <= office_today() => Ok(Some(d)),
             Ok(_) => Err(StoreError::field("pledge_date", "签订日期不能晚于今天").into()),
-            Err(_) => Err(StoreError::field("pledge_date", "签订日期格式不对，请填写如 2026-02-15").into()),
+            Err(err) => Err(StoreError::field(
+                "pledge_date",
+                qingfeng_domain::text::date_error("签订日期", s, err, "2026-02-15"),
+            )
+            .into()),
         },
     }
 }

@@ -65,7 +65,7 @@ async fn campaigns_page(state: &AppState, p: &Principal, f: CampaignFields, erro
     };
     let failed = !errors.is_empty();
     let res = render(&CampaignsPage {
-        nav: Nav::new(p, "findings"),
+        nav: Nav::new(p, "campaigns"),
         rows: list
             .items
             .iter()
@@ -156,7 +156,7 @@ pub async fn campaign(State(state): State<AppState>, p: Principal, PagePath(id):
     let (_, categories, _, by_unit) = dashboard_rows(s);
     let c = &v.campaign;
     render(&CampaignPage {
-        nav: Nav::new(&p, "findings"),
+        nav: Nav::new(&p, "campaigns"),
         id,
         name: c.name.clone(),
         period: format!("{} 至 {}", c.start_date, c.end_date),
