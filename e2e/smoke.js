@@ -37,11 +37,13 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect((await page.textContent('.alert')).includes('用户名或密码错误'), 'no error message');
   });
 
-  await check('login leads to the unit tree and the people list', async () => {
+  await check('login leads to 我的待办, and the unit tree lists the people', async () => {
     await page.fill('input[name=username]', 'admin');
     await page.fill('input[name=password]', password);
     await page.click('button[type=submit]');
-    await page.waitForURL('**/org');
+    await page.waitForURL(u => new URL(u).pathname === '/');
+    expect((await page.textContent('h1')).includes('我的待办'), 'the home page is not 我的待办');
+    await page.goto(base + '/org');
     expect(await page.locator('.tree .node').count() > 10, 'unit tree is short');
     expect(await page.locator('table.grid tbody tr').count() >= 20, 'people list is short');
     await shot('org');
@@ -122,6 +124,22 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect(facts.includes('浏览器测试'), 'entry page: ' + facts);
   });
 
+  await check('an empty required select says what to choose; multi-selects are checkbox lists', async () => {
+    await page.goto(base + '/ledger/new');
+    expect(await page.locator('select[name=participants]').isHidden(), 'the <select multiple> is still shown');
+    const boxes = page.locator('.pick input[type=checkbox]');
+    expect(await boxes.count() > 3, 'no checkbox list for the participants');
+    const before = await page.$eval('select[name=participants]', s => [...s.selectedOptions].length);
+    const unchecked = page.locator('.pick input[type=checkbox]:not(:checked)').first();
+    await unchecked.check();
+    const after = await page.$eval('select[name=participants]', s => [...s.selectedOptions].length);
+    expect(after === before + 1, 'checking a box did not select the option: ' + before + ' → ' + after);
+    await page.click('form.form button.primary');
+    const msg = await page.$eval('select[name=kind]', s => s.validationMessage);
+    expect(msg === '请选择记录类型', 'message: ' + msg);
+    expect(/\/ledger\/new/.test(page.url()), 'an empty form was submitted');
+  });
+
   await check('audit log page lists the writes', async () => {
     await page.goto(base + '/system/audit?entity=person');
     const text = await page.textContent('table.grid');
@@ -146,8 +164,8 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
   });
 
   // the demo accounts share the admin's password; each sees what its role sees
-  const signIn = async (username) => {
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const signIn = async (username, width) => {
+    const ctx = await browser.newContext({ viewport: { width: width || 1400, height: 900 }, locale: 'zh-CN' });
     const p = await ctx.newPage();
     p.on('pageerror', e => errors.push(username + ': ' + e.message));
     await p.goto(base + '/login');
@@ -223,6 +241,56 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
       expect(nf.status() === 404 && (await p.textContent('main')).includes('找不到页面'), '404 page');
     }
     await ctx.close();
+  });
+
+  // 我的待办 of every demo role, on a desktop and on a phone
+  const roles = {
+    zhuren: '本单位滞后事项', fenguan: '分管单位滞后事项', jijian: '等待验收销号', zhibu: '我的待办', ganbu: '我的责任事项',
+  };
+  const layout = p => p.evaluate(() => ({
+    width: document.documentElement.scrollWidth,
+    menu: getComputedStyle(document.querySelector('.sidebar')).display,
+    toggle: getComputedStyle(document.querySelector('.menu-toggle')).display,
+    hidden: [...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().right > window.innerWidth + 1 && getComputedStyle(t).display !== 'block').length,
+  }));
+  for (const [role, marker] of Object.entries(roles)) {
+    for (const width of [1366, 390]) {
+      await check(`我的待办 of ${role} at ${width} px`, async () => {
+        const p = await signIn(role, width);
+        await p.goto(base + '/');
+        const text = await p.textContent('main');
+        expect(text.includes('我的待办') && text.includes(marker), role + ': no ' + marker);
+        if (role === 'ganbu') expect(/[一二三四]、?.*季度未开展|全年未开展|上半年未开展/.test(text), 'no missing periods: ' + text);
+        const l = await layout(p);
+        if (width === 390) {
+          expect(l.width <= 390, 'the page overflows: ' + l.width);
+          expect(l.menu === 'none' && l.toggle !== 'none', 'the menu is not collapsed: ' + JSON.stringify(l));
+          await p.click('.menu-toggle');
+          expect(await p.locator('.sidebar').isVisible(), 'the menu button does not open the menu');
+        } else {
+          expect(l.menu !== 'none' && l.toggle === 'none', 'the menu is not shown: ' + JSON.stringify(l));
+          expect(l.hidden === 0, 'a table runs off the page');
+        }
+        if (shots) await p.screenshot({ path: path.join(shots, `home-${role}-${width}.png`), fullPage: true });
+        await p.context().close();
+      });
+    }
+  }
+
+  await check('on a phone the dashboard, the items list and the ledger form fit', async () => {
+    const p = await signIn('zhuren', 390);
+    for (const url of ['/dashboard', '/responsibility/items', '/ledger/new', '/plans', '/findings']) {
+      await p.goto(base + url);
+      if (url === '/dashboard') await p.waitForSelector('#chart-units canvas', { timeout: 10000 });
+      const l = await layout(p);
+      expect(l.width <= 390, url + ' overflows: ' + l.width);
+      if (url === '/dashboard') {
+        const w = await p.$eval('#chart-units canvas', c => c.getBoundingClientRect().width);
+        expect(w > 250 && w <= 390, 'chart width ' + w);
+      }
+      if (shots) await p.screenshot({ path: path.join(shots, 'phone' + url.replace(/\//g, '-') + '.png'), fullPage: true });
+    }
+    await p.context().close();
   });
 
   await check('no request left the server and no script error occurred', async () => {

@@ -7,8 +7,9 @@ use crate::query::subtree_range;
 use crate::{args, Db, QueryBuilder, StoreResult};
 
 /// Active people of the unit at `unit_path` and its units below, and of the units above it
-/// (where the 分管领导 sit): (id, name, unit name), in unit order, at most 400.
-pub async fn measure_people(db: &Db, unit_path: &str) -> StoreResult<Vec<(i64, String, String)>> {
+/// (where the 分管领导 sit): (id, name, unit name, responsibility roles, 职务), in unit order, at
+/// most 400.
+pub async fn measure_people(db: &Db, unit_path: &str) -> StoreResult<Vec<(i64, String, String, String, String)>> {
     let ancestors: Vec<i64> = unit_path.split('/').filter_map(|s| s.parse().ok()).collect();
     let (lo, hi) = subtree_range(unit_path);
     let mut q = QueryBuilder::new();
@@ -19,7 +20,7 @@ pub async fn measure_people(db: &Db, unit_path: &str) -> StoreResult<Vec<(i64, S
     let anc = if marks.is_empty() { "1 = 0".to_string() } else { format!("u.id IN ({})", marks.join(", ")) };
     db.fetch_all(
         &format!(
-            "SELECT p.id, p.name, u.name FROM people p JOIN units u ON u.id = p.unit_id{} AND ((u.path >= {lo_m} AND u.path < {hi_m}) OR {anc}) \
+            "SELECT p.id, p.name, u.name, p.roles, p.title FROM people p JOIN units u ON u.id = p.unit_id{} AND ((u.path >= {lo_m} AND u.path < {hi_m}) OR {anc}) \
              ORDER BY u.sort_path, p.id LIMIT 400",
             q.where_clause()
         ),

@@ -293,6 +293,8 @@ pub struct StepRecord {
     pub label: String,
     pub note: String,
     pub username: String,
+    /// the name of the person behind the account, or the username when none is linked
+    pub name: String,
     pub at: DateTime<Utc>,
 }
 
@@ -300,7 +302,9 @@ pub struct StepRecord {
 pub async fn steps(db: &Db, finding_id: i64) -> StoreResult<Vec<StepRecord>> {
     let mut rows: Vec<StepRecord> = db
         .fetch_all(
-            "SELECT id, step, note, username, at FROM finding_steps WHERE finding_id = $1 ORDER BY at, id",
+            "SELECT s.id, s.step, s.note, s.username, COALESCE(p.name, s.username) AS name, s.at FROM finding_steps s \
+             LEFT JOIN accounts a ON a.id = s.account_id LEFT JOIN people p ON p.id = a.person_id \
+             WHERE s.finding_id = $1 ORDER BY s.at, s.id",
             args![finding_id],
         )
         .await?;
@@ -450,15 +454,18 @@ pub struct Update {
     pub evidence: String,
     pub completes: bool,
     pub username: Option<String>,
+    /// the name of the person behind the account, or the username when none is linked
+    pub name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
 /// The progress updates of every measure of a finding, oldest first.
 pub async fn updates(db: &Db, finding_id: i64) -> StoreResult<Vec<Update>> {
     db.fetch_all(
-        "SELECT r.id, r.measure_id, r.update_date, r.text, r.evidence, r.completes, a.username, r.created_at \
+        "SELECT r.id, r.measure_id, r.update_date, r.text, r.evidence, r.completes, a.username, \
+         COALESCE(p.name, a.username) AS name, r.created_at \
          FROM rectification_updates r JOIN rectification_measures m ON m.id = r.measure_id \
-         LEFT JOIN accounts a ON a.id = r.account_id WHERE m.finding_id = $1 ORDER BY r.update_date, r.id",
+         LEFT JOIN accounts a ON a.id = r.account_id LEFT JOIN people p ON p.id = a.person_id WHERE m.finding_id = $1 ORDER BY r.update_date, r.id",
         args![finding_id],
     )
     .await

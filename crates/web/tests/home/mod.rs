@@ -113,6 +113,21 @@ async fn each_role_lands_on_what_it_must_do() {
             h["findings"].as_array().unwrap().iter().map(|f| f["step"].as_str().unwrap().to_string()).collect()
         };
         assert_eq!(steps(&home(&s, &zhk_user, this_year).await), ["制定整改措施"], "[{e}]");
+        // the finding page: the 办理过程 names people, the 责任领导 picker offers leaders, and a new
+        // measure starts from the finding's responsible person
+        let html = zhk_user.get(&s, &format!("/findings/{fid}")).await.text();
+        assert!(html.contains("<span class=\"who\">陈静</span>"), "[{e}] the step shows the name: {html}");
+        let select = |name: &str| -> String {
+            let start =
+                html.find(&format!("<select name=\"{name}\"")).unwrap_or_else(|| panic!("[{e}] no {name}: {html}"));
+            html[start..start + html[start..].find("</select>").unwrap()].to_string()
+        };
+        let leaders = select("responsible_leader_id");
+        assert!(leaders.contains("李明") && leaders.contains("孙丽") && leaders.contains("王芳"), "[{e}] {leaders}");
+        assert!(!leaders.contains("周伟"), "[{e}] staff are not offered as leaders: {leaders}");
+        let persons = select("responsible_person_id");
+        let wang = format!("<option value=\"{}\" selected>", org.person("王芳"));
+        assert!(persons.contains(&wang), "[{e}] pre-filled from the finding: {persons}");
         let m = json!({"text": "完善值班制度", "responsible_person_id": org.person("王芳"), "deadline": day(3)});
         let r = zhk_user.post(&s, &format!("/api/v1/findings/{fid}/measures"), &m).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());

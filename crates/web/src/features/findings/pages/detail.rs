@@ -12,7 +12,7 @@ use qingfeng_store::findings::{self as store, Finding, Measure};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::Db;
 
-use super::{local, person_opts, state_class, with_status};
+use super::{leader_opts, local, person_opts, state_class, with_status, Pick};
 use crate::auth::Principal;
 use crate::features::findings::service::{
     actions_for, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step, request_step,
@@ -103,9 +103,9 @@ struct FindingPage {
 
 /// People offered for a measure: those of the finding's unit and below, and of the units above
 /// it (where the 分管领导 sit).
-async fn measure_people(db: &Db, f: &Finding) -> Result<Vec<(i64, String)>, PageError> {
+async fn measure_people(db: &Db, f: &Finding) -> Result<Vec<Pick>, PageError> {
     let rows = qingfeng_store::findings::measure_people(db, &f.unit_path).await?;
-    Ok(rows.into_iter().map(|(id, name, unit)| (id, format!("{name}（{unit}）"))).collect())
+    Ok(rows.into_iter().map(|(id, name, unit, roles, title)| Pick::new(id, &name, &unit, &roles, &title)).collect())
 }
 
 /// The steps the caller may take on the finding now.
@@ -148,7 +148,7 @@ async fn measure_views(state: &AppState, id: i64) -> ApiResult<Vec<MeasureView>>
                     text: u.text.clone(),
                     evidence: u.evidence.clone(),
                     completes: u.completes,
-                    who: u.username.clone().unwrap_or_default(),
+                    who: u.name.clone().unwrap_or_default(),
                 })
                 .collect(),
             m,
@@ -178,7 +178,7 @@ async fn finding_page(
     let steps = store::steps(db, id)
         .await?
         .into_iter()
-        .map(|s| StepView { label: s.label, note: s.note, who: s.username, at: local(s.at) })
+        .map(|s| StepView { label: s.label, note: s.note, who: s.name, at: local(s.at) })
         .collect();
     let status = if flash.is_some() {
         Some(StatusCode::CONFLICT)
@@ -204,8 +204,9 @@ async fn finding_page(
             .collect(),
         is_group: can.any_group() || is_discipline_group(state, p).await?,
         can,
-        leaders: person_opts(&people_list, d.leader),
-        persons: person_opts(&people_list, d.person),
+        // a new measure starts from the finding's own leader and person
+        leaders: leader_opts(&people_list, d.leader.or(f.responsible_leader_id)),
+        persons: person_opts(&people_list, d.person.or(f.responsible_person_id)),
         open_measures,
         form,
         errors,

@@ -10,7 +10,7 @@ use qingfeng_store::fulfilment::today;
 use qingfeng_store::org::people;
 use qingfeng_store::{now, Scope};
 
-use super::{campaign_options, category_options, people_options, person_opts, unit_options, with_status};
+use super::{campaign_options, category_options, leader_opts, people_options, person_opts, unit_options, with_status};
 use crate::auth::Principal;
 use crate::features::findings::service::{apply_edit, origin_for, validate_finding};
 use crate::http::ApiError;
@@ -68,7 +68,7 @@ async fn finding_form(
             .collect(),
         categories: category_options(category),
         severities: Severity::ALL.iter().map(|s| Opt::new(s.key(), s.label(), severity == Some(*s))).collect(),
-        leaders: person_opts(&people_list, f.responsible_leader_id),
+        leaders: leader_opts(&people_list, f.responsible_leader_id),
         persons: person_opts(&people_list, f.responsible_person_id),
         campaigns: campaign_options(&state.db, f.campaign_id).await?,
         f,

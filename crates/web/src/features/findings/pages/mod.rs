@@ -74,12 +74,38 @@ fn category_options(selected: Option<Category>) -> Vec<Opt> {
 
 /// People offered as responsible leader or person: those in the operator's scope (the whole
 /// organisation for the group), active, capped.
-async fn people_options(state: &AppState, p: &Principal) -> Result<Vec<(i64, String)>, PageError> {
+async fn people_options(state: &AppState, p: &Principal) -> Result<Vec<Pick>, PageError> {
     let pf = PersonFilter { status: Some("active".into()), ..Default::default() };
     let list = people::list(&state.db, &p.scope, &pf, Paging::new(Some(1), Some(Paging::MAX_PER_PAGE))).await?;
-    Ok(list.items.into_iter().map(|x| (x.id, format!("{}（{}）", x.name, x.unit_name))).collect())
+    Ok(list.items.into_iter().map(|x| Pick::new(x.id, &x.name, &x.unit_name, &x.roles, &x.title)).collect())
 }
 
-fn person_opts(all: &[(i64, String)], selected: Option<i64>) -> Vec<Opt> {
-    all.iter().map(|(id, l)| Opt::new(id, l, selected == Some(*id))).collect()
+/// A person offered by a picker: "姓名（单位）", and whether they lead (班子成员, 主要负责人, 科室负责人,
+/// 支部书记), as the 责任领导 picker offers only leaders.
+pub struct Pick {
+    id: i64,
+    label: String,
+    leader: bool,
+}
+
+impl Pick {
+    fn new(id: i64, name: &str, unit: &str, roles: &str, title: &str) -> Self {
+        let roles = qingfeng_domain::dict::parse_roles(&roles.replace(',', "、")).unwrap_or_default();
+        let level = qingfeng_domain::responsibility::person_level(&roles, title);
+        Pick {
+            id, label: format!("{name}（{unit}）"), leader: level != qingfeng_domain::responsibility::Level::Staff
+        }
+    }
+}
+
+fn person_opts(all: &[Pick], selected: Option<i64>) -> Vec<Opt> {
+    all.iter().map(|x| Opt::new(x.id, &x.label, selected == Some(x.id))).collect()
+}
+
+/// The 责任领导 picker: the leaders among `all`, and whoever is selected already.
+fn leader_opts(all: &[Pick], selected: Option<i64>) -> Vec<Opt> {
+    all.iter()
+        .filter(|x| x.leader || selected == Some(x.id))
+        .map(|x| Opt::new(x.id, &x.label, selected == Some(x.id)))
+        .collect()
 }
