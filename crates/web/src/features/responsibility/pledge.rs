@@ -57,12 +57,12 @@ fn pledge(list: &List, office: &str, rows: Vec<Vec<String>>) -> Document {
         ))
         .table(DocTable {
             headers: ["序号", "责任事项", "工作要求", "依据"].map(String::from).to_vec(),
-            widths: vec![1, 7, 3, 4],
+            widths: vec![2, 12, 5, 7],
             rows,
         })
         .paragraph(format!("本责任书自签订之日起至{}年12月31日止有效，一式两份，甲乙双方各执一份。", list.year))
         .signatures(vec![
-            ("甲方（签字）".to_string(), format!("{office}主要负责人")),
+            ("甲方（签字）".to_string(), office.to_string()),
             ("乙方（签字）".to_string(), party_b),
         ])
 }
