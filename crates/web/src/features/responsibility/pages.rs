@@ -16,7 +16,7 @@ use super::service::{item_filter, parse_pledge, with_status, year_param, ItemWit
 use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, see_other, FormPairs, Nav, PageError, PagePath, PageResult};
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
 use crate::AppState;
 
 pub struct ItemRow {
