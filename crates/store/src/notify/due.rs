@@ -309,7 +309,9 @@ impl Batch<'_> {
 ///   person, the leader and the supervisors. A task's responsible person is its 责任人, or the
 ///   head of its lead unit; its leader is the 分管 leader of the lead unit. A measure's leader is
 ///   its 责任领导, or the 分管 leader of the finding's unit;
-/// - findings whose 回头看 is due and has no result: the supervisors;
+/// - findings whose 回头看 is due and has no result: the 纪检监察组 covering the finding's unit
+///   ([`super::sign_off_accounts`]: the role `supervisor`, or a custom role with the sign-off
+///   permission whose scope covers the unit);
 /// - responsibility items of the year that are 临期 (yellow) or 滞后 (red) in the fulfilment
 ///   snapshot: the item's person, or for a unit-level item the head of the unit.
 pub async fn due_reminders(
@@ -399,8 +401,20 @@ pub async fn due_reminders(
             args![today],
         )
         .await?;
+    // the 纪检监察组 covering each finding's unit, read once per unit
+    let mut groups: HashMap<i64, Vec<i64>> = HashMap::new();
+    if !look_backs.is_empty() {
+        let mut tx = db.begin().await?;
+        for f in &look_backs {
+            if let std::collections::hash_map::Entry::Vacant(slot) = groups.entry(f.unit_id) {
+                slot.insert(super::sign_off_accounts(&mut tx, f.unit_id).await?);
+            }
+        }
+        // read only: dropping the transaction rolls it back
+        drop(tx);
+    }
     for f in look_backs {
-        let to = dir.supervisors().to_vec();
+        let to = groups.get(&f.unit_id).cloned().unwrap_or_default();
         let subject = DueSubject::LookBack {
             finding_id: f.id,
             unit_name: dir.unit_name(f.unit_id).to_string(),

@@ -133,6 +133,19 @@ async fn each_finding_step_tells_who_acts_next() {
         let r = zhao.post(&s, &format!("/api/v1/findings/{self_check}/sign-off-request"), &request).await;
         assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
         assert!(take(&s, &zhao, "sign_off_requested").await.is_empty(), "[{e}] the actor is never told");
+        let r = jijian.post(&s, &format!("/api/v1/findings/{self_check}/sign-off"), &json!({})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] sign off 督查室: {}", r.text());
+        told(&s, "督查室销号", &all, &["zhaoqiang"], "finding_signed_off", "值班记录").await;
+
+        // 回头看 due (the reminder job): the group covering each finding's unit
+        s.db.execute("UPDATE findings SET look_back_due = $1", qingfeng_store::args![today() - Duration::days(1)])
+            .await
+            .unwrap();
+        qingfeng_web::jobs::fire_reminders(&s.db, today()).await.expect("reminder pass");
+        for (u, n) in [(&jijian, 2), (&jijian2, 2), (&elsewhere, 1), (&wang, 0), (&li, 0), (&zhou, 0), (&zhao, 0)] {
+            let got = take(&s, u, "look_back_due").await;
+            assert_eq!(got.len(), n, "[{e}] 回头看 reminders of {}: {got:?}", u.name);
+        }
         s.finish().await;
     }
 }
