@@ -169,6 +169,30 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// What an evidence file (整改佐证材料) of a finding supports.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum EvidencePart {
+        Measure = ("measure", "整改措施"),
+        Progress = ("progress", "整改进展"),
+        Request = ("request", "销号申请"),
+    }
+);
+
+impl EvidencePart {
+    /// Whether the part is about one measure (which must then be named).
+    pub fn needs_measure(self) -> bool {
+        matches!(self, EvidencePart::Measure | EvidencePart::Progress)
+    }
+}
+
+/// Evidence is added while the unit rectifies: after feedback and until sign-off. Once signed
+/// off the file of the finding is closed, as a superseded ledger version is.
+pub fn evidence_open(state: FindingState) -> bool {
+    matches!(state, FindingState::FedBack | FindingState::Rectifying | FindingState::SignOffRequested)
+}
+
 impl FindingState {
     /// The state a new finding starts in: a self-check finding is fed back already (the unit
     /// found it itself); a supervision finding waits for the group's feedback.
@@ -1051,5 +1075,14 @@ mod tests {
         assert!(e.for_field("end_date").is_some());
         let e = CampaignFields { unit_ids: vec![], ..c }.validate().unwrap_err();
         assert!(e.for_field("unit_ids").is_some());
+    }
+
+    #[test]
+    fn evidence_is_added_while_rectifying() {
+        assert!(!evidence_open(FindingState::Recorded));
+        assert!(evidence_open(FindingState::FedBack) && evidence_open(FindingState::SignOffRequested));
+        assert!(!evidence_open(FindingState::SignedOff));
+        assert_eq!(EvidencePart::parse("销号申请"), Some(EvidencePart::Request));
+        assert!(EvidencePart::Progress.needs_measure() && !EvidencePart::Request.needs_measure());
     }
 }

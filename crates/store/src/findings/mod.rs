@@ -9,11 +9,12 @@
 //! nothing written. Deadlines and look-back dates stay in the tables for the reminder job.
 //!
 //! The parts: `read` (lists, filters, one finding, timeline, measures, updates), `flow`
-//! (recording, editing and every step of the state machine), `campaigns` and `figures` (the
-//! dashboard). Everything public is re-exported here, so callers write `findings::list`,
+//! (recording, editing and every step of the state machine), `evidence` (整改佐证材料 files),
+//! `campaigns` and `figures` (the dashboard). Everything public is re-exported here, so callers write `findings::list`,
 //! `findings::sign_off`, `findings::Stats`.
 
 mod campaigns;
+mod evidence;
 mod figures;
 mod flow;
 mod lookups;
@@ -25,6 +26,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub use campaigns::{
     campaign_task_ids, campaign_units, create_campaign, get_campaign, list_campaigns, Campaign, CampaignUnit,
 };
+pub use evidence::{add_evidence, evidence, evidence_file, Evidence, NewEvidence};
 pub use figures::{stats, KeyTally, LookBackFigures, StateCount, Stats, Tally, UnitTally};
 pub use flow::{
     add_measure, add_update, apply_update, create, feedback, insert, look_back, look_back_setting, request_sign_off,

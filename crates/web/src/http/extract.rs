@@ -216,3 +216,56 @@ impl<S: Send + Sync> FromRequest<S> for FormPairs {
             .map_err(|_| PageError(ApiError::bad_request("表单内容格式不正确", None)))
     }
 }
+
+/// An uploaded evidence file (a ledger attachment, 整改佐证材料), checked for type and size,
+/// with the other text fields of its form.
+pub struct AttachmentUpload {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+    pub fields: HashMap<String, String>,
+}
+
+/// Reads a multipart form with one file (field `file`); the file is checked as every evidence
+/// file is (types, 10 MB, not empty).
+pub async fn read_attachment(mut m: axum::extract::Multipart) -> ApiResult<AttachmentUpload> {
+    use qingfeng_domain::ledger::{attachment_type, ATTACHMENT_MAX_BYTES};
+    let mut fields = HashMap::new();
+    let mut file = None;
+    while let Some(field) = m.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
+    {
+        let key = field.name().unwrap_or("").to_string();
+        if key != "file" {
+            let text = field.text().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?;
+            fields.insert(key, text);
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").trim().to_string();
+        let Some(ctype) = attachment_type(&name) else {
+            let message = "附件类型不支持：只接受 pdf、jpg、png、doc、docx、xls、xlsx、wps 文件";
+            return Err(ApiError::bad_request(message, Some("file")));
+        };
+        let bytes = field.bytes().await.map_err(|_| ApiError::bad_request("附件无法读取或过大", Some("file")))?;
+        if bytes.is_empty() {
+            return Err(ApiError::bad_request("附件是空文件", Some("file")));
+        }
+        if bytes.len() > ATTACHMENT_MAX_BYTES {
+            return Err(ApiError::bad_request("附件不能超过 10MB", Some("file")));
+        }
+        let name: String = name.chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect();
+        file = Some((name, ctype, bytes.to_vec()));
+    }
+    match file {
+        Some((filename, content_type, bytes)) => Ok(AttachmentUpload { filename, content_type, bytes, fields }),
+        None => Err(ApiError::bad_request("请选择要上传的附件（表单字段 file）", Some("file"))),
+    }
+}
+
+/// A file size as people read it: 856 B, 12.3 KB, 1.2 MB.
+pub fn human_size(bytes: impl std::borrow::Borrow<i64>) -> String {
+    match *bytes.borrow() {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}

@@ -11,8 +11,9 @@ pub mod xlsx;
 
 pub use error::{ApiError, ApiResult, PageError, PageResult};
 pub use extract::{
-    from_value, merge_patch, path_error, upload, ApiJson, FormPairs, ImportUpload, PagePath, Params, Path,
+    from_value, human_size, merge_patch, path_error, read_attachment, upload, ApiJson, AttachmentUpload, FormPairs,
+    ImportUpload, PagePath, Params, Path,
 };
 pub use page::{render, see_other, FormTarget, Nav, Opt};
 pub use routing::{Book, RouteSpec};
-pub use xlsx::{docx, percent_encode, xlsx};
+pub use xlsx::{docx, percent_encode, stored_file, xlsx};

@@ -13,6 +13,12 @@ pub fn docx(bytes: Vec<u8>, filename: &str) -> Response {
     download(bytes, filename, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 }
 
+/// A stored file (an evidence file) under its own name and type.
+pub fn stored_file(bytes: Vec<u8>, filename: &str, content_type: String) -> Response {
+    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{}", percent_encode(filename));
+    ([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
 /// An attachment named `filename` (in UTF-8, with a plain ASCII fallback `export.EXT`).
 fn download(bytes: Vec<u8>, filename: &str, ext: &str, content_type: &'static str) -> Response {
     let disposition = format!("attachment; filename=\"export.{ext}\"; filename*=UTF-8''{}", percent_encode(filename));

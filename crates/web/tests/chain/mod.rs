@@ -244,6 +244,7 @@ async fn pledge_to_print_and_sign(s: &Server, person: i64) {
         assert!(text.contains(item["text"].as_str().unwrap()), "[{e}] item {} missing", item["text"]);
     }
     assert!(text.contains("甲方（签字）") && text.contains("乙方（签字）") && text.contains("日期："), "[{e}]");
+    assert!(!text.contains("条款待核实"), "[{e}] unconfirmed articles are not printed");
     // signed on paper, the date is recorded back
     let r = s.patch_json(&format!("/api/v1/responsibility-lists/{id}"), &json!({"pledge_date": "2026-02-20"})).await;
     assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());

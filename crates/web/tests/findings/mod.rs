@@ -941,3 +941,69 @@ async fn the_pages_render_and_their_forms_work() {
         s.finish().await;
     }
 }
+
+/// Uploads an evidence file as `who` (multipart: the file, its part and measure).
+async fn evidence(s: &Server, who: &User, finding: i64, name: &str, part: &str, measure: Option<i64>) -> Resp {
+    let file = reqwest::multipart::Part::bytes(b"%PDF-1.4 evidence".to_vec()).file_name(name.to_string());
+    let mut form = reqwest::multipart::Form::new().text("part", part.to_string()).part("file", file);
+    if let Some(m) = measure {
+        form = form.text("measure_id", m.to_string());
+    }
+    let url = s.url(&format!("/api/v1/findings/{finding}/evidence"));
+    s.send(who.client.post(url).header("X-CSRF-Token", &who.csrf).multipart(form)).await
+}
+
+#[tokio::test]
+async fn evidence_files_for_measures_progress_and_the_request() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let c = cast(&s, &org).await;
+        let body = json!({"unit_id": org.unit("XXK"), "category": "形式主义官僚主义", "description": "重复填表", "found_on": day(-2)});
+        let fid = id(&c.zhk.post(&s, "/api/v1/findings", &body).await.json());
+        let measure = json!({"text": "清理报表", "responsible_person_id": org.person("周伟"), "deadline": day(3)});
+        let r = c.zhk.post(&s, &format!("/api/v1/findings/{fid}/measures"), &measure).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] measure: {}", r.text());
+        let m = r.json()["id"].as_i64().or_else(|| r.json()["measure_id"].as_i64()).expect("measure id");
+
+        // a file for the measure: stored with its part and real size, audited
+        let audit = s.audit_count_of("finding_evidence", "create").await;
+        let r = evidence(&s, &c.zhk, fid, "整改方案.pdf", "measure", Some(m)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] evidence: {}", r.text());
+        let file = r.json();
+        assert_eq!((file["part"].as_str(), file["size"].as_i64()), (Some("measure"), Some(17)), "[{e}] {file}");
+        assert_eq!(s.audit_count_of("finding_evidence", "create").await, audit + 1, "[{e}] audited");
+        let got = c.zhk.get(&s, &format!("/api/v1/finding-evidence/{}", id(&file))).await;
+        assert_eq!((got.status, got.bytes.as_slice()), (StatusCode::OK, b"%PDF-1.4 evidence".as_slice()), "[{e}]");
+
+        // refused: progress without its measure, a file type not accepted, another unit's finding
+        let r = evidence(&s, &c.zhk, fid, "进展.pdf", "progress", None).await;
+        assert_api_error(&e, "progress evidence without a measure", &r, 422, Some("measure_id"));
+        let r = evidence(&s, &c.zhk, fid, "脚本.exe", "request", None).await;
+        assert_api_error(&e, "an .exe", &r, 400, Some("file"));
+        let r = evidence(&s, &c.dcs, fid, "x.pdf", "request", None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "[{e}] out of scope: {}", r.text());
+        let r = c.dcs.get(&s, &format!("/api/v1/finding-evidence/{}", id(&file))).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "[{e}] out of scope download");
+
+        // the finding page lists the file with its size, and offers the upload form
+        let page = c.zhk.get(&s, &format!("/findings/{fid}")).await.text();
+        assert!(page.contains("整改方案.pdf") && page.contains("17 B") && page.contains("上传佐证材料"), "[{e}]");
+
+        // after sign-off the file of the finding is closed
+        let update =
+            json!({"update_date": today().to_string(), "text": "已清理", "evidence": "报表清单", "completes": true});
+        let r = c.zhk.post(&s, &format!("/api/v1/rectifications/{m}/updates"), &update).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] update: {}", r.text());
+        let r = evidence(&s, &c.zhk, fid, "销号申请.pdf", "request", None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] request evidence: {}", r.text());
+        let r =
+            c.zhk.post(&s, &format!("/api/v1/findings/{fid}/sign-off-request"), &json!({"evidence": "整改报告"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] request: {}", r.text());
+        let r = c.jijian.post(&s, &format!("/api/v1/findings/{fid}/sign-off"), &json!({})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] sign-off: {}", r.text());
+        let r = evidence(&s, &c.zhk, fid, "迟到.pdf", "request", None).await;
+        assert_api_error(&e, "evidence after sign-off", &r, 409, None);
+        s.finish().await;
+    }
+}

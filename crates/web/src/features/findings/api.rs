@@ -247,3 +247,20 @@ pub(crate) async fn answer(state: &AppState, p: &Principal, id: i64) -> ApiResul
     let f = store::get(&state.db, &Scope::all(), id, today()).await?;
     Ok(Json(detail(state, p, &f).await?))
 }
+
+/// `POST /api/v1/findings/{id}/evidence` (multipart: `file`, `part`, `measure_id`)
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    m: axum::extract::Multipart,
+) -> ApiResult<(StatusCode, Json<store::Evidence>)> {
+    let upload = crate::http::read_attachment(m).await?;
+    Ok((StatusCode::CREATED, Json(super::service::evidence_step(&state, &p, id, upload).await?)))
+}
+
+/// `GET /api/v1/finding-evidence/{id}`: the file.
+pub async fn evidence_file(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+    let (meta, content) = super::service::evidence_file(&state, &p, id).await?;
+    Ok(crate::http::stored_file(content, &meta.filename, meta.content_type))
+}

@@ -33,6 +33,23 @@ pub fn routes(book: Book) -> Book {
         .paged()
         .add(M::POST, "/api/v1/campaigns", P(Permission::CampaignWrite), "部署专项整治", api::create_campaign)
         .body::<qingfeng_domain::findings::CampaignFields>()
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/evidence",
+            P(Permission::RectificationWrite),
+            "上传整改佐证材料",
+            api::add_evidence,
+        )
+        .upload()
+        .returns::<qingfeng_store::findings::Evidence>()
+        .add(
+            M::GET,
+            "/api/v1/finding-evidence/{id}",
+            P(Permission::FindingRead),
+            "下载整改佐证材料",
+            api::evidence_file,
+        )
+        .add(M::POST, "/findings/{id}/evidence", P(Permission::RectificationWrite), "上传整改佐证材料", pages::evidence)
         .add(M::GET, "/api/v1/campaigns/{id}", P(Permission::CampaignRead), "专项整治详情及进度", api::get_campaign)
         .add(M::GET, "/findings", P(Permission::FindingRead), "问题清单页", pages::page)
         .add(M::GET, "/findings/new", P(Permission::FindingWrite), "登记问题表单", pages::new_form)

@@ -360,3 +360,40 @@ pub fn measure_filter(params: &Params) -> ApiResult<MeasureFilter> {
         q: params.str("q"),
     })
 }
+
+/// 整改佐证材料: a file for a measure, its progress or the sign-off request of a finding in
+/// scope. The form names the part (`part`) and, for a measure or its progress, the measure.
+pub async fn evidence_step(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    upload: crate::http::AttachmentUpload,
+) -> ApiResult<store::Evidence> {
+    use qingfeng_domain::findings::EvidencePart;
+    let f = store::get(&state.db, &p.scope, id, today()).await?;
+    let part_text = upload.fields.get("part").map(String::as_str).unwrap_or("");
+    let part = EvidencePart::parse(part_text).ok_or_else(|| {
+        ApiError::bad_request(format!("材料类别应为{}之一", EvidencePart::label_list()), Some("part"))
+    })?;
+    let measure_id = match upload.fields.get("measure_id").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => {
+            Some(s.parse::<i64>().map_err(|_| ApiError::bad_request("整改措施编号应为整数", Some("measure_id")))?)
+        }
+    };
+    let file = store::NewEvidence {
+        part,
+        measure_id,
+        filename: &upload.filename,
+        content_type: upload.content_type,
+        content: upload.bytes,
+    };
+    Ok(store::add_evidence(&state.db, &p.actor(), f.id, file).await?)
+}
+
+/// One evidence file, if its finding is in the caller's scope.
+pub async fn evidence_file(state: &AppState, p: &Principal, id: i64) -> ApiResult<(store::Evidence, Vec<u8>)> {
+    let (meta, content) = store::evidence_file(&state.db, id).await?;
+    store::get(&state.db, &p.scope, meta.finding_id, today()).await?;
+    Ok((meta, content))
+}

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::ledger::EntryFields;
 use qingfeng_domain::responsibility::EntryKind;
@@ -12,8 +12,9 @@ use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::ledger::{self, Entry};
 use qingfeng_store::Page;
 
-use super::service::{entry_filter, entry_view, item_visible, person_visible, read_attachment, validate, EntryView};
+use super::service::{entry_filter, entry_view, item_visible, person_visible, validate, EntryView};
 use crate::auth::Principal;
+use crate::http::read_attachment;
 use crate::http::{ApiError, ApiResult};
 use crate::http::{ApiJson, Params, Path};
 use crate::AppState;
@@ -66,17 +67,14 @@ pub async fn add_attachment(
     m: Multipart,
 ) -> ApiResult<(StatusCode, Json<ledger::AttachmentMeta>)> {
     let e = ledger::get(&state.db, &p.scope, id).await?;
-    let (name, ctype, bytes) = read_attachment(m).await?;
-    let meta = ledger::add_attachment(&state.db, &p.actor(), e.id, &name, ctype, bytes).await?;
+    let a = read_attachment(m).await?;
+    let meta = ledger::add_attachment(&state.db, &p.actor(), e.id, &a.filename, a.content_type, a.bytes).await?;
     Ok((StatusCode::CREATED, Json(meta)))
 }
 
 pub async fn attachment(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
     let (meta, content) = ledger::attachment(&state.db, &p.scope, id).await?;
-    let disposition =
-        format!("attachment; filename=\"file\"; filename*=UTF-8''{}", crate::http::percent_encode(&meta.filename));
-    Ok(([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition)], content)
-        .into_response())
+    Ok(crate::http::stored_file(content, &meta.filename, meta.content_type))
 }
 
 /// 履职台账 in the layout offices use.

@@ -15,8 +15,9 @@ use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::responsibility::{self as resp, Item, ItemFilter};
 use qingfeng_store::{Paging, Scope};
 
-use super::service::{entry_filter, entry_view, may_correct, read_attachment, validate};
+use super::service::{entry_filter, entry_view, may_correct, validate};
 use crate::auth::Principal;
+use crate::http::read_attachment;
 use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult};
@@ -393,8 +394,8 @@ pub async fn upload(
 ) -> PageResult {
     let e = ledger::get(&state.db, &p.scope, id).await?;
     let attach_error = match read_attachment(m).await {
-        Ok((name, ctype, bytes)) => {
-            match ledger::add_attachment(&state.db, &p.actor(), e.id, &name, ctype, bytes).await {
+        Ok(a) => {
+            match ledger::add_attachment(&state.db, &p.actor(), e.id, &a.filename, a.content_type, a.bytes).await {
                 Ok(_) => None,
                 Err(qingfeng_store::StoreError::Refused(message)) => Some(message),
                 Err(other) => return Err(PageError(other.into())),

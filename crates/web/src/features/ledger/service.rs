@@ -1,8 +1,7 @@
 //! 履职台账: validation, link and scope checks of ledger entries, shared by the API and the
 //! pages. Submitted entries are never changed; a correction is a new version with a reason.
 
-use axum::extract::Multipart;
-use qingfeng_domain::ledger::{attachment_type, EntryDraft, EntryFields, ATTACHMENT_MAX_BYTES};
+use qingfeng_domain::ledger::{EntryDraft, EntryFields};
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_domain::time::office_today;
 use qingfeng_store::ledger::{self, Entry, EntryFilter, Named};
@@ -276,31 +275,4 @@ pub async fn entry_view(state: &AppState, p: &Principal, e: Entry) -> ApiResult<
         history,
         hidden_versions,
     })
-}
-
-/// Reads one uploaded file; checks type and size.
-pub async fn read_attachment(mut m: Multipart) -> ApiResult<(String, &'static str, Vec<u8>)> {
-    while let Some(field) = m.next_field().await.map_err(|_| ApiError::bad_request("上传内容无法读取", Some("file")))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("").trim().to_string();
-        let Some(ctype) = attachment_type(&name) else {
-            return Err(ApiError::bad_request(
-                "附件类型不支持：只接受 pdf、jpg、png、doc、docx、xls、xlsx、wps 文件",
-                Some("file"),
-            ));
-        };
-        let bytes = field.bytes().await.map_err(|_| ApiError::bad_request("附件无法读取或过大", Some("file")))?;
-        if bytes.is_empty() {
-            return Err(ApiError::bad_request("附件是空文件", Some("file")));
-        }
-        if bytes.len() > ATTACHMENT_MAX_BYTES {
-            return Err(ApiError::bad_request("附件不能超过 10MB", Some("file")));
-        }
-        let name: String = name.chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect();
-        return Ok((name, ctype, bytes.to_vec()));
-    }
-    Err(ApiError::bad_request("请选择要上传的附件（表单字段 file）", Some("file")))
 }

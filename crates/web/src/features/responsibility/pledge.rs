@@ -61,8 +61,5 @@ fn pledge(list: &List, office: &str, rows: Vec<Vec<String>>) -> Document {
             rows,
         })
         .paragraph(format!("本责任书自签订之日起至{}年12月31日止有效，一式两份，甲乙双方各执一份。", list.year))
-        .signatures(vec![
-            ("甲方（签字）".to_string(), office.to_string()),
-            ("乙方（签字）".to_string(), party_b),
-        ])
+        .signatures(vec![("甲方（签字）".to_string(), office.to_string()), ("乙方（签字）".to_string(), party_b)])
 }

@@ -3,8 +3,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::{
-    Category, FeedbackFields, FindingState, LookBackFields, MeasureFields, ReturnFields, SignOffFields,
+    Category, EvidencePart, FeedbackFields, FindingState, LookBackFields, MeasureFields, ReturnFields, SignOffFields,
     SignOffRequestFields, UpdateFields,
 };
 use qingfeng_domain::FieldErrors;
@@ -15,10 +16,12 @@ use qingfeng_store::Db;
 use super::{leader_opts, local, person_opts, state_class, with_status, Pick};
 use crate::auth::Principal;
 use crate::features::findings::service::{
-    actions_for, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step, request_step,
-    return_step, sign_off_step,
+    actions_for, evidence_step, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step,
+    request_step, return_step, sign_off_step,
 };
-use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{
+    human_size, read_attachment, render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult,
+};
 use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
@@ -99,6 +102,42 @@ struct FindingPage {
     d: StepDraft,
     today: String,
     look_back_months: u32,
+    evidence: Vec<EvidenceView>,
+    /// the caller may add evidence now (rectification in progress, 整改 permission)
+    can_evidence: bool,
+    /// every measure, for the evidence form
+    all_measures: Vec<Opt>,
+}
+
+/// An evidence file as the page lists it.
+struct EvidenceView {
+    id: i64,
+    part: &'static str,
+    measure: String,
+    filename: String,
+    size: String,
+    who: String,
+    at: String,
+}
+
+async fn evidence_views(state: &AppState, id: i64, measures: &[MeasureView]) -> ApiResult<Vec<EvidenceView>> {
+    let files = store::evidence(&state.db, id).await?;
+    Ok(files
+        .into_iter()
+        .map(|e| EvidenceView {
+            id: e.id,
+            part: EvidencePart::from_key(&e.part).map_or("", EvidencePart::label),
+            measure: e
+                .measure_id
+                .and_then(|m| measures.iter().find(|v| v.m.id == m))
+                .map(|v| v.m.text.clone())
+                .unwrap_or_default(),
+            filename: e.filename,
+            size: human_size(e.size),
+            who: e.username,
+            at: local(e.created_at),
+        })
+        .collect())
 }
 
 /// People offered for a measure: those of the finding's unit and below, and of the units above
@@ -175,6 +214,10 @@ async fn finding_page(
         .filter(|m| m.m.completed_on.is_none())
         .map(|m| Opt::new(m.m.id, &m.m.text, d.measure_id == Some(m.m.id)))
         .collect();
+    let all_measures = measures.iter().map(|m| Opt::new(m.m.id, &m.m.text, false)).collect();
+    let evidence = evidence_views(state, id, &measures).await?;
+    let can_evidence = p.can(Permission::RectificationWrite)
+        && FindingState::from_key(&f.state).is_some_and(qingfeng_domain::findings::evidence_open);
     let steps = store::steps(db, id)
         .await?
         .into_iter()
@@ -214,6 +257,9 @@ async fn finding_page(
         d,
         today: today().to_string(),
         look_back_months: store::look_back_setting(db).await?,
+        evidence,
+        can_evidence,
+        all_measures,
         f,
     };
     let res = render(&page)?;
@@ -240,7 +286,9 @@ async fn after_step<T>(
     match result {
         Ok(_) => Ok(see_other(format!("/findings/{id}#{form}"))),
         Err(ApiError::Invalid(errors)) => finding_page(state, p, id, form, errors, None, d).await,
-        Err(ApiError::Conflict(m)) => finding_page(state, p, id, form, FieldErrors::default(), Some(m), d).await,
+        Err(ApiError::Conflict(m) | ApiError::BadRequest { message: m, .. }) => {
+            finding_page(state, p, id, form, FieldErrors::default(), Some(m), d).await
+        }
         Err(ApiError::Forbidden(m)) => {
             let res = finding_page(state, p, id, form, FieldErrors::default(), Some(m), d).await?;
             Ok(with_status(res, StatusCode::FORBIDDEN))
@@ -383,4 +431,18 @@ pub async fn look_back(
             after_step(&state, &p, id, "look-back", d, r).await
         }
     }
+}
+
+/// `POST /findings/{id}/evidence` (multipart): 上传整改佐证材料.
+pub async fn evidence(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    m: axum::extract::Multipart,
+) -> PageResult {
+    let r = match read_attachment(m).await {
+        Ok(upload) => evidence_step(&state, &p, id, upload).await,
+        Err(e) => Err(e),
+    };
+    after_step(&state, &p, id, "evidence", StepDraft::default(), r).await
 }

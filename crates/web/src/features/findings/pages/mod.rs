@@ -20,7 +20,9 @@ use crate::auth::Principal;
 use crate::http::{Opt, PageError};
 use crate::AppState;
 pub use campaigns::{campaign, campaigns, create_campaign};
-pub use detail::{feedback, finding, look_back, measure, progress, request_sign_off, return_finding, sign_off};
+pub use detail::{
+    evidence, feedback, finding, look_back, measure, progress, request_sign_off, return_finding, sign_off,
+};
 pub use form::{create, edit, edit_form, new_form};
 pub use import::{import_page, import_submit};
 pub use list::page;
