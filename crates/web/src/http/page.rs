@@ -118,3 +118,17 @@ impl FormTarget {
         FormTarget { heading: heading.into(), action: action.into(), cancel: cancel.into() }
     }
 }
+
+/// A failed save's errors to show beside the form's fields (a refusal goes to `refused_field`),
+/// or the error page for anything else.
+pub fn form_errors(e: ApiError, refused_field: &str) -> Result<qingfeng_domain::FieldErrors, PageError> {
+    match e {
+        ApiError::Invalid(f) => Ok(f),
+        ApiError::Forbidden(m) => {
+            let mut f = qingfeng_domain::FieldErrors::default();
+            f.push(refused_field, m);
+            Ok(f)
+        }
+        other => Err(PageError(other)),
+    }
+}

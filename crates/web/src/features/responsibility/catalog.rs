@@ -12,7 +12,7 @@ use qingfeng_store::responsibility as resp;
 
 use super::service::{self, template_fields, TemplateFields};
 use crate::auth::Principal;
-use crate::http::{render, see_other, ApiError, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult};
 use crate::AppState;
 
 pub struct TemplateRow {
@@ -144,24 +144,11 @@ fn fields_of(form: &FormPairs) -> TemplateFields {
     }
 }
 
-/// A refusal of the scope check shows beside 适用单位; anything else is the error page.
-fn form_errors(e: ApiError) -> Result<FieldErrors, PageError> {
-    match e {
-        ApiError::Invalid(errors) => Ok(errors),
-        ApiError::Forbidden(m) => {
-            let mut f = FieldErrors::default();
-            f.push("unit_id", m);
-            Ok(f)
-        }
-        other => Err(PageError(other)),
-    }
-}
-
 pub async fn create_template(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let f = fields_of(&form);
     match service::create_template(&state, &p, f.clone()).await {
         Ok(_) => Ok(see_other("/responsibility/templates")),
-        Err(e) => templates_page(&state, &p, None, f, form_errors(e)?).await,
+        Err(e) => templates_page(&state, &p, None, f, form_errors(e, "unit_id")?).await,
     }
 }
 
@@ -174,6 +161,6 @@ pub async fn update_template(
     let f = fields_of(&form);
     match service::update_template(&state, &p, id, f.clone()).await {
         Ok(_) => Ok(see_other("/responsibility/templates")),
-        Err(e) => templates_page(&state, &p, Some(id), f, form_errors(e)?).await,
+        Err(e) => templates_page(&state, &p, Some(id), f, form_errors(e, "unit_id")?).await,
     }
 }

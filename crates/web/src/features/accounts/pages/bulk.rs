@@ -8,10 +8,10 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::org::{people, units, PersonFilter};
 
-use super::{form_errors, role_options, unprocessable};
+use super::{role_options, unprocessable};
 use crate::auth::Principal;
 use crate::features::accounts::bulk::{self, username_for, BulkRequest, FirstPassword, DEFAULT_PREFIX, MAX_BULK};
-use crate::http::{render, xlsx, ApiError, FormPairs, Nav, Opt, PageError, PageResult, Params};
+use crate::http::{form_errors, render, xlsx, ApiError, FormPairs, Nav, Opt, PageError, PageResult, Params};
 use crate::AppState;
 
 pub struct Candidate {

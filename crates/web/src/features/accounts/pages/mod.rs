@@ -11,24 +11,8 @@ pub use password::{change_password, password};
 pub use roles::{edit_role, new_role, roles_page, submit_role};
 pub use users::{create_user, edit_user, new_user, reset_password, set_disabled, update_user, users_page};
 
+use crate::http::{ApiError, Opt};
 use axum::http::StatusCode;
-use qingfeng_domain::FieldErrors;
-
-use crate::http::{ApiError, Opt, PageError};
-
-/// A saved form's errors to show beside its fields (a refusal goes to `refused_field`), or the
-/// error page for anything else.
-fn form_errors(e: ApiError, refused_field: &str) -> Result<FieldErrors, PageError> {
-    match e {
-        ApiError::Invalid(f) => Ok(f),
-        ApiError::Forbidden(m) => {
-            let mut f = FieldErrors::default();
-            f.push(refused_field, m);
-            Ok(f)
-        }
-        other => Err(PageError(other)),
-    }
-}
 
 fn unprocessable(mut res: axum::response::Response) -> axum::response::Response {
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

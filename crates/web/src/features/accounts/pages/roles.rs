@@ -7,10 +7,10 @@ use qingfeng_domain::access::{Permission, ScopeKind};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::units;
 
-use super::{form_errors, unprocessable};
+use super::unprocessable;
 use crate::auth::Principal;
 use crate::features::accounts::service::{all_roles, save_role, RoleDefinition, RoleInfo};
-use crate::http::{render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult};
+use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult};
 use crate::AppState;
 
 /// The module a permission belongs to, by its key's prefix (`finding:sign_off` → 问题整改).

@@ -8,13 +8,13 @@ use qingfeng_store::accounts::{self, AccountView};
 use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::Paging;
 
-use super::{form_errors, role_options, unprocessable};
+use super::{role_options, unprocessable};
 use crate::auth::Principal;
 use crate::features::accounts::bulk::first_password;
 use crate::features::accounts::service::{
     account_filter, account_in_scope, all_roles, create_account, update_account, AccountPatch, NewAccount,
 };
-use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Params};
+use crate::http::{form_errors, render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Params};
 use crate::AppState;
 
 pub struct AccountRow {
