@@ -71,7 +71,7 @@ pub struct Nav {
 impl Nav {
     pub fn new(p: &Principal, active: &'static str) -> Self {
         let entry = |kind, href, label, is_active| MenuEntry { kind, href, label, active: is_active };
-        let menu = MENU
+        let mut menu: Vec<MenuEntry> = MENU
             .iter()
             .filter_map(|item| match *item {
                 Group(label) => Some(entry("group", "", label, false)),
@@ -80,6 +80,12 @@ impl Nav {
                 }
             })
             .collect();
+        // a group heading whose links the caller may not open is left out with them
+        let shown: Vec<bool> = (0..menu.len())
+            .map(|i| menu[i].kind != "group" || menu.get(i + 1).is_some_and(|n| n.kind == "link"))
+            .collect();
+        let mut keep = shown.into_iter();
+        menu.retain(|_| keep.next().unwrap_or(true));
         Nav { username: p.username.clone(), csrf: p.csrf_token().to_string(), menu }
     }
 }

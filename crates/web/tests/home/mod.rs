@@ -72,6 +72,8 @@ async fn cadres_and_leaders_see_their_red_items_with_what_is_missing() {
         assert_eq!(page.status, StatusCode::OK, "[{e}] {}", page.text());
         let html = page.text();
         assert!(html.contains("我的待办") && html.contains("第二、三、四季度未开展"), "[{e}] {html}");
+        // the menu has no heading without links under it (a member manages nothing)
+        assert!(!html.contains(">系统管理<"), "[{e}] an empty 系统管理 group is shown");
         // the item pages say what is missing instead of a past due date
         let html = ganbu.get(&s, &format!("/responsibility/items/{}", study["id"])).await.text();
         assert!(html.contains("第二、三、四季度未开展") && !html.contains("下一截止"), "[{e}] {html}");
