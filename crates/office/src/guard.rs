@@ -60,6 +60,7 @@ pub(crate) fn check_zip(bytes: &[u8], budget: &Budget) -> Result<(), OfficeError
     let mut declared_total: u64 = 0;
     let mut real_total: u64 = 0;
     let mut buf = vec![0u8; 64 * 1024];
+    let mut merges = MergeCount::default();
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).map_err(|_| not_excel())?;
         let declared = part.size();
@@ -91,16 +92,51 @@ pub(crate) fn check_zip(bytes: &[u8], budget: &Budget) -> Result<(), OfficeError
             if real_total > limits.total_bytes {
                 return Err(exceeded(Limit::TotalBytes, real_total, limits.total_bytes));
             }
-            if let Some(scan) = &mut strings {
-                scan.feed(&buf[..n], limits)?;
+            match &mut strings {
+                Some(scan) => scan.feed(&buf[..n], limits)?,
+                None => merges.feed(&buf[..n], limits)?,
             }
             budget.check_time()?;
         }
         if let Some(scan) = &strings {
             scan.finish(limits)?;
         }
+        merges.tail.clear();
     }
     Ok(())
+}
+
+/// Counts `mergeCell` in the parts (a merged region is a `<mergeCell ref="A1:A3"/>` of its
+/// worksheet), so that the regions calamine will list stay within the limit. Every
+/// occurrence counts, `mergeCells` and text included: never fewer than calamine reads.
+#[derive(Debug, Default)]
+struct MergeCount {
+    /// The last bytes of the previous chunk, for a name split between chunks.
+    tail: Vec<u8>,
+    count: u64,
+}
+
+impl MergeCount {
+    const NAME: &'static [u8] = b"mergeCell";
+
+    fn feed(&mut self, data: &[u8], limits: &ReadLimits) -> Result<(), OfficeError> {
+        let n = Self::NAME.len();
+        let occurrences = |b: &[u8]| b.windows(n).filter(|w| *w == Self::NAME).count() as u64;
+        // A name across the boundary lies within the tail (n - 1 bytes) and the first n - 1 bytes.
+        let mut seam = std::mem::take(&mut self.tail);
+        seam.extend_from_slice(&data[..data.len().min(n - 1)]);
+        self.count += occurrences(&seam) + occurrences(data);
+        if self.count > limits.merged_regions {
+            return Err(exceeded(Limit::MergedRegions, self.count, limits.merged_regions));
+        }
+        let keep = seam.len().min(n - 1);
+        self.tail = if data.len() >= n - 1 {
+            data[data.len() - (n - 1)..].to_vec()
+        } else {
+            seam[seam.len() - keep..].to_vec()
+        };
+        Ok(())
+    }
 }
 
 /// The `zip` crate reserves room for the entry count an archive declares before reading
@@ -337,5 +373,17 @@ mod tests {
         let many = "<sst><si><t>a</t></si><si><t>a</t></si><si><t>a</t></si><si/></sst>";
         let err = scan(many, 5, 5).unwrap_err();
         assert!(matches!(err, OfficeError::LimitExceeded { limit: Limit::SharedStrings, found: 4, max: 3 }), "{err:?}");
+    }
+
+    #[test]
+    fn counts_merged_regions_across_chunks() {
+        let xml = b"<mergeCells><mergeCell ref=\"A1:A2\"/><x:mergeCell ref=\"B1:B2\"/></mergeCells>";
+        for chunk in [1, 2, 5, 8, 9, 10, 1000] {
+            let mut m = MergeCount::default();
+            for part in xml.chunks(chunk) {
+                m.feed(part, &ReadLimits::default()).unwrap();
+            }
+            assert_eq!(m.count, 4, "chunk {chunk}");
+        }
     }
 }

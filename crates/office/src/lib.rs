@@ -19,7 +19,7 @@ pub use normalize::{
     excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text, to_halfwidth,
 };
 pub use read::{read_table, read_table_with_limits};
-pub use write::{template, write_table};
+pub use write::{template, write_table, Span, Table};
 
 /// Number of rows below the header that get the drop-down list (data
 /// validation), so that users adding rows to a template or export get it too.
@@ -217,6 +217,11 @@ pub const MAX_CELL_CHARS: u64 = 32_767;
 /// file whose millions of cells all point at one long shared string would need hundreds
 /// of gigabytes. 50 million leaves 300 characters per cell of the largest import.
 pub const MAX_SHEET_CHARS: u64 = 50_000_000;
+/// Most merged regions in one workbook. calamine lists a sheet's merged regions in memory
+/// (16 bytes each), so the zip walk counts them first; each region's value is copied into
+/// the rows it spans, and those copies count as cells ([`MAX_CELLS`]). An export of the
+/// 整改台账 merges four to thirteen columns per problem with several measures.
+pub const MAX_MERGED_REGIONS: u64 = 500_000;
 /// Longest time reading one upload may take; checked while decompressing and while
 /// streaming cells. The largest expected import reads in a few seconds.
 pub const MAX_READ_TIME: Duration = Duration::from_secs(30);
@@ -233,6 +238,7 @@ pub struct ReadLimits {
     pub cells: u64,
     pub cell_chars: u64,
     pub sheet_chars: u64,
+    pub merged_regions: u64,
     pub time: Duration,
 }
 
@@ -247,6 +253,7 @@ impl Default for ReadLimits {
             cells: MAX_CELLS,
             cell_chars: MAX_CELL_CHARS,
             sheet_chars: MAX_SHEET_CHARS,
+            merged_regions: MAX_MERGED_REGIONS,
             time: MAX_READ_TIME,
         }
     }
@@ -265,6 +272,7 @@ pub enum Limit {
     SharedStrings,
     CellChars,
     SheetChars,
+    MergedRegions,
     /// Seconds spent reading.
     Time,
 }
@@ -282,6 +290,7 @@ impl Limit {
             Limit::SharedStrings => ("共享字符串数", ""),
             Limit::CellChars => ("单元格字符数", ""),
             Limit::SheetChars => ("工作表字符总数", ""),
+            Limit::MergedRegions => ("合并单元格区域数", ""),
             Limit::Time => ("读取用时", " 秒"),
         }
     }

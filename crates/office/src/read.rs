@@ -7,7 +7,7 @@
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Dimensions, Reader, Xlsx, XlsxError};
 
 use crate::guard::{check_zip, exceeded, not_excel, Budget};
 use crate::normalize::{float_to_i64, format_number};
@@ -56,9 +56,13 @@ fn read_checked(bytes: &[u8], columns: &[Column], limits: &ReadLimits) -> Result
     let mut best_missing: Option<(usize, Vec<String>)> = None;
     let mut any_sheet = false;
     for name in workbook.sheet_names() {
-        let Some(sheet) = read_sheet(&mut workbook, &name, &budget)? else {
+        // Bounded by the zip walk's count of merged regions; a sheet whose list calamine
+        // cannot read is read without merges.
+        let merges = workbook.worksheet_merge_cells(&name).and_then(Result::ok).unwrap_or_default();
+        let Some(mut sheet) = read_sheet(&mut workbook, &name, &budget)? else {
             continue;
         };
+        spread_merges(&mut sheet, &merges, limits)?;
         any_sheet = true;
         let Some(header) = find_header(&sheet, columns) else {
             continue;
@@ -98,6 +102,8 @@ fn read_checked(bytes: &[u8], columns: &[Column], limits: &ReadLimits) -> Result
 /// copied.
 struct Sheet<'a> {
     cells: Vec<(u32, u32, DataRef<'a>)>,
+    /// Characters in all cells.
+    chars: u64,
 }
 
 impl<'a> Sheet<'a> {
@@ -118,7 +124,7 @@ fn read_sheet<'a>(
     budget.check_time()?;
     let mut reader = match workbook.worksheet_cells_reader(name) {
         Ok(reader) => reader,
-        Err(XlsxError::NotAWorksheet(_)) => return Ok(Some(Sheet { cells: Vec::new() })),
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Some(Sheet { cells: Vec::new(), chars: 0 })),
         Err(_) => return Ok(None),
     };
     // The declared size, refused before anything is read for it.
@@ -146,11 +152,7 @@ fn read_sheet<'a>(
         if cells.len() as u64 >= limits.cells {
             return Err(exceeded(Limit::Cells, cells.len() as u64 + 1, limits.cells));
         }
-        let chars = match value {
-            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.chars().count() as u64,
-            DataRef::SharedString(s) => s.chars().count() as u64,
-            _ => 0,
-        };
+        let chars = chars_of(value);
         if chars > limits.cell_chars {
             return Err(exceeded(Limit::CellChars, chars, limits.cell_chars));
         }
@@ -161,8 +163,57 @@ fn read_sheet<'a>(
         cells.push((row, col, value.clone()));
     }
     budget.check_time()?;
-    // Cells need not come in order; of two at the same position the later one counts,
-    // as in calamine's own ranges (the sort is stable).
+    sort_cells(&mut cells);
+    Ok(Some(Sheet { cells, chars: sheet_chars }))
+}
+
+fn chars_of(value: &DataRef) -> u64 {
+    match value {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.chars().count() as u64,
+        DataRef::SharedString(s) => s.chars().count() as u64,
+        _ => 0,
+    }
+}
+
+/// A merged cell's value applies to every row it spans: the value of a region's top-left
+/// cell is copied into the cells below it in its column (what Excel keeps under a merge is
+/// hidden, so the copy wins). The copies count toward the cell and character limits.
+fn spread_merges(sheet: &mut Sheet, merges: &[Dimensions], limits: &ReadLimits) -> Result<(), OfficeError> {
+    let mut copies: Vec<(u32, u32, DataRef)> = Vec::new();
+    for m in merges {
+        let ((first, col), last) = (m.start, m.end.0);
+        if last <= first {
+            continue;
+        }
+        let Ok(i) = sheet.cells.binary_search_by_key(&(first, col), |&(r, c, _)| (r, c)) else {
+            continue;
+        };
+        check_position(last, col, limits)?;
+        let value = &sheet.cells[i].2;
+        let chars = chars_of(value);
+        for row in first + 1..=last {
+            let cells = (sheet.cells.len() + copies.len()) as u64;
+            if cells >= limits.cells {
+                return Err(exceeded(Limit::Cells, cells + 1, limits.cells));
+            }
+            sheet.chars += chars;
+            if sheet.chars > limits.sheet_chars {
+                return Err(exceeded(Limit::SheetChars, sheet.chars, limits.sheet_chars));
+            }
+            copies.push((row, col, value.clone()));
+        }
+    }
+    if copies.is_empty() {
+        return Ok(());
+    }
+    sheet.cells.extend(copies);
+    sort_cells(&mut sheet.cells);
+    Ok(())
+}
+
+/// Cells need not come in order; of two at the same position the later one counts, as in
+/// calamine's own ranges (the sort is stable).
+fn sort_cells(cells: &mut Vec<(u32, u32, DataRef)>) {
     cells.sort_by_key(|&(r, c, _)| (r, c));
     cells.dedup_by(|later, kept| {
         let same = (later.0, later.1) == (kept.0, kept.1);
@@ -171,7 +222,6 @@ fn read_sheet<'a>(
         }
         same
     });
-    Ok(Some(Sheet { cells }))
 }
 
 /// Refuses a (0-based) position beyond the highest column or row allowed.

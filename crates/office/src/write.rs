@@ -12,134 +12,354 @@ const INLINE_LIST_MAX: usize = 255;
 /// Name of the hidden sheet holding long drop-down lists.
 const LIST_SHEET: &str = "下拉选项";
 
-/// Writes one sheet and returns the .xlsx bytes.
-///
-/// Layout: optional merged title row, then the header row (bold, bordered,
-/// light fill, required headers in red with a "必填项" note), then the data.
-/// Panes are frozen below the header, an autofilter is set on the header,
-/// columns get their widths, text columns the text format "@" and date
-/// columns yyyy-mm-dd, and columns with choices a drop-down list on the data
-/// rows and [`VALIDATION_ROWS`] rows below the header.
+/// Characters (Excel width units) a column layout may take before the page turns to
+/// landscape: about what A4 portrait holds at 100 % within the margins below.
+const PORTRAIT_WIDTH: f64 = 95.0;
+/// Excel's paper size code of A4.
+const PAPER_A4: u8 = 9;
+/// Page footer: "第 N 页 共 M 页", centred.
+const FOOTER: &str = "&C第 &P 页 共 &N 页";
+
+/// Writes one sheet and returns the .xlsx bytes: [`Table`] with a title and nothing else.
 pub fn write_table(
     sheet_name: &str,
     title: Option<&str>,
     columns: &[Column],
     rows: &[Vec<CellValue>],
 ) -> Result<Vec<u8>, OfficeError> {
-    if columns.is_empty() {
-        return Err(OfficeError::Write("没有定义任何列".into()));
-    }
-    if columns.len() > usize::from(u16::MAX) {
-        return Err(OfficeError::Write("列数过多".into()));
-    }
-    let last_col = (columns.len() - 1) as ColNum;
-    let header_row: RowNum = title.map_or(0, |_| 1);
-    let data_row = |i: usize| -> Result<RowNum, OfficeError> {
-        RowNum::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_add(header_row + 1))
-            .ok_or_else(|| OfficeError::Write("行数超出 Excel 上限".into()))
-    };
-
-    let sheet_name = sanitize_sheet_name(sheet_name);
-    let mut sheet = Worksheet::new();
-    sheet.set_name(&sheet_name)?;
-    let mut lists = ListSheet::new(&sheet_name);
-
+    let mut table = Table::new(sheet_name, columns, rows);
     if let Some(title) = title {
-        let format = Format::new()
-            .set_bold()
-            .set_font_size(16)
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter);
-        sheet.set_row_height(0, 32)?;
-        if last_col == 0 {
-            sheet.write_string_with_format(0, 0, title, &format)?;
-        } else {
-            sheet.merge_range(0, 0, 0, last_col, title, &format)?;
-        }
+        table = table.title(title);
     }
-
-    let header = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
-    let required_header = header.clone().set_font_color(Color::RGB(0xC00000));
-    let cell = Format::new().set_border(FormatBorder::Thin);
-    let text_cell = cell.clone().set_num_format("@");
-    let date_cell = cell.clone().set_num_format("yyyy-mm-dd");
-
-    let last_validation_row = data_row(rows.len().max(VALIDATION_ROWS as usize) - 1)?;
-    for (i, column) in columns.iter().enumerate() {
-        let col = i as ColNum;
-        sheet.set_column_width(col, column.width)?;
-        let column_format = match column.kind {
-            ColumnKind::Text => Some("@"),
-            ColumnKind::Date => Some("yyyy-mm-dd"),
-            ColumnKind::Integer => None,
-        };
-        if let Some(num_format) = column_format {
-            sheet.set_column_format(col, &Format::new().set_num_format(num_format))?;
-        }
-        if column.required {
-            sheet.write_string_with_format(header_row, col, &column.header, &required_header)?;
-            sheet.insert_note(header_row, col, &Note::new("必填项").add_author_prefix(false))?;
-        } else {
-            sheet.write_string_with_format(header_row, col, &column.header, &header)?;
-        }
-        if !column.choices.is_empty() {
-            let validation = lists
-                .validation(&column.choices)?
-                .set_error_title("输入有误")?
-                .set_error_message("请从下拉列表中选择")?;
-            sheet.add_data_validation(header_row + 1, col, last_validation_row, col, &validation)?;
-        }
-    }
-
-    for (r, values) in rows.iter().enumerate() {
-        if values.len() > columns.len() {
-            return Err(OfficeError::Write(format!(
-                "第{}条数据有{}个值，但表格只有{}列",
-                r + 1,
-                values.len(),
-                columns.len()
-            )));
-        }
-        let row = data_row(r)?;
-        for (c, column) in columns.iter().enumerate() {
-            let col = c as ColNum;
-            let blank_format = match column.kind {
-                ColumnKind::Text => &text_cell,
-                ColumnKind::Date => &date_cell,
-                ColumnKind::Integer => &cell,
-            };
-            match values.get(c).unwrap_or(&CellValue::Empty) {
-                CellValue::Text(s) if !s.is_empty() => sheet.write_string_with_format(row, col, s, &text_cell)?,
-                CellValue::Date(d) => sheet.write_date_with_format(row, col, d, &date_cell)?,
-                CellValue::Integer(n) => sheet.write_number_with_format(row, col, *n as f64, &cell)?,
-                CellValue::Text(_) | CellValue::Empty => sheet.write_blank(row, col, blank_format)?,
-            };
-        }
-    }
-
-    let last_data_row = data_row(rows.len())? - 1;
-    sheet.autofilter(header_row, 0, last_data_row, last_col)?;
-    sheet.set_freeze_panes(header_row + 1, 0)?;
-
-    let mut workbook = Workbook::new();
-    workbook.push_worksheet(sheet);
-    if let Some(list_sheet) = lists.finish() {
-        workbook.push_worksheet(list_sheet);
-    }
-    Ok(workbook.save_to_buffer()?)
+    table.write()
 }
 
 /// A template is [`write_table`] with no rows.
 pub fn template(sheet_name: &str, title: Option<&str>, columns: &[Column]) -> Result<Vec<u8>, OfficeError> {
     write_table(sheet_name, title, columns, &[])
+}
+
+/// Cells of one column merged over consecutive data rows, as offices merge a problem's
+/// 序号 over the rows of its measures. The value written is the first row's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// First data row (0-based index into the rows).
+    pub first_row: usize,
+    /// Number of rows merged (2 or more; a single row is left alone).
+    pub rows: usize,
+    /// Column (0-based).
+    pub column: usize,
+}
+
+/// One sheet to write, ready for paper by default.
+///
+/// Layout: the title row (merged over the printed columns, large and bold), a note row
+/// (unit, filters, export date), the header row (bold, bordered, light fill, required
+/// headers in red with a "必填项" note), then the data in bordered, wrapped cells; merged
+/// [`Span`]s. Panes are frozen below the header, an autofilter is set on the header,
+/// columns get their widths, text columns the text format "@" and date columns
+/// yyyy-mm-dd, and columns with choices a drop-down list on the data rows and
+/// [`VALIDATION_ROWS`] rows below the header.
+///
+/// Print setup: A4, landscape when the printed columns are wider than portrait holds, all
+/// printed columns fitted to one page width, the header row repeated on every page,
+/// centred horizontally, "第 N 页 共 M 页" in the footer. The printed columns are the
+/// first [`Table::print_columns`] (all by default); columns after them are there for the
+/// import and are left off paper.
+#[derive(Debug, Clone)]
+pub struct Table<'a> {
+    sheet_name: &'a str,
+    title: Option<String>,
+    note: Option<String>,
+    columns: &'a [Column],
+    rows: &'a [Vec<CellValue>],
+    spans: Vec<Span>,
+    print_columns: usize,
+}
+
+impl<'a> Table<'a> {
+    pub fn new(sheet_name: &'a str, columns: &'a [Column], rows: &'a [Vec<CellValue>]) -> Self {
+        Table { sheet_name, title: None, note: None, columns, rows, spans: Vec::new(), print_columns: columns.len() }
+    }
+
+    /// The title row above the header.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The line between the title and the header (unit, filters, date).
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into()).filter(|n: &String| !n.is_empty());
+        self
+    }
+
+    /// Merges `column` over `rows` data rows from `first_row`.
+    pub fn span(mut self, first_row: usize, rows: usize, column: usize) -> Self {
+        if rows > 1 {
+            self.spans.push(Span { first_row, rows, column });
+        }
+        self
+    }
+
+    /// Only the first `n` columns are printed (at least one).
+    pub fn print_columns(mut self, n: usize) -> Self {
+        self.print_columns = n.clamp(1, self.columns.len().max(1));
+        self
+    }
+
+    /// The .xlsx bytes.
+    pub fn write(&self) -> Result<Vec<u8>, OfficeError> {
+        let columns = self.columns;
+        if columns.is_empty() {
+            return Err(OfficeError::Write("没有定义任何列".into()));
+        }
+        if columns.len() > usize::from(u16::MAX) {
+            return Err(OfficeError::Write("列数过多".into()));
+        }
+        let layout = Layout::new(self)?;
+        let sheet_name = sanitize_sheet_name(self.sheet_name);
+        let mut sheet = Worksheet::new();
+        sheet.set_name(&sheet_name)?;
+        let mut lists = ListSheet::new(&sheet_name);
+        self.write_heading(&mut sheet, &layout)?;
+        self.write_header(&mut sheet, &layout, &mut lists)?;
+        self.write_rows(&mut sheet, &layout)?;
+        self.write_spans(&mut sheet, &layout)?;
+        let last_data_row = layout.data_row(self.rows.len())? - 1;
+        sheet.autofilter(layout.header_row, 0, last_data_row, layout.last_col)?;
+        sheet.set_freeze_panes(layout.header_row + 1, 0)?;
+        self.print_setup(&mut sheet, &layout, last_data_row)?;
+
+        let mut workbook = Workbook::new();
+        workbook.push_worksheet(sheet);
+        if let Some(list_sheet) = lists.finish() {
+            workbook.push_worksheet(list_sheet);
+        }
+        Ok(workbook.save_to_buffer()?)
+    }
+
+    /// Title and note rows, merged over the printed columns.
+    fn write_heading(&self, sheet: &mut Worksheet, layout: &Layout) -> Result<(), OfficeError> {
+        let last = layout.last_print_col;
+        let mut put = |row: RowNum, text: &str, format: &Format| -> Result<(), OfficeError> {
+            if last == 0 {
+                sheet.write_string_with_format(row, 0, text, format)?;
+            } else {
+                sheet.merge_range(row, 0, row, last, text, format)?;
+            }
+            Ok(())
+        };
+        let mut heights: Vec<(RowNum, u16)> = Vec::new();
+        let mut row: RowNum = 0;
+        if let Some(title) = &self.title {
+            let format = Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap();
+            put(row, title, &format)?;
+            heights.push((row, 36));
+            row += 1;
+        }
+        if let Some(note) = &self.note {
+            let format =
+                Format::new().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter).set_text_wrap();
+            put(row, note, &format)?;
+            heights.push((row, 20));
+        }
+        for (row, height) in heights {
+            sheet.set_row_height(row, height)?;
+        }
+        Ok(())
+    }
+
+    fn write_header(&self, sheet: &mut Worksheet, layout: &Layout, lists: &mut ListSheet) -> Result<(), OfficeError> {
+        let header = Format::new()
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_background_color(Color::RGB(0xDDEBF7))
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_text_wrap();
+        let required_header = header.clone().set_font_color(Color::RGB(0xC00000));
+        let header_row = layout.header_row;
+        let last_validation_row = layout.data_row(self.rows.len().max(VALIDATION_ROWS as usize) - 1)?;
+        for (i, column) in self.columns.iter().enumerate() {
+            let col = i as ColNum;
+            sheet.set_column_width(col, column.width)?;
+            let column_format = match column.kind {
+                ColumnKind::Text => Some("@"),
+                ColumnKind::Date => Some("yyyy-mm-dd"),
+                ColumnKind::Integer => None,
+            };
+            if let Some(num_format) = column_format {
+                sheet.set_column_format(col, &Format::new().set_num_format(num_format))?;
+            }
+            if column.required {
+                sheet.write_string_with_format(header_row, col, &column.header, &required_header)?;
+                sheet.insert_note(header_row, col, &Note::new("必填项").add_author_prefix(false))?;
+            } else {
+                sheet.write_string_with_format(header_row, col, &column.header, &header)?;
+            }
+            if !column.choices.is_empty() {
+                let validation = lists
+                    .validation(&column.choices)?
+                    .set_error_title("输入有误")?
+                    .set_error_message("请从下拉列表中选择")?;
+                sheet.add_data_validation(header_row + 1, col, last_validation_row, col, &validation)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_rows(&self, sheet: &mut Worksheet, layout: &Layout) -> Result<(), OfficeError> {
+        let columns = self.columns;
+        for (r, values) in self.rows.iter().enumerate() {
+            if values.len() > columns.len() {
+                return Err(OfficeError::Write(format!(
+                    "第{}条数据有{}个值，但表格只有{}列",
+                    r + 1,
+                    values.len(),
+                    columns.len()
+                )));
+            }
+            let row = layout.data_row(r)?;
+            for (c, column) in columns.iter().enumerate() {
+                write_cell(
+                    sheet,
+                    row,
+                    c as ColNum,
+                    column,
+                    values.get(c).unwrap_or(&CellValue::Empty),
+                    &layout.formats,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges each span and writes its first row's value into the merged cell.
+    fn write_spans(&self, sheet: &mut Worksheet, layout: &Layout) -> Result<(), OfficeError> {
+        for span in &self.spans {
+            let Some(column) = self.columns.get(span.column) else {
+                return Err(OfficeError::Write(format!("合并单元格的列 {} 不存在", span.column + 1)));
+            };
+            if span.first_row + span.rows > self.rows.len() {
+                return Err(OfficeError::Write("合并单元格超出数据行".into()));
+            }
+            let col = span.column as ColNum;
+            let (first, last) = (layout.data_row(span.first_row)?, layout.data_row(span.first_row + span.rows - 1)?);
+            let value = self.rows[span.first_row].get(span.column).unwrap_or(&CellValue::Empty);
+            let format = layout.formats.of(column, value).clone().set_align(FormatAlign::VerticalCenter);
+            sheet.merge_range(first, col, last, col, "", &format)?;
+            write_cell_with(sheet, first, col, value, &format)?;
+        }
+        Ok(())
+    }
+
+    fn print_setup(&self, sheet: &mut Worksheet, layout: &Layout, last_data_row: RowNum) -> Result<(), OfficeError> {
+        let printed_width: f64 = self.columns[..self.print_columns].iter().map(|c| c.width).sum();
+        sheet.set_paper_size(PAPER_A4);
+        if printed_width > PORTRAIT_WIDTH {
+            sheet.set_landscape();
+        }
+        sheet.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_print_center_horizontally(true);
+        sheet.set_repeat_rows(layout.header_row, layout.header_row)?;
+        sheet.set_footer(FOOTER);
+        if self.print_columns < self.columns.len() {
+            sheet.set_print_area(0, 0, last_data_row.max(layout.header_row), layout.last_print_col)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where things go on the sheet, and the cell formats.
+struct Layout {
+    header_row: RowNum,
+    last_col: ColNum,
+    last_print_col: ColNum,
+    formats: CellFormats,
+}
+
+impl Layout {
+    fn new(table: &Table) -> Result<Self, OfficeError> {
+        let heading_rows = RowNum::from(table.title.is_some()) + RowNum::from(table.note.is_some());
+        Ok(Layout {
+            header_row: heading_rows,
+            last_col: (table.columns.len() - 1) as ColNum,
+            last_print_col: (table.print_columns.max(1) - 1) as ColNum,
+            formats: CellFormats::new(),
+        })
+    }
+
+    /// Sheet row of data row `i`.
+    fn data_row(&self, i: usize) -> Result<RowNum, OfficeError> {
+        RowNum::try_from(i)
+            .ok()
+            .and_then(|i| i.checked_add(self.header_row + 1))
+            .ok_or_else(|| OfficeError::Write("行数超出 Excel 上限".into()))
+    }
+}
+
+/// Data cell formats: thin borders, wrapped text, top-aligned.
+struct CellFormats {
+    number: Format,
+    text: Format,
+    date: Format,
+}
+
+impl CellFormats {
+    fn new() -> Self {
+        let number = Format::new().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+        CellFormats {
+            text: number.clone().set_num_format("@"),
+            date: number.clone().set_num_format("yyyy-mm-dd"),
+            number,
+        }
+    }
+
+    /// The format of a value in a column (blank cells get their column's).
+    fn of(&self, column: &Column, value: &CellValue) -> &Format {
+        match (value, &column.kind) {
+            (CellValue::Text(s), _) if !s.is_empty() => &self.text,
+            (CellValue::Date(_), _) => &self.date,
+            (CellValue::Integer(_), _) => &self.number,
+            (_, ColumnKind::Text) => &self.text,
+            (_, ColumnKind::Date) => &self.date,
+            (_, ColumnKind::Integer) => &self.number,
+        }
+    }
+}
+
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    col: ColNum,
+    column: &Column,
+    value: &CellValue,
+    formats: &CellFormats,
+) -> Result<(), OfficeError> {
+    write_cell_with(sheet, row, col, value, formats.of(column, value))
+}
+
+fn write_cell_with(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    col: ColNum,
+    value: &CellValue,
+    format: &Format,
+) -> Result<(), OfficeError> {
+    match value {
+        CellValue::Text(s) if !s.is_empty() => sheet.write_string_with_format(row, col, s, format)?,
+        CellValue::Date(d) => sheet.write_date_with_format(row, col, d, format)?,
+        CellValue::Integer(n) => sheet.write_number_with_format(row, col, *n as f64, format)?,
+        CellValue::Text(_) | CellValue::Empty => sheet.write_blank(row, col, format)?,
+    };
+    Ok(())
 }
 
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`, not empty,

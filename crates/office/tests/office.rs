@@ -5,7 +5,7 @@ use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use chrono::NaiveDate;
 use qingfeng_office::{
     read_table, read_table_with_limits, template, write_table, CellError, CellValue, Column, Limit, OfficeError,
-    ReadLimits, ReadRow, MAX_COLUMNS, MAX_ROWS, MAX_ZIP_ENTRIES,
+    ReadLimits, ReadRow, Table, MAX_COLUMNS, MAX_ROWS, MAX_ZIP_ENTRIES,
 };
 use rust_xlsxwriter::{Format, Workbook};
 use zip::write::SimpleFileOptions;
@@ -605,4 +605,79 @@ fn only_xlsx_is_read() {
     // (over the row limit). Either way an error, never a crash.
     let bytes = raw_xlsx(&people_sheet(Some("B2:A1"), r#"<row r="3"><c r="A99999999999"><v>1</v></c></row>"#), None);
     assert!(read_table(&bytes, &people_columns()).is_err());
+}
+
+/// A problem spanning two measures: its number, text and date merged over both rows, a
+/// title and a note above the header, print setup; reading gives every row the merged values.
+#[test]
+fn merged_cells_round_trip_and_print_setup() {
+    let columns = vec![
+        Column::text("序号", 6.0),
+        Column::text("问题描述", 40.0).required(),
+        Column::text("整改措施", 40.0),
+        Column::date("发现日期", 12.0),
+        Column::text("内部列", 10.0),
+    ];
+    let row = |n: &str, d: &str, m: &str| -> Vec<CellValue> {
+        vec![n.into(), d.into(), m.into(), date(2026, 3, 1).into(), "x".into()]
+    };
+    let rows = vec![row("1", "问题甲", "措施一"), row("1", "问题甲", "措施二"), row("2", "问题乙", "措施三")];
+    let bytes = Table::new("整改台账", &columns, &rows)
+        .title("中共某县委办公室问题整改台账")
+        .note("单位：某县委办　导出日期：2026-03-01")
+        .span(0, 2, 0)
+        .span(0, 2, 1)
+        .span(0, 2, 3)
+        .span(2, 1, 0) // a single row is not merged
+        .print_columns(4)
+        .write()
+        .unwrap();
+    let sheet = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    for merged in ["A1:D1", "A2:D2", "A4:A5", "B4:B5", "D4:D5"] {
+        assert!(sheet.contains(&format!(r#"<mergeCell ref="{merged}"/>"#)), "{merged}: {sheet}");
+    }
+    assert!(!sheet.contains(r#"ref="A6:A6""#));
+    assert!(sheet.contains(r#"paperSize="9""#) && sheet.contains(r#"orientation="landscape""#), "{sheet}");
+    assert!(sheet.contains(r#"fitToHeight="0""#) && sheet.contains(r#"fitToPage="1""#), "{sheet}");
+    assert!(sheet.contains("第 &amp;P 页 共 &amp;N 页"), "{sheet}");
+    let workbook = zip_entry(&bytes, "xl/workbook.xml");
+    assert!(workbook.contains("_xlnm.Print_Titles") && workbook.contains("$3:$3"), "{workbook}");
+    assert!(workbook.contains("_xlnm.Print_Area") && workbook.contains("$A$1:$D$6"), "{workbook}");
+
+    let table = read_table(&bytes, &columns).unwrap();
+    assert_eq!(table.errors, vec![]);
+    let cells: Vec<Vec<String>> = table.rows.iter().map(|r| r.cells.clone()).collect();
+    assert_eq!(
+        cells,
+        vec![
+            strings(&["1", "问题甲", "措施一", "2026-03-01", "x"]),
+            strings(&["1", "问题甲", "措施二", "2026-03-01", "x"]),
+            strings(&["2", "问题乙", "措施三", "2026-03-01", "x"]),
+        ]
+    );
+    assert_eq!(table.rows[0].row_number, 4);
+}
+
+/// A merge over more rows than the limits allow, and more merged regions than allowed.
+#[test]
+fn merged_regions_within_the_limits() {
+    let merged = |refs: &[&str]| {
+        let list: String = refs.iter().map(|r| format!(r#"<mergeCell ref="{r}"/>"#)).collect();
+        raw_xlsx(&format!(r#"{}<mergeCells count="{}">{list}</mergeCells>"#, people_sheet(None, ""), refs.len()), None)
+    };
+    let table = read_table(&merged(&["A2:A4"]), &people_columns()).unwrap();
+    assert_eq!(table.rows.len(), 3, "{table:?}");
+    assert!(table.rows.iter().all(|r| r.cells[0] == "张三"));
+    let limits = ReadLimits { cells: 5, ..ReadLimits::default() };
+    assert_limit(read_table_with_limits(&merged(&["A2:A9"]), &people_columns(), &limits), Limit::Cells, 6, 5);
+    let limits = ReadLimits { rows: 20, ..ReadLimits::default() };
+    assert_limit(read_table_with_limits(&merged(&["A2:A30"]), &people_columns(), &limits), Limit::Rows, 30, 20);
+    // every occurrence of the name counts, the <mergeCells> start and end tags included
+    let limits = ReadLimits { merged_regions: 3, ..ReadLimits::default() };
+    assert_limit(
+        read_table_with_limits(&merged(&["C5:C6", "D5:D6", "E5:E6"]), &people_columns(), &limits),
+        Limit::MergedRegions,
+        5,
+        3,
+    );
 }
