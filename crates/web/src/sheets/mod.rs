@@ -1,6 +1,7 @@
 //! Spreadsheet plumbing shared by every feature's sheets: the import report and its row
 //! errors, reading an upload off the async workers, and units and people as sheets name them.
 
+pub mod heading;
 pub mod names;
 
 use qingfeng_office::{read_table, Column, ReadTable};

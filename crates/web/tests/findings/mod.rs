@@ -8,7 +8,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::support::{
-    assert_api_error, fresh_db, header_row, read_xlsx, seed_org, servers, user, write_xlsx, Org, Resp, Server, User,
+    assert_api_error, fresh_db, header_row, merged_regions, read_xlsx, seed_org, servers, user, write_xlsx, Org, Resp,
+    Server, User,
 };
 
 fn id(v: &Value) -> i64 {
@@ -691,15 +692,24 @@ async fn export_import_round_trip() {
         );
         let data: Vec<&Vec<String>> = rows[h + 1..].iter().collect();
         assert_eq!(data.len(), 4, "[{e}] two measure rows + two findings without measures: {data:?}");
-        let measure_rows: Vec<&&Vec<String>> = data.iter().filter(|r| r[1] == "以调研名义公款吃喝").collect();
-        assert_eq!(measure_rows.len(), 2, "[{e}]");
+        // the finding with two measures: its description on the first row, merged over the second
+        let at = data.iter().position(|r| r[1] == "以调研名义公款吃喝").expect("the finding with measures");
+        let measure_rows = [data[at], data[at + 1]];
+        assert_eq!(measure_rows[1][3], "修订接待办法", "[{e}] {:?}", measure_rows[1]);
         assert_eq!(measure_rows[0][3], "退还餐费", "[{e}] {:?}", measure_rows[0]);
         assert_eq!(measure_rows[0][4], "李明", "[{e}]");
         assert_eq!(measure_rows[0][5], "王芳", "[{e}]");
         assert_eq!(measure_rows[0][6], day(5), "[{e}]");
         assert_eq!(measure_rows[1][8], "逾期未完成", "[{e}]");
         assert_eq!(measure_rows[0][9], "否", "[{e}]");
-        assert_eq!(measure_rows[0][0], measure_rows[1][0], "[{e}] one 序号 per finding");
+        assert!(!measure_rows[0][0].is_empty(), "[{e}] the 序号 on the first row");
+        // one 序号 per finding: the finding's columns are merged over its measures' rows
+        let first = at + h + 1;
+        let merged = merged_regions(&exported);
+        for col in [0, 1, 2, 9, 10, 18] {
+            let region = ((first as u32, col), (first as u32 + 1, col));
+            assert!(merged.contains(&region), "[{e}] column {col} merged over the measures: {merged:?}");
+        }
 
         // importing the export back changes nothing
         let audit = s.audit_count().await;

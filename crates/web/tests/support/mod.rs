@@ -339,7 +339,6 @@ pub async fn seed_org(s: &Server) -> Org {
 
 // ------------------------------------------------------------------ spreadsheets
 
-/// The first worksheet of an .xlsx as text cells (dates as YYYY-MM-DD). Panics on an invalid file.
 /// The text of a .docx's body, tags removed (each paragraph on its own line).
 pub fn docx_text(bytes: &[u8]) -> String {
     use std::io::Read;
@@ -360,11 +359,14 @@ pub fn docx_text(bytes: &[u8]) -> String {
     text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
+/// The first worksheet of an .xlsx as text cells (dates as YYYY-MM-DD), a merged cell's value on
+/// every row it spans (as the import reads it). Panics on an invalid file.
 pub fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).expect("a valid .xlsx");
     let range = wb.worksheet_range_at(0).expect("at least one sheet").expect("readable sheet");
-    range
+    let start = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<String>> = range
         .rows()
         .map(|row| {
             row.iter()
@@ -381,7 +383,26 @@ pub fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    for ((r0, c), (r1, _)) in merged_regions(bytes) {
+        let (r0, r1, c) = ((r0 - start.0) as usize, (r1 - start.0) as usize, (c - start.1) as usize);
+        let value = rows.get(r0).and_then(|r| r.get(c)).cloned().unwrap_or_default();
+        for row in rows.iter_mut().take(r1 + 1).skip(r0 + 1) {
+            if let Some(cell) = row.get_mut(c) {
+                *cell = value.clone();
+            }
+        }
+    }
+    rows
+}
+
+/// The merged regions of the first sheet, as ((first row, first column), (last row, last column)), 0-based.
+pub fn merged_regions(bytes: &[u8]) -> Vec<((u32, u32), (u32, u32))> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a valid .xlsx");
+    let name = wb.sheet_names()[0].clone();
+    let regions = wb.worksheet_merge_cells(&name).expect("the sheet").expect("its merged cells");
+    regions.into_iter().map(|d| (d.start, d.end)).collect()
 }
 
 /// Index of the first row that contains every one of `headers`.

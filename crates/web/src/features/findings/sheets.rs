@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
-use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
+use qingfeng_office::{CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::imports::{self, FindingWrite};
@@ -30,6 +30,7 @@ use qingfeng_store::org::Unit;
 use qingfeng_store::{now, Actor, Db, Scope, StoreError};
 
 use crate::http::ApiError;
+use crate::sheets::heading::Heading;
 use crate::sheets::names::{people_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
 
@@ -67,6 +68,11 @@ const C_F_LEADER: usize = 14;
 const C_F_PERSON: usize = 15;
 const C_CAMPAIGN: usize = 16;
 const C_ID: usize = 18;
+/// The printed columns: the ten of the 整改台账; the finding's own columns after them are for
+/// the import.
+const PRINTED: usize = 10;
+/// Columns of the finding (not of a measure), merged over the rows of its measures.
+const FINDING_COLUMNS: &[usize] = &[C_NUMBER, C_DESCRIPTION, C_CATEGORY, 9, 10, 11, 12, 13, 14, 15, 16, 17, C_ID];
 
 /// The columns, in order. `for_writing` adds the drop-down lists; reading accepts keys, labels and
 /// short category names, so it checks the values itself.
@@ -75,15 +81,15 @@ pub fn columns(for_writing: bool) -> Vec<Column> {
     let labels = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     vec![
         Column::text(H_NUMBER, 6.0),
-        Column::text(H_DESCRIPTION, 40.0).required(),
-        choices(Column::text(H_CATEGORY, 24.0), Category::ALL.iter().map(|c| c.label().to_string()).collect())
+        Column::text(H_DESCRIPTION, 36.0).required(),
+        choices(Column::text(H_CATEGORY, 16.0), Category::ALL.iter().map(|c| c.label().to_string()).collect())
             .required(),
-        Column::text(H_MEASURE, 36.0),
+        Column::text(H_MEASURE, 32.0),
         Column::text(H_LEADER, 10.0),
         Column::text(H_PERSON, 10.0),
         Column::date(H_DEADLINE, 12.0),
-        Column::text(H_PROGRESS, 36.0),
-        Column::text(H_DONE, 18.0),
+        Column::text(H_PROGRESS, 30.0),
+        Column::text(H_DONE, 14.0),
         Column::text(H_SIGNED_OFF, 9.0),
         Column::text(H_UNIT, 18.0).required(),
         choices(Column::text(H_SOURCE, 10.0), labels(&Source::ALL.iter().map(|s| s.label()).collect::<Vec<_>>())),
@@ -117,13 +123,16 @@ pub fn template() -> Result<Vec<u8>, ApiError> {
     Ok(qingfeng_office::template("整改台账", Some("问题整改台账"), &columns(true))?)
 }
 
-/// Exports the 整改台账 of the findings the scope sees that match the filter.
+/// Exports the 整改台账 of the findings the scope sees that match the filter: one row per
+/// measure, the finding's columns merged over its measures' rows.
 pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Vec<u8>, ApiError> {
     let today = today();
     let findings = store::list(db, scope, filter, None, today).await?.items;
     let index = UnitIndex::load(db).await?;
     let mut rows: Vec<Vec<CellValue>> = Vec::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     for (n, f) in findings.iter().enumerate() {
+        let first = rows.len();
         let measures = store::measures(db, f.id, today).await?;
         let updates = store::updates(db, f.id).await?;
         let signed_off = if f.state == FindingState::SignedOff.key() { "是" } else { "否" };
@@ -180,8 +189,39 @@ pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Ve
             tail(&mut row);
             rows.push(row);
         }
+        spans.push((first, rows.len() - first));
     }
-    Ok(write_table("整改台账", Some("问题整改台账"), &columns(true), &rows)?)
+    let heading = export_heading(db, scope, filter).await?;
+    let columns = columns(true);
+    let mut table = heading.table("整改台账", &columns, &rows).print_columns(PRINTED);
+    for (first, count) in spans {
+        for &c in FINDING_COLUMNS {
+            table = table.span(first, count, c);
+        }
+    }
+    Ok(table.write()?)
+}
+
+/// "问题整改台账" with the unit and the filters of the export.
+async fn export_heading(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Heading, ApiError> {
+    let heading = Heading::load(db, scope, "问题整改台账").await?.unit(filter.unit_id, filter.include_sub);
+    let campaign = match filter.campaign_id {
+        Some(id) => store::get_campaign(db, id).await.ok().map(|c| c.name),
+        None => None,
+    };
+    let yes = |b: bool| b.then(|| "是".to_string());
+    Ok(heading
+        .filter("办理状态", filter.state.map(|s| s.label().to_string()))
+        .filter("问题类别", filter.category.map(|c| c.label().to_string()))
+        .filter("问题类别组", filter.group.clone())
+        .filter("问题来源", filter.source.map(|s| s.label().to_string()))
+        .filter("严重程度", filter.severity.map(|s| s.label().to_string()))
+        .filter("专项整治", campaign)
+        .filter("已逾期", yes(filter.overdue))
+        .filter("反弹回潮", yes(filter.recurrence))
+        .filter("关键词", filter.q.clone())
+        .filter("发现日期自", filter.from.map(|d| d.to_string()))
+        .filter("发现日期至", filter.to.map(|d| d.to_string())))
 }
 
 /// Validates every row; with `commit`, writes the valid findings in one transaction.

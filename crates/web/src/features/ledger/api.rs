@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::ledger::EntryFields;
 use qingfeng_domain::responsibility::EntryKind;
-use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_office::Column;
 use qingfeng_store::ledger::{self, Entry};
 use qingfeng_store::Page;
 
@@ -17,6 +17,7 @@ use crate::auth::Principal;
 use crate::http::read_attachment;
 use crate::http::{ApiError, ApiResult};
 use crate::http::{ApiJson, Params, Path};
+use crate::sheets::heading::Heading;
 use crate::AppState;
 
 pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Entry>>> {
@@ -79,16 +80,17 @@ pub async fn attachment(State(state): State<AppState>, p: Principal, Path(id): P
 
 /// 履职台账 in the layout offices use.
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
-    let page = ledger::list(&state.db, &p.scope, &entry_filter(&params)?, None).await?;
+    let filter = entry_filter(&params)?;
+    let page = ledger::list(&state.db, &p.scope, &filter, None).await?;
     let cols = vec![
         Column::integer("序号", 6.0),
         Column::date("日期", 12.0),
         Column::text("类型", 10.0),
         Column::text("所属单位", 18.0),
         Column::text("地点", 14.0),
-        Column::text("参加人员", 30.0),
-        Column::text("主要内容", 50.0),
-        Column::text("计入责任事项", 40.0),
+        Column::text("参加人员", 24.0),
+        Column::text("主要内容", 44.0),
+        Column::text("计入责任事项", 30.0),
         Column::text("版本", 6.0),
         Column::text("登记人", 10.0),
     ];
@@ -136,6 +138,16 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
             e.author.clone().unwrap_or_default().into(),
         ]);
     }
-    let _: &[Vec<CellValue>] = &rows;
-    Ok(crate::http::xlsx(write_table("履职台账", Some("履职台账"), &cols, &rows)?, "履职台账.xlsx"))
+    let list = match filter.year {
+        Some(year) => format!("{year}年度党风廉政建设履职台账"),
+        None => "党风廉政建设履职台账".to_string(),
+    };
+    let heading = Heading::load(&state.db, &p.scope, &list)
+        .await?
+        .unit(filter.unit_id, filter.include_sub)
+        .filter("类型", filter.kind.as_deref().and_then(EntryKind::from_key).map(|k| k.label().to_string()))
+        .filter("关键词", filter.q.clone())
+        .filter("日期自", filter.from.map(|d| d.to_string()))
+        .filter("日期至", filter.to.map(|d| d.to_string()));
+    Ok(crate::http::xlsx(heading.table("履职台账", &cols, &rows).write()?, "履职台账.xlsx"))
 }

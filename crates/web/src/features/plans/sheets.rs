@@ -14,13 +14,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use qingfeng_domain::plans::{deadline_within_parent, format_number, parse_number, TaskDraft, TaskFields};
-use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
+use qingfeng_office::{CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::imports::{self, ParentRef, TaskWrite};
 use qingfeng_store::org::Unit;
 use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 use qingfeng_store::{Actor, Db, Scope};
 
 use crate::http::ApiError;
+use crate::sheets::heading::Heading;
 use crate::sheets::names::{people_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
 
@@ -72,15 +73,34 @@ pub fn tasks_template() -> Result<Vec<u8>, ApiError> {
     Ok(qingfeng_office::template("任务分解表", Some("任务分解表"), &task_columns())?)
 }
 
-/// Exports the tasks of a plan the scope sees, numbered within the whole plan.
+/// The exported columns: 工作项目 (the first-level task a row belongs to, merged over the rows
+/// of its tasks; not read back) and the 任务分解表's columns.
+fn export_columns() -> Vec<Column> {
+    let mut columns = vec![Column::text("工作项目", 16.0)];
+    columns.extend(task_columns());
+    columns
+}
+
+/// The first-level task (work item) of a task number: "1.2.3" → "1".
+fn work_item(number: &str) -> &str {
+    number.split('.').next().unwrap_or(number)
+}
+
+/// Exports the tasks of a plan the scope sees, numbered within the whole plan; each work
+/// item's cell spans the rows of its tasks.
 pub async fn tasks_export(db: &Db, scope: &Scope, plan: &WorkPlan) -> Result<Vec<u8>, ApiError> {
     let tasks = plans::plan_tasks(db, scope, plan.id).await?;
     let index = UnitIndex::load(db).await?;
+    let item_title = |number: &str| {
+        let item = work_item(number);
+        tasks.iter().find(|t| t.number == item).map_or_else(|| item.to_string(), |t| format!("{item}　{}", t.title))
+    };
     let rows: Vec<Vec<CellValue>> = tasks
         .iter()
         .map(|t| {
             let support: Vec<String> = t.support_units.iter().map(|u| index.label(u.id, &u.name)).collect();
             vec![
+                item_title(&t.number).into(),
                 (&t.number).into(),
                 (&t.title).into(),
                 index.label(t.lead_unit_id, &t.lead_unit_name).into(),
@@ -93,8 +113,21 @@ pub async fn tasks_export(db: &Db, scope: &Scope, plan: &WorkPlan) -> Result<Vec
             ]
         })
         .collect();
-    let title = format!("{}　任务分解表", plan.title);
-    Ok(write_table("任务分解表", Some(&title), &task_columns(), &rows)?)
+    let heading = Heading::load(db, scope, &format!("{}年度党风廉政建设任务分解表", plan.year))
+        .await?
+        .unit(Some(plan.unit_id), false)
+        .filter("工作要点", Some(plan.title.clone()));
+    let columns = export_columns();
+    let mut table = heading.table("任务分解表", &columns, &rows);
+    let mut first = 0;
+    for (i, t) in tasks.iter().enumerate() {
+        let next = tasks.get(i + 1).map(|n| work_item(&n.number));
+        if next != Some(work_item(&t.number)) {
+            table = table.span(first, i + 1 - first, 0);
+            first = i + 1;
+        }
+    }
+    Ok(table.write()?)
 }
 
 /// One checked row of the sheet.

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::responsibility::{ItemFields, OwnerRole};
-use qingfeng_office::{write_table, CellValue, Column};
+use qingfeng_office::{CellValue, Column};
 use qingfeng_store::fulfilment::requirement;
 use qingfeng_store::responsibility::{self as resp, GenerateReport, ItemFilter, List, Template};
 use qingfeng_store::{Page, StoreError};
@@ -20,6 +20,7 @@ use super::service::{
 use crate::auth::Principal;
 use crate::http::ApiResult;
 use crate::http::{merge_patch, xlsx, ApiJson, Params, Path};
+use crate::sheets::heading::Heading;
 use crate::AppState;
 
 pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Page<Template>>> {
@@ -154,20 +155,22 @@ pub async fn update_item(
     Ok(Json(one_with_status(&state, after).await?))
 }
 
-/// 责任清单 in the layout offices use: one row per item, grouped by owner.
+/// 责任清单 in the layout offices use: one row per item, grouped by owner (责任主体 and 岗位
+/// merged over the owner's rows).
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let year = year_param(&params)?;
-    let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, None).await?;
+    let filter = item_filter(&params)?;
+    let page = resp::items(&state.db, &p.scope, &filter, None).await?;
     let rows = with_status(&state, page.items).await?;
     let cols = vec![
         Column::integer("序号", 6.0),
         Column::text("责任主体", 22.0),
         Column::text("岗位", 14.0),
-        Column::text("责任事项", 50.0),
+        Column::text("责任事项", 44.0),
         Column::text("工作要求", 16.0),
         Column::text("落实情况", 12.0),
         Column::text("状态", 8.0),
-        Column::text("依据", 40.0),
+        Column::text("依据", 30.0),
     ];
     let data: Vec<Vec<CellValue>> = rows
         .iter()
@@ -189,6 +192,20 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
             ]
         })
         .collect();
-    let title = format!("{year}年度党风廉政建设责任清单");
-    Ok(xlsx(write_table("责任清单", Some(&title), &cols, &data)?, &format!("{title}.xlsx")))
+    let heading = Heading::load(&state.db, &p.scope, &format!("{year}年度党风廉政建设责任清单"))
+        .await?
+        .unit(filter.unit_id, filter.include_sub)
+        .filter("岗位", filter.owner_role.as_deref().and_then(OwnerRole::parse).map(|r| r.label().to_string()))
+        .filter("关键词", filter.q.clone());
+    let mut table = heading.table("责任清单", &cols, &data);
+    let owners: Vec<(&str, Option<i64>, &str)> =
+        rows.iter().map(|r| (r.item.unit_name.as_str(), r.item.person_id, r.item.owner_role.as_str())).collect();
+    let mut first = 0;
+    for i in 0..owners.len() {
+        if owners.get(i + 1) != Some(&owners[i]) {
+            table = table.span(first, i + 1 - first, 1).span(first, i + 1 - first, 2);
+            first = i + 1;
+        }
+    }
+    Ok(xlsx(table.write()?, &format!("{}.xlsx", heading.title())))
 }

@@ -6,11 +6,12 @@ use qingfeng_domain::dict::{
     parse_roles, roles_to_labels, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole,
 };
 use qingfeng_domain::org::PersonFields;
-use qingfeng_office::{write_table, CellValue, Column, ReadRow, ReadTable};
+use qingfeng_office::{CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::imports::{self, PersonWrite};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::{Actor, Db, Scope, StoreError, StoreResult};
 
+use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, ImportReport, RowError};
 
 const YES: &str = "是";
@@ -148,7 +149,16 @@ pub async fn people_export(db: &Db, scope: &Scope, filter: &PersonFilter) -> Res
     let rows: Vec<Vec<CellValue>> =
         list.iter().map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or(""))).collect();
     let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?);
-    Ok(write_table("人员", Some("人员信息表"), &cols, &rows)?)
+    let label =
+        |key: &Option<String>, f: fn(&str) -> Option<&'static str>| key.as_deref().and_then(f).map(str::to_string);
+    let heading = Heading::load(db, scope, "人员信息表")
+        .await?
+        .unit(filter.unit_id, filter.include_sub)
+        .filter("人员状态", label(&filter.status, |k| PersonStatus::from_key(k).map(PersonStatus::label)))
+        .filter("职级", label(&filter.rank, |k| Rank::from_key(k).map(Rank::label)).or(filter.rank.clone()))
+        .filter("监督对象", filter.in_supervision_scope.map(|b| yes_no_value(b).to_string()))
+        .filter("关键词", filter.q.clone());
+    Ok(heading.table("人员", &cols, &rows).write()?)
 }
 
 /// person id → "code1、code2" of the units they are in charge of.

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use qingfeng_domain::dict::UnitKind;
 use qingfeng_domain::org::{UnitDraft, UnitFields};
 use qingfeng_domain::FieldErrors;
-use qingfeng_office::{write_table, CellValue, Column, ReadRow};
+use qingfeng_office::{CellValue, Column, ReadRow};
 use qingfeng_store::imports::{self, ParentRef, UnitWrite};
 use qingfeng_store::org::{units, Unit};
 use qingfeng_store::{Actor, Db, Scope};
 
+use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, ImportReport, RowError};
 
 pub fn unit_columns() -> Vec<Column> {
@@ -42,7 +43,8 @@ pub async fn units_export(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::http
             ]
         })
         .collect();
-    Ok(write_table("单位", Some("单位信息表"), &unit_columns(), &rows)?)
+    let columns = unit_columns();
+    Ok(Heading::load(db, scope, "单位信息表").await?.table("单位", &columns, &rows).write()?)
 }
 
 fn unit_field_column(field: &str) -> &'static str {
