@@ -126,6 +126,7 @@ impl<'a> Table<'a> {
         self.write_header(&mut sheet, &layout, &mut lists)?;
         self.write_rows(&mut sheet, &layout)?;
         self.write_spans(&mut sheet, &layout)?;
+        self.set_row_heights(&mut sheet, &layout)?;
         let last_data_row = layout.data_row(self.rows.len())? - 1;
         sheet.autofilter(layout.header_row, 0, last_data_row, layout.last_col)?;
         sheet.set_freeze_panes(layout.header_row + 1, 0)?;
@@ -188,7 +189,7 @@ impl<'a> Table<'a> {
         let last_validation_row = layout.data_row(self.rows.len().max(VALIDATION_ROWS as usize) - 1)?;
         for (i, column) in self.columns.iter().enumerate() {
             let col = i as ColNum;
-            sheet.set_column_width(col, column.width)?;
+            sheet.set_column_width(col, width(column))?;
             let column_format = match column.kind {
                 ColumnKind::Text => Some("@"),
                 ColumnKind::Date => Some("yyyy-mm-dd"),
@@ -259,8 +260,41 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
+    /// Heights for rows whose wrapped text needs more than one line: office suites do not
+    /// fit row heights to wrapped text when they open a file, so text would be cut off on
+    /// screen and on paper. A merged cell's lines are shared by the rows it spans; what they
+    /// lack goes to its last row.
+    fn set_row_heights(&self, sheet: &mut Worksheet, layout: &Layout) -> Result<(), OfficeError> {
+        let widths: Vec<f64> = self.columns.iter().map(width).collect();
+        let mut spanned: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+        for s in &self.spans {
+            spanned.extend((s.first_row..s.first_row + s.rows).map(|r| (r, s.column)));
+        }
+        let mut lines: Vec<usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, values)| {
+                let cells = values.iter().zip(&widths).enumerate().filter(|(c, _)| !spanned.contains(&(r, *c)));
+                cells.map(|(_, (v, w))| lines_of(v, *w)).max().unwrap_or(1).max(1)
+            })
+            .collect();
+        for s in &self.spans {
+            let value = self.rows[s.first_row].get(s.column).unwrap_or(&CellValue::Empty);
+            let needed = lines_of(value, widths[s.column]);
+            let have: usize = lines[s.first_row..s.first_row + s.rows].iter().sum();
+            if needed > have {
+                lines[s.first_row + s.rows - 1] += needed - have;
+            }
+        }
+        for (r, n) in lines.into_iter().enumerate().filter(|(_, n)| *n > 1) {
+            sheet.set_row_height(layout.data_row(r)?, LINE_HEIGHT * n as f64 + 2.0)?;
+        }
+        Ok(())
+    }
+
     fn print_setup(&self, sheet: &mut Worksheet, layout: &Layout, last_data_row: RowNum) -> Result<(), OfficeError> {
-        let printed_width: f64 = self.columns[..self.print_columns].iter().map(|c| c.width).sum();
+        let printed_width: f64 = self.columns[..self.print_columns].iter().map(width).sum();
         sheet.set_paper_size(PAPER_A4);
         if printed_width > PORTRAIT_WIDTH {
             sheet.set_landscape();
@@ -275,6 +309,29 @@ impl<'a> Table<'a> {
         }
         Ok(())
     }
+}
+
+/// A column's width: as given, and never narrower than its header on one line (a CJK
+/// character is two units wide), so that a printed header is never broken.
+fn width(column: &Column) -> f64 {
+    let header: usize = column.header.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    column.width.max(header as f64 + 2.0)
+}
+
+/// Points per line of wrapped text (11 pt, CJK fonts included).
+const LINE_HEIGHT: f64 = 15.0;
+
+/// Lines a value takes in a column of `width` units when wrapped: a CJK character is two units
+/// wide, others one; a line break starts a new line.
+fn lines_of(value: &CellValue, width: f64) -> usize {
+    let CellValue::Text(text) = value else { return 1 };
+    let room = (width - 1.0).max(2.0);
+    text.split('\n')
+        .map(|line| {
+            let units: usize = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+            ((units as f64 / room).ceil() as usize).max(1)
+        })
+        .sum()
 }
 
 /// Where things go on the sheet, and the cell formats.

@@ -10,6 +10,7 @@ mod findings;
 mod home;
 mod notify;
 mod plans;
+mod print;
 mod security;
 mod step_notices;
 mod support;

@@ -22,14 +22,14 @@ fn day(n: i64) -> String {
 
 /// The accounts of a test: the discipline-inspection group, the principal of 综合科 (who also
 /// sees 信息科 below it), the principal of 督查室, and a member of 信息科 (仅本人).
-struct Cast {
-    jijian: User,
-    zhk: User,
+pub(crate) struct Cast {
+    pub(crate) jijian: User,
+    pub(crate) zhk: User,
     dcs: User,
     member: User,
 }
 
-async fn cast(s: &Server, org: &Org) -> Cast {
+pub(crate) async fn cast(s: &Server, org: &Org) -> Cast {
     Cast {
         jijian: user(s, "jijian", Some(org.person("陈静")), &["supervisor"]).await,
         zhk: user(s, "wangfang", Some(org.person("王芳")), &["principal"]).await,
@@ -643,7 +643,7 @@ fn findings_of(rows: &[Vec<String>]) -> Vec<Vec<String>> {
     out
 }
 
-async fn seed_findings(s: &Server, org: &Org, jijian: &User, zhk: &User) {
+pub(crate) async fn seed_findings(s: &Server, org: &Org, jijian: &User, zhk: &User) {
     let r = jijian.post(s, "/api/v1/campaigns", &json!({"name": "违规吃喝专项整治", "start_date": day(-30), "end_date": day(30), "unit_ids": [org.unit("XWB")]})).await;
     assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.engine, r.text());
     let cid = id(&r.json());

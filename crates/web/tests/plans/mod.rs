@@ -28,15 +28,15 @@ fn id(v: &Value) -> i64 {
 }
 
 /// A three-level tree: 1 (县委办) → 1.1 (综合科) → 1.1.1 (信息科), and 2 (督查室, deadline passed).
-struct Tree {
-    plan: i64,
+pub(crate) struct Tree {
+    pub(crate) plan: i64,
     t1: i64,
     t11: i64,
     t111: i64,
     t2: i64,
 }
 
-async fn build_tree(s: &Server, org: &Org, title: &str) -> Tree {
+pub(crate) async fn build_tree(s: &Server, org: &Org, title: &str) -> Tree {
     let plan = create_plan(s, org, title).await;
     let t1 = create_task(
         s,

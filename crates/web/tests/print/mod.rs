@@ -1,0 +1,235 @@
+//! Every .xlsx export is ready for paper: converted to PDF by LibreOffice (one `soffice` call for
+//! all of them, it is slow to start), page 1 shows every printed column's header and the title,
+//! and every page repeats the header row and numbers itself "第 N 页 共 M 页".
+//!
+//! Without `soffice` the conversion is skipped with a loud message, unless
+//! `QINGFENG_REQUIRE_OFFICE` is set (scripts/test.sh sets it and installs LibreOffice).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::findings::{cast, seed_findings};
+use crate::plans::build_tree;
+use crate::support::{header_row, read_xlsx, seed_org, servers, Server};
+
+const FINDINGS: [&str; 10] =
+    ["序号", "问题描述", "问题类别", "整改措施", "责任领导", "责任人", "整改时限", "整改进展", "完成情况", "是否销号"];
+const TASKS: [&str; 10] = [
+    "工作项目",
+    "序号",
+    "工作任务",
+    "牵头单位",
+    "责任人",
+    "配合单位",
+    "完成时限",
+    "同部署业务工作",
+    "进展情况",
+    "状态",
+];
+const RESPONSIBILITY: [&str; 8] = ["序号", "责任主体", "岗位", "责任事项", "工作要求", "落实情况", "状态", "依据"];
+const LEDGER: [&str; 10] =
+    ["序号", "日期", "类型", "所属单位", "地点", "参加人员", "主要内容", "计入责任事项", "版本", "登记人"];
+const PEOPLE: [&str; 17] = [
+    "系统编号",
+    "姓名",
+    "性别",
+    "单位编码",
+    "所在单位",
+    "职务",
+    "职级",
+    "政治面貌",
+    "责任角色",
+    "人员状态",
+    "出生日期",
+    "入党时间",
+    "行使公权力",
+    "监督对象",
+    "监督对象手动调整",
+    "调整理由",
+    "分管单位编码",
+];
+const UNITS: [&str; 5] = ["单位编码", "单位名称", "单位类型", "上级单位编码", "排序号"];
+const AUDIT: [&str; 9] = ["序号", "时间", "账号", "地址", "操作", "对象", "对象编号", "变更内容", "哈希"];
+const LOGINS: [&str; 4] = ["时间", "账号", "地址", "结果"];
+
+/// One export: file name, where to get it, the title it prints and the printed headers.
+struct Export {
+    name: &'static str,
+    path: String,
+    title: String,
+    headers: &'static [&'static str],
+}
+
+fn year() -> i32 {
+    use chrono::Datelike;
+    qingfeng_store::fulfilment::today().year()
+}
+
+/// Data behind every export: findings with measures, a plan's task tree, the responsibility
+/// lists of the year, ledger entries, and enough audit records to fill more than one page.
+async fn seed(s: &Server) -> Vec<Export> {
+    let org = seed_org(s).await;
+    let c = cast(s, &org).await;
+    seed_findings(s, &org, &c.jijian, &c.zhk).await;
+    let tree = build_tree(s, &org, "2026年党风廉政建设工作要点").await;
+    let r = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year()})).await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] generate: {}", s.engine, r.text());
+    for i in 0..12 {
+        let body = json!({"kind": "meeting", "date": qingfeng_store::fulfilment::today().to_string(),
+            "content": format!("第{i}次党风廉政建设专题会议，传达学习上级文件精神，研究部署本单位党风廉政建设工作"),
+            "unit_id": org.unit("XWB"), "place": "三楼会议室", "participants": [org.person("李明"), org.person("王芳")]});
+        let r = s.post_json("/api/v1/ledger-entries", &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] entry: {}", s.engine, r.text());
+    }
+    // seed_org's root unit
+    let root_name =
+        s.get(&format!("/api/v1/units/{}", org.unit("XWB"))).await.json()["name"].as_str().unwrap().to_string();
+    let y = year();
+    vec![
+        Export {
+            name: "findings",
+            path: "/api/v1/findings/export.xlsx".into(),
+            title: format!("{root_name}问题整改台账"),
+            headers: &FINDINGS,
+        },
+        Export {
+            name: "tasks",
+            path: format!("/api/v1/work-plans/{}/tasks.xlsx", tree.plan),
+            title: format!("{root_name}2026年度党风廉政建设任务分解表"),
+            headers: &TASKS,
+        },
+        Export {
+            name: "responsibility",
+            path: format!("/api/v1/responsibility-lists/export.xlsx?year={y}"),
+            title: format!("{root_name}{y}年度党风廉政建设责任清单"),
+            headers: &RESPONSIBILITY,
+        },
+        Export {
+            name: "ledger",
+            path: "/api/v1/ledger-entries/export.xlsx".into(),
+            title: format!("{root_name}党风廉政建设履职台账"),
+            headers: &LEDGER,
+        },
+        Export {
+            name: "people",
+            path: "/api/v1/people/export.xlsx".into(),
+            title: format!("{root_name}人员信息表"),
+            headers: &PEOPLE,
+        },
+        Export {
+            name: "units",
+            path: "/api/v1/units/export.xlsx".into(),
+            title: format!("{root_name}单位信息表"),
+            headers: &UNITS,
+        },
+        Export {
+            name: "audit",
+            path: "/api/v1/audit-log/export.xlsx".into(),
+            title: format!("{root_name}操作日志"),
+            headers: &AUDIT,
+        },
+        Export {
+            name: "logins",
+            path: "/api/v1/login-log/export.xlsx".into(),
+            title: format!("{root_name}登录日志"),
+            headers: &LOGINS,
+        },
+    ]
+}
+
+/// `soffice` on the PATH, or None.
+fn soffice() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join("soffice")).find(|p| p.is_file())
+}
+
+/// Converts every .xlsx in `dir` to PDF in one LibreOffice run (its own profile, so that a
+/// LibreOffice open elsewhere does not take the job).
+fn convert_all(soffice: &Path, dir: &Path, files: &[PathBuf]) {
+    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
+    let out = Command::new(soffice)
+        .args([profile.as_str(), "--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .args(files)
+        .output()
+        .expect("run soffice");
+    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The text of each page (pdftotext -layout, pages split at form feeds).
+fn pages(pdf: &Path) -> Vec<String> {
+    let out =
+        Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().expect("run pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+#[tokio::test]
+async fn every_export_prints_on_a4_with_its_headers_on_every_page() {
+    let mut files: Vec<(Export, Vec<u8>)> = Vec::new();
+    for s in servers().await {
+        let e = s.engine.clone();
+        let exports = seed(&s).await;
+        for x in exports {
+            let r = s.send(s.client.get(s.url(&x.path))).await;
+            assert_eq!(r.status, StatusCode::OK, "[{e}] {}: {}", x.path, r.text());
+            let rows = read_xlsx(&r.bytes);
+            let h = header_row(&rows, x.headers).unwrap_or_else(|| panic!("[{e}] {}: headers in {rows:?}", x.name));
+            assert_eq!(h, 2, "[{e}] {}: the title and the note line above the header", x.name);
+            assert_eq!(rows[0][0], x.title, "[{e}] {}: title", x.name);
+            assert!(rows[1][0].contains("导出日期："), "[{e}] {}: note line {:?}", x.name, rows[1][0]);
+            assert!(rows.len() > h + 1, "[{e}] {}: has data", x.name);
+            if files.len() < 8 {
+                files.push((x, r.bytes.clone()));
+            }
+        }
+        s.finish().await;
+    }
+
+    let Some(soffice) = soffice() else {
+        let required = std::env::var_os("QINGFENG_REQUIRE_OFFICE").is_some();
+        assert!(!required, "QINGFENG_REQUIRE_OFFICE is set but soffice (LibreOffice) is not on the PATH");
+        eprintln!("\n*** SKIPPED: the exports were not printed to PDF: soffice (LibreOffice) is not installed. ***");
+        eprintln!("*** Install libreoffice-calc and poppler-utils, or run scripts/test.sh which does. ***\n");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("qingfeng-print-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut paths = Vec::new();
+    for (x, bytes) in &files {
+        let path = dir.join(format!("{}.xlsx", x.name));
+        std::fs::write(&path, bytes).expect("write export");
+        paths.push(path);
+    }
+    convert_all(&soffice, &dir, &paths);
+    if let Some(keep) = std::env::var_os("QINGFENG_KEEP_PRINTS") {
+        for (x, _) in &files {
+            let _ =
+                std::fs::copy(dir.join(format!("{}.pdf", x.name)), Path::new(&keep).join(format!("{}.pdf", x.name)));
+        }
+    }
+    let mut multi_page = Vec::new();
+    for (x, _) in &files {
+        let pages = pages(&dir.join(format!("{}.pdf", x.name)));
+        assert!(!pages.is_empty(), "{}: an empty PDF", x.name);
+        let flat = |p: &str| p.split_whitespace().collect::<String>();
+        assert!(flat(&pages[0]).contains(&x.title), "{}: page 1 shows the title:\n{}", x.name, pages[0]);
+        let total = pages.len();
+        for (n, page) in pages.iter().enumerate() {
+            for h in x.headers {
+                assert!(page.contains(h), "{}: page {} lacks the header {h}:\n{page}", x.name, n + 1);
+            }
+            let footer = format!("第{}页共{total}页", n + 1);
+            assert!(flat(page).contains(&footer), "{}: page {} lacks “{footer}”:\n{page}", x.name, n + 1);
+        }
+        if total > 1 {
+            multi_page.push(x.name);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!multi_page.is_empty(), "at least one export runs over several pages, so that repeating is tested");
+}
