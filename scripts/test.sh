@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test against SQLite and against a real PostgreSQL that this script starts
 # (a temporary cluster from initdb/pg_ctl, stopped and removed afterwards).
-# Installs PostgreSQL and Chromium from Debian's packages when they are missing.
+# Installs PostgreSQL, Chromium and LibreOffice Calc (the exports are printed to PDF and
+# checked page by page) from Debian's packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-noto-cjk)
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc fonts-noto-cjk)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -34,6 +37,8 @@ trap cleanup EXIT
 
 export QINGFENG_TEST_PG_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
 export QINGFENG_REQUIRE_PG=1
+# the print test (crates/web/tests/print) fails rather than skips without LibreOffice
+export QINGFENG_REQUIRE_OFFICE=1
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PORT"
 cargo test --workspace "$@"
 

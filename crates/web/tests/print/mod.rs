@@ -187,6 +187,13 @@ async fn every_export_prints_on_a4_with_its_headers_on_every_page() {
                 files.push((x, r.bytes.clone()));
             }
         }
+        // the list pages print what they show: a 打印 button and the print stylesheet
+        for page in ["/findings", "/ledger", "/org", &format!("/responsibility?year={}", year())] {
+            let html = s.get(page).await.text();
+            assert!(html.contains("data-print>打印</button>"), "[{e}] {page} has a 打印 button");
+        }
+        let css = s.get("/assets/app.css").await.text();
+        assert!(css.contains("@media print") && css.contains(".sidebar"), "[{e}] the print stylesheet");
         s.finish().await;
     }
 
