@@ -82,7 +82,7 @@ fn scope_units(units: &[Unit], scope: &Scope) -> String {
     }
     let mut names: Vec<String> = Vec::new();
     for u in units {
-        let in_subtree = scope.subtrees.iter().any(|p| *p == u.path);
+        let in_subtree = scope.subtrees.contains(&u.path);
         let covered_above = scope.subtrees.iter().any(|p| u.path.starts_with(p.as_str()) && *p != u.path);
         if in_subtree && !covered_above {
             names.push(format!("{}及下属单位", u.name));

@@ -88,56 +88,27 @@ async fn seed(s: &Server) -> Vec<Export> {
     let root_name =
         s.get(&format!("/api/v1/units/{}", org.unit("XWB"))).await.json()["name"].as_str().unwrap().to_string();
     let y = year();
-    vec![
-        Export {
-            name: "findings",
-            path: "/api/v1/findings/export.xlsx".into(),
-            title: format!("{root_name}问题整改台账"),
-            headers: &FINDINGS,
-        },
-        Export {
-            name: "tasks",
-            path: format!("/api/v1/work-plans/{}/tasks.xlsx", tree.plan),
-            title: format!("{root_name}2026年度党风廉政建设任务分解表"),
-            headers: &TASKS,
-        },
-        Export {
-            name: "responsibility",
-            path: format!("/api/v1/responsibility-lists/export.xlsx?year={y}"),
-            title: format!("{root_name}{y}年度党风廉政建设责任清单"),
-            headers: &RESPONSIBILITY,
-        },
-        Export {
-            name: "ledger",
-            path: "/api/v1/ledger-entries/export.xlsx".into(),
-            title: format!("{root_name}党风廉政建设履职台账"),
-            headers: &LEDGER,
-        },
-        Export {
-            name: "people",
-            path: "/api/v1/people/export.xlsx".into(),
-            title: format!("{root_name}人员信息表"),
-            headers: &PEOPLE,
-        },
-        Export {
-            name: "units",
-            path: "/api/v1/units/export.xlsx".into(),
-            title: format!("{root_name}单位信息表"),
-            headers: &UNITS,
-        },
-        Export {
-            name: "audit",
-            path: "/api/v1/audit-log/export.xlsx".into(),
-            title: format!("{root_name}操作日志"),
-            headers: &AUDIT,
-        },
-        Export {
-            name: "logins",
-            path: "/api/v1/login-log/export.xlsx".into(),
-            title: format!("{root_name}登录日志"),
-            headers: &LOGINS,
-        },
-    ]
+    let plan = format!("/api/v1/work-plans/{}/tasks.xlsx", tree.plan);
+    let responsibility = format!("/api/v1/responsibility-lists/export.xlsx?year={y}");
+    let exports: [(&str, &str, String, &'static [&'static str]); 8] = [
+        ("findings", "/api/v1/findings/export.xlsx", "问题整改台账".into(), &FINDINGS),
+        ("tasks", &plan, "2026年度党风廉政建设任务分解表".into(), &TASKS),
+        ("responsibility", &responsibility, format!("{y}年度党风廉政建设责任清单"), &RESPONSIBILITY),
+        ("ledger", "/api/v1/ledger-entries/export.xlsx", "党风廉政建设履职台账".into(), &LEDGER),
+        ("people", "/api/v1/people/export.xlsx", "人员信息表".into(), &PEOPLE),
+        ("units", "/api/v1/units/export.xlsx", "单位信息表".into(), &UNITS),
+        ("audit", "/api/v1/audit-log/export.xlsx", "操作日志".into(), &AUDIT),
+        ("logins", "/api/v1/login-log/export.xlsx", "登录日志".into(), &LOGINS),
+    ];
+    exports
+        .into_iter()
+        .map(|(name, path, list, headers)| Export {
+            name,
+            path: path.to_string(),
+            title: format!("{root_name}{list}"),
+            headers,
+        })
+        .collect()
 }
 
 /// `soffice` on the PATH, or None.
