@@ -339,6 +339,8 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
     let shown: Vec<i64> = f["by_unit"].as_array().unwrap().iter().map(|b| b["unit_id"].as_i64().unwrap()).collect();
     assert_eq!(shown, vec![org.unit("ZHK")], "[{e}] only the unit in scope is a bar: {f}");
 
+    leader_dashboard_matches_items(s, org).await;
+
     // 仅本人 (一般干部): no unit to roll up, so the dashboard page is one's own items
     let sun = s.get("/api/v1/people?q=孙丽").await.json()["items"][0]["id"].as_i64().unwrap();
     let member = user(s, "sunli", Some(sun), &["member"]).await;
@@ -350,6 +352,45 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
     assert_eq!(page.status, StatusCode::OK, "[{e}] {}", page.text());
     assert!(page.text().contains("每季度参加廉政专题学习"), "[{e}] her own item is listed");
     assert!(page.text().contains("我的") && !page.text().contains("返回落实情况"), "[{e}] no way back to itself");
+}
+
+/// A 分管领导 (班子成员 of the office, in charge of 综合科): the dashboard counts what their items
+/// list shows, their own items (whose unit is outside the 分管 subtree) included.
+async fn leader_dashboard_matches_items(s: &Server, org: &Org) {
+    let e = &s.engine;
+    let r = s
+        .post_json(
+            "/api/v1/people",
+            &json!({"name": "钱进", "gender": "男", "unit_id": org.unit("XWB"), "title": "副主任", "rank": "county",
+                    "political_status": "中共党员", "roles": ["leadership_member"], "in_charge_of": [org.unit("ZHK")]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+    let qian = r.json()["id"].as_i64().unwrap();
+    let r = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year()})).await;
+    assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+    let leader = user(s, "qianjin", Some(qian), &["leader"]).await;
+    let f = leader.get(s, &format!("/api/v1/fulfilment?year={}", year())).await;
+    assert_eq!(f.status, StatusCode::OK, "[{e}] {}", f.text());
+    let f = f.json();
+    let items = leader.get(s, &items_under(None, true)).await.json();
+    let items = items["items"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["person_id"] == json!(qian)), "[{e}] own items listed");
+    assert!(items.iter().any(|i| i["unit_id"] == json!(org.unit("ZHK"))), "[{e}] 综合科 listed");
+    assert_eq!(tally_shown(&f["total"]), tally_of_items(items), "[{e}] leader total: {f}");
+    let levels: u64 = f["by_level"].as_array().unwrap().iter().map(|b| b["tally"]["items"].as_u64().unwrap()).sum();
+    assert_eq!(levels + f["discipline"]["items"].as_u64().unwrap(), items.len() as u64, "[{e}] levels: {f}");
+    for level in f["by_level"].as_array().unwrap() {
+        let key = level["level"].as_str().unwrap();
+        let behind = leader.get(s, &format!("{}&level={key}", items_under(None, true))).await.json();
+        assert_eq!(
+            tally_shown(&level["tally"]),
+            tally_of_items(behind["items"].as_array().unwrap()),
+            "[{e}] {key}: {f}"
+        );
+    }
+    let leadership = f["by_level"].as_array().unwrap().iter().find(|l| l["level"] == json!("leadership"));
+    assert!(leadership.is_some(), "[{e}] own 班子成员 items counted: {f}");
 }
 
 fn items_under(unit: Option<i64>, sub: bool) -> String {

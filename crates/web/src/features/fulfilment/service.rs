@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::{pressure_drops, State as FState, Tally, DEFAULT_DROP_THRESHOLD};
 use qingfeng_domain::responsibility::Level;
 use qingfeng_store::fulfilment::{
-    ensure_snapshot, flagged_items, rollup_counts, today, FlaggedItem, RollupCounts, Snapshot,
+    ensure_snapshot, flagged_items, level_key, rollup_counts, today, FlaggedItem, RollupCounts, Snapshot,
 };
 use qingfeng_store::org::units;
+use qingfeng_store::responsibility::ItemFilter;
 use qingfeng_store::{settings, Scope};
 use serde::Serialize;
 
@@ -151,17 +152,20 @@ impl<'f> Sums<'f> {
     }
 
     fn add(&mut self, r: &RollupCounts, bar: Option<usize>) {
-        if self.level_filter.is_some_and(|l| l != r.level) {
+        self.add_tally(&r.level, &tally_of(r), bar);
+    }
+
+    fn add_tally(&mut self, level: &str, t: &Tally, bar: Option<usize>) {
+        if self.level_filter.is_some_and(|l| l != level) {
             return;
         }
-        let t = tally_of(r);
-        self.total.merge(&t);
-        match Level::from_key(&r.level) {
-            Some(l) => self.by_level.entry(l).or_default().merge(&t),
-            None => self.discipline.merge(&t),
+        self.total.merge(t);
+        match Level::from_key(level) {
+            Some(l) => self.by_level.entry(l).or_default().merge(t),
+            None => self.discipline.merge(t),
         }
         if let Some(b) = bar {
-            self.by_unit[b].merge(&t);
+            self.by_unit[b].merge(t);
         }
     }
 }
@@ -285,7 +289,8 @@ async fn scope_report(state: &AppState, p: &Principal, params: &Params, year: i6
     let visible = units::outline(&state.db, &p.scope).await?;
     let bars = bar_units(&visible, selected.as_ref().map(|u| u.id), &p.scope);
     let level_filter = params.str("level");
-    let sums = sum_rows(state, &snapshot, &visible, &bars, under, level_filter.as_deref()).await?;
+    let mut sums = sum_rows(state, &snapshot, &visible, &bars, under, level_filter.as_deref()).await?;
+    add_own_items(state, p, &mut sums, &visible, year, selected.as_ref().map(|u| u.id)).await?;
     let Sums { by_unit, by_level, discipline, total, .. } = sums;
     let pressure = pressure_drops(&by_level, threshold);
     let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50, 0).await?;
@@ -324,6 +329,42 @@ async fn scope_report(state: &AppState, p: &Principal, params: &Params, year: i6
         red: Flagged { total: red_total, items: red },
         yellow: Flagged { total: yellow_total, items: yellow },
     })
+}
+
+/// The caller's own items (仅本人 part of the scope) whose unit lies outside the scope's units:
+/// the items list shows them, so the totals and levels count them too (no bar holds them).
+async fn add_own_items(
+    state: &AppState,
+    p: &Principal,
+    sums: &mut Sums<'_>,
+    visible: &[units::UnitOutline],
+    year: i64,
+    selected: Option<i64>,
+) -> ApiResult<()> {
+    let Some(person) = p.scope.person_id.filter(|_| !p.scope.all) else { return Ok(()) };
+    let own = Scope { person_id: Some(person), ..Default::default() };
+    let f = ItemFilter {
+        year: Some(year),
+        unit_id: selected,
+        include_sub: true,
+        person_id: Some(person),
+        active_only: true,
+        ..Default::default()
+    };
+    let items = qingfeng_store::responsibility::items(&state.db, &own, &f, None).await?.items;
+    let in_units: HashSet<i64> = visible.iter().map(|u| u.id).collect();
+    let outside: Vec<_> = items.into_iter().filter(|i| !in_units.contains(&i.unit_id)).collect();
+    if outside.is_empty() {
+        return Ok(());
+    }
+    let who = qingfeng_store::org::people::get(&state.db, &own, person).await?;
+    for i in with_status(state, outside).await? {
+        let level = level_key(&i.item.owner_role, Some(&who.roles), Some(&who.title));
+        let mut t = Tally::default();
+        t.add(&i.status);
+        sums.add_tally(level, &t, None);
+    }
+    Ok(())
 }
 
 /// Adds up the snapshot's rows into the bars, the levels and the totals.
