@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use qingfeng_domain::ledger::EntryDraft;
-use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::responsibility::{generate, lists, person_owner_roles, set_pledge};
 use qingfeng_store::{args, ledger, Actor, Db, Scope};
@@ -40,23 +40,52 @@ impl Demo<'_> {
         content: &str,
         participants: Vec<i64>,
     ) -> anyhow::Result<()> {
-        if date > self.today {
+        self.save(draft(kind, date, unit_id, place, content, participants)).await
+    }
+
+    /// A 会议研究 entry of a meeting type.
+    async fn meeting(
+        &mut self,
+        t: MeetingType,
+        date: NaiveDate,
+        unit_id: i64,
+        place: &str,
+        content: &str,
+        participants: Vec<i64>,
+    ) -> anyhow::Result<()> {
+        let d = draft(EntryKind::Meeting, date, unit_id, place, content, participants);
+        self.save(EntryDraft { meeting_type: Some(t), ..d }).await
+    }
+
+    async fn save(&mut self, d: EntryDraft) -> anyhow::Result<()> {
+        if d.date > self.today {
             return Ok(());
         }
-        let d = EntryDraft {
-            kind,
-            date,
-            place: place.into(),
-            content: content.into(),
-            unit_id,
-            participants,
-            items: vec![],
-            tasks: vec![],
-            reason: String::new(),
-        };
         ledger::create(self.db, &self.actor, &d).await?;
         self.entries += 1;
         Ok(())
+    }
+}
+
+fn draft(
+    kind: EntryKind,
+    date: NaiveDate,
+    unit_id: i64,
+    place: &str,
+    content: &str,
+    participants: Vec<i64>,
+) -> EntryDraft {
+    EntryDraft {
+        kind,
+        meeting_type: None,
+        date,
+        place: place.into(),
+        content: content.into(),
+        unit_id,
+        participants,
+        items: vec![],
+        tasks: vec![],
+        reason: String::new(),
     }
 }
 
@@ -126,8 +155,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         (2, "研究部署全年党风廉政建设工作，签订党风廉政建设责任书"),
         (7, "专题研究上半年党风廉政建设工作，听取各分管领导汇报"),
     ] {
-        d.entry(
-            EntryKind::Meeting,
+        d.meeting(
+            MeetingType::Special,
             date(y, m, 18),
             root,
             "县委办三楼会议室",
@@ -181,8 +210,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     for h in &heads {
         let quarters: &[u32] = if h.unit_code == LAGGING_UNIT { &[2] } else { &[2, 5, 8, 11] };
         for m in quarters {
-            d.entry(
-                EntryKind::Meeting,
+            d.meeting(
+                MeetingType::Division,
                 date(y, *m, 6),
                 h.unit_id,
                 "科室",
@@ -228,18 +257,20 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         let secretary: Vec<i64> =
             people.iter().filter(|p| has(p, "branch_secretary")).skip(n).take(1).map(|p| p.id).collect();
         for m in 1..=12u32 {
-            d.entry(
-                EntryKind::Meeting,
-                date(y, m, 25),
-                *b,
-                "支部活动室",
-                "召开支委会、党小组会，学习上级精神，研究支部工作",
-                secretary.clone(),
-            )
-            .await?;
+            for (t, day, content) in [
+                (MeetingType::BranchCommittee, 24, "召开支委会，研究支部工作"),
+                (MeetingType::PartyGroup, 25, "召开党小组会，学习上级精神"),
+            ] {
+                d.meeting(t, date(y, m, day), *b, "支部活动室", content, secretary.clone()).await?;
+            }
+            if m % 3 == 0 {
+                let content = "召开党员大会，通报支部工作";
+                d.meeting(MeetingType::PartyCongress, date(y, m, 26), *b, "支部活动室", content, secretary.clone())
+                    .await?;
+            }
         }
-        d.entry(
-            EntryKind::Meeting,
+        d.meeting(
+            MeetingType::OrganizationalLife,
             date(y, 1, 30),
             *b,
             "支部活动室",

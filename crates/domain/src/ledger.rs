@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::responsibility::EntryKind;
+use crate::responsibility::{EntryKind, MeetingType};
 use crate::text::{check_max, check_required, trim_all};
 use crate::FieldErrors;
 
@@ -36,6 +36,9 @@ pub fn attachment_type(filename: &str) -> Option<&'static str> {
 #[serde(default, deny_unknown_fields)]
 pub struct EntryFields {
     pub kind: String,
+    /// 会议类型 (党员大会, 支委会 …; key or label): required when `kind` is 会议研究, ignored
+    /// otherwise
+    pub meeting_type: String,
     pub date: String,
     pub place: String,
     pub content: String,
@@ -51,6 +54,9 @@ pub struct EntryFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntryDraft {
     pub kind: EntryKind,
+    /// Some for every new 会议研究 entry; None for other kinds (and for meetings recorded
+    /// before meeting types existed, which count toward every meeting item as they did)
+    pub meeting_type: Option<MeetingType>,
     pub date: NaiveDate,
     pub place: String,
     pub content: String,
@@ -77,6 +83,14 @@ impl EntryFields {
             e.push("kind", "请选择记录类型");
         } else if kind.is_none() {
             e.push("kind", format!("记录类型应为{}之一", EntryKind::label_list()));
+        }
+        let meeting_type = MeetingType::parse(&self.meeting_type);
+        if kind == Some(EntryKind::Meeting) {
+            if trim_all(&self.meeting_type).is_empty() {
+                e.push("meeting_type", "请选择会议类型");
+            } else if meeting_type.is_none() {
+                e.push("meeting_type", format!("会议类型应为{}之一", MeetingType::label_list()));
+            }
         }
         let date = match crate::text::parse_ymd(trim_all(&self.date)) {
             Ok(d) if d > today => {
@@ -113,6 +127,7 @@ impl EntryFields {
         e.into_result()?;
         Ok(EntryDraft {
             kind: kind.expect("checked"),
+            meeting_type: meeting_type.filter(|_| kind == Some(EntryKind::Meeting)),
             date: date.expect("checked"),
             place: trim_all(&self.place).to_string(),
             content: trim_all(&self.content).to_string(),
@@ -136,6 +151,7 @@ mod tests {
     fn fields() -> EntryFields {
         EntryFields {
             kind: "会议研究".into(),
+            meeting_type: "专题会议".into(),
             date: "2026-04-30".into(),
             content: "专题研究党风廉政建设".into(),
             unit_id: Some(1),
@@ -160,6 +176,19 @@ mod tests {
         let e = f.validate(today(), false).unwrap_err();
         assert_eq!(e.for_field("date"), Some("日期不能晚于今天"));
         assert!(e.for_field("kind").is_some() && e.for_field("content").is_some());
+    }
+
+    #[test]
+    fn a_meeting_names_its_type() {
+        assert_eq!(fields().validate(today(), false).unwrap().meeting_type, Some(MeetingType::Special));
+        let mut f = fields();
+        f.meeting_type = "".into();
+        assert_eq!(f.validate(today(), false).unwrap_err().for_field("meeting_type"), Some("请选择会议类型"));
+        f.meeting_type = "茶话会".into();
+        assert!(f.validate(today(), false).unwrap_err().for_field("meeting_type").unwrap().contains("党员大会"));
+        // other kinds carry no meeting type
+        f.kind = "study".into();
+        assert_eq!(f.validate(today(), false).unwrap().meeting_type, None);
     }
 
     #[test]

@@ -152,6 +152,54 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// 会议类型: what kind of meeting a 会议研究 entry records. Branch meetings (三会一课,
+    /// 组织生活会) and the leadership group's special meeting are duties of their own, so a
+    /// meeting counts only toward the items its type satisfies ([`MeetingType::satisfies`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum MeetingType {
+        PartyCongress = ("party_congress", "党员大会"),
+        BranchCommittee = ("branch_committee", "支委会"),
+        PartyGroup = ("party_group", "党小组会"),
+        OrganizationalLife = ("organizational_life", "组织生活会"),
+        Leadership = ("leadership", "班子会议"),
+        Special = ("special", "专题会议"),
+        Division = ("division", "科室会议"),
+        Other = ("other", "其他会议"),
+    }
+);
+
+/// Items that only a meeting of certain types fulfils, by item code, with the `RULES.md` row
+/// that names the meeting. Every other item accepting 会议研究 takes a meeting of any type.
+pub const MEETING_RULES: &[(&str, &[MeetingType])] = &[
+    // R-RES-1: the leadership group's special meeting (专题会议) on 全面从严治党
+    ("R-RES-1", &[MeetingType::Special]),
+    // R-BR-1: 党员大会, 支部工作条例 Art. 11
+    ("R-BR-1", &[MeetingType::PartyCongress]),
+    // R-BR-2: 支委会, Art. 12
+    ("R-BR-2", &[MeetingType::BranchCommittee]),
+    // R-BR-3: 党小组会, Art. 13
+    ("R-BR-3", &[MeetingType::PartyGroup]),
+    // R-BR-4: 组织生活会, Art. 17
+    ("R-BR-4", &[MeetingType::OrganizationalLife]),
+    // R-RES-3 as a division head's duty: deployed at a division meeting (or a special one)
+    ("DUTY-HEAD-1", &[MeetingType::Division, MeetingType::Special]),
+];
+
+impl MeetingType {
+    /// Whether a meeting of this type fulfils the item with `code` (given that the item accepts
+    /// 会议研究 at all).
+    pub fn satisfies(self, code: &str) -> bool {
+        MEETING_RULES.iter().find(|(c, _)| *c == code).is_none_or(|(_, types)| types.contains(&self))
+    }
+
+    /// The codes of the items this meeting type does not fulfil.
+    pub fn excluded_codes(self) -> Vec<&'static str> {
+        MEETING_RULES.iter().filter(|(_, types)| !types.contains(&self)).map(|(c, _)| *c).collect()
+    }
+}
+
 /// How many times a duty must be done in each period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Requirement {
@@ -866,5 +914,24 @@ mod tests {
             assert_eq!(person_level(&[R::Cadre], title), Staff, "{title}");
             assert_eq!(person_level(&[R::Staff], title), Staff, "{title}");
         }
+    }
+
+    #[test]
+    fn meeting_types_credit_only_their_items() {
+        for (code, types) in MEETING_RULES {
+            let t = ItemTemplate::find(code).unwrap_or_else(|| panic!("{code} is a built-in item"));
+            assert!(t.accepts(EntryKind::Meeting) && !types.is_empty(), "{code}");
+        }
+        let congress = MeetingType::PartyCongress;
+        assert!(congress.satisfies("R-BR-1"));
+        for code in ["R-BR-2", "R-BR-3", "R-BR-4", "R-RES-1"] {
+            assert!(!congress.satisfies(code), "{code}");
+        }
+        assert!(congress.satisfies("DUTY-PRINCIPAL-1"), "items without a rule take any meeting");
+        assert_eq!(
+            MeetingType::OrganizationalLife.excluded_codes(),
+            ["R-RES-1", "R-BR-1", "R-BR-2", "R-BR-3", "DUTY-HEAD-1"]
+        );
+        assert_eq!(MeetingType::parse("支委会"), Some(MeetingType::BranchCommittee));
     }
 }

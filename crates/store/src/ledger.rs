@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use qingfeng_domain::ledger::EntryDraft;
+use qingfeng_domain::responsibility::MEETING_RULES;
 use serde::Serialize;
 use serde_json::json;
 
@@ -18,6 +19,8 @@ pub struct Entry {
     pub entry_key: i64,
     pub version: i64,
     pub kind: String,
+    /// 会议类型 key of a 会议研究 entry (党员大会 …); "" for other kinds and older meetings
+    pub meeting_type: String,
     pub entry_date: NaiveDate,
     pub place: String,
     pub content: String,
@@ -32,7 +35,7 @@ pub struct Entry {
 }
 
 const COLS: &str =
-    "e.id, e.entry_key, e.version, e.kind, e.entry_date, e.place, e.content, e.unit_id, u.name AS unit_name, \
+    "e.id, e.entry_key, e.version, e.kind, e.meeting_type, e.entry_date, e.place, e.content, e.unit_id, u.name AS unit_name, \
     u.path AS unit_path, e.reason, a.username AS author, e.created_at, \
     (SELECT COUNT(*) FROM ledger_participants lp WHERE lp.entry_id = e.id) AS participant_count";
 const FROM: &str =
@@ -246,7 +249,7 @@ async fn ensure_exist(tx: &mut Tx, table: &str, field: &str, label: &str, ids: &
 }
 
 fn draft_json(d: &EntryDraft) -> serde_json::Value {
-    json!({"kind": d.kind.key(), "date": d.date, "place": d.place, "content": d.content, "unit_id": d.unit_id,
+    json!({"kind": d.kind.key(), "meeting_type": d.meeting_type.map(|t| t.key()), "date": d.date, "place": d.place, "content": d.content, "unit_id": d.unit_id,
            "participants": d.participants, "items": d.items, "tasks": d.tasks})
 }
 
@@ -264,10 +267,11 @@ async fn write_version(
     ensure_exist(tx, "tasks", "tasks", "任务", &d.tasks).await?;
     let (id,): (i64,) = tx
         .fetch_one(
-            "INSERT INTO ledger_entries (entry_key, version, kind, entry_date, entry_year, entry_month, place, content, unit_id, reason, account_id, created_at) \
-             VALUES (COALESCE($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            "INSERT INTO ledger_entries (entry_key, version, kind, entry_date, entry_year, entry_month, place, content, unit_id, reason, account_id, created_at, meeting_type) \
+             VALUES (COALESCE($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             args![entry_key, version, d.kind.key(), d.date, i64::from(d.date.year()), i64::from(d.date.month()), d.place.clone(),
-                  d.content.clone(), d.unit_id, d.reason.clone(), actor.account_id, crate::now()],
+                  d.content.clone(), d.unit_id, d.reason.clone(), actor.account_id, crate::now(),
+                  d.meeting_type.map_or("", |t| t.key())],
         )
         .await?;
     let key = match entry_key {
@@ -302,18 +306,35 @@ async fn write_version(
 /// The items an entry ($1) is credited to, as a condition over `i`.
 const CREDITED_BY_ENTRY: &str = "i.id IN (SELECT item_id FROM ledger_credits WHERE entry_id = $1)";
 
+/// A condition over an entry `e` and an item `i`: a meeting with a type counts only toward the
+/// items that type satisfies ([`MEETING_RULES`]); a meeting without one (recorded before types
+/// existed) and any other kind count as before. Built from the domain's constant table.
+pub(crate) fn meeting_type_ok() -> String {
+    let excluded: Vec<String> = MEETING_RULES
+        .iter()
+        .map(|(code, types)| {
+            let keys: Vec<String> = types.iter().map(|t| format!("'{}'", t.key())).collect();
+            format!("(i.code = '{code}' AND e.meeting_type NOT IN ({}))", keys.join(", "))
+        })
+        .collect();
+    format!("NOT (e.meeting_type <> '' AND ({}))", excluded.join(" OR "))
+}
+
 /// "One record, every list": credits a new current version to every item it serves.
 async fn credit(tx: &mut Tx, entry_id: i64, d: &EntryDraft) -> StoreResult<()> {
     let year = i64::from(d.date.year());
     let month = i64::from(d.date.month());
     let kind = format!("%,{},%", d.kind.key());
     tx.execute(
-        "INSERT INTO ledger_credits (entry_id, item_id, year, month) \
-         SELECT $1, i.id, $2, $3 FROM responsibility_items i WHERE i.year = $2 AND i.active = TRUE AND ( \
-           ((',' || i.kinds || ',') LIKE $4 AND (i.person_id IN (SELECT person_id FROM ledger_participants WHERE entry_id = $1) \
-                                               OR (i.person_id IS NULL AND i.unit_id = $5))) \
-           OR i.id IN (SELECT item_id FROM ledger_item_links WHERE entry_id = $1)) \
-         ON CONFLICT DO NOTHING",
+        &format!(
+            "INSERT INTO ledger_credits (entry_id, item_id, year, month) \
+             SELECT $1, i.id, $2, $3 FROM responsibility_items i JOIN ledger_entries e ON e.id = $1 WHERE i.year = $2 AND i.active = TRUE AND ( \
+               ((',' || i.kinds || ',') LIKE $4 AND {} AND (i.person_id IN (SELECT person_id FROM ledger_participants WHERE entry_id = $1) \
+                                                   OR (i.person_id IS NULL AND i.unit_id = $5))) \
+               OR i.id IN (SELECT item_id FROM ledger_item_links WHERE entry_id = $1)) \
+             ON CONFLICT DO NOTHING",
+            meeting_type_ok()
+        ),
         args![entry_id, year, month, kind, d.unit_id],
     )
     .await?;

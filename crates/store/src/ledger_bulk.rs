@@ -441,6 +441,7 @@ mod tests {
                 &actor,
                 &qingfeng_domain::ledger::EntryDraft {
                     kind: EntryKind::Meeting,
+                    meeting_type: None,
                     date: crate::fulfilment::today(),
                     place: String::new(),
                     content: "会议".into(),

@@ -389,7 +389,8 @@ pub async fn recredit(tx: &mut Tx, item_where: &str, item_args: Vec<Arg>) -> Sto
     tx.execute(&format!("DELETE FROM item_month_counts WHERE item_id IN ({items})"), item_args.clone()).await?;
     let current =
         "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
-    let kind_ok = "(',' || i.kinds || ',') LIKE ('%,' || e.kind || ',%')";
+    let kind_ok =
+        format!("(',' || i.kinds || ',') LIKE ('%,' || e.kind || ',%') AND {}", crate::ledger::meeting_type_ok());
     for source in [
         format!("FROM responsibility_items i JOIN ledger_participants lp ON lp.person_id = i.person_id \
                  JOIN ledger_entries e ON e.id = lp.entry_id AND e.entry_year = i.year WHERE {item_where} AND {kind_ok} AND {current}"),

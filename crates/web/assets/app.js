@@ -206,6 +206,7 @@ document.addEventListener("DOMContentLoaded", function () {
       cb.checked = opt.selected;
       cb.disabled = opt.disabled;
       cb.addEventListener("change", function () { opt.selected = cb.checked; recount(); });
+      opt.pickBox = cb;
       label.appendChild(cb);
       label.appendChild(document.createTextNode(" " + opt.textContent.trim()));
       label.setAttribute("data-text", opt.textContent.trim().toLowerCase());
@@ -234,5 +235,44 @@ document.addEventListener("DOMContentLoaded", function () {
     var clear = function () { el.setCustomValidity(""); };
     el.addEventListener("input", clear);
     el.addEventListener("change", clear);
+  });
+});
+
+// A field that belongs to one kind of record ([data-for-kind=KEY] around it, e.g. the 会议类型
+// of a 会议研究 entry): shown, enabled and required only while the form's kind says KEY.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-for-kind]").forEach(function (box) {
+    var kind = box.closest("form") && box.closest("form").querySelector('select[name="kind"]');
+    var field = box.querySelector("select, input");
+    if (!kind || !field) return;
+    function sync() {
+      var on = kind.value === box.getAttribute("data-for-kind");
+      box.hidden = !on;
+      field.disabled = !on;
+      field.required = on;
+    }
+    kind.addEventListener("change", sync);
+    sync();
+  });
+});
+
+// 全体 buttons ([data-select-unit=ID]): select every person of that unit offered in the
+// participant list (options carry data-unit); the server checks each one's scope again.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".unit-all").forEach(function (box) { box.hidden = false; });
+});
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("[data-select-unit]");
+  if (!b) return;
+  var select = b.closest("label, form").querySelector('select[name="participants"]');
+  if (!select) return;
+  Array.prototype.forEach.call(select.options, function (opt) {
+    if (opt.getAttribute("data-unit") !== b.getAttribute("data-select-unit")) return;
+    if (opt.pickBox) {
+      opt.pickBox.checked = true;
+      opt.pickBox.dispatchEvent(new Event("change"));
+    } else {
+      opt.selected = true;
+    }
   });
 });

@@ -8,6 +8,7 @@ mod delegation;
 mod error_pages;
 mod findings;
 mod home;
+mod meetings;
 mod notify;
 mod plans;
 mod print;

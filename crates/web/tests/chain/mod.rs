@@ -91,13 +91,16 @@ async fn lists_entries_versions_and_fulfilment() {
 
         // bad entries: named fields, nothing written
         let before = s.count("ledger_entries").await;
-        let base = json!({"kind": "meeting", "date": today(), "content": "专题会议", "unit_id": org.unit("XWB"), "participants": [li, wang]});
+        let base = json!({"kind": "meeting", "meeting_type": "special", "date": today(), "content": "专题会议", "unit_id": org.unit("XWB"),
+                          "participants": [li, wang]});
         for (patch, field) in [
             (json!({"participants": [999_999]}), "participants"),
             (json!({"items": [999_999]}), "items"),
             (json!({"date": "2099-01-01"}), "date"),
             (json!({"kind": "聚餐"}), "kind"),
             (json!({"content": ""}), "content"),
+            (json!({"meeting_type": ""}), "meeting_type"),
+            (json!({"meeting_type": "茶话会"}), "meeting_type"),
         ] {
             let mut body = base.clone();
             for (k, v) in patch.as_object().unwrap() {

@@ -296,7 +296,7 @@ async fn ledger_entries_stay_inside_the_recorders_scope() {
         assert_eq!(task.status, StatusCode::CREATED, "[{e}] {}", task.text());
         let task_id = task.json()["id"].as_i64().unwrap();
         let body = |participants: Vec<i64>, tasks: Vec<i64>| {
-            json!({"kind": "meeting", "date": "2026-03-02", "place": "会议室", "content": "传达学习会议精神",
+            json!({"kind": "meeting", "meeting_type": "专题会议", "date": "2026-03-02", "place": "会议室", "content": "传达学习会议精神",
                    "unit_id": org.unit("XXK"), "participants": participants, "tasks": tasks})
         };
         let before = s.count("ledger_entries").await;
@@ -328,7 +328,7 @@ async fn ledger_entries_stay_inside_the_recorders_scope() {
         assert!(html.contains("另有 1 人不在您的数据范围内"), "[{e}] and says how many");
         assert!(html.contains("提交更正版本"), "[{e}] his own unit's meeting he attended: he may correct it");
         // a meeting of the whole office he attended: he sees it but may not correct it
-        let office = json!({"kind": "meeting", "date": "2026-03-03", "place": "会议室", "content": "全体干部大会",
+        let office = json!({"kind": "meeting", "meeting_type": "专题会议", "date": "2026-03-03", "place": "会议室", "content": "全体干部大会",
                             "unit_id": org.unit("XWB"), "participants": [org.person("周伟")]});
         let r = entry(&s, None, &office).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
@@ -353,7 +353,7 @@ async fn ledger_entries_stay_inside_the_recorders_scope() {
         let r = s
             .post_json(
                 &format!("/api/v1/ledger-entries/{v1}/versions"),
-                &json!({"kind": "meeting", "date": "2026-03-02", "place": "会议室", "content": "传达学习会议精神（更正）",
+                &json!({"kind": "meeting", "meeting_type": "专题会议", "date": "2026-03-02", "place": "会议室", "content": "传达学习会议精神（更正）",
                         "unit_id": org.unit("DCS"), "participants": [org.person("赵强")], "reason": "参会人员登记有误"}),
             )
             .await;

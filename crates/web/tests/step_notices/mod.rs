@@ -193,7 +193,7 @@ async fn tasks_tell_their_lead_and_corrections_the_participants_whose_items_chan
         // a ledger correction: 王芳 is taken off the meeting, so her item loses it; 李明's do not change
         let r = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year})).await;
         assert!(r.status.is_success(), "[{e}] generate: {}", r.text());
-        let base = json!({"kind": "meeting", "date": today().to_string(), "content": "专题会议", "unit_id": org.unit("XWB"),
+        let base = json!({"kind": "meeting", "meeting_type": "专题会议", "date": today().to_string(), "content": "专题会议", "unit_id": org.unit("XWB"),
                           "participants": [org.person("李明"), org.person("王芳")]});
         let r = s.post_json("/api/v1/ledger-entries", &base).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] entry: {}", r.text());

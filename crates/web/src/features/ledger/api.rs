@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::ledger::EntryFields;
-use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_office::Column;
 use qingfeng_store::ledger::{self, Entry};
 use qingfeng_store::Page;
@@ -86,10 +86,11 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
         Column::integer("序号", 6.0),
         Column::date("日期", 12.0),
         Column::text("类型", 10.0),
+        Column::text("会议类型", 10.0),
         Column::text("所属单位", 18.0),
         Column::text("地点", 14.0),
         Column::text("参加人员", 24.0),
-        Column::text("主要内容", 44.0),
+        Column::text("主要内容", 36.0),
         Column::text("计入责任事项", 30.0),
         Column::text("版本", 6.0),
         Column::text("登记人", 10.0),
@@ -129,6 +130,7 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
             (n as i64 + 1).into(),
             e.entry_date.into(),
             EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or("").into(),
+            MeetingType::from_key(&e.meeting_type).map(MeetingType::label).unwrap_or("").into(),
             (&e.unit_name).into(),
             (&e.place).into(),
             people.join("、").into(),

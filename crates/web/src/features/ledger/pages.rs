@@ -6,7 +6,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::ledger::EntryFields;
-use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::fulfilment::this_year;
@@ -28,7 +28,7 @@ use crate::AppState;
 struct LedgerPage {
     nav: Nav,
     /// (id, date, kind, unit, participants, content, version)
-    rows: Vec<(i64, String, &'static str, String, i64, String, i64)>,
+    rows: Vec<(i64, String, String, String, i64, String, i64)>,
     year: String,
     q: String,
     kinds: Vec<Opt>,
@@ -40,8 +40,13 @@ struct LedgerPage {
     can_export: bool,
 }
 
-fn kind_label(k: &str) -> &'static str {
-    EntryKind::from_key(k).map(EntryKind::label).unwrap_or("")
+/// "会议研究（党员大会）": the kind, and the meeting type when there is one.
+fn kind_text(e: &Entry) -> String {
+    let kind = EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or("");
+    match MeetingType::from_key(&e.meeting_type) {
+        Some(t) => format!("{kind}（{}）", t.label()),
+        None => kind.to_string(),
+    }
 }
 
 pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
@@ -54,7 +59,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
             (
                 e.id,
                 e.entry_date.to_string(),
-                kind_label(&e.kind),
+                kind_text(e),
                 e.unit_name.clone(),
                 e.participant_count,
                 e.content.chars().take(60).collect(),
@@ -92,8 +97,12 @@ struct EntryForm {
     f: EntryFields,
     errors: FieldErrors,
     kinds: Vec<Opt>,
+    meeting_types: Vec<Opt>,
     units: Vec<Opt>,
-    people: Vec<Opt>,
+    /// the people offered, each with their unit's id (for the 全体 buttons)
+    people: Vec<(Opt, i64)>,
+    /// (unit id, unit name, people offered): one 全体 button each
+    groups: Vec<(i64, String, usize)>,
     items: Vec<Opt>,
 }
 
@@ -174,13 +183,20 @@ async fn form(
         correction,
         today: office_today().to_string(),
         kinds: EntryKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), kind == Some(*k))).collect(),
+        meeting_types: MeetingType::ALL
+            .iter()
+            .map(|t| Opt::new(t.key(), t.label(), MeetingType::parse(&f.meeting_type) == Some(*t)))
+            .collect(),
+        groups: unit_groups(&people_list),
         units: unit_list
             .iter()
             .map(|u| Opt::new(u.id, format!("{}{}", "　".repeat(u.depth()), u.name), f.unit_id == Some(u.id)))
             .collect(),
         people: people_list
             .iter()
-            .map(|x| Opt::new(x.id, format!("{}（{}）", x.name, x.unit_name), f.participants.contains(&x.id)))
+            .map(|x| {
+                (Opt::new(x.id, format!("{}（{}）", x.name, x.unit_name), f.participants.contains(&x.id)), x.unit_id)
+            })
             .collect(),
         items: item_list
             .iter()
@@ -202,10 +218,23 @@ async fn form(
     Ok(res)
 }
 
+/// The units of the people offered, in the order they first appear, with how many each has.
+fn unit_groups(people_list: &[Person]) -> Vec<(i64, String, usize)> {
+    let mut groups: Vec<(i64, String, usize)> = Vec::new();
+    for x in people_list {
+        match groups.iter_mut().find(|g| g.0 == x.unit_id) {
+            Some(g) => g.2 += 1,
+            None => groups.push((x.unit_id, x.unit_name.clone(), 1)),
+        }
+    }
+    groups
+}
+
 fn fields_from(form: &FormPairs) -> EntryFields {
     let ids = |k: &str| form.all(k).iter().filter_map(|s| s.parse().ok()).collect::<Vec<i64>>();
     EntryFields {
         kind: form.get("kind"),
+        meeting_type: form.get("meeting_type"),
         date: form.get("date"),
         place: form.get("place"),
         content: form.get("content"),
@@ -252,6 +281,7 @@ pub async fn create(State(state): State<AppState>, p: Principal, form_data: Form
 fn fields_of(e: &Entry, participants: &[Named], items: Vec<i64>) -> EntryFields {
     EntryFields {
         kind: e.kind.clone(),
+        meeting_type: e.meeting_type.clone(),
         date: e.entry_date.to_string(),
         place: e.place.clone(),
         content: e.content.clone(),
@@ -318,7 +348,7 @@ pub async fn create_version(
 struct EntryPage {
     nav: Nav,
     e: Entry,
-    kind: &'static str,
+    kind: String,
     created: String,
     current: bool,
     participants: String,
@@ -343,7 +373,7 @@ pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): Pa
     let names: Vec<&str> = v.participants.iter().map(|x| x.name.as_str()).collect();
     render(&EntryPage {
         nav: Nav::new(&p, "ledger"),
-        kind: kind_label(&v.entry.kind),
+        kind: kind_text(&v.entry),
         created: crate::time::local_time(v.entry.created_at),
         current: v.current,
         participants: match (names.is_empty(), v.hidden_participants) {
