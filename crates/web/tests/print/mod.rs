@@ -30,8 +30,8 @@ const TASKS: [&str; 10] = [
     "状态",
 ];
 const RESPONSIBILITY: [&str; 8] = ["序号", "责任主体", "岗位", "责任事项", "工作要求", "落实情况", "状态", "依据"];
-const LEDGER: [&str; 10] =
-    ["序号", "日期", "类型", "所属单位", "地点", "参加人员", "主要内容", "计入责任事项", "版本", "登记人"];
+const LEDGER: [&str; 11] =
+    ["序号", "日期", "类型", "会议类型", "所属单位", "地点", "参加人员", "主要内容", "计入责任事项", "版本", "登记人"];
 const PEOPLE: [&str; 17] = [
     "系统编号",
     "姓名",
@@ -78,7 +78,7 @@ async fn seed(s: &Server) -> Vec<Export> {
     let r = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year()})).await;
     assert_eq!(r.status, StatusCode::OK, "[{}] generate: {}", s.engine, r.text());
     for i in 0..12 {
-        let body = json!({"kind": "meeting", "date": qingfeng_store::fulfilment::today().to_string(),
+        let body = json!({"kind": "meeting", "meeting_type": "专题会议", "date": qingfeng_store::fulfilment::today().to_string(),
             "content": format!("第{i}次党风廉政建设专题会议，传达学习上级文件精神，研究部署本单位党风廉政建设工作"),
             "unit_id": org.unit("XWB"), "place": "三楼会议室", "participants": [org.person("李明"), org.person("王芳")]});
         let r = s.post_json("/api/v1/ledger-entries", &body).await;
