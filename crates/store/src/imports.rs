@@ -49,17 +49,23 @@ pub struct PersonWrite {
 pub async fn people(db: &Db, actor: &Actor, rows: &[PersonWrite], skipped: usize) -> StoreResult<Written> {
     let mut tx = db.begin().await?;
     let mut written = Written::default();
+    let mut ids = Vec::with_capacity(rows.len());
     for r in rows {
         match r.id {
             Some(id) => {
                 org::people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
+                ids.push(id);
                 written.updated += 1;
             }
             None => {
-                org::people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?;
+                ids.push(org::people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?);
                 written.created += 1;
             }
         }
+    }
+    // their current-year lists follow, as after a single create or update
+    for chunk in ids.chunks(500) {
+        crate::responsibility::regenerate_people(&mut tx, actor, chunk, crate::fulfilment::this_year()).await?;
     }
     summary(&mut tx, actor, "person", "", written, skipped, json!({})).await?;
     tx.commit().await?;

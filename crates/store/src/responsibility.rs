@@ -479,16 +479,63 @@ pub fn person_owner_roles(roles_keys: &str, title: &str, rank: &str) -> Vec<Owne
 
 /// Generates (or regenerates) the lists of `year` for the units and people in `scope`.
 pub async fn generate(db: &Db, actor: &Actor, scope: &Scope, year: i64) -> StoreResult<GenerateReport> {
-    let templates: Vec<Template> = templates(db).await?.into_iter().filter(|t| t.active).collect();
+    let mut tx = db.begin().await?;
+    let report = generate_in(&mut tx, actor, Target::Scope(scope), year).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Regenerates the lists of `year` of these people only (their personal items, in whatever
+/// unit they are now), inside the transaction that created, changed or moved them: the same
+/// generator as [`generate`]. Items of a former unit or role are deactivated; nothing is
+/// written (no audit record) when the lists already match.
+pub async fn regenerate_people(tx: &mut Tx, actor: &Actor, people: &[i64], year: i64) -> StoreResult<GenerateReport> {
+    if people.is_empty() {
+        return Ok(GenerateReport { year, ..Default::default() });
+    }
+    generate_in(tx, actor, Target::People(people), year).await
+}
+
+/// What a generation run covers.
+enum Target<'a> {
+    /// the units and people of a scope
+    Scope(&'a Scope),
+    /// these people's own lists, nothing of their units
+    People(&'a [i64]),
+}
+
+fn id_list(ids: &[i64]) -> (String, Vec<Arg>) {
+    (vec!["?"; ids.len()].join(", "), ids.iter().map(|&i| Arg::from(i)).collect())
+}
+
+async fn generate_in(tx: &mut Tx, actor: &Actor, target: Target<'_>, year: i64) -> StoreResult<GenerateReport> {
+    let templates: Vec<Template> = tx
+        .fetch_all::<Template>(
+            &format!("SELECT {T_COLS} FROM responsibility_templates ORDER BY builtin DESC, id"),
+            vec![],
+        )
+        .await?
+        .into_iter()
+        .filter(|t| t.active)
+        .collect();
     let mut uq = QueryBuilder::new();
-    scope.restrict(&mut uq, "path", "id", None);
-    let units: Vec<UnitRow> =
-        db.fetch_all(&format!("SELECT id, kind FROM units{}", uq.where_clause()), uq.args()).await?;
-    let unit_ids: HashSet<i64> = units.iter().map(|u| u.id).collect();
     let mut pq = QueryBuilder::new();
-    scope.restrict(&mut pq, "u.path", "u.id", Some("p.id"));
+    match target {
+        Target::Scope(scope) => {
+            scope.restrict(&mut uq, "path", "id", None);
+            scope.restrict(&mut pq, "u.path", "u.id", Some("p.id"));
+        }
+        Target::People(ids) => {
+            uq.and("1 = 0", vec![]);
+            let (marks, a) = id_list(ids);
+            pq.and(&format!("p.id IN ({marks})"), a);
+        }
+    }
+    let units: Vec<UnitRow> =
+        tx.fetch_all(&format!("SELECT id, kind FROM units{}", uq.where_clause()), uq.args()).await?;
+    let unit_ids: HashSet<i64> = units.iter().map(|u| u.id).collect();
     pq.and("p.status = 'active'", vec![]);
-    let people: Vec<PersonRow> = db
+    let people: Vec<PersonRow> = tx
         .fetch_all(
             &format!(
                 "SELECT p.id, p.unit_id, p.roles, p.title, p.rank FROM people p JOIN units u ON u.id = p.unit_id{}",
@@ -497,6 +544,11 @@ pub async fn generate(db: &Db, actor: &Actor, scope: &Scope, year: i64) -> Store
             pq.args(),
         )
         .await?;
+    // the lists this run owns: those of the scope's units, or every list of these people
+    let owns = |unit: i64, person: Option<i64>| match target {
+        Target::Scope(_) => unit_ids.contains(&unit),
+        Target::People(ids) => person.is_some_and(|p| ids.contains(&p)),
+    };
 
     // desired (owner, template) pairs; owner = (unit, person)
     let mut desired: Vec<((i64, Option<i64>), &Template)> = Vec::new();
@@ -521,14 +573,13 @@ pub async fn generate(db: &Db, actor: &Actor, scope: &Scope, year: i64) -> Store
         }
     }
 
-    let mut tx = db.begin().await?;
     let run_at = crate::now();
     let mut report = GenerateReport { year, ..Default::default() };
     // lists: existing ones of the year for these owners
     let existing_lists: Vec<(i64, i64, Option<i64>)> =
         tx.fetch_all("SELECT id, unit_id, person_id FROM responsibility_lists WHERE year = $1", args![year]).await?;
     let mut list_of: HashMap<(i64, Option<i64>), i64> =
-        existing_lists.into_iter().filter(|(_, u, _)| unit_ids.contains(u)).map(|(id, u, p)| ((u, p), id)).collect();
+        existing_lists.into_iter().filter(|(_, u, p)| owns(*u, *p)).map(|(id, u, p)| ((u, p), id)).collect();
     let owners: Vec<(i64, Option<i64>)> = {
         let mut seen = HashSet::new();
         desired.iter().map(|(o, _)| *o).filter(|o| seen.insert(*o)).collect()
@@ -555,10 +606,19 @@ pub async fn generate(db: &Db, actor: &Actor, scope: &Scope, year: i64) -> Store
 
     // items: existing ones of those lists
     let list_ids: HashSet<i64> = list_of.values().copied().collect();
+    let mut iq = QueryBuilder::new();
+    iq.and("year = ?", args![year]);
+    if let Target::People(ids) = target {
+        let (marks, a) = id_list(ids);
+        iq.and(&format!("person_id IN ({marks})"), a);
+    }
     let existing: Vec<ExistingItem> = tx
         .fetch_all(
-            "SELECT id, list_id, template_id, text, req_count, req_period, kinds, source, edited, active FROM responsibility_items WHERE year = $1",
-            args![year],
+            &format!(
+                "SELECT id, list_id, template_id, text, req_count, req_period, kinds, source, edited, active FROM responsibility_items{}",
+                iq.where_clause()
+            ),
+            iq.args(),
         )
         .await?;
     let mut by_key: HashMap<(i64, i64), ExistingItem> = existing
@@ -585,7 +645,7 @@ pub async fn generate(db: &Db, actor: &Actor, scope: &Scope, year: i64) -> Store
                     )
                     .await?;
                     if e.kinds != t.kinds || !e.active {
-                        recredit(&mut tx, "i.id = $1", args![e.id]).await?;
+                        recredit(tx, "i.id = $1", args![e.id]).await?;
                     }
                     report.items_refreshed += 1;
                 }
@@ -637,18 +697,17 @@ pub async fn generate(db: &Db, actor: &Actor, scope: &Scope, year: i64) -> Store
     }
     if report.items_created > 0 {
         // entries recorded before the items existed count toward them too
-        recredit(&mut tx, "i.year = $1 AND i.created_at = $2", args![year, run_at]).await?;
+        recredit(tx, "i.year = $1 AND i.created_at = $2", args![year, run_at]).await?;
     }
-    bump_version(&mut tx).await?;
-    audit::append(
-        &mut tx,
-        actor,
-        "generate",
-        "responsibility_list",
-        year,
-        &serde_json::to_value(&report).unwrap_or_default(),
-    )
-    .await?;
-    tx.commit().await?;
+    let changed = report.lists_created + report.items_created + report.items_refreshed + report.items_deactivated > 0;
+    if matches!(target, Target::People(_)) && !changed {
+        return Ok(report);
+    }
+    bump_version(tx).await?;
+    let mut diff = serde_json::to_value(&report).unwrap_or_default();
+    if let Target::People(ids) = target {
+        diff["people"] = json!(ids);
+    }
+    audit::append(tx, actor, "generate", "responsibility_list", year, &diff).await?;
     Ok(report)
 }

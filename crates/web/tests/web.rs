@@ -10,6 +10,7 @@ mod findings;
 mod home;
 mod meetings;
 mod notify;
+mod person_lists;
 mod plans;
 mod print;
 mod security;

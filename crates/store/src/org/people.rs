@@ -240,9 +240,17 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Opti
     Ok(id)
 }
 
+/// A new person, a role change or a transfer updates that person's current-year list at once,
+/// in the same transaction, with the generator of 按角色生成.
+pub async fn regenerate_list(tx: &mut Tx, actor: &Actor, id: i64) -> StoreResult<()> {
+    crate::responsibility::regenerate_people(tx, actor, &[id], crate::fulfilment::this_year()).await?;
+    Ok(())
+}
+
 pub async fn create(db: &Db, actor: &Actor, d: &PersonDraft, in_charge: Option<&[i64]>) -> StoreResult<Person> {
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, actor, d, in_charge).await?;
+    regenerate_list(&mut tx, actor, id).await?;
     tx.commit().await?;
     get(db, &Scope::all(), id).await
 }
@@ -319,6 +327,7 @@ pub async fn update(
 ) -> StoreResult<Person> {
     let mut tx = db.begin().await?;
     apply_update(&mut tx, actor, id, d, in_charge, transfer_note).await?;
+    regenerate_list(&mut tx, actor, id).await?;
     tx.commit().await?;
     get(db, &Scope::all(), id).await
 }
