@@ -140,6 +140,23 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect(/\/ledger\/new/.test(page.url()), 'an empty form was submitted');
   });
 
+  await check('a meeting asks for its type; 全体 selects a whole unit', async () => {
+    await page.goto(base + '/ledger/new');
+    expect(await page.locator('select[name=meeting_type]').isHidden(), '会议类型 shown before 会议研究 is chosen');
+    await page.selectOption('select[name=kind]', 'meeting');
+    expect(await page.locator('select[name=meeting_type]').isVisible(), '会议类型 not shown for 会议研究');
+    const button = page.locator('[data-select-unit]').first();
+    const unit = await button.getAttribute('data-select-unit');
+    await button.click();
+    const missing = await page.$eval('select[name=participants]', (s, u) =>
+      [...s.options].filter(o => o.getAttribute('data-unit') === u && !o.selected).length, unit);
+    expect(missing === 0, missing + ' people of the unit left unselected');
+    await page.fill('textarea[name=content]', '浏览器测试：会议');
+    await page.click('form.form button.primary');
+    const msg = await page.$eval('select[name=meeting_type]', s => s.validationMessage);
+    expect(msg === '请选择会议类型', 'message: ' + msg);
+  });
+
   await check('audit log page lists the writes', async () => {
     await page.goto(base + '/system/audit?entity=person');
     const text = await page.textContent('table.grid');
