@@ -1080,6 +1080,12 @@ async fn import_of_a_real_office_file() {
             assert_eq!(p["political_status"], political, "[{e}] {name}");
             assert_eq!(p["birth_date"], birth.as_str(), "[{e}] {name} birth date");
         }
+        // the imported people's current-year lists exist at once
+        let li = s.get("/api/v1/people?q=李小红").await.json()["items"][0]["id"].as_i64().unwrap();
+        let year = qingfeng_store::fulfilment::this_year();
+        let items = s.get(&format!("/api/v1/responsibility-items?year={year}&person={li}")).await.json();
+        let codes: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&"DUTY-CADRE-1"), "[{e}] 李小红's list after the import: {items}");
         for bad in ["赵错误", "钱错误"] {
             let found = s.get(&format!("/api/v1/people?q={bad}")).await.json();
             assert_eq!(found["total"], 0, "[{e}] {bad} not written");
