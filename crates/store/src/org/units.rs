@@ -61,6 +61,14 @@ pub struct UnitOutline {
     pub path: String,
 }
 
+/// The name of the organisation's root unit (the first top-level unit of the tree), which
+/// titles exports and issues the 责任书.
+pub async fn root_name(db: &Db) -> StoreResult<Option<String>> {
+    let row: Option<(String,)> =
+        db.fetch_optional("SELECT name FROM units WHERE parent_id IS NULL ORDER BY sort_path LIMIT 1", vec![]).await?;
+    Ok(row.map(|r| r.0))
+}
+
 /// Every unit in scope as an outline, in tree order (by the materialized sort path).
 pub async fn outline(db: &Db, scope: &Scope) -> StoreResult<Vec<UnitOutline>> {
     let mut q = QueryBuilder::new();

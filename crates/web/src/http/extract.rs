@@ -260,12 +260,3 @@ pub async fn read_attachment(mut m: axum::extract::Multipart) -> ApiResult<Attac
         None => Err(ApiError::bad_request("请选择要上传的附件（表单字段 file）", Some("file"))),
     }
 }
-
-/// A file size as people read it: 856 B, 12.3 KB, 1.2 MB.
-pub fn human_size(bytes: impl std::borrow::Borrow<i64>) -> String {
-    match *bytes.borrow() {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
-}

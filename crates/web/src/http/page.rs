@@ -138,3 +138,12 @@ pub fn form_errors(e: ApiError, refused_field: &str) -> Result<qingfeng_domain::
         other => Err(PageError(other)),
     }
 }
+
+/// A file size as people read it: 856 B, 12.3 KB, 1.2 MB.
+pub fn human_size(bytes: impl std::borrow::Borrow<i64>) -> String {
+    match *bytes.borrow() {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}

@@ -48,7 +48,7 @@ impl Heading {
 
     /// The organisation's root unit (the first top-level unit of the tree) and the list's name.
     pub fn title(&self) -> String {
-        let root = self.units.iter().find(|u| u.parent_id.is_none()).map(|u| u.name.as_str()).unwrap_or("");
+        let root = root_name(&self.units);
         if self.list.starts_with(root) {
             self.list.clone()
         } else {
@@ -75,10 +75,15 @@ impl Heading {
     }
 }
 
+/// The organisation's root unit: the first top-level unit of the tree.
+fn root_name(units: &[Unit]) -> &str {
+    units.iter().find(|u| u.parent_id.is_none()).map_or("", |u| u.name.as_str())
+}
+
 /// What a scope covers, in words: the root unit for 全部, else its top units (and 本人).
 fn scope_units(units: &[Unit], scope: &Scope) -> String {
     if scope.all {
-        return units.iter().find(|u| u.parent_id.is_none()).map(|u| u.name.clone()).unwrap_or_default();
+        return root_name(units).to_string();
     }
     let mut names: Vec<String> = Vec::new();
     for u in units {

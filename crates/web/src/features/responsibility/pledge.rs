@@ -40,8 +40,7 @@ fn signer(list: &List) -> String {
 
 /// The office at the root of the unit tree (中共XX县委办公室), which issues the 责任书.
 async fn office_name(state: &AppState) -> ApiResult<String> {
-    let tree = units::outline(&state.db, &Scope::all()).await?;
-    Ok(tree.into_iter().find(|u| u.parent_id.is_none()).map_or_else(|| "本单位".to_string(), |u| u.name))
+    Ok(units::root_name(&state.db).await?.unwrap_or_else(|| "本单位".to_string()))
 }
 
 fn pledge(list: &List, office: &str, rows: Vec<Vec<String>>) -> Document {
