@@ -983,6 +983,9 @@ async fn evidence_files_for_measures_progress_and_the_request() {
         let file = r.json();
         assert_eq!((file["part"].as_str(), file["size"].as_i64()), (Some("measure"), Some(17)), "[{e}] {file}");
         assert_eq!(s.audit_count_of("finding_evidence", "create").await, audit + 1, "[{e}] audited");
+        let trail = s.get("/system/audit?entity=finding_evidence").await.text();
+        assert!(trail.contains("新增整改佐证材料") && trail.contains("整改方案.pdf"), "[{e}] the trail reads in words");
+        assert!(trail.contains("材料类别") && !trail.contains("\"part\""), "[{e}] labels, not keys");
         let got = c.zhk.get(&s, &format!("/api/v1/finding-evidence/{}", id(&file))).await;
         assert_eq!((got.status, got.bytes.as_slice()), (StatusCode::OK, b"%PDF-1.4 evidence".as_slice()), "[{e}]");
 

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use qingfeng_domain::access::{builtin_role, ScopeKind};
 use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
-use qingfeng_domain::findings::{Category, FindingState, LookBackResult, Origin, Severity, Source};
-use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
+use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_store::audit::{AuditRecord, Names};
 use qingfeng_store::notify::kind_label;
 use serde_json::Value;
@@ -26,6 +26,7 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("task_update", "任务进展", None, ""),
     ("ledger_entry", "台账记录", Some("/ledger/"), "ledger_entry"),
     ("ledger_attachment", "台账附件", None, ""),
+    ("finding_evidence", "整改佐证材料", None, ""),
     ("responsibility_list", "责任清单", Some("/responsibility/lists/"), ""),
     ("responsibility_item", "责任事项", Some("/responsibility/items/"), "responsibility_item"),
     ("responsibility_template", "责任事项模板", None, "responsibility_template"),
@@ -160,6 +161,14 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("items_refreshed", "更新事项", Text),
     ("items_kept_edited", "保留手改事项", Text),
     ("items_deactivated", "停用事项", Text),
+    ("meeting_type", "会议类型", Dict(|k| MeetingType::from_key(k).map(MeetingType::label))),
+    ("entry_id", "台账记录", Record("ledger_entry")),
+    ("part", "材料类别", Dict(|k| EvidencePart::from_key(k).map(EvidencePart::label))),
+    ("filename", "文件名", Text),
+    ("size", "文件大小（字节）", Text),
+    ("created", "新增", Text),
+    ("updated", "更新", Text),
+    ("skipped_rows", "有错误未导入的行", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {
