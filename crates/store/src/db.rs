@@ -5,9 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, Migrator};
 use sqlx::postgres::{PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+type BoxFuture<'s, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 's>>;
 
 use crate::audit_key::AuditKey;
 use crate::{StoreError, StoreResult};
@@ -167,9 +171,12 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
+        // A migration whose SQL is the same on both engines is written once, in `shared/`;
+        // those the engines' types make differ are in `sqlite/` and `postgres/`.
+        let shared = sqlx::migrate!("./migrations/shared");
         match &self.pool {
-            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
-            Pool::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            Pool::Sqlite(p) => merged(&shared, &sqlx::migrate!("./migrations/sqlite")).await?.run(p).await?,
+            Pool::Pg(p) => merged(&shared, &sqlx::migrate!("./migrations/postgres")).await?.run(p).await?,
         }
         Ok(())
     }
@@ -284,6 +291,22 @@ impl Tx {
             Tx::Pg(t) => t.tx.commit().await?,
         }
         Ok(())
+    }
+}
+
+/// The shared and one engine's migrations as one ordered list (a version is in one folder only).
+async fn merged(shared: &Migrator, engine: &Migrator) -> StoreResult<Migrator> {
+    let mut all: Vec<Migration> = shared.iter().chain(engine.iter()).cloned().collect();
+    all.sort_by_key(|m| m.version);
+    Ok(Migrator::new(MigrationList(all)).await?)
+}
+
+#[derive(Debug)]
+struct MigrationList(Vec<Migration>);
+
+impl<'s> MigrationSource<'s> for MigrationList {
+    fn resolve(self) -> BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
+        Box::pin(async move { Ok(self.0) })
     }
 }
 
