@@ -55,6 +55,7 @@ pub async fn get_campaign(db: &Db, id: i64) -> StoreResult<Campaign> {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignUnit {
     pub id: i64,
     pub name: String,

@@ -12,6 +12,7 @@ use crate::{Arg, Db, Scope, StoreResult};
 
 /// Counts of a group of findings.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     pub total: u64,
     /// signed off
@@ -49,6 +50,7 @@ impl Tally {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StateCount {
     pub state: String,
     pub label: String,
@@ -56,6 +58,7 @@ pub struct StateCount {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyTally {
     pub key: String,
     pub label: String,
@@ -63,6 +66,7 @@ pub struct KeyTally {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitTally {
     pub unit_id: i64,
     pub unit_name: String,
@@ -70,6 +74,7 @@ pub struct UnitTally {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LookBackFigures {
     /// signed off findings
     pub signed_off: u64,
@@ -87,6 +92,7 @@ pub struct LookBackFigures {
 
 /// The rectification dashboard: rate, overdue measures, breakdowns and recurrence.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub as_of: NaiveDate,
     pub total: Tally,

@@ -286,6 +286,7 @@ pub async fn recurrences(db: &Db, id: i64) -> StoreResult<Vec<(i64, String)>> {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepRecord {
     pub id: i64,
     pub step: String,
@@ -315,6 +316,7 @@ pub async fn steps(db: &Db, finding_id: i64) -> StoreResult<Vec<StepRecord>> {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Measure {
     pub id: i64,
     pub finding_id: i64,
@@ -446,6 +448,7 @@ pub async fn get_measure(db: &Db, scope: &Scope, id: i64, today: NaiveDate) -> S
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Update {
     pub id: i64,
     pub measure_id: i64,

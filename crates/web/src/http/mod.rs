@@ -10,6 +10,16 @@ pub mod routing;
 pub mod xlsx;
 
 pub use error::{ApiError, ApiResult, PageError, PageResult};
+
+/// The answer of an action that has nothing else to say: `{"ok": true}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Done {
+    pub ok: bool,
+}
+
+impl Done {
+    pub const OK: Done = Done { ok: true };
+}
 pub use extract::{
     from_value, merge_patch, path_error, read_attachment, upload, ApiJson, AttachmentUpload, FormPairs, ImportUpload,
     PagePath, Params, Path,

@@ -6,7 +6,6 @@ use axum::Json;
 use qingfeng_store::accounts::{self, AccountView};
 use qingfeng_store::Page;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use super::bulk::{self, BulkRequest, FirstPassword};
 use super::service::{
@@ -14,8 +13,8 @@ use super::service::{
     update_account, AccountPatch, NewAccount, RoleDefinition, RoleInfo,
 };
 use crate::auth::Principal;
-use crate::http::ApiResult;
 use crate::http::{ApiJson, Params, Path};
+use crate::http::{ApiResult, Done};
 use crate::AppState;
 
 pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<AccountView>>> {
@@ -64,9 +63,9 @@ pub async fn change_password(
     State(state): State<AppState>,
     p: Principal,
     ApiJson(c): ApiJson<PasswordChange>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     change_own_password(&state, &p, &c.old_password, &c.new_password).await?;
-    Ok(Json(json!({"ok": true})))
+    Ok(Json(Done::OK))
 }
 
 pub async fn roles(State(state): State<AppState>) -> ApiResult<Json<Page<RoleInfo>>> {

@@ -31,6 +31,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/accounts/{id}", P(Permission::AccountRead), "账号详情", api::get)
         .add(M::PUT, "/api/v1/me/password", SignedIn, "修改本人密码", api::change_password)
         .body::<api::PasswordChange>()
+        .returns::<crate::http::Done>()
         .add(M::GET, "/api/v1/roles", P(Permission::RoleRead), "角色列表", api::roles)
         .add(M::POST, "/api/v1/roles", P(Permission::RoleWrite), "定义或修改角色", api::save_role)
         .body::<service::RoleDefinition>()

@@ -11,17 +11,19 @@ use qingfeng_domain::findings::{
 use qingfeng_store::findings::{self as store, Finding, Measure};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::{now, Page, Scope};
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::answers::{
+    after_step, campaign_detail, finding_detail, CampaignDetail, FindingDetail, LookBackAnswer, ProgressAnswer,
+};
 use super::service::{
-    actions_for, apply_edit, campaign_view, check_campaign_scope, feedback_step, finding_filter, look_back_step,
-    measure_filter, measure_step, origin_for, progress_step, request_step, return_step, sign_off_step,
-    validate_finding,
+    apply_edit, check_campaign_scope, feedback_step, finding_filter, look_back_step, measure_filter, measure_step,
+    origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
 };
 use super::sheets;
 use crate::auth::Principal;
+use crate::http::ApiResult;
 use crate::http::{merge_patch, xlsx, ApiJson, ImportUpload, Params, Path};
-use crate::http::{ApiError, ApiResult};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
@@ -36,18 +38,17 @@ pub async fn create(
     State(state): State<AppState>,
     p: Principal,
     ApiJson(fields): ApiJson<FindingFields>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<FindingDetail>)> {
     let origin = origin_for(&state, &p).await?;
     let d = validate_finding(&state, &p, &fields, origin, None).await?;
     let id = store::create(&state.db, &p.actor(), &d, origin, now()).await?;
-    let f = store::get(&state.db, &Scope::all(), id, today()).await?;
-    Ok((StatusCode::CREATED, Json(detail(&state, &p, &f).await?)))
+    Ok((StatusCode::CREATED, Json(after_step(&state, &p, id).await?)))
 }
 
 /// `GET /api/v1/findings/{id}`
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<FindingDetail>> {
     let f = store::get(&state.db, &p.scope, id, today()).await?;
-    Ok(Json(detail(&state, &p, &f).await?))
+    Ok(Json(finding_detail(&state, &p, f).await?))
 }
 
 /// `PATCH /api/v1/findings/{id}`: only while the finding is recorded (not yet fed back).
@@ -56,12 +57,12 @@ pub async fn update(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingDetail>> {
     let f = store::get(&state.db, &p.scope, id, today()).await?;
     let fields: FindingFields = merge_patch(&f.fields(), patch)?;
     apply_edit(&state, &p, &f, &fields).await?;
     let f = store::get(&state.db, &p.scope, id, today()).await?;
-    Ok(Json(detail(&state, &p, &f).await?))
+    Ok(Json(finding_detail(&state, &p, f).await?))
 }
 
 /// `POST /api/v1/findings/{id}/feedback` (the group)
@@ -70,9 +71,9 @@ pub async fn feedback(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<FeedbackFields>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingDetail>> {
     feedback_step(&state, &p, id, &fields).await?;
-    answer(&state, &p, id).await
+    Ok(Json(after_step(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/findings/{id}/measures`: one rectification measure (the unit's plan).
@@ -102,10 +103,10 @@ pub async fn add_update(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<UpdateFields>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<ProgressAnswer>)> {
     let uid = progress_step(&state, &p, id, &fields).await?;
     let m = store::get_measure(&state.db, &Scope::all(), id, today()).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": uid, "measure": m}))))
+    Ok((StatusCode::CREATED, Json(ProgressAnswer { id: uid, measure: m })))
 }
 
 /// `POST /api/v1/findings/{id}/sign-off-request` with the evidence (every measure completed).
@@ -114,9 +115,9 @@ pub async fn request_sign_off(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<SignOffRequestFields>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingDetail>> {
     request_step(&state, &p, id, &fields).await?;
-    answer(&state, &p, id).await
+    Ok(Json(after_step(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/findings/{id}/sign-off` (the group)
@@ -125,9 +126,9 @@ pub async fn sign_off(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<SignOffFields>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingDetail>> {
     sign_off_step(&state, &p, id, &fields).await?;
-    answer(&state, &p, id).await
+    Ok(Json(after_step(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/findings/{id}/return` with a reason (the group)
@@ -136,9 +137,9 @@ pub async fn return_finding(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<ReturnFields>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingDetail>> {
     return_step(&state, &p, id, &fields).await?;
-    answer(&state, &p, id).await
+    Ok(Json(after_step(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/findings/{id}/look-back` `{result: held|recurred, note}` (the group). A
@@ -148,18 +149,15 @@ pub async fn look_back(
     p: Principal,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<LookBackFields>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<LookBackAnswer>> {
     let reopened = look_back_step(&state, &p, id, &fields).await?;
-    let mut v = answer(&state, &p, id).await?.0;
-    v["reopened"] = json!(reopened);
-    Ok(Json(v))
+    Ok(Json(LookBackAnswer { detail: after_step(&state, &p, id).await?, reopened }))
 }
 
 /// `GET /api/v1/findings/stats?unit=&campaign=&…`: the rectification dashboard's figures.
-pub async fn stats(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Value>> {
+pub async fn stats(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<store::Stats>> {
     let filter = finding_filter(&params)?;
-    let s = store::stats(&state.db, &p.scope, &filter, today()).await?;
-    Ok(Json(json!(s)))
+    Ok(Json(store::stats(&state.db, &p.scope, &filter, today()).await?))
 }
 
 /// `GET /api/v1/findings/export.xlsx`: the 整改台账 (same filters as the list).
@@ -189,63 +187,20 @@ pub async fn create_campaign(
     State(state): State<AppState>,
     p: Principal,
     ApiJson(fields): ApiJson<CampaignFields>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<CampaignDetail>)> {
     let d = fields.validate()?;
     check_campaign_scope(&state, &p, &d).await?;
     let id = store::create_campaign(&state.db, &p.actor(), &d, now()).await?;
     Ok((StatusCode::CREATED, Json(campaign_detail(&state, &p, id).await?)))
 }
 
-pub async fn campaign_detail(state: &AppState, p: &Principal, id: i64) -> ApiResult<Value> {
-    let c = campaign_view(state, p, id).await?;
-    let mut v = serde_json::to_value(&c.campaign).map_err(|e| ApiError::Internal(e.to_string()))?;
-    v["units"] = json!(c.units);
-    v["tasks"] = json!(c
-        .tasks
-        .iter()
-        .map(|t| json!({"id": t.id, "title": t.title, "plan_title": t.plan_title, "lead_unit_name": t.lead_unit_name,
-                        "deadline": t.deadline, "state": t.state, "state_label": t.state_label,
-                        "latest_update": t.latest_update}))
-        .collect::<Vec<_>>());
-    v["progress"] = json!(c.progress);
-    v["overdue_measures"] = json!(c.overdue_measures);
-    Ok(v)
-}
-
 /// `GET /api/v1/campaigns/{id}`: the campaign with its progress.
-pub async fn get_campaign(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn get_campaign(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CampaignDetail>> {
     Ok(Json(campaign_detail(&state, &p, id).await?))
-}
-
-/// A finding with everything around it: steps, measures with their updates, recurrences, and
-/// the actions the caller may take.
-pub async fn detail(state: &AppState, p: &Principal, f: &Finding) -> ApiResult<Value> {
-    let db = &state.db;
-    let mut v = serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let updates = store::updates(db, f.id).await?;
-    let measures: Vec<Value> = store::measures(db, f.id, today())
-        .await?
-        .into_iter()
-        .map(|m| {
-            let mut mv = json!(m);
-            mv["updates"] = json!(updates.iter().filter(|u| u.measure_id == m.id).collect::<Vec<_>>());
-            mv
-        })
-        .collect();
-    v["measures"] = json!(measures);
-    v["steps"] = json!(store::steps(db, f.id).await?);
-    v["recurrences"] = json!(store::recurrences(db, f.id)
-        .await?
-        .into_iter()
-        .map(|(id, s)| json!({"id": id, "state": s}))
-        .collect::<Vec<_>>());
-    v["actions"] = json!(actions_for(state, p, f).await?);
-    Ok(v)
-}
-
-pub(crate) async fn answer(state: &AppState, p: &Principal, id: i64) -> ApiResult<Json<Value>> {
-    let f = store::get(&state.db, &Scope::all(), id, today()).await?;
-    Ok(Json(detail(state, p, &f).await?))
 }
 
 /// `POST /api/v1/findings/{id}/evidence` (multipart: `file`, `part`, `measure_id`)

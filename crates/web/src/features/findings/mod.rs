@@ -1,5 +1,6 @@
 //! 问题清单 and 整改: findings, their rectification steps and sign-off, statistics, the finding sheet, and 专项整治 campaigns.
 
+pub mod answers;
 pub mod api;
 pub mod pages;
 pub mod service;
@@ -22,9 +23,12 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/api/v1/findings/import", P(Permission::FindingImport), "导入问题清单", api::import)
         .imports_sheet()
         .add(M::GET, "/api/v1/findings/{id}", P(Permission::FindingRead), "问题详情（含办理过程和整改措施）", api::get)
+        .returns::<answers::FindingDetail>()
         .add(M::PATCH, "/api/v1/findings/{id}", P(Permission::FindingWrite), "修改问题（仅限反馈前）", api::update)
         .patch::<qingfeng_domain::findings::FindingFields>()
+        .returns::<answers::FindingDetail>()
         .add(M::GET, "/api/v1/rectifications", P(Permission::FindingRead), "整改措施列表", api::list_measures)
+        .returns_page::<qingfeng_store::findings::Measure>()
         .query(service::MEASURE_FILTERS)
         .paged()
         .add(M::GET, "/api/v1/campaigns", P(Permission::CampaignRead), "专项整治列表", api::list_campaigns)
@@ -33,6 +37,7 @@ pub fn routes(book: Book) -> Book {
         .paged()
         .add(M::POST, "/api/v1/campaigns", P(Permission::CampaignWrite), "部署专项整治", api::create_campaign)
         .body::<qingfeng_domain::findings::CampaignFields>()
+        .returns::<answers::CampaignDetail>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/evidence",
@@ -51,6 +56,7 @@ pub fn routes(book: Book) -> Book {
         )
         .add(M::POST, "/findings/{id}/evidence", P(Permission::RectificationWrite), "上传整改佐证材料", pages::evidence)
         .add(M::GET, "/api/v1/campaigns/{id}", P(Permission::CampaignRead), "专项整治详情及进度", api::get_campaign)
+        .returns::<answers::CampaignDetail>()
         .add(M::GET, "/findings", P(Permission::FindingRead), "问题清单页", pages::page)
         .add(M::GET, "/findings/new", P(Permission::FindingWrite), "登记问题表单", pages::new_form)
         .add(M::POST, "/findings/new", P(Permission::FindingWrite), "登记问题", pages::create)
@@ -77,6 +83,7 @@ pub fn routes(book: Book) -> Book {
             api::create,
         )
         .body::<qingfeng_domain::findings::FindingFields>()
+        .returns::<answers::FindingDetail>()
         .add(
             M::GET,
             "/api/v1/findings/stats",
@@ -84,6 +91,7 @@ pub fn routes(book: Book) -> Book {
             "整改统计（整改率、逾期、分类、回头看）",
             api::stats,
         )
+        .returns::<qingfeng_store::findings::Stats>()
         .query(service::FINDING_FILTERS)
         .add(
             M::GET,
@@ -100,6 +108,7 @@ pub fn routes(book: Book) -> Book {
             api::feedback,
         )
         .body::<qingfeng_domain::findings::FeedbackFields>()
+        .returns::<answers::FindingDetail>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/measures",
@@ -108,6 +117,7 @@ pub fn routes(book: Book) -> Book {
             api::add_measure,
         )
         .body::<qingfeng_domain::findings::MeasureFields>()
+        .returns::<qingfeng_store::findings::Measure>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/sign-off-request",
@@ -116,6 +126,7 @@ pub fn routes(book: Book) -> Book {
             api::request_sign_off,
         )
         .body::<qingfeng_domain::findings::SignOffRequestFields>()
+        .returns::<answers::FindingDetail>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/sign-off",
@@ -124,6 +135,7 @@ pub fn routes(book: Book) -> Book {
             api::sign_off,
         )
         .body::<qingfeng_domain::findings::SignOffFields>()
+        .returns::<answers::FindingDetail>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/return",
@@ -132,6 +144,7 @@ pub fn routes(book: Book) -> Book {
             api::return_finding,
         )
         .body::<qingfeng_domain::findings::ReturnFields>()
+        .returns::<answers::FindingDetail>()
         .add(
             M::POST,
             "/api/v1/findings/{id}/look-back",
@@ -140,6 +153,7 @@ pub fn routes(book: Book) -> Book {
             api::look_back,
         )
         .body::<qingfeng_domain::findings::LookBackFields>()
+        .returns::<answers::LookBackAnswer>()
         .add(
             M::POST,
             "/api/v1/rectifications/{id}/updates",
@@ -148,6 +162,7 @@ pub fn routes(book: Book) -> Book {
             api::add_update,
         )
         .body::<qingfeng_domain::findings::UpdateFields>()
+        .returns::<answers::ProgressAnswer>()
         .add(
             M::POST,
             "/findings/{id}/sign-off-request",

@@ -5,7 +5,6 @@ use axum::Json;
 use qingfeng_store::notify::{self, Notification};
 use qingfeng_store::Page;
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::service::filters;
 use crate::auth::Principal;
@@ -61,12 +60,20 @@ pub async fn read(
 }
 
 /// `POST /api/v1/notifications/read-all`
-pub async fn read_all(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Value>> {
+pub async fn read_all(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ReadCount>> {
     let updated = notify::mark_all_read(&state.db, p.account_id).await?;
-    Ok(Json(json!({"updated": updated, "unread": 0})))
+    Ok(Json(ReadCount { updated: Some(updated), unread: 0 }))
 }
 
 /// `GET /api/v1/notifications/unread-count`
-pub async fn unread_count(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"unread": notify::unread_count(&state.db, p.account_id).await?})))
+pub async fn unread_count(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ReadCount>> {
+    Ok(Json(ReadCount { updated: None, unread: notify::unread_count(&state.db, p.account_id).await? }))
+}
+
+/// How many notifications are unread, and after "全部标为已读" how many were marked.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReadCount {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<u64>,
+    pub unread: i64,
 }

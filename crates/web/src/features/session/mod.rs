@@ -13,8 +13,11 @@ use crate::http::Book;
 pub fn routes(book: Book) -> Book {
     book.add(M::POST, "/api/v1/session", Public, "登录", api::login)
         .body::<api::Credentials>()
+        .returns::<api::SignedIn>()
         .add(M::DELETE, "/api/v1/session", SignedIn, "退出登录", api::logout)
+        .returns::<crate::http::Done>()
         .add(M::GET, "/api/v1/me", SignedIn, "当前账号", api::me)
+        .returns::<api::Me>()
         .add(M::GET, "/login", Public, "登录页", pages::page)
         .add(M::POST, "/login", Public, "登录", pages::submit)
         .add(M::POST, "/logout", SignedIn, "退出", pages::logout)
