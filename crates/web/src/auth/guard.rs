@@ -21,6 +21,13 @@ pub enum Access {
     Permission(Permission),
 }
 
+/// A route table names a permission alone: `P::FindingRead` for `Access::Permission(…)`.
+impl From<Permission> for Access {
+    fn from(p: Permission) -> Self {
+        Access::Permission(p)
+    }
+}
+
 /// Paths still open to an account that must change its password first.
 const PASSWORD_CHANGE_PATHS: &[&str] =
     &["/account/password", "/api/v1/me/password", "/api/v1/me", "/api/v1/session", "/logout"];

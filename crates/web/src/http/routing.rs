@@ -77,7 +77,7 @@ impl Book {
         mut self,
         method: Method,
         path: &'static str,
-        access: Access,
+        access: impl Into<Access>,
         summary: &'static str,
         handler: H,
     ) -> Self
@@ -85,6 +85,7 @@ impl Book {
         H: Handler<T, AppState>,
         T: 'static,
     {
+        let access = access.into();
         let filter = MethodFilter::try_from(method.clone()).expect("standard method");
         let route = on(filter, handler)
             .route_layer(axum::middleware::from_fn(move |req, next| guard(access, summary, req, next)));
