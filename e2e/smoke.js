@@ -157,6 +157,20 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect(msg === '请选择会议类型', 'message: ' + msg);
   });
 
+  await check('a 警示教育 entry offers the case library; a case page lists where it was used', async () => {
+    await page.goto(base + '/warning-cases');
+    const first = page.locator('table.grid tbody a').first();
+    expect(await first.count() === 1, 'no demo cases in the library');
+    await page.goto(base + '/ledger/new');
+    expect(await page.locator('select[name=cases]').isHidden(), 'cases shown before 警示教育 is chosen');
+    await page.selectOption('select[name=kind]', 'warning_education');
+    expect(await page.locator('select[name=cases]').count() === 1, 'no case picker for 警示教育');
+    await page.goto(base + '/warning-cases');
+    await page.locator('table.grid tbody a', { hasText: '违规收受礼金' }).first().click();
+    const text = await page.textContent('main');
+    expect(text.includes('使用情况') && text.includes('警示教育'), 'case page without its uses: ' + text.slice(0, 200));
+  });
+
   await check('audit log page lists the writes', async () => {
     await page.goto(base + '/system/audit?entity=person');
     const text = await page.textContent('table.grid');
@@ -296,7 +310,7 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
 
   await check('on a phone the dashboard, the items list and the ledger form fit', async () => {
     const p = await signIn('zhuren', 390);
-    for (const url of ['/dashboard', '/responsibility/items', '/ledger/new', '/plans', '/findings']) {
+    for (const url of ['/dashboard', '/responsibility/items', '/ledger/new', '/plans', '/findings', '/warning-cases']) {
       await p.goto(base + url);
       if (url === '/dashboard') await p.waitForSelector('#chart-units canvas', { timeout: 10000 });
       const l = await layout(p);

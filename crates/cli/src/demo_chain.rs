@@ -85,6 +85,7 @@ fn draft(
         participants,
         items: vec![],
         tasks: vec![],
+        cases: vec![],
         reason: String::new(),
     }
 }
@@ -243,15 +244,17 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     }
     let mut everyone = cadres.clone();
     everyone.extend(&leaders);
-    d.entry(
+    // the June 警示教育 uses the spring's published cases (the library's other cases stay unused)
+    let cases = crate::demo_cases::seed(db, &d.actor, today).await?;
+    let visit = draft(
         EntryKind::WarningEducation,
         date(y, 6, 28),
         root,
         "县廉政教育基地",
-        "组织全体干部到廉政教育基地开展警示教育",
+        "组织全体干部到廉政教育基地开展警示教育，通报近期典型案例",
         everyone,
-    )
-    .await?;
+    );
+    d.save(EntryDraft { cases: cases.into_iter().take(2).collect(), ..visit }).await?;
     // 党支部: monthly 支委会/党小组会, quarterly 党员大会, the 组织生活会 and the secretary's 党课
     for (n, b) in branches.iter().enumerate() {
         let secretary: Vec<i64> =

@@ -4,6 +4,7 @@ mod bench;
 mod bench_chain;
 mod demo;
 mod demo_accounts;
+mod demo_cases;
 mod demo_chain;
 mod demo_findings;
 

@@ -54,6 +54,8 @@ permissions!(
     RoleWrite = ("role:write", "定义角色"),
     SettingWrite = ("setting:write", "查看和修改参数设置"),
     DictWrite = ("dict:write", "维护字典（职级、职务、台账类型名称、问题类别顺序）"),
+    WarningCaseRead = ("warning_case:read", "查看典型案例"),
+    WarningCaseWrite = ("warning_case:write", "维护典型案例库"),
 );
 
 impl serde::Serialize for Permission {
@@ -144,6 +146,7 @@ const LEAD: &[Permission] = &[
     Permission::FindingExport,
     Permission::RectificationWrite,
     Permission::CampaignRead,
+    Permission::WarningCaseRead,
 ];
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
@@ -167,6 +170,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::FindingExport,
     Permission::CampaignRead,
     Permission::CampaignWrite,
+    Permission::WarningCaseRead,
+    Permission::WarningCaseWrite,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -179,6 +184,7 @@ const BRANCH: &[Permission] = &[
     Permission::FulfilmentRead,
     Permission::FindingRead,
     Permission::RectificationWrite,
+    Permission::WarningCaseRead,
 ];
 
 const MEMBER: &[Permission] = &[
@@ -191,6 +197,7 @@ const MEMBER: &[Permission] = &[
     Permission::FulfilmentRead,
     Permission::FindingRead,
     Permission::RectificationWrite,
+    Permission::WarningCaseRead,
 ];
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[

@@ -47,6 +47,9 @@ pub struct EntryFields {
     /// responsibility items this entry serves beyond those matched automatically
     pub items: Vec<i64>,
     pub tasks: Vec<i64>,
+    /// 典型案例 a 警示教育 entry used (ignored for other kinds)
+    #[serde(default)]
+    pub cases: Vec<i64>,
     /// required for a new version of a submitted entry
     pub reason: String,
 }
@@ -64,6 +67,8 @@ pub struct EntryDraft {
     pub participants: Vec<i64>,
     pub items: Vec<i64>,
     pub tasks: Vec<i64>,
+    /// 典型案例 used: only on a 警示教育 entry
+    pub cases: Vec<i64>,
     pub reason: String,
 }
 
@@ -135,6 +140,7 @@ impl EntryFields {
             participants: dedup(&self.participants),
             items: dedup(&self.items),
             tasks: dedup(&self.tasks),
+            cases: if kind == Some(EntryKind::WarningEducation) { dedup(&self.cases) } else { Vec::new() },
             reason: trim_all(&self.reason).to_string(),
         })
     }

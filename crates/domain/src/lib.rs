@@ -13,5 +13,6 @@ pub mod responsibility;
 pub mod settings;
 pub mod text;
 pub mod time;
+pub mod warning_cases;
 
 pub use error::{FieldError, FieldErrors};

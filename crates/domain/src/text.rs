@@ -79,6 +79,24 @@ pub fn date_error(label: &str, v: &str, err: DateError, example: &str) -> String
     }
 }
 
+/// Checks a required date that cannot lie in the future (the day something happened).
+pub fn check_past_date(
+    errors: &mut crate::FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    today: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
+    let v = trim_all(value);
+    match parse_ymd(v) {
+        Ok(d) if d > today => errors.push(field, format!("{label}不能晚于今天")),
+        Ok(d) => return Some(d),
+        Err(_) if v.is_empty() => errors.push(field, format!("{label}不能为空")),
+        Err(err) => errors.push(field, date_error(label, v, err, "2026-03-01")),
+    }
+    None
+}
+
 #[cfg(test)]
 mod date_tests {
     use super::*;

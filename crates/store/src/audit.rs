@@ -605,6 +605,7 @@ const OBJECT_TITLES: &[(&str, &str, &str)] = &[
     ("responsibility_template", "responsibility_templates", "text"),
     ("rectification_measure", "rectification_measures", "text"),
     ("account", "accounts", "username"),
+    ("warning_case", "warning_cases", "title"),
 ];
 
 /// `SELECT id, <col> FROM <table> WHERE id IN (…)` over `ids`, 400 at a time.

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use qingfeng_domain::findings::{FindingDraft, Origin};
 use qingfeng_domain::org::{PersonDraft, UnitDraft};
 use qingfeng_domain::plans::TaskDraft;
+use qingfeng_domain::warning_cases::WarningCaseDraft;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-use crate::{audit, findings, org, plans, Actor, Db, StoreError, StoreResult, Tx};
+use crate::{audit, findings, org, plans, warning_cases, Actor, Db, StoreError, StoreResult, Tx};
 
 /// How many records an import created and updated.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +138,41 @@ pub async fn findings(
         }
     }
     summary(&mut tx, actor, "finding", "", written, skipped, json!({})).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// One accepted row of a 典型案例 import: `id` set when it updates that case (`before` as stored).
+#[derive(Debug, Clone)]
+pub struct CaseWrite {
+    pub id: Option<(i64, WarningCaseDraft)>,
+    pub draft: WarningCaseDraft,
+}
+
+/// Writes the accepted cases; a row equal to its stored case changes nothing.
+pub async fn warning_cases(
+    db: &Db,
+    actor: &Actor,
+    rows: &[CaseWrite],
+    skipped: usize,
+    at: DateTime<Utc>,
+) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    for w in rows {
+        match &w.id {
+            None => {
+                warning_cases::insert(&mut tx, actor, &w.draft, at).await?;
+                written.created += 1;
+            }
+            Some((id, before)) => {
+                if warning_cases::apply_update(&mut tx, actor, *id, before, &w.draft, at).await? {
+                    written.updated += 1;
+                }
+            }
+        }
+    }
+    summary(&mut tx, actor, "warning_case", "", written, skipped, json!({})).await?;
     tx.commit().await?;
     Ok(written)
 }

@@ -53,6 +53,8 @@ pub struct EntryFilter {
     pub kind: Option<String>,
     pub item_id: Option<i64>,
     pub task_id: Option<i64>,
+    /// entries that used this 典型案例
+    pub case_id: Option<i64>,
     pub q: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -79,6 +81,9 @@ async fn entry_query(db: &Db, scope: &Scope, f: &EntryFilter) -> StoreResult<Que
     }
     if let Some(t) = f.task_id {
         q.and("e.id IN (SELECT entry_id FROM ledger_task_links WHERE task_id = ?)", args![t]);
+    }
+    if let Some(c) = f.case_id {
+        q.and("e.id IN (SELECT entry_id FROM ledger_case_links WHERE case_id = ?)", args![c]);
     }
     if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
         let pat = like_contains(text);
@@ -143,6 +148,16 @@ pub async fn linked_items(db: &Db, entry_id: i64) -> StoreResult<Vec<i64>> {
         .fetch_all("SELECT item_id FROM ledger_item_links WHERE entry_id = $1 ORDER BY item_id", args![entry_id])
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The 典型案例 an entry version used.
+pub async fn cases(db: &Db, entry_id: i64) -> StoreResult<Vec<Named>> {
+    db.fetch_all(
+        "SELECT c.id, c.title AS name FROM ledger_case_links l JOIN warning_cases c ON c.id = l.case_id \
+         WHERE l.entry_id = $1 ORDER BY c.case_date DESC, c.id",
+        args![entry_id],
+    )
+    .await
 }
 
 pub async fn tasks(db: &Db, entry_id: i64) -> StoreResult<Vec<Named>> {
@@ -249,8 +264,13 @@ async fn ensure_exist(tx: &mut Tx, table: &str, field: &str, label: &str, ids: &
 }
 
 fn draft_json(d: &EntryDraft) -> serde_json::Value {
-    json!({"kind": d.kind.key(), "meeting_type": d.meeting_type.map(|t| t.key()), "date": d.date, "place": d.place, "content": d.content, "unit_id": d.unit_id,
-           "participants": d.participants, "items": d.items, "tasks": d.tasks})
+    let mut v = json!({"kind": d.kind.key(), "meeting_type": d.meeting_type.map(|t| t.key()), "date": d.date, "place": d.place, "content": d.content, "unit_id": d.unit_id,
+           "participants": d.participants, "items": d.items, "tasks": d.tasks});
+    // only 警示教育 entries name cases: other entries' records stay as they were
+    if !d.cases.is_empty() {
+        v["cases"] = json!(d.cases);
+    }
+    v
 }
 
 /// Writes one version of an entry with its links and credits.
@@ -265,6 +285,7 @@ async fn write_version(
     ensure_exist(tx, "people", "participants", "参加人员", &d.participants).await?;
     ensure_exist(tx, "responsibility_items", "items", "责任事项", &d.items).await?;
     ensure_exist(tx, "tasks", "tasks", "任务", &d.tasks).await?;
+    ensure_exist(tx, "warning_cases", "cases", "典型案例", &d.cases).await?;
     let (id,): (i64,) = tx
         .fetch_one(
             "INSERT INTO ledger_entries (entry_key, version, kind, entry_date, entry_year, entry_month, place, content, unit_id, reason, account_id, created_at, meeting_type) \
@@ -289,6 +310,9 @@ async fn write_version(
     }
     for t in &d.tasks {
         tx.execute("INSERT INTO ledger_task_links (entry_id, task_id) VALUES ($1, $2)", args![id, *t]).await?;
+    }
+    for c in &d.cases {
+        tx.execute("INSERT INTO ledger_case_links (entry_id, case_id) VALUES ($1, $2)", args![id, *c]).await?;
     }
     credit(tx, id, d).await?;
     bump_version(tx).await?;

@@ -449,6 +449,7 @@ mod tests {
                     participants: vec![],
                     items: vec![],
                     tasks: vec![],
+                    cases: vec![],
                     reason: String::new(),
                 },
             )

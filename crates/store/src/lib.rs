@@ -27,6 +27,7 @@ pub mod settings;
 /// Test fixtures, outside the release binary: see the `testing` feature.
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod warning_cases;
 // `testing` names the library `qingfeng_store::`, as the integration tests that include it do.
 #[cfg(any(test, feature = "testing"))]
 extern crate self as qingfeng_store;

@@ -239,7 +239,8 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 
 // A field that belongs to one kind of record ([data-for-kind=KEY] around it, e.g. the 会议类型
-// of a 会议研究 entry): shown, enabled and required only while the form's kind says KEY.
+// of a 会议研究 entry): shown, enabled and required (unless [data-optional]) only while the
+// form's kind says KEY.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-for-kind]").forEach(function (box) {
     var kind = box.closest("form") && box.closest("form").querySelector('select[name="kind"]');
@@ -249,7 +250,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var on = kind.value === box.getAttribute("data-for-kind");
       box.hidden = !on;
       field.disabled = !on;
-      field.required = on;
+      field.required = on && !box.hasAttribute("data-optional");
     }
     kind.addEventListener("change", sync);
     sync();

@@ -27,6 +27,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::notifications::routes,
     features::system::routes,
     features::home::routes,
+    features::warning_cases::routes,
 ];
 
 fn book() -> Book {

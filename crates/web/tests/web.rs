@@ -16,6 +16,7 @@ mod print;
 mod security;
 mod step_notices;
 mod support;
+mod warning_cases;
 
 use std::collections::{BTreeSet, HashSet};
 

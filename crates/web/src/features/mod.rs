@@ -15,3 +15,4 @@ pub mod plans;
 pub mod responsibility;
 pub mod session;
 pub mod system;
+pub mod warning_cases;

@@ -37,6 +37,8 @@ const MENU: &[MenuItem] = &[
     link("/findings", "问题整改", "findings", Some(Permission::FindingRead)),
     link("/findings/dashboard", "整改统计", "finding-stats", Some(Permission::FindingRead)),
     link("/campaigns", "专项整治", "campaigns", Some(Permission::CampaignRead)),
+    Group("教育与防控"),
+    link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),
     Group("系统管理"),
     link("/system/users", "用户管理", "users", Some(Permission::AccountRead)),
     link("/system/roles", "角色管理", "roles", Some(Permission::RoleRead)),
@@ -100,6 +102,29 @@ pub struct Opt {
 impl Opt {
     pub fn new(value: impl ToString, label: impl ToString, selected: bool) -> Self {
         Opt { value: value.to_string(), label: label.to_string(), selected }
+    }
+}
+
+/// A list page's paging line ("共 N 条，第 p / n 页" with 上一页/下一页 links that keep the
+/// filters), rendered by `templates/partials/pager.html`.
+pub struct Pager {
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    /// the page's path followed by its filters as a query string (`/warning-cases?discipline=…`)
+    pub base: String,
+}
+
+impl Pager {
+    /// `keep` are the filters the links carry over (each present one).
+    pub fn new<T>(path: &str, page: &qingfeng_store::Page<T>, keep: &[(&str, String)]) -> Self {
+        let query = serde_urlencoded::to_string(keep).unwrap_or_default();
+        Pager {
+            total: page.total,
+            page: page.page,
+            pages: ((page.total + page.per_page - 1) / page.per_page.max(1)).max(1),
+            base: format!("{path}?{query}"),
+        }
     }
 }
 

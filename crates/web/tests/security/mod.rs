@@ -49,8 +49,10 @@ async fn role_route_matrix() {
         let cases: [(&User, &[Permission]); 3] =
             [(&member, grants("member")), (&supervisor, grants("supervisor")), (&principal, grants("principal"))];
         // the table itself: the supervisor only reads, the member reads its own
-        // the supervisor writes only its own records (findings, sign-offs, campaigns)
-        let own = |p: &&Permission| p.key().starts_with("finding:") || p.key().starts_with("campaign:");
+        // the supervisor writes only its own records (findings, sign-offs, campaigns, the case library)
+        let own = |p: &&Permission| {
+            ["finding:", "campaign:", "warning_case:"].iter().any(|prefix| p.key().starts_with(prefix))
+        };
         assert!(!grants("supervisor")
             .iter()
             .filter(|p| !own(p))

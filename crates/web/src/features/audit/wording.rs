@@ -9,6 +9,7 @@ use qingfeng_domain::access::{builtin_role, ScopeKind};
 use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
+use qingfeng_domain::warning_cases::Discipline;
 use qingfeng_store::audit::{AuditRecord, Names};
 use qingfeng_store::notify::kind_label;
 use serde_json::Value;
@@ -39,6 +40,7 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("setting", "参数", None, ""),
     ("dict", "字典", None, ""),
     ("reminder", "到期提醒", None, ""),
+    ("warning_case", "典型案例", Some("/warning-cases/"), "warning_case"),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -120,7 +122,6 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("evidence", "佐证材料", Text),
     ("completes", "已完成", Text),
     ("plan_id", "工作要点", Record("work_plan")),
-    ("parent_id_task", "上级任务", Record("task")),
     ("business_work", "关联业务工作", Text),
     ("date", "日期", Text),
     ("place", "地点", Text),
@@ -169,6 +170,19 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("created", "新增", Text),
     ("updated", "更新", Text),
     ("skipped_rows", "有错误未导入的行", Text),
+    ("cases", "典型案例", Record("warning_case")),
+    ("case_date", "通报日期", Text),
+    ("discipline", "违反的纪律", Dict(|k| Discipline::from_key(k).map(Discipline::label))),
+    ("sanction", "处理结果", Text),
+    ("summary", "基本案情", Text),
+    ("lesson", "警示意义", Text),
+];
+
+/// Fields whose meaning depends on the record they belong to: (entity, key, label, how).
+const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
+    ("task", "parent_id", "上级任务", Record("task")),
+    ("warning_case", "title", "案例名称", Text),
+    ("warning_case", "source", "来源文件", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {
@@ -187,10 +201,11 @@ pub fn entity_label(e: &str) -> &str {
     ENTITIES.iter().find(|(k, ..)| *k == e).map(|(_, l, ..)| *l).unwrap_or(e)
 }
 
-/// The field's label and how it reads; a task's `parent_id` is its parent task.
+/// The field's label and how it reads: the record's own meaning first (a task's `parent_id` is
+/// its parent task), then the common one.
 fn field(entity: &str, key: &str) -> (&'static str, How) {
-    let key = if entity == "task" && key == "parent_id" { "parent_id_task" } else { key };
-    FIELDS.iter().find(|(k, ..)| *k == key).map(|(_, l, h)| (*l, *h)).unwrap_or(("", Text))
+    let own = ENTITY_FIELDS.iter().find(|(e, k, ..)| *e == entity && *k == key).map(|(.., l, h)| (*l, *h));
+    own.or_else(|| FIELDS.iter().find(|(k, ..)| *k == key).map(|(_, l, h)| (*l, *h))).unwrap_or(("", Text))
 }
 
 /// One changed field: its label, the old value (None when the record is new or the field is a

@@ -104,6 +104,8 @@ struct EntryForm {
     /// (unit id, unit name, people offered): one 全体 button each
     groups: Vec<(i64, String, usize)>,
     items: Vec<Opt>,
+    /// 典型案例 a 警示教育 entry may name
+    cases: Vec<Opt>,
 }
 
 /// What the entry form offers to choose from.
@@ -175,6 +177,11 @@ async fn form(
     let Choices { units: unit_list, people: people_list, items: item_list } = choices(state, p, &f).await?;
     let kind = EntryKind::parse(&f.kind);
     let failed = !errors.is_empty();
+    let cases = qingfeng_store::warning_cases::choices(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, title)| Opt::new(id, title, f.cases.contains(&id)))
+        .collect();
     let page = EntryForm {
         nav: Nav::new(p, "ledger"),
         heading,
@@ -208,6 +215,7 @@ async fn form(
                 )
             })
             .collect(),
+        cases,
         f,
         errors,
     };
@@ -242,6 +250,7 @@ fn fields_from(form: &FormPairs) -> EntryFields {
         participants: ids("participants"),
         items: ids("items"),
         tasks: ids("tasks"),
+        cases: ids("cases"),
         reason: form.get("reason"),
     }
 }
@@ -254,7 +263,14 @@ fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
 }
 
 pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    let mut f = EntryFields { date: office_today().to_string(), unit_id: params.int("unit")?, ..Default::default() };
+    let mut f = EntryFields {
+        date: office_today().to_string(),
+        unit_id: params.int("unit")?,
+        // "用此案例登记警示教育" on a case's page
+        kind: params.str("kind").unwrap_or_default(),
+        cases: params.int("case")?.into_iter().collect(),
+        ..Default::default()
+    };
     if let Some(me) = p.person_id {
         f.participants.push(me);
         if f.unit_id.is_none() {
@@ -278,7 +294,7 @@ pub async fn create(State(state): State<AppState>, p: Principal, form_data: Form
     }
 }
 
-fn fields_of(e: &Entry, participants: &[Named], items: Vec<i64>) -> EntryFields {
+fn fields_of(e: &Entry, participants: &[Named], items: Vec<i64>, cases: Vec<i64>) -> EntryFields {
     EntryFields {
         kind: e.kind.clone(),
         meeting_type: e.meeting_type.clone(),
@@ -289,6 +305,7 @@ fn fields_of(e: &Entry, participants: &[Named], items: Vec<i64>) -> EntryFields 
         participants: participants.iter().map(|x| x.id).collect(),
         items,
         tasks: vec![],
+        cases,
         reason: String::new(),
     }
 }
@@ -296,7 +313,8 @@ fn fields_of(e: &Entry, participants: &[Named], items: Vec<i64>) -> EntryFields 
 pub async fn version_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
     let e = ledger::get(&state.db, &p.scope, id).await?;
     let people_list = ledger::participants(&state.db, id).await?;
-    let f = fields_of(&e, &people_list, ledger::linked_items(&state.db, id).await?);
+    let cases = ledger::cases(&state.db, id).await?.into_iter().map(|c| c.id).collect();
+    let f = fields_of(&e, &people_list, ledger::linked_items(&state.db, id).await?, cases);
     form(
         &state,
         &p,
@@ -356,6 +374,7 @@ struct EntryPage {
     hidden_credited: usize,
     tasks: Vec<Named>,
     hidden_tasks: usize,
+    cases: Vec<Named>,
     attachments: Vec<AttachmentMeta>,
     attach_error: Option<String>,
     /// (id, version, date, author, reason)
@@ -386,6 +405,7 @@ pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): Pa
         hidden_credited: v.hidden_credited_items,
         tasks: v.tasks,
         hidden_tasks: v.hidden_tasks,
+        cases: v.cases,
         attachments: v.attachments,
         attach_error: None,
         history: v

@@ -158,7 +158,7 @@ pub async fn validate(
 
 /// The query parameters [`entry_filter`] reads: the ledger list and its export.
 pub const ENTRY_FILTERS: &[&str] =
-    &["year", "unit", "include_sub", "person", "kind", "item", "task", "q", "from", "to"];
+    &["year", "unit", "include_sub", "person", "kind", "item", "task", "case", "q", "from", "to"];
 
 pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
     let date = |k: &str| -> ApiResult<Option<chrono::NaiveDate>> {
@@ -177,6 +177,7 @@ pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
         kind: params.str("kind").map(|k| EntryKind::parse(&k).map(|x| x.key().to_string()).unwrap_or(k)),
         item_id: params.int("item")?,
         task_id: params.int("task")?,
+        case_id: params.int("case")?,
         q: params.str("q"),
         from: date("from")?,
         to: date("to")?,
@@ -197,6 +198,8 @@ pub struct EntryView {
     pub linked_items: Vec<i64>,
     pub tasks: Vec<Named>,
     pub hidden_tasks: usize,
+    /// 典型案例 a 警示教育 entry used (published cases: every reader sees them)
+    pub cases: Vec<Named>,
     pub attachments: Vec<ledger::AttachmentMeta>,
     /// Whether this is the entry's latest version (a later one may exist that the reader
     /// cannot open: it no longer includes them).
@@ -263,6 +266,7 @@ pub async fn entry_view(state: &AppState, p: &Principal, e: Entry) -> ApiResult<
     .await?;
     Ok(EntryView {
         attachments: ledger::attachments(db, e.id).await?,
+        cases: ledger::cases(db, e.id).await?,
         entry: e,
         participants,
         hidden_participants,

@@ -25,6 +25,7 @@ pub fn module_label(key: &str) -> &'static str {
         "fulfilment" => "落实情况",
         "finding" | "rectification" => "问题整改",
         "campaign" => "专项整治",
+        "warning_case" => "警示教育",
         "setting" | "dict" => "系统设置",
         _ => "其他",
     }

@@ -1,0 +1,65 @@
+//! JSON handlers of the 典型案例 library.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::warning_cases::WarningCaseFields;
+use qingfeng_store::warning_cases::{self as store, WarningCase};
+use qingfeng_store::Page;
+use serde_json::Value;
+
+use super::service::{self, case_filter, CaseDetail};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
+use crate::sheets::ImportReport;
+use crate::AppState;
+
+/// `GET /api/v1/warning-cases?discipline=&year=&q=`
+pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<Page<WarningCase>>> {
+    Ok(Json(store::list(&state.db, &case_filter(&params)?, Some(params.paging()?)).await?))
+}
+
+/// `POST /api/v1/warning-cases`
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<WarningCaseFields>,
+) -> ApiResult<(StatusCode, Json<WarningCase>)> {
+    let id = service::create(&state, &p, &f).await?;
+    Ok((StatusCode::CREATED, Json(store::get(&state.db, id).await?)))
+}
+
+/// `GET /api/v1/warning-cases/{id}`: the case and the 警示教育 entries that used it.
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<CaseDetail>> {
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `PATCH /api/v1/warning-cases/{id}` (JSON merge patch of the fields)
+pub async fn update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<WarningCase>> {
+    let fields = merge_patch(&service::fields_of(&state, id).await?, patch)?;
+    service::update(&state, &p, id, &fields).await?;
+    Ok(Json(store::get(&state.db, id).await?))
+}
+
+/// `GET /api/v1/warning-cases/export.xlsx` (same filters as the list)
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let filter = case_filter(&params)?;
+    Ok(xlsx(sheets::export(&state.db, &p.scope, &filter).await?, "典型案例库.xlsx"))
+}
+
+/// `GET /api/v1/warning-cases/import-template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::template()?, "典型案例导入模板.xlsx"))
+}
+
+/// `POST /api/v1/warning-cases/import?commit=true` (multipart `file`)
+pub async fn import(State(state): State<AppState>, p: Principal, file: ImportUpload) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(sheets::import(&state.db, &p.actor(), &file.bytes, file.commit).await?))
+}

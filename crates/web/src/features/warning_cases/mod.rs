@@ -1,0 +1,49 @@
+//! 典型案例 (警示教育): the library of warning cases, and the 警示教育 ledger entries that used
+//! each one. Every signed-in role reads it; the discipline-inspection group keeps it.
+
+pub mod api;
+pub mod pages;
+pub mod service;
+pub mod sheets;
+
+use axum::http::Method as M;
+use qingfeng_domain::access::Permission as P;
+use qingfeng_domain::warning_cases::WarningCaseFields;
+use qingfeng_store::warning_cases::WarningCase;
+
+use crate::http::Book;
+
+/// Registers the routes of this feature (JSON API and pages).
+pub fn routes(book: Book) -> Book {
+    book.add(M::GET, "/api/v1/warning-cases", P::WarningCaseRead, "典型案例列表", api::list)
+        .returns_page::<WarningCase>()
+        .query(service::CASE_FILTERS)
+        .paged()
+        .add(M::POST, "/api/v1/warning-cases", P::WarningCaseWrite, "新增典型案例", api::create)
+        .body::<WarningCaseFields>()
+        .returns::<WarningCase>()
+        .add(M::GET, "/api/v1/warning-cases/export.xlsx", P::WarningCaseRead, "导出典型案例库", api::export)
+        .query(service::CASE_FILTERS)
+        .add(
+            M::GET,
+            "/api/v1/warning-cases/import-template.xlsx",
+            P::WarningCaseWrite,
+            "典型案例导入模板",
+            api::template,
+        )
+        .add(M::POST, "/api/v1/warning-cases/import", P::WarningCaseWrite, "导入典型案例", api::import)
+        .imports_sheet()
+        .add(M::GET, "/api/v1/warning-cases/{id}", P::WarningCaseRead, "典型案例详情（含使用情况）", api::get)
+        .returns::<service::CaseDetail>()
+        .add(M::PATCH, "/api/v1/warning-cases/{id}", P::WarningCaseWrite, "修改典型案例", api::update)
+        .patch::<WarningCaseFields>()
+        .returns::<WarningCase>()
+        .add(M::GET, "/warning-cases", P::WarningCaseRead, "典型案例库页", pages::list)
+        .add(M::GET, "/warning-cases/new", P::WarningCaseWrite, "新增典型案例表单", pages::new_form)
+        .add(M::POST, "/warning-cases/new", P::WarningCaseWrite, "新增典型案例", pages::create)
+        .add(M::GET, "/warning-cases/import", P::WarningCaseWrite, "典型案例导入页", pages::import_page)
+        .add(M::POST, "/warning-cases/import", P::WarningCaseWrite, "校验或导入典型案例", pages::import_submit)
+        .add(M::GET, "/warning-cases/{id}", P::WarningCaseRead, "典型案例详情页", pages::detail)
+        .add(M::GET, "/warning-cases/{id}/edit", P::WarningCaseWrite, "修改典型案例表单", pages::edit_form)
+        .add(M::POST, "/warning-cases/{id}/edit", P::WarningCaseWrite, "保存典型案例", pages::edit)
+}
