@@ -254,11 +254,30 @@ struct People {
     rng: StdRng,
     /// names already given, when names must be unique
     used: Option<HashSet<String>>,
+    /// people drafted so far: the first [`WITH_ID_NUMBER`] get a 身份证号
+    drafted: u32,
 }
+
+/// How many demo people carry a 身份证号 (the rest show that it is optional).
+const WITH_ID_NUMBER: u32 = 200;
 
 impl People {
     fn new(seed: u64, unique_names: bool) -> Self {
-        People { rng: StdRng::seed_from_u64(seed), used: unique_names.then(HashSet::new) }
+        People { rng: StdRng::seed_from_u64(seed), used: unique_names.then(HashSet::new), drafted: 0 }
+    }
+
+    /// A valid 身份证号 for the next drafted person, without drawing from the random sequence
+    /// (the rest of the demo stays as it was): a county code, the birth date, a sequence number
+    /// odd for men and even for women (unique among the first people), the check character.
+    fn id_number(&mut self, birth: NaiveDate, gender: Gender) -> Option<String> {
+        let n = self.drafted;
+        self.drafted += 1;
+        (n < WITH_ID_NUMBER).then(|| {
+            let seq = n * 2 + u32::from(gender == Gender::Male);
+            let first17 = format!("330102{}{seq:03}", birth.format("%Y%m%d"));
+            let check = qingfeng_domain::id_number::check_char(&first17).expect("17 digits");
+            format!("{first17}{check}")
+        })
     }
 
     fn chance(&mut self, p: f64) -> bool {
@@ -441,6 +460,7 @@ impl People {
             status: if post == Retiree { PersonStatus::Retired } else { PersonStatus::Active },
             birth_date: Some(birth),
             party_join_date,
+            id_number: self.id_number(birth, gender),
             // 驾驶员 and 工勤人员 exercise no public power; the 出纳 handles money and does
             exercises_public_power: !matches!(post, Driver | Worker | Retiree),
             supervision_override: None,

@@ -425,7 +425,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export { what, file } => {
             let db = open_db(&cli).await?;
             let bytes = match what {
-                Sheet::People => org_sheets::people_export(&db, &Scope::all(), &Default::default()).await,
+                Sheet::People => org_sheets::people_export(&db, &Scope::all(), &Default::default(), true).await,
                 Sheet::Units => org_sheets::units_export(&db, &Scope::all()).await,
             }
             .map_err(|e| anyhow::anyhow!(e.parts().1))?;

@@ -6,6 +6,7 @@ pub mod error;
 pub mod findings;
 pub mod fulfilment;
 pub mod gaps;
+pub mod id_number;
 pub mod ledger;
 pub mod org;
 pub mod plans;

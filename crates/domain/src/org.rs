@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
-use crate::text::{check_max, check_required, trim_all};
+use crate::text::{check_max, check_required, normalize_name, trim_all};
+use crate::id_number::IdNumber;
 use crate::FieldErrors;
 
 pub const UNIT_NAME_MAX: usize = 50;
@@ -107,6 +108,9 @@ pub struct PersonFields {
     pub status: String,
     pub birth_date: String,
     pub party_join_date: String,
+    /// 身份证号 (optional): 18 characters with a valid check character; a lower-case x is
+    /// accepted. When 出生日期 is empty it is taken from the number.
+    pub id_number: String,
     pub exercises_public_power: bool,
     /// None: follow the derived flag; Some: the flag is set by hand and needs a reason.
     pub supervision_override: Option<bool>,
@@ -130,6 +134,8 @@ pub struct PersonDraft {
     pub status: PersonStatus,
     pub birth_date: Option<NaiveDate>,
     pub party_join_date: Option<NaiveDate>,
+    /// 身份证号, validated (upper-case X)
+    pub id_number: Option<String>,
     pub exercises_public_power: bool,
     pub supervision_override: Option<bool>,
     pub supervision_override_reason: String,
@@ -175,6 +181,26 @@ fn parse_optional_date(e: &mut FieldErrors, field: &str, label: &str, value: &st
 
 use chrono::Datelike;
 
+/// The optional 身份证号: valid, and carrying the birth date given beside it (if any).
+fn parse_id_number(e: &mut FieldErrors, value: &str, birth_date: Option<NaiveDate>) -> Option<IdNumber> {
+    if trim_all(value).is_empty() {
+        return None;
+    }
+    match crate::id_number::parse(value) {
+        Ok(id) => match birth_date {
+            Some(b) if b != id.birth_date => {
+                e.push("id_number", format!("身份证号中的出生日期 {} 与填写的出生日期 {b} 不一致", id.birth_date));
+                None
+            }
+            _ => Some(id),
+        },
+        Err(message) => {
+            e.push("id_number", message);
+            None
+        }
+    }
+}
+
 impl PersonFields {
     /// Validates with the 职级 dictionary: `rank` may be a dictionary name, which sets
     /// `rank_name` and its level; a bare level keeps a `rank_name` only when that names an entry
@@ -202,7 +228,8 @@ impl PersonFields {
 
     pub fn validate(&self) -> Result<PersonDraft, FieldErrors> {
         let mut e = FieldErrors::default();
-        check_required(&mut e, "name", "姓名", &self.name, PERSON_NAME_MAX);
+        let name = normalize_name(&self.name);
+        check_required(&mut e, "name", "姓名", &name, PERSON_NAME_MAX);
         let gender = parse_dict(&mut e, "gender", "性别", &self.gender, Gender::parse, Gender::label_list());
         if self.unit_id.is_none() {
             e.push("unit_id", "所在单位不能为空");
@@ -232,6 +259,7 @@ impl PersonFields {
         };
         let birth_date = parse_optional_date(&mut e, "birth_date", "出生日期", &self.birth_date);
         let party_join_date = parse_optional_date(&mut e, "party_join_date", "入党时间", &self.party_join_date);
+        let id_number = parse_id_number(&mut e, &self.id_number, birth_date);
         let reason = trim_all(&self.supervision_override_reason);
         check_max(&mut e, "supervision_override_reason", "调整理由", reason, REASON_MAX);
         if self.supervision_override.is_some() && reason.is_empty() {
@@ -244,7 +272,7 @@ impl PersonFields {
         }
         e.into_result()?;
         Ok(PersonDraft {
-            name: trim_all(&self.name).to_string(),
+            name,
             gender: gender.expect("checked"),
             unit_id: self.unit_id.expect("checked"),
             title: trim_all(&self.title).to_string(),
@@ -253,8 +281,9 @@ impl PersonFields {
             political_status: political_status.expect("checked"),
             roles,
             status: status.expect("checked"),
-            birth_date,
+            birth_date: birth_date.or(id_number.as_ref().map(|i| i.birth_date)),
             party_join_date,
+            id_number: id_number.map(|i| i.number),
             exercises_public_power: self.exercises_public_power,
             supervision_override: self.supervision_override,
             supervision_override_reason: if self.supervision_override.is_some() {
@@ -336,6 +365,25 @@ mod tests {
         assert_eq!(p.name, "张三");
         assert_eq!(p.status, PersonStatus::Active);
         assert!(p.derived_supervision_scope());
+    }
+
+    #[test]
+    fn an_id_number_is_checked_and_gives_the_birth_date() {
+        let mut f = person();
+        f.name = "张\u{3000}三".into();
+        f.id_number = "11010519491231002x".into();
+        let d = f.validate().unwrap();
+        assert_eq!(d.name, "张三");
+        assert_eq!(d.id_number.as_deref(), Some("11010519491231002X"));
+        assert_eq!(d.birth_date.map(|b| b.to_string()).as_deref(), Some("1949-12-31"));
+        f.birth_date = "1950-01-01".into();
+        let e = f.validate().unwrap_err();
+        assert_eq!(e.for_field("id_number"), Some("身份证号中的出生日期 1949-12-31 与填写的出生日期 1950-01-01 不一致"));
+        f.birth_date = String::new();
+        f.id_number = "110105194912310021".into();
+        assert_eq!(f.validate().unwrap_err().for_field("id_number"), Some("身份证号校验位不正确，请核对号码"));
+        f.id_number = " ".into();
+        assert_eq!(f.validate().unwrap().id_number, None);
     }
 
     #[test]

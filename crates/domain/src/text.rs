@@ -5,6 +5,30 @@ pub fn trim_all(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}')
 }
 
+/// A person's name as it is kept and matched: trimmed; inside it, a run of spaces (ASCII,
+/// full-width U+3000, non-breaking, tabs) is dropped when it stands between two CJK characters
+/// ("张\u{3000}三" → "张三": Chinese names are written without spaces, and offices pad two-character
+/// names to the width of three) and becomes one ASCII space otherwise ("Li  Ming" → "Li Ming",
+/// "买买提 · 艾力" keeps its spaces around the dot).
+pub fn normalize_name(s: &str) -> String {
+    let is_space = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}';
+    let is_cjk = |c: char| matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3134f}');
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in trim_all(s).chars() {
+        if is_space(c) {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !(out.chars().next_back().is_some_and(is_cjk) && is_cjk(c)) {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
 /// Number of characters (not bytes): limits are stated to users in characters.
 pub fn char_len(s: &str) -> usize {
     s.chars().count()
@@ -34,6 +58,15 @@ mod tests {
     #[test]
     fn trims_full_width_spaces() {
         assert_eq!(trim_all("\u{3000} 秘书科\u{a0} "), "秘书科");
+    }
+
+    #[test]
+    fn names_lose_the_spaces_between_chinese_characters() {
+        assert_eq!(normalize_name(" 张\u{3000}三\u{3000}"), "张三");
+        assert_eq!(normalize_name("欧阳 \u{3000} 修文"), "欧阳修文");
+        assert_eq!(normalize_name("Li \u{3000}\tMing"), "Li Ming");
+        assert_eq!(normalize_name("买买提 · 艾力"), "买买提 · 艾力");
+        assert_eq!(normalize_name("王五"), "王五");
     }
 
     #[test]

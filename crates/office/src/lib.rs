@@ -167,6 +167,12 @@ impl fmt::Display for CellError {
 pub struct ReadTable {
     pub rows: Vec<ReadRow>,
     pub errors: Vec<CellError>,
+    /// Header texts of the file that name no expected column (ignored when reading), in
+    /// sheet order: a caller may warn about them.
+    pub unknown_columns: Vec<String>,
+    /// Expected (optional) columns the file does not have: they read as "", and a caller may
+    /// keep what it holds rather than clear it.
+    pub absent_columns: Vec<String>,
 }
 
 impl ReadTable {

@@ -242,6 +242,8 @@ struct Header {
     /// For each expected column, its column (0-based, in the sheet).
     positions: Vec<Option<u32>>,
     matched: usize,
+    /// Texts of the header row that name no expected column, in sheet order.
+    unknown: Vec<String>,
 }
 
 /// The row among the first rows (from the first row with a value) matching the most
@@ -252,6 +254,7 @@ fn find_header(sheet: &Sheet, columns: &[Column]) -> Option<Header> {
     let mut best: Option<Header> = None;
     for (r, row) in sheet.rows().take_while(|(r, _)| *r - first_row < HEADER_SEARCH_ROWS) {
         let mut positions = vec![None; columns.len()];
+        let mut unknown = Vec::new();
         for (_, c, cell) in row {
             let text: &str = match cell {
                 DataRef::String(s) => s,
@@ -265,18 +268,29 @@ fn find_header(sheet: &Sheet, columns: &[Column]) -> Option<Header> {
             // First occurrence wins when a header is duplicated.
             if let Some(j) = (0..keys.len()).find(|&j| keys[j] == key && positions[j].is_none()) {
                 positions[j] = Some(*c);
+            } else if !keys.contains(&key) {
+                unknown.push(normalize_text(text));
             }
         }
         let matched = positions.iter().filter(|p| p.is_some()).count();
         if matched > best.as_ref().map_or(0, |b| b.matched) {
-            best = Some(Header { row: r, positions, matched });
+            best = Some(Header { row: r, positions, matched, unknown });
         }
     }
     best
 }
 
 fn read_rows(sheet: &Sheet, header: &Header, columns: &[Column]) -> ReadTable {
-    let mut table = ReadTable::default();
+    let mut table = ReadTable {
+        unknown_columns: header.unknown.clone(),
+        absent_columns: columns
+            .iter()
+            .zip(&header.positions)
+            .filter(|(_, pos)| pos.is_none())
+            .map(|(c, _)| c.header.clone())
+            .collect(),
+        ..ReadTable::default()
+    };
     for (r, row) in sheet.rows().skip_while(|(r, _)| *r <= header.row) {
         let row_number = r as usize + 1;
         let converted: Vec<Result<String, (String, String)>> = header

@@ -169,6 +169,9 @@ fn reads_a_real_office_file() {
         });
     }
     assert_eq!(table.rows, expected);
+    // headers naming no expected column are listed for a warning; every expected one is there
+    assert_eq!(table.unknown_columns, strings(&["序号", "备注"]));
+    assert!(table.absent_columns.is_empty(), "{:?}", table.absent_columns);
 }
 
 #[test]

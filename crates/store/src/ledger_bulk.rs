@@ -297,6 +297,7 @@ mod tests {
             status: PersonStatus::Active,
             birth_date: None,
             party_join_date: None,
+            id_number: None,
             exercises_public_power: true,
             supervision_override: None,
             supervision_override_reason: String::new(),

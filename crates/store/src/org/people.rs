@@ -32,6 +32,8 @@ pub struct Person {
     pub status: String,
     pub birth_date: Option<NaiveDate>,
     pub party_join_date: Option<NaiveDate>,
+    /// 身份证号: whole for those who manage people, masked (`110***********123X`) for others
+    pub id_number: Option<String>,
     pub exercises_public_power: bool,
     pub supervision_override: Option<bool>,
     pub supervision_override_reason: String,
@@ -47,7 +49,7 @@ fn role_keys<S: serde::Serializer>(roles: &str, s: S) -> Result<S::Ok, S::Error>
 
 const COLS: &str = "p.id, p.name, p.gender, p.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, \
     p.title, p.rank, p.rank_name, p.political_status, p.roles, p.status, p.birth_date, p.party_join_date, \
-    p.exercises_public_power, p.supervision_override, p.supervision_override_reason, p.in_supervision_scope, \
+    p.id_number, p.exercises_public_power, p.supervision_override, p.supervision_override_reason, p.in_supervision_scope, \
     p.created_at, p.updated_at";
 const FROM: &str = " FROM people p JOIN units u ON u.id = p.unit_id";
 
@@ -145,11 +147,18 @@ pub async fn transfers(db: &Db, person_id: i64) -> StoreResult<Vec<Transfer>> {
     .await
 }
 
+/// The 身份证号 as the audit trail keeps it: masked, since the trail's readers need not manage
+/// people.
+fn audited_id(number: &Option<String>) -> Option<String> {
+    number.as_deref().map(qingfeng_domain::id_number::mask)
+}
+
 fn draft_json(d: &PersonDraft) -> serde_json::Value {
     json!({
         "name": d.name, "gender": d.gender.key(), "unit_id": d.unit_id, "title": d.title,
         "rank": d.rank.key(), "rank_name": d.rank_name, "political_status": d.political_status.key(), "roles": roles_to_keys(&d.roles),
         "status": d.status.key(), "birth_date": d.birth_date, "party_join_date": d.party_join_date,
+        "id_number": audited_id(&d.id_number),
         "exercises_public_power": d.exercises_public_power, "supervision_override": d.supervision_override,
         "supervision_override_reason": d.supervision_override_reason,
     })
@@ -160,9 +169,36 @@ fn person_json(p: &Person) -> serde_json::Value {
         "name": p.name, "gender": p.gender, "unit_id": p.unit_id, "title": p.title,
         "rank": p.rank, "rank_name": p.rank_name, "political_status": p.political_status, "roles": p.roles,
         "status": p.status, "birth_date": p.birth_date, "party_join_date": p.party_join_date,
+        "id_number": audited_id(&p.id_number),
         "exercises_public_power": p.exercises_public_power, "supervision_override": p.supervision_override,
         "supervision_override_reason": p.supervision_override_reason,
     })
+}
+
+/// The 身份证号 belongs to nobody else (`id`: the person being updated).
+async fn ensure_id_number_free(tx: &mut Tx, d: &PersonDraft, id: Option<i64>) -> StoreResult<()> {
+    let Some(number) = &d.id_number else { return Ok(()) };
+    let other: Option<(i64,)> = tx
+        .fetch_optional("SELECT id FROM people WHERE id_number = $1 AND id <> $2", args![number.clone(), id.unwrap_or(0)])
+        .await?;
+    match other {
+        Some((other,)) => Err(id_number_taken(other)),
+        None => Ok(()),
+    }
+}
+
+fn id_number_taken(other: i64) -> StoreError {
+    StoreError::field("id_number", format!("身份证号已登记在其他人员名下（系统编号 {other}）"))
+}
+
+/// A write refused by the unique index on 身份证号 (two writers at once) is the same field error.
+pub(crate) fn unique_id_number(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Db(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+            StoreError::field("id_number", "身份证号已登记在其他人员名下")
+        }
+        e => e,
+    }
 }
 
 async fn ensure_unit(tx: &mut Tx, unit_id: i64) -> StoreResult<()> {
@@ -200,13 +236,14 @@ async fn set_in_charge(tx: &mut Tx, actor: &Actor, person_id: i64, d: &PersonDra
 /// Inserts a person inside an open transaction (used by single creates and imports).
 pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Option<&[i64]>) -> StoreResult<i64> {
     ensure_unit(tx, d.unit_id).await?;
+    ensure_id_number_free(tx, d, None).await?;
     let now = crate::now();
     let (id,): (i64,) = tx
         .fetch_one(
             "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, birth_date, \
              party_join_date, exercises_public_power, supervision_override, supervision_override_reason, \
-             in_supervision_scope, created_at, updated_at, rank_name) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
+             in_supervision_scope, created_at, updated_at, rank_name, id_number) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17) RETURNING id",
             args![
                 d.name.clone(),
                 d.gender.key(),
@@ -223,10 +260,12 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Opti
                 d.supervision_override_reason.clone(),
                 d.in_supervision_scope(),
                 now,
-                d.rank_name.clone()
+                d.rank_name.clone(),
+                d.id_number.clone()
             ],
         )
-        .await?;
+        .await
+        .map_err(unique_id_number)?;
     tx.execute(
         "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note) \
          VALUES ($1, NULL, $2, '', $3, $4, '新增')",
@@ -269,12 +308,13 @@ pub async fn apply_update(
         .await?
         .ok_or(StoreError::NotFound)?;
     ensure_unit(tx, d.unit_id).await?;
+    ensure_id_number_free(tx, d, Some(id)).await?;
     let now = crate::now();
     tx.execute(
         "UPDATE people SET name = $1, gender = $2, unit_id = $3, title = $4, rank = $5, political_status = $6, \
          roles = $7, status = $8, birth_date = $9, party_join_date = $10, exercises_public_power = $11, \
          supervision_override = $12, supervision_override_reason = $13, in_supervision_scope = $14, updated_at = $15, \
-         rank_name = $17 WHERE id = $16",
+         rank_name = $17, id_number = $18 WHERE id = $16",
         args![
             d.name.clone(),
             d.gender.key(),
@@ -292,10 +332,12 @@ pub async fn apply_update(
             d.in_supervision_scope(),
             now,
             id,
-            d.rank_name.clone()
+            d.rank_name.clone(),
+            d.id_number.clone()
         ],
     )
-    .await?;
+    .await
+    .map_err(unique_id_number)?;
     if before.unit_id != d.unit_id || before.status != d.status.key() {
         tx.execute(
             "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note) \
@@ -380,5 +422,37 @@ pub async fn by_names(db: &Db, names: &[String]) -> StoreResult<std::collections
             out.entry(name).or_default().push((id, path));
         }
     }
+    Ok(out)
+}
+
+/// What an import matches its rows against: a person's name, birth date and 身份证号.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Known {
+    pub id: i64,
+    pub name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub id_number: Option<String>,
+    pub unit_id: i64,
+    pub unit_path: String,
+}
+
+/// The people holding one of `numbers` as 身份证号, or born on one of `dates` (whatever their
+/// scope: a duplicate is one wherever it lies), by id.
+pub async fn known(db: &Db, numbers: &[String], dates: &[NaiveDate]) -> StoreResult<Vec<Known>> {
+    let cols = "SELECT p.id, p.name, p.birth_date, p.id_number, p.unit_id, u.path AS unit_path \
+                FROM people p JOIN units u ON u.id = p.unit_id WHERE ";
+    let mut out: Vec<Known> = Vec::new();
+    for chunk in numbers.chunks(500) {
+        let mut q = QueryBuilder::new();
+        let marks: Vec<String> = chunk.iter().map(|n| q.bind(n.clone())).collect();
+        out.extend(db.fetch_all::<Known>(&format!("{cols}p.id_number IN ({})", marks.join(", ")), q.args()).await?);
+    }
+    for chunk in dates.chunks(500) {
+        let mut q = QueryBuilder::new();
+        let marks: Vec<String> = chunk.iter().map(|d| q.bind(*d)).collect();
+        out.extend(db.fetch_all::<Known>(&format!("{cols}p.birth_date IN ({})", marks.join(", ")), q.args()).await?);
+    }
+    out.sort_by_key(|k| k.id);
+    out.dedup_by_key(|k| k.id);
     Ok(out)
 }

@@ -25,9 +25,20 @@ pub struct ImportReport {
     pub committed: bool,
     pub created: usize,
     pub updated: usize,
+    /// what the user should know but need not fix (columns the sheet does not read)
+    pub warnings: Vec<String>,
 }
 
 impl ImportReport {
+    /// Warns about the file's columns that the sheet does not read: a misspelt header
+    /// would otherwise pass unnoticed and its values be lost.
+    pub fn warn_unknown_columns(&mut self, table: &ReadTable) {
+        if !table.unknown_columns.is_empty() {
+            let list = table.unknown_columns.iter().map(|c| format!("“{c}”")).collect::<Vec<_>>().join("、");
+            self.warnings.push(format!("以下列不是导入模板中的列，未导入：{list}；如是模板中的列，请核对表头文字"));
+        }
+    }
+
     /// Notes what the store wrote: the import is committed.
     pub fn record(&mut self, written: qingfeng_store::imports::Written) {
         self.created = written.created;

@@ -102,6 +102,7 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("status", "状态", Dict(|k| PersonStatus::from_key(k).map(PersonStatus::label))),
     ("birth_date", "出生日期", Text),
     ("party_join_date", "入党日期", Text),
+    ("id_number", "身份证号", Text),
     ("exercises_public_power", "行使公权力", Text),
     ("supervision_override", "列为监督对象", Text),
     ("supervision_override_reason", "列为监督对象的理由", Text),

@@ -13,8 +13,8 @@ use qingfeng_store::Page;
 use serde_json::Value;
 
 use super::service::{
-    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, unit_fields_of, unit_in_scope,
-    PersonView,
+    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, shown_to, unit_fields_of,
+    unit_in_scope, PersonView,
 };
 use super::sheets;
 use crate::auth::Principal;
@@ -77,7 +77,8 @@ pub async fn import_units(
 }
 
 pub async fn list_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Person>>> {
-    Ok(Json(people::list(&state.db, &p.scope, &filter_from(&params)?, params.paging()?).await?))
+    let page = people::list(&state.db, &p.scope, &filter_from(&params)?, params.paging()?).await?;
+    Ok(Json(Page { items: page.items.into_iter().map(|x| shown_to(&p, x)).collect(), ..page }))
 }
 
 pub async fn get_person(
@@ -86,7 +87,7 @@ pub async fn get_person(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<PersonView>> {
     let person = people::get(&state.db, &p.scope, id).await?;
-    let mut view = PersonView::load(&state, person).await?;
+    let mut view = PersonView::load(&state, &p, person).await?;
     view.transfers = Some(people::transfers(&state.db, id).await?);
     Ok(Json(view))
 }
@@ -99,7 +100,7 @@ pub async fn create_person(
     let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
     let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(PersonView::load(&state, person).await?)))
+    Ok((StatusCode::CREATED, Json(PersonView::load(&state, &p, person).await?)))
 }
 
 pub async fn update_person(
@@ -114,7 +115,7 @@ pub async fn update_person(
     let current_in_charge = people::in_charge_of(&state.db, id).await?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
     let person = people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
-    Ok(Json(PersonView::load(&state, person).await?))
+    Ok(Json(PersonView::load(&state, &p, person).await?))
 }
 
 pub async fn people_template(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
@@ -123,7 +124,8 @@ pub async fn people_template(State(state): State<AppState>, p: Principal) -> Api
 
 pub async fn export_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let filter = filter_from(&params)?;
-    Ok(xlsx(sheets::people_export(&state.db, &p.scope, &filter).await?, "人员.xlsx"))
+    let whole_ids = super::service::sees_id_numbers(&p);
+    Ok(xlsx(sheets::people_export(&state.db, &p.scope, &filter, whole_ids).await?, "人员.xlsx"))
 }
 
 pub async fn import_people(

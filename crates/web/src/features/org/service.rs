@@ -1,5 +1,6 @@
 //! Units and people: scope checks and field handling shared by the API and the pages.
 
+use qingfeng_domain::access::Permission;
 use qingfeng_domain::org::UnitFields;
 use qingfeng_domain::org::{PersonDraft, PersonFields};
 use qingfeng_store::org::units::{self, Unit};
@@ -24,10 +25,26 @@ pub struct PersonView {
 }
 
 impl PersonView {
-    pub async fn load(state: &AppState, person: Person) -> ApiResult<Self> {
+    /// The person as `p` may see them ([`shown_to`]), with their 分管 units.
+    pub async fn load(state: &AppState, p: &Principal, person: Person) -> ApiResult<Self> {
         let in_charge_of = qingfeng_store::org::people::in_charge_of(&state.db, person.id).await?;
-        Ok(PersonView { person, in_charge_of, transfers: None })
+        Ok(PersonView { person: shown_to(p, person), in_charge_of, transfers: None })
     }
+}
+
+/// Whether `p` sees 身份证号 whole: those who manage people (新增、修改人员) do, everyone
+/// else sees them masked.
+pub fn sees_id_numbers(p: &Principal) -> bool {
+    p.can(Permission::PersonWrite)
+}
+
+/// A person as `p` may see them: the 身份证号 masked (`110***********123X`) unless `p`
+/// manages people.
+pub fn shown_to(p: &Principal, mut person: Person) -> Person {
+    if !sees_id_numbers(p) {
+        person.id_number = person.id_number.as_deref().map(qingfeng_domain::id_number::mask);
+    }
+    person
 }
 
 /// A unit by id, or 404 when it does not exist or lies outside the caller's scope.
@@ -86,6 +103,7 @@ pub fn person_fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields
         status: p.status.clone(),
         birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
         party_join_date: p.party_join_date.map(|d| d.to_string()).unwrap_or_default(),
+        id_number: p.id_number.clone().unwrap_or_default(),
         exercises_public_power: p.exercises_public_power,
         supervision_override: p.supervision_override,
         supervision_override_reason: p.supervision_override_reason.clone(),

@@ -11,7 +11,7 @@ use qingfeng_store::org::{people, units, Person, Unit};
 
 use super::{field_errors, invalid_status, label, role_labels};
 use crate::auth::Principal;
-use crate::features::org::service::{check_draft_scope, person_fields_of};
+use crate::features::org::service::{check_draft_scope, person_fields_of, shown_to};
 use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
@@ -121,6 +121,7 @@ fn person_fields_from_form(form: &FormPairs) -> Result<PersonFields, FieldErrors
         status: form.get("status"),
         birth_date: form.get("birth_date"),
         party_join_date: form.get("party_join_date"),
+        id_number: form.get("id_number"),
         exercises_public_power: form.get("exercises_public_power") == "true",
         supervision_override: match form.get("supervision_override").as_str() {
             "true" => Some(true),
@@ -267,6 +268,7 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
         ("人员状态", label(&person.status, PersonStatus::from_key, PersonStatus::label).to_string()),
         ("出生日期", person.birth_date.map(|d| d.to_string()).unwrap_or_default()),
         ("入党时间", person.party_join_date.map(|d| d.to_string()).unwrap_or_default()),
+        ("身份证号", shown_to(&p, person.clone()).id_number.unwrap_or_default()),
         ("行使公权力", yes_no(person.exercises_public_power)),
         (
             "监督对象",

@@ -4,6 +4,7 @@
 //! An import first validates every row and reports every error; with `commit` it writes the
 //! valid rows in one transaction.
 
+mod duplicates;
 mod people;
 mod units;
 

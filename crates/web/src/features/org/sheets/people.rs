@@ -11,6 +11,7 @@ use qingfeng_store::imports::{self, PersonWrite};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::{Actor, Db, Scope, StoreError, StoreResult};
 
+use super::duplicates::{Duplicates, RowKey};
 use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, ImportReport, RowError};
 
@@ -46,6 +47,11 @@ const P_POWER: usize = 12;
 const P_OVERRIDE: usize = 14;
 const P_REASON: usize = 15;
 const P_IN_CHARGE: usize = 16;
+const P_ID_NUMBER: usize = 17;
+// A new column goes at the end of `people_columns` with the next position here; the file's own
+// column order does not matter (columns are found by header).
+
+const H_ID_NUMBER: &str = "身份证号";
 
 /// The people sheet's columns, in order. `unit_names` feeds the drop-down of 所在单位, `ranks`
 /// that of 职级 ([`rank_choices`]).
@@ -68,6 +74,7 @@ pub fn people_columns(unit_names: Vec<String>, ranks: Vec<String>) -> Vec<Column
         Column::text("监督对象手动调整", 16.0).choices(yes_no()),
         Column::text("调整理由", 24.0),
         Column::text("分管单位编码", 24.0),
+        Column::text(H_ID_NUMBER, 21.0),
     ]
 }
 
@@ -86,6 +93,7 @@ fn person_field_column(field: &str) -> &'static str {
         "party_join_date" => "入党时间",
         "supervision_override_reason" => "调整理由",
         "in_charge_of" => "分管单位编码",
+        "id_number" => H_ID_NUMBER,
         _ => "系统编号",
     }
 }
@@ -118,7 +126,8 @@ pub async fn people_template(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::h
     Ok(qingfeng_office::template("人员", Some("人员信息导入表"), &cols)?)
 }
 
-fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
+/// One person as a sheet row; the 身份证号 masked unless `whole_id`.
+fn person_row(p: &Person, in_charge_codes: &str, whole_id: bool) -> Vec<CellValue> {
     let label = |key: &str, f: fn(&str) -> Option<&'static str>| f(key).unwrap_or("").to_string();
     let roles: Vec<ResponsibilityRole> = parse_roles(&p.roles.replace(',', "、")).unwrap_or_default();
     vec![
@@ -139,15 +148,22 @@ fn person_row(p: &Person, in_charge_codes: &str) -> Vec<CellValue> {
         p.supervision_override.map(yes_no_value).into(),
         (&p.supervision_override_reason).into(),
         in_charge_codes.into(),
+        p.id_number.as_deref().map(|n| if whole_id { n.to_string() } else { qingfeng_domain::id_number::mask(n) }).into(),
     ]
 }
 
-/// Exports the people matching the filter, within scope.
-pub async fn people_export(db: &Db, scope: &Scope, filter: &PersonFilter) -> Result<Vec<u8>, crate::http::ApiError> {
+/// Exports the people matching the filter, within scope; 身份证号 whole only with `whole_ids`
+/// (those who manage people), masked otherwise. A masked number imports back as unchanged.
+pub async fn people_export(
+    db: &Db,
+    scope: &Scope,
+    filter: &PersonFilter,
+    whole_ids: bool,
+) -> Result<Vec<u8>, crate::http::ApiError> {
     let list = people::list_all(db, scope, filter).await?;
     let codes = in_charge_codes(db).await?;
     let rows: Vec<Vec<CellValue>> =
-        list.iter().map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or(""))).collect();
+        list.iter().map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or(""), whole_ids)).collect();
     let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?);
     let label =
         |key: &Option<String>, f: fn(&str) -> Option<&'static str>| key.as_deref().and_then(f).map(str::to_string);
@@ -222,15 +238,24 @@ pub async fn people_import(
 ) -> Result<ImportReport, crate::http::ApiError> {
     let table = read_upload(bytes, people_columns(vec![], rank_choices(db).await?)).await?;
     let ranks = qingfeng_store::dicts::rank_names(db).await?;
-    let ctx = PersonImport { db, scope, index: UnitIndex::load(db).await?, table: &table, ranks };
+    let numbers = id_numbers(db, &table).await?;
+    let keys: Vec<RowKey> = table
+        .rows
+        .iter()
+        .zip(&numbers)
+        .map(|(r, n)| RowKey::new(r.row_number, &r.cells[P_ID], &r.cells[P_NAME], &r.cells[P_BIRTH], n))
+        .collect();
+    let duplicates = Duplicates::load(db, &keys).await?;
+    let ctx = PersonImport { db, scope, index: UnitIndex::load(db).await?, table: &table, ranks, duplicates };
     let mut report = ImportReport::default();
+    report.warn_unknown_columns(&table);
     for e in &table.errors {
         report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
     }
     let mut seen_ids: HashMap<i64, usize> = HashMap::new();
     let mut valid_rows: Vec<PersonWrite> = Vec::new();
-    for row in &table.rows {
-        let (valid, errs) = ctx.check_row(row, &mut seen_ids).await?;
+    for ((row, number), key) in table.rows.iter().zip(numbers).zip(&keys) {
+        let (valid, errs) = ctx.check_row(row, number, key, &mut seen_ids).await?;
         valid_rows.extend(valid);
         report.errors.extend(errs);
     }
@@ -241,6 +266,27 @@ pub async fn people_import(
         report.record(written);
     }
     Ok(report)
+}
+
+/// The 身份证号 each row stores: its cell, except on a row updating a person (系统编号) when the
+/// file has no 身份证号 column (an older template) or shows that person's number masked (an
+/// export by someone who does not manage people): then the person keeps theirs.
+async fn id_numbers(db: &Db, table: &ReadTable) -> StoreResult<Vec<String>> {
+    let absent = table.absent_columns.iter().any(|c| c == H_ID_NUMBER);
+    let mut out = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let cell = &row.cells[P_ID_NUMBER];
+        let kept = match row.cells[P_ID].parse::<i64>() {
+            Ok(id) if absent || cell.contains('*') => match people::get(db, &Scope::all(), id).await {
+                Ok(p) => p.id_number.filter(|n| absent || qingfeng_domain::id_number::mask(n) == *cell),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            },
+            _ => None,
+        };
+        out.push(kept.unwrap_or_else(|| cell.clone()));
+    }
+    Ok(out)
 }
 
 fn push(errs: &mut Vec<RowError>, row: usize, column: &str, message: String) {
@@ -255,6 +301,7 @@ struct PersonImport<'a> {
     table: &'a ReadTable,
     /// the 职级 dictionary
     ranks: Vec<qingfeng_domain::org::RankName>,
+    duplicates: Duplicates,
 }
 
 impl PersonImport<'_> {
@@ -262,11 +309,16 @@ impl PersonImport<'_> {
     async fn check_row(
         &self,
         row: &ReadRow,
+        id_number: String,
+        key: &RowKey,
         seen_ids: &mut HashMap<i64, usize>,
     ) -> Result<(Option<PersonWrite>, Vec<RowError>), crate::http::ApiError> {
         let c = &row.cells;
         let mut errs: Vec<RowError> = Vec::new();
         let id = self.check_id(row, seen_ids, &mut errs).await?;
+        for (column, message) in self.duplicates.check(key, self.scope) {
+            push(&mut errs, row.row_number, column, message);
+        }
         let unit = self.check_unit(row, &mut errs);
         let in_charge = self.check_in_charge(row, id, &mut errs).await?;
         let override_flag = if c[P_OVERRIDE].is_empty() { None } else { parse_yes_no(&c[P_OVERRIDE]) };
@@ -282,6 +334,7 @@ impl PersonImport<'_> {
             status: c[P_STATUS].clone(),
             birth_date: c[P_BIRTH].clone(),
             party_join_date: c[P_PARTY].clone(),
+            id_number,
             exercises_public_power: parse_yes_no(&c[P_POWER]).unwrap_or(false),
             supervision_override: override_flag,
             supervision_override_reason: c[P_REASON].clone(),
