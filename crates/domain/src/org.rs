@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
-use crate::text::{check_max, check_required, normalize_name, trim_all};
 use crate::id_number::IdNumber;
+use crate::text::{check_max, check_required, normalize_name, trim_all};
 use crate::FieldErrors;
 
 pub const UNIT_NAME_MAX: usize = 50;
@@ -378,7 +378,10 @@ mod tests {
         assert_eq!(d.birth_date.map(|b| b.to_string()).as_deref(), Some("1949-12-31"));
         f.birth_date = "1950-01-01".into();
         let e = f.validate().unwrap_err();
-        assert_eq!(e.for_field("id_number"), Some("身份证号中的出生日期 1949-12-31 与填写的出生日期 1950-01-01 不一致"));
+        assert_eq!(
+            e.for_field("id_number"),
+            Some("身份证号中的出生日期 1949-12-31 与填写的出生日期 1950-01-01 不一致")
+        );
         f.birth_date = String::new();
         f.id_number = "110105194912310021".into();
         assert_eq!(f.validate().unwrap_err().for_field("id_number"), Some("身份证号校验位不正确，请核对号码"));

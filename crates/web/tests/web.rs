@@ -8,6 +8,7 @@ mod delegation;
 mod error_pages;
 mod findings;
 mod home;
+mod id_numbers;
 mod meetings;
 mod notify;
 mod person_lists;

@@ -179,7 +179,10 @@ fn person_json(p: &Person) -> serde_json::Value {
 async fn ensure_id_number_free(tx: &mut Tx, d: &PersonDraft, id: Option<i64>) -> StoreResult<()> {
     let Some(number) = &d.id_number else { return Ok(()) };
     let other: Option<(i64,)> = tx
-        .fetch_optional("SELECT id FROM people WHERE id_number = $1 AND id <> $2", args![number.clone(), id.unwrap_or(0)])
+        .fetch_optional(
+            "SELECT id FROM people WHERE id_number = $1 AND id <> $2",
+            args![number.clone(), id.unwrap_or(0)],
+        )
         .await?;
     match other {
         Some((other,)) => Err(id_number_taken(other)),

@@ -82,17 +82,24 @@ impl Duplicates {
                 }
                 let holder = self.known.iter().find(|p| p.id_number.as_ref() == Some(number) && Some(p.id) != k.id);
                 if let Some(p) = holder {
-                    found.push(("身份证号", format!("身份证号已登记在{}名下{}", who(p, scope), update_hint(p, k, scope))));
+                    found.push((
+                        "身份证号",
+                        format!("身份证号已登记在{}名下{}", who(p, scope), update_hint(p, k, scope)),
+                    ));
                 }
             }
             None => {
                 let Some(nb) = k.name_birth() else { return found };
                 if let Some(rows) = others(self.by_name_birth.get(&nb)) {
-                    found.push(("姓名", format!("与第 {rows} 行姓名、出生日期相同，又未填身份证号，无法区分是否同一人")));
+                    found.push((
+                        "姓名",
+                        format!("与第 {rows} 行姓名、出生日期相同，又未填身份证号，无法区分是否同一人"),
+                    ));
                 }
-                let same = self.known.iter().find(|p| {
-                    Some(p.id) != k.id && p.birth_date == Some(nb.1) && normalize_name(&p.name) == nb.0
-                });
+                let same = self
+                    .known
+                    .iter()
+                    .find(|p| Some(p.id) != k.id && p.birth_date == Some(nb.1) && normalize_name(&p.name) == nb.0);
                 if let Some(p) = same {
                     found.push((
                         "姓名",

@@ -148,7 +148,10 @@ fn person_row(p: &Person, in_charge_codes: &str, whole_id: bool) -> Vec<CellValu
         p.supervision_override.map(yes_no_value).into(),
         (&p.supervision_override_reason).into(),
         in_charge_codes.into(),
-        p.id_number.as_deref().map(|n| if whole_id { n.to_string() } else { qingfeng_domain::id_number::mask(n) }).into(),
+        p.id_number
+            .as_deref()
+            .map(|n| if whole_id { n.to_string() } else { qingfeng_domain::id_number::mask(n) })
+            .into(),
     ]
 }
 
