@@ -259,7 +259,7 @@ struct People {
 }
 
 /// How many demo people carry a 身份证号 (the rest show that it is optional).
-const WITH_ID_NUMBER: u32 = 200;
+const WITH_ID_NUMBER: u32 = 40;
 
 impl People {
     fn new(seed: u64, unique_names: bool) -> Self {

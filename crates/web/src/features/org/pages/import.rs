@@ -23,12 +23,23 @@ impl Kind {
     }
 }
 
+/// What the people sheet asks beyond filling the template.
+const PEOPLE_SHEET_RULES: &[&str] = &[
+    "“系统编号”有值的行修改该人员，留空的行新增人员；姓名中的空格（含全角空格）导入时去除。",
+    "“身份证号”选填，须为18位有效号码（末位X大小写均可），出生日期留空时取自身份证号；脱敏显示的号码（含 *）在修改人员时保持原号码不变。",
+    "同一人不能导入两次：身份证号在文件中重复或已登记在其他人员名下的行不导入；未填身份证号时，姓名和出生日期与文件中其他行或已有人员相同的行不导入。",
+];
+
 fn page_for(kind: Kind, p: &Principal) -> ImportPage {
     let (heading, action, template_url, active) = match kind {
         Kind::People => ("人员导入", "/org/people-import", "/api/v1/people/import-template.xlsx", "people-import"),
         Kind::Units => ("单位导入", "/org/units-import", "/api/v1/units/import-template.xlsx", "units-import"),
     };
-    ImportPage::new(Nav::new(p, active), heading, action, template_url)
+    let mut page = ImportPage::new(Nav::new(p, active), heading, action, template_url);
+    if kind == Kind::People {
+        page.rules = PEOPLE_SHEET_RULES;
+    }
+    page
 }
 
 pub async fn people_page(p: Principal) -> PageResult {
