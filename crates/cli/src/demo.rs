@@ -14,9 +14,11 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate};
-use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole as Role, UnitKind};
+use qingfeng_domain::dict::{
+    BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole as Role, UnitKind,
+};
 use qingfeng_domain::org::{PersonDraft, UnitDraft};
-use qingfeng_store::org::{bulk, people, units};
+use qingfeng_store::org::{branches, bulk, people, units};
 use qingfeng_store::{Actor, Db, Tx};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -77,6 +79,10 @@ struct PlannedPerson {
     unit: usize,
     /// indices of the units this leader is in charge of (分管)
     in_charge: Vec<usize>,
+    /// party branches (unit indices) joined, each from a day, oldest first
+    branches: Vec<(usize, NaiveDate)>,
+    /// the committee post in the last branch
+    post: Option<BranchPost>,
 }
 
 #[derive(Default)]
@@ -101,7 +107,7 @@ impl Plan {
     }
 
     fn person(&mut self, draft: PersonDraft, unit: usize) -> usize {
-        self.people.push(PlannedPerson { draft, unit, in_charge: vec![] });
+        self.people.push(PlannedPerson { draft, unit, in_charge: vec![], branches: vec![], post: None });
         self.people.len() - 1
     }
 
@@ -145,7 +151,13 @@ async fn write_per_row(db: &Db, plan: &Plan) -> Result<Option<DemoSummary>> {
         draft.unit_id = ids[p.unit];
         let in_charge: Vec<i64> = p.in_charge.iter().map(|&u| ids[u]).collect();
         let in_charge = (!in_charge.is_empty()).then_some(in_charge.as_slice());
-        people::insert(&mut tx, &actor, &draft, in_charge).await?;
+        let id = people::insert(&mut tx, &actor, &draft, in_charge).await?;
+        for &(b, from) in &p.branches {
+            branches::set_branch(&mut tx, &actor, id, Some(ids[b]), from, "").await?;
+        }
+        if let (Some(post), Some(&(b, from))) = (p.post, p.branches.last()) {
+            branches::set_post(&mut tx, &actor, ids[b], id, Some(post), from).await?;
+        }
     }
     tx.commit().await?;
     Ok(Some(plan.summary()))
@@ -525,7 +537,6 @@ fn county_office_demo() -> Plan {
     let branch2 = plan.unit("机关第二党支部", "XWB-DZB2", UnitKind::Branch, Some(root));
     let retired_branch = plan.unit("离退休干部党支部", "XWB-LTX", UnitKind::Branch, Some(root));
     let group = plan.unit("县纪委监委派驻第一纪检监察组", "XWB-PZZ", UnitKind::Dispatched, Some(root));
-    let _ = (branch1, branch2);
 
     // the leadership: principal, executive deputy, three deputies
     let dept_index = |code: &str| DEMO_DEPARTMENTS.iter().position(|d| d.0 == code).expect("known department");
@@ -589,23 +600,99 @@ fn county_office_demo() -> Plan {
     let c = |code: &str| first_clerk[dept_index(code)];
     let officers = [
         // 机关第一党支部
-        (h("MSK"), Role::BranchSecretary),
-        (h("ZHK"), Role::BranchCommittee),
-        (h("XXK"), Role::BranchCommittee),
-        (c("JYK"), Role::DisciplineMember),
+        (h("MSK"), Role::BranchSecretary, branch1),
+        (h("ZHK"), Role::BranchCommittee, branch1),
+        (h("XXK"), Role::BranchCommittee, branch1),
+        (c("JYK"), Role::DisciplineMember, branch1),
         // 机关第二党支部
-        (h("DCS"), Role::BranchSecretary),
-        (h("ZYS"), Role::BranchCommittee),
-        (h("FGS"), Role::BranchCommittee),
-        (c("CWS"), Role::DisciplineMember),
+        (h("DCS"), Role::BranchSecretary, branch2),
+        (h("ZYS"), Role::BranchCommittee, branch2),
+        (h("FGS"), Role::BranchCommittee, branch2),
+        (c("CWS"), Role::DisciplineMember, branch2),
         // 离退休干部党支部
-        (h("RSK"), Role::BranchSecretary),
-        (retirees[0], Role::BranchCommittee),
+        (h("RSK"), Role::BranchSecretary, retired_branch),
+        (retirees[0], Role::BranchCommittee, retired_branch),
     ];
-    for (p, role) in officers {
+    for (p, role, _) in officers {
         add_branch_role(&mut plan.people[p].draft, role);
     }
+    let branches = DemoBranches { first: branch1, second: branch2, retired: retired_branch, root, group };
+    branches.seat(&mut plan, &depts, &officers);
     plan
+}
+
+/// Which demo branch a department's party members join: 机关第一党支部 gathers 秘书科, 综合科,
+/// 信息科, 机要科, 保密办 and 档案科, 机关第二党支部 the others; members of a branch sit in
+/// several divisions, and its secretary sits in 秘书科.
+const FIRST_BRANCH_DEPARTMENTS: &[&str] = &["MSK", "ZHK", "XXK", "JYK", "BMB", "DAK"];
+
+struct DemoBranches {
+    first: usize,
+    second: usize,
+    retired: usize,
+    root: usize,
+    group: usize,
+}
+
+impl DemoBranches {
+    /// Every active party member joins a branch on 2024-01-01 (the leadership: the principal and
+    /// two deputies the first, the others the second; retirees theirs; the 派驻纪检监察组 none);
+    /// the officers take their posts in their branch (支部书记 → 书记, the first 支部委员 of 机关第一党支部 →
+    /// 副书记, the others → 委员); one 接待办 member moved to the first branch on 2025-07-01.
+    fn seat(&self, plan: &mut Plan, depts: &[usize], officers: &[(usize, Role, usize)]) {
+        let since = NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");
+        let mut leaders = 0;
+        let mut moved = false;
+        for i in 0..plan.people.len() {
+            let p = &plan.people[i];
+            if !p.draft.political_status.is_party_member()
+                || p.draft.status != PersonStatus::Active
+                || p.unit == self.group
+            {
+                continue;
+            }
+            let branch = if p.unit == self.root {
+                leaders += 1;
+                if leaders <= 3 {
+                    self.first
+                } else {
+                    self.second
+                }
+            } else if p.unit == self.retired {
+                self.retired
+            } else {
+                let k = depts.iter().position(|d| *d == p.unit).expect("a department");
+                if FIRST_BRANCH_DEPARTMENTS.contains(&DEMO_DEPARTMENTS[k].0) {
+                    self.first
+                } else {
+                    self.second
+                }
+            };
+            let mut seats = vec![(branch, since)];
+            if !moved && DEMO_DEPARTMENTS.iter().position(|d| d.0 == "JDB").is_some_and(|k| depts[k] == p.unit) {
+                moved = true;
+                seats =
+                    vec![(self.second, since), (self.first, NaiveDate::from_ymd_opt(2025, 7, 1).expect("valid date"))];
+            }
+            plan.people[i].branches = seats;
+        }
+        let mut deputy_given = false;
+        for &(p, role, branch) in officers {
+            // an officer serves the branch they are a member of (the 人事科 head the retirees')
+            if plan.people[p].branches.last().map(|x| x.0) != Some(branch) {
+                plan.people[p].branches = vec![(branch, since)];
+            }
+            let post = match role {
+                Role::BranchSecretary => BranchPost::Secretary,
+                Role::BranchCommittee if !deputy_given && branch == self.first => {
+                    deputy_given = true;
+                    BranchPost::DeputySecretary
+                }
+                _ => BranchPost::Member,
+            };
+            plan.people[p].post = Some(post);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ permissions!(
     DictWrite = ("dict:write", "维护字典（职级、职务、台账类型名称、问题类别顺序）"),
     WarningCaseRead = ("warning_case:read", "查看典型案例"),
     WarningCaseWrite = ("warning_case:write", "维护典型案例库"),
+    PartyBranchWrite = ("party_branch:write", "管理党支部的党员和支委"),
 );
 
 impl serde::Serialize for Permission {
@@ -82,6 +83,9 @@ pub enum ScopeKind {
     OwnUnitAndBelowOrSelf,
     /// 分管单位及以下 (a leadership member's units in charge)
     InCharge,
+    /// 所任书记的党支部: the branches the holder leads (书记, 副书记), their members wherever
+    /// they sit, and the holder's own records
+    PartyBranch,
 }
 
 impl ScopeKind {
@@ -94,6 +98,7 @@ impl ScopeKind {
             ScopeKind::SelfOnly => "仅本人",
             ScopeKind::OwnUnitAndBelowOrSelf => "本部门及以下或本人",
             ScopeKind::InCharge => "分管单位及以下",
+            ScopeKind::PartyBranch => "所任书记的党支部",
         }
     }
 
@@ -177,6 +182,7 @@ const SUPERVISE: &[Permission] = &[
 const BRANCH: &[Permission] = &[
     Permission::UnitRead,
     Permission::PersonRead,
+    Permission::PartyBranchWrite,
     Permission::ResponsibilityRead,
     Permission::PlanRead,
     Permission::LedgerRead,
@@ -205,7 +211,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "supervisor", name: "纪检监察组", scope: ScopeKind::All, permissions: SUPERVISE },
     BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: LEAD },
     BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: LEAD },
-    BuiltinRole { key: "branch_secretary", name: "支部书记", scope: ScopeKind::OwnUnit, permissions: BRANCH },
+    BuiltinRole { key: "branch_secretary", name: "支部书记", scope: ScopeKind::PartyBranch, permissions: BRANCH },
     BuiltinRole { key: "member", name: "一般干部", scope: ScopeKind::SelfOnly, permissions: MEMBER },
 ];
 
@@ -271,6 +277,7 @@ impl ScopeKind {
         ScopeKind::SelfOnly,
         ScopeKind::OwnUnitAndBelowOrSelf,
         ScopeKind::InCharge,
+        ScopeKind::PartyBranch,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -281,6 +288,7 @@ impl ScopeKind {
             ScopeKind::SelfOnly => "self_only",
             ScopeKind::OwnUnitAndBelowOrSelf => "own_unit_and_below_or_self",
             ScopeKind::InCharge => "in_charge",
+            ScopeKind::PartyBranch => "party_branch",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {

@@ -83,6 +83,30 @@ dictionary!(
 );
 
 dictionary!(
+    /// 支委职务: a post on a party branch's committee (支部委员会).
+    BranchPost {
+        Secretary = ("secretary", "书记"),
+        DeputySecretary = ("deputy_secretary", "副书记"),
+        Member = ("member", "委员"),
+    }
+);
+
+impl BranchPost {
+    /// 书记 and 副书记 lead the branch: their accounts' 支部 scope reaches its members.
+    pub fn leads(self) -> bool {
+        matches!(self, BranchPost::Secretary | BranchPost::DeputySecretary)
+    }
+
+    /// The 责任角色 the post implies: 支部书记 for the secretary, 支部委员 for the others.
+    pub fn role(self) -> ResponsibilityRole {
+        match self {
+            BranchPost::Secretary => ResponsibilityRole::BranchSecretary,
+            _ => ResponsibilityRole::BranchCommittee,
+        }
+    }
+}
+
+dictionary!(
     /// 人员状态
     PersonStatus {
         Active = ("active", "在职"),

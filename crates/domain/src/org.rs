@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
+use crate::dict::{parse_roles, BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use crate::id_number::IdNumber;
 use crate::text::{check_max, check_required, normalize_name, trim_all};
 use crate::FieldErrors;
@@ -117,6 +117,11 @@ pub struct PersonFields {
     pub supervision_override_reason: String,
     /// 分管: units this leadership member is in charge of; None leaves them as they are.
     pub in_charge_of: Option<Vec<i64>>,
+    /// 所在党支部: the party branch (a unit of kind 党支部) this party member belongs to; none
+    /// for someone who is not a party member or not yet in a branch.
+    pub party_branch_id: Option<i64>,
+    /// 支委职务 in that branch: 书记, 副书记, 委员 (key or label); empty for none
+    pub branch_post: String,
 }
 
 /// A validated person, ready to store.
@@ -202,6 +207,21 @@ fn parse_id_number(e: &mut FieldErrors, value: &str, birth_date: Option<NaiveDat
 }
 
 impl PersonFields {
+    /// 所在党支部 and 支委职务: (branch, post in it), checked: a post needs a branch.
+    pub fn branch_seat(&self) -> Result<(Option<i64>, Option<BranchPost>), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let word = trim_all(&self.branch_post);
+        let post = if word.is_empty() { None } else { BranchPost::parse(word) };
+        if !word.is_empty() && post.is_none() {
+            e.push("branch_post", format!("支委职务“{word}”无效，应为{}之一", BranchPost::label_list()));
+        }
+        if post.is_some() && self.party_branch_id.is_none() {
+            e.push("branch_post", "担任支委职务须先选择所在党支部");
+        }
+        e.into_result()?;
+        Ok((self.party_branch_id, post))
+    }
+
     /// Validates with the 职级 dictionary: `rank` may be a dictionary name, which sets
     /// `rank_name` and its level; a bare level keeps a `rank_name` only when that names an entry
     /// of the same level. With an empty dictionary this is [`PersonFields::validate`].
@@ -269,6 +289,12 @@ impl PersonFields {
             (political_status, party_join_date)
         {
             e.push("party_join_date", "政治面貌不是中共党员时不应填写入党时间");
+        }
+        if political_status.is_some_and(|s| !s.is_party_member()) && self.party_branch_id.is_some() {
+            e.push("party_branch_id", "政治面貌不是中共党员时不应填写所在党支部");
+        }
+        if let Err(pe) = self.branch_seat() {
+            e.0.extend(pe.0);
         }
         e.into_result()?;
         Ok(PersonDraft {

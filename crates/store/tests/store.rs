@@ -147,26 +147,29 @@ async fn people_keep_history_scope_and_search() {
         let root = unit(&db, "R", None).await;
         let a = unit(&db, "A", Some(root)).await;
         let b = unit(&db, "B", Some(root)).await;
-        let zhang = people::create(&db, &actor(), &person_fields("张三", a).validate().unwrap(), None).await.unwrap();
-        let li = people::create(&db, &actor(), &person_fields("李四", b).validate().unwrap(), None).await.unwrap();
+        let zhang =
+            people::create(&db, &actor(), &person_fields("张三", a).validate().unwrap(), None, None).await.unwrap();
+        let li =
+            people::create(&db, &actor(), &person_fields("李四", b).validate().unwrap(), None, None).await.unwrap();
         assert!(zhang.in_supervision_scope, "{e:?}: 科级以下党员 is supervised");
 
         // transfer to B is recorded
         let moved = person_fields("张三", b).validate().unwrap();
-        people::update(&db, &actor(), zhang.id, &moved, None, "工作调动").await.unwrap();
+        people::update(&db, &actor(), zhang.id, &moved, None, None, "工作调动").await.unwrap();
         let history = people::transfers(&db, zhang.id).await.unwrap();
         assert_eq!(history.len(), 2, "{e:?}");
         assert_eq!((history[1].from_unit_id, history[1].to_unit_id), (Some(a), b));
 
         // 分管 only for leaders
         let err =
-            people::update(&db, &actor(), li.id, &person_fields("李四", b).validate().unwrap(), Some(&[a]), "").await;
+            people::update(&db, &actor(), li.id, &person_fields("李四", b).validate().unwrap(), Some(&[a]), None, "")
+                .await;
         assert!(matches!(err, Err(StoreError::Invalid(ref x)) if x.for_field("in_charge_of").is_some()), "{e:?}");
         let mut leader = person_fields("李四", b);
         leader.roles = vec!["班子成员".into()];
         leader.rank = "县处级".into();
         let leader = leader.validate().unwrap();
-        people::update(&db, &actor(), li.id, &leader, Some(&[a, b]), "").await.unwrap();
+        people::update(&db, &actor(), li.id, &leader, Some(&[a, b]), None, "").await.unwrap();
         assert_eq!(people::in_charge_of(&db, li.id).await.unwrap(), vec![a, b]);
         assert!(
             !people::get(&db, &Scope::all(), li.id).await.unwrap().in_supervision_scope,

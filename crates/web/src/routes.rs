@@ -17,6 +17,7 @@ pub use crate::http::RouteSpec;
 const FEATURES: &[fn(Book) -> Book] = &[
     features::session::routes,
     features::org::routes,
+    features::party_branches::routes,
     features::accounts::routes,
     features::audit::routes,
     features::responsibility::routes,

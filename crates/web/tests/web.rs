@@ -11,6 +11,7 @@ mod home;
 mod id_numbers;
 mod meetings;
 mod notify;
+mod party_branches;
 mod person_lists;
 mod plans;
 mod print;

@@ -292,6 +292,16 @@ async fn custom_role_covers(tx: &mut Tx, h: &Holder, unit_id: i64, unit_path: &s
                 .await?;
             paths.iter().any(|(p,)| unit_path.starts_with(p.as_str()))
         }
+        Some(ScopeKind::PartyBranch) => {
+            let led: Vec<(i64,)> = tx
+                .fetch_all(
+                    "SELECT branch_id FROM party_branch_committee WHERE person_id = $1 AND to_date IS NULL \
+                     AND post IN ('secretary', 'deputy_secretary') AND branch_id = $2",
+                    args![h.person_id, unit_id],
+                )
+                .await?;
+            !led.is_empty()
+        }
         Some(ScopeKind::SelfOnly) | None => false,
     })
 }

@@ -1,5 +1,6 @@
 //! The organisation: the unit tree, people, 分管 assignments and transfer history.
 
+pub mod branches;
 pub mod bulk;
 pub mod people;
 pub mod scope;

@@ -6,6 +6,7 @@ use qingfeng_domain::org::PersonDraft;
 use serde::Serialize;
 use serde_json::json;
 
+use super::branches::Seat;
 use crate::query::like_contains;
 use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult, Tx};
 
@@ -38,6 +39,11 @@ pub struct Person {
     pub supervision_override: Option<bool>,
     pub supervision_override_reason: String,
     pub in_supervision_scope: bool,
+    /// 所在党支部: the party branch the person belongs to now
+    pub party_branch_id: Option<i64>,
+    pub party_branch_name: Option<String>,
+    /// 支委职务 in that branch now (BranchPost key: secretary, deputy_secretary, member)
+    pub party_branch_post: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -50,6 +56,9 @@ fn role_keys<S: serde::Serializer>(roles: &str, s: S) -> Result<S::Ok, S::Error>
 const COLS: &str = "p.id, p.name, p.gender, p.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, \
     p.title, p.rank, p.rank_name, p.political_status, p.roles, p.status, p.birth_date, p.party_join_date, \
     p.id_number, p.exercises_public_power, p.supervision_override, p.supervision_override_reason, p.in_supervision_scope, \
+    p.party_branch_id, (SELECT b.name FROM units b WHERE b.id = p.party_branch_id) AS party_branch_name, \
+    (SELECT MIN(c.post) FROM party_branch_committee c WHERE c.person_id = p.id AND c.branch_id = p.party_branch_id \
+      AND c.to_date IS NULL) AS party_branch_post, \
     p.created_at, p.updated_at";
 const FROM: &str = " FROM people p JOIN units u ON u.id = p.unit_id";
 
@@ -289,9 +298,19 @@ pub async fn regenerate_list(tx: &mut Tx, actor: &Actor, id: i64) -> StoreResult
     Ok(())
 }
 
-pub async fn create(db: &Db, actor: &Actor, d: &PersonDraft, in_charge: Option<&[i64]>) -> StoreResult<Person> {
+/// Creates a person; `seat` (所在党支部, 支委职务) starts today.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    d: &PersonDraft,
+    in_charge: Option<&[i64]>,
+    seat: Option<Seat>,
+) -> StoreResult<Person> {
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, actor, d, in_charge).await?;
+    if let Some(seat) = seat {
+        super::branches::apply_seat(&mut tx, actor, id, seat, crate::fulfilment::today()).await?;
+    }
     regenerate_list(&mut tx, actor, id).await?;
     tx.commit().await?;
     get(db, &Scope::all(), id).await
@@ -362,16 +381,21 @@ pub async fn apply_update(
     Ok(())
 }
 
+/// Updates a person; `seat` (None: unchanged) changes their branch and post from today.
 pub async fn update(
     db: &Db,
     actor: &Actor,
     id: i64,
     d: &PersonDraft,
     in_charge: Option<&[i64]>,
+    seat: Option<Seat>,
     transfer_note: &str,
 ) -> StoreResult<Person> {
     let mut tx = db.begin().await?;
     apply_update(&mut tx, actor, id, d, in_charge, transfer_note).await?;
+    if let Some(seat) = seat {
+        super::branches::apply_seat(&mut tx, actor, id, seat, crate::fulfilment::today()).await?;
+    }
     regenerate_list(&mut tx, actor, id).await?;
     tx.commit().await?;
     get(db, &Scope::all(), id).await

@@ -16,6 +16,9 @@ pub struct Scope {
     pub units: Vec<i64>,
     /// The operator's own person record (仅本人)
     pub person_id: Option<i64>,
+    /// Party branches (unit ids) whose current members' records are in scope wherever those
+    /// members sit (a 支部书记's branch)
+    pub branch_members: Vec<i64>,
 }
 
 impl Scope {
@@ -58,6 +61,15 @@ impl Scope {
             parts.push(cond.to_string());
             values.push(pid.into());
         }
+        if let (false, Some(cond)) = (self.branch_members.is_empty(), person_cond) {
+            // the same condition, for any current member of the branches
+            let marks = vec!["?"; self.branch_members.len()].join(", ");
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM people qf_bm WHERE qf_bm.party_branch_id IN ({marks}) AND {})",
+                cond.replacen('?', "qf_bm.id", 1)
+            ));
+            values.extend(self.branch_members.iter().map(|b| Arg::from(*b)));
+        }
         if parts.is_empty() {
             q.and("1 = 0", vec![]);
         } else {
@@ -67,7 +79,11 @@ impl Scope {
 
     /// 仅本人: the operator's own records and no unit.
     pub fn is_self_only(&self) -> bool {
-        !self.all && self.subtrees.is_empty() && self.units.is_empty() && self.person_id.is_some()
+        !self.all
+            && self.subtrees.is_empty()
+            && self.units.is_empty()
+            && self.branch_members.is_empty()
+            && self.person_id.is_some()
     }
 
     /// Whether every unit of the subtree rooted at `unit_path` is inside the scope.
@@ -103,5 +119,18 @@ mod tests {
         assert!(!s.covers_unit(50, "/1/50/"));
         assert!(s.covers_subtree("/1/5/12/"));
         assert!(!s.covers_subtree("/2/9/"), "a single unit is not its subtree");
+    }
+
+    #[test]
+    fn branch_members_apply_the_person_condition_to_each_member() {
+        let mut q = QueryBuilder::new();
+        let s = Scope { units: vec![7], person_id: Some(4), branch_members: vec![7], ..Default::default() };
+        s.restrict_with(&mut q, "u.path", "u.id", Some("e.id IN (SELECT entry_id FROM x WHERE person_id = ?)"));
+        assert_eq!(
+            q.where_clause(),
+            " WHERE (u.id = $1 OR e.id IN (SELECT entry_id FROM x WHERE person_id = $2) OR EXISTS (SELECT 1 FROM \
+             people qf_bm WHERE qf_bm.party_branch_id IN ($3) AND e.id IN (SELECT entry_id FROM x WHERE person_id = qf_bm.id)))"
+        );
+        assert!(!s.is_self_only());
     }
 }

@@ -2,7 +2,8 @@
 //! person's unit and 分管.
 
 use qingfeng_domain::access::{builtin_role, Permission, ScopeKind};
-use qingfeng_store::{org::people, Db, Scope, StoreResult};
+use qingfeng_store::org::{branches, people};
+use qingfeng_store::{Db, Scope, StoreResult};
 
 /// What one role grants: permissions and a scope kind (plus units for 自定义).
 #[derive(Debug, Clone)]
@@ -37,7 +38,8 @@ pub async fn role_grants(db: &Db, keys: &[String]) -> StoreResult<Vec<RoleGrant>
     Ok(out)
 }
 
-/// The union of the data scopes of the roles, resolved against the person's unit and 分管.
+/// The union of the data scopes of the roles, resolved against the person's unit, 分管 and the
+/// party branches they lead.
 pub async fn resolve_scope(db: &Db, grants: &[RoleGrant], person_id: Option<i64>) -> StoreResult<Scope> {
     let mut scope = Scope::default();
     let person: Option<(i64, String)> = match person_id {
@@ -58,6 +60,15 @@ pub async fn resolve_scope(db: &Db, grants: &[RoleGrant], person_id: Option<i64>
             (ScopeKind::InCharge, Some(_)) => {
                 if let Some(pid) = person_id {
                     scope.subtrees.extend(people::in_charge_paths(db, pid).await?);
+                }
+                scope.person_id = person_id;
+            }
+            (ScopeKind::PartyBranch, Some(_)) => {
+                // the branches the person leads (书记, 副书记) and their members, wherever they sit
+                if let Some(pid) = person_id {
+                    let led = branches::led_by(db, pid).await?;
+                    scope.units.extend(led.iter().copied());
+                    scope.branch_members.extend(led);
                 }
                 scope.person_id = person_id;
             }

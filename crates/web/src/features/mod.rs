@@ -11,6 +11,7 @@ pub mod home;
 pub mod ledger;
 pub mod notifications;
 pub mod org;
+pub mod party_branches;
 pub mod plans;
 pub mod responsibility;
 pub mod session;

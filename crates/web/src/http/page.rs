@@ -26,6 +26,7 @@ const MENU: &[MenuItem] = &[
     link("/", "我的待办", "home", None),
     Group("组织与人员"),
     link("/org", "单位与人员", "org", None),
+    link("/party-branches", "党支部", "party-branches", Some(Permission::UnitRead)),
     link("/org/people-import", "人员导入", "people-import", Some(Permission::PersonImport)),
     link("/org/units-import", "单位导入", "units-import", Some(Permission::UnitImport)),
     Group("主体责任"),

@@ -27,6 +27,13 @@ pub async fn scope_within(db: &Db, outer: &Scope, inner: &Scope) -> ApiResult<bo
             return Ok(false);
         }
     }
+    for b in &inner.branch_members {
+        // a branch's members sit in several divisions: only a scope that reaches every current
+        // member (or the same branch's members) holds them
+        if !outer.branch_members.contains(b) && !members_within(db, outer, *b).await? {
+            return Ok(false);
+        }
+    }
     if let Some(pid) = inner.person_id {
         if outer.person_id != Some(pid) {
             let person = qingfeng_store::org::people::get(db, outer, pid).await;
@@ -37,6 +44,13 @@ pub async fn scope_within(db: &Db, outer: &Scope, inner: &Scope) -> ApiResult<bo
         }
     }
     Ok(true)
+}
+
+/// Whether every current member of branch `b` is inside `outer`.
+async fn members_within(db: &Db, outer: &Scope, b: i64) -> ApiResult<bool> {
+    let today = qingfeng_store::fulfilment::today();
+    let (_, hidden) = qingfeng_store::org::branches::members_visible(db, outer, b, today).await?;
+    Ok(hidden == 0)
 }
 
 /// Checks that `op` may give `roles` to the account of `person_id`.

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use qingfeng_domain::access::{builtin_role, ScopeKind};
-use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
+use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::warning_cases::Discipline;
@@ -34,6 +34,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("unit", "单位", None, "unit"),
     ("person", "人员", Some("/org/people/"), "person"),
     ("in_charge_of", "分管关系", Some("/org/people/"), "person"),
+    ("party_branch_member", "党员的党支部", Some("/org/people/"), "person"),
+    ("party_branch_committee", "支委职务", Some("/org/people/"), "person"),
     ("account", "账号", None, "account"),
     ("api_token", "接口令牌", None, ""),
     ("role", "角色", None, ""),
@@ -177,6 +179,9 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("sanction", "处理结果", Text),
     ("summary", "基本案情", Text),
     ("lesson", "警示意义", Text),
+    ("party_branch_id", "所在党支部", Unit),
+    ("branch_id", "党支部", Unit),
+    ("post", "支委职务", Dict(|k| BranchPost::from_key(k).map(BranchPost::label))),
 ];
 
 /// Fields whose meaning depends on the record they belong to: (entity, key, label, how).

@@ -13,7 +13,7 @@ use qingfeng_store::Page;
 use serde_json::Value;
 
 use super::service::{
-    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, shown_to, unit_fields_of,
+    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, seat_in_scope, shown_to, unit_fields_of,
     unit_in_scope, PersonView,
 };
 use super::sheets;
@@ -99,7 +99,8 @@ pub async fn create_person(
 ) -> ApiResult<(StatusCode, Json<PersonView>)> {
     let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
-    let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?;
+    let seat = seat_in_scope(&state, &p, &fields, None).await?;
+    let person = people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref(), Some(seat)).await?;
     Ok((StatusCode::CREATED, Json(PersonView::load(&state, &p, person).await?)))
 }
 
@@ -114,7 +115,9 @@ pub async fn update_person(
     let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
     let current_in_charge = people::in_charge_of(&state.db, id).await?;
     check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
-    let person = people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
+    let seat = seat_in_scope(&state, &p, &fields, current.party_branch_id).await?;
+    let person =
+        people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), Some(seat), "").await?;
     Ok(Json(PersonView::load(&state, &p, person).await?))
 }
 

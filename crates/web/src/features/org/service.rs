@@ -3,6 +3,7 @@
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::org::UnitFields;
 use qingfeng_domain::org::{PersonDraft, PersonFields};
+use qingfeng_store::org::branches::Seat;
 use qingfeng_store::org::units::{self, Unit};
 use qingfeng_store::org::{Person, PersonFilter};
 
@@ -108,6 +109,8 @@ pub fn person_fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields
         supervision_override: p.supervision_override,
         supervision_override_reason: p.supervision_override_reason.clone(),
         in_charge_of: in_charge,
+        party_branch_id: p.party_branch_id,
+        branch_post: p.party_branch_post.clone().unwrap_or_default(),
     }
 }
 
@@ -124,6 +127,26 @@ pub fn filter_from(params: &Params) -> Result<PersonFilter, ApiError> {
         in_supervision_scope: params.bool("supervised")?,
         without_account: params.bool("without_account")?.unwrap_or(false),
     })
+}
+
+/// The 所在党支部 and 支委职务 of the fields as the store applies them; a branch newly chosen
+/// must be one the caller's scope reaches (leaving one only narrows).
+pub async fn seat_in_scope(state: &AppState, p: &Principal, f: &PersonFields, current: Option<i64>) -> ApiResult<Seat> {
+    let (branch, post) = f.branch_seat()?;
+    if let Some(b) = branch.filter(|b| Some(*b) != current) {
+        match qingfeng_store::org::branches::get(&state.db, &p.scope, b).await {
+            Ok(_) => {}
+            Err(qingfeng_store::StoreError::NotFound) => {
+                return Err(qingfeng_store::StoreError::field(
+                    "party_branch_id",
+                    format!("党支部（编号 {b}）不存在或不在您的数据范围内"),
+                )
+                .into())
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Seat { branch, post: Some(post) })
 }
 
 /// Checks what a validated draft points at: its unit and 分管 units must be in the caller's scope.

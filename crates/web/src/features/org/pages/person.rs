@@ -3,15 +3,15 @@
 use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::access::Permission;
-use qingfeng_domain::dict::{parse_roles, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
+use qingfeng_domain::dict::{parse_roles, BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
 use qingfeng_domain::org::{PersonFields, RankName};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::dicts;
-use qingfeng_store::org::{people, units, Person, Unit};
+use qingfeng_store::org::{branches, people, units, Person, Unit};
 
 use super::{field_errors, invalid_status, label, role_labels};
 use crate::auth::Principal;
-use crate::features::org::service::{check_draft_scope, person_fields_of, shown_to};
+use crate::features::org::service::{check_draft_scope, person_fields_of, seat_in_scope, shown_to};
 use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
@@ -37,6 +37,9 @@ struct PersonForm {
     statuses: Vec<Opt>,
     overrides: Vec<Opt>,
     in_charge: Vec<Opt>,
+    /// 所在党支部 and 支委职务
+    branches: Vec<Opt>,
+    posts: Vec<Opt>,
 }
 
 /// The 职级 select: the dictionary's names with their level, then the bare levels.
@@ -71,6 +74,13 @@ async fn person_form(
     let rank_names = dicts::rank_names(&state.db).await?;
     let derived = f.validate_with(&rank_names).map(|d| d.derived_supervision_scope()).unwrap_or(false);
     let titles = dicts::list(&state.db, "title").await?.into_iter().map(|e| e.value).collect();
+    let mut branches = vec![Opt::new("", "（不在党支部）", f.party_branch_id.is_none())];
+    for b in branches::list(&state.db, &p.scope).await? {
+        branches.push(Opt::new(b.id, &b.name, f.party_branch_id == Some(b.id)));
+    }
+    let post = BranchPost::parse(f.branch_post.trim());
+    let mut posts = vec![Opt::new("", "（无）", post.is_none())];
+    posts.extend(BranchPost::ALL.iter().map(|x| Opt::new(x.key(), x.label(), post == Some(*x))));
     let form = PersonForm {
         nav: Nav::new(p, "org"),
         heading: heading.into(),
@@ -89,6 +99,8 @@ async fn person_form(
             Opt::new("false", "调整为：不是监督对象", f.supervision_override == Some(false)),
         ],
         in_charge: all_units.iter().map(|u| Opt::new(u.id, indent(u), in_charge_sel.contains(&u.id))).collect(),
+        branches,
+        posts,
         derived,
         f,
         errors,
@@ -109,6 +121,13 @@ fn person_fields_from_form(form: &FormPairs) -> Result<PersonFields, FieldErrors
         },
     };
     let in_charge: Vec<i64> = form.all("in_charge_of").iter().filter_map(|s| s.parse().ok()).collect();
+    let party_branch_id = match form.get("party_branch_id").trim() {
+        "" => None,
+        s => s.parse().map(Some).unwrap_or_else(|_| {
+            errors.push("party_branch_id", "所在党支部无效");
+            None
+        }),
+    };
     let fields = PersonFields {
         name: form.get("name"),
         gender: form.get("gender"),
@@ -130,6 +149,8 @@ fn person_fields_from_form(form: &FormPairs) -> Result<PersonFields, FieldErrors
         },
         supervision_override_reason: form.get("supervision_override_reason"),
         in_charge_of: Some(in_charge),
+        party_branch_id,
+        branch_post: form.get("branch_post"),
     };
     if errors.is_empty() {
         Ok(fields)
@@ -154,7 +175,8 @@ pub async fn create_person(State(state): State<AppState>, p: Principal, form: Fo
         let fields = person_fields_from_form(&form)?;
         let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
         check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &[]).await?;
-        Ok(people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref()).await?)
+        let seat = seat_in_scope(&state, &p, &fields, None).await?;
+        Ok(people::create(&state.db, &p.actor(), &draft, fields.in_charge_of.as_deref(), Some(seat)).await?)
     }
     .await;
     match result {
@@ -214,7 +236,9 @@ pub async fn update_person(
             list.extend(hidden.iter().filter(|u| !list.contains(u)).collect::<Vec<_>>());
         }
         check_draft_scope(&state, &p, &draft, fields.in_charge_of.as_deref(), &current_in_charge).await?;
-        people::update(&state.db, &p.actor(), id, &draft, fields.in_charge_of.as_deref(), "").await?;
+        let seat = seat_in_scope(&state, &p, &fields, person.party_branch_id).await?;
+        let in_charge = fields.in_charge_of.as_deref();
+        people::update(&state.db, &p.actor(), id, &draft, in_charge, Some(seat), "").await?;
         Ok(())
     }
     .await;
@@ -245,7 +269,34 @@ struct PersonDetail {
     p: Person,
     facts: Vec<(&'static str, String)>,
     transfers: Vec<(String, String, String, String, String, String)>,
+    /// 党支部 history: (branch id, branch, from, to, 支委职务 held in that period)
+    memberships: Vec<(i64, String, String, String, String)>,
     can_write: bool,
+}
+
+/// The person's branch periods, each with the committee posts held during it.
+async fn membership_rows(state: &AppState, id: i64) -> Result<Vec<(i64, String, String, String, String)>, ApiError> {
+    let posts = branches::posts_of(&state.db, id).await?;
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "至今".into());
+    Ok(branches::memberships(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let held: Vec<String> = posts
+                .iter()
+                .filter(|x| {
+                    x.branch_id == m.branch_id
+                        && x.from_date >= m.from_date
+                        && m.to_date.is_none_or(|t| x.from_date < t)
+                })
+                .map(|x| {
+                    let label = BranchPost::from_key(&x.post).map_or("", BranchPost::label);
+                    format!("{label}（{} 至 {}）", x.from_date, day(x.to_date))
+                })
+                .collect();
+            (m.branch_id, m.branch_name, m.from_date.to_string(), day(m.to_date), held.join("；"))
+        })
+        .collect())
 }
 
 pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
@@ -282,6 +333,17 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
             },
         ),
         ("分管单位", ic_names.join("、")),
+        ("中共党员", yes_no(PoliticalStatus::parse(&person.political_status).is_some_and(|s| s.is_party_member()))),
+        ("所在党支部", person.party_branch_name.clone().unwrap_or_else(|| "（无）".into())),
+        (
+            "支委职务",
+            person
+                .party_branch_post
+                .as_deref()
+                .and_then(BranchPost::from_key)
+                .map_or("（无）", BranchPost::label)
+                .into(),
+        ),
     ];
     let status_label = |k: &str| label(k, PersonStatus::from_key, PersonStatus::label).to_string();
     let transfers = people::transfers(&state.db, id)
@@ -302,6 +364,7 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
         nav: Nav::new(&p, "org"),
         facts,
         transfers,
+        memberships: membership_rows(&state, id).await?,
         can_write: p.can(Permission::PersonWrite),
         p: person,
     })

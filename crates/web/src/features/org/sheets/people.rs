@@ -342,6 +342,9 @@ impl PersonImport<'_> {
             supervision_override: override_flag,
             supervision_override_reason: c[P_REASON].clone(),
             in_charge_of: Some(in_charge.clone()),
+            // the import leaves 所在党支部 and 支委职务 as they are
+            party_branch_id: None,
+            branch_post: String::new(),
         };
         let draft = match fields.validate_with(&self.ranks) {
             Ok(d) => Some(d),

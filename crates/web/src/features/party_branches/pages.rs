@@ -1,0 +1,174 @@
+//! Pages of 党支部: the list, and one branch with its committee and members (from several
+//! divisions), where a writer adds or removes members and sets committee posts.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use qingfeng_domain::access::Permission;
+use qingfeng_domain::dict::{BranchPost, PoliticalStatus};
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::org::branches::Branch;
+
+use super::service::{self, BranchDetail, MemberChange, PostChange};
+use crate::auth::Principal;
+use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult, Params};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "party_branches/list.html")]
+struct ListPage {
+    nav: Nav,
+    branches: Vec<Branch>,
+}
+
+pub async fn list(State(state): State<AppState>, p: Principal) -> PageResult {
+    let branches = service::list(&state, &p).await?;
+    render(&ListPage { nav: Nav::new(&p, "party-branches"), branches })
+}
+
+/// A member as the page shows one.
+struct Row {
+    person_id: i64,
+    name: String,
+    unit_name: String,
+    title: String,
+    political: &'static str,
+    post: String,
+    since: String,
+    posts: Vec<Opt>,
+}
+
+#[derive(Template)]
+#[template(path = "party_branches/detail.html")]
+struct DetailPage {
+    nav: Nav,
+    d: BranchDetail,
+    rows: Vec<Row>,
+    /// how many divisions the shown members sit in
+    divisions: usize,
+    on: String,
+    is_today: bool,
+    can_write: bool,
+    candidates: Vec<Opt>,
+    errors: FieldErrors,
+}
+
+async fn detail_page(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    on: Option<chrono::NaiveDate>,
+    errors: FieldErrors,
+) -> PageResult {
+    let d = service::detail(state, p, id, on).await?;
+    let can_write = p.can(Permission::PartyBranchWrite);
+    let candidates = if can_write {
+        service::candidates(state, p, id)
+            .await?
+            .into_iter()
+            .map(|x| Opt::new(x.id, format!("{}（{}）", x.name, x.unit_name), false))
+            .collect()
+    } else {
+        vec![]
+    };
+    let rows: Vec<Row> = d
+        .members
+        .iter()
+        .map(|m| {
+            let post = m.post();
+            let mut posts = vec![Opt::new("", "（党员）", post.is_none())];
+            posts.extend(BranchPost::ALL.iter().map(|x| Opt::new(x.key(), x.label(), post == Some(*x))));
+            Row {
+                person_id: m.person_id,
+                name: m.name.clone(),
+                unit_name: m.unit_name.clone(),
+                title: m.title.clone(),
+                political: PoliticalStatus::from_key(&m.political_status).map_or("", PoliticalStatus::label),
+                post: post.map_or("", BranchPost::label).to_string(),
+                since: m.member_since.to_string(),
+                posts,
+            }
+        })
+        .collect();
+    let mut units: Vec<&str> = d.members.iter().map(|m| m.unit_name.as_str()).collect();
+    units.sort_unstable();
+    units.dedup();
+    let divisions = units.len();
+    let is_today = d.on == qingfeng_store::fulfilment::today();
+    let invalid = !errors.is_empty();
+    let mut res = render(&DetailPage {
+        nav: Nav::new(p, "party-branches"),
+        on: d.on.to_string(),
+        d,
+        rows,
+        divisions,
+        is_today,
+        can_write,
+        candidates,
+        errors,
+    })?;
+    if invalid {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    params: Params,
+) -> PageResult {
+    let on = match params.str("on").filter(|v| !v.trim().is_empty()) {
+        Some(v) => Some(service::change_day(&v).map_err(ApiError::from)?),
+        None => None,
+    };
+    detail_page(&state, &p, id, on, FieldErrors::default()).await
+}
+
+/// After a change: back to the branch, or the branch with the errors of the change.
+async fn after(state: &AppState, p: &Principal, id: i64, result: Result<(), ApiError>) -> PageResult {
+    match result {
+        Ok(()) => Ok(see_other(format!("/party-branches/{id}"))),
+        Err(e) => detail_page(state, p, id, None, form_errors(e, "person_id")?).await,
+    }
+}
+
+fn member_change(form: &FormPairs) -> MemberChange {
+    MemberChange { person_id: form.get("person_id").trim().parse().unwrap_or(0), date: form.get("date") }
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let result = service::add_member(&state, &p, id, &member_change(&form)).await;
+    after(&state, &p, id, result).await
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let result = service::remove_member(&state, &p, id, &member_change(&form)).await;
+    after(&state, &p, id, result).await
+}
+
+pub async fn set_post(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let c = PostChange {
+        person_id: form.get("person_id").trim().parse().unwrap_or(0),
+        post: form.get("post"),
+        date: form.get("date"),
+    };
+    let result = service::set_post(&state, &p, id, &c).await;
+    after(&state, &p, id, result).await
+}
