@@ -1,7 +1,7 @@
 //! Demo accounts: one sign-in per built-in role, each linked to a person of the demo 县委办, so
 //! a visitor sees what that role sees — the 主要负责人 the whole office, the 分管领导 the
 //! departments in that leader's charge (信息科, the one that lags, among them), the 纪检监察组
-//! everything, a 支部书记 the secretary's own unit, and a 一般干部 only their own items and
+//! everything, a 支部书记 the branch they lead and its members, and a 一般干部 only their own items and
 //! reminders.
 
 use qingfeng_store::{accounts, args, Actor, Db};
