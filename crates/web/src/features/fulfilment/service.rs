@@ -331,8 +331,9 @@ async fn scope_report(state: &AppState, p: &Principal, params: &Params, year: i6
     })
 }
 
-/// The caller's own items (仅本人 part of the scope) whose unit lies outside the scope's units:
-/// the items list shows them, so the totals and levels count them too (no bar holds them).
+/// The caller's own items (仅本人 part of the scope) and, for a 支部书记, the items of the
+/// members of the branches they lead, whose unit lies outside the scope's units: the items list
+/// shows them, so the totals and levels count them too (no bar holds them).
 async fn add_own_items(
     state: &AppState,
     p: &Principal,
@@ -342,24 +343,27 @@ async fn add_own_items(
     selected: Option<i64>,
 ) -> ApiResult<()> {
     let Some(person) = p.scope.person_id.filter(|_| !p.scope.all) else { return Ok(()) };
-    let own = Scope { person_id: Some(person), ..Default::default() };
+    let members = p.scope.branch_members.clone();
+    let own = Scope { person_id: Some(person), branch_members: members.clone(), ..Default::default() };
     let f = ItemFilter {
         year: Some(year),
         unit_id: selected,
         include_sub: true,
-        person_id: Some(person),
+        person_id: members.is_empty().then_some(person),
         active_only: true,
         ..Default::default()
     };
     let items = qingfeng_store::responsibility::items(&state.db, &own, &f, None).await?.items;
     let in_units: HashSet<i64> = visible.iter().map(|u| u.id).collect();
     let outside: Vec<_> = items.into_iter().filter(|i| !in_units.contains(&i.unit_id)).collect();
-    if outside.is_empty() {
-        return Ok(());
-    }
-    let who = qingfeng_store::org::people::get(&state.db, &own, person).await?;
+    let mut who: HashMap<i64, qingfeng_store::org::Person> = HashMap::new();
     for i in with_status(state, outside).await? {
-        let level = level_key(&i.item.owner_role, Some(&who.roles), Some(&who.title));
+        let Some(pid) = i.item.person_id else { continue };
+        if !who.contains_key(&pid) {
+            who.insert(pid, qingfeng_store::org::people::get(&state.db, &own, pid).await?);
+        }
+        let w = &who[&pid];
+        let level = level_key(&i.item.owner_role, Some(&w.roles), Some(&w.title));
         let mut t = Tally::default();
         t.add(&i.status);
         sums.add_tally(level, &t, None);
