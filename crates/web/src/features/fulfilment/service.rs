@@ -359,8 +359,8 @@ async fn add_own_items(
     let mut who: HashMap<i64, qingfeng_store::org::Person> = HashMap::new();
     for i in with_status(state, outside).await? {
         let Some(pid) = i.item.person_id else { continue };
-        if !who.contains_key(&pid) {
-            who.insert(pid, qingfeng_store::org::people::get(&state.db, &own, pid).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = who.entry(pid) {
+            slot.insert(qingfeng_store::org::people::get(&state.db, &own, pid).await?);
         }
         let w = &who[&pid];
         let level = level_key(&i.item.owner_role, Some(&w.roles), Some(&w.title));
