@@ -13,8 +13,8 @@ use qingfeng_store::Page;
 use serde_json::Value;
 
 use super::service::{
-    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, seat_in_scope, shown_to, unit_fields_of,
-    unit_in_scope, PersonView,
+    check_draft_scope, check_parent_scope, filter_from, parent_of, person_fields_of, seat_in_scope, shown_to,
+    unit_fields_of, unit_in_scope, PersonView,
 };
 use super::sheets;
 use crate::auth::Principal;
