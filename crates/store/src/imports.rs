@@ -44,6 +44,8 @@ pub struct PersonWrite {
     pub id: Option<i64>,
     pub draft: PersonDraft,
     pub in_charge: Vec<i64>,
+    /// 所在党支部 (None: as it is), from today
+    pub seat: Option<org::branches::Seat>,
 }
 
 /// Writes the accepted people; `skipped` rows (with errors) are named in the summary.
@@ -55,11 +57,18 @@ pub async fn people(db: &Db, actor: &Actor, rows: &[PersonWrite], skipped: usize
         match r.id {
             Some(id) => {
                 org::people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
+                if let Some(seat) = r.seat {
+                    org::branches::apply_seat(&mut tx, actor, id, seat, crate::fulfilment::today()).await?;
+                }
                 ids.push(id);
                 written.updated += 1;
             }
             None => {
-                ids.push(org::people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?);
+                let id = org::people::insert(&mut tx, actor, &r.draft, Some(&r.in_charge)).await?;
+                if let Some(seat) = r.seat {
+                    org::branches::apply_seat(&mut tx, actor, id, seat, crate::fulfilment::today()).await?;
+                }
+                ids.push(id);
                 written.created += 1;
             }
         }

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{assert_api_error, seed_org, servers, user, Org, Server};
+use crate::support::{assert_api_error, header_row, read_xlsx, seed_org, servers, user, write_xlsx, Org, Server};
 
 async fn add_person(s: &Server, body: Value) -> i64 {
     let r = s.post_json("/api/v1/people", &body).await;
@@ -212,6 +212,72 @@ async fn a_branch_secretary_sees_the_branch_members_wherever_they_sit() {
         .await;
         let people = zhibu.get(&s, "/api/v1/people").await.json();
         assert_eq!(names(&people["items"]), ["陈静"], "[{e}] {people}");
+        s.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_people_sheet_carries_the_branch() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let (_b, sun, _qian, wang) = branch_with_members(&s, &org).await;
+
+        // the export names each member's branch, and the template offers the branches
+        let rows = read_xlsx(&s.download("/api/v1/people/export.xlsx").await);
+        let h = header_row(&rows, &["姓名", "所在党支部"]).expect("the export has 所在党支部");
+        let col = rows[h].iter().position(|c| c == "所在党支部").unwrap();
+        let name = rows[h].iter().position(|c| c == "姓名").unwrap();
+        let branch_of = |who: &str| rows.iter().find(|r| r[name] == who).map(|r| r[col].clone()).unwrap();
+        assert_eq!((branch_of("孙党员"), branch_of("赵强")), ("机关党支部".into(), String::new()), "[{e}]");
+
+        // an import: a new member by branch name, one leaving (empty cell), an unknown branch
+        // and a non-member named as a row error each
+        let header = ["系统编号", "姓名", "性别", "所在单位", "职级", "政治面貌", "所在党支部"];
+        let zhao = org.person("赵强").to_string();
+        let (sun_id, wang_id) = (sun.to_string(), wang.to_string());
+        let sheet: Vec<Vec<String>> = [
+            header.to_vec(),
+            vec!["", "吴新党", "男", "督查室", "科级以下", "中共党员", "机关党支部"],
+            vec![&sun_id, "孙党员", "男", "督查室", "科级以下", "中共党员", ""],
+            vec![&wang_id, "王芳", "女", "综合科", "乡科级", "中共党员", "机关第九党支部"],
+            vec![&zhao, "赵强", "男", "督查室", "科级以下", "群众", "机关党支部"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+        let report = s.import("/api/v1/people/import", write_xlsx(&sheet)).await;
+        let errors: Vec<(i64, String, String)> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["row"].as_i64().unwrap(),
+                    x["column"].as_str().unwrap().into(),
+                    x["message"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(errors.len(), 2, "[{e}] {report}");
+        assert_eq!((errors[0].0, errors[0].1.as_str()), (4, "所在党支部"), "[{e}] {errors:?}");
+        assert!(errors[0].2.contains("机关第九党支部"), "[{e}] the unknown branch is named: {errors:?}");
+        assert_eq!((errors[1].0, errors[1].1.as_str()), (5, "所在党支部"), "[{e}] {errors:?}");
+        let report = s.import("/api/v1/people/import?commit=true", write_xlsx(&sheet)).await;
+        assert_eq!((report["created"].as_i64(), report["updated"].as_i64()), (Some(1), Some(1)), "[{e}] {report}");
+        let d = s.get(&format!("/api/v1/party-branches/{}", org.unit("JGDZB"))).await.json();
+        assert_eq!(names(&d["members"]), ["吴新党", "王芳", "陈静"], "[{e}] 孙党员 left, 吴新党 joined: {d}");
+
+        // a sheet without the column leaves the branch as it is
+        let old: Vec<Vec<String>> =
+            [header[..6].to_vec(), vec![&wang_id, "王芳", "女", "综合科", "乡科级", "中共党员"]]
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+        let report = s.import("/api/v1/people/import?commit=true", write_xlsx(&old)).await;
+        assert_eq!(report["updated"], 1, "[{e}] {report}");
+        let p = s.get(&format!("/api/v1/people/{wang}")).await.json();
+        assert_eq!(p["party_branch_name"], "机关党支部", "[{e}] {p}");
         s.finish().await;
     }
 }

@@ -8,6 +8,7 @@ use qingfeng_domain::dict::{
 use qingfeng_domain::org::PersonFields;
 use qingfeng_office::{CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::imports::{self, PersonWrite};
+use qingfeng_store::org::branches::{self, Seat};
 use qingfeng_store::org::{people, units, Person, PersonFilter, Unit};
 use qingfeng_store::{Actor, Db, Scope, StoreError, StoreResult};
 
@@ -48,14 +49,16 @@ const P_OVERRIDE: usize = 14;
 const P_REASON: usize = 15;
 const P_IN_CHARGE: usize = 16;
 const P_ID_NUMBER: usize = 17;
+const P_BRANCH: usize = 18;
 // A new column goes at the end of `people_columns` with the next position here; the file's own
 // column order does not matter (columns are found by header).
 
 const H_ID_NUMBER: &str = "身份证号";
+const H_BRANCH: &str = "所在党支部";
 
 /// The people sheet's columns, in order. `unit_names` feeds the drop-down of 所在单位, `ranks`
 /// that of 职级 ([`rank_choices`]).
-pub fn people_columns(unit_names: Vec<String>, ranks: Vec<String>) -> Vec<Column> {
+pub fn people_columns(unit_names: Vec<String>, ranks: Vec<String>, branch_names: Vec<String>) -> Vec<Column> {
     vec![
         Column::integer("系统编号", 10.0),
         Column::text("姓名", 12.0).required(),
@@ -75,6 +78,7 @@ pub fn people_columns(unit_names: Vec<String>, ranks: Vec<String>) -> Vec<Column
         Column::text("调整理由", 24.0),
         Column::text("分管单位编码", 24.0),
         Column::text(H_ID_NUMBER, 21.0),
+        Column::text(H_BRANCH, 20.0).choices(branch_names),
     ]
 }
 
@@ -94,6 +98,7 @@ fn person_field_column(field: &str) -> &'static str {
         "supervision_override_reason" => "调整理由",
         "in_charge_of" => "分管单位编码",
         "id_number" => H_ID_NUMBER,
+        "party_branch_id" | "branch_post" => H_BRANCH,
         _ => "系统编号",
     }
 }
@@ -122,7 +127,7 @@ pub fn rank_shown(p: &Person) -> String {
 }
 
 pub async fn people_template(db: &Db, scope: &Scope) -> Result<Vec<u8>, crate::http::ApiError> {
-    let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?);
+    let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?, branch_names(db, scope).await?);
     Ok(qingfeng_office::template("人员", Some("人员信息导入表"), &cols)?)
 }
 
@@ -152,6 +157,7 @@ fn person_row(p: &Person, in_charge_codes: &str, whole_id: bool) -> Vec<CellValu
             .as_deref()
             .map(|n| if whole_id { n.to_string() } else { qingfeng_domain::id_number::mask(n) })
             .into(),
+        p.party_branch_name.as_deref().unwrap_or("").into(),
     ]
 }
 
@@ -167,7 +173,7 @@ pub async fn people_export(
     let codes = in_charge_codes(db).await?;
     let rows: Vec<Vec<CellValue>> =
         list.iter().map(|p| person_row(p, codes.get(&p.id).map(String::as_str).unwrap_or(""), whole_ids)).collect();
-    let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?);
+    let cols = people_columns(unit_names(db, scope).await?, rank_choices(db).await?, branch_names(db, scope).await?);
     let label =
         |key: &Option<String>, f: fn(&str) -> Option<&'static str>| key.as_deref().and_then(f).map(str::to_string);
     let heading = Heading::load(db, scope, "人员信息表")
@@ -239,7 +245,7 @@ pub async fn people_import(
     bytes: &[u8],
     commit: bool,
 ) -> Result<ImportReport, crate::http::ApiError> {
-    let table = read_upload(bytes, people_columns(vec![], rank_choices(db).await?)).await?;
+    let table = read_upload(bytes, people_columns(vec![], rank_choices(db).await?, vec![])).await?;
     let ranks = qingfeng_store::dicts::rank_names(db).await?;
     let numbers = id_numbers(db, &table).await?;
     let keys: Vec<RowKey> = table
@@ -249,7 +255,8 @@ pub async fn people_import(
         .map(|(r, n)| RowKey::new(r.row_number, &r.cells[P_ID], &r.cells[P_NAME], &r.cells[P_BIRTH], n))
         .collect();
     let duplicates = Duplicates::load(db, &keys).await?;
-    let ctx = PersonImport { db, scope, index: UnitIndex::load(db).await?, table: &table, ranks, duplicates };
+    let branches = BranchIndex::load(db, scope).await?;
+    let ctx = PersonImport { db, scope, index: UnitIndex::load(db).await?, table: &table, ranks, duplicates, branches };
     let mut report = ImportReport::default();
     report.warn_unknown_columns(&table);
     for e in &table.errors {
@@ -305,6 +312,25 @@ struct PersonImport<'a> {
     /// the 职级 dictionary
     ranks: Vec<qingfeng_domain::org::RankName>,
     duplicates: Duplicates,
+    branches: BranchIndex,
+}
+
+/// The party branches a sheet names: every branch by name, and those inside the scope.
+struct BranchIndex {
+    by_name: HashMap<String, i64>,
+    in_scope: Vec<i64>,
+}
+
+impl BranchIndex {
+    async fn load(db: &Db, scope: &Scope) -> StoreResult<Self> {
+        let in_scope = branches::list(db, scope).await?.into_iter().map(|b| b.id).collect();
+        Ok(BranchIndex { by_name: branches::ids_by_name(db).await?, in_scope })
+    }
+}
+
+/// The names of the branches inside the scope, for the drop-down of 所在党支部.
+async fn branch_names(db: &Db, scope: &Scope) -> StoreResult<Vec<String>> {
+    Ok(branches::list(db, scope).await?.into_iter().map(|b| b.name).collect())
 }
 
 impl PersonImport<'_> {
@@ -324,6 +350,7 @@ impl PersonImport<'_> {
         }
         let unit = self.check_unit(row, &mut errs);
         let in_charge = self.check_in_charge(row, id, &mut errs).await?;
+        let seat = self.check_branch(row, id, &mut errs).await?;
         let override_flag = if c[P_OVERRIDE].is_empty() { None } else { parse_yes_no(&c[P_OVERRIDE]) };
         let fields = PersonFields {
             name: c[P_NAME].clone(),
@@ -342,8 +369,7 @@ impl PersonImport<'_> {
             supervision_override: override_flag,
             supervision_override_reason: c[P_REASON].clone(),
             in_charge_of: Some(in_charge.clone()),
-            // the import leaves 所在党支部 and 支委职务 as they are
-            party_branch_id: None,
+            party_branch_id: seat.and_then(|s| s.branch),
             branch_post: String::new(),
         };
         let draft = match fields.validate_with(&self.ranks) {
@@ -368,9 +394,44 @@ impl PersonImport<'_> {
             }
         }
         let cell_errors = self.table.errors.iter().any(|e| e.row == row.row_number);
-        let valid =
-            (errs.is_empty() && !cell_errors).then(|| PersonWrite { id, draft: draft.expect("valid"), in_charge });
+        let valid = (errs.is_empty() && !cell_errors).then(|| PersonWrite {
+            id,
+            draft: draft.expect("valid"),
+            in_charge,
+            seat,
+        });
         Ok((valid, errs))
+    }
+
+    /// The 所在党支部 by name (empty: none): a branch that exists, inside the scope unless the
+    /// person already belongs to it; committee posts stay as they are. None when the file has
+    /// no such column (the person's branch stays).
+    async fn check_branch(
+        &self,
+        row: &ReadRow,
+        id: Option<i64>,
+        errs: &mut Vec<RowError>,
+    ) -> Result<Option<Seat>, crate::http::ApiError> {
+        if self.table.absent_columns.iter().any(|c| c == H_BRANCH) {
+            return Ok(None);
+        }
+        let name = row.cells[P_BRANCH].trim();
+        if name.is_empty() {
+            return Ok(Some(Seat { branch: None, post: None }));
+        }
+        let Some(&branch) = self.branches.by_name.get(name) else {
+            push(errs, row.row_number, H_BRANCH, format!("党支部“{name}”不存在"));
+            return Ok(None);
+        };
+        let current = match id {
+            Some(id) => people::get(self.db, &Scope::all(), id).await.ok().and_then(|p| p.party_branch_id),
+            None => None,
+        };
+        if current != Some(branch) && !self.branches.in_scope.contains(&branch) {
+            push(errs, row.row_number, H_BRANCH, format!("党支部“{name}”不在您的数据范围内"));
+            return Ok(None);
+        }
+        Ok(Some(Seat { branch: Some(branch), post: None }))
     }
 
     /// The 系统编号 of an existing person: not repeated, and a person in scope.
