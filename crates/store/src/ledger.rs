@@ -177,25 +177,30 @@ pub struct AttachmentMeta {
     pub content_type: String,
     pub size: i64,
     pub created_at: DateTime<Utc>,
+    /// the account that uploaded it (None for files of the command line or demo data)
+    pub account_id: Option<i64>,
 }
 
+const ATTACHMENT: &str =
+    "SELECT id, entry_id, filename, content_type, size, created_at, account_id FROM ledger_attachments";
+
+/// The attachments of an entry that were not withdrawn.
 pub async fn attachments(db: &Db, entry_id: i64) -> StoreResult<Vec<AttachmentMeta>> {
-    db.fetch_all(
-        "SELECT id, entry_id, filename, content_type, size, created_at FROM ledger_attachments WHERE entry_id = $1 ORDER BY id",
-        args![entry_id],
-    )
-    .await
+    db.fetch_all(&format!("{ATTACHMENT} WHERE entry_id = $1 AND withdrawn_at IS NULL ORDER BY id"), args![entry_id])
+        .await
+}
+
+/// One attachment (not withdrawn), if its entry is in scope.
+pub async fn attachment_meta(db: &Db, scope: &Scope, id: i64) -> StoreResult<AttachmentMeta> {
+    let meta: AttachmentMeta =
+        db.fetch_one(&format!("{ATTACHMENT} WHERE id = $1 AND withdrawn_at IS NULL"), args![id]).await?;
+    get(db, scope, meta.entry_id).await?;
+    Ok(meta)
 }
 
 /// An attachment with its content, if its entry is in scope.
 pub async fn attachment(db: &Db, scope: &Scope, id: i64) -> StoreResult<(AttachmentMeta, Vec<u8>)> {
-    let meta: AttachmentMeta = db
-        .fetch_one(
-            "SELECT id, entry_id, filename, content_type, size, created_at FROM ledger_attachments WHERE id = $1",
-            args![id],
-        )
-        .await?;
-    get(db, scope, meta.entry_id).await?;
+    let meta = attachment_meta(db, scope, id).await?;
     let (content,): (Vec<u8>,) =
         db.fetch_one("SELECT content FROM ledger_attachments WHERE id = $1", args![id]).await?;
     Ok((meta, content))
@@ -212,21 +217,15 @@ pub async fn add_attachment(
 ) -> StoreResult<AttachmentMeta> {
     let mut tx = db.begin().await?;
     // Evidence belongs to the record as it stands: a superseded version is history, never changed.
-    let (later,): (i64,) = tx
-        .fetch_one(
-            "SELECT COUNT(*) FROM ledger_entries l JOIN ledger_entries e ON e.entry_key = l.entry_key \
-             WHERE e.id = $1 AND l.version > e.version",
-            args![entry_id],
-        )
-        .await?;
-    if later > 0 {
+    if superseded(&mut tx, entry_id).await? {
         return Err(StoreError::Refused("这是已被更正的历史版本，不能再添加附件，请在最新版本上添加".into()));
     }
     let size = content.len() as i64;
     let (id,): (i64,) = tx
         .fetch_one(
-            "INSERT INTO ledger_attachments (entry_id, filename, content_type, size, content, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            args![entry_id, filename, content_type, size, content, crate::now()],
+            "INSERT INTO ledger_attachments (entry_id, filename, content_type, size, content, created_at, account_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            args![entry_id, filename, content_type, size, content, crate::now(), actor.account_id],
         )
         .await?;
     audit::append(
@@ -239,11 +238,46 @@ pub async fn add_attachment(
     )
     .await?;
     tx.commit().await?;
-    db.fetch_one(
-        "SELECT id, entry_id, filename, content_type, size, created_at FROM ledger_attachments WHERE id = $1",
-        args![id],
+    db.fetch_one(&format!("{ATTACHMENT} WHERE id = $1"), args![id]).await
+}
+
+/// Whether a later version of the entry exists (the version `entry_id` is history).
+async fn superseded(tx: &mut Tx, entry_id: i64) -> StoreResult<bool> {
+    let (later,): (i64,) = tx
+        .fetch_one(
+            "SELECT COUNT(*) FROM ledger_entries l JOIN ledger_entries e ON e.entry_key = l.entry_key \
+             WHERE e.id = $1 AND l.version > e.version",
+            args![entry_id],
+        )
+        .await?;
+    Ok(later > 0)
+}
+
+/// Withdraws an attachment (撤回): only its uploader, and only while the entry version it belongs
+/// to is current — once a correction is submitted the version and its files are history. The row
+/// stays (marked withdrawn, no longer listed or served); audited in the same transaction.
+pub async fn withdraw_attachment(db: &Db, actor: &Actor, id: i64) -> StoreResult<AttachmentMeta> {
+    let mut tx = db.begin().await?;
+    let meta: AttachmentMeta =
+        tx.fetch_one(&format!("{ATTACHMENT} WHERE id = $1 AND withdrawn_at IS NULL"), args![id]).await?;
+    if meta.account_id.is_none() || meta.account_id != actor.account_id {
+        return Err(StoreError::Refused("只能撤回本人上传的附件".into()));
+    }
+    if superseded(&mut tx, meta.entry_id).await? {
+        return Err(StoreError::Refused("这条记录已提交更正版本，原版本的附件不能再撤回".into()));
+    }
+    tx.execute("UPDATE ledger_attachments SET withdrawn_at = $1 WHERE id = $2", args![crate::now(), id]).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        "withdraw",
+        "ledger_attachment",
+        id,
+        &json!({"entry_id": meta.entry_id, "filename": meta.filename, "size": meta.size}),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(meta)
 }
 
 async fn ensure_exist(tx: &mut Tx, table: &str, field: &str, label: &str, ids: &[i64]) -> StoreResult<()> {

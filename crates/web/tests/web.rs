@@ -9,6 +9,7 @@ mod error_pages;
 mod findings;
 mod home;
 mod id_numbers;
+mod ledger_files;
 mod meetings;
 mod notify;
 mod party_branches;

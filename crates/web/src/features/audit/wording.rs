@@ -58,6 +58,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("return", "退回整改", "将{o}退回整改"),
     ("look_back", "回头看", "对{o}开展回头看"),
     ("complete", "完成", "将{o}标记为完成"),
+    ("withdraw", "撤回", "撤回{o}"),
     ("generate", "生成", "生成{o}"),
     ("login", "登录", "登录系统"),
     ("logout", "退出", "退出登录"),

@@ -78,6 +78,15 @@ pub async fn attachment(State(state): State<AppState>, p: Principal, Path(id): P
     Ok(crate::http::stored_file(content, &meta.filename, meta.content_type))
 }
 
+/// 撤回附件: answers the withdrawn file's record.
+pub async fn withdraw_attachment(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ledger::AttachmentMeta>> {
+    Ok(Json(super::service::withdraw_attachment(&state, &p, id).await?))
+}
+
 /// 履职台账 in the layout offices use.
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let filter = entry_filter(&params)?;

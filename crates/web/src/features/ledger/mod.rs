@@ -24,6 +24,14 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/ledger-entries/{id}", P(Permission::LedgerRead), "台账记录详情", api::get)
         .returns::<service::EntryView>()
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P(Permission::LedgerRead), "下载附件", api::attachment)
+        .add(
+            M::DELETE,
+            "/api/v1/ledger-attachments/{id}",
+            P(Permission::LedgerWrite),
+            "撤回附件（本人上传、记录未更正时）",
+            api::withdraw_attachment,
+        )
+        .returns::<qingfeng_store::ledger::AttachmentMeta>()
         .add(M::GET, "/ledger", P(Permission::LedgerRead), "履职台账页", pages::page)
         .add(M::GET, "/ledger/new", P(Permission::LedgerWrite), "登记台账表单", pages::new_entry)
         .add(M::POST, "/ledger/new", P(Permission::LedgerWrite), "登记台账", pages::create)
@@ -31,6 +39,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/ledger/{id}/version", P(Permission::LedgerWrite), "更正表单", pages::version_form)
         .add(M::POST, "/ledger/{id}/version", P(Permission::LedgerWrite), "提交更正版本", pages::create_version)
         .add(M::POST, "/ledger/{id}/attachments", P(Permission::LedgerWrite), "上传附件", pages::upload)
+        .add(M::POST, "/ledger/attachments/{id}/withdraw", P(Permission::LedgerWrite), "撤回附件", pages::withdraw)
         .add(
             M::PATCH,
             "/api/v1/ledger-entries/{id}",

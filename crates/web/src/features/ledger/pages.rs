@@ -377,6 +377,8 @@ struct EntryPage {
     cases: Vec<Named>,
     attachments: Vec<AttachmentMeta>,
     attach_error: Option<String>,
+    me: i64,
+    withdrawable: bool,
     /// (id, version, date, author, reason)
     history: Vec<(i64, i64, String, String, String)>,
     hidden_versions: usize,
@@ -408,6 +410,8 @@ pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): Pa
         cases: v.cases,
         attachments: v.attachments,
         attach_error: None,
+        me: p.account_id,
+        withdrawable: withdrawable(&state, &p, &v.entry, v.current).await?,
         history: v
             .history
             .iter()
@@ -433,6 +437,27 @@ pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): Pa
 struct Attachments {
     attachments: Vec<AttachmentMeta>,
     attach_error: Option<String>,
+    /// the reader's account: the files they uploaded offer 撤回 while `withdrawable`
+    me: i64,
+    /// the entry is current and the reader may still correct it
+    withdrawable: bool,
+}
+
+/// Whether the reader's own attachments of `e` may still be withdrawn: `e` is the current
+/// version and the reader may correct it (the rule `service::withdraw_attachment` applies).
+async fn withdrawable(state: &AppState, p: &Principal, e: &Entry, current: bool) -> Result<bool, PageError> {
+    Ok(current && may_correct(state, p, e).await?)
+}
+
+/// The attachment list of `e` as the reader sees it, with `attach_error` shown in it.
+async fn attachment_list(state: &AppState, p: &Principal, e: &Entry, attach_error: Option<String>) -> PageResult {
+    let current = ledger::history(&state.db, e.entry_key).await?.last().map(|h| h.id) == Some(e.id);
+    render(&Attachments {
+        attachments: ledger::attachments(&state.db, e.id).await?,
+        attach_error,
+        me: p.account_id,
+        withdrawable: withdrawable(state, p, e, current).await?,
+    })
 }
 
 /// htmx upload: answers the attachment list (with the error, if any, shown in it).
@@ -454,5 +479,17 @@ pub async fn upload(
         Err(ApiError::BadRequest { message, .. }) => Some(message),
         Err(other) => return Err(PageError(other)),
     };
-    render(&Attachments { attachments: ledger::attachments(&state.db, id).await?, attach_error })
+    attachment_list(&state, &p, &e, attach_error).await
+}
+
+/// htmx 撤回: answers the attachment list (with the refusal, if any, shown in it).
+pub async fn withdraw(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let meta = ledger::attachment_meta(&state.db, &p.scope, id).await?;
+    let e = ledger::get(&state.db, &p.scope, meta.entry_id).await?;
+    let attach_error = match super::service::withdraw_attachment(&state, &p, id).await {
+        Ok(_) => None,
+        Err(ApiError::Conflict(message) | ApiError::Forbidden(message)) => Some(message),
+        Err(other) => return Err(PageError(other)),
+    };
+    attachment_list(&state, &p, &e, attach_error).await
 }

@@ -53,6 +53,17 @@ pub async fn may_correct(state: &AppState, p: &Principal, e: &Entry) -> ApiResul
     })
 }
 
+/// Withdraws an attachment (撤回): the entry must be in the reader's scope and still open to their
+/// correction; the store refuses files of others and of superseded versions.
+pub async fn withdraw_attachment(state: &AppState, p: &Principal, id: i64) -> ApiResult<ledger::AttachmentMeta> {
+    let meta = ledger::attachment_meta(&state.db, &p.scope, id).await?;
+    let e = ledger::get(&state.db, &p.scope, meta.entry_id).await?;
+    if !may_correct(state, p, &e).await? {
+        return Err(ApiError::Forbidden("您不能修改这条台账记录，也不能撤回它的附件".into()));
+    }
+    Ok(ledger::withdraw_attachment(&state.db, &p.actor(), id).await?)
+}
+
 /// What a correction starts from: the participants, linked items and tasks of the version it
 /// corrects.
 #[derive(Default)]
