@@ -7,6 +7,7 @@ pub mod findings;
 pub mod fulfilment;
 pub mod gaps;
 pub mod id_number;
+pub mod labels;
 pub mod ledger;
 pub mod org;
 pub mod plans;

@@ -2,6 +2,7 @@
 //! the rules need) and 职务 (offered on the person form).
 
 use qingfeng_domain::dict::Rank;
+use qingfeng_domain::labels::{self, LabelRow, Labels};
 use qingfeng_domain::org::RankName;
 use serde::Serialize;
 use serde_json::json;
@@ -83,6 +84,46 @@ pub async fn replace(db: &Db, actor: &Actor, dict: &str, label: &str, entries: &
             &json!({"label": label, "entries": [before_list, after_list]}),
         )
         .await?;
+    }
+    tx.commit().await
+}
+
+/// The office's names and order of the fixed dictionaries (record types, finding categories).
+pub async fn labels(db: &Db) -> StoreResult<Labels> {
+    let rows: Vec<(String, String, String, i64)> =
+        db.fetch_all("SELECT dict, code, label, sort_order FROM dict_labels", args![]).await?;
+    Ok(Labels::new(
+        &rows
+            .into_iter()
+            .map(|(dict, key, label, sort_order)| LabelRow { dict, key, label, sort_order })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Replaces the names and order of one fixed dictionary (rows checked by
+/// `qingfeng_domain::labels::check`), audited as one record listing the names in order before
+/// and after.
+pub async fn save_labels(db: &Db, actor: &Actor, dict: &str, label: &str, rows: &[LabelRow]) -> StoreResult<()> {
+    let shown = |l: &Labels| -> Vec<String> {
+        match dict {
+            labels::ENTRY_KINDS => l.kinds().iter().map(|(_, n)| n.clone()).collect(),
+            _ => l.categories().iter().map(|(_, n)| n.clone()).collect(),
+        }
+    };
+    let before = shown(&labels(db).await?);
+    let mut tx = db.begin().await?;
+    tx.execute("DELETE FROM dict_labels WHERE dict = $1", args![dict]).await?;
+    for r in rows.iter().filter(|r| r.dict == dict) {
+        tx.execute(
+            "INSERT INTO dict_labels (dict, code, label, sort_order) VALUES ($1, $2, $3, $4)",
+            args![dict, r.key.clone(), r.label.clone(), r.sort_order],
+        )
+        .await?;
+    }
+    let after = shown(&Labels::new(rows));
+    if before != after {
+        audit::append(&mut tx, actor, "update", "dict", dict, &json!({"label": label, "entries": [before, after]}))
+            .await?;
     }
     tx.commit().await
 }

@@ -12,6 +12,7 @@ mod id_numbers;
 mod ledger_files;
 mod meetings;
 mod notify;
+mod office_words;
 mod party_branches;
 mod person_lists;
 mod plans;

@@ -182,6 +182,7 @@ pub async fn stats(db: &Db, scope: &Scope, f: &FindingFilter, today: NaiveDate) 
         }
     }
     lb.recurrence_rate = rectification_rate(lb.recurred, lb.done);
+    let labels = crate::dicts::labels(db).await?;
     Ok(Stats {
         as_of: today,
         total,
@@ -197,9 +198,13 @@ pub async fn stats(db: &Db, scope: &Scope, f: &FindingFilter, today: NaiveDate) 
             .into_iter()
             .map(|(i, tally)| KeyTally { key: group_names[i].into(), label: group_names[i].into(), tally })
             .collect(),
-        by_category: categories
-            .into_iter()
-            .map(|(c, tally)| KeyTally { key: c.key().into(), label: c.label().into(), tally })
+        // in the office's order, with its names (字典管理)
+        by_category: labels
+            .categories()
+            .iter()
+            .filter_map(|(c, name)| {
+                categories.remove(c).map(|tally| KeyTally { key: c.key().into(), label: name.clone(), tally })
+            })
             .collect(),
         by_source: sources
             .into_iter()

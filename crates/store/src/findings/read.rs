@@ -6,6 +6,7 @@ use qingfeng_domain::findings::{
     measure_overdue, Category, Facts, FindingDraft, FindingState, LookBackFilter, LookBackResult, Origin, Severity,
     Source, Step,
 };
+use qingfeng_domain::labels::Labels;
 use serde::Serialize;
 
 use super::label_of;
@@ -67,11 +68,15 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn complete(&mut self, today: NaiveDate) {
+    /// Fills the derived fields; the category reads as the office names it (字典管理).
+    fn complete(&mut self, today: NaiveDate, labels: &Labels) {
         self.overdue = self.state != FindingState::SignedOff.key()
             && self.next_deadline.is_some_and(|d| measure_overdue(d, None, today));
         self.state_label = label_of(&self.state, FindingState::from_key, FindingState::label);
-        self.category_label = label_of(&self.category, Category::from_key, Category::label);
+        self.category_label = match labels.category_of(&self.category) {
+            "" => self.category.clone(),
+            name => name.to_string(),
+        };
         self.source_label = label_of(&self.source, Source::from_key, Source::label);
         self.severity_label = label_of(&self.severity, Severity::from_key, Severity::label);
         self.origin_label = label_of(&self.origin, Origin::from_key, Origin::label);
@@ -264,8 +269,9 @@ pub async fn list(
     let q = finding_query(db, scope, f, today).await?;
     let from = format!("{FROM}{}", q.where_clause());
     let mut page: Page<Finding> = fetch_page(db, COLS, &from, "f.found_on DESC, f.id DESC", q.args(), paging).await?;
+    let labels = crate::dicts::labels(db).await?;
     for i in &mut page.items {
-        i.complete(today);
+        i.complete(today, &labels);
     }
     Ok(page)
 }
@@ -276,7 +282,7 @@ pub async fn get(db: &Db, scope: &Scope, id: i64, today: NaiveDate) -> StoreResu
     q.and("f.id = ?", args![id]);
     scope.restrict_with(&mut q, "u.path", "u.id", Some(SELF_COND));
     let mut f: Finding = db.fetch_one(&format!("SELECT {COLS}{FROM}{}", q.where_clause()), q.args()).await?;
-    f.complete(today);
+    f.complete(today, &crate::dicts::labels(db).await?);
     Ok(f)
 }
 

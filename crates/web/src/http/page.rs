@@ -133,6 +133,15 @@ pub fn render(t: &impl Template) -> PageResult {
     t.render().map(|s| Html(s).into_response()).map_err(|e| PageError(ApiError::Internal(e.to_string())))
 }
 
+/// A form page: 422 when `refused` (the input is shown again with its errors), else 200.
+pub fn render_form(t: &impl Template, refused: bool) -> PageResult {
+    let mut res = render(t)?;
+    if refused {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
 /// 303 See Other: where the browser goes after a form was saved.
 pub fn see_other(location: impl Into<String>) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location.into())]).into_response()

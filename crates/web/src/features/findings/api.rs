@@ -167,8 +167,8 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
 }
 
 /// `GET /api/v1/findings/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "问题清单导入模板.xlsx"))
+pub async fn template(State(state): State<AppState>) -> ApiResult<Response> {
+    Ok(xlsx(sheets::template(&state.db).await?, "问题清单导入模板.xlsx"))
 }
 
 /// `POST /api/v1/findings/import?commit=true` (multipart `file`)

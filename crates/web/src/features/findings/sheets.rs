@@ -21,7 +21,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use qingfeng_domain::findings::{Category, FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
+use qingfeng_domain::findings::{FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
+use qingfeng_domain::labels::Labels;
 use qingfeng_office::{CellValue, Column, ReadRow, ReadTable};
 use qingfeng_store::findings::{self as store, FindingFilter};
 use qingfeng_store::fulfilment::today;
@@ -74,16 +75,18 @@ const PRINTED: usize = 10;
 /// Columns of the finding (not of a measure), merged over the rows of its measures.
 const FINDING_COLUMNS: &[usize] = &[C_NUMBER, C_DESCRIPTION, C_CATEGORY, 9, 10, 11, 12, 13, 14, 15, 16, 17, C_ID];
 
-/// The columns, in order. `for_writing` adds the drop-down lists; reading accepts keys, labels and
-/// short category names, so it checks the values itself.
-pub fn columns(for_writing: bool) -> Vec<Column> {
+/// The columns, in order. For writing (`names`: the office's category names and order, 字典管理)
+/// they carry the drop-down lists; reading accepts keys, labels and short category names, so it
+/// checks the values itself.
+pub fn columns(names: Option<&Labels>) -> Vec<Column> {
+    let for_writing = names.is_some();
     let choices = |c: Column, list: Vec<String>| if for_writing { c.choices(list) } else { c };
+    let categories = names.map(|l| l.categories().iter().map(|(_, n)| n.clone()).collect()).unwrap_or_default();
     let labels = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     vec![
         Column::text(H_NUMBER, 6.0),
         Column::text(H_DESCRIPTION, 36.0).required(),
-        choices(Column::text(H_CATEGORY, 16.0), Category::ALL.iter().map(|c| c.label().to_string()).collect())
-            .required(),
+        choices(Column::text(H_CATEGORY, 16.0), categories).required(),
         Column::text(H_MEASURE, 32.0),
         Column::text(H_LEADER, 10.0),
         Column::text(H_PERSON, 10.0),
@@ -119,8 +122,9 @@ fn field_column(field: &str) -> &'static str {
     }
 }
 
-pub fn template() -> Result<Vec<u8>, ApiError> {
-    Ok(qingfeng_office::template("整改台账", Some("问题整改台账"), &columns(true))?)
+pub async fn template(db: &Db) -> Result<Vec<u8>, ApiError> {
+    let names = qingfeng_store::dicts::labels(db).await?;
+    Ok(qingfeng_office::template("整改台账", Some("问题整改台账"), &columns(Some(&names)))?)
 }
 
 /// Exports the 整改台账 of the findings the scope sees that match the filter: one row per
@@ -192,7 +196,7 @@ pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Ve
         spans.push((first, rows.len() - first));
     }
     let heading = export_heading(db, scope, filter).await?;
-    let columns = columns(true);
+    let columns = columns(Some(&qingfeng_store::dicts::labels(db).await?));
     let mut table = heading.table("整改台账", &columns, &rows).print_columns(PRINTED);
     for (first, count) in spans {
         for &c in FINDING_COLUMNS {
@@ -205,6 +209,7 @@ pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Ve
 /// "问题整改台账" with the unit and the filters of the export.
 async fn export_heading(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Heading, ApiError> {
     let heading = Heading::load(db, scope, "问题整改台账").await?.unit(filter.unit_id, filter.include_sub);
+    let names = qingfeng_store::dicts::labels(db).await?;
     let campaign = match filter.campaign_id {
         Some(id) => store::get_campaign(db, id).await.ok().map(|c| c.name),
         None => None,
@@ -212,7 +217,7 @@ async fn export_heading(db: &Db, scope: &Scope, filter: &FindingFilter) -> Resul
     let yes = |b: bool| b.then(|| "是".to_string());
     Ok(heading
         .filter("办理状态", filter.state.map(|s| s.label().to_string()))
-        .filter("问题类别", filter.category.map(|c| c.label().to_string()))
+        .filter("问题类别", filter.category.map(|c| names.category(c).to_string()))
         .filter("问题类别组", filter.group.clone())
         .filter("问题来源", filter.source.map(|s| s.label().to_string()))
         .filter("严重程度", filter.severity.map(|s| s.label().to_string()))
@@ -233,7 +238,7 @@ pub async fn import(
     bytes: &[u8],
     commit: bool,
 ) -> Result<ImportReport, ApiError> {
-    let table = read_upload(bytes, columns(false)).await?;
+    let table = read_upload(bytes, columns(None)).await?;
     let mut names: Vec<String> = table
         .rows
         .iter()
@@ -250,6 +255,7 @@ pub async fn import(
         index: UnitIndex::load(db).await?,
         people: people_named(db, &names).await?,
         campaigns: qingfeng_store::findings::campaigns_by_name(db).await?,
+        labels: qingfeng_store::dicts::labels(db).await?,
     };
     let mut report = ImportReport::default();
     for e in &table.errors {
@@ -325,6 +331,8 @@ struct FindingImport<'a> {
     index: UnitIndex,
     people: HashMap<String, Vec<(i64, String)>>,
     campaigns: HashMap<String, Vec<(i64, Vec<String>)>>,
+    /// the office's category names (字典管理), read as their keys
+    labels: Labels,
 }
 
 impl FindingImport<'_> {
@@ -350,7 +358,8 @@ impl FindingImport<'_> {
         let fields = FindingFields {
             unit_id: unit.map(|u| u.id),
             source: c[C_SOURCE].clone(),
-            category: c[C_CATEGORY].clone(),
+            // an office name (字典管理) reads as its key; anything else as the rules read it
+            category: self.labels.parse_category(&c[C_CATEGORY]).map_or(c[C_CATEGORY].clone(), |x| x.key().to_string()),
             description: c[C_DESCRIPTION].clone(),
             severity: c[C_SEVERITY].clone(),
             found_on: c[C_FOUND_ON].clone(),
@@ -426,7 +435,7 @@ impl FindingImport<'_> {
         if name.is_empty() {
             return None;
         }
-        let header = columns(false)[col].header.clone();
+        let header = columns(None)[col].header.clone();
         let candidates = self.people.get(name).map(Vec::as_slice).unwrap_or_default();
         let in_unit: Vec<i64> = match unit {
             Some(u) => candidates.iter().filter(|(_, p)| p.starts_with(&u.path)).map(|(id, _)| *id).collect(),

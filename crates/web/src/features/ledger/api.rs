@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::ledger::EntryFields;
-use qingfeng_domain::responsibility::{EntryKind, MeetingType};
+use qingfeng_domain::responsibility::MeetingType;
 use qingfeng_office::Column;
 use qingfeng_store::ledger::{self, Entry};
 use qingfeng_store::Page;
@@ -91,6 +91,7 @@ pub async fn withdraw_attachment(
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let filter = entry_filter(&params)?;
     let page = ledger::list(&state.db, &p.scope, &filter, None).await?;
+    let labels = qingfeng_store::dicts::labels(&state.db).await?;
     let cols = vec![
         Column::integer("序号", 6.0),
         Column::date("日期", 12.0),
@@ -138,7 +139,7 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
         rows.push(vec![
             (n as i64 + 1).into(),
             e.entry_date.into(),
-            EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or("").into(),
+            labels.kind_of(&e.kind).into(),
             MeetingType::from_key(&e.meeting_type).map(MeetingType::label).unwrap_or("").into(),
             (&e.unit_name).into(),
             (&e.place).into(),
@@ -156,7 +157,7 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
     let heading = Heading::load(&state.db, &p.scope, &list)
         .await?
         .unit(filter.unit_id, filter.include_sub)
-        .filter("类型", filter.kind.as_deref().and_then(EntryKind::from_key).map(|k| k.label().to_string()))
+        .filter("类型", filter.kind.as_deref().map(|k| labels.kind_of(k)).filter(|k| !k.is_empty()).map(String::from))
         .filter("关键词", filter.q.clone())
         .filter("日期自", filter.from.map(|d| d.to_string()))
         .filter("日期至", filter.to.map(|d| d.to_string()));

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
+use qingfeng_domain::labels::Labels;
 use qingfeng_domain::ledger::EntryFields;
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::time::office_today;
@@ -40,17 +41,23 @@ struct LedgerPage {
     can_export: bool,
 }
 
-/// "会议研究（党员大会）": the kind, and the meeting type when there is one.
-fn kind_text(e: &Entry) -> String {
-    let kind = EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or("");
+/// "会议研究（党员大会）": the kind as the office names it, and the meeting type when there is one.
+fn kind_text(labels: &Labels, e: &Entry) -> String {
+    let kind = labels.kind_of(&e.kind);
     match MeetingType::from_key(&e.meeting_type) {
         Some(t) => format!("{kind}（{}）", t.label()),
         None => kind.to_string(),
     }
 }
 
+/// The record types to choose from, as the office names them.
+fn kind_options(labels: &Labels, selected: Option<EntryKind>) -> Vec<Opt> {
+    labels.kinds().iter().map(|(k, name)| Opt::new(k.key(), name, selected == Some(*k))).collect()
+}
+
 pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let filter = entry_filter(&params)?;
+    let labels = qingfeng_store::dicts::labels(&state.db).await?;
     let page = ledger::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
     let rows = page
         .items
@@ -59,7 +66,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
             (
                 e.id,
                 e.entry_date.to_string(),
-                kind_text(e),
+                kind_text(&labels, e),
                 e.unit_name.clone(),
                 e.participant_count,
                 e.content.chars().take(60).collect(),
@@ -67,7 +74,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
             )
         })
         .collect();
-    let kind = params.str("kind");
+    let kind = params.str("kind").and_then(|k| labels.parse_kind(&k));
     let keep: Vec<(&str, String)> =
         ["year", "kind", "q", "unit", "person", "item"].iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
     render(&LedgerPage {
@@ -75,7 +82,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         rows,
         year: params.str("year").unwrap_or_default(),
         q: params.str("q").unwrap_or_default(),
-        kinds: EntryKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), kind.as_deref() == Some(k.key()))).collect(),
+        kinds: kind_options(&labels, kind),
         query: serde_urlencoded::to_string(keep).unwrap_or_default(),
         pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
         total: page.total,
@@ -175,7 +182,8 @@ async fn form(
 ) -> PageResult {
     let FormTarget { heading, action, cancel } = target;
     let Choices { units: unit_list, people: people_list, items: item_list } = choices(state, p, &f).await?;
-    let kind = EntryKind::parse(&f.kind);
+    let labels = qingfeng_store::dicts::labels(&state.db).await?;
+    let kind = labels.parse_kind(&f.kind);
     let failed = !errors.is_empty();
     let cases = qingfeng_store::warning_cases::choices(&state.db)
         .await?
@@ -189,7 +197,7 @@ async fn form(
         cancel,
         correction,
         today: office_today().to_string(),
-        kinds: EntryKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), kind == Some(*k))).collect(),
+        kinds: kind_options(&labels, kind),
         meeting_types: MeetingType::ALL
             .iter()
             .map(|t| Opt::new(t.key(), t.label(), MeetingType::parse(&f.meeting_type) == Some(*t)))
@@ -394,7 +402,7 @@ pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): Pa
     let names: Vec<&str> = v.participants.iter().map(|x| x.name.as_str()).collect();
     render(&EntryPage {
         nav: Nav::new(&p, "ledger"),
-        kind: kind_text(&v.entry),
+        kind: kind_text(&qingfeng_store::dicts::labels(&state.db).await?, &v.entry),
         created: crate::time::local_time(v.entry.created_at),
         current: v.current,
         participants: match (names.is_empty(), v.hidden_participants) {

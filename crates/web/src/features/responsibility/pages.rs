@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::fulfilment::State as FState;
-use qingfeng_domain::responsibility::{EntryKind, Period};
+use qingfeng_domain::responsibility::Period;
 use qingfeng_domain::time::office_today;
 use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items, requirement, this_year};
 use qingfeng_store::responsibility::{self as resp, ItemFilter, List};
@@ -271,7 +271,7 @@ struct ItemPage {
     /// (window, dates, required, done, state key, state label)
     periods: Vec<(String, String, u32, u32, &'static str, &'static str)>,
     /// (date, kind, unit, id, content)
-    entries: Vec<(String, &'static str, String, i64, String)>,
+    entries: Vec<(String, String, String, i64, String)>,
     /// Entries credited to the item that the reader's scope does not reach.
     hidden_entries: i64,
 }
@@ -297,12 +297,13 @@ pub async fn item(State(state): State<AppState>, p: Principal, PagePath(id): Pag
         })
         .collect();
     let (visible_entries, hidden_entries) = super::service::item_entries(&state, &p, id).await?;
+    let labels = qingfeng_store::dicts::labels(&state.db).await?;
     let entries = visible_entries
         .into_iter()
         .map(|e| {
             (
                 e.entry_date.to_string(),
-                EntryKind::from_key(&e.kind).map(EntryKind::label).unwrap_or(""),
+                labels.kind_of(&e.kind).to_string(),
                 e.unit_name,
                 e.id,
                 e.content.chars().take(80).collect(),

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod dicts;
+pub mod labels;
 pub mod pages;
 pub mod settings;
 
@@ -30,6 +31,17 @@ pub fn routes(book: Book) -> Book {
         .returns_page::<qingfeng_store::dicts::DictEntry>()
         .add(M::PUT, "/api/v1/dicts/{key}", P(Permission::DictWrite), "保存整个字典（按顺序）", api::save_dict)
         .body::<dicts::DictInput>()
+        .add(
+            M::GET,
+            "/api/v1/dict-labels/{key}",
+            P(Permission::PersonRead),
+            "固定字典的显示名称和顺序（entry_kind 台账记录类型、finding_category 问题类别）",
+            labels::api_list,
+        )
+        .returns_page::<labels::LabelView>()
+        .add(M::PUT, "/api/v1/dict-labels/{key}", P(Permission::DictWrite), "保存显示名称和顺序", labels::api_save)
+        .body::<labels::LabelsInput>()
         .add(M::GET, "/system/dicts", P(Permission::DictWrite), "字典管理", pages::dicts_page)
         .add(M::POST, "/system/dicts/{key}", P(Permission::DictWrite), "保存字典", pages::save_dict)
+        .add(M::POST, "/system/dict-labels/{key}", P(Permission::DictWrite), "保存显示名称和顺序", labels::page_save)
 }

@@ -13,7 +13,9 @@ use qingfeng_domain::dict::Rank;
 use super::dicts::{self, DictDef, EntryInput, DICTS};
 use super::settings::{self, SettingView};
 use crate::auth::Principal;
-use crate::http::{render, see_other, ApiError, FormPairs, Nav, Opt, PageError, PagePath, PageResult, Params};
+use crate::http::{
+    render, render_form, see_other, ApiError, FormPairs, Nav, Opt, PageError, PagePath, PageResult, Params,
+};
 use crate::AppState;
 
 pub struct SettingGroup {
@@ -95,6 +97,13 @@ pub struct DictTab {
     pub active: bool,
 }
 
+/// The 字典管理 tabs: the lists an office keeps, then the fixed dictionaries it words.
+pub fn dict_tabs(active: &str) -> Vec<DictTab> {
+    let lists = DICTS.iter().map(|x| (x.key, x.label));
+    let fixed = super::labels::LABEL_DICTS.iter().map(|x| (x.0, x.1));
+    lists.chain(fixed).map(|(key, label)| DictTab { key, label, active: key == active }).collect()
+}
+
 pub struct DictRow {
     pub order: String,
     pub value: String,
@@ -154,25 +163,29 @@ async fn dicts_view(
         levels: level_opts(""),
     }));
     let invalid = !errors.is_empty();
-    let mut res = render(&DictsPage {
-        nav: Nav::new(p, "dicts"),
-        tabs: DICTS.iter().map(|x| DictTab { key: x.key, label: x.label, active: x.key == d.key }).collect(),
-        key: d.key,
-        label: d.label,
-        hint: d.hint,
-        mapped: d.mapped,
-        rows,
-        errors,
-        saved,
-    })?;
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    render_form(
+        &DictsPage {
+            nav: Nav::new(p, "dicts"),
+            tabs: dict_tabs(d.key),
+            key: d.key,
+            label: d.label,
+            hint: d.hint,
+            mapped: d.mapped,
+            rows,
+            errors,
+            saved,
+        },
+        invalid,
+    )
 }
 
 pub async fn dicts_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    let d = dicts::dict(params.str("dict").as_deref().unwrap_or("rank"))?;
+    let key = params.str("dict").unwrap_or_else(|| "rank".into());
+    if super::labels::label_dict(&key).is_some() {
+        return super::labels::view(&state, &p, &key, None, FieldErrors::default(), params.str("saved").is_some())
+            .await;
+    }
+    let d = dicts::dict(&key)?;
     dicts_view(&state, &p, d, None, FieldErrors::default(), params.str("saved").is_some()).await
 }
 

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use qingfeng_domain::findings::{Category, FindingFields, FindingState, Origin, Severity, Source};
+use qingfeng_domain::findings::{FindingFields, FindingState, Origin, Severity, Source};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::findings::{self as store};
 use qingfeng_store::fulfilment::today;
@@ -50,7 +50,8 @@ async fn finding_form(
     let people_list = people_options(state, p).await?;
     let self_check = origin == Origin::SelfCheck;
     let source = Source::parse(&f.source);
-    let category = Category::parse_loose(&f.category);
+    let labels = qingfeng_store::dicts::labels(&state.db).await?;
+    let category = labels.parse_category(&f.category);
     let severity = Severity::parse(&f.severity);
     let failed = !errors.is_empty();
     let page = FindingForm {
@@ -66,7 +67,7 @@ async fn finding_form(
             .filter(|s| !self_check || **s == Source::SelfCheck)
             .map(|s| Opt::new(s.key(), s.label(), source == Some(*s)))
             .collect(),
-        categories: category_options(category),
+        categories: category_options(&labels, category),
         severities: Severity::ALL.iter().map(|s| Opt::new(s.key(), s.label(), severity == Some(*s))).collect(),
         leaders: leader_opts(&people_list, f.responsible_leader_id),
         persons: person_opts(&people_list, f.responsible_person_id),

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::{Category, FindingState, Source};
+use qingfeng_domain::labels::Labels;
 use qingfeng_domain::time::office_today;
 use qingfeng_store::findings::{self as store, Finding};
 
@@ -31,13 +32,13 @@ pub struct Row {
     pub look_back: String,
 }
 
-fn row(f: &Finding) -> Row {
+fn row(labels: &Labels, f: &Finding) -> Row {
     let short: String = f.description.chars().take(60).collect();
     Row {
         id: f.id,
         found_on: f.found_on.to_string(),
         unit: f.unit_name.clone(),
-        category: Category::from_key(&f.category).map(Category::short_label).unwrap_or("").to_string(),
+        category: Category::from_key(&f.category).map(|c| labels.category_short(c)).unwrap_or("").to_string(),
         description: if short.chars().count() < f.description.chars().count() { format!("{short}…") } else { short },
         source: f.source_label.clone(),
         severity: f.severity_label.clone(),
@@ -101,11 +102,12 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
     if filter.person_id.is_some() {
         notes.push("指定责任人".into());
     }
+    let labels = qingfeng_store::dicts::labels(&state.db).await?;
     render(&ListPage {
         nav: Nav::new(&p, "findings"),
-        rows: page.items.iter().map(row).collect(),
+        rows: page.items.iter().map(|f| row(&labels, f)).collect(),
         states: FindingState::ALL.iter().map(|s| Opt::new(s.key(), s.label(), filter.state == Some(*s))).collect(),
-        categories: category_options(filter.category),
+        categories: category_options(&labels, filter.category),
         sources: Source::ALL.iter().map(|s| Opt::new(s.key(), s.label(), filter.source == Some(*s))).collect(),
         units: unit_options(&state.db, &p.scope, filter.unit_id).await?,
         campaigns: campaign_options(&state.db, filter.campaign_id).await?,

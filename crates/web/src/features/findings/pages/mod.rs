@@ -12,6 +12,7 @@ mod stats;
 use axum::http::StatusCode;
 use axum::response::Response;
 use qingfeng_domain::findings::{Category, FindingState};
+use qingfeng_domain::labels::Labels;
 use qingfeng_store::findings::{self as store, Tally};
 use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::{Db, Paging, Scope};
@@ -70,8 +71,9 @@ async fn campaign_options(db: &Db, selected: Option<i64>) -> Result<Vec<Opt>, Pa
         .collect())
 }
 
-fn category_options(selected: Option<Category>) -> Vec<Opt> {
-    Category::ALL.iter().map(|c| Opt::new(c.key(), c.label(), selected == Some(*c))).collect()
+/// The categories in the office's order, with its names.
+fn category_options(labels: &Labels, selected: Option<Category>) -> Vec<Opt> {
+    labels.categories().iter().map(|(c, name)| Opt::new(c.key(), name, selected == Some(*c))).collect()
 }
 
 /// People offered as responsible leader or person: those in the operator's scope (the whole
