@@ -93,3 +93,29 @@ pub async fn holders(db: &Db, key: &str) -> StoreResult<Vec<(String, Option<i64>
     )
     .await
 }
+
+/// Deletes a custom role (with its 自定义 units), audited with what it was. Refused while
+/// accounts hold it, naming how many.
+pub async fn delete(db: &Db, actor: &Actor, key: &str) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let role: CustomRole = tx
+        .fetch_optional("SELECT key, name, scope_kind, permissions, created_at FROM roles WHERE key = $1", args![key])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let (holders,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM account_roles WHERE role_key = $1", args![key]).await?;
+    if holders > 0 {
+        return Err(StoreError::Refused(format!(
+            "角色“{}”仍有 {holders} 个账号持有，不能删除；请先在用户管理中收回这些账号的该角色",
+            role.name
+        )));
+    }
+    let units: Vec<(i64,)> =
+        tx.fetch_all("SELECT unit_id FROM role_units WHERE role_key = $1 ORDER BY unit_id", args![key]).await?;
+    let units: Vec<i64> = units.into_iter().map(|u| u.0).collect();
+    tx.execute("DELETE FROM role_units WHERE role_key = $1", args![key]).await?;
+    tx.execute("DELETE FROM roles WHERE key = $1", args![key]).await?;
+    let before =
+        json!({"name": role.name, "scope_kind": role.scope_kind, "permissions": role.permissions, "units": units});
+    audit::append(&mut tx, actor, "delete", "role", key, &audit::diff(&before, &json!({}))).await?;
+    tx.commit().await
+}

@@ -571,3 +571,66 @@ async fn responsibility_templates_edited_on_the_page() {
         s.finish().await;
     }
 }
+
+/// 角色管理: a custom role nobody holds is deleted (audited); refused while accounts hold it
+/// (saying how many), for a built-in role, and to an operator without its permissions.
+#[tokio::test]
+async fn a_custom_role_is_deleted_once_nobody_holds_it() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let define = |key: &'static str, perms: Value| {
+            let s = &s;
+            async move {
+                let body = json!({"key": key, "name": format!("角色{key}"), "scope": "own_unit", "permissions": perms});
+                let r = s.post_json("/api/v1/roles", &body).await;
+                assert_eq!(r.status, StatusCode::CREATED, "[{}] define {key}: {}", s.engine, r.text());
+            }
+        };
+        define("clerk", json!(["ledger:read"])).await;
+        define("op_roles", json!(["role:read", "role:write"])).await;
+        define("wide", json!(["ledger:read", "ledger:write"])).await;
+        user(&s, "clerk1", Some(org.person("王芳")), &["clerk"]).await;
+        user(&s, "clerk2", Some(org.person("赵强")), &["clerk"]).await;
+        let op = user(&s, "op_r", Some(org.person("陈静")), &["op_roles"]).await;
+        let audit = s.audit_count_of("role", "delete").await;
+
+        // refused while accounts hold it, on the API and the page
+        let r = s.write_json(Method::DELETE, "/api/v1/roles/clerk", &json!(null)).await;
+        let err = assert_api_error(&e, "a role two accounts hold", &r, 409, None);
+        assert!(err["message"].as_str().unwrap().contains("2 个账号"), "[{e}] says how many: {err}");
+        let r = admin_form(&s, "/system/roles/clerk/delete", &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "[{e}] the page refuses");
+        assert!(r.text().contains("删除失败") && r.text().contains("2 个账号"), "[{e}] {}", r.text());
+        // a built-in role; a role wider than the operator
+        let r = s.write_json(Method::DELETE, "/api/v1/roles/member", &json!(null)).await;
+        assert_api_error(&e, "a built-in role", &r, 409, None);
+        let r = op.send(&s, Method::DELETE, "/api/v1/roles/wide", None).await;
+        assert_api_error(&e, "a role wider than the operator", &r, 403, None);
+        assert_eq!(s.audit_count_of("role", "delete").await, audit, "[{e}] nothing deleted");
+
+        // once nobody holds it: deleted from the page, audited, gone
+        for name in ["clerk1", "clerk2"] {
+            let id = s.get(&format!("/api/v1/accounts?q={name}")).await.json()["items"][0]["id"].as_i64().unwrap();
+            let r = s.patch_json(&format!("/api/v1/accounts/{id}"), &json!({"roles": ["member"]})).await;
+            assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        }
+        let page = s.get("/system/roles/clerk").await.text();
+        assert!(page.contains("/system/roles/clerk/delete"), "[{e}] the role page offers 删除角色");
+        assert!(!s.get("/system/roles/member").await.text().contains("/delete"), "[{e}] not for a built-in");
+        let r = admin_form(&s, "/system/roles/clerk/delete", &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{e}] {}", r.text());
+        assert!(s.get(&r.header("location").unwrap()).await.text().contains("已删除角色“角色clerk”"), "[{e}]");
+        let roles = s.get("/api/v1/roles").await.text();
+        assert!(!roles.contains("\"clerk\""), "[{e}] gone: {roles}");
+        assert_eq!(s.audit_count_of("role", "delete").await, audit + 1, "[{e}] audited");
+        assert!(s.get("/system/audit?entity=role").await.text().contains("删除角色"), "[{e}] the trail in words");
+        let r = s.write_json(Method::DELETE, "/api/v1/roles/clerk", &json!(null)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "[{e}] deleted once");
+        // the operator deletes a role within their permissions
+        define("reader", json!(["role:read"])).await;
+        let r = op.send(&s, Method::DELETE, "/api/v1/roles/reader", None).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        s.finish().await;
+    }
+}

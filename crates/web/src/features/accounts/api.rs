@@ -74,6 +74,15 @@ pub async fn roles(State(state): State<AppState>) -> ApiResult<Json<Page<RoleInf
     Ok(Json(Page { items, total, page: 1, per_page: total }))
 }
 
+pub async fn delete_role(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(key): Path<String>,
+) -> ApiResult<Json<Done>> {
+    super::service::delete_role(&state, &p, &key).await?;
+    Ok(Json(Done::OK))
+}
+
 pub async fn save_role(
     State(state): State<AppState>,
     p: Principal,

@@ -36,6 +36,14 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/api/v1/roles", P(Permission::RoleWrite), "定义或修改角色", api::save_role)
         .body::<service::RoleDefinition>()
         .add(
+            M::DELETE,
+            "/api/v1/roles/{key}",
+            P(Permission::RoleWrite),
+            "删除自定义角色（无账号持有时）",
+            api::delete_role,
+        )
+        .returns::<crate::http::Done>()
+        .add(
             M::PATCH,
             "/api/v1/accounts/{id}",
             P(Permission::AccountWrite),
@@ -65,4 +73,5 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/system/roles/new", P(Permission::RoleWrite), "新增角色页", pages::new_role)
         .add(M::POST, "/system/roles", P(Permission::RoleWrite), "保存角色", pages::submit_role)
         .add(M::GET, "/system/roles/{key}", P(Permission::RoleRead), "角色页", pages::edit_role)
+        .add(M::POST, "/system/roles/{key}/delete", P(Permission::RoleWrite), "删除角色", pages::delete_role)
 }

@@ -221,6 +221,22 @@ pub struct RoleDefinition {
     pub units: Vec<i64>,
 }
 
+/// Deletes a custom role: not a built-in one, not one the operator holds, not one wider than
+/// the operator's permissions ([`may_grant`]); the store refuses it while accounts hold it.
+pub async fn delete_role(state: &AppState, p: &Principal, key: &str) -> ApiResult<()> {
+    let role = all_roles(state).await?.into_iter().find(|r| r.key == key).ok_or(ApiError::NotFound)?;
+    if role.builtin {
+        return Err(ApiError::Conflict(format!("“{}”是内置角色，不能删除", role.name)));
+    }
+    if p.roles.iter().any(|r| r == key) {
+        return Err(ApiError::Forbidden(format!("不能删除自己持有的角色“{}”", role.name)));
+    }
+    if !may_grant(p, &role) {
+        return Err(ApiError::Forbidden(format!("角色“{}”的权限超出您本人的权限，不能删除", role.name)));
+    }
+    Ok(qingfeng_store::roles::delete(&state.db, &p.actor(), key).await?)
+}
+
 /// Creates or redefines a custom role, never wider than what the operator holds.
 pub async fn save_role(state: &AppState, p: &Principal, r: &RoleDefinition) -> ApiResult<RoleInfo> {
     let key = r.key.trim();

@@ -8,7 +8,7 @@ mod users;
 
 pub use bulk::{bulk_page, bulk_submit, bulk_xlsx};
 pub use password::{change_password, password};
-pub use roles::{edit_role, new_role, roles_page, submit_role};
+pub use roles::{delete_role, edit_role, new_role, roles_page, submit_role};
 pub use users::{create_user, edit_user, new_user, reset_password, set_disabled, update_user, users_page};
 
 use crate::http::{ApiError, Opt};

@@ -9,8 +9,10 @@ use qingfeng_store::org::units;
 
 use super::unprocessable;
 use crate::auth::Principal;
-use crate::features::accounts::service::{all_roles, save_role, RoleDefinition, RoleInfo};
-use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult};
+use crate::features::accounts::service::{
+    all_roles, delete_role as service_delete_role, save_role, RoleDefinition, RoleInfo,
+};
+use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult, Params};
 use crate::AppState;
 
 /// The module a permission belongs to, by its key's prefix (`finding:sign_off` → 问题整改).
@@ -73,11 +75,14 @@ struct RolesPage {
     nav: Nav,
     rows: Vec<RoleRow>,
     can_write: bool,
+    /// the name of the role just deleted
+    deleted: Option<String>,
 }
 
-pub async fn roles_page(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn roles_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let rows = all_roles(&state).await?.into_iter().map(|r| RoleRow { count: r.permissions.len(), r }).collect();
-    render(&RolesPage { nav: Nav::new(&p, "roles"), rows, can_write: p.can(Permission::RoleWrite) })
+    let deleted = params.str("deleted");
+    render(&RolesPage { nav: Nav::new(&p, "roles"), rows, can_write: p.can(Permission::RoleWrite), deleted })
 }
 
 pub struct UnitBox {
@@ -102,9 +107,23 @@ struct RoleForm {
     groups: Vec<PermGroup>,
     units: Vec<UnitBox>,
     errors: FieldErrors,
+    /// why deleting the role was refused
+    refused: Option<String>,
+    can_write: bool,
 }
 
 async fn role_form(state: &AppState, p: &Principal, r: &RoleInfo, editing: bool, errors: FieldErrors) -> PageResult {
+    role_page(state, p, r, editing, errors, None).await
+}
+
+async fn role_page(
+    state: &AppState,
+    p: &Principal,
+    r: &RoleInfo,
+    editing: bool,
+    errors: FieldErrors,
+    refused: Option<String>,
+) -> PageResult {
     let units = units::tree_order(units::all(&state.db, &p.scope).await?)
         .into_iter()
         .map(|u| UnitBox { id: u.id, depth: u.depth(), checked: r.units.contains(&u.id), name: u.name })
@@ -126,8 +145,10 @@ async fn role_form(state: &AppState, p: &Principal, r: &RoleInfo, editing: bool,
         groups: perm_groups(p, &r.permissions),
         units,
         errors: errors.clone(),
+        can_write: p.can(Permission::RoleWrite),
+        refused: refused.clone(),
     })?;
-    Ok(if errors.is_empty() { res } else { unprocessable(res) })
+    Ok(if errors.is_empty() && refused.is_none() { res } else { unprocessable(res) })
 }
 
 pub async fn new_role(State(state): State<AppState>, p: Principal) -> PageResult {
@@ -172,5 +193,20 @@ pub async fn submit_role(State(state): State<AppState>, p: Principal, form: Form
             };
             role_form(&state, &p, &r, editing, errors).await
         }
+    }
+}
+
+/// 删除角色: back to the list, or the role page saying why not (accounts still hold it …).
+pub async fn delete_role(State(state): State<AppState>, p: Principal, PagePath(key): PagePath<String>) -> PageResult {
+    let r = all_roles(&state).await?.into_iter().find(|r| r.key == key).ok_or(ApiError::NotFound)?;
+    match service_delete_role(&state, &p, &key).await {
+        Ok(()) => Ok(see_other(format!(
+            "/system/roles?{}",
+            serde_urlencoded::to_string([("deleted", &r.name)]).unwrap_or_default()
+        ))),
+        Err(ApiError::Conflict(m) | ApiError::Forbidden(m)) => {
+            role_page(&state, &p, &r, true, FieldErrors::default(), Some(m)).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
