@@ -78,7 +78,7 @@ async fn office_names_for_record_types_and_categories() {
         let first = form.find(">作风纪律建设</option>").expect("renamed category offered");
         assert!(first < form.find(">形式主义官僚主义</option>").unwrap(), "[{e}] the office's order");
         let list = s.get("/findings").await.text();
-        assert!(list.contains("<td>作风纪律建设</td>"), "[{e}] the list");
+        assert!(list.contains("data-label=\"问题类别\">作风纪律建设</td>"), "[{e}] the list");
         let bytes = s.download("/api/v1/findings/export.xlsx").await;
         let sheet = read_xlsx(&bytes);
         assert!(sheet.iter().flatten().any(|c| c == "作风纪律建设"), "[{e}] the export: {sheet:?}");
