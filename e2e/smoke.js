@@ -324,6 +324,35 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await p.context().close();
   });
 
+  await check('问题清单 at 390 px is one card per finding, with each field named; a table at 1366 px', async () => {
+    for (const width of [390, 1366]) {
+      const p = await signIn('jijian', width);
+      await p.goto(base + '/findings');
+      const look = await p.evaluate(() => {
+        const t = document.querySelector('table.grid.findings');
+        const row = t.querySelector('tbody tr');
+        const cell = row.querySelector('td[data-label="问题描述"]');
+        return {
+          width: document.documentElement.scrollWidth,
+          head: getComputedStyle(t.querySelector('thead')).display,
+          row: getComputedStyle(row).display,
+          label: getComputedStyle(cell, '::before').content,
+          right: Math.max(...[...t.querySelectorAll('tbody tr')].slice(0, 5).map(r => r.getBoundingClientRect().right)),
+        };
+      });
+      if (width === 390) {
+        expect(look.width <= 390, 'the page overflows: ' + look.width);
+        expect(look.head === 'none' && look.row === 'block', 'not cards: ' + JSON.stringify(look));
+        expect(look.label.includes('问题描述'), 'a card field without its name: ' + look.label);
+        expect(look.right <= 390, 'a card runs off the screen: ' + look.right);
+      } else {
+        expect(look.head !== 'none' && look.row === 'table-row', 'not a table at 1366: ' + JSON.stringify(look));
+      }
+      if (shots) await p.screenshot({ path: path.join(shots, `findings-${width}.png`), fullPage: false });
+      await p.context().close();
+    }
+  });
+
   await check('no request left the server and no script error occurred', async () => {
     expect(outside.length === 0, 'outside requests: ' + outside.join(', '));
     expect(errors.length === 0, 'errors: ' + errors.join(' | '));
