@@ -22,10 +22,14 @@ pub struct Evidence {
     pub content_type: String,
     pub size: i64,
     pub username: String,
+    /// who uploaded it: the account's person by name, else the username
+    pub uploader: String,
     pub created_at: DateTime<Utc>,
 }
 
-const COLS: &str = "id, finding_id, measure_id, part, filename, content_type, size, username, created_at";
+const COLS: &str = "e.id, e.finding_id, e.measure_id, e.part, e.filename, e.content_type, e.size, e.username, \
+    COALESCE(p.name, e.username) AS uploader, e.created_at \
+    FROM finding_evidence e LEFT JOIN accounts a ON a.id = e.account_id LEFT JOIN people p ON p.id = a.person_id";
 
 /// A file to add: what it supports and its content.
 pub struct NewEvidence<'a> {
@@ -38,13 +42,13 @@ pub struct NewEvidence<'a> {
 
 /// The evidence of a finding, oldest first.
 pub async fn evidence(db: &Db, finding_id: i64) -> StoreResult<Vec<Evidence>> {
-    let sql = format!("SELECT {COLS} FROM finding_evidence WHERE finding_id = $1 ORDER BY id");
+    let sql = format!("SELECT {COLS} WHERE e.finding_id = $1 ORDER BY e.id");
     db.fetch_all(&sql, args![finding_id]).await
 }
 
 /// One file with its content. The caller checks that its finding is in scope.
 pub async fn evidence_file(db: &Db, id: i64) -> StoreResult<(Evidence, Vec<u8>)> {
-    let meta: Evidence = db.fetch_one(&format!("SELECT {COLS} FROM finding_evidence WHERE id = $1"), args![id]).await?;
+    let meta: Evidence = db.fetch_one(&format!("SELECT {COLS} WHERE e.id = $1"), args![id]).await?;
     let (content,): (Vec<u8>,) = db.fetch_one("SELECT content FROM finding_evidence WHERE id = $1", args![id]).await?;
     Ok((meta, content))
 }

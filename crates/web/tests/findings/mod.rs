@@ -1002,6 +1002,10 @@ async fn evidence_files_for_measures_progress_and_the_request() {
         // the finding page lists the file with its size, and offers the upload form
         let page = c.zhk.get(&s, &format!("/findings/{fid}")).await.text();
         assert!(page.contains("整改方案.pdf") && page.contains("17 B") && page.contains("上传佐证材料"), "[{e}]");
+        // the uploader by their name, not their username
+        let row = page.split("整改方案.pdf").nth(1).and_then(|x| x.split("</tr>").next()).unwrap_or_default();
+        assert!(row.contains("<td>王芳</td>") && !row.contains("wangfang"), "[{e}] uploader: {row}");
+        assert_eq!(file["uploader"], "王芳", "[{e}] the API too: {file}");
 
         // after sign-off the file of the finding is closed
         let update =

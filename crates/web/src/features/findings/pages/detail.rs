@@ -134,7 +134,7 @@ async fn evidence_views(state: &AppState, id: i64, measures: &[MeasureView]) -> 
                 .unwrap_or_default(),
             filename: e.filename,
             size: human_size(e.size),
-            who: e.username,
+            who: e.uploader,
             at: local(e.created_at),
         })
         .collect())
