@@ -384,6 +384,9 @@ pub struct FlaggedItem {
     pub unit_name: String,
     pub person_id: Option<i64>,
     pub person_name: Option<String>,
+    /// what is missing ("第二、三季度未开展"), filled by the caller from the item's periods
+    #[sqlx(skip)]
+    pub missing: String,
 }
 
 pub async fn flagged_items(

@@ -311,6 +311,14 @@ async fn dashboard_matches_items(s: &Server, org: &Org) {
     let f = s.get(&format!("/api/v1/fulfilment?year={}", year())).await.json();
     let red = f["red"]["total"].as_i64().unwrap();
     assert!(red > 4, "[{e}] enough red items to page: {f}");
+    // each red item says what is missing, as the items page does, not its stored due date
+    for i in f["red"]["items"].as_array().unwrap() {
+        let missing = i["missing"].as_str().unwrap();
+        assert!(missing.contains("未开展"), "[{e}] a red item names its missing periods: {i}");
+    }
+    let dash = s.get(&format!("/dashboard?year={}", year())).await.text();
+    let first = f["red"]["items"][0]["missing"].as_str().unwrap();
+    assert!(dash.contains(&format!("<strong class=\"missing\">{first}</strong>")), "[{e}] the dashboard: {first}");
     let mut seen = std::collections::BTreeSet::new();
     for page in 1..=(red + 1) / 2 + 1 {
         let r = s.get(&format!("/responsibility/items?year={}&state=overdue&per_page=2&page={page}", year())).await;

@@ -17,7 +17,8 @@ pub struct Flag {
     pub text: String,
     pub done: i64,
     pub required: i64,
-    pub due: String,
+    /// what is missing ("第二、三季度未开展"), or else the due date
+    pub missing: String,
 }
 
 #[derive(Template)]
@@ -75,7 +76,11 @@ fn flags(f: &Flagged) -> Vec<Flag> {
             text: f.text.clone(),
             done: f.done,
             required: f.required,
-            due: f.next_due.map(|d| d.to_string()).unwrap_or_default(),
+            missing: match (f.missing.is_empty(), f.next_due) {
+                (false, _) => f.missing.clone(),
+                (true, Some(d)) => format!("{d}截止"),
+                (true, None) => String::new(),
+            },
         })
         .collect()
 }

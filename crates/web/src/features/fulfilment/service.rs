@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::{pressure_drops, State as FState, Tally, DEFAULT_DROP_THRESHOLD};
-use qingfeng_domain::responsibility::Level;
+use qingfeng_domain::gaps::gap_text;
+use qingfeng_domain::responsibility::{Level, Period};
 use qingfeng_store::fulfilment::{
     ensure_snapshot, flagged_items, level_key, rollup_counts, today, FlaggedItem, RollupCounts, Snapshot,
 };
@@ -205,6 +206,24 @@ pub struct PressureView {
     pub flagged: bool,
 }
 
+/// Says what each flagged item lacks ("第二、三季度未开展"), as the items page does
+/// (`domain::gaps`), from the item's periods as of today.
+async fn describe_gaps(state: &AppState, p: &Principal, items: &mut [FlaggedItem]) -> ApiResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let f = ItemFilter { ids: Some(items.iter().map(|i| i.item_id).collect()), ..Default::default() };
+    let found = qingfeng_store::responsibility::items(&state.db, &p.scope, &f, None).await?.items;
+    let statuses = with_status(state, found).await?;
+    for i in items.iter_mut() {
+        if let Some(w) = statuses.iter().find(|w| w.item.id == i.item_id) {
+            let per = Period::parse(&w.item.req_period).unwrap_or(Period::Year);
+            i.missing = gap_text(per, &w.status).unwrap_or_default();
+        }
+    }
+    Ok(())
+}
+
 /// Red (overdue) or yellow (due soon) items: the first 50 and how many there are.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Flagged {
@@ -293,9 +312,12 @@ async fn scope_report(state: &AppState, p: &Principal, params: &Params, year: i6
     add_own_items(state, p, &mut sums, &visible, year, selected.as_ref().map(|u| u.id)).await?;
     let Sums { by_unit, by_level, discipline, total, .. } = sums;
     let pressure = pressure_drops(&by_level, threshold);
-    let (red_total, red) = flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50, 0).await?;
-    let (yellow_total, yellow) =
+    let (red_total, mut red) =
+        flagged_items(&state.db, &snapshot, &p.scope, under, FState::Overdue.key(), 50, 0).await?;
+    let (yellow_total, mut yellow) =
         flagged_items(&state.db, &snapshot, &p.scope, under, FState::DueSoon.key(), 50, 0).await?;
+    describe_gaps(state, p, &mut red).await?;
+    describe_gaps(state, p, &mut yellow).await?;
     Ok(ScopeReport {
         year,
         as_of,
