@@ -5,6 +5,8 @@
 //! relative to today, and every row is written through the store's flow functions, so the
 //! timelines and the audit trail read as if the people had done it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use qingfeng_domain::findings::{
     CampaignDraft, Category, FindingDraft, LookBackResult, MeasureDraft, Origin, Severity, Source, UpdateDraft,
@@ -374,16 +376,16 @@ const SPECS: &[Spec] = &[
 ];
 
 /// 09:30 China time on a day.
-fn at(d: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn at(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(1, 30, 0).expect("valid time").and_utc()
 }
 
-struct People {
+pub(crate) struct People {
     /// unit id, head, another member, the 分管 leader
-    by_code: std::collections::HashMap<String, (i64, i64, i64, Option<i64>)>,
+    pub(crate) by_code: std::collections::HashMap<String, (i64, i64, i64, Option<i64>)>,
 }
 
-async fn people(db: &Db) -> anyhow::Result<People> {
+pub(crate) async fn people(db: &Db) -> anyhow::Result<People> {
     let mut by_code = std::collections::HashMap::new();
     let units: Vec<(i64, String)> =
         db.fetch_all("SELECT id, code FROM units WHERE code LIKE 'XWB-%' ORDER BY id", vec![]).await?;
@@ -407,8 +409,15 @@ async fn people(db: &Db) -> anyhow::Result<People> {
     Ok(People { by_code })
 }
 
-/// Seeds the findings; returns how many were written (reopened recurrences included).
-pub async fn seed(db: &Db) -> anyhow::Result<usize> {
+/// Findings that show a point of the demo risk register: (finding text, (unit code, post)).
+const RISK_LINKS: &[(&str, (&str, &str))] = &[
+    ("财务室报销的三张餐费发票无公函、无接待清单。", ("XWB-CWS", "财务报销")),
+    ("公务用车存在节假日未封存、个别车辆无派车单出车的情况。", ("XWB-ZHK", "公务用车管理")),
+];
+
+/// Seeds the findings, naming the risk points of `risk` (see [`crate::demo_risk::seed`]) where
+/// [`RISK_LINKS`] says; returns how many were written (reopened recurrences included).
+pub async fn seed(db: &Db, risk: &HashMap<(&'static str, &'static str), i64>) -> anyhow::Result<usize> {
     let today = today();
     let group = Actor { username: "派驻纪检监察组".into(), ..Actor::system() };
     let days = |n: i64| today - Duration::days(n);
@@ -462,6 +471,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
             responsible_leader_id: leader,
             responsible_person_id: Some(head),
             campaign_id: spec.campaign.then_some(campaign),
+            risk_point_id: RISK_LINKS.iter().find(|l| l.0 == spec.text).and_then(|l| risk.get(&l.1).copied()),
         };
         let recorder = if origin == Origin::SelfCheck { &unit } else { &group };
         let id = store::create(db, recorder, &draft, origin, at(found)).await?;
@@ -617,7 +627,8 @@ mod tests {
     async fn demo_findings_cover_the_flow() {
         for db in qingfeng_store::testing::engines().await {
             crate::demo::seed_demo(&db).await.unwrap().expect("empty database is seeded");
-            let n = seed(&db).await.unwrap();
+            let risk = crate::demo_risk::seed(&db).await.unwrap();
+            let n = seed(&db, &risk).await.unwrap();
             assert!((28..=34).contains(&n), "{n} findings");
             let today = today();
             let all = list(&db, &Scope::all(), &FindingFilter::default(), None, today).await.unwrap();
@@ -640,6 +651,13 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(no_steps, 0);
+            // the register: four high points, one returned, one waiting, two points findings show
+            let reg = qingfeng_store::risk::list(&db, &Scope::all(), &Default::default(), None, today).await.unwrap();
+            let count = |f: &dyn Fn(&qingfeng_store::risk::RiskPoint) -> bool| reg.items.iter().filter(|p| f(p)).count();
+            assert_eq!(count(&|p| p.level == "high" && p.state == "accepted"), 4);
+            assert_eq!(count(&|p| p.state == "returned"), 1);
+            assert_eq!(count(&|p| p.state == "submitted"), 1);
+            assert_eq!(count(&|p| p.occurred()), 2, "the points findings show have occurred");
             assert!(matches!(
                 qingfeng_store::audit::verify(&db).await.unwrap(),
                 qingfeng_store::audit::Verification::Intact { .. }

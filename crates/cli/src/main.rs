@@ -7,6 +7,7 @@ mod demo_accounts;
 mod demo_cases;
 mod demo_chain;
 mod demo_findings;
+mod demo_risk;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -326,7 +327,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 match demo::seed_demo(&db).await? {
                     Some(s) => {
                         let entries = demo_chain::seed(&db).await?;
-                        demo_findings::seed(&db).await?;
+                        let risk = demo_risk::seed(&db).await?;
+                        demo_findings::seed(&db, &risk).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;

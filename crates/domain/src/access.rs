@@ -57,6 +57,9 @@ permissions!(
     WarningCaseRead = ("warning_case:read", "查看典型案例"),
     WarningCaseWrite = ("warning_case:write", "维护典型案例库"),
     PartyBranchWrite = ("party_branch:write", "管理党支部的党员和支委"),
+    RiskRead = ("risk:read", "查看廉政风险防控台账"),
+    RiskWrite = ("risk:write", "申报、修改本单位廉政风险点，导入风险点"),
+    RiskReview = ("risk:review", "审核廉政风险点（确认、退回）、提升风险等级（纪检监察组）"),
 );
 
 impl serde::Serialize for Permission {
@@ -130,8 +133,11 @@ pub struct BuiltinRole {
     pub permissions: &'static [Permission],
 }
 
-/// Leaders deploy and break down work for the units they answer for, and keep their ledgers.
-const LEAD: &[Permission] = &[
+/// Leaders deploy and break down work for the units they answer for, and keep their ledgers;
+/// `$extra` are the permissions one kind of leader holds on top.
+macro_rules! lead {
+    ($($extra:ident),*) => {
+        &[
     Permission::UnitRead,
     Permission::PersonRead,
     Permission::UnitExport,
@@ -152,7 +158,16 @@ const LEAD: &[Permission] = &[
     Permission::RectificationWrite,
     Permission::CampaignRead,
     Permission::WarningCaseRead,
-];
+            Permission::RiskRead,
+            $(Permission::$extra,)*
+        ]
+    };
+}
+
+/// 分管领导: reads the risk register of the units in charge.
+const LEAD: &[Permission] = lead!();
+/// 主要负责人: also proposes the unit's risk points.
+const PRINCIPAL: &[Permission] = lead!(RiskWrite);
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
 const SUPERVISE: &[Permission] = &[
@@ -177,6 +192,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::CampaignWrite,
     Permission::WarningCaseRead,
     Permission::WarningCaseWrite,
+    Permission::RiskRead,
+    Permission::RiskReview,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -191,6 +208,7 @@ const BRANCH: &[Permission] = &[
     Permission::FindingRead,
     Permission::RectificationWrite,
     Permission::WarningCaseRead,
+    Permission::RiskRead,
 ];
 
 const MEMBER: &[Permission] = &[
@@ -204,12 +222,13 @@ const MEMBER: &[Permission] = &[
     Permission::FindingRead,
     Permission::RectificationWrite,
     Permission::WarningCaseRead,
+    Permission::RiskRead,
 ];
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },
     BuiltinRole { key: "supervisor", name: "纪检监察组", scope: ScopeKind::All, permissions: SUPERVISE },
-    BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: LEAD },
+    BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: PRINCIPAL },
     BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: LEAD },
     BuiltinRole { key: "branch_secretary", name: "支部书记", scope: ScopeKind::PartyBranch, permissions: BRANCH },
     BuiltinRole { key: "member", name: "一般干部", scope: ScopeKind::SelfOnly, permissions: MEMBER },

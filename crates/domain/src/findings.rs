@@ -446,7 +446,7 @@ pub fn finding_due(state: FindingState, last_deadline: Option<NaiveDate>, today:
 
 // ------------------------------------------------------------------ input
 
-fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str, required: bool) -> Option<NaiveDate> {
+pub(crate) fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str, required: bool) -> Option<NaiveDate> {
     let v = trim_all(value);
     if v.is_empty() {
         if required {
@@ -485,6 +485,8 @@ pub struct FindingFields {
     pub responsible_leader_id: Option<i64>,
     pub responsible_person_id: Option<i64>,
     pub campaign_id: Option<i64>,
+    /// the 廉政风险点 of the unit this finding shows (optional)
+    pub risk_point_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -498,6 +500,7 @@ pub struct FindingDraft {
     pub responsible_leader_id: Option<i64>,
     pub responsible_person_id: Option<i64>,
     pub campaign_id: Option<i64>,
+    pub risk_point_id: Option<i64>,
 }
 
 impl FindingFields {
@@ -566,6 +569,7 @@ impl FindingFields {
             responsible_leader_id: self.responsible_leader_id,
             responsible_person_id: self.responsible_person_id,
             campaign_id: self.campaign_id,
+            risk_point_id: self.risk_point_id,
         })
     }
 }

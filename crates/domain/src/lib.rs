@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod org;
 pub mod plans;
 pub mod responsibility;
+pub mod risk;
 pub mod settings;
 pub mod text;
 pub mod time;

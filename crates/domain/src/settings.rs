@@ -118,6 +118,14 @@ pub const SETTINGS: &[SettingDef] = &[
         Integer { min: 1, max: 36 },
     ),
     def(
+        crate::risk::REVIEW_MONTH_SETTING,
+        "廉政风险防控",
+        "年度排查截止月份",
+        "各单位须在每年此月月底前申报本年度廉政风险点，逾期未提交审核的单位在台账上标出",
+        "3",
+        Integer { min: 1, max: 12 },
+    ),
+    def(
         "jobs.interval_seconds",
         "后台任务",
         "提醒任务间隔（秒）",

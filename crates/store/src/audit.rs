@@ -600,6 +600,7 @@ const OBJECT_TITLES: &[(&str, &str, &str)] = &[
     ("person", "people", "name"),
     ("unit", "units", "name"),
     ("campaign", "campaigns", "name"),
+    ("risk_point", "risk_points", "point"),
     ("ledger_entry", "ledger_entries", "content"),
     ("responsibility_item", "responsibility_items", "text"),
     ("responsibility_template", "responsibility_templates", "text"),

@@ -21,6 +21,7 @@ pub mod pending_imports;
 pub mod plans;
 pub mod query;
 pub mod responsibility;
+pub mod risk;
 pub mod roles;
 pub use org::Scope;
 pub mod settings;

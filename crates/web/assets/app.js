@@ -29,7 +29,7 @@ function narrow(el) {
 // Charts follow the window: a turned phone or a resized window redraws them to the new width.
 window.addEventListener("resize", function () {
   if (typeof echarts === "undefined") return;
-  document.querySelectorAll("[data-chart], [data-finding-chart]").forEach(function (el) {
+  document.querySelectorAll("[data-chart], [data-finding-chart], [data-risk-chart]").forEach(function (el) {
     var chart = echarts.getInstanceByDom(el);
     if (chart) chart.resize();
   });
@@ -143,6 +143,66 @@ document.addEventListener("DOMContentLoaded", function () {
   boxes.forEach(function (el) {
     var src = el.getAttribute("data-src");
     load(src).then(function (d) { var f = draw[el.getAttribute("data-finding-chart")]; if (f) f(el, src, d); });
+  });
+});
+
+// Risk heat map (廉政风险热力图): every [data-risk-chart] element draws units × levels or units ×
+// categories from /api/v1/risk-points/heat-map at data-src; data-keys lists "key:label" columns.
+// A click on a cell opens the register narrowed to that unit and level or category.
+document.addEventListener("DOMContentLoaded", function () {
+  var boxes = document.querySelectorAll("[data-risk-chart]");
+  if (!boxes.length || typeof echarts === "undefined") return;
+  var loaded = {};
+  boxes.forEach(function (el) {
+    var src = el.getAttribute("data-src"), kind = el.getAttribute("data-risk-chart");
+    if (!loaded[src]) loaded[src] = fetch(src, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+    loaded[src].then(function (d) {
+      var cols = el.getAttribute("data-keys").split(",").map(function (p) { var i = p.indexOf(":"); return [p.slice(0, i), p.slice(i + 1)]; });
+      var units = (d.units || []).slice().reverse();
+      var cells = kind === "level" ? d.by_level : d.by_category;
+      var data = [], max = 1;
+      units.forEach(function (u, y) {
+        cols.forEach(function (c, x) {
+          var hit = (cells || []).filter(function (k) { return k.unit_id === u.id && k.key === c[0]; })[0];
+          var n = hit ? hit.count : 0;
+          if (n > max) max = n;
+          data.push([x, y, n]);
+        });
+      });
+      var label = narrow(el) ? 84 : 140;
+      el.style.height = Math.max(180, units.length * 34 + 90) + "px";
+      var chart = echarts.init(el);
+      chart.setOption({
+        grid: { left: label + 10, right: 20, top: 10, bottom: 60 },
+        tooltip: { formatter: function (p) { return esc(units[p.value[1]].name) + "<br>" + esc(cols[p.value[0]][1]) + "：" + p.value[2] + " 个"; } },
+        xAxis: { type: "category", data: cols.map(function (c) { return c[1]; }), splitArea: { show: true }, axisLabel: { interval: 0, rotate: cols.length > 3 ? 20 : 0 } },
+        yAxis: { type: "category", data: units.map(function (u) { return u.name; }), splitArea: { show: true }, axisLabel: { width: label, overflow: "truncate" } },
+        visualMap: { min: 0, max: max, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 80, inRange: { color: ["#f8fafc", "#fde68a", "#f97316", "#b91c1c"] } },
+        series: [{ type: "heatmap", data: data, label: { show: true, formatter: function (p) { return p.value[2] || ""; } } }]
+      });
+      chart.on("click", function (p) {
+        var u = units[p.value[1]], c = cols[p.value[0]];
+        window.location.href = "/risk?year=" + encodeURIComponent(d.year) + "&unit=" + u.id + "&include_sub=false&state=accepted&" + kind + "=" + encodeURIComponent(c[0]);
+      });
+    });
+  });
+});
+
+// A select with data-unit-options=FIELD offers only the options whose data-unit is the unit chosen
+// in the form's select FIELD (the finding form's 廉政风险点 follow its 责任单位).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[data-unit-options]").forEach(function (sel) {
+    var unit = sel.form && sel.form.elements[sel.getAttribute("data-unit-options")];
+    if (!unit) return;
+    function follow() {
+      Array.prototype.forEach.call(sel.options, function (o) {
+        var u = o.getAttribute("data-unit");
+        o.hidden = u !== null && u !== unit.value;
+        if (o.hidden && o.selected) sel.value = "";
+      });
+    }
+    unit.addEventListener("change", follow);
+    follow();
   });
 });
 

@@ -25,6 +25,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::ledger::routes,
     features::fulfilment::routes,
     features::findings::routes,
+    features::risk::routes,
     features::notifications::routes,
     features::system::routes,
     features::home::routes,

@@ -118,13 +118,24 @@ async fn check_refs(tx: &mut Tx, d: &FindingDraft) -> StoreResult<()> {
             return Err(StoreError::field("campaign_id", "责任单位不在该专项整治的范围内"));
         }
     }
+    if let Some(r) = d.risk_point_id {
+        let point: Option<(i64,)> = tx.fetch_optional("SELECT unit_id FROM risk_points WHERE id = $1", args![r]).await?;
+        match point {
+            None => return Err(StoreError::field("risk_point_id", format!("廉政风险点（编号 {r}）不存在"))),
+            Some((u,)) if u != d.unit_id => {
+                return Err(StoreError::field("risk_point_id", "所选廉政风险点不属于该责任单位"));
+            }
+            Some(_) => {}
+        }
+    }
     Ok(())
 }
 
 fn draft_json(d: &FindingDraft) -> Value {
     json!({"unit_id": d.unit_id, "source": d.source.key(), "category": d.category.key(), "description": d.description,
            "severity": d.severity.key(), "found_on": d.found_on, "responsible_leader_id": d.responsible_leader_id,
-           "responsible_person_id": d.responsible_person_id, "campaign_id": d.campaign_id})
+           "responsible_person_id": d.responsible_person_id, "campaign_id": d.campaign_id,
+           "risk_point_id": d.risk_point_id})
 }
 
 /// Inserts a finding (in its initial state) with its first step, inside `tx`.
@@ -143,11 +154,11 @@ pub async fn insert(
     let (id,): (i64,) = tx
         .fetch_one(
             "INSERT INTO findings (unit_id, source, category, description, severity, found_on, responsible_leader_id, \
-             responsible_person_id, campaign_id, recurrence_of, origin, state, fed_back_on, account_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+             responsible_person_id, campaign_id, recurrence_of, origin, state, fed_back_on, account_id, created_at, updated_at, \
+             risk_point_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
             args![d.unit_id, d.source.key(), d.category.key(), d.description.clone(), d.severity.key(), d.found_on,
                   d.responsible_leader_id, d.responsible_person_id, d.campaign_id, recurrence_of, origin.key(),
-                  state.key(), fed_back_on, actor.account_id, at],
+                  state.key(), fed_back_on, actor.account_id, at, d.risk_point_id],
         )
         .await?;
     let step = if recurrence_of.is_some() { Step::Reopened } else { Step::Recorded };
@@ -185,10 +196,10 @@ pub async fn apply_update(
     let n = tx
         .execute(
             "UPDATE findings SET unit_id = $1, source = $2, category = $3, description = $4, severity = $5, found_on = $6, \
-             responsible_leader_id = $7, responsible_person_id = $8, campaign_id = $9, updated_at = $10 \
+             responsible_leader_id = $7, responsible_person_id = $8, campaign_id = $9, updated_at = $10, risk_point_id = $12 \
              WHERE id = $11 AND state = 'recorded'",
             args![d.unit_id, d.source.key(), d.category.key(), d.description.clone(), d.severity.key(), d.found_on,
-                  d.responsible_leader_id, d.responsible_person_id, d.campaign_id, at, id],
+                  d.responsible_leader_id, d.responsible_person_id, d.campaign_id, at, id, d.risk_point_id],
         )
         .await?;
     if n != 1 {
@@ -214,6 +225,7 @@ fn field_names(keys: &[&str]) -> String {
             "responsible_leader_id" => "责任领导",
             "responsible_person_id" => "责任人",
             "campaign_id" => "专项整治",
+            "risk_point_id" => "廉政风险点",
             other => other,
         })
         .collect();
@@ -468,11 +480,12 @@ pub async fn look_back(
                 responsible_leader_id: Option<i64>,
                 responsible_person_id: Option<i64>,
                 campaign_id: Option<i64>,
+                risk_point_id: Option<i64>,
             }
             let old: Old = tx
                 .fetch_one(
                     "SELECT unit_id, source, category, description, severity, responsible_leader_id, responsible_person_id, \
-                     campaign_id FROM findings WHERE id = $1",
+                     campaign_id, risk_point_id FROM findings WHERE id = $1",
                     args![id],
                 )
                 .await?;
@@ -486,6 +499,7 @@ pub async fn look_back(
                 responsible_leader_id: old.responsible_leader_id,
                 responsible_person_id: old.responsible_person_id,
                 campaign_id: old.campaign_id,
+                risk_point_id: old.risk_point_id,
             };
             let new_id = insert(
                 &mut tx,

@@ -33,6 +33,9 @@ pub struct Finding {
     pub responsible_person_name: Option<String>,
     pub campaign_id: Option<i64>,
     pub campaign_name: Option<String>,
+    /// The 廉政风险点 this finding shows.
+    pub risk_point_id: Option<i64>,
+    pub risk_point_name: Option<String>,
     /// The finding this one reopens (a recurrence found at a look-back).
     pub recurrence_of: Option<i64>,
     pub origin: String,
@@ -113,6 +116,7 @@ impl Finding {
             responsible_leader_id: self.responsible_leader_id,
             responsible_person_id: self.responsible_person_id,
             campaign_id: self.campaign_id,
+            risk_point_id: self.risk_point_id,
         }
     }
 
@@ -128,13 +132,14 @@ impl Finding {
             responsible_leader_id: self.responsible_leader_id,
             responsible_person_id: self.responsible_person_id,
             campaign_id: self.campaign_id,
+            risk_point_id: self.risk_point_id,
         }
     }
 }
 
 const COLS: &str = "f.id, f.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, f.source, f.category, \
     f.description, f.severity, f.found_on, f.responsible_leader_id, pl.name AS responsible_leader_name, \
-    f.responsible_person_id, pp.name AS responsible_person_name, f.campaign_id, c.name AS campaign_name, f.recurrence_of, \
+    f.responsible_person_id, pp.name AS responsible_person_name, f.campaign_id, c.name AS campaign_name, f.risk_point_id, rp.point AS risk_point_name, f.recurrence_of, \
     f.origin, f.state, f.fed_back_on, f.signed_off_on, f.look_back_due, f.look_back_result, a.username AS recorded_by, \
     f.created_at, f.updated_at, \
     (SELECT COUNT(*) FROM rectification_measures m WHERE m.finding_id = f.id) AS measure_count, \
@@ -143,7 +148,8 @@ const COLS: &str = "f.id, f.unit_id, u.name AS unit_name, u.code AS unit_code, u
     (SELECT MAX(m.deadline) FROM rectification_measures m WHERE m.finding_id = f.id) AS last_deadline";
 pub(super) const FROM: &str = " FROM findings f JOIN units u ON u.id = f.unit_id \
     LEFT JOIN people pl ON pl.id = f.responsible_leader_id LEFT JOIN people pp ON pp.id = f.responsible_person_id \
-    LEFT JOIN campaigns c ON c.id = f.campaign_id LEFT JOIN accounts a ON a.id = f.account_id";
+    LEFT JOIN campaigns c ON c.id = f.campaign_id LEFT JOIN accounts a ON a.id = f.account_id \
+    LEFT JOIN risk_points rp ON rp.id = f.risk_point_id";
 /// 仅本人: findings where the person is the responsible person or leader, of the finding or of
 /// one of its measures.
 const SELF_COND: &str = "f.id IN (SELECT fx.id FROM findings fx LEFT JOIN rectification_measures mx ON mx.finding_id = fx.id \
@@ -171,6 +177,8 @@ pub struct FindingFilter {
     pub recurrence: bool,
     /// responsible (person or leader) for the finding or one of its measures
     pub person_id: Option<i64>,
+    /// findings that show this 廉政风险点
+    pub risk_point_id: Option<i64>,
     pub q: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -241,6 +249,9 @@ pub(super) async fn finding_query(
              WHERE ? IN (fx.responsible_person_id, fx.responsible_leader_id, mx.responsible_person_id, mx.responsible_leader_id))",
             args![p],
         );
+    }
+    if let Some(r) = f.risk_point_id {
+        q.and("f.risk_point_id = ?", args![r]);
     }
     if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
         let pat = like_contains(text);

@@ -36,7 +36,7 @@ pub use notifications::{
     created_between, get, list, mark_all_read, mark_read, unread_count, NewNotification, Notification,
 };
 pub use reminders::{already_fired, fire, Channel, Reminder};
-pub use steps::{accounts_of, heads_unit, sign_off_accounts, tell, unit_heads, Event, Message, Outbound, Words};
+pub use steps::{accounts_of, group_accounts, heads_unit, sign_off_accounts, tell, unit_heads, Event, Message, Outbound, Words};
 
 pub const LEVEL_YELLOW: &str = "yellow";
 pub const LEVEL_RED: &str = "red";
@@ -58,6 +58,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("finding_signed_off", "验收销号"),
     ("task_assigned", "任务交办"),
     ("entry_corrected", "台账更正"),
+    ("risk_submitted", "风险点待审核"),
+    ("risk_returned", "风险点被退回"),
+    ("risk_accepted", "风险点已确认"),
+    ("risk_raised", "风险等级提升"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

@@ -32,6 +32,14 @@ pub enum Event {
     FindingSignedOff { finding_id: i64, unit_name: String, description: String, look_back_due: Option<NaiveDate> },
     /// A task given to a lead (new, broken down from `parent_title`, or handed to another lead).
     TaskAssigned { task_id: i64, title: String, deadline: NaiveDate, unit_name: String, parent_title: Option<String> },
+    /// 提交审核: a unit submitted `count` risk points of its register of `year`.
+    RiskSubmitted { unit_id: i64, unit_name: String, year: i32, count: usize },
+    /// A risk point returned to its unit, with the reason.
+    RiskReturned { point_id: i64, unit_name: String, point: String, reason: String },
+    /// A risk point accepted into the year's register.
+    RiskAccepted { point_id: i64, unit_name: String, point: String },
+    /// An occurred risk point raised to `level` by the 纪检监察组.
+    RiskRaised { point_id: i64, unit_name: String, point: String, level: String, reason: String },
     /// A ledger entry corrected so that the recipient's items gained or lost its credit.
     EntryCorrected {
         entry_id: i64,
@@ -53,6 +61,10 @@ impl Event {
             Event::FindingSignedOff { .. } => "finding_signed_off",
             Event::TaskAssigned { .. } => "task_assigned",
             Event::EntryCorrected { .. } => "entry_corrected",
+            Event::RiskSubmitted { .. } => "risk_submitted",
+            Event::RiskReturned { .. } => "risk_returned",
+            Event::RiskAccepted { .. } => "risk_accepted",
+            Event::RiskRaised { .. } => "risk_raised",
         }
     }
 }
@@ -232,6 +244,12 @@ struct Holder {
 /// The 纪检监察组 for a unit: enabled accounts holding the built-in role `supervisor`, or a
 /// custom role with the sign-off permission whose data scope covers the unit.
 pub async fn sign_off_accounts(tx: &mut Tx, unit_id: i64) -> StoreResult<Vec<i64>> {
+    group_accounts(tx, unit_id, Permission::FindingSignOff).await
+}
+
+/// The 纪检监察组 for a unit as one of its steps needs it: enabled accounts holding the built-in
+/// role `supervisor`, or a custom role with `permission` whose data scope covers the unit.
+pub async fn group_accounts(tx: &mut Tx, unit_id: i64, permission: Permission) -> StoreResult<Vec<i64>> {
     let (unit_path,): (String,) = tx.fetch_one("SELECT path FROM units WHERE id = $1", args![unit_id]).await?;
     let holders: Vec<Holder> = tx
         .fetch_all(
@@ -251,7 +269,7 @@ pub async fn sign_off_accounts(tx: &mut Tx, unit_id: i64) -> StoreResult<Vec<i64
         } else if builtin_role(&h.role_key).is_some() {
             false
         } else {
-            custom_role_covers(tx, &h, unit_id, &unit_path).await?
+            custom_role_covers(tx, &h, unit_id, &unit_path, permission).await?
         };
         if covers {
             out.push(h.account_id);
@@ -260,13 +278,19 @@ pub async fn sign_off_accounts(tx: &mut Tx, unit_id: i64) -> StoreResult<Vec<i64
     Ok(out)
 }
 
-/// Whether a custom role of `h` grants sign-off over the unit.
-async fn custom_role_covers(tx: &mut Tx, h: &Holder, unit_id: i64, unit_path: &str) -> StoreResult<bool> {
+/// Whether a custom role of `h` grants `permission` over the unit.
+async fn custom_role_covers(
+    tx: &mut Tx,
+    h: &Holder,
+    unit_id: i64,
+    unit_path: &str,
+    permission: Permission,
+) -> StoreResult<bool> {
     let role: Option<(String, String)> = tx
         .fetch_optional("SELECT scope_kind, permissions FROM roles WHERE key = $1", args![h.role_key.clone()])
         .await?;
     let Some((kind, permissions)) = role else { return Ok(false) };
-    if !permissions.split(',').any(|k| k == Permission::FindingSignOff.key()) {
+    if !permissions.split(',').any(|k| k == permission.key()) {
         return Ok(false);
     }
     let below = |path: &Option<String>| path.as_deref().is_some_and(|p| unit_path.starts_with(p));

@@ -14,6 +14,7 @@ pub mod org;
 pub mod party_branches;
 pub mod plans;
 pub mod responsibility;
+pub mod risk;
 pub mod session;
 pub mod system;
 pub mod warning_cases;

@@ -40,6 +40,7 @@ const MENU: &[MenuItem] = &[
     link("/campaigns", "专项整治", "campaigns", Some(Permission::CampaignRead)),
     Group("教育与防控"),
     link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),
+    link("/risk", "廉政风险防控", "risk", Some(Permission::RiskRead)),
     Group("系统管理"),
     link("/system/users", "用户管理", "users", Some(Permission::AccountRead)),
     link("/system/roles", "角色管理", "roles", Some(Permission::RoleRead)),

@@ -10,6 +10,7 @@ use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, R
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::warning_cases::Discipline;
+use qingfeng_domain::risk::{RiskCategory, RiskLevel, RiskState};
 use qingfeng_store::audit::{AuditRecord, Names};
 use qingfeng_store::notify::kind_label;
 use serde_json::Value;
@@ -22,6 +23,7 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("rectification_measure", "整改措施", None, "rectification_measure"),
     ("rectification_update", "整改进展", None, ""),
     ("campaign", "专项整治", Some("/campaigns/"), "campaign"),
+    ("risk_point", "廉政风险点", Some("/risk/"), "risk_point"),
     ("work_plan", "工作要点", Some("/plans/"), "work_plan"),
     ("task", "任务", Some("/tasks/"), "task"),
     ("task_update", "任务进展", None, ""),
@@ -57,6 +59,9 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("sign_off", "验收销号", "将{o}验收销号"),
     ("return", "退回整改", "将{o}退回整改"),
     ("look_back", "回头看", "对{o}开展回头看"),
+    ("submit", "提交审核", "将{o}提交审核"),
+    ("accept", "确认", "确认{o}"),
+    ("raise", "提升等级", "提升{o}的风险等级"),
     ("complete", "完成", "将{o}标记为完成"),
     ("withdraw", "撤回", "撤回{o}"),
     ("generate", "生成", "生成{o}"),
@@ -183,6 +188,17 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("party_branch_id", "所在党支部", Unit),
     ("branch_id", "党支部", Unit),
     ("post", "支委职务", Dict(|k| BranchPost::from_key(k).map(BranchPost::label))),
+    ("risk_point_id", "廉政风险点", Record("risk_point")),
+    ("carried_from", "复制自", Record("risk_point")),
+    ("post", "岗位/业务流程", Text),
+    ("power", "职权事项", Text),
+    ("point", "风险点", Text),
+    ("manifestation", "表现形式", Text),
+    ("level", "风险等级", Dict(|k| RiskLevel::from_key(k).map(RiskLevel::label))),
+    ("head_id", "部门负责人", Person),
+    ("leader_id", "责任领导", Person),
+    ("measures", "防控措施", Text),
+    ("measure_people", "防控措施责任人", Person),
 ];
 
 /// Fields whose meaning depends on the record they belong to: (entity, key, label, how).
@@ -190,6 +206,8 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("task", "parent_id", "上级任务", Record("task")),
     ("warning_case", "title", "案例名称", Text),
     ("warning_case", "source", "来源文件", Text),
+    ("risk_point", "category", "风险类别", Dict(|k| RiskCategory::from_key(k).map(RiskCategory::label))),
+    ("risk_point", "state", "状态", Dict(|k| RiskState::from_key(k).map(RiskState::label))),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

@@ -74,6 +74,7 @@ pub const FINDING_FILTERS: &[&str] = &[
     "look_back",
     "recurrence",
     "person",
+    "risk_point",
     "q",
     "from",
     "to",
@@ -129,6 +130,7 @@ pub fn finding_filter(params: &Params) -> ApiResult<FindingFilter> {
         look_back,
         recurrence: params.bool("recurrence")?.unwrap_or(false),
         person_id: params.int("person")?,
+        risk_point_id: params.int("risk_point")?,
         q: params.str("q"),
         from: date_param(params, "from")?,
         to: date_param(params, "to")?,
@@ -199,7 +201,7 @@ pub async fn validate_finding(
 
 /// A person named responsible for a finding or a measure is someone the caller sees, or someone
 /// of the finding's unit, its units below or its units above (the leaders who answer for it).
-async fn check_responsible(
+pub(crate) async fn check_responsible(
     state: &AppState,
     p: &Principal,
     unit_path: &str,

@@ -366,6 +366,11 @@ impl FindingImport<'_> {
             responsible_leader_id: leader,
             responsible_person_id: person,
             campaign_id: campaign,
+            // the sheet has no column for it: an existing finding keeps its 廉政风险点 in its unit
+            risk_point_id: existing
+                .as_ref()
+                .filter(|f| Some(f.unit_id) == unit.map(|u| u.id))
+                .and_then(|f| f.risk_point_id),
         };
         // an existing finding keeps its origin (and so its source rule)
         let row_origin = existing.as_ref().map(|f| f.origin()).unwrap_or(self.origin);

@@ -64,6 +64,26 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
                 format!("/tasks/{task_id}"),
             )
         }
+        Event::RiskSubmitted { unit_id, unit_name, year, count } => (
+            format!("风险点待审核：{unit_name}"),
+            format!("{unit_name}（{by}）提交了 {year} 年度的 {count} 个廉政风险点，请审核：逐项确认或退回。"),
+            format!("/risk?year={year}&unit={unit_id}&include_sub=false&state=submitted"),
+        ),
+        Event::RiskReturned { point_id, unit_name, point, reason } => (
+            format!("风险点被退回：{}", short(point, 30)),
+            format!("纪检监察组（{by}）退回了{unit_name}的廉政风险点“{}”。退回理由：{reason}。请修改后重新提交审核。", short(point, 60)),
+            format!("/risk/{point_id}"),
+        ),
+        Event::RiskAccepted { point_id, unit_name, point } => (
+            format!("风险点已确认：{}", short(point, 30)),
+            format!("纪检监察组（{by}）已确认{unit_name}的廉政风险点“{}”，列入本年度风险防控台账。请按防控措施抓好落实。", short(point, 60)),
+            format!("/risk/{point_id}"),
+        ),
+        Event::RiskRaised { point_id, unit_name, point, level, reason } => (
+            format!("风险等级提升：{}", short(point, 30)),
+            format!("纪检监察组（{by}）将{unit_name}的廉政风险点“{}”提升为{level}风险。理由：{reason}。", short(point, 60)),
+            format!("/risk/{point_id}"),
+        ),
         Event::EntryCorrected { entry_id, kind, date, reason, gained, lost } => {
             let kind = EntryKind::from_key(kind).map(EntryKind::label).unwrap_or(kind.as_str());
             let mut changes = Vec::new();

@@ -36,6 +36,8 @@ struct FindingForm {
     leaders: Vec<Opt>,
     persons: Vec<Opt>,
     campaigns: Vec<Opt>,
+    /// the 廉政风险点 the finding may name: (unit id, option)
+    risk_points: Vec<(i64, Opt)>,
 }
 
 async fn finding_form(
@@ -72,11 +74,26 @@ async fn finding_form(
         leaders: leader_opts(&people_list, f.responsible_leader_id),
         persons: person_opts(&people_list, f.responsible_person_id),
         campaigns: campaign_options(&state.db, f.campaign_id).await?,
+        risk_points: risk_point_options(state, p, f.risk_point_id).await?,
         f,
         errors,
     };
     let res = render(&page)?;
     Ok(if failed { with_status(res, StatusCode::UNPROCESSABLE_ENTITY) } else { res })
+}
+
+/// This year's and last year's points of the units in scope, labelled with their unit.
+async fn risk_point_options(state: &AppState, p: &Principal, selected: Option<i64>) -> Result<Vec<(i64, Opt)>, PageError> {
+    let year = chrono::Datelike::year(&today());
+    let points = qingfeng_store::risk::points_for_findings(&state.db, &p.scope, year).await?;
+    Ok(points
+        .into_iter()
+        .map(|r| {
+            let level = qingfeng_domain::risk::RiskLevel::from_key(&r.level).map(|l| l.label()).unwrap_or("未评定");
+            let label = format!("{} · {}（{} 年，{}）", r.unit_name, r.point, r.year, level);
+            (r.unit_id, Opt::new(r.id, label, selected == Some(r.id)))
+        })
+        .collect())
 }
 
 fn fields_from(form: &FormPairs) -> FindingFields {
@@ -91,6 +108,7 @@ fn fields_from(form: &FormPairs) -> FindingFields {
         responsible_leader_id: id("responsible_leader_id"),
         responsible_person_id: id("responsible_person_id"),
         campaign_id: id("campaign_id"),
+        risk_point_id: id("risk_point_id"),
     }
 }
 

@@ -102,6 +102,9 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
     if filter.person_id.is_some() {
         notes.push("指定责任人".into());
     }
+    if let Some(r) = filter.risk_point_id {
+        notes.push(format!("指向廉政风险点 {r}"));
+    }
     let labels = qingfeng_store::dicts::labels(&state.db).await?;
     render(&ListPage {
         nav: Nav::new(&p, "findings"),

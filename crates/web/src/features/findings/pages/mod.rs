@@ -29,7 +29,7 @@ pub use import::{import_page, import_submit};
 pub use list::page;
 pub use stats::dashboard;
 
-fn with_status(mut res: Response, status: StatusCode) -> Response {
+pub(crate) fn with_status(mut res: Response, status: StatusCode) -> Response {
     *res.status_mut() = status;
     res
 }
@@ -54,7 +54,7 @@ fn local(t: chrono::DateTime<chrono::Utc>) -> String {
     crate::time::local_time(t)
 }
 
-async fn unit_options(db: &Db, scope: &Scope, selected: Option<i64>) -> Result<Vec<Opt>, PageError> {
+pub(crate) async fn unit_options(db: &Db, scope: &Scope, selected: Option<i64>) -> Result<Vec<Opt>, PageError> {
     Ok(units::all(db, scope)
         .await?
         .iter()
@@ -78,7 +78,7 @@ fn category_options(labels: &Labels, selected: Option<Category>) -> Vec<Opt> {
 
 /// People offered as responsible leader or person: those in the operator's scope (the whole
 /// organisation for the group), active, capped.
-async fn people_options(state: &AppState, p: &Principal) -> Result<Vec<Pick>, PageError> {
+pub(crate) async fn people_options(state: &AppState, p: &Principal) -> Result<Vec<Pick>, PageError> {
     let pf = PersonFilter { status: Some("active".into()), ..Default::default() };
     let list = people::list(&state.db, &p.scope, &pf, Paging::new(Some(1), Some(Paging::MAX_PER_PAGE))).await?;
     Ok(list.items.into_iter().map(|x| Pick::new(x.id, &x.name, &x.unit_name, &x.roles, &x.title)).collect())
@@ -102,12 +102,12 @@ impl Pick {
     }
 }
 
-fn person_opts(all: &[Pick], selected: Option<i64>) -> Vec<Opt> {
+pub(crate) fn person_opts(all: &[Pick], selected: Option<i64>) -> Vec<Opt> {
     all.iter().map(|x| Opt::new(x.id, &x.label, selected == Some(x.id))).collect()
 }
 
 /// The 责任领导 picker: the leaders among `all`, and whoever is selected already.
-fn leader_opts(all: &[Pick], selected: Option<i64>) -> Vec<Opt> {
+pub(crate) fn leader_opts(all: &[Pick], selected: Option<i64>) -> Vec<Opt> {
     all.iter()
         .filter(|x| x.leader || selected == Some(x.id))
         .map(|x| Opt::new(x.id, &x.label, selected == Some(x.id)))
