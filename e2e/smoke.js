@@ -228,6 +228,38 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await p.context().close();
   });
 
+  await check('the 纪检监察组 reviews the risk register and its heat map drills down to the points', async () => {
+    const p = await signIn('jijian');
+    await p.goto(base + '/risk');
+    const text = await p.textContent('main');
+    expect(text.includes('财务报销') && text.includes('已发生'), 'the register lacks the demo points');
+    await p.goto(base + '/risk?state=submitted');
+    await p.click('table.grid tbody tr td a');
+    await p.waitForSelector('#review');
+    await p.goto(base + '/risk?state=returned');
+    await p.click('table.grid tbody tr td a');
+    expect((await p.textContent('main')).includes('退回理由'), 'a returned point shows its reason');
+    await p.goto(base + '/risk/heat-map');
+    await p.waitForSelector('#risk-heat-level canvas', { timeout: 10000 });
+    await p.waitForSelector('#risk-heat-category canvas', { timeout: 10000 });
+    expect((await p.textContent('#risk-flagged')).includes('人事科'), 'the unit without due reviews is not flagged');
+    if (shots) await p.screenshot({ path: path.join(shots, 'risk-heat.png'), fullPage: true });
+    await p.click('.charts table.grid tbody td a');
+    await p.waitForURL(/\/risk\?/);
+    expect(await p.locator('table.grid tbody tr').count() >= 1, 'the drill-down is empty');
+    await p.context().close();
+  });
+
+  await check('the 分管领导 and a 一般干部 read the risk register without proposing', async () => {
+    for (const who of ['fenguan', 'ganbu']) {
+      const p = await signIn(who);
+      const r = await p.goto(base + '/risk');
+      expect(r.status() === 200, who + ': ' + r.status());
+      expect(!(await p.textContent('main')).includes('申报风险点'), who + ' may propose');
+      await p.context().close();
+    }
+  });
+
   await check('the audit trail reads as sentences and its chain check says 链完整, at 1366 and 390 px', async () => {
     for (const width of [1366, 390]) {
       await page.setViewportSize({ width, height: 900 });

@@ -653,7 +653,8 @@ mod tests {
             assert_eq!(no_steps, 0);
             // the register: four high points, one returned, one waiting, two points findings show
             let reg = qingfeng_store::risk::list(&db, &Scope::all(), &Default::default(), None, today).await.unwrap();
-            let count = |f: &dyn Fn(&qingfeng_store::risk::RiskPoint) -> bool| reg.items.iter().filter(|p| f(p)).count();
+            let count =
+                |f: &dyn Fn(&qingfeng_store::risk::RiskPoint) -> bool| reg.items.iter().filter(|p| f(p)).count();
             assert_eq!(count(&|p| p.level == "high" && p.state == "accepted"), 4);
             assert_eq!(count(&|p| p.state == "returned"), 1);
             assert_eq!(count(&|p| p.state == "submitted"), 1);

@@ -46,7 +46,10 @@ const SPECS: &[Spec] = &[
         point: "报销审核把关不严，虚列、套取公务接待等费用",
         manifestation: "凭无公函、无接待清单的发票报销餐费；化整为零、拆分报销；以会议费、培训费名义列支接待费用",
         level: Some(L::High),
-        measures: &[("报销实行经办人、财务审核、分管领导“三签”制度", Some(60)), ("公务接待费用报销须附公函、接待清单和发票“三单”", Some(90))],
+        measures: &[
+            ("报销实行经办人、财务审核、分管领导“三签”制度", Some(60)),
+            ("公务接待费用报销须附公函、接待清单和发票“三单”", Some(90)),
+        ],
         review: Review::Accepted,
     },
     Spec {
@@ -68,7 +71,10 @@ const SPECS: &[Spec] = &[
         point: "规避公开招标，指定供应商或围标串标",
         manifestation: "将应公开招标的项目拆分为多个小额项目；询价只找熟悉的供应商；验收走过场",
         level: Some(L::High),
-        measures: &[("达到限额的项目一律进入公共资源交易平台", Some(120)), ("采购验收实行两人以上共同验收并签字", None)],
+        measures: &[
+            ("达到限额的项目一律进入公共资源交易平台", Some(120)),
+            ("采购验收实行两人以上共同验收并签字", None),
+        ],
         review: Review::Accepted,
     },
     Spec {

@@ -228,7 +228,9 @@ const MEMBER: &[Permission] = &[
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },
     BuiltinRole { key: "supervisor", name: "纪检监察组", scope: ScopeKind::All, permissions: SUPERVISE },
-    BuiltinRole { key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: PRINCIPAL },
+    BuiltinRole {
+        key: "principal", name: "主要负责人", scope: ScopeKind::OwnUnitAndBelow, permissions: PRINCIPAL
+    },
     BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: LEAD },
     BuiltinRole { key: "branch_secretary", name: "支部书记", scope: ScopeKind::PartyBranch, permissions: BRANCH },
     BuiltinRole { key: "member", name: "一般干部", scope: ScopeKind::SelfOnly, permissions: MEMBER },

@@ -446,7 +446,13 @@ pub fn finding_due(state: FindingState, last_deadline: Option<NaiveDate>, today:
 
 // ------------------------------------------------------------------ input
 
-pub(crate) fn parse_date(e: &mut FieldErrors, field: &str, label: &str, value: &str, required: bool) -> Option<NaiveDate> {
+pub(crate) fn parse_date(
+    e: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+) -> Option<NaiveDate> {
     let v = trim_all(value);
     if v.is_empty() {
         if required {

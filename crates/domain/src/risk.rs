@@ -56,7 +56,8 @@ impl RiskCategory {
     /// The key, the label, or the label without 风险 (岗位职责).
     pub fn parse_loose(s: &str) -> Option<RiskCategory> {
         let s = trim_all(s);
-        RiskCategory::parse(s).or_else(|| RiskCategory::ALL.iter().copied().find(|c| c.label().trim_end_matches("风险") == s))
+        RiskCategory::parse(s)
+            .or_else(|| RiskCategory::ALL.iter().copied().find(|c| c.label().trim_end_matches("风险") == s))
     }
 }
 
@@ -92,6 +93,15 @@ pub fn review_deadline(year: i32, setting: Option<&str>) -> NaiveDate {
 /// Findings since this day make a point 已发生 (the last 12 months).
 pub fn occurred_since(today: NaiveDate) -> NaiveDate {
     today.checked_sub_months(Months::new(12)).unwrap_or(today)
+}
+
+/// The year of a register: this year when not given, from 2000 to next year.
+fn check_year(e: &mut FieldErrors, year: Option<i32>, today: NaiveDate) -> i32 {
+    let year = year.unwrap_or(today.year());
+    if !(2000..=today.year() + 1).contains(&year) {
+        e.push("year", format!("年度应在 2000 至 {} 之间", today.year() + 1));
+    }
+    year
 }
 
 const POINT_MAX: usize = 300;
@@ -169,10 +179,7 @@ impl RiskPointFields {
         if self.unit_id.is_none() {
             e.push("unit_id", "单位不能为空");
         }
-        let year = self.year.unwrap_or(today.year());
-        if !(2000..=today.year() + 1).contains(&year) {
-            e.push("year", format!("年度应在 2000 至 {} 之间", today.year() + 1));
-        }
+        let year = check_year(&mut e, self.year, today);
         let category = RiskCategory::parse_loose(&self.category);
         if category.is_none() {
             match trim_all(&self.category) {
@@ -297,10 +304,7 @@ impl UnitYearFields {
         if self.unit_id.is_none() {
             e.push("unit_id", "单位不能为空");
         }
-        let year = self.year.unwrap_or(today.year());
-        if !(2000..=today.year() + 1).contains(&year) {
-            e.push("year", format!("年度应在 2000 至 {} 之间", today.year() + 1));
-        }
+        let year = check_year(&mut e, self.year, today);
         e.into_result()?;
         Ok((self.unit_id.expect("checked"), year))
     }
@@ -321,7 +325,11 @@ mod tests {
             post: "财务报销".into(),
             point: "虚报冒领".into(),
             level: "高".into(),
-            measures: vec![MeasureFields { text: "双人审核".into(), person_id: Some(5), review_on: "2026-06-30".into() }],
+            measures: vec![MeasureFields {
+                text: "双人审核".into(),
+                person_id: Some(5),
+                review_on: "2026-06-30".into(),
+            }],
             ..Default::default()
         }
     }
@@ -345,7 +353,9 @@ mod tests {
         assert!(e.for_field("level").unwrap().contains("高、中、低") || e.for_field("level").unwrap().contains("低"));
         assert!(e.for_field("measures").unwrap().contains("责任人"));
         let e = RiskPointFields::default().validate(day("2026-03-01")).unwrap_err();
-        assert!(e.for_field("unit_id").is_some() && e.for_field("point").is_some() && e.for_field("category").is_some());
+        assert!(
+            e.for_field("unit_id").is_some() && e.for_field("point").is_some() && e.for_field("category").is_some()
+        );
     }
 
     #[test]

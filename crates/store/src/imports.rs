@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use qingfeng_domain::findings::{FindingDraft, Origin};
 use qingfeng_domain::org::{PersonDraft, UnitDraft};
 use qingfeng_domain::plans::TaskDraft;
+use qingfeng_domain::risk::RiskPointDraft;
 use qingfeng_domain::warning_cases::WarningCaseDraft;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -182,6 +183,40 @@ pub async fn warning_cases(
         }
     }
     summary(&mut tx, actor, "warning_case", "", written, skipped, json!({})).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// One accepted row of a 廉政风险防控台账 import.
+#[derive(Debug, Clone)]
+pub enum RiskWrite {
+    Create(RiskPointDraft),
+    Update { id: i64, before: Box<RiskPointDraft>, after: RiskPointDraft },
+}
+
+/// Writes the accepted risk points (new ones as drafts).
+pub async fn risk_points(
+    db: &Db,
+    actor: &Actor,
+    rows: &[RiskWrite],
+    skipped: usize,
+    at: DateTime<Utc>,
+) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    for w in rows {
+        match w {
+            RiskWrite::Create(d) => {
+                crate::risk::flow::insert(&mut tx, actor, d, None, at).await?;
+                written.created += 1;
+            }
+            RiskWrite::Update { id, before, after } => {
+                crate::risk::flow::apply_update(&mut tx, actor, *id, before, after, at).await?;
+                written.updated += 1;
+            }
+        }
+    }
+    summary(&mut tx, actor, "risk_point", "", written, skipped, json!({})).await?;
     tx.commit().await?;
     Ok(written)
 }

@@ -17,6 +17,7 @@ mod party_branches;
 mod person_lists;
 mod plans;
 mod print;
+mod risk;
 mod security;
 mod step_notices;
 mod support;
@@ -65,6 +66,7 @@ const BODYLESS_WRITES: &[(&str, &str)] = &[
     ("POST", "/api/v1/notifications/read-all"),
     ("POST", "/api/v1/notifications/{id}/read"),
     ("PATCH", "/api/v1/ledger-entries/{id}"),
+    ("POST", "/api/v1/risk-points/{id}/accept"),
 ];
 
 /// Every `$ref` under `v`.

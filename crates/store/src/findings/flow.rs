@@ -119,7 +119,8 @@ async fn check_refs(tx: &mut Tx, d: &FindingDraft) -> StoreResult<()> {
         }
     }
     if let Some(r) = d.risk_point_id {
-        let point: Option<(i64,)> = tx.fetch_optional("SELECT unit_id FROM risk_points WHERE id = $1", args![r]).await?;
+        let point: Option<(i64,)> =
+            tx.fetch_optional("SELECT unit_id FROM risk_points WHERE id = $1", args![r]).await?;
         match point {
             None => return Err(StoreError::field("risk_point_id", format!("廉政风险点（编号 {r}）不存在"))),
             Some((u,)) if u != d.unit_id => {

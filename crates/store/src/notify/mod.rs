@@ -36,7 +36,9 @@ pub use notifications::{
     created_between, get, list, mark_all_read, mark_read, unread_count, NewNotification, Notification,
 };
 pub use reminders::{already_fired, fire, Channel, Reminder};
-pub use steps::{accounts_of, group_accounts, heads_unit, sign_off_accounts, tell, unit_heads, Event, Message, Outbound, Words};
+pub use steps::{
+    accounts_of, group_accounts, heads_unit, sign_off_accounts, tell, unit_heads, Event, Message, Outbound, Words,
+};
 
 pub const LEVEL_YELLOW: &str = "yellow";
 pub const LEVEL_RED: &str = "red";

@@ -57,7 +57,7 @@ async fn insert_measures(tx: &mut Tx, point_id: i64, d: &RiskPointDraft) -> Stor
 }
 
 /// Inserts a draft point with its measures inside `tx`; `carried_from` names last year's point.
-async fn insert(
+pub(crate) async fn insert(
     tx: &mut Tx,
     actor: &Actor,
     d: &RiskPointDraft,
@@ -70,9 +70,22 @@ async fn insert(
             "INSERT INTO risk_points (unit_id, year, category, post, power, point, manifestation, level, head_id, \
              leader_id, state, carried_from, account_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
-            args![d.unit_id, i64::from(d.year), d.category.key(), d.post.clone(), d.power.clone(), d.point.clone(),
-                  d.manifestation.clone(), d.level.map(|l| l.key()).unwrap_or(""), d.head_id, d.leader_id,
-                  RiskState::Draft.key(), carried_from, actor.account_id, at],
+            args![
+                d.unit_id,
+                i64::from(d.year),
+                d.category.key(),
+                d.post.clone(),
+                d.power.clone(),
+                d.point.clone(),
+                d.manifestation.clone(),
+                d.level.map(|l| l.key()).unwrap_or(""),
+                d.head_id,
+                d.leader_id,
+                RiskState::Draft.key(),
+                carried_from,
+                actor.account_id,
+                at
+            ],
         )
         .await?;
     insert_measures(tx, id, d).await?;
@@ -103,23 +116,47 @@ pub async fn update(
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
     let mut tx = db.begin().await?;
-    check_refs(&mut tx, d).await?;
+    apply_update(&mut tx, actor, id, before, d, at).await?;
+    tx.commit().await
+}
+
+/// [`update`] inside `tx`.
+pub(crate) async fn apply_update(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    before: &RiskPointDraft,
+    d: &RiskPointDraft,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    check_refs(tx, d).await?;
     let n = tx
         .execute(
             "UPDATE risk_points SET unit_id = $1, year = $2, category = $3, post = $4, power = $5, point = $6, \
              manifestation = $7, level = $8, head_id = $9, leader_id = $10, updated_at = $11 \
              WHERE id = $12 AND state IN ('draft', 'returned')",
-            args![d.unit_id, i64::from(d.year), d.category.key(), d.post.clone(), d.power.clone(), d.point.clone(),
-                  d.manifestation.clone(), d.level.map(|l| l.key()).unwrap_or(""), d.head_id, d.leader_id, at, id],
+            args![
+                d.unit_id,
+                i64::from(d.year),
+                d.category.key(),
+                d.post.clone(),
+                d.power.clone(),
+                d.point.clone(),
+                d.manifestation.clone(),
+                d.level.map(|l| l.key()).unwrap_or(""),
+                d.head_id,
+                d.leader_id,
+                at,
+                id
+            ],
         )
         .await?;
     if n != 1 {
         return Err(StoreError::Refused("风险点已提交审核或已确认，不能再修改".into()));
     }
     tx.execute("DELETE FROM risk_measures WHERE point_id = $1", args![id]).await?;
-    insert_measures(&mut tx, id, d).await?;
-    audit::append(&mut tx, actor, "update", "risk_point", id, &audit::diff(&draft_json(before), &draft_json(d))).await?;
-    tx.commit().await
+    insert_measures(tx, id, d).await?;
+    audit::append(tx, actor, "update", "risk_point", id, &audit::diff(&draft_json(before), &draft_json(d))).await
 }
 
 /// 提交审核: every draft or returned point of the unit's register of `year` goes to the

@@ -12,11 +12,9 @@
 //! (the heat map and the units flagged on it).
 
 mod figures;
-mod flow;
+pub(crate) mod flow;
 mod read;
 
 pub use figures::{heat_map, FlaggedUnit, HeatCell, HeatMap, HeatUnit};
 pub use flow::{accept, carry_forward, create, raise, return_point, submit, update};
-pub use read::{
-    get, list, measures_of, points_for_findings, RiskFilter, RiskMeasure, RiskPoint, RiskPointOption,
-};
+pub use read::{get, list, measures_of, points_for_findings, RiskFilter, RiskMeasure, RiskPoint, RiskPointOption};

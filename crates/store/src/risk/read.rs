@@ -218,7 +218,8 @@ pub async fn list(
 ) -> StoreResult<Page<RiskPoint>> {
     let q = query(db, scope, f, today).await?;
     let from = format!("{FROM}{}", q.where_clause());
-    let order = "r.year DESC, u.path, CASE r.level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, r.id";
+    let order =
+        "r.year DESC, u.path, CASE r.level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, r.id";
     let mut page: Page<RiskPoint> = fetch_page(db, COLS, &from, order, q.args(), paging).await?;
     attach_measures(db, &mut page.items).await?;
     Ok(page)

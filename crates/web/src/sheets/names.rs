@@ -60,3 +60,23 @@ impl UnitIndex {
 pub async fn people_named(db: &Db, names: &[String]) -> StoreResult<HashMap<String, Vec<(i64, String)>>> {
     qingfeng_store::org::people::by_names(db, names).await
 }
+
+/// The person a sheet names: the only one of that name, or of several the one in the unit (path)
+/// or below; otherwise the message for the cell.
+pub fn person_named(
+    people: &HashMap<String, Vec<(i64, String)>>,
+    name: &str,
+    unit_path: Option<&str>,
+) -> Result<i64, String> {
+    let candidates = people.get(name).map(Vec::as_slice).unwrap_or_default();
+    let in_unit: Vec<i64> = match unit_path {
+        Some(u) => candidates.iter().filter(|(_, p)| p.starts_with(u)).map(|(id, _)| *id).collect(),
+        None => vec![],
+    };
+    match (candidates, in_unit.as_slice()) {
+        ([], _) => Err(format!("人员“{name}”不存在")),
+        ([(id, _)], _) => Ok(*id),
+        (_, [id]) => Ok(*id),
+        _ => Err(format!("人员“{name}”有重名，且不能按单位确定是哪一位")),
+    }
+}

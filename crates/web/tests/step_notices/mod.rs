@@ -15,7 +15,7 @@ fn day(n: i64) -> String {
 }
 
 /// The unread notifications of a user of one kind, and marks everything read.
-async fn take(s: &Server, u: &User, kind: &str) -> Vec<Value> {
+pub(crate) async fn take(s: &Server, u: &User, kind: &str) -> Vec<Value> {
     let r = u.get(s, "/api/v1/notifications?unread=true&per_page=100").await;
     assert_eq!(r.status, StatusCode::OK, "[{}] notifications of {}: {}", s.engine, u.name, r.text());
     let items: Vec<Value> =
@@ -26,7 +26,7 @@ async fn take(s: &Server, u: &User, kind: &str) -> Vec<Value> {
 }
 
 /// Exactly the users in `told` got one notification of `kind` (containing `text`); the others none.
-async fn told(s: &Server, what: &str, everyone: &[&User], told: &[&str], kind: &str, text: &str) {
+pub(crate) async fn told(s: &Server, what: &str, everyone: &[&User], told: &[&str], kind: &str, text: &str) {
     for u in everyone {
         let got = take(s, u, kind).await;
         if told.contains(&u.name.as_str()) {

@@ -32,7 +32,7 @@ use qingfeng_store::{now, Actor, Db, Scope, StoreError};
 
 use crate::http::ApiError;
 use crate::sheets::heading::Heading;
-use crate::sheets::names::{people_named, UnitIndex};
+use crate::sheets::names::{people_named, person_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
 
 pub const H_NUMBER: &str = "序号";
@@ -441,20 +441,10 @@ impl FindingImport<'_> {
             return None;
         }
         let header = columns(None)[col].header.clone();
-        let candidates = self.people.get(name).map(Vec::as_slice).unwrap_or_default();
-        let in_unit: Vec<i64> = match unit {
-            Some(u) => candidates.iter().filter(|(_, p)| p.starts_with(&u.path)).map(|(id, _)| *id).collect(),
-            None => vec![],
-        };
-        match (candidates, in_unit.as_slice()) {
-            ([], _) => {
-                push(errs, r.row_number, &header, format!("人员“{name}”不存在"));
-                None
-            }
-            ([(id, _)], _) => Some(*id),
-            (_, [id]) => Some(*id),
-            _ => {
-                push(errs, r.row_number, &header, format!("人员“{name}”有重名，且不能按责任单位确定是哪一位"));
+        match person_named(&self.people, name, unit.map(|u| u.path.as_str())) {
+            Ok(id) => Some(id),
+            Err(m) => {
+                push(errs, r.row_number, &header, m);
                 None
             }
         }

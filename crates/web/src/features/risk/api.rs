@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::risk::{ReasonFields, RiskPointFields, UnitYearFields};
 use qingfeng_store::fulfilment::today;
@@ -9,9 +10,10 @@ use qingfeng_store::risk::{self as store, HeatMap, RiskPoint};
 use qingfeng_store::{Page, Scope};
 use serde::Serialize;
 
-use super::service;
+use super::{service, sheets};
 use crate::auth::Principal;
-use crate::http::{merge_patch, ApiJson, ApiResult, Params, Path};
+use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 /// `GET /api/v1/risk-points?year=&unit=&level=&category=&state=&occurred=&q=`
@@ -104,4 +106,25 @@ pub async fn raise(
 pub async fn heat_map(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<HeatMap>> {
     let year = service::risk_filter(&params, Some(service::this_year()))?.year.unwrap_or_else(service::this_year);
     Ok(Json(store::heat_map(&state.db, &p.scope, year, today()).await?))
+}
+
+/// `GET /api/v1/risk-points/export.xlsx`: the 廉政风险防控台账 in office layout.
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let filter = service::risk_filter(&params, None)?;
+    let bytes = sheets::export(&state, &p, &filter).await?;
+    Ok(xlsx(bytes, "廉政风险防控台账.xlsx"))
+}
+
+/// `GET /api/v1/risk-points/import-template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::template()?, "廉政风险点导入模板.xlsx"))
+}
+
+/// `POST /api/v1/risk-points/import` (multipart `file`; `?commit=true` writes the valid rows): validate, then commit.
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    upload: ImportUpload,
+) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

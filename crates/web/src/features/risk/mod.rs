@@ -4,6 +4,7 @@
 pub mod api;
 pub mod pages;
 pub mod service;
+pub mod sheets;
 
 use axum::http::Method as M;
 use qingfeng_domain::access::Permission;
@@ -38,12 +39,29 @@ pub fn routes(book: Book) -> Book {
         )
         .body::<UnitYearFields>()
         .returns::<api::Moved>()
+        .add(M::GET, "/api/v1/risk-points/export.xlsx", P(Permission::RiskRead), "导出廉政风险防控台账", api::export)
+        .query(service::RISK_FILTERS)
+        .add(
+            M::GET,
+            "/api/v1/risk-points/import-template.xlsx",
+            P(Permission::RiskWrite),
+            "廉政风险点导入模板",
+            api::template,
+        )
+        .add(M::POST, "/api/v1/risk-points/import", P(Permission::RiskWrite), "导入廉政风险点", api::import)
+        .imports_sheet()
         .add(M::GET, "/api/v1/risk-points/{id}", P(Permission::RiskRead), "廉政风险点详情", api::get)
         .returns::<RiskPoint>()
         .add(M::PATCH, "/api/v1/risk-points/{id}", P(Permission::RiskWrite), "修改风险点（草稿或已退回）", api::update)
         .patch::<RiskPointFields>()
         .returns::<RiskPoint>()
-        .add(M::POST, "/api/v1/risk-points/{id}/accept", P(Permission::RiskReview), "确认风险点（纪检监察组）", api::accept)
+        .add(
+            M::POST,
+            "/api/v1/risk-points/{id}/accept",
+            P(Permission::RiskReview),
+            "确认风险点（纪检监察组）",
+            api::accept,
+        )
         .returns::<RiskPoint>()
         .add(
             M::POST,
@@ -67,6 +85,8 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/risk/submit", P(Permission::RiskWrite), "提交风险点审核", pages::submit)
         .add(M::POST, "/risk/carry-forward", P(Permission::RiskWrite), "复制上年度台账", pages::carry_forward)
         .add(M::GET, "/risk/heat-map", P(Permission::RiskRead), "廉政风险热力图页", pages::heat_map)
+        .add(M::GET, "/risk/import", P(Permission::RiskWrite), "廉政风险点导入页", pages::import_page)
+        .add(M::POST, "/risk/import", P(Permission::RiskWrite), "校验或导入廉政风险点", pages::import_submit)
         .add(M::GET, "/risk/new", P(Permission::RiskWrite), "申报风险点表单", pages::new_form)
         .add(M::POST, "/risk/new", P(Permission::RiskWrite), "申报风险点", pages::create)
         .add(M::GET, "/risk/{id}", P(Permission::RiskRead), "风险点详情页", pages::point)

@@ -7,10 +7,12 @@
 //! need `risk:review` (the 纪检监察组) and the point in the reviewer's scope.
 
 use chrono::Datelike;
-use qingfeng_domain::risk::{ReasonFields, RiskCategory, RiskLevel, RiskPointDraft, RiskPointFields, RiskState, UnitYearFields};
+use qingfeng_domain::risk::{
+    ReasonFields, RiskCategory, RiskLevel, RiskPointDraft, RiskPointFields, RiskState, UnitYearFields,
+};
 use qingfeng_store::fulfilment::today;
-use qingfeng_store::risk::{self as store, RiskFilter, RiskPoint};
 use qingfeng_store::now;
+use qingfeng_store::risk::{self as store, RiskFilter, RiskPoint};
 
 use crate::auth::Principal;
 use crate::features::findings::service::{check_responsible, check_unit_scope};

@@ -83,7 +83,11 @@ async fn finding_form(
 }
 
 /// This year's and last year's points of the units in scope, labelled with their unit.
-async fn risk_point_options(state: &AppState, p: &Principal, selected: Option<i64>) -> Result<Vec<(i64, Opt)>, PageError> {
+async fn risk_point_options(
+    state: &AppState,
+    p: &Principal,
+    selected: Option<i64>,
+) -> Result<Vec<(i64, Opt)>, PageError> {
     let year = chrono::Datelike::year(&today());
     let points = qingfeng_store::risk::points_for_findings(&state.db, &p.scope, year).await?;
     Ok(points

@@ -124,7 +124,7 @@ pub async fn return_point(
     form: FormPairs,
 ) -> PageResult {
     let f = ReasonFields { reason: form.get("reason") };
-    let r = service::return_point(&state, &p, id, &f).await;
+    let r = service::return_point(&state, &p, id, &f).await.map(|_| ());
     after(&state, &p, id, "return", f.reason, r).await
 }
 
@@ -136,6 +136,6 @@ pub async fn raise(
     form: FormPairs,
 ) -> PageResult {
     let f = ReasonFields { reason: form.get("reason") };
-    let r = service::raise(&state, &p, id, &f).await;
+    let r = service::raise(&state, &p, id, &f).await.map(|_| ());
     after(&state, &p, id, "raise", f.reason, r).await
 }
