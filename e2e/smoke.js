@@ -256,6 +256,7 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
       const r = await p.goto(base + '/risk');
       expect(r.status() === 200, who + ': ' + r.status());
       expect(!(await p.textContent('main')).includes('申报风险点'), who + ' may propose');
+      expect((await p.textContent('main')).includes('信息科'), who + ' does not see 信息科\'s points');
       await p.context().close();
     }
   });

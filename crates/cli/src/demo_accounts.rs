@@ -29,6 +29,11 @@ const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The query that finds the person of a demo account.
+pub(crate) fn person_sql(username: &str) -> Option<&'static str> {
+    DEMO_ACCOUNTS.iter().find(|a| a.0 == username).map(|a| a.2)
+}
+
 /// Creates the demo accounts with `password`; returns (username, role name, person name) of
 /// each. Accounts whose person or username is missing are skipped.
 pub async fn seed(db: &Db, password: &str, must_change: bool) -> anyhow::Result<Vec<(String, String, String)>> {

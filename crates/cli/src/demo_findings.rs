@@ -655,7 +655,7 @@ mod tests {
             let reg = qingfeng_store::risk::list(&db, &Scope::all(), &Default::default(), None, today).await.unwrap();
             let count =
                 |f: &dyn Fn(&qingfeng_store::risk::RiskPoint) -> bool| reg.items.iter().filter(|p| f(p)).count();
-            assert_eq!(count(&|p| p.level == "high" && p.state == "accepted"), 4);
+            assert_eq!(count(&|p| p.level == "high" && p.state == "accepted"), 5);
             assert_eq!(count(&|p| p.state == "returned"), 1);
             assert_eq!(count(&|p| p.state == "submitted"), 1);
             assert_eq!(count(&|p| p.occurred()), 2, "the points findings show have occurred");

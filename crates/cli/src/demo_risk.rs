@@ -1,6 +1,6 @@
 //! Demo data of the 廉政风险防控台账: this year's register of a few departments, reviewed by the
-//! 纪检监察组 — high points for 财务报销, 公务接待, 政府采购 and 人事 (干部选拔任用), some medium and
-//! low ones, one point returned for its missing measure and one waiting for review. Findings
+//! 纪检监察组 — high points for 财务报销, 公务接待, 政府采购, 人事 (干部选拔任用) and 机要, some medium
+//! and low ones (信息科's names the demo 一般干部 for a measure), one point returned for its missing measure and one waiting for review. Findings
 //! seeded afterwards may name these points (see [`crate::demo_findings`]).
 
 use std::collections::HashMap;
@@ -111,6 +111,28 @@ const SPECS: &[Spec] = &[
         review: Review::Accepted,
     },
     Spec {
+        unit: "XWB-XXK",
+        category: C::Post,
+        post: "信息报送和网站发布",
+        power: "信息审核发布",
+        point: "信息审核把关不严，泄露工作秘密或发布不实信息",
+        manifestation: "未经审核发布信息；利用信息报送收受好处、照顾关系",
+        level: Some(L::Medium),
+        measures: &[("信息发布实行三级审核", Some(75)), ("每季度开展一次保密自查", Some(100))],
+        review: Review::Accepted,
+    },
+    Spec {
+        unit: "XWB-JYK",
+        category: C::Moral,
+        post: "机要文件流转",
+        power: "涉密文件收发和传阅",
+        point: "违规复制、传阅涉密文件，借操办婚丧喜庆收受礼金",
+        manifestation: "私自复印涉密文件；操办子女升学宴未事前报告",
+        level: Some(L::High),
+        measures: &[("涉密文件登记、签收、清退全程留痕", Some(40))],
+        review: Review::Accepted,
+    },
+    Spec {
         unit: "XWB-MSK",
         category: C::Post,
         post: "文稿起草和会议组织",
@@ -141,6 +163,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<HashMap<(&'static str, &'static str
     let year = today.year();
     let people = people(db).await?;
     let group = Actor { username: "派驻纪检监察组".into(), ..Actor::system() };
+    // the 一般干部 of the demo answers for a measure of 信息科, so their register is not empty
+    let member = match crate::demo_accounts::person_sql("ganbu") {
+        Some(sql) => db.fetch_optional::<(i64,)>(sql, vec![]).await?.map(|r| r.0),
+        None => None,
+    };
     let mut ids = HashMap::new();
     let proposed = at(today - Duration::days(40));
     let reviewed = at(today - Duration::days(30));
@@ -153,7 +180,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<HashMap<(&'static str, &'static str
             .enumerate()
             .map(|(i, (text, review))| MeasureDraft {
                 text: (*text).into(),
-                person_id: if i == 0 { other } else { head },
+                person_id: match (i, spec.unit) {
+                    (0, "XWB-XXK") => member.unwrap_or(other),
+                    (0, _) => other,
+                    _ => head,
+                },
                 review_on: review.map(|d| today + Duration::days(d)),
             })
             .collect();

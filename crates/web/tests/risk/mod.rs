@@ -138,6 +138,13 @@ async fn the_yearly_review_tells_who_acts_and_refuses_incomplete_points() {
                 "[{e}] read-only page"
             );
         }
+        // a draft still unsubmitted after its year's deadline (参数设置: 年度排查截止月份) is marked
+        assert!(s.get("/system/settings").await.text().contains("年度排查截止月份"), "[{e}] the setting is editable");
+        let mut old = bare.clone();
+        old["year"] = json!(year() - 1);
+        created(&s, wang.post(&s, "/api/v1/risk-points", &old).await);
+        let page = wang.get(&s, &format!("/risk?year={}", year() - 1)).await.text();
+        assert!(page.contains("逾期未提交"), "[{e}] late draft marked");
         // every step is in the audit trail, in words
         assert_eq!(s.audit_count_of("risk_point", "accept").await, 2, "[{e}]");
         assert_eq!(s.audit_count_of("risk_point", "return").await, 1, "[{e}]");

@@ -40,6 +40,8 @@ pub struct Row {
     pub leader: String,
     pub state_label: String,
     pub state_class: &'static str,
+    /// still a draft after its year's review deadline (逾期未提交)
+    pub late: bool,
 }
 
 pub fn row(r: &RiskPoint) -> Row {
@@ -68,6 +70,7 @@ pub fn row(r: &RiskPoint) -> Row {
         leader: r.leader_name.clone().unwrap_or_default(),
         state_label: r.state_label.clone(),
         state_class: state_class(&r.state),
+        late: false,
     }
 }
 
@@ -124,7 +127,15 @@ async fn register_page(state: &AppState, p: &Principal, params: &Params, error: 
         year,
         deadline: deadline.to_string(),
         past_deadline: today() > deadline,
-        rows: page.items.iter().map(row).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|r| Row {
+                late: r.state() == RiskState::Draft
+                    && i32::try_from(r.year).is_ok_and(|y| today() > review_deadline(y, setting.as_deref())),
+                ..row(r)
+            })
+            .collect(),
         years: year_options(year),
         units: unit_options(&state.db, &p.scope, filter.unit_id).await?,
         levels: level_options(filter.level),
