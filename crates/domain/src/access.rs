@@ -60,6 +60,7 @@ permissions!(
     RiskRead = ("risk:read", "查看廉政风险防控台账"),
     RiskWrite = ("risk:write", "申报、修改本单位廉政风险点，导入风险点"),
     RiskReview = ("risk:review", "审核廉政风险点（确认、退回）、提升风险等级（纪检监察组）"),
+    TalkWrite = ("talk:write", "登记谈心谈话、廉政谈话"),
 );
 
 impl serde::Serialize for Permission {
@@ -159,6 +160,7 @@ macro_rules! lead {
     Permission::CampaignRead,
     Permission::WarningCaseRead,
             Permission::RiskRead,
+            Permission::TalkWrite,
             $(Permission::$extra,)*
         ]
     };
@@ -194,6 +196,7 @@ const SUPERVISE: &[Permission] = &[
     Permission::WarningCaseWrite,
     Permission::RiskRead,
     Permission::RiskReview,
+    Permission::TalkWrite,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -209,6 +212,7 @@ const BRANCH: &[Permission] = &[
     Permission::RectificationWrite,
     Permission::WarningCaseRead,
     Permission::RiskRead,
+    Permission::TalkWrite,
 ];
 
 const MEMBER: &[Permission] = &[
@@ -223,6 +227,7 @@ const MEMBER: &[Permission] = &[
     Permission::RectificationWrite,
     Permission::WarningCaseRead,
     Permission::RiskRead,
+    Permission::TalkWrite,
 ];
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[

@@ -14,6 +14,7 @@ pub mod plans;
 pub mod responsibility;
 pub mod risk;
 pub mod settings;
+pub mod talks;
 pub mod text;
 pub mod time;
 pub mod warning_cases;

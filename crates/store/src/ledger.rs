@@ -421,6 +421,12 @@ async fn uncredit(tx: &mut Tx, entry_id: i64) -> StoreResult<()> {
     Ok(())
 }
 
+/// Writes a new entry (version 1) inside a caller's transaction (a talk writes its own fields
+/// beside it).
+pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> {
+    write_version(tx, actor, d, None, 1).await
+}
+
 /// Submits a new entry (version 1).
 pub async fn create(db: &Db, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> {
     let mut tx = db.begin().await?;
@@ -440,6 +446,10 @@ pub async fn new_version(db: &Db, actor: &Actor, current: &Entry, d: &EntryDraft
     let before = participants_credits(&mut tx, current.id).await?;
     uncredit(&mut tx, current.id).await?;
     let id = write_version(&mut tx, actor, d, Some(current.entry_key), current.version + 1).await?;
+    // a talk's own fields (kind, sides, summary) stay with the corrected entry
+    if d.kind == qingfeng_domain::responsibility::EntryKind::Talk {
+        crate::talks::carry_forward(&mut tx, current.id, id).await?;
+    }
     let after = participants_credits(&mut tx, id).await?;
     tell_corrected(&mut tx, actor, id, d, &before, &after).await?;
     tx.commit().await?;

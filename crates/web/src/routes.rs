@@ -29,6 +29,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::notifications::routes,
     features::system::routes,
     features::home::routes,
+    features::talks::routes,
     features::warning_cases::routes,
 ];
 

@@ -21,6 +21,7 @@ mod risk;
 mod security;
 mod step_notices;
 mod support;
+mod talks;
 mod warning_cases;
 
 use std::collections::{BTreeSet, HashSet};

@@ -17,4 +17,5 @@ pub mod responsibility;
 pub mod risk;
 pub mod session;
 pub mod system;
+pub mod talks;
 pub mod warning_cases;

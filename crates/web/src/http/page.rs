@@ -39,6 +39,7 @@ const MENU: &[MenuItem] = &[
     link("/findings/dashboard", "整改统计", "finding-stats", Some(Permission::FindingRead)),
     link("/campaigns", "专项整治", "campaigns", Some(Permission::CampaignRead)),
     Group("教育与防控"),
+    link("/talks", "谈心谈话", "talks", Some(Permission::LedgerRead)),
     link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),
     link("/risk", "廉政风险防控", "risk", Some(Permission::RiskRead)),
     Group("系统管理"),

@@ -10,6 +10,7 @@ use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, R
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::risk::{RiskCategory, RiskLevel, RiskState};
+use qingfeng_domain::talks::TalkKind;
 use qingfeng_domain::warning_cases::Discipline;
 use qingfeng_store::audit::{AuditRecord, Names};
 use qingfeng_store::notify::kind_label;
@@ -45,6 +46,7 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("dict", "字典", None, ""),
     ("reminder", "到期提醒", None, ""),
     ("warning_case", "典型案例", Some("/warning-cases/"), "warning_case"),
+    ("talk", "谈话记录", Some("/talks/"), "ledger_entry"),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -199,6 +201,11 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("leader_id", "责任领导", Person),
     ("measures", "防控措施", Text),
     ("measure_people", "防控措施责任人", Person),
+    ("talk_kind", "谈话类型", Dict(|k| TalkKind::from_key(k).map(TalkKind::label))),
+    ("talkers", "谈话人", Person),
+    ("counterparts", "谈话对象", Person),
+    ("topics", "谈话主题", Text),
+    ("follow_ups", "后续事项（项）", Text),
 ];
 
 /// Fields whose meaning depends on the record they belong to: (entity, key, label, how).

@@ -1,0 +1,58 @@
+//! JSON handlers of 谈心谈话.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::talks::TalkFields;
+use qingfeng_store::talks as store;
+use qingfeng_store::Page;
+
+use super::service::{self, talk_filter, Coverage, TalkView};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{xlsx, ApiError, ApiJson, ApiResult, Params, Path};
+use crate::AppState;
+
+/// `GET /api/v1/talks?year=&kind=&person=`
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<TalkView>>> {
+    Ok(Json(service::list(&state, &p, &talk_filter(&params)?, Some(params.paging()?)).await?))
+}
+
+/// `POST /api/v1/talks`
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<TalkFields>,
+) -> ApiResult<(StatusCode, Json<TalkView>)> {
+    let (d, entry) = service::validate(&state, &p, &f).await?;
+    let id = store::create(&state.db, &p.actor(), &d, &entry).await?;
+    let talk = store::get(&state.db, &p.scope, id).await?;
+    Ok((StatusCode::CREATED, Json(service::view(&state, &p, talk).await?)))
+}
+
+/// `GET /api/v1/talks/{id}`
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<TalkView>> {
+    let talk = store::get(&state.db, &p.scope, id).await?;
+    Ok(Json(service::view(&state, &p, talk).await?))
+}
+
+/// `GET /api/v1/talks/coverage?year=&branch=` (a party branch) or `?year=&unit=` (a unit's
+/// leadership group)
+pub async fn coverage(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Coverage>> {
+    let year = params
+        .int("year")?
+        .unwrap_or_else(|| i64::from(chrono::Datelike::year(&qingfeng_domain::time::office_today())));
+    let year = i32::try_from(year).map_err(|_| ApiError::bad_request("年度无效", Some("year")))?;
+    match (params.int("branch")?, params.int("unit")?) {
+        (Some(b), _) => Ok(Json(service::branch_coverage(&state, &p, year, b).await?)),
+        (None, Some(u)) => Ok(Json(service::leadership_coverage(&state, &p, year, u).await?)),
+        (None, None) => Err(ApiError::bad_request("请指定党支部（branch）或单位（unit）", Some("branch"))),
+    }
+}
+
+/// `GET /api/v1/talks/export.xlsx` (same filters as the list)
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let filter = talk_filter(&params)?;
+    Ok(xlsx(sheets::export(&state, &p, &filter).await?, "谈心谈话记录.xlsx"))
+}

@@ -1,0 +1,256 @@
+//! 谈心谈话 pages: the list, a talk, the talk form and the coverage matrix.
+
+use askama::Template;
+use axum::extract::State;
+use chrono::Datelike;
+use qingfeng_domain::access::Permission;
+use qingfeng_domain::talks::{FollowUpFields, TalkFields, TalkKind};
+use qingfeng_domain::time::office_today;
+use qingfeng_domain::FieldErrors;
+use qingfeng_store::org::{branches, people, units, PersonFilter};
+use qingfeng_store::talks as store;
+use qingfeng_store::{Paging, Scope};
+
+use super::service::{self, talk_filter, Coverage, TalkView};
+use crate::auth::Principal;
+use crate::http::{
+    form_errors, render, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager, Params,
+};
+use crate::AppState;
+
+fn kind_options(chosen: Option<TalkKind>) -> Vec<Opt> {
+    TalkKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), chosen == Some(*k))).collect()
+}
+
+#[derive(Template)]
+#[template(path = "talks/list.html")]
+struct ListPage {
+    nav: Nav,
+    rows: Vec<TalkView>,
+    kinds: Vec<Opt>,
+    year: String,
+    export_query: String,
+    pager: Pager,
+    can_write: bool,
+}
+
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let filter = talk_filter(&params)?;
+    let page = service::list(&state, &p, &filter, Some(params.paging()?)).await?;
+    let keep: Vec<(&str, String)> =
+        service::TALK_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    render(&ListPage {
+        nav: Nav::new(&p, "talks"),
+        pager: Pager::new("/talks", &page, &keep),
+        export_query: serde_urlencoded::to_string(&keep).unwrap_or_default(),
+        rows: page.items,
+        kinds: kind_options(filter.kind.as_deref().and_then(TalkKind::from_key)),
+        year: params.str("year").unwrap_or_default(),
+        can_write: p.can(Permission::TalkWrite),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "talks/detail.html")]
+struct DetailPage {
+    nav: Nav,
+    t: TalkView,
+}
+
+pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let talk = store::get(&state.db, &p.scope, id).await?;
+    render(&DetailPage { nav: Nav::new(&p, "talks"), t: service::view(&state, &p, talk).await? })
+}
+
+/// One follow-up row of the form.
+struct FollowUpRow {
+    people: Vec<Opt>,
+    deadline: String,
+    content: String,
+}
+
+#[derive(Template)]
+#[template(path = "talks/form.html")]
+struct FormPage {
+    nav: Nav,
+    target: FormTarget,
+    today: String,
+    f: TalkFields,
+    errors: FieldErrors,
+    kinds: Vec<Opt>,
+    units: Vec<Opt>,
+    talkers: Vec<Opt>,
+    counterparts: Vec<Opt>,
+    follow_ups: Vec<FollowUpRow>,
+}
+
+async fn form_page(state: &AppState, p: &Principal, mut f: TalkFields, errors: FieldErrors) -> PageResult {
+    let me = match p.person_id {
+        Some(id) => people::get(&state.db, &Scope::all(), id).await.ok(),
+        None => None,
+    };
+    if f.unit_id.is_none() {
+        f.unit_id = me.as_ref().map(|m| m.unit_id);
+    }
+    let unit_list = units::all(&state.db, &p.scope).await?;
+    let pf = PersonFilter { status: Some("active".into()), ..Default::default() };
+    let mut people_list = people::list(&state.db, &p.scope, &pf, Paging::new(Some(1), Some(500))).await?.items;
+    if let Some(m) = me {
+        if !people_list.iter().any(|x| x.id == m.id) {
+            people_list.insert(0, m);
+        }
+    }
+    let options = |chosen: &[i64]| -> Vec<Opt> {
+        people_list
+            .iter()
+            .map(|x| Opt::new(x.id, format!("{}（{}）", x.name, x.unit_name), chosen.contains(&x.id)))
+            .collect()
+    };
+    let mut rows: Vec<FollowUpFields> = f.follow_ups.clone();
+    rows.resize(rows.len().max(2), FollowUpFields::default());
+    let follow_ups = rows
+        .iter()
+        .map(|r| FollowUpRow {
+            people: options(&r.person_id.into_iter().collect::<Vec<_>>()),
+            deadline: r.deadline.clone(),
+            content: r.content.clone(),
+        })
+        .collect();
+    render(&FormPage {
+        nav: Nav::new(p, "talks"),
+        target: FormTarget::new("登记谈话", "/talks/new", "/talks"),
+        today: office_today().to_string(),
+        kinds: kind_options(TalkKind::parse(&f.talk_kind)),
+        units: unit_list.iter().map(|u| Opt::new(u.id, &u.name, f.unit_id == Some(u.id))).collect(),
+        talkers: options(&f.talkers),
+        counterparts: options(&f.counterparts),
+        follow_ups,
+        f,
+        errors,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let f = TalkFields {
+        talk_kind: params.str("kind").unwrap_or_default(),
+        talkers: p.person_id.into_iter().collect(),
+        counterparts: params.int("counterpart")?.into_iter().collect(),
+        date: office_today().to_string(),
+        ..Default::default()
+    };
+    form_page(&state, &p, f, FieldErrors::default()).await
+}
+
+fn ids(form: &FormPairs, key: &str) -> Vec<i64> {
+    form.all(key).iter().filter_map(|v| v.trim().parse().ok()).collect()
+}
+
+fn fields_from(form: &FormPairs) -> TalkFields {
+    let (who, when, what) = (form.all("fu_person"), form.all("fu_deadline"), form.all("fu_content"));
+    let follow_ups = (0..who.len().max(when.len()).max(what.len()))
+        .map(|i| FollowUpFields {
+            person_id: who.get(i).and_then(|v| v.trim().parse().ok()),
+            deadline: when.get(i).cloned().unwrap_or_default(),
+            content: what.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    TalkFields {
+        talk_kind: form.get("talk_kind"),
+        date: form.get("date"),
+        place: form.get("place"),
+        unit_id: form.get("unit_id").trim().parse().ok(),
+        talkers: ids(form, "talkers"),
+        counterparts: ids(form, "counterparts"),
+        topics: form.get("topics"),
+        summary: form.get("summary"),
+        follow_ups,
+    }
+}
+
+pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+    let f = fields_from(&form);
+    let result = match service::validate(&state, &p, &f).await {
+        Ok((d, entry)) => store::create(&state.db, &p.actor(), &d, &entry).await.map_err(Into::into),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Ok(see_other(format!("/talks/{id}"))),
+        Err(e) => form_page(&state, &p, f, form_errors(e, "talk_kind")?).await,
+    }
+}
+
+/// One cell of the coverage matrix.
+struct Cell {
+    /// "self", "done", "missing" or "" (no talk asked for between the two)
+    state: &'static str,
+    title: String,
+}
+
+#[derive(Template)]
+#[template(path = "talks/coverage.html")]
+struct CoveragePage {
+    nav: Nav,
+    year: i32,
+    branches: Vec<Opt>,
+    units: Vec<Opt>,
+    c: Option<Coverage>,
+    grid: Vec<Vec<Cell>>,
+}
+
+fn grid(c: &Coverage) -> Vec<Vec<Cell>> {
+    let name = |id: i64| c.people.iter().find(|x| x.id == id).map_or(String::new(), |x| x.name.clone());
+    c.people
+        .iter()
+        .map(|row| {
+            c.people
+                .iter()
+                .map(|col| {
+                    if row.id == col.id {
+                        return Cell { state: "self", title: String::new() };
+                    }
+                    let pair =
+                        c.pairs.iter().find(|x| (x.a, x.b) == (row.id, col.id) || (x.b, x.a) == (row.id, col.id));
+                    match pair {
+                        Some(x) => Cell {
+                            state: if x.done { "done" } else { "missing" },
+                            title: format!(
+                                "{} 与 {}（{}）：{}",
+                                name(row.id),
+                                name(col.id),
+                                x.kind.label(),
+                                if x.done { "已谈" } else { "未谈" }
+                            ),
+                        },
+                        None => Cell { state: "", title: String::new() },
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+pub async fn coverage(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let year = params.int("year")?.map_or_else(|| office_today().year(), |y| y as i32);
+    let branch = params.int("branch")?;
+    let unit = params.int("unit")?;
+    let branch_list = branches::list(&state.db, &p.scope).await?;
+    let branch = branch.or(if unit.is_none() { branch_list.first().map(|b| b.id) } else { None });
+    let c = match (branch, unit) {
+        (Some(b), _) => Some(service::branch_coverage(&state, &p, year, b).await?),
+        (None, Some(u)) => Some(service::leadership_coverage(&state, &p, year, u).await?),
+        (None, None) => None,
+    };
+    let unit_list = units::all(&state.db, &p.scope).await?;
+    render(&CoveragePage {
+        nav: Nav::new(&p, "talks"),
+        year,
+        branches: branch_list.iter().map(|b| Opt::new(b.id, &b.name, branch == Some(b.id))).collect(),
+        units: unit_list
+            .iter()
+            .filter(|u| u.kind != "branch")
+            .map(|u| Opt::new(u.id, &u.name, branch.is_none() && unit == Some(u.id)))
+            .collect(),
+        grid: c.as_ref().map(grid).unwrap_or_default(),
+        c,
+    })
+}
