@@ -49,9 +49,10 @@ async fn role_route_matrix() {
         let cases: [(&User, &[Permission]); 3] =
             [(&member, grants("member")), (&supervisor, grants("supervisor")), (&principal, grants("principal"))];
         // the table itself: the supervisor only reads, the member reads its own
-        // the supervisor writes only its own records (findings, sign-offs, campaigns, the case library)
+        // the supervisor writes only its own records (findings, sign-offs, campaigns, the case library,
+        // its talks: 诫勉谈话, 提醒谈话, 约谈)
         let own = |p: &&Permission| {
-            ["finding:", "campaign:", "warning_case:"].iter().any(|prefix| p.key().starts_with(prefix))
+            ["finding:", "campaign:", "warning_case:", "talk:"].iter().any(|prefix| p.key().starts_with(prefix))
         };
         assert!(!grants("supervisor")
             .iter()
