@@ -30,6 +30,12 @@ fn talk(
     topics: &str,
     summary: &str,
 ) -> TalkDraft {
+    let sorted = |mut v: Vec<i64>| {
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (talkers, counterparts) = (sorted(talkers), sorted(counterparts));
     TalkDraft {
         kind,
         date,
