@@ -15,6 +15,7 @@ pub mod responsibility;
 pub mod risk;
 pub mod settings;
 pub mod talks;
+pub mod study;
 pub mod text;
 pub mod time;
 pub mod warning_cases;

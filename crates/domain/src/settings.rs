@@ -187,6 +187,14 @@ pub const SETTINGS: &[SettingDef] = &[
         "3600",
         Integer { min: 1, max: 604800 },
     ),
+    def(
+        crate::study::YOUTH_MAX_AGE_SETTING,
+        "教育与防控",
+        "年轻干部年龄上限",
+        "年龄（按出生日期计算）小于此数的干部列入年轻干部教育管理监督视图",
+        "35",
+        Integer { min: 18, max: 60 },
+    ),
 ];
 
 pub fn setting(key: &str) -> Option<&'static SettingDef> {

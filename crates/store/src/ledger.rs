@@ -435,6 +435,12 @@ pub async fn create(db: &Db, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> 
     Ok(id)
 }
 
+/// Submits a new entry (version 1) inside a caller's transaction, for a record that keeps more
+/// than the ledger holds (a study session) and writes it in the same transaction.
+pub async fn create_in(tx: &mut Tx, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> {
+    write_version(tx, actor, d, None, 1).await
+}
+
 /// Submits a correction: a new version of the entry `current` (which must be the current one).
 pub async fn new_version(db: &Db, actor: &Actor, current: &Entry, d: &EntryDraft) -> StoreResult<i64> {
     let mut tx = db.begin().await?;

@@ -26,6 +26,7 @@ pub mod roles;
 pub use org::Scope;
 pub mod settings;
 pub mod talks;
+pub mod study;
 /// Test fixtures, outside the release binary: see the `testing` feature.
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

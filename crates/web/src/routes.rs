@@ -30,6 +30,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::system::routes,
     features::home::routes,
     features::talks::routes,
+    features::study::routes,
     features::warning_cases::routes,
 ];
 

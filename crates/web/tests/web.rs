@@ -20,6 +20,7 @@ mod print;
 mod risk;
 mod security;
 mod step_notices;
+mod study;
 mod support;
 mod talks;
 mod warning_cases;

@@ -64,6 +64,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("risk_returned", "风险点被退回"),
     ("risk_accepted", "风险点已确认"),
     ("risk_raised", "风险等级提升"),
+    ("makeup_due", "待补学"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

@@ -49,6 +49,8 @@ pub enum Event {
         gained: Vec<String>,
         lost: Vec<String>,
     },
+    /// 补学: the recipient was recorded absent from a study session and should make it up.
+    MakeupDue { entry_id: i64, kind: String, date: NaiveDate, topic: String },
 }
 
 impl Event {
@@ -65,6 +67,7 @@ impl Event {
             Event::RiskReturned { .. } => "risk_returned",
             Event::RiskAccepted { .. } => "risk_accepted",
             Event::RiskRaised { .. } => "risk_raised",
+            Event::MakeupDue { .. } => "makeup_due",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod plans;
 pub mod responsibility;
 pub mod risk;
 pub mod session;
+pub mod study;
 pub mod system;
 pub mod talks;
 pub mod warning_cases;

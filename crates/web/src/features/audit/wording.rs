@@ -47,6 +47,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("reminder", "到期提醒", None, ""),
     ("warning_case", "典型案例", Some("/warning-cases/"), "warning_case"),
     ("talk", "谈话记录", Some("/talks/"), "ledger_entry"),
+    ("study_session", "学习教育记录", Some("/study/"), "ledger_entry"),
+    ("study_makeup", "补学", None, ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -206,6 +208,13 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("counterparts", "谈话对象", Person),
     ("topics", "谈话主题", Text),
     ("follow_ups", "后续事项（项）", Text),
+    ("organiser_id", "组织者", Person),
+    ("topic", "主题", Text),
+    ("materials", "学习材料", Text),
+    ("present", "出席人员", Person),
+    ("absent", "缺席人员", Person),
+    ("absence_reasons", "缺席原因", Text),
+    ("makeup_date", "补学日期", Text),
 ];
 
 /// Fields whose meaning depends on the record they belong to: (entity, key, label, how).
@@ -215,6 +224,7 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("warning_case", "source", "来源文件", Text),
     ("risk_point", "category", "风险类别", Dict(|k| RiskCategory::from_key(k).map(RiskCategory::label))),
     ("risk_point", "state", "状态", Dict(|k| RiskState::from_key(k).map(RiskState::label))),
+    ("study_makeup", "note", "补学内容", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

@@ -102,6 +102,14 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
                 format!("/ledger/{entry_id}"),
             )
         }
+        Event::MakeupDue { entry_id, kind, date, topic } => {
+            let kind = EntryKind::from_key(kind).map(EntryKind::label).unwrap_or(kind.as_str());
+            (
+                format!("待补学：{}", short(topic, 30)),
+                format!("{by}登记您缺席了 {date} 的{kind}“{}”，请及时补学，补学后由组织者登记。", short(topic, 60)),
+                format!("/study/{entry_id}"),
+            )
+        }
     }
 }
 

@@ -1,0 +1,90 @@
+//! JSON handlers of study sessions, their attendance and make-ups, per-person figures, the
+//! branch calendar and the young-cadre view.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::study::{MakeupFields, SessionFields};
+use qingfeng_store::study::{self as store, PersonFigures, Session};
+use qingfeng_store::Page;
+
+use super::service::{self, session_filter, year_of, BranchCalendar, PersonYear, SessionDetail, YouthView};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{xlsx, ApiJson, ApiResult, Params, Path};
+use crate::AppState;
+
+/// `GET /api/v1/study-sessions?year=&unit=&kind=&person=`
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Session>>> {
+    Ok(Json(store::list(&state.db, &p.scope, &session_filter(&params)?, Some(params.paging()?)).await?))
+}
+
+/// `POST /api/v1/study-sessions`
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<SessionFields>,
+) -> ApiResult<(StatusCode, Json<SessionDetail>)> {
+    let id = service::create(&state, &p, &f).await?;
+    Ok((StatusCode::CREATED, Json(service::detail(&state, &p, id).await?)))
+}
+
+/// `GET /api/v1/study-sessions/{id}`: the session with its attendance.
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<SessionDetail>> {
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/study-sessions/{id}/makeups`
+pub async fn add_makeup(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<MakeupFields>,
+) -> ApiResult<(StatusCode, Json<SessionDetail>)> {
+    service::add_makeup(&state, &p, id, &f).await?;
+    Ok((StatusCode::CREATED, Json(service::detail(&state, &p, id).await?)))
+}
+
+/// `GET /api/v1/study-sessions/{id}/attendance.xlsx`: the sign-in sheet.
+pub async fn attendance_sheet(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+    let d = service::detail(&state, &p, id).await?;
+    let name = format!("学习签到表-{}.xlsx", d.session.entry_date);
+    Ok(xlsx(sheets::attendance(&state.db, &p.scope, &d).await?, &name))
+}
+
+/// `GET /api/v1/study-sessions/attendance?year=&unit=`: per person, sessions attended, missed
+/// and made up.
+pub async fn figures(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Vec<PersonFigures>>> {
+    let year = year_of(&params)?;
+    Ok(Json(store::figures(&state.db, &p.scope, year, params.int("unit")?, None).await?))
+}
+
+/// `GET /api/v1/study-sessions/attendance/{person}?year=`
+pub async fn person(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(person): Path<i64>,
+    params: Params,
+) -> ApiResult<Json<PersonYear>> {
+    Ok(Json(service::person_year(&state, &p, person, year_of(&params)?).await?))
+}
+
+/// `GET /api/v1/study-sessions/calendar/{branch}?year=`
+pub async fn calendar(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(branch): Path<i64>,
+    params: Params,
+) -> ApiResult<Json<BranchCalendar>> {
+    Ok(Json(service::calendar(&state, &p, branch, year_of(&params)?).await?))
+}
+
+/// `GET /api/v1/young-cadres?year=`
+pub async fn youth(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<YouthView>> {
+    Ok(Json(service::youth(&state, &p, year_of(&params)?).await?))
+}
