@@ -171,6 +171,27 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect(text.includes('使用情况') && text.includes('警示教育'), 'case page without its uses: ' + text.slice(0, 200));
   });
 
+  await check('a study session: the branch roll loads, an absence with its reason, a make-up later; the calendar shows chips', async () => {
+    await page.goto(base + '/study/new');
+    const branch = await page.$eval('#study-unit', s => [...s.options].find(o => o.text.includes('党支部')).value);
+    await page.selectOption('#study-unit', branch);
+    await Promise.all([page.waitForURL(/unit=/), page.click('form.filters button[type=submit]')]);
+    const rows = page.locator('#study-roll tbody tr');
+    expect(await rows.count() > 2, 'no roll for the branch');
+    await page.fill('input[name=topic]', '浏览器测试：专题学习');
+    const second = rows.nth(1);
+    await second.locator('select[name^=att_]').selectOption('absent');
+    await second.locator('select[name^=reason_]').selectOption('personal');
+    await Promise.all([page.waitForURL(/\/study\/\d+$/), page.click('form.form button.primary')]);
+    let text = await page.textContent('main');
+    expect(text.includes('缺席（事假）'), 'absence not shown: ' + text.slice(0, 300));
+    await Promise.all([page.waitForNavigation(), page.locator('form.inline button[type=submit]').first().click()]);
+    text = await page.textContent('main');
+    expect(text.includes('已补学'), 'make-up not shown');
+    await page.goto(base + '/study/calendar');
+    expect(await page.locator('li.slot.ok').count() > 0, 'no met period in the calendar');
+  });
+
   await check('audit log page lists the writes', async () => {
     await page.goto(base + '/system/audit?entity=person');
     const text = await page.textContent('table.grid');

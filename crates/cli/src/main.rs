@@ -9,6 +9,7 @@ mod demo_chain;
 mod demo_findings;
 mod demo_risk;
 mod demo_talks;
+mod demo_study;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -331,6 +332,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         let risk = demo_risk::seed(&db).await?;
                         demo_findings::seed(&db, &risk).await?;
                         demo_talks::seed(&db).await?;
+                        demo_study::seed(&db).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;

@@ -115,7 +115,7 @@ pub async fn attendance(db: &Db, entry_id: i64) -> StoreResult<Vec<Attendee>> {
          m.makeup_date, m.note AS makeup_note \
          FROM study_attendance a JOIN people p ON p.id = a.person_id JOIN units u ON u.id = p.unit_id \
          LEFT JOIN study_makeups m ON m.entry_id = a.entry_id AND m.person_id = a.person_id \
-         WHERE a.entry_id = $1 ORDER BY a.status DESC, u.sort_path, p.name, p.id",
+         WHERE a.entry_id = $1 ORDER BY a.status, u.sort_path, p.name, p.id",
         args![entry_id],
     )
     .await

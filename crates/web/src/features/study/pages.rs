@@ -25,6 +25,14 @@ use crate::http::{
 };
 use crate::AppState;
 
+/// A page answered for a refused form carries 422.
+fn refused_if(mut res: axum::response::Response, failed: bool) -> axum::response::Response {
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
 fn kinds(selected: &str) -> Vec<Opt> {
     SESSION_KINDS.iter().map(|k| Opt::new(k.key(), k.label(), k.key() == selected)).collect()
 }
@@ -137,7 +145,7 @@ async fn form(state: &AppState, p: &Principal, f: SessionFields, errors: FieldEr
         organisers.insert(0, Opt::new(me, mine.name, f.organiser_id == Some(me)));
     }
     let failed = !errors.is_empty();
-    let mut res = render(&FormPage {
+    let res = render(&FormPage {
         nav: Nav::new(p, "study"),
         kinds: kinds(&f.kind),
         meeting_types: MeetingType::ALL
@@ -154,10 +162,7 @@ async fn form(state: &AppState, p: &Principal, f: SessionFields, errors: FieldEr
         f,
         errors,
     })?;
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(refused_if(res, failed))
 }
 
 pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
@@ -253,7 +258,7 @@ async fn detail_page(state: &AppState, p: &Principal, id: i64, errors: FieldErro
         })
         .collect();
     let failed = !errors.is_empty();
-    let mut res = render(&DetailPage {
+    let res = render(&DetailPage {
         nav: Nav::new(p, "study"),
         kind: kind_label(&d.session.kind, &d.session.meeting_type),
         can_record: may_record(p, &d.session),
@@ -262,10 +267,7 @@ async fn detail_page(state: &AppState, p: &Principal, id: i64, errors: FieldErro
         today: office_today().to_string(),
         errors,
     })?;
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(refused_if(res, failed))
 }
 
 pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
