@@ -11,7 +11,9 @@ use qingfeng_store::org::branches;
 use qingfeng_store::{study, Actor, Db, Scope};
 
 /// (kind, month, day, topic, materials, reason of the one absence, made up after days)
-const SESSIONS: &[(EntryKind, u32, u32, &str, &str, AbsenceReason, Option<i64>)] = &[
+type DemoSession = (EntryKind, u32, u32, &'static str, &'static str, AbsenceReason, Option<i64>);
+
+const SESSIONS: &[DemoSession] = &[
     (
         EntryKind::Study,
         3,
