@@ -421,8 +421,8 @@ async fn uncredit(tx: &mut Tx, entry_id: i64) -> StoreResult<()> {
     Ok(())
 }
 
-/// Writes a new entry (version 1) inside a caller's transaction (a talk writes its own fields
-/// beside it).
+/// Writes a new entry (version 1) inside a caller's transaction (a talk or a study session writes
+/// its own fields beside it).
 pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> {
     write_version(tx, actor, d, None, 1).await
 }
@@ -433,12 +433,6 @@ pub async fn create(db: &Db, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> 
     let id = write_version(&mut tx, actor, d, None, 1).await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// Submits a new entry (version 1) inside a caller's transaction, for a record that keeps more
-/// than the ledger holds (a study session) and writes it in the same transaction.
-pub async fn create_in(tx: &mut Tx, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> {
-    write_version(tx, actor, d, None, 1).await
 }
 
 /// Submits a correction: a new version of the entry `current` (which must be the current one).
