@@ -8,8 +8,8 @@ mod demo_cases;
 mod demo_chain;
 mod demo_findings;
 mod demo_risk;
-mod demo_talks;
 mod demo_study;
+mod demo_talks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

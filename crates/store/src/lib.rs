@@ -25,8 +25,8 @@ pub mod risk;
 pub mod roles;
 pub use org::Scope;
 pub mod settings;
-pub mod talks;
 pub mod study;
+pub mod talks;
 /// Test fixtures, outside the release binary: see the `testing` feature.
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

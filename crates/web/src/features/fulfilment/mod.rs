@@ -5,15 +5,14 @@ pub mod pages;
 pub mod service;
 
 use axum::http::Method as M;
-use qingfeng_domain::access::Permission;
+use qingfeng_domain::access::Permission as P;
 
-use crate::auth::Access::Permission as P;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
-    book.add(M::GET, "/api/v1/fulfilment", P(Permission::FulfilmentRead), "落实情况", api::get)
+    book.add(M::GET, "/api/v1/fulfilment", P::FulfilmentRead, "落实情况", api::get)
         .returns::<service::Report>()
         .query(crate::features::responsibility::service::ITEM_FILTERS)
-        .add(M::GET, "/dashboard", P(Permission::FulfilmentRead), "落实情况", pages::page)
+        .add(M::GET, "/dashboard", P::FulfilmentRead, "落实情况", pages::page)
 }
