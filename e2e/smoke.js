@@ -185,7 +185,7 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await Promise.all([page.waitForURL(/\/study\/\d+$/), page.click('form.form button.primary')]);
     let text = await page.textContent('main');
     expect(text.includes('缺席（事假）'), 'absence not shown: ' + text.slice(0, 300));
-    await Promise.all([page.waitForNavigation(), page.locator('form.inline button[type=submit]').first().click()]);
+    await Promise.all([page.waitForNavigation(), page.locator('form[action$="/makeups"] button[type=submit]').first().click()]);
     text = await page.textContent('main');
     expect(text.includes('已补学'), 'make-up not shown');
     await page.goto(base + '/study/calendar');
