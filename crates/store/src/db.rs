@@ -171,12 +171,12 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
-        // A migration whose SQL is the same on both engines is written once, in `shared/`;
-        // those the engines' types make differ are in `sqlite/` and `postgres/`.
-        let shared = sqlx::migrate!("./migrations/shared");
+        // Every migration is written once, in PostgreSQL's types; SQLite runs a mechanical
+        // translation of it (see `sqlite_dialect`).
+        let written = sqlx::migrate!("./migrations");
         match &self.pool {
-            Pool::Sqlite(p) => merged(&shared, &sqlx::migrate!("./migrations/sqlite")).await?.run(p).await?,
-            Pool::Pg(p) => merged(&shared, &sqlx::migrate!("./migrations/postgres")).await?.run(p).await?,
+            Pool::Sqlite(p) => Migrator::new(MigrationList(for_sqlite(&written))).await?.run(p).await?,
+            Pool::Pg(p) => written.run(p).await?,
         }
         Ok(())
     }
@@ -294,11 +294,50 @@ impl Tx {
     }
 }
 
-/// The shared and one engine's migrations as one ordered list (a version is in one folder only).
-async fn merged(shared: &Migrator, engine: &Migrator) -> StoreResult<Migrator> {
-    let mut all: Vec<Migration> = shared.iter().chain(engine.iter()).cloned().collect();
-    all.sort_by_key(|m| m.version);
-    Ok(Migrator::new(MigrationList(all)).await?)
+/// The migrations as SQLite runs them. The checksum sqlx keeps is over the translated text,
+/// which is, to the byte, what the SQLite copies of these files said when each engine had its own
+/// folder; that is also why the first three files still name a `../sqlite/` twin in a comment.
+fn for_sqlite(written: &Migrator) -> Vec<Migration> {
+    written
+        .iter()
+        .map(|m| {
+            Migration::new(m.version, m.description.clone(), m.migration_type, sqlite_dialect(&m.sql).into(), m.no_tx)
+        })
+        .collect()
+}
+
+/// PostgreSQL's column types in SQLite's words: the only ways the two engines' schemas differ.
+/// Dates and times are ISO text in SQLite; ids autoincrement; bytes are a BLOB; SQLite sorts
+/// text bytewise already, so `COLLATE "C"` goes.
+pub(crate) fn sqlite_dialect(sql: &str) -> String {
+    const WORDS: [(&str, &str); 4] = [
+        ("BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+        ("TIMESTAMPTZ", "TEXT"),
+        ("DATE", "TEXT"),
+        ("BYTEA", "BLOB"),
+    ];
+    let mut out = sql.replace(" COLLATE \"C\"", "").replace("../sqlite/", "../postgres/");
+    for (pg, lite) in WORDS {
+        out = replace_word(&out, pg, lite);
+    }
+    out
+}
+
+/// `text` with every `word` that stands alone (not inside a longer name such as `CURRENT_DATE`
+/// or `update_date`) replaced.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let is_name = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = if at > 0 { rest[..at].chars().last() } else { out.chars().last() };
+        let after = rest[at + word.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        out.push_str(if is_name(before) || is_name(after) { word } else { with });
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[derive(Debug)]
@@ -313,6 +352,47 @@ impl<'s> MigrationSource<'s> for MigrationList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first 16 hex digits of each released migration's checksum, (SQLite, PostgreSQL):
+    /// a database that ran a migration refuses to start if its text changes later.
+    const RELEASED: [(i64, &str, &str); 17] = [
+        (1, "e9a0f4790442235d", "6d306ffa12e9c07f"),
+        (2, "43d170d91d8998a9", "c003558f7adaaec8"),
+        (3, "13e74b16e10ae786", "2d95c1a17e5db1dd"),
+        (4, "4bf24c57d19a0b98", "4bf24c57d19a0b98"),
+        (5, "4077c6b0a74e3e7d", "4077c6b0a74e3e7d"),
+        (6, "9d458efe75772cf6", "9d458efe75772cf6"),
+        (7, "74429d2fd95583c8", "74429d2fd95583c8"),
+        (8, "0f1246132ec0cca7", "f7d87f185d7d1650"),
+        (9, "ca76854204dcd1e0", "ca76854204dcd1e0"),
+        (10, "c3b4b86b8b492047", "c3b4b86b8b492047"),
+        (12, "b505c58830ef31c6", "08641380700a9633"),
+        (13, "b50ca1210afed384", "fe7b56bd41b9a47d"),
+        (14, "bb219a92e2ab7b42", "3be197b6aa4e4664"),
+        (15, "8b8e14195404aab9", "8b8e14195404aab9"),
+        (16, "ca8ac31ee77d6352", "6cf63334ab5beaf2"),
+        (17, "2abfe4227660287f", "87090190697d6e96"),
+        (18, "bf275991e5ac4f11", "ba01bfcd73502de5"),
+    ];
+
+    #[test]
+    fn released_migrations_keep_their_checksums_on_both_engines() {
+        let written = sqlx::migrate!("./migrations");
+        let lite = for_sqlite(&written);
+        let prefix = |m: &Migration| hex::encode(&m.checksum[..8]);
+        for (version, sqlite, postgres) in RELEASED {
+            let pg = written.iter().find(|m| m.version == version).expect("a released migration is missing");
+            let sl = lite.iter().find(|m| m.version == version).unwrap();
+            assert_eq!((prefix(sl).as_str(), prefix(pg).as_str()), (sqlite, postgres), "migration {version}");
+        }
+    }
+
+    #[test]
+    fn the_sqlite_dialect_replaces_whole_type_names_only() {
+        let pg = "id BIGSERIAL PRIMARY KEY, update_date DATE NOT NULL, at TIMESTAMPTZ, b BYTEA, p TEXT COLLATE \"C\", d DATE DEFAULT CURRENT_DATE";
+        let lite = "id INTEGER PRIMARY KEY AUTOINCREMENT, update_date TEXT NOT NULL, at TEXT, b BLOB, p TEXT, d TEXT DEFAULT CURRENT_DATE";
+        assert_eq!(sqlite_dialect(pg), lite);
+    }
 
     /// A SQLite Db whose connections give up at once on a lock: without the write queue a
     /// second writer would fail with "database is locked" while the first one holds it.
