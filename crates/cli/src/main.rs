@@ -7,6 +7,7 @@ mod demo_accounts;
 mod demo_cases;
 mod demo_chain;
 mod demo_findings;
+mod demo_holidays;
 mod demo_risk;
 mod demo_study;
 mod demo_talks;
@@ -333,6 +334,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_findings::seed(&db, &risk).await?;
                         demo_talks::seed(&db).await?;
                         demo_study::seed(&db).await?;
+                        demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;

@@ -12,6 +12,7 @@ pub mod dicts;
 pub mod error;
 pub mod findings;
 pub mod fulfilment;
+pub mod holidays;
 pub mod imports;
 pub mod ledger;
 pub mod ledger_bulk;

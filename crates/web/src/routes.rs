@@ -32,6 +32,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::talks::routes,
     features::study::routes,
     features::warning_cases::routes,
+    features::holidays::routes,
 ];
 
 fn book() -> Book {

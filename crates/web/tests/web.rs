@@ -7,6 +7,7 @@ mod chain;
 mod delegation;
 mod error_pages;
 mod findings;
+mod holidays;
 mod home;
 mod id_numbers;
 mod ledger_files;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod findings;
 pub mod fulfilment;
+pub mod holidays;
 pub mod home;
 pub mod ledger;
 pub mod notifications;

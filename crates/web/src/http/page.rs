@@ -50,6 +50,7 @@ const MENU: &[MenuItem] = &[
     link("/system/users", "用户管理", "users", Some(Permission::AccountRead)),
     link("/system/roles", "角色管理", "roles", Some(Permission::RoleRead)),
     link("/system/settings", "参数设置", "settings", Some(Permission::SettingWrite)),
+    link("/system/holidays", "节假日安排", "holidays", Some(Permission::SettingWrite)),
     link("/system/dicts", "字典管理", "dicts", Some(Permission::DictWrite)),
     link("/responsibility/templates", "责任事项模板", "templates", Some(Permission::ResponsibilityWrite)),
     link("/system/audit", "操作日志", "audit", Some(Permission::AuditRead)),

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use qingfeng_domain::access::{builtin_role, ScopeKind};
+use qingfeng_domain::calendar::DayKind;
 use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
@@ -49,6 +50,7 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("talk", "谈话记录", Some("/talks/"), "ledger_entry"),
     ("study_session", "学习教育记录", Some("/study/"), "ledger_entry"),
     ("study_makeup", "补学", None, ""),
+    ("holiday", "节假日安排", None, ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -215,6 +217,7 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("absent", "缺席人员", Person),
     ("absence_reasons", "缺席原因", Text),
     ("makeup_date", "补学日期", Text),
+    ("day", "日期", Text),
 ];
 
 /// Fields whose meaning depends on the record they belong to: (entity, key, label, how).
@@ -225,6 +228,8 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("risk_point", "category", "风险类别", Dict(|k| RiskCategory::from_key(k).map(RiskCategory::label))),
     ("risk_point", "state", "状态", Dict(|k| RiskState::from_key(k).map(RiskState::label))),
     ("study_makeup", "note", "补学内容", Text),
+    ("holiday", "kind", "类型", Dict(|k| DayKind::from_key(k).map(DayKind::label))),
+    ("holiday", "name", "节日名称", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {
