@@ -199,3 +199,113 @@ pub async fn pre_appointment_talks(db: &Db, person_id: i64) -> StoreResult<Vec<N
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// A talk before this many days ahead of a post change still counts as its 任前廉政谈话 (the
+/// talk is held before the new post takes effect; the change is recorded when it does).
+pub const PRE_TALK_BEFORE_DAYS: i64 = 30;
+/// Post changes older than this are no longer asked for a 任前廉政谈话.
+pub const PRE_TALK_LOOK_BACK_DAYS: i64 = 365;
+
+/// A post change (新任职: another unit, or a new 职务 in the person's history) whose
+/// 任前廉政谈话 is not recorded yet.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PostChange {
+    /// the row of the person's history
+    pub transfer_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    /// the unit of the new post
+    pub unit_id: i64,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub from_unit_name: Option<String>,
+    pub from_title: String,
+    /// the new 职务 ('' when only the unit changed)
+    pub to_title: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl PostChange {
+    /// The office day of the change.
+    pub fn changed_on(&self) -> NaiveDate {
+        qingfeng_domain::time::office_date(self.changed_at)
+    }
+
+    /// "综合科科长" or "综合科" when only the unit changed.
+    pub fn post(&self) -> String {
+        format!("{}{}", self.unit_name, self.to_title.trim())
+    }
+}
+
+/// The 任前廉政谈话 still due as of `today` (of one person, or of everyone): for each person
+/// still serving, their latest post change of the last [`PRE_TALK_LOOK_BACK_DAYS`] days, unless
+/// a current 任前廉政谈话 with them as counterpart is dated at most [`PRE_TALK_BEFORE_DAYS`]
+/// days before it, or after it.
+pub async fn pre_appointment_due(db: &Db, today: NaiveDate, person: Option<i64>) -> StoreResult<Vec<PostChange>> {
+    let since = qingfeng_domain::time::office_day_start(today - chrono::Duration::days(PRE_TALK_LOOK_BACK_DAYS));
+    let mut q = QueryBuilder::new();
+    q.and("t.changed_at >= ?", args![since]);
+    q.and("t.from_unit_id IS NOT NULL AND t.to_status = 'active' AND p.status = 'active'", vec![]);
+    q.and("(t.from_unit_id <> t.to_unit_id OR (t.to_title <> '' AND t.from_title <> t.to_title))", vec![]);
+    if let Some(id) = person {
+        q.and("t.person_id = ?", args![id]);
+    }
+    let rows: Vec<PostChange> = db
+        .fetch_all(
+            &format!(
+                "SELECT t.id AS transfer_id, t.person_id, p.name AS person_name, t.to_unit_id AS unit_id, \
+                 u.name AS unit_name, u.path AS unit_path, fu.name AS from_unit_name, t.from_title, t.to_title, \
+                 t.changed_at FROM person_transfers t JOIN people p ON p.id = t.person_id \
+                 JOIN units u ON u.id = t.to_unit_id LEFT JOIN units fu ON fu.id = t.from_unit_id{} \
+                 ORDER BY t.person_id, t.changed_at DESC, t.id DESC",
+                q.where_clause()
+            ),
+            q.args(),
+        )
+        .await?;
+    let mut out: Vec<PostChange> = Vec::new();
+    for change in rows {
+        // the latest change of each person only
+        if out.last().is_some_and(|c| c.person_id == change.person_id) {
+            continue;
+        }
+        let from = change.changed_on() - chrono::Duration::days(PRE_TALK_BEFORE_DAYS);
+        let held = pre_appointment_talks(db, change.person_id).await?;
+        if !held.iter().any(|d| *d >= from) {
+            out.push(change);
+        }
+    }
+    out.sort_by_key(|c| (c.changed_at, c.transfer_id));
+    Ok(out)
+}
+
+/// A follow-up of a current talk, with the talk it comes from.
+#[derive(Debug, Clone, sqlx::FromRow, PartialEq)]
+pub struct FollowUpDue {
+    pub entry_id: i64,
+    pub entry_key: i64,
+    pub talk_kind: String,
+    pub entry_date: NaiveDate,
+    pub unit_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub deadline: NaiveDate,
+    pub content: String,
+}
+
+/// The follow-ups of current talks whose deadline lies in `from..=to`, earliest first.
+pub async fn follow_ups_between(db: &Db, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<FollowUpDue>> {
+    db.fetch_all(
+        &format!(
+            "SELECT e.id AS entry_id, e.entry_key, t.talk_kind, e.entry_date, e.unit_id, f.person_id, \
+             p.name AS person_name, f.deadline, f.content FROM talk_follow_ups f \
+             JOIN talks t ON t.entry_id = f.entry_id JOIN ledger_entries e ON e.id = f.entry_id \
+             JOIN people p ON p.id = f.person_id \
+             WHERE f.deadline >= $1 AND f.deadline <= $2 AND {CURRENT} ORDER BY f.deadline, f.id"
+        ),
+        args![from, to],
+    )
+    .await
+}

@@ -136,7 +136,7 @@ impl Directory {
 }
 
 /// Adds the accounts of `people` to `out`, keeping order and skipping duplicates.
-fn add_accounts(dir: &Directory, people: &[i64], out: &mut Vec<i64>) {
+pub(super) fn add_accounts(dir: &Directory, people: &[i64], out: &mut Vec<i64>) {
     for p in people {
         for a in dir.accounts(*p) {
             if !out.contains(a) {
@@ -226,6 +226,23 @@ pub enum DueSubject {
     },
     /// A finding whose 回头看 is due and has no result.
     LookBack { finding_id: i64, unit_name: String, description: String, due: NaiveDate },
+    /// A 任前廉政谈话 not yet held after a post change (reminded weekly until it is recorded).
+    PreAppointmentTalk {
+        person_id: i64,
+        person_name: String,
+        /// the new post: "综合科科长"
+        post: String,
+        changed_on: NaiveDate,
+    },
+    /// A follow-up of a talk whose deadline is near or past.
+    TalkFollowUp {
+        entry_id: i64,
+        talk_date: NaiveDate,
+        content: String,
+        deadline: NaiveDate,
+        days_left: i64,
+        person_name: String,
+    },
     /// A responsibility item 临期 or 滞后 in the fulfilment snapshot.
     Item {
         item_id: i64,
@@ -272,13 +289,13 @@ impl DueReminder {
 }
 
 /// Collects the reminders of one source object, one for each recipient.
-struct Batch<'a> {
+pub(super) struct Batch<'a> {
     out: &'a mut Vec<DueReminder>,
 }
 
 impl Batch<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn push(
+    pub(super) fn push(
         &mut self,
         source: &str,
         id: i64,
@@ -313,7 +330,8 @@ impl Batch<'_> {
 ///   ([`super::sign_off_accounts`]: the role `supervisor`, or a custom role with the sign-off
 ///   permission whose scope covers the unit);
 /// - responsibility items of the year that are 临期 (yellow) or 滞后 (red) in the fulfilment
-///   snapshot: the item's person, or for a unit-level item the head of the unit.
+///   snapshot: the item's person, or for a unit-level item the head of the unit;
+/// - 任前廉政谈话 due and follow-ups of talks (see [`super::due_talks`]).
 pub async fn due_reminders(
     db: &Db,
     dir: &Directory,
@@ -423,6 +441,8 @@ pub async fn due_reminders(
         };
         b.push("look_back", f.id, "due", f.look_back_due, &to, "look_back_due", LEVEL_YELLOW, subject);
     }
+
+    super::due_talks::talk_reminders(db, dir, today, lead_days, &mut b).await?;
 
     let year = i64::from(chrono::Datelike::year(&today));
     let has_items: Option<(i64,)> = db

@@ -22,6 +22,7 @@
 
 mod deliveries;
 mod due;
+mod due_talks;
 mod leases;
 mod notifications;
 mod reminders;
@@ -31,6 +32,7 @@ pub use deliveries::{
     claim_delivery, delivery, delivery_counts, delivery_failed, delivery_succeeded, due_deliveries, Delivery,
 };
 pub use due::{due_reminders, Directory, DueReminder, DueSubject};
+pub use due_talks::pre_talk_holders;
 pub use leases::{release_lease, renew_lease, take_lease};
 pub use notifications::{
     created_between, get, list, mark_all_read, mark_read, unread_count, NewNotification, Notification,
@@ -65,6 +67,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("risk_accepted", "风险点已确认"),
     ("risk_raised", "风险等级提升"),
     ("makeup_due", "待补学"),
+    ("pre_talk_due", "任前廉政谈话待开展"),
+    ("talk_follow_up", "谈话后续事项到期"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

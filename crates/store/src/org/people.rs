@@ -88,6 +88,9 @@ pub struct Transfer {
     pub to_status: String,
     pub changed_at: DateTime<Utc>,
     pub note: String,
+    /// 职务 before and after ('' on both sides for changes recorded before posts were kept)
+    pub from_title: String,
+    pub to_title: String,
 }
 
 async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<QueryBuilder> {
@@ -148,7 +151,7 @@ pub async fn in_charge_of(db: &Db, person_id: i64) -> StoreResult<Vec<i64>> {
 pub async fn transfers(db: &Db, person_id: i64) -> StoreResult<Vec<Transfer>> {
     db.fetch_all(
         "SELECT t.id, t.from_unit_id, fu.name AS from_unit_name, t.to_unit_id, tu.name AS to_unit_name, \
-         t.from_status, t.to_status, t.changed_at, t.note \
+         t.from_status, t.to_status, t.changed_at, t.note, t.from_title, t.to_title \
          FROM person_transfers t LEFT JOIN units fu ON fu.id = t.from_unit_id JOIN units tu ON tu.id = t.to_unit_id \
          WHERE t.person_id = $1 ORDER BY t.changed_at, t.id",
         args![person_id],
@@ -316,7 +319,8 @@ pub async fn create(
     get(db, &Scope::all(), id).await
 }
 
-/// Updates a person inside an open transaction. A change of unit or status is kept as a transfer.
+/// Updates a person inside an open transaction. A change of unit, status or post (职务) is kept
+/// as a transfer.
 pub async fn apply_update(
     tx: &mut Tx,
     actor: &Actor,
@@ -360,11 +364,22 @@ pub async fn apply_update(
     )
     .await
     .map_err(unique_id_number)?;
-    if before.unit_id != d.unit_id || before.status != d.status.key() {
+    let new_post = before.title.trim() != d.title.trim() && !d.title.trim().is_empty();
+    if before.unit_id != d.unit_id || before.status != d.status.key() || new_post {
         tx.execute(
-            "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            args![id, before.unit_id, d.unit_id, before.status.clone(), d.status.key(), now, transfer_note],
+            "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note, \
+             from_title, to_title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            args![
+                id,
+                before.unit_id,
+                d.unit_id,
+                before.status.clone(),
+                d.status.key(),
+                now,
+                transfer_note,
+                before.title.clone(),
+                d.title.clone()
+            ],
         )
         .await?;
     }

@@ -13,7 +13,7 @@ use qingfeng_store::findings::{self, Finding, FindingFilter, MeasureFilter};
 use qingfeng_store::fulfilment::{ensure_snapshot, flagged_items};
 use qingfeng_store::plans::TaskFilter;
 use qingfeng_store::responsibility::{self as resp, ItemFilter};
-use qingfeng_store::{notify, org::people, Paging};
+use qingfeng_store::{notify, org::people, talks, Paging};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -105,6 +105,18 @@ pub struct Queue {
     pub link: &'static str,
 }
 
+/// A 任前廉政谈话 the person must hold: someone newly in a post, no talk recorded yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TodoTalk {
+    pub person_id: i64,
+    pub person_name: String,
+    /// the new post: "综合科科长"
+    pub post: String,
+    pub changed_on: NaiveDate,
+    /// the talk form with the kind and the person chosen
+    pub link: String,
+}
+
 /// An unread notification.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TodoNotice {
@@ -129,6 +141,8 @@ pub struct Home {
     pub tasks: Vec<TodoDeadline>,
     /// findings the person answers for, waiting for their step
     pub findings: Vec<TodoFinding>,
+    /// 任前廉政谈话 the person must hold
+    pub pre_talks: Vec<TodoTalk>,
     /// 纪检监察组: the queues waiting for it (sign-off requests, feedback, look-backs due)
     pub queues: Vec<Queue>,
     /// unread notifications (total) and the newest of them
@@ -146,6 +160,7 @@ impl Home {
             && self.measures.is_empty()
             && self.tasks.is_empty()
             && self.findings.is_empty()
+            && self.pre_talks.is_empty()
             && self.queues.iter().all(|q| q.total == 0)
             && self.notifications.total == 0
     }
@@ -187,6 +202,7 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
         measures: Vec::new(),
         tasks: Vec::new(),
         findings: Vec::new(),
+        pre_talks: Vec::new(),
         queues: Vec::new(),
         notifications: notices(state, p).await?,
         supervises: p.can(Permission::FindingSignOff),
@@ -211,6 +227,9 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
         }
         if p.can(Permission::PlanRead) {
             home.tasks = tasks(state, p, pid, due_by).await?;
+        }
+        if p.can(Permission::TalkWrite) {
+            home.pre_talks = pre_talks(state, p, pid, today).await?;
         }
     }
     if home.supervises {
@@ -364,6 +383,28 @@ async fn tasks(state: &AppState, p: &Principal, pid: i64, due_by: NaiveDate) -> 
             context: t.plan_title,
             text: t.title,
             deadline: t.deadline,
+        })
+        .collect())
+}
+
+/// The 任前廉政谈话 due that the person must hold (the rule of the reminder job:
+/// [`notify::pre_talk_holders`]), of people in the reader's scope.
+async fn pre_talks(state: &AppState, p: &Principal, pid: i64, today: NaiveDate) -> ApiResult<Vec<TodoTalk>> {
+    let due = talks::pre_appointment_due(&state.db, today, None).await?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = notify::Directory::load(&state.db).await?;
+    Ok(due
+        .into_iter()
+        .filter(|c| p.scope.covers_unit(c.unit_id, &c.unit_path))
+        .filter(|c| notify::pre_talk_holders(&dir, c.unit_id, c.person_id).contains(&pid))
+        .map(|c| TodoTalk {
+            person_id: c.person_id,
+            post: c.post(),
+            changed_on: c.changed_on(),
+            link: format!("/talks/new?kind=pre_appointment&counterpart={}", c.person_id),
+            person_name: c.person_name,
         })
         .collect())
 }

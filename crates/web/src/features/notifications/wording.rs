@@ -170,6 +170,25 @@ pub fn message(subject: &DueSubject) -> (String, String, String) {
             format!("{unit_name}问题“{}”的回头看应于 {due} 开展，尚未登记回头看结果。", short(description, 60)),
             format!("/findings/{finding_id}"),
         ),
+        DueSubject::PreAppointmentTalk { person_id, person_name, post, changed_on } => (
+            format!("任前廉政谈话待开展：{person_name}"),
+            format!(
+                "{person_name}于 {changed_on} 起任{post}，尚未登记任前廉政谈话。请及时开展谈话，讲清新岗位的廉政风险和纪律要求，并在谈心谈话中登记。"
+            ),
+            format!("/talks/new?kind=pre_appointment&counterpart={person_id}"),
+        ),
+        DueSubject::TalkFollowUp { entry_id, talk_date, content, deadline, days_left, person_name } => {
+            let when = if *days_left < 0 {
+                format!("期限 {deadline} 已过")
+            } else {
+                format!("将于 {deadline} 到期（还有 {days_left} 天）")
+            };
+            (
+                format!("谈话后续事项到期：{}", short(content, 30)),
+                format!("{talk_date} 谈话的后续事项“{content}”（责任人：{person_name}）{when}，请跟进落实情况。"),
+                format!("/talks/{entry_id}"),
+            )
+        }
         DueSubject::Item { item_id, text, due, done, required, overdue, unit_name, person_name } => {
             let owner = match person_name {
                 Some(n) => format!("{unit_name}{n}"),
@@ -196,7 +215,7 @@ pub fn message(subject: &DueSubject) -> (String, String, String) {
 }
 
 /// At most `n` characters of a text for a title.
-fn short(text: &str, n: usize) -> String {
+pub(crate) fn short(text: &str, n: usize) -> String {
     let t = text.trim();
     if t.chars().count() <= n {
         t.to_string()

@@ -352,8 +352,8 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
         .map(|t| {
             (
                 qingfeng_domain::time::office_minute(t.changed_at),
-                t.from_unit_name.unwrap_or_default(),
-                t.to_unit_name,
+                with_post(t.from_unit_name.unwrap_or_default(), &t.from_title),
+                with_post(t.to_unit_name, &t.to_title),
                 status_label(&t.from_status),
                 status_label(&t.to_status),
                 t.note,
@@ -368,4 +368,13 @@ pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath
         can_write: p.can(Permission::PersonWrite),
         p: person,
     })
+}
+
+/// A unit with the post held there ("秘书科（科长）"), as the transfer history shows it.
+fn with_post(unit: String, title: &str) -> String {
+    if title.trim().is_empty() {
+        unit
+    } else {
+        format!("{unit}（{}）", title.trim())
+    }
 }
