@@ -265,7 +265,11 @@ document.addEventListener("DOMContentLoaded", function () {
       cb.id = "pick-" + n + "-" + i;
       cb.checked = opt.selected;
       cb.disabled = opt.disabled;
-      cb.addEventListener("change", function () { opt.selected = cb.checked; recount(); });
+      cb.addEventListener("change", function () {
+        opt.selected = cb.checked;
+        recount();
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      });
       opt.pickBox = cb;
       label.appendChild(cb);
       label.appendChild(document.createTextNode(" " + opt.textContent.trim()));
@@ -336,4 +340,18 @@ document.addEventListener("click", function (e) {
       opt.selected = true;
     }
   });
+});
+
+// A suggested talk topic ([data-add-topic] on the talk form): adds its text to the form's 谈话主题.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("[data-add-topic]");
+  if (!b) return;
+  var form = b.closest("form");
+  var field = form && form.elements["topics"];
+  if (!field) return;
+  var topic = b.getAttribute("data-add-topic");
+  if (field.value.indexOf(topic) >= 0) return;
+  field.value = field.value.trim() ? field.value.trim() + "；" + topic : topic;
+  b.disabled = true;
+  b.textContent = "已加入";
 });

@@ -3,6 +3,7 @@
 //! concerned; bad input is refused naming the field, nothing written; the coverage matrix of a
 //! branch and of a leadership group against hand-counted pairs.
 
+mod suggestions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

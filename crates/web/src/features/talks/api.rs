@@ -10,6 +10,7 @@ use qingfeng_store::Page;
 
 use super::service::{self, talk_filter, Coverage, TalkView};
 use super::sheets;
+use super::suggest::{self, Suggestions};
 use crate::auth::Principal;
 use crate::http::{xlsx, ApiError, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
@@ -55,4 +56,11 @@ pub async fn coverage(State(state): State<AppState>, p: Principal, params: Param
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let filter = talk_filter(&params)?;
     Ok(xlsx(sheets::export(&state, &p, &filter).await?, "谈心谈话记录.xlsx"))
+}
+
+/// `GET /api/v1/talks/suggestions?person=`: topics for a talk with a person in the reader's scope.
+pub async fn suggestions(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Suggestions>> {
+    let person =
+        params.int("person")?.ok_or_else(|| ApiError::bad_request("请指定谈话对象（person）", Some("person")))?;
+    Ok(Json(suggest::suggestions(&state, &p, person).await?))
 }

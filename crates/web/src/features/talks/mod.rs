@@ -7,6 +7,7 @@ pub mod leadership;
 pub mod pages;
 pub mod service;
 pub mod sheets;
+pub mod suggest;
 
 use axum::http::Method as M;
 use qingfeng_domain::access::Permission as P;
@@ -26,6 +27,9 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/talks/coverage", P::LedgerRead, "谈话覆盖情况（党支部或领导班子）", api::coverage)
         .query(&["year", "branch", "unit"])
         .returns::<service::Coverage>()
+        .add(M::GET, "/api/v1/talks/suggestions", P::LedgerRead, "谈话主题建议（按谈话对象）", api::suggestions)
+        .query(&["person"])
+        .returns::<suggest::Suggestions>()
         .add(M::GET, "/api/v1/talks/export.xlsx", P::LedgerRead, "导出谈话记录", api::export)
         .query(service::TALK_FILTERS)
         .add(M::GET, "/api/v1/talks/{id}", P::LedgerRead, "谈话详情", api::get)
@@ -33,6 +37,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/talks", P::LedgerRead, "谈心谈话页", pages::list)
         .add(M::GET, "/talks/new", P::TalkWrite, "登记谈话表单", pages::new_form)
         .add(M::POST, "/talks/new", P::TalkWrite, "登记谈话", pages::create)
+        .add(M::GET, "/talks/suggestions", P::LedgerRead, "谈话主题建议（表单片段）", pages::suggestions)
         .add(M::GET, "/talks/coverage", P::LedgerRead, "谈话覆盖情况页", pages::coverage)
         .add(M::GET, "/talks/{id}", P::LedgerRead, "谈话详情页", pages::detail)
 }

@@ -1,7 +1,7 @@
 //! 谈心谈话 pages: the list, a talk, the talk form and the coverage matrix.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::talks::{FollowUpFields, TalkFields, TalkKind};
@@ -12,9 +12,11 @@ use qingfeng_store::talks as store;
 use qingfeng_store::{Paging, Scope};
 
 use super::service::{self, talk_filter, Coverage, TalkView};
+use super::suggest::{self as suggest, Suggestions};
 use crate::auth::Principal;
 use crate::http::{
-    form_errors, render, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager, Params,
+    form_errors, render, see_other, ApiError, ApiResult, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager,
+    Params,
 };
 use crate::AppState;
 
@@ -82,6 +84,8 @@ struct FormPage {
     talkers: Vec<Opt>,
     counterparts: Vec<Opt>,
     follow_ups: Vec<FollowUpRow>,
+    /// topics suggested for the counterparts chosen
+    sets: Vec<Suggestions>,
 }
 
 async fn form_page(state: &AppState, p: &Principal, mut f: TalkFields, errors: FieldErrors) -> PageResult {
@@ -125,6 +129,7 @@ async fn form_page(state: &AppState, p: &Principal, mut f: TalkFields, errors: F
         talkers: options(&f.talkers),
         counterparts: options(&f.counterparts),
         follow_ups,
+        sets: suggestion_sets(state, p, &f.counterparts).await?,
         f,
         errors,
     })
@@ -139,6 +144,40 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
         ..Default::default()
     };
     form_page(&state, &p, f, FieldErrors::default()).await
+}
+
+/// Suggestions for each of the first counterparts the reader may see (others are left out).
+async fn suggestion_sets(state: &AppState, p: &Principal, counterparts: &[i64]) -> ApiResult<Vec<Suggestions>> {
+    let mut sets = Vec::new();
+    for id in counterparts.iter().take(SUGGESTED_PEOPLE) {
+        match suggest::suggestions(state, p, *id).await {
+            Ok(s) => sets.push(s),
+            Err(ApiError::BadRequest { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(sets)
+}
+
+/// Suggestions are drawn for at most this many counterparts of a talk.
+const SUGGESTED_PEOPLE: usize = 3;
+
+#[derive(Template)]
+#[template(path = "talks/suggestions.html")]
+struct SuggestionsPart {
+    sets: Vec<Suggestions>,
+}
+
+/// `GET /talks/suggestions?counterparts=…` (or `?person=`): the form's suggestions, as htmx
+/// swaps them in when the counterparts change.
+pub async fn suggestions(State(state): State<AppState>, p: Principal, RawQuery(query): RawQuery) -> PageResult {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "counterparts" || k == "person")
+        .filter_map(|(_, v)| v.trim().parse().ok())
+        .collect();
+    render(&SuggestionsPart { sets: suggestion_sets(&state, &p, &ids).await? })
 }
 
 fn ids(form: &FormPairs, key: &str) -> Vec<i64> {
