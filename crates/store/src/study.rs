@@ -322,10 +322,11 @@ pub async fn calendar_counts(db: &Db, branch_id: i64, year: i32) -> StoreResult<
 pub struct YoungCadre {
     pub person_id: i64,
     pub name: String,
+    pub unit_id: i64,
     pub unit_name: String,
     pub title: String,
     pub birth_date: NaiveDate,
-    /// 谈心谈话 and 约谈提醒 ledger entries the person took part in this year
+    /// talks of the year (谈心谈话 module, every kind) held with the person (as 谈话对象)
     pub talks: i64,
     /// study sessions attended (any kind) and 警示教育 among them
     pub attended: i64,
@@ -336,9 +337,9 @@ pub struct YoungCadre {
     pub open_findings: i64,
 }
 
-const YOUNG: &str = "p.id AS person_id, p.name, u.name AS unit_name, p.title, p.birth_date, \
-    (SELECT COUNT(*) FROM ledger_participants lp JOIN ledger_entries e ON e.id = lp.entry_id \
-      WHERE lp.person_id = p.id AND e.kind IN ('talk', 'reminder') AND e.entry_year = $1 \
+const YOUNG: &str = "p.id AS person_id, p.name, p.unit_id, u.name AS unit_name, p.title, p.birth_date, \
+    (SELECT COUNT(DISTINCT tp.entry_id) FROM talk_people tp JOIN ledger_entries e ON e.id = tp.entry_id \
+      WHERE tp.person_id = p.id AND tp.role = 'counterpart' AND e.entry_year = $1 \
       AND NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS talks, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
       WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1) AS attended, \

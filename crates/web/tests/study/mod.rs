@@ -169,7 +169,7 @@ async fn sessions_credit_the_present_and_record_absences_and_make_ups() {
         let sun_row = rows.iter().find(|r| r.iter().any(|c| c == "孙党员")).unwrap();
         assert!(sun_row.contains(&"缺席".to_string()) && sun_row.contains(&"病假".to_string()), "[{e}] {sun_row:?}");
 
-        young_cadres(&s, sun, wang).await;
+        young_cadres(&s, &org, sun, wang).await;
         pages(&s, b, id).await;
         s.finish().await;
     }
@@ -213,15 +213,43 @@ async fn calendar_matches_the_ledger(s: &Server, b: i64, chen: i64, year: i32) {
     }
 }
 
-async fn young_cadres(s: &Server, sun: i64, wang: i64) {
+async fn young_cadres(s: &Server, org: &Org, sun: i64, wang: i64) {
     let e = &s.engine;
+    // a ledger entry of kind 谈心谈话 outside the talks module does not count as a talk held
+    // with 孙党员; a talk of the module with him as 谈话对象 does
+    let entry = json!({"kind": "talk", "date": today(), "content": "谈心", "unit_id": org.unit("DCS"),
+                       "participants": [sun, wang]});
+    assert_eq!(s.post_json("/api/v1/ledger-entries", &entry).await.status, StatusCode::CREATED, "[{e}]");
+    let v = s.get("/api/v1/young-cadres").await.json();
+    let row = v["rows"].as_array().unwrap().iter().find(|r| r["person_id"] == sun).cloned().unwrap();
+    assert_eq!(row["talks"], json!(0), "[{e}] {row}");
+    assert_eq!(row["risk_points"], json!([]), "[{e}] {row}");
+    let talk = json!({"talk_kind": "谈心谈话", "date": today(), "unit_id": org.unit("DCS"),
+                      "talkers": [org.person("陈静")], "counterparts": [sun], "topics": "成长"});
+    assert_eq!(s.post_json("/api/v1/talks", &talk).await.status, StatusCode::CREATED, "[{e}]");
+    // the risk points of his post: 督查室's accepted point (the register of this year)
+    let point = json!({"unit_id": org.unit("DCS"), "category": "岗位职责风险", "post": "督查督办", "power": "督查",
+        "point": "督查走过场、通报失实", "manifestation": "只听汇报不看现场", "level": "中",
+        "measures": [{"text": "督查事项清单化", "person_id": org.person("赵强")}]});
+    let r = s.post_json("/api/v1/risk-points", &point).await;
+    assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+    let pid = r.json()["id"].as_i64().unwrap();
+    let submit = json!({"unit_id": org.unit("DCS"), "year": today().year()});
+    assert_eq!(s.post_json("/api/v1/risk-points/submit", &submit).await.status, StatusCode::OK, "[{e}]");
+    let jj = user(s, "jj", Some(org.person("周伟")), &["supervisor"]).await;
+    let r = jj.post(s, &format!("/api/v1/risk-points/{pid}/accept"), &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+
     let v = s.get("/api/v1/young-cadres").await.json();
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(v["max_age"], 35, "[{e}]");
     let row = rows.iter().find(|r| r["person_id"] == sun).unwrap_or_else(|| panic!("[{e}] {v}"));
     assert_eq!((row["missed"].as_i64(), row["made_up"].as_i64()), (Some(1), Some(1)), "[{e}] {row}");
+    assert_eq!(row["talks"], json!(1), "[{e}] {row}");
+    let points: Vec<i64> = row["risk_points"].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect();
+    assert_eq!(points, vec![pid], "[{e}] {row}");
     let gaps = row["gaps"].to_string();
-    assert!(gaps.contains("没有谈心谈话") && gaps.contains("未参加警示教育"), "[{e}] {gaps}");
+    assert!(!gaps.contains("没有谈心谈话") && gaps.contains("未参加警示教育"), "[{e}] {gaps}");
     assert!(!gaps.contains("未补学"), "[{e}] made up: {gaps}");
     assert!(!rows.iter().any(|r| r["person_id"] == wang), "[{e}] 王芳 (1985) is not young at 35");
     let r = s.write_json(Method::PUT, "/api/v1/settings", &json!({"youth.max_age": "60"})).await;
@@ -230,6 +258,7 @@ async fn young_cadres(s: &Server, sun: i64, wang: i64) {
     assert!(v["rows"].as_array().unwrap().iter().any(|r| r["person_id"] == wang), "[{e}] {v}");
     let page = s.get("/young-cadres").await.text();
     assert!(page.contains("孙党员") && page.contains("60 岁以下"), "[{e}]");
+    assert!(page.contains(&format!("href=\"/risk/{pid}\"")) && page.contains("中风险·督查督办"), "[{e}] {page}");
 }
 
 async fn pages(s: &Server, b: i64, id: i64) {

@@ -240,6 +240,19 @@ pub struct YoungRow {
     pub age: i32,
     /// what is missing, in words (没有谈话记录, 缺席未补学 N 次 …)
     pub gaps: Vec<String>,
+    /// the risk points of the person's post (this year's register, or last year's)
+    pub risk_points: Vec<PostRisk>,
+}
+
+/// A risk point of a young cadre's post.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PostRisk {
+    pub id: i64,
+    pub post: String,
+    pub point: String,
+    /// high, medium, low
+    pub level: String,
+    pub level_label: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -273,9 +286,24 @@ pub async fn youth(state: &AppState, p: &Principal, year: i64) -> ApiResult<Yout
     let today = office_today();
     let born_after = today.checked_sub_months(Months::new((max_age * 12) as u32)).unwrap_or(today);
     let list = store::young_cadres(&state.db, &p.scope, year, born_after).await?;
+    let register = crate::features::talks::suggest::register(state, p).await?;
     let mut rows: Vec<YoungRow> = list
         .into_iter()
-        .map(|c| YoungRow { age: qingfeng_domain::study::age_on(c.birth_date, today), gaps: gaps_of(&c), cadre: c })
+        .map(|c| YoungRow {
+            age: qingfeng_domain::study::age_on(c.birth_date, today),
+            gaps: gaps_of(&c),
+            risk_points: crate::features::talks::suggest::points_of(&register, c.person_id, c.unit_id)
+                .into_iter()
+                .map(|r| PostRisk {
+                    id: r.id,
+                    post: r.post.clone(),
+                    point: r.point.clone(),
+                    level: r.level.clone(),
+                    level_label: r.level_label.clone(),
+                })
+                .collect(),
+            cadre: c,
+        })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.gaps.len()));
     Ok(YouthView { year, max_age, rows })
