@@ -87,6 +87,18 @@ async fn membership_with_history_and_committee() {
         assert_eq!(d["members"][0]["name"], "陈静", "[{e}] the committee first");
         let list = s.get("/api/v1/party-branches").await.json();
         assert_eq!(list["items"][0]["members"], 3, "[{e}] {list}");
+        // the page shows the members a page at a time; the count stays the whole branch's
+        let third = d["members"][2]["name"].as_str().unwrap().to_string();
+        let rows = |page: &str| page.matches("设置职务</button>").count();
+        let page = s.get(&format!("/party-branches/{b}?per_page=2")).await.text();
+        assert!(page.contains("党员 3 人") && page.contains("共 3 条，第 1 / 2 页"), "[{e}] {page}");
+        assert_eq!(rows(&page), 2, "[{e}] page 1 holds two members");
+        assert!(!page.contains(&format!("{third}的支委职务")), "[{e}] the third is on page 2");
+        let page = s.get(&format!("/party-branches/{b}?per_page=2&page=2")).await.text();
+        assert_eq!(rows(&page), 1, "[{e}] page 2 holds the third");
+        assert!(page.contains(&format!("{third}的支委职务")) && page.contains("上一页"), "[{e}] {page}");
+        let page = s.get(&format!("/party-branches/{b}?on=2025-06-01&per_page=1")).await.text();
+        assert!(page.contains("on=2025-06-01&amp;page=2"), "[{e}] the day is kept in the links: {page}");
 
         // 委员: the member gains the role 支部委员 and their list follows
         let d = change(

@@ -8,10 +8,11 @@ use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{BranchPost, PoliticalStatus};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::branches::Branch;
+use qingfeng_store::{Page, Paging};
 
 use super::service::{self, BranchDetail, MemberChange, PostChange};
 use crate::auth::Principal;
-use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult, Params};
+use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
 #[derive(Template)]
@@ -51,6 +52,15 @@ struct DetailPage {
     can_write: bool,
     candidates: Vec<Opt>,
     errors: FieldErrors,
+    /// the members are shown a page at a time
+    pager: Pager,
+}
+
+/// Members shown on one page of a branch.
+const MEMBERS_PER_PAGE: i64 = 50;
+
+fn member_paging(params: &Params) -> Result<Paging, ApiError> {
+    Ok(Paging::new(params.int("page")?, Some(params.int("per_page")?.unwrap_or(MEMBERS_PER_PAGE))))
 }
 
 async fn detail_page(
@@ -58,6 +68,7 @@ async fn detail_page(
     p: &Principal,
     id: i64,
     on: Option<chrono::NaiveDate>,
+    paging: Paging,
     errors: FieldErrors,
 ) -> PageResult {
     let d = service::detail(state, p, id, on).await?;
@@ -74,6 +85,8 @@ async fn detail_page(
     let rows: Vec<Row> = d
         .members
         .iter()
+        .skip(usize::try_from(paging.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(paging.per_page).unwrap_or(0))
         .map(|m| {
             let post = m.post();
             let mut posts = vec![Opt::new("", "（党员）", post.is_none())];
@@ -95,6 +108,10 @@ async fn detail_page(
     units.dedup();
     let divisions = units.len();
     let is_today = d.on == qingfeng_store::fulfilment::today();
+    let shown =
+        Page::<()> { items: vec![], total: d.members.len() as i64, page: paging.page, per_page: paging.per_page };
+    let keep: Vec<(&str, String)> = if is_today { vec![] } else { vec![("on", d.on.to_string())] };
+    let pager = Pager::new(&format!("/party-branches/{id}"), &shown, &keep);
     let invalid = !errors.is_empty();
     let mut res = render(&DetailPage {
         nav: Nav::new(p, "party-branches"),
@@ -106,6 +123,7 @@ async fn detail_page(
         can_write,
         candidates,
         errors,
+        pager,
     })?;
     if invalid {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -123,14 +141,17 @@ pub async fn detail(
         Some(v) => Some(service::change_day(&v).map_err(ApiError::from)?),
         None => None,
     };
-    detail_page(&state, &p, id, on, FieldErrors::default()).await
+    detail_page(&state, &p, id, on, member_paging(&params)?, FieldErrors::default()).await
 }
 
 /// After a change: back to the branch, or the branch with the errors of the change.
 async fn after(state: &AppState, p: &Principal, id: i64, result: Result<(), ApiError>) -> PageResult {
     match result {
         Ok(()) => Ok(see_other(format!("/party-branches/{id}"))),
-        Err(e) => detail_page(state, p, id, None, form_errors(e, "person_id")?).await,
+        Err(e) => {
+            detail_page(state, p, id, None, Paging::new(None, Some(MEMBERS_PER_PAGE)), form_errors(e, "person_id")?)
+                .await
+        }
     }
 }
 
