@@ -192,6 +192,29 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     expect(await page.locator('li.slot.ok').count() > 0, 'no met period in the calendar');
   });
 
+  await check('a talk: choosing a counterpart suggests topics with their source, one is added, the talk is saved; the matrix shows gaps', async () => {
+    await page.goto(base + '/talks/new');
+    const box = page.locator('select[name=counterparts] + .pick');
+    const person = box.locator('label', { hasText: '财务室' }).first();
+    expect(await person.count() === 1, 'no 财务室 person offered as counterpart');
+    await Promise.all([page.waitForResponse(r => r.url().includes('/talks/suggestions?')), person.locator('input').check()]);
+    await page.waitForSelector('#talk-suggestions [data-add-topic]');
+    const text = await page.textContent('#talk-suggestions');
+    expect(text.includes('建议主题') && text.includes('来源') && text.includes('廉政风险点'), 'no risk suggestion: ' + text.slice(0, 300));
+    await page.locator('#talk-suggestions [data-add-topic]').first().click();
+    const topics = await page.inputValue('input[name=topics]');
+    expect(topics.length > 2, 'the suggestion was not added to the topics');
+    await page.selectOption('select[name=talk_kind]', 'heart');
+    await page.selectOption('select[name=unit_id]', { index: 1 });
+    const talker = page.locator('select[name=talkers] + .pick input[type=checkbox]').first();
+    if (!(await talker.isChecked())) await talker.check();
+    await shot('talk-form-suggestions');
+    await Promise.all([page.waitForURL(/\/talks\/\d+$/), page.click('form.form button.primary')]);
+    expect((await page.textContent('main')).includes(topics.split('；')[0]), 'the saved talk lacks the topic');
+    await page.goto(base + '/talks/coverage');
+    expect(await page.locator('.cell.missing').count() > 0, 'no missing pair in the branch matrix');
+  });
+
   await check('audit log page lists the writes', async () => {
     await page.goto(base + '/system/audit?entity=person');
     const text = await page.textContent('table.grid');
