@@ -722,11 +722,21 @@ async fn people_api() {
         assert_eq!(transfers[1]["from_unit_id"], org.unit("ZHK"), "[{e}]");
         assert_eq!(transfers[1]["to_unit_id"], org.unit("DCS"), "[{e}]");
         assert_eq!(detail["birth_date"], "1985-03-01", "[{e}] PATCH keeps other fields");
-        // a PATCH that changes nothing about the unit adds no transfer
-        let r = s.patch_json(&format!("/api/v1/people/{wang_id}"), &json!({"title": "副科长"})).await;
+        // a PATCH that changes nothing about the unit, status or post adds no transfer
+        let r = s.patch_json(&format!("/api/v1/people/{wang_id}"), &json!({"birth_date": "1985-03-02"})).await;
         assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
         let detail = s.get(&format!("/api/v1/people/{wang_id}")).await.json();
         assert_eq!(detail["transfers"].as_array().unwrap().len(), 2, "[{e}]");
+        // a new post (职务) is kept in the history (a 任前廉政谈话 becomes due)
+        let r = s.patch_json(&format!("/api/v1/people/{wang_id}"), &json!({"title": "副科长"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        let detail = s.get(&format!("/api/v1/people/{wang_id}")).await.json();
+        let transfers = detail["transfers"].as_array().unwrap();
+        assert_eq!(transfers.len(), 3, "[{e}] {detail}");
+        assert_eq!(
+            (transfers[2]["from_title"].as_str(), transfers[2]["to_title"].as_str()),
+            (Some("科长"), Some("副科长"))
+        );
         assert_eq!(detail["title"], "副科长", "[{e}]");
 
         // invalid writes
