@@ -117,11 +117,136 @@ pub async fn units(db: &Db, actor: &Actor, rows: &[UnitWrite], skipped: usize) -
     Ok(written)
 }
 
-/// One accepted row of a findings import.
+/// One accepted row of an import that creates a record or updates one (`before` as stored).
 #[derive(Debug, Clone)]
-pub enum FindingWrite {
-    Create(FindingDraft),
-    Update { id: i64, before: Box<FindingDraft>, after: FindingDraft },
+pub enum RowWrite<D> {
+    Create(D),
+    Update { id: i64, before: Box<D>, after: D },
+}
+
+pub type FindingWrite = RowWrite<FindingDraft>;
+pub type CaseWrite = RowWrite<WarningCaseDraft>;
+pub type RiskWrite = RowWrite<RiskPointDraft>;
+
+/// What writing one row did.
+enum Change {
+    Created,
+    Updated,
+    /// the row was equal to the stored record
+    Unchanged,
+}
+
+/// A draft type whose records an import creates and updates through the store's own write
+/// path (with its audit records), inside the import's transaction.
+trait Importable: Sized {
+    /// the audit trail's object type of the import's summary record
+    const OBJECT: &'static str;
+    /// what the whole import says of its new records (a finding's origin)
+    type Context: Copy;
+    async fn create(tx: &mut Tx, actor: &Actor, cx: Self::Context, draft: &Self, at: DateTime<Utc>) -> StoreResult<()>;
+    /// `Ok(false)` when `after` equals `before` and nothing was written
+    async fn update(
+        tx: &mut Tx,
+        actor: &Actor,
+        id: i64,
+        before: &Self,
+        after: &Self,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+}
+
+impl Importable for WarningCaseDraft {
+    const OBJECT: &'static str = "warning_case";
+    type Context = ();
+    async fn create(tx: &mut Tx, actor: &Actor, (): (), d: &Self, at: DateTime<Utc>) -> StoreResult<()> {
+        warning_cases::insert(tx, actor, d, at).await.map(drop)
+    }
+    async fn update(
+        tx: &mut Tx,
+        actor: &Actor,
+        id: i64,
+        before: &Self,
+        after: &Self,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        warning_cases::apply_update(tx, actor, id, before, after, at).await
+    }
+}
+
+impl Importable for RiskPointDraft {
+    const OBJECT: &'static str = "risk_point";
+    type Context = ();
+    async fn create(tx: &mut Tx, actor: &Actor, (): (), d: &Self, at: DateTime<Utc>) -> StoreResult<()> {
+        crate::risk::flow::insert(tx, actor, d, None, at).await.map(drop)
+    }
+    async fn update(
+        tx: &mut Tx,
+        actor: &Actor,
+        id: i64,
+        before: &Self,
+        after: &Self,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        crate::risk::flow::apply_update(tx, actor, id, before, after, at).await.map(|()| true)
+    }
+}
+
+impl Importable for FindingDraft {
+    const OBJECT: &'static str = "finding";
+    /// the import page's 问题来源
+    type Context = Origin;
+    async fn create(tx: &mut Tx, actor: &Actor, origin: Origin, d: &Self, at: DateTime<Utc>) -> StoreResult<()> {
+        findings::insert(tx, actor, d, origin, None, "Excel 导入", at).await.map(drop)
+    }
+    async fn update(
+        tx: &mut Tx,
+        actor: &Actor,
+        id: i64,
+        before: &Self,
+        after: &Self,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        findings::apply_update(tx, actor, id, before, after, at).await.map(|()| true)
+    }
+}
+
+async fn write_row<D: Importable>(
+    row: &RowWrite<D>,
+    tx: &mut Tx,
+    actor: &Actor,
+    cx: D::Context,
+    at: DateTime<Utc>,
+) -> StoreResult<Change> {
+    Ok(match row {
+        RowWrite::Create(d) => D::create(tx, actor, cx, d, at).await.map(|()| Change::Created)?,
+        RowWrite::Update { id, before, after } => match D::update(tx, actor, *id, before, after, at).await? {
+            true => Change::Updated,
+            false => Change::Unchanged,
+        },
+    })
+}
+
+/// Writes the accepted rows of one import in one transaction, with its summary record.
+async fn write_all<D: Importable>(
+    db: &Db,
+    actor: &Actor,
+    cx: D::Context,
+    rows: &[RowWrite<D>],
+    skipped: usize,
+    at: DateTime<Utc>,
+) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    for row in rows {
+        match write_row(row, &mut tx, actor, cx, at).await? {
+            Change::Created => written.created += 1,
+            Change::Updated => written.updated += 1,
+            Change::Unchanged => {}
+        }
+    }
+    summary(&mut tx, actor, D::OBJECT, "", written, skipped, json!({})).await?;
+    tx.commit().await?;
+    Ok(written)
 }
 
 /// Writes the accepted findings of `origin`.
@@ -133,30 +258,7 @@ pub async fn findings(
     skipped: usize,
     at: DateTime<Utc>,
 ) -> StoreResult<Written> {
-    let mut tx = db.begin().await?;
-    let mut written = Written::default();
-    for w in rows {
-        match w {
-            FindingWrite::Create(d) => {
-                findings::insert(&mut tx, actor, d, origin, None, "Excel 导入", at).await?;
-                written.created += 1;
-            }
-            FindingWrite::Update { id, before, after } => {
-                findings::apply_update(&mut tx, actor, *id, before, after, at).await?;
-                written.updated += 1;
-            }
-        }
-    }
-    summary(&mut tx, actor, "finding", "", written, skipped, json!({})).await?;
-    tx.commit().await?;
-    Ok(written)
-}
-
-/// One accepted row of a 典型案例 import: `id` set when it updates that case (`before` as stored).
-#[derive(Debug, Clone)]
-pub struct CaseWrite {
-    pub id: Option<(i64, WarningCaseDraft)>,
-    pub draft: WarningCaseDraft,
+    write_all(db, actor, origin, rows, skipped, at).await
 }
 
 /// Writes the accepted cases; a row equal to its stored case changes nothing.
@@ -167,31 +269,7 @@ pub async fn warning_cases(
     skipped: usize,
     at: DateTime<Utc>,
 ) -> StoreResult<Written> {
-    let mut tx = db.begin().await?;
-    let mut written = Written::default();
-    for w in rows {
-        match &w.id {
-            None => {
-                warning_cases::insert(&mut tx, actor, &w.draft, at).await?;
-                written.created += 1;
-            }
-            Some((id, before)) => {
-                if warning_cases::apply_update(&mut tx, actor, *id, before, &w.draft, at).await? {
-                    written.updated += 1;
-                }
-            }
-        }
-    }
-    summary(&mut tx, actor, "warning_case", "", written, skipped, json!({})).await?;
-    tx.commit().await?;
-    Ok(written)
-}
-
-/// One accepted row of a 廉政风险防控台账 import.
-#[derive(Debug, Clone)]
-pub enum RiskWrite {
-    Create(RiskPointDraft),
-    Update { id: i64, before: Box<RiskPointDraft>, after: RiskPointDraft },
+    write_all(db, actor, (), rows, skipped, at).await
 }
 
 /// Writes the accepted risk points (new ones as drafts).
@@ -202,23 +280,7 @@ pub async fn risk_points(
     skipped: usize,
     at: DateTime<Utc>,
 ) -> StoreResult<Written> {
-    let mut tx = db.begin().await?;
-    let mut written = Written::default();
-    for w in rows {
-        match w {
-            RiskWrite::Create(d) => {
-                crate::risk::flow::insert(&mut tx, actor, d, None, at).await?;
-                written.created += 1;
-            }
-            RiskWrite::Update { id, before, after } => {
-                crate::risk::flow::apply_update(&mut tx, actor, *id, before, after, at).await?;
-                written.updated += 1;
-            }
-        }
-    }
-    summary(&mut tx, actor, "risk_point", "", written, skipped, json!({})).await?;
-    tx.commit().await?;
-    Ok(written)
+    write_all(db, actor, (), rows, skipped, at).await
 }
 
 /// One accepted row of a 任务分解表 import: `id` set when it updates that task; `key` is its

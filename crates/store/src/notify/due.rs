@@ -256,6 +256,18 @@ pub enum DueSubject {
     },
 }
 
+impl DueSubject {
+    /// Whether the deadline has passed (a look-back is never "overdue": it is due).
+    fn is_overdue(&self) -> bool {
+        match self {
+            DueSubject::Task { overdue, .. }
+            | DueSubject::Measure { overdue, .. }
+            | DueSubject::Item { overdue, .. } => *overdue,
+            DueSubject::LookBack { .. } => false,
+        }
+    }
+}
+
 /// One due reminder for one recipient: the facts; [`Reminder`] adds the notification.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueReminder {
@@ -294,6 +306,24 @@ pub(super) struct Batch<'a> {
 }
 
 impl Batch<'_> {
+    /// A deadline's reminder: yellow (`kinds[0]`) to `to` before it, red (`kinds[1]`) to `to`
+    /// and the supervisors once it has passed (the subject says which).
+    fn push_deadline(
+        &mut self,
+        dir: &Directory,
+        (source, id, due): (&str, i64, NaiveDate),
+        mut to: Vec<i64>,
+        kinds: [&'static str; 2],
+        subject: DueSubject,
+    ) {
+        if subject.is_overdue() {
+            add_supervisors(dir, &mut to);
+            self.push(source, id, "overdue", due, &to, kinds[1], LEVEL_RED, subject);
+        } else {
+            self.push(source, id, "soon", due, &to, kinds[0], LEVEL_YELLOW, subject);
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn push(
         &mut self,
@@ -368,12 +398,7 @@ pub async fn due_reminders(
             unit_name: dir.unit_name(t.lead_unit_id).to_string(),
             person_name: t.person_name,
         };
-        if !overdue {
-            b.push("task", t.id, "soon", t.deadline, &to, "task_due_soon", LEVEL_YELLOW, subject);
-        } else {
-            add_supervisors(dir, &mut to);
-            b.push("task", t.id, "overdue", t.deadline, &to, "task_overdue", LEVEL_RED, subject);
-        }
+        b.push_deadline(dir, ("task", t.id, t.deadline), to, ["task_due_soon", "task_overdue"], subject);
     }
 
     let measures: Vec<MeasureRow> = db
@@ -404,12 +429,8 @@ pub async fn due_reminders(
             unit_name: dir.unit_name(m.unit_id).to_string(),
             person_name: m.person_name,
         };
-        if !overdue {
-            b.push("measure", m.id, "soon", m.deadline, &to, "rectification_due_soon", LEVEL_YELLOW, subject);
-        } else {
-            add_supervisors(dir, &mut to);
-            b.push("measure", m.id, "overdue", m.deadline, &to, "rectification_overdue", LEVEL_RED, subject);
-        }
+        let kinds = ["rectification_due_soon", "rectification_overdue"];
+        b.push_deadline(dir, ("measure", m.id, m.deadline), to, kinds, subject);
     }
 
     let look_backs: Vec<LookBackRow> = db

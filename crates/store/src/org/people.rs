@@ -248,6 +248,29 @@ async fn set_in_charge(tx: &mut Tx, actor: &Actor, person_id: i64, d: &PersonDra
     audit::append(tx, actor, "update", "in_charge_of", person_id, &json!({"units": [before, units]})).await
 }
 
+/// The values of a person's columns, in the order INSERT and UPDATE name them ($1 … $17).
+fn draft_args(d: &PersonDraft, now: DateTime<Utc>) -> Vec<crate::Arg> {
+    args![
+        d.name.clone(),
+        d.gender.key(),
+        d.unit_id,
+        d.title.clone(),
+        d.rank.key(),
+        d.political_status.key(),
+        roles_to_keys(&d.roles),
+        d.status.key(),
+        d.birth_date,
+        d.party_join_date,
+        d.exercises_public_power,
+        d.supervision_override,
+        d.supervision_override_reason.clone(),
+        d.in_supervision_scope(),
+        now,
+        d.rank_name.clone(),
+        d.id_number.clone()
+    ]
+}
+
 /// Inserts a person inside an open transaction (used by single creates and imports).
 pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Option<&[i64]>) -> StoreResult<i64> {
     ensure_unit(tx, d.unit_id).await?;
@@ -259,25 +282,7 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Opti
              party_join_date, exercises_public_power, supervision_override, supervision_override_reason, \
              in_supervision_scope, created_at, updated_at, rank_name, id_number) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17) RETURNING id",
-            args![
-                d.name.clone(),
-                d.gender.key(),
-                d.unit_id,
-                d.title.clone(),
-                d.rank.key(),
-                d.political_status.key(),
-                roles_to_keys(&d.roles),
-                d.status.key(),
-                d.birth_date,
-                d.party_join_date,
-                d.exercises_public_power,
-                d.supervision_override,
-                d.supervision_override_reason.clone(),
-                d.in_supervision_scope(),
-                now,
-                d.rank_name.clone(),
-                d.id_number.clone()
-            ],
+            draft_args(d, now),
         )
         .await
         .map_err(unique_id_number)?;
@@ -340,27 +345,8 @@ pub async fn apply_update(
         "UPDATE people SET name = $1, gender = $2, unit_id = $3, title = $4, rank = $5, political_status = $6, \
          roles = $7, status = $8, birth_date = $9, party_join_date = $10, exercises_public_power = $11, \
          supervision_override = $12, supervision_override_reason = $13, in_supervision_scope = $14, updated_at = $15, \
-         rank_name = $17, id_number = $18 WHERE id = $16",
-        args![
-            d.name.clone(),
-            d.gender.key(),
-            d.unit_id,
-            d.title.clone(),
-            d.rank.key(),
-            d.political_status.key(),
-            roles_to_keys(&d.roles),
-            d.status.key(),
-            d.birth_date,
-            d.party_join_date,
-            d.exercises_public_power,
-            d.supervision_override,
-            d.supervision_override_reason.clone(),
-            d.in_supervision_scope(),
-            now,
-            id,
-            d.rank_name.clone(),
-            d.id_number.clone()
-        ],
+         rank_name = $16, id_number = $17 WHERE id = $18",
+        [draft_args(d, now), args![id]].concat(),
     )
     .await
     .map_err(unique_id_number)?;

@@ -158,7 +158,10 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], commit: bool) -> Resul
         }
         if let (true, false, Some(draft)) = (errors.is_empty(), bad.contains(&r.row_number), draft) {
             let before = id.and_then(|i| by_id.get(&i)).and_then(|c| c.draft().map(|d| (c.id, d)));
-            accepted.push(CaseWrite { id: before, draft });
+            accepted.push(match before {
+                Some((id, before)) => CaseWrite::Update { id, before: Box::new(before), after: draft },
+                None => CaseWrite::Create(draft),
+            });
         }
     }
     report.errors.sort_by_key(|e| e.row);
