@@ -257,13 +257,15 @@ pub enum DueSubject {
 }
 
 impl DueSubject {
-    /// Whether the deadline has passed (a look-back is never "overdue": it is due).
+    /// Whether a task's, measure's or item's deadline has passed (the others are only "due").
     fn is_overdue(&self) -> bool {
         match self {
             DueSubject::Task { overdue, .. }
             | DueSubject::Measure { overdue, .. }
             | DueSubject::Item { overdue, .. } => *overdue,
-            DueSubject::LookBack { .. } => false,
+            DueSubject::LookBack { .. } | DueSubject::PreAppointmentTalk { .. } | DueSubject::TalkFollowUp { .. } => {
+                false
+            }
         }
     }
 }
