@@ -438,21 +438,35 @@ pub async fn create(db: &Db, actor: &Actor, d: &EntryDraft) -> StoreResult<i64> 
 /// Submits a correction: a new version of the entry `current` (which must be the current one).
 pub async fn new_version(db: &Db, actor: &Actor, current: &Entry, d: &EntryDraft) -> StoreResult<i64> {
     let mut tx = db.begin().await?;
+    let id = new_version_in(&mut tx, actor, current, d, true).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A correction inside a caller's transaction. With `keep_talk`, a talk's own fields (kind,
+/// sides, summary) are copied to the new version; a talk corrected through its own form writes
+/// them itself. A study session's attendance always follows the corrected participants.
+pub(crate) async fn new_version_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    current: &Entry,
+    d: &EntryDraft,
+    keep_talk: bool,
+) -> StoreResult<i64> {
     let (latest,): (i64,) =
         tx.fetch_one("SELECT MAX(version) FROM ledger_entries WHERE entry_key = $1", args![current.entry_key]).await?;
     if latest != current.version {
         return Err(StoreError::Refused(format!("这不是最新版本（最新为第 {latest} 版），请在最新版本上更正")));
     }
-    let before = participants_credits(&mut tx, current.id).await?;
-    uncredit(&mut tx, current.id).await?;
-    let id = write_version(&mut tx, actor, d, Some(current.entry_key), current.version + 1).await?;
-    // a talk's own fields (kind, sides, summary) stay with the corrected entry
-    if d.kind == qingfeng_domain::responsibility::EntryKind::Talk {
-        crate::talks::carry_forward(&mut tx, current.id, id).await?;
+    let before = participants_credits(tx, current.id).await?;
+    uncredit(tx, current.id).await?;
+    let id = write_version(tx, actor, d, Some(current.entry_key), current.version + 1).await?;
+    if keep_talk && d.kind == qingfeng_domain::responsibility::EntryKind::Talk {
+        crate::talks::carry_forward(tx, current.id, id).await?;
     }
-    let after = participants_credits(&mut tx, id).await?;
-    tell_corrected(&mut tx, actor, id, d, &before, &after).await?;
-    tx.commit().await?;
+    crate::study::carry_forward(tx, actor, current.id, id, &d.participants).await?;
+    let after = participants_credits(tx, id).await?;
+    tell_corrected(tx, actor, id, d, &before, &after).await?;
     Ok(id)
 }
 

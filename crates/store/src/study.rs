@@ -45,6 +45,9 @@ const COLS: &str =
 const FROM: &str =
     " FROM study_sessions s JOIN ledger_entries e ON e.id = s.entry_id JOIN units u ON u.id = e.unit_id \
     LEFT JOIN people o ON o.id = s.organiser_id";
+/// The current version of an entry `e` (a correction copies the session to its new version).
+const CURRENT: &str =
+    "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
 /// The reader's own sessions (those where they are on the attendance list).
 const SELF_COND: &str = "e.id IN (SELECT entry_id FROM study_attendance WHERE person_id = ?)";
 
@@ -65,6 +68,7 @@ pub async fn list(
 ) -> StoreResult<Page<Session>> {
     let mut q = QueryBuilder::new();
     scope.restrict_with(&mut q, "u.path", "u.id", Some(SELF_COND));
+    q.and(CURRENT, vec![]);
     if let Some(y) = f.year {
         q.and("e.entry_year = ?", args![y]);
     }
@@ -216,11 +220,14 @@ pub struct PersonFigures {
 
 const FIGURES: &str = "p.id AS person_id, p.name, u.name AS unit_name, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
-      WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1) AS attended, \
+      WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1 AND \
+      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS attended, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
-      WHERE a.person_id = p.id AND a.status = 'absent' AND e.entry_year = $1) AS missed, \
+      WHERE a.person_id = p.id AND a.status = 'absent' AND e.entry_year = $1 AND \
+      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS missed, \
     (SELECT COUNT(*) FROM study_makeups m JOIN ledger_entries e ON e.id = m.entry_id \
-      WHERE m.person_id = p.id AND e.entry_year = $1) AS made_up";
+      WHERE m.person_id = p.id AND e.entry_year = $1 AND \
+      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS made_up";
 
 /// The figures of `year` for the people in the scope (optionally of one unit's subtree, or of
 /// the given people) who are on any attendance list that year, in unit and name order.
@@ -246,7 +253,10 @@ pub async fn figures(
         }
         None => {
             q.and(
-                "p.id IN (SELECT a.person_id FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id WHERE e.entry_year = ?)",
+                &format!(
+                    "p.id IN (SELECT a.person_id FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
+                     WHERE e.entry_year = ? AND {CURRENT})"
+                ),
                 args![year],
             );
         }
@@ -283,7 +293,8 @@ pub async fn person_sessions(db: &Db, person_id: i64, year: i64) -> StoreResult<
          FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id JOIN study_sessions s ON s.entry_id = e.id \
          JOIN units u ON u.id = e.unit_id \
          LEFT JOIN study_makeups m ON m.entry_id = a.entry_id AND m.person_id = a.person_id \
-         WHERE a.person_id = $1 AND e.entry_year = $2 ORDER BY e.entry_date DESC, e.id DESC",
+         WHERE a.person_id = $1 AND e.entry_year = $2 AND NOT EXISTS (SELECT 1 FROM ledger_entries n \
+         WHERE n.entry_key = e.entry_key AND n.version > e.version) ORDER BY e.entry_date DESC, e.id DESC",
         args![person_id, year],
     )
     .await
@@ -342,13 +353,17 @@ const YOUNG: &str = "p.id AS person_id, p.name, p.unit_id, u.name AS unit_name, 
       WHERE tp.person_id = p.id AND tp.role = 'counterpart' AND e.entry_year = $1 \
       AND NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS talks, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
-      WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1) AS attended, \
+      WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1 AND \
+      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS attended, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
-      WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1 AND e.kind = 'warning_education') AS warning_attended, \
+      WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1 AND \
+      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version) AND e.kind = 'warning_education') AS warning_attended, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
-      WHERE a.person_id = p.id AND a.status = 'absent' AND e.entry_year = $1) AS missed, \
+      WHERE a.person_id = p.id AND a.status = 'absent' AND e.entry_year = $1 AND \
+      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS missed, \
     (SELECT COUNT(*) FROM study_makeups m JOIN ledger_entries e ON e.id = m.entry_id \
-      WHERE m.person_id = p.id AND e.entry_year = $1) AS made_up, \
+      WHERE m.person_id = p.id AND e.entry_year = $1 AND \
+      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS made_up, \
     (SELECT COUNT(*) FROM findings f WHERE f.responsible_person_id = p.id AND f.state <> 'signed_off') AS open_findings";
 
 /// The people in the scope born after `born_after` (younger than the setting's age) and still
@@ -373,4 +388,81 @@ pub async fn young_cadres(
         q.args(),
     )
     .await
+}
+
+/// A correction of a session's ledger entry (version `from` → `to`) keeps the session and keeps
+/// its attendance in step with the corrected participant list, in the correction's transaction:
+/// a participant is present; someone present before and no longer a participant is absent
+/// (reason not stated); an absence stays an absence, with its make-up. Audited when the
+/// attendance changed. Nothing happens for an entry that is not a study session.
+pub(crate) async fn carry_forward(
+    tx: &mut crate::Tx,
+    actor: &Actor,
+    from: i64,
+    to: i64,
+    participants: &[i64],
+) -> StoreResult<()> {
+    let copied = tx
+        .execute(
+            "INSERT INTO study_sessions (entry_id, organiser_id, topic, materials, branch_id) \
+             SELECT $2, organiser_id, topic, materials, branch_id FROM study_sessions WHERE entry_id = $1",
+            args![from, to],
+        )
+        .await?;
+    if copied == 0 {
+        return Ok(());
+    }
+    let before: Vec<(i64, String, String, String)> = tx
+        .fetch_all(
+            "SELECT person_id, status, reason, note FROM study_attendance WHERE entry_id = $1 ORDER BY person_id",
+            args![from],
+        )
+        .await?;
+    let present = AttendanceStatus::Present.key();
+    let absent = AttendanceStatus::Absent.key();
+    let mut after: Vec<(i64, &str, String, String)> = Vec::new();
+    for (person, status, reason, note) in &before {
+        if participants.contains(person) {
+            after.push((*person, present, String::new(), note.clone()));
+        } else if status == present {
+            after.push((*person, absent, String::new(), "台账更正后不在参加人员中".into()));
+        } else {
+            after.push((*person, absent, reason.clone(), note.clone()));
+        }
+    }
+    for p in participants.iter().filter(|p| !before.iter().any(|b| b.0 == **p)) {
+        after.push((*p, present, String::new(), String::new()));
+    }
+    for (person, status, reason, note) in &after {
+        tx.execute(
+            "INSERT INTO study_attendance (entry_id, person_id, status, reason, note) VALUES ($1, $2, $3, $4, $5)",
+            args![to, *person, *status, reason.clone(), note.clone()],
+        )
+        .await?;
+    }
+    // a make-up stays with an absence that remains
+    tx.execute(
+        "INSERT INTO study_makeups (entry_id, person_id, makeup_date, note, account_id, created_at) \
+         SELECT $2, m.person_id, m.makeup_date, m.note, m.account_id, m.created_at FROM study_makeups m \
+         JOIN study_attendance a ON a.entry_id = $2 AND a.person_id = m.person_id AND a.status = 'absent' \
+         WHERE m.entry_id = $1",
+        args![from, to],
+    )
+    .await?;
+    let ids = |rows: Vec<(i64, &str)>, st: &str| -> Vec<i64> {
+        rows.into_iter().filter(|r| r.1 == st).map(|r| r.0).collect()
+    };
+    let old: Vec<(i64, &str)> = before.iter().map(|b| (b.0, b.1.as_str())).collect();
+    let new: Vec<(i64, &str)> = after.iter().map(|a| (a.0, a.1)).collect();
+    let (was, now) = (
+        json!({"present": ids(old.clone(), present), "absent": ids(old, absent)}),
+        json!({"present": ids(new.clone(), present), "absent": ids(new, absent)}),
+    );
+    if was != now {
+        let mut diff = audit::diff(&was, &now);
+        diff["entry_id"] = json!(to);
+        diff["corrects"] = json!(from);
+        audit::append(tx, actor, "update", "study_attendance", to, &diff).await?;
+    }
+    Ok(())
 }

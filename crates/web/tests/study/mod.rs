@@ -275,3 +275,60 @@ async fn pages(s: &Server, b: i64, id: i64) {
         assert!(r.text().contains(needle), "[{e}] {path} lacks {needle}");
     }
 }
+
+/// A study session corrected through the ledger's correction path: the attendance follows the
+/// corrected participants in the same transaction, audited; the list and the figures count the
+/// current version only.
+#[tokio::test]
+async fn a_ledger_correction_keeps_attendance_in_step() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let (b, sun) = branch(&s, &org).await;
+        let (chen, wang) = (org.person("陈静"), org.person("王芳"));
+        let body = json!({"kind": "meeting", "meeting_type": "支委会", "date": today(), "topic": "专题学习",
+            "organiser_id": chen, "unit_id": b, "attendance": [
+                {"person_id": chen, "status": "present"}, {"person_id": wang, "status": "present"},
+                {"person_id": sun, "status": "absent", "reason": "公差"}]});
+        let r = s.post_json("/api/v1/study-sessions", &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let id = r.json()["session"]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/study-sessions/{id}/makeups");
+        assert_eq!(s.post_json(&path, &json!({"person_id": sun, "date": today()})).await.status, StatusCode::CREATED);
+
+        // the organiser corrects the entry: 王芳 was not there after all, 陈静 was
+        let fix = |reason: &str| {
+            json!({"kind": "meeting", "meeting_type": "支委会", "date": today(), "content": "专题学习",
+                   "unit_id": b, "participants": [chen], "reason": reason})
+        };
+        let r = s.post_json(&format!("/api/v1/ledger-entries/{id}/versions"), &fix("")).await;
+        assert_api_error(&e, "no reason", &r, 422, Some("reason"));
+        assert_eq!(s.audit_count_of("study_attendance", "update").await, 0, "[{e}] nothing written");
+        let r = s.post_json(&format!("/api/v1/ledger-entries/{id}/versions"), &fix("王芳当天请假，登记有误")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let new_id = r.json()["id"].as_i64().unwrap();
+        let v = s.get(&format!("/api/v1/study-sessions/{new_id}")).await.json();
+        let status = |p: i64| {
+            let row = v["attendance"].as_array().unwrap().iter().find(|a| a["person_id"] == p).cloned();
+            row.map(|r| (r["status"].as_str().unwrap().to_string(), r["makeup_date"].is_null()))
+        };
+        assert_eq!(status(chen), Some(("present".into(), true)), "[{e}] {v}");
+        assert_eq!(status(wang), Some(("absent".into(), true)), "[{e}] 王芳 now absent: {v}");
+        assert_eq!(status(sun), Some(("absent".into(), false)), "[{e}] 孙 still absent, his make-up kept: {v}");
+        assert_eq!(v["session"]["topic"], json!("专题学习"), "[{e}] the session is kept: {v}");
+        assert_eq!(s.audit_count_of("study_attendance", "update").await, 1, "[{e}] audited");
+        // one session in the list, the current version; figures count it once
+        let list = s.get(&format!("/api/v1/study-sessions?year={}", today().year())).await.json();
+        assert_eq!(list["total"], json!(1), "[{e}] {list}");
+        assert_eq!(list["items"][0]["id"], json!(new_id), "[{e}] {list}");
+        let figures = s.get(&format!("/api/v1/study-sessions/attendance?year={}", today().year())).await.json();
+        let of = |p: i64| figures.as_array().unwrap().iter().find(|f| f["person_id"] == p).cloned().unwrap();
+        assert_eq!((of(wang)["attended"].as_i64(), of(wang)["missed"].as_i64()), (Some(0), Some(1)), "[{e}]");
+        assert_eq!((of(sun)["missed"].as_i64(), of(sun)["made_up"].as_i64()), (Some(1), Some(1)), "[{e}]");
+        assert_eq!(of(chen)["attended"].as_i64(), Some(1), "[{e}]");
+        // the old version stays readable as history
+        let old = s.get(&format!("/api/v1/study-sessions/{id}")).await;
+        assert_eq!(old.status, StatusCode::OK, "[{e}]");
+        s.finish().await;
+    }
+}
