@@ -74,6 +74,8 @@ pub struct TalkFields {
     /// 谈话内容摘要
     pub summary: String,
     pub follow_ups: Vec<FollowUpFields>,
+    /// 更正理由: required when a recorded talk is corrected, ignored otherwise
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

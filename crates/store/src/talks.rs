@@ -114,13 +114,68 @@ pub async fn create(db: &Db, actor: &Actor, d: &TalkDraft, entry: &EntryDraft) -
     let mut tx = db.begin().await?;
     let id = crate::ledger::create_in(&mut tx, actor, entry).await?;
     write_talk(&mut tx, id, d).await?;
+    let mut record = talk_json(d);
+    record["entry_id"] = json!(id);
+    audit::append(&mut tx, actor, "create", "talk", id, &audit::diff(&json!({}), &record)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The audit record of a talk's own fields: a discipline talk's topics are for the 纪检组 and
+/// the people concerned, not the trail.
+fn talk_json(d: &TalkDraft) -> serde_json::Value {
     let mut record = json!({"talk_kind": d.kind.key(), "talkers": d.talkers, "counterparts": d.counterparts,
-        "entry_id": id, "follow_ups": d.follow_ups.len()});
-    // a discipline talk's topics are for the 纪检组 and the people concerned, not the trail
+        "place": d.place, "date": d.date, "follow_ups": d.follow_ups.len()});
     if !d.kind.restricted() {
         record["topics"] = json!(d.topics);
     }
-    audit::append(&mut tx, actor, "create", "talk", id, &audit::diff(&json!({}), &record)).await?;
+    record
+}
+
+/// The fields of a stored talk (version `id`) as a draft, for the edit form and the audit.
+pub async fn draft_of(db: &Db, row: &TalkRow) -> StoreResult<Option<TalkDraft>> {
+    let Some(kind) = qingfeng_domain::talks::TalkKind::from_key(&row.talk_kind) else { return Ok(None) };
+    let ids = |v: Vec<Named>| v.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    Ok(Some(TalkDraft {
+        kind,
+        date: row.entry_date,
+        place: row.place.clone(),
+        unit_id: row.unit_id,
+        talkers: ids(people(db, row.id, "talker").await?),
+        counterparts: ids(people(db, row.id, "counterpart").await?),
+        topics: row.topics.clone(),
+        summary: row.summary.clone(),
+        follow_ups: follow_ups(db, row.id)
+            .await?
+            .into_iter()
+            .map(|f| qingfeng_domain::talks::FollowUp {
+                person_id: f.person_id,
+                deadline: f.deadline,
+                content: f.content,
+            })
+            .collect(),
+    }))
+}
+
+/// Corrects a talk: a new version of its ledger entry (`entry`, with the reason) carrying the
+/// talk's new fields, the change audited, in one transaction. `current` must be the current
+/// version; `before` its fields.
+pub async fn correct(
+    db: &Db,
+    actor: &Actor,
+    current: &crate::ledger::Entry,
+    before: &TalkDraft,
+    d: &TalkDraft,
+    entry: &EntryDraft,
+) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
+    let id = crate::ledger::new_version_in(&mut tx, actor, current, entry, false).await?;
+    write_talk(&mut tx, id, d).await?;
+    let mut diff = audit::diff(&talk_json(before), &talk_json(d));
+    diff["entry_id"] = json!(id);
+    diff["corrects"] = json!(current.id);
+    diff["reason"] = json!(entry.reason);
+    audit::append(&mut tx, actor, "update", "talk", id, &diff).await?;
     tx.commit().await?;
     Ok(id)
 }

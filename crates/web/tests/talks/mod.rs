@@ -3,17 +3,18 @@
 //! concerned; bad input is refused naming the field, nothing written; the coverage matrix of a
 //! branch and of a leadership group against hand-counted pairs.
 
+mod edit;
 mod suggestions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::support::{assert_api_error, read_xlsx, seed_org, servers, user, Org, Server};
 
-fn today() -> String {
+pub(super) fn today() -> String {
     qingfeng_store::fulfilment::today().to_string()
 }
 
-fn year() -> i64 {
+pub(super) fn year() -> i64 {
     use chrono::Datelike;
     i64::from(qingfeng_store::fulfilment::today().year())
 }
@@ -30,7 +31,7 @@ async fn branch_change(s: &Server, method: reqwest::Method, path: &str, body: Va
 }
 
 /// 机关党支部: 陈静 书记, 王芳 委员, 孙党员 and 钱党员 plain members. Returns (branch, 孙, 钱).
-async fn branch(s: &Server, org: &Org) -> (i64, i64, i64) {
+pub(super) async fn branch(s: &Server, org: &Org) -> (i64, i64, i64) {
     let b = org.unit("JGDZB");
     let base = format!("/api/v1/party-branches/{b}");
     for (name, post) in [("陈静", "书记"), ("王芳", "委员")] {
@@ -64,7 +65,7 @@ async fn branch(s: &Server, org: &Org) -> (i64, i64, i64) {
     (b, plain[0], plain[1])
 }
 
-fn talk(kind: &str, unit: i64, talkers: &[i64], counterparts: &[i64]) -> Value {
+pub(super) fn talk(kind: &str, unit: i64, talkers: &[i64], counterparts: &[i64]) -> Value {
     json!({"talk_kind": kind, "date": today(), "place": "会议室", "unit_id": unit, "talkers": talkers,
            "counterparts": counterparts, "topics": "廉洁自律", "summary": "秘密内容：谈到的具体问题",
            "follow_ups": [{"person_id": counterparts[0], "deadline": today(), "content": "提交整改说明"}]})

@@ -64,3 +64,15 @@ pub async fn suggestions(State(state): State<AppState>, p: Principal, params: Pa
         params.int("person")?.ok_or_else(|| ApiError::bad_request("请指定谈话对象（person）", Some("person")))?;
     Ok(Json(suggest::suggestions(&state, &p, person).await?))
 }
+
+/// `POST /api/v1/talks/{id}/versions`: corrects a talk (a new version, with `reason`).
+pub async fn correct(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<TalkFields>,
+) -> ApiResult<(StatusCode, Json<TalkView>)> {
+    let new_id = service::correct(&state, &p, id, &f).await?;
+    let talk = store::get(&state.db, &p.scope, new_id).await?;
+    Ok((StatusCode::CREATED, Json(service::view(&state, &p, talk).await?)))
+}

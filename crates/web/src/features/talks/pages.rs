@@ -57,11 +57,14 @@ pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -
 struct DetailPage {
     nav: Nav,
     t: TalkView,
+    can_edit: bool,
 }
 
 pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
     let talk = store::get(&state.db, &p.scope, id).await?;
-    render(&DetailPage { nav: Nav::new(&p, "talks"), t: service::view(&state, &p, talk).await? })
+    let t = service::view(&state, &p, talk).await?;
+    let can_edit = p.can(Permission::TalkWrite) && !t.summary_hidden;
+    render(&DetailPage { nav: Nav::new(&p, "talks"), t, can_edit })
 }
 
 /// One follow-up row of the form.
@@ -86,9 +89,26 @@ struct FormPage {
     follow_ups: Vec<FollowUpRow>,
     /// topics suggested for the counterparts chosen
     sets: Vec<Suggestions>,
+    /// a correction of a recorded talk (asks for the reason)
+    correcting: bool,
 }
 
-async fn form_page(state: &AppState, p: &Principal, mut f: TalkFields, errors: FieldErrors) -> PageResult {
+fn new_target() -> FormTarget {
+    FormTarget::new("登记谈话", "/talks/new", "/talks")
+}
+
+fn edit_target(id: i64) -> FormTarget {
+    FormTarget::new("更正谈话记录", format!("/talks/{id}/edit"), format!("/talks/{id}"))
+}
+
+async fn form_page(
+    state: &AppState,
+    p: &Principal,
+    target: FormTarget,
+    mut f: TalkFields,
+    errors: FieldErrors,
+) -> PageResult {
+    let correcting = target.action.ends_with("/edit");
     let me = match p.person_id {
         Some(id) => people::get(&state.db, &Scope::all(), id).await.ok(),
         None => None,
@@ -122,7 +142,8 @@ async fn form_page(state: &AppState, p: &Principal, mut f: TalkFields, errors: F
         .collect();
     render(&FormPage {
         nav: Nav::new(p, "talks"),
-        target: FormTarget::new("登记谈话", "/talks/new", "/talks"),
+        target,
+        correcting,
         today: office_today().to_string(),
         kinds: kind_options(TalkKind::parse(&f.talk_kind)),
         units: unit_list.iter().map(|u| Opt::new(u.id, &u.name, f.unit_id == Some(u.id))).collect(),
@@ -143,7 +164,47 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
         date: office_today().to_string(),
         ..Default::default()
     };
-    form_page(&state, &p, f, FieldErrors::default()).await
+    form_page(&state, &p, new_target(), f, FieldErrors::default()).await
+}
+
+/// The form of a recorded talk, filled with its fields.
+pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let (_, d) = service::editable(&state, &p, id).await?;
+    let f = TalkFields {
+        talk_kind: d.kind.key().to_string(),
+        date: d.date.to_string(),
+        place: d.place,
+        unit_id: Some(d.unit_id),
+        talkers: d.talkers,
+        counterparts: d.counterparts,
+        topics: d.topics,
+        summary: d.summary,
+        follow_ups: d
+            .follow_ups
+            .into_iter()
+            .map(|x| FollowUpFields {
+                person_id: Some(x.person_id),
+                deadline: x.deadline.to_string(),
+                content: x.content,
+            })
+            .collect(),
+        reason: String::new(),
+    };
+    form_page(&state, &p, edit_target(id), f, FieldErrors::default()).await
+}
+
+/// Saves a correction: a new version of the talk, then its page.
+pub async fn edit(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    let f = fields_from(&form);
+    match service::correct(&state, &p, id, &f).await {
+        Ok(new_id) => Ok(see_other(format!("/talks/{new_id}"))),
+        Err(e) => form_page(&state, &p, edit_target(id), f, form_errors(e, "talk_kind")?).await,
+    }
 }
 
 /// Suggestions for each of the first counterparts the reader may see (others are left out).
@@ -203,6 +264,7 @@ fn fields_from(form: &FormPairs) -> TalkFields {
         topics: form.get("topics"),
         summary: form.get("summary"),
         follow_ups,
+        reason: form.get("reason"),
     }
 }
 
@@ -214,7 +276,7 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     };
     match result {
         Ok(id) => Ok(see_other(format!("/talks/{id}"))),
-        Err(e) => form_page(&state, &p, f, form_errors(e, "talk_kind")?).await,
+        Err(e) => form_page(&state, &p, new_target(), f, form_errors(e, "talk_kind")?).await,
     }
 }
 

@@ -38,9 +38,8 @@ pub fn talk_filter(params: &Params) -> ApiResult<TalkFilter> {
 }
 
 /// Checks a talk as entered: its fields, that a 诫勉谈话 comes from the 纪检组, that every person
-/// named is one the operator can see (each side named as its own field), then the ledger
-/// entry's own checks (the unit in scope).
-pub async fn validate(state: &AppState, p: &Principal, f: &TalkFields) -> ApiResult<(TalkDraft, EntryDraft)> {
+/// named is one the operator can see (each side named as its own field).
+async fn checked(state: &AppState, p: &Principal, f: &TalkFields) -> ApiResult<TalkDraft> {
     let d = f.validate(office_today())?;
     if d.kind.group_only() && !is_discipline_group(state, p).await? {
         return Err(StoreError::field("talk_kind", format!("{}只能由纪检监察组登记", d.kind.label())).into());
@@ -59,8 +58,39 @@ pub async fn validate(state: &AppState, p: &Principal, f: &TalkFields) -> ApiRes
             return Err(StoreError::field("follow_ups", msg).into());
         }
     }
+    Ok(d)
+}
+
+/// Checks a new talk ([`checked`]), then the ledger entry's own checks (the unit in scope).
+pub async fn validate(state: &AppState, p: &Principal, f: &TalkFields) -> ApiResult<(TalkDraft, EntryDraft)> {
+    let d = checked(state, p, f).await?;
     let entry = ledger_service::validate(state, p, &d.entry_fields(), None).await?;
     Ok((d, entry))
+}
+
+/// A recorded talk as the edit form starts from it, for a writer who may correct it: one who
+/// reads its summary (a discipline talk's is the 纪检组's and the people concerned's), and for
+/// a 诫勉谈话 the 纪检组 only.
+pub async fn editable(state: &AppState, p: &Principal, id: i64) -> ApiResult<(TalkRow, TalkDraft)> {
+    let row = store::get(&state.db, &p.scope, id).await?;
+    let shown = view(state, p, row.clone()).await?;
+    let before = store::draft_of(&state.db, &row).await?.ok_or(ApiError::NotFound)?;
+    if shown.summary_hidden || (before.kind.group_only() && !is_discipline_group(state, p).await?) {
+        return Err(ApiError::Forbidden(format!("{}只能由纪检监察组或当事人更正", before.kind.label())));
+    }
+    Ok((row, before))
+}
+
+/// Corrects a talk: a new version of its ledger entry with the new fields and the reason,
+/// audited. Returns the new version's id.
+pub async fn correct(state: &AppState, p: &Principal, id: i64, f: &TalkFields) -> ApiResult<i64> {
+    let (_, before) = editable(state, p, id).await?;
+    let d = checked(state, p, f).await?;
+    let current = qingfeng_store::ledger::get(&state.db, &p.scope, id).await?;
+    let mut fields = d.entry_fields();
+    fields.reason = f.reason.clone();
+    let entry = ledger_service::validate(state, p, &fields, Some(&current)).await?;
+    Ok(store::correct(&state.db, &p.actor(), &current, &before, &d, &entry).await?)
 }
 
 /// A talk as a reader sees it: a discipline talk's topics and summary are blank unless the
