@@ -335,3 +335,22 @@ async fn summary(
     extra["skipped_rows"] = json!(skipped);
     audit::append(tx, actor, "import", object_type, object_id, &extra).await
 }
+
+/// Writes the accepted talks of an import (each a ledger entry credited as any, with its own
+/// audit record), in one transaction with the summary record.
+pub async fn talks(
+    db: &Db,
+    actor: &Actor,
+    rows: &[(qingfeng_domain::talks::TalkDraft, qingfeng_domain::ledger::EntryDraft)],
+    skipped: usize,
+) -> StoreResult<Written> {
+    let mut tx = db.begin().await?;
+    let mut written = Written::default();
+    for (d, entry) in rows {
+        crate::talks::create_in(&mut tx, actor, d, entry).await?;
+        written.created += 1;
+    }
+    summary(&mut tx, actor, "talk", "", written, skipped, json!({})).await?;
+    tx.commit().await?;
+    Ok(written)
+}

@@ -112,12 +112,18 @@ pub async fn follow_ups(db: &Db, entry_id: i64) -> StoreResult<Vec<FollowUpRow>>
 /// audited, in one transaction. `entry` is the checked ledger entry of `d`.
 pub async fn create(db: &Db, actor: &Actor, d: &TalkDraft, entry: &EntryDraft) -> StoreResult<i64> {
     let mut tx = db.begin().await?;
-    let id = crate::ledger::create_in(&mut tx, actor, entry).await?;
-    write_talk(&mut tx, id, d).await?;
+    let id = create_in(&mut tx, actor, d, entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] inside a caller's transaction (an import writes all its rows in one).
+pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, d: &TalkDraft, entry: &EntryDraft) -> StoreResult<i64> {
+    let id = crate::ledger::create_in(tx, actor, entry).await?;
+    write_talk(tx, id, d).await?;
     let mut record = talk_json(d);
     record["entry_id"] = json!(id);
-    audit::append(&mut tx, actor, "create", "talk", id, &audit::diff(&json!({}), &record)).await?;
-    tx.commit().await?;
+    audit::append(tx, actor, "create", "talk", id, &audit::diff(&json!({}), &record)).await?;
     Ok(id)
 }
 

@@ -4,6 +4,7 @@
 //! branch and of a leadership group against hand-counted pairs.
 
 mod edit;
+mod import;
 mod suggestions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
