@@ -354,3 +354,23 @@ pub async fn talks(
     tx.commit().await?;
     Ok(written)
 }
+
+/// Writes the accepted attendance rows of a session's sign-in sheet: a correction of the
+/// session's entry (`entry`: its participants the present, with the reason) whose attendance
+/// takes the rows, in one transaction with the summary record. Returns the new version's id.
+pub async fn attendance(
+    db: &Db,
+    actor: &Actor,
+    current: &crate::ledger::Entry,
+    entry: &qingfeng_domain::ledger::EntryDraft,
+    rows: &[qingfeng_domain::study::AttendanceRow],
+    skipped: usize,
+) -> StoreResult<(i64, Written)> {
+    let mut tx = db.begin().await?;
+    let id = crate::ledger::new_version_in(&mut tx, actor, current, entry, true).await?;
+    let (created, updated) = crate::study::apply_rows(&mut tx, current.id, id, rows).await?;
+    let written = Written { created, updated };
+    summary(&mut tx, actor, "study_attendance", id, written, skipped, json!({"corrects": current.id})).await?;
+    tx.commit().await?;
+    Ok((id, written))
+}

@@ -466,3 +466,44 @@ pub(crate) async fn carry_forward(
     }
     Ok(())
 }
+
+/// Writes imported attendance rows onto version `to` of a session (just corrected from
+/// `from`): each row replaces the person's record; a make-up stays only with an absence.
+/// Returns (rows new to the list, rows changed).
+pub(crate) async fn apply_rows(
+    tx: &mut crate::Tx,
+    from: i64,
+    to: i64,
+    rows: &[qingfeng_domain::study::AttendanceRow],
+) -> StoreResult<(usize, usize)> {
+    let before: Vec<(i64, String, String, String)> = tx
+        .fetch_all("SELECT person_id, status, reason, note FROM study_attendance WHERE entry_id = $1", args![from])
+        .await?;
+    let (mut created, mut updated) = (0, 0);
+    for r in rows {
+        let reason = r.reason.map_or("", |x| x.key()).to_string();
+        match before.iter().find(|b| b.0 == r.person_id) {
+            None => created += 1,
+            Some(b)
+                if (b.1.as_str(), b.2.as_str(), b.3.as_str()) != (r.status.key(), reason.as_str(), r.note.as_str()) =>
+            {
+                updated += 1
+            }
+            Some(_) => {}
+        }
+        tx.execute("DELETE FROM study_attendance WHERE entry_id = $1 AND person_id = $2", args![to, r.person_id])
+            .await?;
+        tx.execute(
+            "INSERT INTO study_attendance (entry_id, person_id, status, reason, note) VALUES ($1, $2, $3, $4, $5)",
+            args![to, r.person_id, r.status.key(), reason, r.note.clone()],
+        )
+        .await?;
+    }
+    tx.execute(
+        "DELETE FROM study_makeups WHERE entry_id = $1 AND person_id IN \
+         (SELECT person_id FROM study_attendance WHERE entry_id = $1 AND status = 'present')",
+        args![to],
+    )
+    .await?;
+    Ok((created, updated))
+}

@@ -39,6 +39,28 @@ impl ImportReport {
         }
     }
 
+    /// The report of a sheet just read: its unknown columns warned about, its cells' own errors
+    /// reported; returns it with the rows those errors are in.
+    pub fn of_table(table: &ReadTable) -> (ImportReport, std::collections::HashSet<usize>) {
+        let mut report = ImportReport::default();
+        report.warn_unknown_columns(table);
+        let mut bad = std::collections::HashSet::new();
+        for e in &table.errors {
+            report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
+            bad.insert(e.row);
+        }
+        (report, bad)
+    }
+
+    /// Adds a row's errors (column, message), except in the columns whose cells the reading
+    /// already reported for that row.
+    pub fn add_row_errors(&mut self, table: &ReadTable, row: usize, errors: Vec<(&str, String)>) {
+        let reported: Vec<&str> = table.errors.iter().filter(|e| e.row == row).map(|e| e.column.as_str()).collect();
+        for (column, message) in errors.into_iter().filter(|(c, _)| !reported.contains(c)) {
+            self.errors.push(RowError { row, column: column.to_string(), message });
+        }
+    }
+
     /// Notes what the store wrote: the import is committed.
     pub fn record(&mut self, written: qingfeng_store::imports::Written) {
         self.created = written.created;

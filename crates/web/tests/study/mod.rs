@@ -332,3 +332,78 @@ async fn a_ledger_correction_keeps_attendance_in_step() {
         s.finish().await;
     }
 }
+
+/// The sign-in sheet filled in and imported as the session's attendance: every row checked
+/// against the branch's members, each error named by row and column, nothing written until the
+/// valid rows are accepted; then a correction of the session with the present as participants.
+#[tokio::test]
+async fn attendance_imports_from_the_sign_in_sheet() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let (b, sun) = branch(&s, &org).await;
+        let (chen, wang) = (org.person("陈静"), org.person("王芳"));
+        let body = json!({"kind": "meeting", "meeting_type": "党员大会", "date": today(), "topic": "党员大会",
+            "organiser_id": chen, "unit_id": b, "attendance": [
+                {"person_id": chen, "status": "present"}, {"person_id": wang, "status": "present"},
+                {"person_id": sun, "status": "absent", "reason": "公差"}]});
+        let r = s.post_json("/api/v1/study-sessions", &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let id = r.json()["session"]["id"].as_i64().unwrap();
+        let sheet = read_xlsx(&s.download(&format!("/api/v1/study-sessions/{id}/attendance.xlsx")).await);
+        let head = crate::support::header_row(&sheet, &["姓名", "出席情况"]).expect("header");
+        let mut rows: Vec<Vec<String>> = sheet[head..].to_vec();
+        let set = |rows: &mut Vec<Vec<String>>, name: &str, status: &str, reason: &str| {
+            let r = rows.iter_mut().find(|r| r[1] == name).unwrap();
+            r[4] = status.into();
+            r[5] = reason.into();
+        };
+        set(&mut rows, "孙党员", "出席", "");
+        set(&mut rows, "王芳", "缺席", "");
+        let line = |cells: [&str; 8]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        rows.push(line(["4", "赵强", "督查室", "", "出席", "", "", ""]));
+        rows.push(line(["5", "陈静", "", "", "出席", "", "", ""]));
+        rows.push(line(["6", "孙党员", "", "", "迟到", "", "", ""]));
+        let path = format!("/api/v1/study-sessions/{id}/attendance/import");
+        let entries = s.count("ledger_entries").await;
+        let report = s.import(&path, crate::support::write_xlsx(&rows)).await;
+        let errs: Vec<(u64, String, String)> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["row"].as_u64().unwrap(), x["column"].as_str().unwrap().into(), x["message"].to_string()))
+            .collect();
+        let has = |col: &str, text: &str| errs.iter().any(|(_, c, m)| c == col && m.contains(text));
+        assert!(has("缺席原因", "缺席应写明原因"), "[{e}] {errs:?}");
+        assert!(has("姓名", "不是本支部党员"), "[{e}] 赵强 is no member: {errs:?}");
+        assert!(has("姓名", "同一人"), "[{e}] 陈静 twice: {errs:?}");
+        assert!(has("出席情况", "出席情况应为"), "[{e}] {errs:?}");
+        assert_eq!(report["valid"], 2, "[{e}] 陈静 and 孙党员: {report}");
+        assert_eq!(s.count("ledger_entries").await, entries, "[{e}] nothing written before the confirmation");
+
+        set(&mut rows, "王芳", "缺席", "病假");
+        let rows: Vec<Vec<String>> = rows.into_iter().take(4).collect();
+        let done = s.import(&format!("{path}?commit=true"), crate::support::write_xlsx(&rows)).await;
+        assert_eq!(done["committed"], true, "[{e}] {done}");
+        assert_eq!(s.audit_count_of("study_attendance", "import").await, 1, "[{e}]");
+        let list = s.get(&format!("/api/v1/study-sessions?year={}", today().year())).await.json();
+        assert_eq!(list["total"], 1, "[{e}] {list}");
+        let new_id = list["items"][0]["id"].as_i64().unwrap();
+        assert_ne!(new_id, id, "[{e}] a correction");
+        let v = s.get(&format!("/api/v1/study-sessions/{new_id}")).await.json();
+        let of = |p: i64| {
+            let a = v["attendance"].as_array().unwrap().iter().find(|a| a["person_id"] == p).cloned().unwrap();
+            (a["status"].as_str().unwrap().to_string(), a["reason"].as_str().unwrap().to_string())
+        };
+        assert_eq!(of(sun), ("present".into(), String::new()), "[{e}] {v}");
+        assert_eq!(of(wang), ("absent".into(), "sick".into()), "[{e}] {v}");
+        assert_eq!(of(chen), ("present".into(), String::new()), "[{e}] {v}");
+        let entry = s.get(&format!("/api/v1/ledger-entries/{new_id}")).await.json();
+        let mut want = vec![chen, sun];
+        want.sort();
+        assert_eq!(ids(&entry["participants"]), want, "[{e}] the present are the participants: {entry}");
+        let page = s.get(&format!("/study/{new_id}/attendance/import")).await.text();
+        assert!(page.contains("导入签到表") && page.contains("签到表模板"), "[{e}]");
+        s.finish().await;
+    }
+}

@@ -12,7 +12,8 @@ use qingfeng_store::Page;
 use super::service::{self, session_filter, year_of, BranchCalendar, PersonYear, SessionDetail, YouthView};
 use super::sheets;
 use crate::auth::Principal;
-use crate::http::{xlsx, ApiJson, ApiResult, Params, Path};
+use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
+use crate::sheets::ImportReport;
 use crate::AppState;
 
 /// `GET /api/v1/study-sessions?year=&unit=&kind=&person=`
@@ -87,4 +88,21 @@ pub async fn calendar(
 /// `GET /api/v1/young-cadres?year=`
 pub async fn youth(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<YouthView>> {
     Ok(Json(service::youth(&state, &p, year_of(&params)?).await?))
+}
+
+/// `GET /api/v1/study-sessions/attendance-template.xlsx`: the sign-in sheet to fill in.
+pub async fn attendance_template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::template()?, "签到表导入模板.xlsx"))
+}
+
+/// `POST /api/v1/study-sessions/{id}/attendance/import` (multipart `file`; `?commit=true` writes
+/// the valid rows as a correction of the session).
+pub async fn import_attendance(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    upload: ImportUpload,
+) -> ApiResult<Json<ImportReport>> {
+    let session = store::get(&state.db, &p.scope, id).await?;
+    Ok(Json(sheets::import(&state, &p, &session, &upload.bytes, upload.commit).await?))
 }

@@ -44,6 +44,21 @@ pub fn routes(book: Book) -> Book {
         .body::<MakeupFields>()
         .returns::<service::SessionDetail>()
         .add(M::GET, "/api/v1/study-sessions/{id}/attendance.xlsx", P::LedgerRead, "导出签到表", api::attendance_sheet)
+        .add(
+            M::GET,
+            "/api/v1/study-sessions/attendance-template.xlsx",
+            P::LedgerWrite,
+            "签到表导入模板",
+            api::attendance_template,
+        )
+        .add(
+            M::POST,
+            "/api/v1/study-sessions/{id}/attendance/import",
+            P::LedgerWrite,
+            "导入签到表（出席情况）",
+            api::import_attendance,
+        )
+        .imports_sheet()
         .add(M::GET, "/api/v1/young-cadres", P::PersonRead, "年轻干部教育管理监督", api::youth)
         .query(&["year"])
         .returns::<service::YouthView>()
@@ -55,5 +70,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/study/calendar", P::LedgerRead, "支部三会一课页", pages::calendar)
         .add(M::GET, "/study/{id}", P::LedgerRead, "学习详情页", pages::detail)
         .add(M::POST, "/study/{id}/makeups", P::LedgerWrite, "登记补学", pages::add_makeup)
+        .add(M::GET, "/study/{id}/attendance/import", P::LedgerWrite, "签到表导入页", pages::import_page)
+        .add(M::POST, "/study/{id}/attendance/import", P::LedgerWrite, "校验或导入签到表", pages::import_submit)
         .add(M::GET, "/young-cadres", P::PersonRead, "年轻干部页", pages::youth)
 }

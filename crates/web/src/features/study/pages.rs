@@ -3,7 +3,7 @@
 //! calendar and the young-cadre view.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
@@ -20,6 +20,7 @@ use super::service::{
     SessionDetail, YouthView,
 };
 use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
 use crate::http::{
     form_errors, render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult, Pager, Params,
 };
@@ -397,4 +398,44 @@ struct YouthPage {
 pub async fn youth(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let v = service::youth(&state, &p, year_of(&params)?).await?;
     render(&YouthPage { nav: Nav::new(&p, "young-cadres"), v })
+}
+
+const IMPORT_RULES: &[&str] = &[
+    "可先“导出签到表”，按实际出席情况填写“出席情况”（出席或缺席）和“缺席原因”（公差、病假、事假或其他）后上传。",
+    "只能登记本支部党员（当天名单）或本单位人员；重名时在“单位（科室）”列写明单位。未列入表中的人员保持原登记。",
+    "导入后学习记录形成更正版本（原记录保留），出席人员计入台账参加人员。",
+];
+
+fn import_view(p: &Principal, s: &Session) -> ImportPage {
+    let mut page = ImportPage::new(
+        Nav::new(p, "study"),
+        "导入签到表",
+        format!("/study/{}/attendance/import", s.id),
+        "/api/v1/study-sessions/attendance-template.xlsx",
+    );
+    page.template_label = "签到表模板";
+    page.target = Some((format!("/study/{}", s.id), format!("{}（{}）", s.topic, s.entry_date)));
+    page.rules = IMPORT_RULES;
+    page
+}
+
+pub async fn import_page(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+    let s = store::get(&state.db, &p.scope, id).await?;
+    render(&import_view(&p, &s))
+}
+
+/// Upload → validate every row → confirm to record the attendance (a correction of the session).
+pub async fn import_submit(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    multipart: Multipart,
+) -> PageResult {
+    let s = store::get(&state.db, &p.scope, id).await?;
+    let flow = import_view(&p, &s).flow(format!("study_attendance:{id}"));
+    let (state, p, s) = (&state, &p, &s);
+    flow.run(&state.db, p, multipart, "人", move |bytes, commit| async move {
+        super::sheets::import(state, p, s, &bytes, commit).await
+    })
+    .await
 }

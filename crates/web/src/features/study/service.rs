@@ -131,6 +131,43 @@ pub async fn create(state: &AppState, p: &Principal, f: &SessionFields) -> ApiRe
     Ok(store::create(&state.db, &p.actor(), &d, branch).await?)
 }
 
+/// The correction an attendance import makes: the session's current entry and its new
+/// version, whose participants are the present (the imported rows over the recorded ones).
+pub async fn attendance_correction(
+    state: &AppState,
+    p: &Principal,
+    s: &Session,
+    rows: &[qingfeng_domain::study::AttendanceRow],
+) -> ApiResult<(qingfeng_store::ledger::Entry, qingfeng_domain::ledger::EntryDraft)> {
+    use qingfeng_store::ledger;
+    if !may_record(p, s) {
+        return Err(ApiError::Forbidden("只有数据范围覆盖本单位或本支部的人员可以登记出席情况".into()));
+    }
+    let current = ledger::get(&state.db, &p.scope, s.id).await?;
+    let before = store::attendance(&state.db, s.id).await?;
+    let mut present: Vec<i64> = before
+        .iter()
+        .filter(|a| a.status == AttendanceStatus::Present.key() && !rows.iter().any(|r| r.person_id == a.person_id))
+        .map(|a| a.person_id)
+        .collect();
+    present.extend(rows.iter().filter(|r| r.status == AttendanceStatus::Present).map(|r| r.person_id));
+    let fields = qingfeng_domain::ledger::EntryFields {
+        kind: current.kind.clone(),
+        meeting_type: current.meeting_type.clone(),
+        date: current.entry_date.to_string(),
+        place: current.place.clone(),
+        content: current.content.clone(),
+        unit_id: Some(current.unit_id),
+        participants: present,
+        items: ledger::linked_items(&state.db, s.id).await?,
+        tasks: vec![],
+        cases: ledger::cases(&state.db, s.id).await?.into_iter().map(|c| c.id).collect(),
+        reason: "按签到表导入出席情况".into(),
+    };
+    let entry = crate::features::ledger::service::validate(state, p, &fields, Some(&current)).await?;
+    Ok((current, entry))
+}
+
 /// Whether the reader may record for the session (a make-up): their scope covers its unit.
 pub fn may_record(p: &Principal, s: &Session) -> bool {
     p.can(qingfeng_domain::access::Permission::LedgerWrite) && p.scope.covers_unit(s.unit_id, &s.unit_path)

@@ -3,7 +3,7 @@
 //! talks an office kept in a spreadsheet. Every row is checked as the form checks a talk; a row
 //! with a 记录编号 is a talk already recorded (an exported file imports back without doubling).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use qingfeng_domain::ledger::EntryDraft;
 use qingfeng_domain::talks::{FollowUpFields, TalkDraft, TalkFields, TalkKind};
@@ -200,13 +200,7 @@ fn read_row(units: &UnitIndex, people: &HashMap<String, Vec<(i64, String)>>, c: 
 /// transaction. Rows with a 记录编号 of a recorded talk are left as they are.
 pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
     let table = read_upload(bytes, columns(false)).await?;
-    let mut report = ImportReport::default();
-    report.warn_unknown_columns(&table);
-    let mut bad: HashSet<usize> = HashSet::new();
-    for e in &table.errors {
-        report.errors.push(RowError { row: e.row, column: e.column.clone(), message: e.message.clone() });
-        bad.insert(e.row);
-    }
+    let (mut report, bad) = ImportReport::of_table(&table);
     let units = UnitIndex::load(&state.db).await?;
     let mut all_names: Vec<String> =
         table.rows.iter().flat_map(|r| [5, 6].into_iter().flat_map(|i| split_names(&r.cells[i]))).collect();
@@ -259,11 +253,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
                 Err(e) => errors.push((HEADERS[2], e.parts().1)),
             }
         }
-        let reported: Vec<String> =
-            table.errors.iter().filter(|e| e.row == r.row_number).map(|e| e.column.clone()).collect();
-        for (column, message) in errors.into_iter().filter(|(col, _)| !reported.iter().any(|x| x == col)) {
-            report.errors.push(RowError { row: r.row_number, column: column.to_string(), message });
-        }
+        report.add_row_errors(&table, r.row_number, errors);
     }
     if recorded > 0 {
         report.warnings.push(format!("{recorded} 行有记录编号，是已登记的谈话，未重复导入"));
