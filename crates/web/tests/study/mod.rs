@@ -276,6 +276,19 @@ async fn pages(s: &Server, b: i64, id: i64) {
     }
 }
 
+/// A session of the branch: 陈静 and 王芳 present, 孙党员 absent (公差). Returns (branch, 孙, id).
+async fn session_of_three(s: &Server, org: &Org, meeting: &str, topic: &str) -> (i64, i64, i64) {
+    let (b, sun) = branch(s, org).await;
+    let (chen, wang) = (org.person("陈静"), org.person("王芳"));
+    let body = json!({"kind": "meeting", "meeting_type": meeting, "date": today(), "topic": topic,
+        "organiser_id": chen, "unit_id": b, "attendance": [
+            {"person_id": chen, "status": "present"}, {"person_id": wang, "status": "present"},
+            {"person_id": sun, "status": "absent", "reason": "公差"}]});
+    let r = s.post_json("/api/v1/study-sessions", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.engine, r.text());
+    (b, sun, r.json()["session"]["id"].as_i64().unwrap())
+}
+
 /// A study session corrected through the ledger's correction path: the attendance follows the
 /// corrected participants in the same transaction, audited; the list and the figures count the
 /// current version only.
@@ -284,15 +297,8 @@ async fn a_ledger_correction_keeps_attendance_in_step() {
     for s in servers().await {
         let e = s.engine.clone();
         let org = seed_org(&s).await;
-        let (b, sun) = branch(&s, &org).await;
+        let (b, sun, id) = session_of_three(&s, &org, "支委会", "专题学习").await;
         let (chen, wang) = (org.person("陈静"), org.person("王芳"));
-        let body = json!({"kind": "meeting", "meeting_type": "支委会", "date": today(), "topic": "专题学习",
-            "organiser_id": chen, "unit_id": b, "attendance": [
-                {"person_id": chen, "status": "present"}, {"person_id": wang, "status": "present"},
-                {"person_id": sun, "status": "absent", "reason": "公差"}]});
-        let r = s.post_json("/api/v1/study-sessions", &body).await;
-        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
-        let id = r.json()["session"]["id"].as_i64().unwrap();
         let path = format!("/api/v1/study-sessions/{id}/makeups");
         assert_eq!(s.post_json(&path, &json!({"person_id": sun, "date": today()})).await.status, StatusCode::CREATED);
 
@@ -341,15 +347,8 @@ async fn attendance_imports_from_the_sign_in_sheet() {
     for s in servers().await {
         let e = s.engine.clone();
         let org = seed_org(&s).await;
-        let (b, sun) = branch(&s, &org).await;
+        let (_b, sun, id) = session_of_three(&s, &org, "党员大会", "党员大会").await;
         let (chen, wang) = (org.person("陈静"), org.person("王芳"));
-        let body = json!({"kind": "meeting", "meeting_type": "党员大会", "date": today(), "topic": "党员大会",
-            "organiser_id": chen, "unit_id": b, "attendance": [
-                {"person_id": chen, "status": "present"}, {"person_id": wang, "status": "present"},
-                {"person_id": sun, "status": "absent", "reason": "公差"}]});
-        let r = s.post_json("/api/v1/study-sessions", &body).await;
-        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
-        let id = r.json()["session"]["id"].as_i64().unwrap();
         let sheet = read_xlsx(&s.download(&format!("/api/v1/study-sessions/{id}/attendance.xlsx")).await);
         let head = crate::support::header_row(&sheet, &["姓名", "出席情况"]).expect("header");
         let mut rows: Vec<Vec<String>> = sheet[head..].to_vec();
