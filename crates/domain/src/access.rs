@@ -61,6 +61,9 @@ permissions!(
     RiskWrite = ("risk:write", "申报、修改本单位廉政风险点，导入风险点"),
     RiskReview = ("risk:review", "审核廉政风险点（确认、退回）、提升风险等级（纪检监察组）"),
     TalkWrite = ("talk:write", "登记谈心谈话、廉政谈话"),
+    DecisionRead = ("decision:read", "查看三重一大决策会议记录和大额资金、人事任免台账"),
+    DecisionWrite = ("decision:write", "登记三重一大决策会议，维护大额资金和人事任免台账（办公室）"),
+    DecisionConvert = ("decision:convert", "将三重一大检查未通过的事项转为问题（纪检监察组）"),
 );
 
 impl serde::Serialize for Permission {
@@ -166,10 +169,11 @@ macro_rules! lead {
     };
 }
 
-/// 分管领导: reads the risk register of the units in charge.
-const LEAD: &[Permission] = lead!();
-/// 主要负责人: also proposes the unit's risk points.
-const PRINCIPAL: &[Permission] = lead!(RiskWrite);
+/// 分管领导: reads the risk register and the collective decisions of the units in charge.
+const LEAD: &[Permission] = lead!(DecisionRead);
+/// 主要负责人: also proposes the unit's risk points and keeps its 三重一大 records (the office
+/// records them under the principal's responsibility).
+const PRINCIPAL: &[Permission] = lead!(RiskWrite, DecisionRead, DecisionWrite);
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
 const SUPERVISE: &[Permission] = &[
@@ -197,6 +201,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::RiskRead,
     Permission::RiskReview,
     Permission::TalkWrite,
+    Permission::DecisionRead,
+    Permission::DecisionConvert,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -230,6 +236,25 @@ const MEMBER: &[Permission] = &[
     Permission::TalkWrite,
 ];
 
+/// 办公室文秘: a cadre who records the unit's collective-decision meetings and keeps the
+/// register of large spending and appointments.
+const CLERK: &[Permission] = &[
+    Permission::UnitRead,
+    Permission::PersonRead,
+    Permission::ResponsibilityRead,
+    Permission::PlanRead,
+    Permission::LedgerRead,
+    Permission::LedgerWrite,
+    Permission::FulfilmentRead,
+    Permission::FindingRead,
+    Permission::RectificationWrite,
+    Permission::WarningCaseRead,
+    Permission::RiskRead,
+    Permission::TalkWrite,
+    Permission::DecisionRead,
+    Permission::DecisionWrite,
+];
+
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },
     BuiltinRole { key: "supervisor", name: "纪检监察组", scope: ScopeKind::All, permissions: SUPERVISE },
@@ -239,6 +264,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: LEAD },
     BuiltinRole { key: "branch_secretary", name: "支部书记", scope: ScopeKind::PartyBranch, permissions: BRANCH },
     BuiltinRole { key: "member", name: "一般干部", scope: ScopeKind::SelfOnly, permissions: MEMBER },
+    BuiltinRole { key: "clerk", name: "办公室文秘", scope: ScopeKind::OwnUnitAndBelow, permissions: CLERK },
 ];
 
 pub fn builtin_role(key: &str) -> Option<&'static BuiltinRole> {

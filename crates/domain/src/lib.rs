@@ -6,6 +6,7 @@ pub mod dict;
 pub mod error;
 pub mod findings;
 pub mod fulfilment;
+pub mod decisions;
 pub mod gaps;
 pub mod id_number;
 pub mod labels;

@@ -126,6 +126,14 @@ pub const SETTINGS: &[SettingDef] = &[
         Integer { min: 1, max: 12 },
     ),
     def(
+        crate::decisions::register::THRESHOLD_SETTING,
+        "三重一大",
+        "大额度资金限额（元）",
+        "单笔资金支出达到此金额须经集体决策；台账中达到限额而未关联会议议题的支出标为“无集体决策记录”（R-DEC-8）",
+        crate::decisions::register::THRESHOLD_DEFAULT,
+        Integer { min: 1000, max: 100_000_000_000 },
+    ),
+    def(
         "jobs.interval_seconds",
         "后台任务",
         "提醒任务间隔（秒）",
