@@ -8,6 +8,7 @@ mod demo_cases;
 mod demo_chain;
 mod demo_findings;
 mod demo_holidays;
+mod demo_decisions;
 mod demo_risk;
 mod demo_study;
 mod demo_talks;
@@ -335,6 +336,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_talks::seed(&db).await?;
                         demo_study::seed(&db).await?;
                         demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
+                        demo_decisions::seed(&db).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;

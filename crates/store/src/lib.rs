@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_key;
 mod db;
+pub mod decisions;
 pub mod dicts;
 pub mod error;
 pub mod findings;

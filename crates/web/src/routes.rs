@@ -26,6 +26,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::fulfilment::routes,
     features::findings::routes,
     features::risk::routes,
+    features::decisions::routes,
     features::notifications::routes,
     features::system::routes,
     features::home::routes,

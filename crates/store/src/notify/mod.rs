@@ -69,6 +69,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("makeup_due", "待补学"),
     ("pre_talk_due", "任前廉政谈话待开展"),
     ("talk_follow_up", "谈话后续事项到期"),
+    ("decision_checks_failed", "三重一大检查未通过"),
+    ("decision_unrecorded", "大额支出无集体决策"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

@@ -51,6 +51,10 @@ pub enum Event {
     },
     /// 补学: the recipient was recorded absent from a study session and should make it up.
     MakeupDue { entry_id: i64, kind: String, date: NaiveDate, topic: String },
+    /// A collective-decision meeting saved with checks that fail (the rules newly failing).
+    DecisionChecksFailed { meeting_id: i64, unit_name: String, body: String, held_on: NaiveDate, rules: Vec<String> },
+    /// A spending or appointment needing a collective decision entered with no decision linked.
+    DecisionUnrecorded { entry_id: i64, unit_name: String, matter: String, amount: String },
 }
 
 impl Event {
@@ -68,6 +72,8 @@ impl Event {
             Event::RiskAccepted { .. } => "risk_accepted",
             Event::RiskRaised { .. } => "risk_raised",
             Event::MakeupDue { .. } => "makeup_due",
+            Event::DecisionChecksFailed { .. } => "decision_checks_failed",
+            Event::DecisionUnrecorded { .. } => "decision_unrecorded",
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod decisions;
 pub mod findings;
 pub mod fulfilment;
 pub mod holidays;

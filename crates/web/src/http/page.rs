@@ -38,6 +38,8 @@ const MENU: &[MenuItem] = &[
     link("/findings", "问题整改", "findings", Some(Permission::FindingRead)),
     link("/findings/dashboard", "整改统计", "finding-stats", Some(Permission::FindingRead)),
     link("/campaigns", "专项整治", "campaigns", Some(Permission::CampaignRead)),
+    link("/decisions", "三重一大决策", "decisions", Some(Permission::DecisionRead)),
+    link("/decisions/register", "大额资金与任免台账", "decision-register", Some(Permission::DecisionRead)),
     Group("教育与防控"),
     link("/talks", "谈心谈话", "talks", Some(Permission::LedgerRead)),
     link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),

@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 
 use qingfeng_domain::access::{builtin_role, ScopeKind};
 use qingfeng_domain::calendar::DayKind;
+use qingfeng_domain::decisions::register::EntryKind as RegisterKind;
+use qingfeng_domain::decisions::Body;
 use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
@@ -51,6 +53,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("study_session", "学习教育记录", Some("/study/"), "ledger_entry"),
     ("study_makeup", "补学", None, ""),
     ("holiday", "节假日安排", None, ""),
+    ("decision_meeting", "决策会议", Some("/decisions/"), ""),
+    ("decision_register", "大额资金与任免台账记录", None, ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -74,6 +78,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("login", "登录", "登录系统"),
     ("logout", "退出", "退出登录"),
     ("notify", "发出提醒", "发出{o}"),
+    ("convert", "转为问题", "将{o}未通过的检查转为问题"),
 ];
 
 /// How a field's values read.
@@ -218,6 +223,20 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("absence_reasons", "缺席原因", Text),
     ("makeup_date", "补学日期", Text),
     ("day", "日期", Text),
+    ("held_on", "会议日期", Text),
+    ("chair_id", "主持人", Person),
+    ("recorder_id", "记录人", Person),
+    ("item_by_item", "逐项表决", Text),
+    ("members", "应到会人员", Person),
+    ("votes", "表决情况", Text),
+    ("failed_rules", "未通过的检查", Text),
+    ("rule", "规则", Text),
+    ("finding_id", "问题", Record("finding")),
+    ("occurred_on", "发生日期", Text),
+    ("matter", "事项", Text),
+    ("amount_cents", "金额（分）", Text),
+    ("reference", "收款方或凭证号", Text),
+    ("topic_id", "集体决策议题编号", Text),
 ];
 
 /// Fields whose meaning depends on the record they belong to: (entity, key, label, how).
@@ -230,6 +249,11 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("study_makeup", "note", "补学内容", Text),
     ("holiday", "kind", "类型", Dict(|k| DayKind::from_key(k).map(DayKind::label))),
     ("holiday", "name", "节日名称", Text),
+    ("decision_meeting", "body", "会议", Dict(|k| Body::from_key(k).map(Body::label))),
+    ("decision_meeting", "place", "地点", Text),
+    ("decision_meeting", "topics", "议题", Text),
+    ("decision_register", "kind", "类别", Dict(|k| RegisterKind::from_key(k).map(RegisterKind::label))),
+    ("decision_register", "note", "备注", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

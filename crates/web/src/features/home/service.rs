@@ -150,6 +150,10 @@ pub struct Home {
     pub notifications: Section<TodoNotice>,
     /// the person may supervise (sees the 纪检监察组's sections)
     pub supervises: bool,
+    /// 三重一大: this year's meetings whose checks fail, and register entries needing a
+    /// collective decision with none linked (for whoever reads the decisions)
+    #[schema(inline)]
+    pub decisions: Section<TodoNotice>,
 }
 
 impl Home {
@@ -163,6 +167,7 @@ impl Home {
             && self.pre_talks.is_empty()
             && self.queues.iter().all(|q| q.total == 0)
             && self.notifications.total == 0
+            && self.decisions.total == 0
     }
 }
 
@@ -206,7 +211,11 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
         queues: Vec::new(),
         notifications: notices(state, p).await?,
         supervises: p.can(Permission::FindingSignOff),
+        decisions: Section::default(),
     };
+    if p.can(Permission::DecisionRead) {
+        home.decisions = crate::features::decisions::service::alerts(state, p).await?;
+    }
     if let Some(pid) = p.person_id {
         let person = match people::get(&state.db, &p.scope, pid).await {
             Ok(person) => Some(person),

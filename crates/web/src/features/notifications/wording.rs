@@ -84,6 +84,23 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
             format!("纪检监察组（{by}）将{unit_name}的廉政风险点“{}”提升为{level}风险。理由：{reason}。", short(point, 60)),
             format!("/risk/{point_id}"),
         ),
+        Event::DecisionChecksFailed { meeting_id, unit_name, body, held_on, rules } => (
+            format!("三重一大检查未通过：{unit_name}{body}"),
+            format!(
+                "{by}登记的{unit_name} {held_on} {body}记录未通过集体决策规则检查（{}），请核查，必要时转为问题。",
+                rules.join("、")
+            ),
+            format!("/decisions/{meeting_id}#checks"),
+        ),
+        Event::DecisionUnrecorded { entry_id, unit_name, matter, amount } => (
+            format!("无集体决策记录：{}", short(matter, 30)),
+            format!(
+                "{by}登记了{unit_name}的“{}”{}，达到集体决策限额或属人事任免，但没有关联集体决策记录（R-DEC-8），请核查。台账记录编号 {entry_id}。",
+                short(matter, 60),
+                if amount.is_empty() { String::new() } else { format!("（{amount} 元）") }
+            ),
+            "/decisions/register?flagged=true".to_string(),
+        ),
         Event::EntryCorrected { entry_id, kind, date, reason, gained, lost } => {
             let kind = EntryKind::from_key(kind).map(EntryKind::label).unwrap_or(kind.as_str());
             let mut changes = Vec::new();

@@ -93,6 +93,14 @@ pub struct Pick {
 }
 
 impl Pick {
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
     fn new(id: i64, name: &str, unit: &str, roles: &str, title: &str) -> Self {
         let roles = qingfeng_domain::dict::parse_roles(&roles.replace(',', "、")).unwrap_or_default();
         let level = qingfeng_domain::responsibility::person_level(&roles, title);

@@ -1,0 +1,152 @@
+//! JSON handlers of 三重一大 (`/api/v1/decision-meetings`, `/api/v1/decision-register`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::decisions::register::RegisterFields;
+use qingfeng_domain::decisions::{Check, MeetingFields};
+use qingfeng_store::decisions::register::{self as reg, RegisterEntry};
+use qingfeng_store::decisions::{self as store, Meeting, MeetingSummary};
+use qingfeng_store::{Page, Scope};
+use serde::{Deserialize, Serialize};
+
+use super::{service, sheets};
+use crate::auth::Principal;
+use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
+use crate::sheets::ImportReport;
+use crate::AppState;
+
+/// `GET /api/v1/decision-meetings?year=&unit=&body=&category=&failed=&q=`
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<MeetingSummary>>> {
+    let f = service::meeting_filter(&params)?;
+    Ok(Json(store::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
+}
+
+/// `GET /api/v1/decision-meetings/{id}`: the record with every check.
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Meeting>> {
+    Ok(Json(store::get(&state.db, &p.scope, id).await?))
+}
+
+/// `POST /api/v1/decision-meetings`
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<MeetingFields>,
+) -> ApiResult<(StatusCode, Json<Meeting>)> {
+    let id = service::create(&state, &p, &f).await?;
+    Ok((StatusCode::CREATED, Json(store::get(&state.db, &Scope::all(), id).await?)))
+}
+
+/// `PATCH /api/v1/decision-meetings/{id}` (a merge patch; arrays are replaced whole)
+pub async fn update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<Meeting>> {
+    let m = store::get(&state.db, &p.scope, id).await?;
+    let f: MeetingFields = merge_patch(&m.fields(), patch)?;
+    service::edit(&state, &p, &m, &f).await?;
+    Ok(Json(store::get(&state.db, &p.scope, id).await?))
+}
+
+/// The dry run's answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CheckAnswer {
+    pub checks: Vec<Check>,
+}
+
+/// `POST /api/v1/decision-meetings/check`: the same body as create; writes nothing.
+pub async fn check(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<MeetingFields>,
+) -> ApiResult<Json<CheckAnswer>> {
+    Ok(Json(CheckAnswer { checks: service::dry_run(&state, &p, &f).await? }))
+}
+
+/// Which failed check to turn into a finding.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConvertFields {
+    /// R-DEC-1 … R-DEC-9
+    pub rule: String,
+}
+
+/// The finding a check became.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Converted {
+    pub finding_id: i64,
+}
+
+/// `POST /api/v1/decision-meetings/{id}/findings` (the 纪检组)
+pub async fn convert(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<ConvertFields>,
+) -> ApiResult<(StatusCode, Json<Converted>)> {
+    let finding_id = service::convert(&state, &p, id, f.rule.trim()).await?;
+    Ok((StatusCode::CREATED, Json(Converted { finding_id })))
+}
+
+/// `GET /api/v1/decision-meetings/export.xlsx`: 三重一大事项决策台账 (same filters as the list).
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let f = service::meeting_filter(&params)?;
+    Ok(xlsx(sheets::ledger(&state, &p, &f).await?, "三重一大事项决策台账.xlsx"))
+}
+
+/// `GET /api/v1/decision-meetings/{id}/minutes.docx`: 会议纪要.
+pub async fn minutes(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+    let m = store::get(&state.db, &p.scope, id).await?;
+    Ok(sheets::minutes_response(&m)?)
+}
+
+/// `GET /api/v1/decision-register?year=&unit=&kind=&flagged=&q=`
+pub async fn register(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<RegisterEntry>>> {
+    let f = service::register_filter(&params)?;
+    Ok(Json(reg::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
+}
+
+/// `POST /api/v1/decision-register`
+pub async fn create_entry(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<RegisterFields>,
+) -> ApiResult<(StatusCode, Json<RegisterEntry>)> {
+    let id = service::create_entry(&state, &p, &f).await?;
+    Ok((StatusCode::CREATED, Json(reg::get(&state.db, &Scope::all(), id).await?)))
+}
+
+/// `GET /api/v1/decision-register/{id}`
+pub async fn get_entry(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RegisterEntry>> {
+    Ok(Json(reg::get(&state.db, &p.scope, id).await?))
+}
+
+/// `PATCH /api/v1/decision-register/{id}` (e.g. `{"topic_id": 12}` links the decision)
+pub async fn update_entry(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<RegisterEntry>> {
+    let e = reg::get(&state.db, &p.scope, id).await?;
+    let f: RegisterFields = merge_patch(&e.fields(), patch)?;
+    service::edit_entry(&state, &p, &e, &f).await?;
+    Ok(Json(reg::get(&state.db, &p.scope, id).await?))
+}
+
+/// `GET /api/v1/decision-register/import-template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::template()?, "大额资金和人事任免台账导入模板.xlsx"))
+}
+
+/// `POST /api/v1/decision-register/import` (multipart `file`; `?commit=true` writes when every row is valid)
+pub async fn import(State(state): State<AppState>, p: Principal, upload: ImportUpload) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
+}

@@ -1,0 +1,104 @@
+//! 三重一大 pages: the meeting list, a meeting with its checks (and the 纪检组's 转为问题), the
+//! meeting form with its live checks, and the R-DEC-8 register.
+
+mod form;
+mod register;
+
+use askama::Template;
+use axum::extract::State;
+use chrono::Datelike;
+use qingfeng_domain::access::Permission;
+use qingfeng_domain::decisions::{Body, Check};
+use qingfeng_store::decisions::{self as store, Meeting, MeetingSummary};
+
+pub use form::{check, create, edit, edit_form, new_form};
+pub use register::{create_entry, import_page, import_submit, link_entry, register};
+
+use super::service;
+use crate::auth::Principal;
+use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
+use crate::AppState;
+
+fn body_options(chosen: Option<Body>) -> Vec<Opt> {
+    Body::ALL.iter().map(|b| Opt::new(b.key(), b.label(), chosen == Some(*b))).collect()
+}
+
+#[derive(Template)]
+#[template(path = "decisions/list.html")]
+struct ListPage {
+    nav: Nav,
+    rows: Vec<MeetingSummary>,
+    bodies: Vec<Opt>,
+    year: String,
+    failed: bool,
+    export_query: String,
+    pager: Pager,
+    can_write: bool,
+}
+
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let filter = service::meeting_filter(&params)?;
+    let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
+    let keep: Vec<(&str, String)> =
+        service::MEETING_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    render(&ListPage {
+        nav: Nav::new(&p, "decisions"),
+        pager: Pager::new("/decisions", &page, &keep),
+        export_query: serde_urlencoded::to_string(&keep).unwrap_or_default(),
+        rows: page.items,
+        bodies: body_options(filter.body),
+        year: params.str("year").unwrap_or_default(),
+        failed: filter.failed,
+        can_write: p.can(Permission::DecisionWrite),
+    })
+}
+
+/// A check as the detail page shows it, with the finding it became.
+struct CheckRow {
+    c: Check,
+    finding: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "decisions/detail.html")]
+struct DetailPage {
+    nav: Nav,
+    m: Meeting,
+    checks: Vec<CheckRow>,
+    failed: usize,
+    can_write: bool,
+    can_convert: bool,
+    flash: Option<String>,
+}
+
+pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
+    let m = store::get(&state.db, &p.scope, id).await?;
+    let checks = m.checks.iter().map(|c| CheckRow { c: c.clone(), finding: m.finding_for(&c.rule) }).collect();
+    render(&DetailPage {
+        nav: Nav::new(&p, "decisions"),
+        failed: m.failed().len(),
+        checks,
+        can_write: p.can(Permission::DecisionWrite) && p.scope.covers_unit(m.unit_id, &m.unit_path),
+        can_convert: p.can(Permission::DecisionConvert),
+        flash: params.str("refused"),
+        m,
+    })
+}
+
+/// 转为问题 (the 纪检组): the failed check becomes a finding; the page opens it.
+pub async fn convert(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
+    match service::convert(&state, &p, id, form.get("rule").trim()).await {
+        Ok(fid) => Ok(see_other(format!("/findings/{fid}"))),
+        Err(e) => {
+            let (_, message, _) = e.parts();
+            let q = serde_urlencoded::to_string([("refused", message)]).unwrap_or_default();
+            Ok(see_other(format!("/decisions/{id}?{q}")))
+        }
+    }
+}
+
+/// The year of the office today (the dashboard counts this year's meetings).
+pub fn this_year_start() -> chrono::NaiveDate {
+    let y = qingfeng_domain::time::office_today().year();
+    chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default()
+}
