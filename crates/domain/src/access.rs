@@ -221,39 +221,32 @@ const BRANCH: &[Permission] = &[
     Permission::TalkWrite,
 ];
 
-const MEMBER: &[Permission] = &[
-    Permission::UnitRead,
-    Permission::PersonRead,
-    Permission::ResponsibilityRead,
-    Permission::PlanRead,
-    Permission::LedgerRead,
-    Permission::LedgerWrite,
-    Permission::FulfilmentRead,
-    Permission::FindingRead,
-    Permission::RectificationWrite,
-    Permission::WarningCaseRead,
-    Permission::RiskRead,
-    Permission::TalkWrite,
-];
+/// A cadre's permissions; `$extra` are those a kind of staff holds on top.
+macro_rules! staff {
+    ($($extra:ident),*) => {
+        &[
+            Permission::UnitRead,
+            Permission::PersonRead,
+            Permission::ResponsibilityRead,
+            Permission::PlanRead,
+            Permission::LedgerRead,
+            Permission::LedgerWrite,
+            Permission::FulfilmentRead,
+            Permission::FindingRead,
+            Permission::RectificationWrite,
+            Permission::WarningCaseRead,
+            Permission::RiskRead,
+            Permission::TalkWrite,
+            $(Permission::$extra,)*
+        ]
+    };
+}
 
-/// 办公室文秘: a cadre who records the unit's collective-decision meetings and keeps the
+const MEMBER: &[Permission] = staff!();
+
+/// 办公室文秘: a cadre who also records the unit's collective-decision meetings and keeps the
 /// register of large spending and appointments.
-const CLERK: &[Permission] = &[
-    Permission::UnitRead,
-    Permission::PersonRead,
-    Permission::ResponsibilityRead,
-    Permission::PlanRead,
-    Permission::LedgerRead,
-    Permission::LedgerWrite,
-    Permission::FulfilmentRead,
-    Permission::FindingRead,
-    Permission::RectificationWrite,
-    Permission::WarningCaseRead,
-    Permission::RiskRead,
-    Permission::TalkWrite,
-    Permission::DecisionRead,
-    Permission::DecisionWrite,
-];
+const CLERK: &[Permission] = staff!(DecisionRead, DecisionWrite);
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },

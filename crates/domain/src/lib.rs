@@ -2,11 +2,11 @@
 
 pub mod access;
 pub mod calendar;
+pub mod decisions;
 pub mod dict;
 pub mod error;
 pub mod findings;
 pub mod fulfilment;
-pub mod decisions;
 pub mod gaps;
 pub mod id_number;
 pub mod labels;

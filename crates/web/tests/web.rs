@@ -4,6 +4,7 @@
 mod admin;
 mod audit_trail;
 mod chain;
+mod decisions;
 mod delegation;
 mod error_pages;
 mod findings;

@@ -64,7 +64,16 @@ fn by_meeting(d: &MeetingDraft) -> impl Iterator<Item = (usize, &Topic)> {
 
 /// Every check of the record, in rule order.
 pub fn checks(d: &MeetingDraft) -> Vec<Check> {
-    vec![quorum(d), appointments(d), majority(d), chair_last(d), item_by_item(d), recusals(d), meeting_record(d), complete(d)]
+    vec![
+        quorum(d),
+        appointments(d),
+        majority(d),
+        chair_last(d),
+        item_by_item(d),
+        recusals(d),
+        meeting_record(d),
+        complete(d),
+    ]
 }
 
 /// R-DEC-1: more than half of 应到会 present, for the meeting and for each topic once the
@@ -76,7 +85,14 @@ fn quorum(d: &MeetingDraft) -> Check {
     }
     let short: Vec<String> = by_meeting(d)
         .filter(|(_, t)| 2 * d.present_for(t) <= m)
-        .map(|(i, t)| format!("{}有 {} 人回避，参加议事 {} 人，未超过应到会半数", topic_name(i, t), t.recusals.len(), d.present_for(t)))
+        .map(|(i, t)| {
+            format!(
+                "{}有 {} 人回避，参加议事 {} 人，未超过应到会半数",
+                topic_name(i, t),
+                t.recusals.len(),
+                d.present_for(t)
+            )
+        })
         .collect();
     if short.is_empty() {
         check("R-DEC-1", true, format!("应到会 {m} 人，实到 {p} 人，超过半数"), PARTY_GROUP)
@@ -157,14 +173,10 @@ fn item_by_item(d: &MeetingDraft) -> Check {
         return check("R-DEC-5", true, "仅一项议题经会议表决".into(), PARTY_GROUP_ART_27);
     }
     if !d.item_by_item {
-        return check(
-            "R-DEC-5",
-            false,
-            format!("{} 项议题合并表决，应逐项表决", topics.len()),
-            PARTY_GROUP_ART_27,
-        );
+        return check("R-DEC-5", false, format!("{} 项议题合并表决，应逐项表决", topics.len()), PARTY_GROUP_ART_27);
     }
-    let unvoted: Vec<String> = topics.iter().filter(|(_, t)| t.votes.is_empty()).map(|(i, t)| topic_name(*i, t)).collect();
+    let unvoted: Vec<String> =
+        topics.iter().filter(|(_, t)| t.votes.is_empty()).map(|(i, t)| topic_name(*i, t)).collect();
     if unvoted.is_empty() {
         check("R-DEC-5", true, format!("{} 项议题逐项表决", topics.len()), PARTY_GROUP_ART_27)
     } else {

@@ -328,7 +328,7 @@ pub fn format_amount(cents: i64) -> String {
     let digits = yuan.abs().to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -372,9 +372,7 @@ impl MeetingFields {
         let ids: Vec<i64> = members.iter().map(|m| m.person_id).collect();
         match self.chair_id {
             None => e.push("chair_id", "主持人不能为空"),
-            Some(c) if !members.is_empty() && !ids.contains(&c) => {
-                e.push("chair_id", "主持人须是应到会成员之一")
-            }
+            Some(c) if !members.is_empty() && !ids.contains(&c) => e.push("chair_id", "主持人须是应到会成员之一"),
             Some(_) => {}
         }
         if self.topics.len() > TOPICS_MAX {
@@ -474,7 +472,8 @@ impl TopicFields {
             VotingMethod::parse,
             VotingMethod::label_list,
         );
-        let result = parse_keyed(e, &f("result"), "表决结果", &self.result, TopicResult::parse, TopicResult::label_list);
+        let result =
+            parse_keyed(e, &f("result"), "表决结果", &self.result, TopicResult::parse, TopicResult::label_list);
         let recusals = self.recusals(e, i, members);
         let speeches = self.speeches(e, i, members, &recusals);
         let votes = self.votes(e, i, members, &recusals);

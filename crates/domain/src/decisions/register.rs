@@ -130,7 +130,12 @@ mod tests {
     #[test]
     fn entries_name_their_bad_fields() {
         let today = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-        let f = RegisterFields { unit_id: Some(1), occurred_on: "2026-07-01".into(), amount: "x".into(), ..Default::default() };
+        let f = RegisterFields {
+            unit_id: Some(1),
+            occurred_on: "2026-07-01".into(),
+            amount: "x".into(),
+            ..Default::default()
+        };
         let e = f.validate(today).unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(fields, ["occurred_on", "matter", "amount"]);

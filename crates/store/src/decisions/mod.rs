@@ -15,7 +15,7 @@ pub mod register;
 mod write;
 
 pub use read::{
-    get, list, topic_in_scope, topic_options, year_failures, Meeting, MeetingFilter, MeetingMember, MeetingSummary, MeetingTopic,
-    Named, TopicOption, TopicVote,
+    get, list, topic_in_scope, topic_options, year_failures, Meeting, MeetingFilter, MeetingMember, MeetingSummary,
+    MeetingTopic, Named, TopicOption, TopicVote,
 };
 pub use write::{create, link_finding, update};

@@ -211,7 +211,10 @@ impl Meeting {
     }
 
     pub fn name_of(&self, person_id: i64) -> String {
-        self.members.iter().find(|m| m.person_id == person_id).map_or_else(|| format!("#{person_id}"), |m| m.name.clone())
+        self.members
+            .iter()
+            .find(|m| m.person_id == person_id)
+            .map_or_else(|| format!("#{person_id}"), |m| m.name.clone())
     }
 }
 
@@ -229,7 +232,11 @@ impl MeetingTopic {
                 .iter()
                 .map(|s| SpeechFields { person_id: Some(s.person_id), view: s.text.clone() })
                 .collect(),
-            votes: self.votes.iter().map(|v| VoteFields { person_id: Some(v.person_id), vote: v.vote.clone() }).collect(),
+            votes: self
+                .votes
+                .iter()
+                .map(|v| VoteFields { person_id: Some(v.person_id), vote: v.vote.clone() })
+                .collect(),
             recusals: self
                 .recusals
                 .iter()
@@ -248,7 +255,11 @@ impl MeetingTopic {
             result: TopicResult::from_key(&self.result),
             speeches: self.speeches.iter().map(|s| Speech { person_id: s.person_id, view: s.text.clone() }).collect(),
             votes: self.votes.iter().filter_map(|v| Vote::from_key(&v.vote).map(|x| (v.person_id, x))).collect(),
-            recusals: self.recusals.iter().map(|r| Recusal { person_id: r.person_id, reason: r.text.clone() }).collect(),
+            recusals: self
+                .recusals
+                .iter()
+                .map(|r| Recusal { person_id: r.person_id, reason: r.text.clone() })
+                .collect(),
         }
     }
 
@@ -327,17 +338,24 @@ async fn query(db: &Db, scope: &Scope, f: &MeetingFilter) -> StoreResult<QueryBu
 }
 
 /// Meetings in scope, newest first.
-pub async fn list(db: &Db, scope: &Scope, f: &MeetingFilter, paging: Option<Paging>) -> StoreResult<Page<MeetingSummary>> {
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    f: &MeetingFilter,
+    paging: Option<Paging>,
+) -> StoreResult<Page<MeetingSummary>> {
     let q = query(db, scope, f).await?;
     let from = format!("{FROM}{}", q.where_clause());
-    let mut page: Page<MeetingSummary> = fetch_page(db, SUMMARY_COLS, &from, "m.held_on DESC, m.id DESC", q.args(), paging).await?;
+    let mut page: Page<MeetingSummary> =
+        fetch_page(db, SUMMARY_COLS, &from, "m.held_on DESC, m.id DESC", q.args(), paging).await?;
     for m in &mut page.items {
         m.body_label = Body::from_key(&m.body).map_or("", Body::label).into();
     }
     Ok(page)
 }
 
-const COLS: &str = "m.id, m.unit_id, u.name AS unit_name, u.path AS unit_path, m.body, m.held_on, m.place, m.chair_id, \
+const COLS: &str =
+    "m.id, m.unit_id, u.name AS unit_name, u.path AS unit_path, m.body, m.held_on, m.place, m.chair_id, \
     c.name AS chair_name, m.recorder_id, r.name AS recorder_name, m.item_by_item, m.failed_rules, \
     a.username AS recorded_by, m.created_at, m.updated_at";
 
@@ -414,7 +432,12 @@ async fn topics_of(db: &Db, meeting_id: i64) -> StoreResult<Vec<MeetingTopic>> {
         t.votes = votes
             .iter()
             .filter(|(id, _)| *id == t.id)
-            .map(|(_, n)| TopicVote { person_id: n.person_id, name: n.name.clone(), vote: n.text.clone(), vote_label: String::new() })
+            .map(|(_, n)| TopicVote {
+                person_id: n.person_id,
+                name: n.name.clone(),
+                vote: n.text.clone(),
+                vote_label: String::new(),
+            })
             .collect();
         t.recusals = recusals.iter().filter(|(id, _)| *id == t.id).map(|(_, n)| n.clone()).collect();
         t.complete();
@@ -459,7 +482,15 @@ pub async fn year_failures(db: &Db, scope: &Scope, since: NaiveDate) -> StoreRes
     let f = MeetingFilter { failed: true, ..Default::default() };
     let mut q = query(db, scope, &f).await?;
     q.and("m.held_on >= ?", args![since]);
-    let page = fetch_page(db, SUMMARY_COLS, &format!("{FROM}{}", q.where_clause()), "m.held_on DESC, m.id DESC", q.args(), Some(Paging::new(Some(1), Some(20)))).await?;
+    let page = fetch_page(
+        db,
+        SUMMARY_COLS,
+        &format!("{FROM}{}", q.where_clause()),
+        "m.held_on DESC, m.id DESC",
+        q.args(),
+        Some(Paging::new(Some(1), Some(20))),
+    )
+    .await?;
     let mut items: Vec<MeetingSummary> = page.items;
     for m in &mut items {
         m.body_label = Body::from_key(&m.body).map_or("", Body::label).into();

@@ -6,7 +6,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::decisions::format_amount;
-use qingfeng_domain::decisions::register::{needs_decision, threshold_cents, EntryKind, RegisterDraft, THRESHOLD_SETTING};
+use qingfeng_domain::decisions::register::{
+    needs_decision, threshold_cents, EntryKind, RegisterDraft, THRESHOLD_SETTING,
+};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -142,7 +144,8 @@ pub async fn list(
         q.and("(r.matter LIKE ? ESCAPE '\\' OR r.reference LIKE ? ESCAPE '\\')", args![pat.clone(), pat]);
     }
     let from = format!("{FROM}{}", q.where_clause());
-    let mut page: Page<RegisterEntry> = fetch_page(db, COLS, &from, "r.occurred_on DESC, r.id DESC", q.args(), paging).await?;
+    let mut page: Page<RegisterEntry> =
+        fetch_page(db, COLS, &from, "r.occurred_on DESC, r.id DESC", q.args(), paging).await?;
     for e in &mut page.items {
         e.complete(limit);
     }
@@ -231,14 +234,30 @@ pub async fn create_many(db: &Db, actor: &Actor, rows: &[RegisterDraft], at: Dat
 }
 
 /// Changes an entry (e.g. links the decision that covers it).
-pub async fn update(db: &Db, actor: &Actor, before: &RegisterEntry, d: &RegisterDraft, at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    before: &RegisterEntry,
+    d: &RegisterDraft,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let mut tx = db.begin().await?;
     check_refs(&mut tx, d).await?;
     tx.execute(
         "UPDATE decision_register SET unit_id = $1, kind = $2, occurred_on = $3, matter = $4, amount_cents = $5, \
          reference = $6, topic_id = $7, note = $8, updated_at = $9 WHERE id = $10",
-        args![d.unit_id, d.kind.key(), d.occurred_on, d.matter.clone(), d.amount_cents, d.reference.clone(),
-              d.topic_id, d.note.clone(), at, before.id],
+        args![
+            d.unit_id,
+            d.kind.key(),
+            d.occurred_on,
+            d.matter.clone(),
+            d.amount_cents,
+            d.reference.clone(),
+            d.topic_id,
+            d.note.clone(),
+            at,
+            before.id
+        ],
     )
     .await?;
     let diff = audit::diff(&draft_json(&before.draft()), &draft_json(d));

@@ -19,8 +19,12 @@ fn failed_rules(d: &MeetingDraft) -> Vec<String> {
 /// votes as sentences.
 fn draft_json(d: &MeetingDraft) -> Value {
     let absent: Vec<i64> = d.members.iter().filter(|m| !m.present).map(|m| m.person_id).collect();
-    let reasons: Vec<String> =
-        d.members.iter().filter(|m| !m.present && !m.absence_reason.is_empty()).map(|m| m.absence_reason.clone()).collect();
+    let reasons: Vec<String> = d
+        .members
+        .iter()
+        .filter(|m| !m.present && !m.absence_reason.is_empty())
+        .map(|m| m.absence_reason.clone())
+        .collect();
     let votes: Vec<String> = d
         .topics
         .iter()
@@ -92,8 +96,11 @@ async fn insert_topic_parts(tx: &mut Tx, topic_id: i64, t: &Topic) -> StoreResul
         .await?;
     }
     for (pid, v) in &t.votes {
-        tx.execute("INSERT INTO decision_votes (topic_id, person_id, vote) VALUES ($1, $2, $3)", args![topic_id, *pid, v.key()])
-            .await?;
+        tx.execute(
+            "INSERT INTO decision_votes (topic_id, person_id, vote) VALUES ($1, $2, $3)",
+            args![topic_id, *pid, v.key()],
+        )
+        .await?;
     }
     for r in &t.recusals {
         tx.execute(
@@ -119,8 +126,9 @@ fn topic_args(t: &Topic) -> Vec<crate::Arg> {
 /// Writes the topics at their positions: a topic at a position that existed keeps its id;
 /// topics past the new end are removed unless a register entry points at them.
 async fn write_topics(tx: &mut Tx, id: i64, d: &MeetingDraft) -> StoreResult<()> {
-    let existing: Vec<(i64, i64)> =
-        tx.fetch_all("SELECT id, position FROM decision_topics WHERE meeting_id = $1 ORDER BY position", args![id]).await?;
+    let existing: Vec<(i64, i64)> = tx
+        .fetch_all("SELECT id, position FROM decision_topics WHERE meeting_id = $1 ORDER BY position", args![id])
+        .await?;
     for (i, t) in d.topics.iter().enumerate() {
         let topic_id = match existing.iter().find(|(_, p)| *p == i as i64) {
             Some((tid, _)) => {
@@ -193,8 +201,18 @@ pub async fn create(db: &Db, actor: &Actor, d: &MeetingDraft, at: DateTime<Utc>)
             "INSERT INTO decision_meetings (unit_id, body, held_on, place, chair_id, recorder_id, item_by_item, \
              failed_rules, account_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
              RETURNING id",
-            args![d.unit_id, d.body.key(), d.held_on, d.place.clone(), d.chair_id, d.recorder_id, d.item_by_item,
-                  failed.join(","), actor.account_id, at],
+            args![
+                d.unit_id,
+                d.body.key(),
+                d.held_on,
+                d.place.clone(),
+                d.chair_id,
+                d.recorder_id,
+                d.item_by_item,
+                failed.join(","),
+                actor.account_id,
+                at
+            ],
         )
         .await?;
     insert_members(&mut tx, id, d).await?;

@@ -202,7 +202,8 @@ fn the_record_names_what_it_lacks() {
 
 #[test]
 fn bad_input_names_the_field() {
-    let field = |f: &MeetingFields| f.validate(today()).unwrap_err().0.iter().map(|e| e.field.clone()).collect::<Vec<_>>();
+    let field =
+        |f: &MeetingFields| f.validate(today()).unwrap_err().0.iter().map(|e| e.field.clone()).collect::<Vec<_>>();
     // a vote from an absent member
     let mut f = meeting(5, 4, "");
     f.topics[0].votes.push(VoteFields { person_id: Some(5), vote: "同意".into() });

@@ -18,7 +18,11 @@ use crate::sheets::ImportReport;
 use crate::AppState;
 
 /// `GET /api/v1/decision-meetings?year=&unit=&body=&category=&failed=&q=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<MeetingSummary>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<MeetingSummary>>> {
     let f = service::meeting_filter(&params)?;
     Ok(Json(store::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
 }
@@ -100,7 +104,7 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
 /// `GET /api/v1/decision-meetings/{id}/minutes.docx`: 会议纪要.
 pub async fn minutes(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
     let m = store::get(&state.db, &p.scope, id).await?;
-    Ok(sheets::minutes_response(&m)?)
+    sheets::minutes_response(&m)
 }
 
 /// `GET /api/v1/decision-register?year=&unit=&kind=&flagged=&q=`
@@ -124,7 +128,11 @@ pub async fn create_entry(
 }
 
 /// `GET /api/v1/decision-register/{id}`
-pub async fn get_entry(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RegisterEntry>> {
+pub async fn get_entry(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RegisterEntry>> {
     Ok(Json(reg::get(&state.db, &p.scope, id).await?))
 }
 
@@ -147,6 +155,10 @@ pub async fn template() -> ApiResult<Response> {
 }
 
 /// `POST /api/v1/decision-register/import` (multipart `file`; `?commit=true` writes when every row is valid)
-pub async fn import(State(state): State<AppState>, p: Principal, upload: ImportUpload) -> ApiResult<Json<ImportReport>> {
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    upload: ImportUpload,
+) -> ApiResult<Json<ImportReport>> {
     Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

@@ -66,7 +66,13 @@ pub fn routes(book: Book) -> Book {
         .imports_sheet()
         .add(M::GET, "/api/v1/decision-register/{id}", P::DecisionRead, "台账记录详情", api::get_entry)
         .returns::<RegisterEntry>()
-        .add(M::PATCH, "/api/v1/decision-register/{id}", P::DecisionWrite, "修改台账记录（关联决策议题）", api::update_entry)
+        .add(
+            M::PATCH,
+            "/api/v1/decision-register/{id}",
+            P::DecisionWrite,
+            "修改台账记录（关联决策议题）",
+            api::update_entry,
+        )
         .patch::<RegisterFields>()
         .returns::<RegisterEntry>();
     book.add(M::GET, "/decisions", P::DecisionRead, "三重一大决策会议页", pages::list)

@@ -16,8 +16,8 @@ use qingfeng_store::org::{branches, units};
 use qingfeng_store::{now, StoreError};
 
 use crate::auth::Principal;
-use crate::features::home::service::{Section, TodoNotice};
 use crate::features::findings::service::{check_responsible, check_unit_scope};
+use crate::features::home::service::{Section, TodoNotice};
 use crate::http::{ApiError, ApiResult, Params};
 use crate::AppState;
 
@@ -191,12 +191,19 @@ pub async fn alerts(state: &AppState, p: &Principal) -> ApiResult<Section<TodoNo
     let since = super::pages::this_year_start();
     let failed = store::year_failures(&state.db, &p.scope, since).await?;
     let flagged = RegisterFilter { flagged: true, ..Default::default() };
-    let unrecorded = reg::list(&state.db, &p.scope, &flagged, Some(qingfeng_store::Paging::new(Some(1), Some(1)))).await?.total;
+    let unrecorded =
+        reg::list(&state.db, &p.scope, &flagged, Some(qingfeng_store::Paging::new(Some(1), Some(1)))).await?.total;
     let mut items: Vec<TodoNotice> = failed
         .iter()
         .map(|m| TodoNotice {
             id: m.id,
-            title: format!("{} {}{}：{} 未通过", m.held_on, m.unit_name, m.body_label, m.failed_rules.replace(',', "、")),
+            title: format!(
+                "{} {}{}：{} 未通过",
+                m.held_on,
+                m.unit_name,
+                m.body_label,
+                m.failed_rules.replace(',', "、")
+            ),
             link: format!("/decisions/{}#checks", m.id),
         })
         .collect();

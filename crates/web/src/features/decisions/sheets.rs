@@ -88,7 +88,11 @@ fn member_line(m: &Meeting, present: bool) -> String {
         .filter(|x| x.present == present)
         .map(|x| if present { x.name.clone() } else { format!("{}（{}）", x.name, x.absence_reason) })
         .collect();
-    if names.is_empty() { "无".into() } else { names.join("、") }
+    if names.is_empty() {
+        "无".into()
+    } else {
+        names.join("、")
+    }
 }
 
 /// The 会议纪要 of one meeting.
@@ -111,8 +115,12 @@ pub fn minutes(m: &Meeting) -> Document {
         for r in &t.recusals {
             doc = doc.line(format!("{}回避（{}），不参加讨论和表决。", r.name, r.text));
         }
-        let rows: Vec<Vec<String>> =
-            t.speeches.iter().enumerate().map(|(k, s)| vec![(k + 1).to_string(), s.name.clone(), s.text.clone()]).collect();
+        let rows: Vec<Vec<String>> = t
+            .speeches
+            .iter()
+            .enumerate()
+            .map(|(k, s)| vec![(k + 1).to_string(), s.name.clone(), s.text.clone()])
+            .collect();
         if !rows.is_empty() {
             doc = doc.table(DocTable {
                 headers: ["发言顺序", "发言人", "意见"].map(String::from).to_vec(),
@@ -139,8 +147,15 @@ pub fn minutes(m: &Meeting) -> Document {
         .map(|c| vec![c.rule.clone(), if c.ok { "符合" } else { "不符合" }.into(), c.message.clone(), c.source.clone()])
         .collect();
     doc.heading("集体决策规则检查")
-        .table(DocTable { headers: ["规则", "结论", "说明", "依据"].map(String::from).to_vec(), widths: vec![2, 1, 5, 3], rows: checks })
-        .signatures(vec![("主持人".into(), m.chair_name.clone()), ("记录人".into(), m.recorder_name.clone().unwrap_or_default())])
+        .table(DocTable {
+            headers: ["规则", "结论", "说明", "依据"].map(String::from).to_vec(),
+            widths: vec![2, 1, 5, 3],
+            rows: checks,
+        })
+        .signatures(vec![
+            ("主持人".into(), m.chair_name.clone()),
+            ("记录人".into(), m.recorder_name.clone().unwrap_or_default()),
+        ])
 }
 
 /// The 会议纪要 as a .docx download.
@@ -187,7 +202,11 @@ fn register_column(field: &str) -> &'static str {
 }
 
 pub fn template() -> Result<Vec<u8>, ApiError> {
-    Ok(qingfeng_office::template("大额资金和人事任免台账", Some("大额资金支出和人事任免台账（财务、人事部门填报）"), &register_columns(true))?)
+    Ok(qingfeng_office::template(
+        "大额资金和人事任免台账",
+        Some("大额资金支出和人事任免台账（财务、人事部门填报）"),
+        &register_columns(true),
+    )?)
 }
 
 async fn check_row(
@@ -210,7 +229,9 @@ async fn check_row(
         t => match t.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {
-                errs.push(RowError { row, column: H_TOPIC.into(), message: format!("关联议题编号“{t}”应为数字") });
+                errs.push(RowError {
+                    row, column: H_TOPIC.into(), message: format!("关联议题编号“{t}”应为数字")
+                });
                 None
             }
         },

@@ -72,12 +72,18 @@ struct FormPage {
     topics: Vec<TopicBlock>,
 }
 
-fn keyed_opts<T: Copy + PartialEq>(all: &[T], key: fn(T) -> &'static str, label: fn(T) -> &'static str, chosen: Option<T>) -> Vec<Opt> {
+fn keyed_opts<T: Copy + PartialEq>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    chosen: Option<T>,
+) -> Vec<Opt> {
     all.iter().map(|x| Opt::new(key(*x), label(*x), chosen == Some(*x))).collect()
 }
 
 fn topic_block(i: usize, t: &TopicFields, f: &MeetingFields, picks: &[Pick]) -> TopicBlock {
-    let label = |pid: i64| picks.iter().find(|x| x.id() == pid).map_or_else(|| format!("#{pid}"), |x| x.label().to_string());
+    let label =
+        |pid: i64| picks.iter().find(|x| x.id() == pid).map_or_else(|| format!("#{pid}"), |x| x.label().to_string());
     let grid = f
         .members
         .iter()
@@ -102,15 +108,31 @@ fn topic_block(i: usize, t: &TopicFields, f: &MeetingFields, picks: &[Pick]) -> 
         i,
         title: t.title.clone(),
         amount: t.amount.clone(),
-        categories: keyed_opts(TopicCategory::ALL, TopicCategory::key, TopicCategory::label, TopicCategory::parse(&t.category)),
+        categories: keyed_opts(
+            TopicCategory::ALL,
+            TopicCategory::key,
+            TopicCategory::label,
+            TopicCategory::parse(&t.category),
+        ),
         decided_by: keyed_opts(DecidedBy::ALL, DecidedBy::key, DecidedBy::label, DecidedBy::parse(&t.decided_by)),
-        voting: keyed_opts(VotingMethod::ALL, VotingMethod::key, VotingMethod::label, VotingMethod::parse(&t.voting_method)),
+        voting: keyed_opts(
+            VotingMethod::ALL,
+            VotingMethod::key,
+            VotingMethod::label,
+            VotingMethod::parse(&t.voting_method),
+        ),
         results: keyed_opts(TopicResult::ALL, TopicResult::key, TopicResult::label, TopicResult::parse(&t.result)),
         grid,
     }
 }
 
-async fn form_page(state: &AppState, p: &Principal, target: FormTarget, f: MeetingFields, errors: FieldErrors) -> PageResult {
+async fn form_page(
+    state: &AppState,
+    p: &Principal,
+    target: FormTarget,
+    f: MeetingFields,
+    errors: FieldErrors,
+) -> PageResult {
     let picks = people_options(state, p).await?;
     let blanks = BLANK_MEMBERS.max(MIN_MEMBERS.saturating_sub(f.members.len()));
     let members = f
@@ -200,7 +222,8 @@ fn fields_from(form: &FormPairs) -> MeetingFields {
             written_opinion: opinions.get(j).cloned().unwrap_or_default(),
         })
         .collect();
-    let count = form.get("topic_count").trim().parse::<usize>().unwrap_or(0).min(qingfeng_domain::decisions::TOPICS_MAX + 1);
+    let count =
+        form.get("topic_count").trim().parse::<usize>().unwrap_or(0).min(qingfeng_domain::decisions::TOPICS_MAX + 1);
     let topics = (0..count).map(|i| topic_from(form, i, &members)).filter(|t| t != &TopicFields::default()).collect();
     MeetingFields {
         unit_id: id(&form.get("unit_id")),
@@ -220,11 +243,19 @@ fn new_target() -> FormTarget {
 }
 
 fn edit_target(id: i64) -> FormTarget {
-    FormTarget::new(format!("修改决策会议记录（编号 {id}）"), format!("/decisions/{id}/edit"), format!("/decisions/{id}"))
+    FormTarget::new(
+        format!("修改决策会议记录（编号 {id}）"),
+        format!("/decisions/{id}/edit"),
+        format!("/decisions/{id}"),
+    )
 }
 
 pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult {
-    let f = MeetingFields { held_on: office_today().to_string(), body: Body::PartyGroup.key().into(), ..Default::default() };
+    let f = MeetingFields {
+        held_on: office_today().to_string(),
+        body: Body::PartyGroup.key().into(),
+        ..Default::default()
+    };
     form_page(&state, &p, new_target(), f, FieldErrors::default()).await
 }
 
@@ -244,7 +275,12 @@ pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id)
     form_page(&state, &p, edit_target(id), m.fields(), FieldErrors::default()).await
 }
 
-pub async fn edit(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
+pub async fn edit(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
     let m = store::get(&state.db, &p.scope, id).await?;
     let f = fields_from(&form);
     if form.get("_refresh") == "1" {
@@ -268,7 +304,9 @@ pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs)
     let f = fields_from(&form);
     let panel = match service::dry_run(&state, &p, &f).await {
         Ok(checks) => ChecksPanel { checks, missing: Vec::new() },
-        Err(ApiError::Invalid(e)) => ChecksPanel { checks: Vec::new(), missing: e.0.into_iter().map(|x| x.message).collect() },
+        Err(ApiError::Invalid(e)) => {
+            ChecksPanel { checks: Vec::new(), missing: e.0.into_iter().map(|x| x.message).collect() }
+        }
         Err(ApiError::Forbidden(m)) => ChecksPanel { checks: Vec::new(), missing: vec![m] },
         Err(e) => return Err(e.into()),
     };

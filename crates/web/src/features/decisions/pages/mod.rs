@@ -71,7 +71,12 @@ struct DetailPage {
     flash: Option<String>,
 }
 
-pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
+pub async fn detail(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    params: Params,
+) -> PageResult {
     let m = store::get(&state.db, &p.scope, id).await?;
     let checks = m.checks.iter().map(|c| CheckRow { c: c.clone(), finding: m.finding_for(&c.rule) }).collect();
     render(&DetailPage {
@@ -86,7 +91,12 @@ pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): P
 }
 
 /// 转为问题 (the 纪检组): the failed check becomes a finding; the page opens it.
-pub async fn convert(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
+pub async fn convert(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
     match service::convert(&state, &p, id, form.get("rule").trim()).await {
         Ok(fid) => Ok(see_other(format!("/findings/{fid}"))),
         Err(e) => {

@@ -15,7 +15,9 @@ use crate::auth::Principal;
 use crate::features::decisions::{service, sheets};
 use crate::features::findings::pages::unit_options;
 use crate::http::import_flow::ImportPage;
-use crate::http::{form_errors, render, render_form, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
+use crate::http::{
+    form_errors, render, render_form, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params,
+};
 use crate::AppState;
 
 #[derive(Template)]
@@ -38,12 +40,22 @@ struct RegisterPage {
     today: String,
 }
 
-async fn register_page(state: &AppState, p: &Principal, params: &Params, f: RegisterFields, errors: FieldErrors) -> PageResult {
+async fn register_page(
+    state: &AppState,
+    p: &Principal,
+    params: &Params,
+    f: RegisterFields,
+    errors: FieldErrors,
+) -> PageResult {
     let filter = service::register_filter(params)?;
     let page = reg::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
     let flagged_filter = qingfeng_store::decisions::register::RegisterFilter { flagged: true, ..filter.clone() };
-    let flagged_total = reg::list(&state.db, &p.scope, &flagged_filter, Some(qingfeng_store::Paging::new(Some(1), Some(1)))).await?.total;
-    let keep: Vec<(&str, String)> = service::REGISTER_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    let flagged_total =
+        reg::list(&state.db, &p.scope, &flagged_filter, Some(qingfeng_store::Paging::new(Some(1), Some(1))))
+            .await?
+            .total;
+    let keep: Vec<(&str, String)> =
+        service::REGISTER_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
     let topics = store::topic_options(&state.db, &p.scope)
         .await?
         .into_iter()
@@ -51,7 +63,11 @@ async fn register_page(state: &AppState, p: &Principal, params: &Params, f: Regi
         .map(|t| {
             let body = Body::from_key(&t.body).map_or("", Body::label);
             let amount = t.amount_cents.map(|c| format!("，{} 元", format_amount(c))).unwrap_or_default();
-            Opt::new(t.id, format!("{} {}：{}{amount}（议题 {}）", t.held_on, body, t.title, t.id), f.topic_id == Some(t.id))
+            Opt::new(
+                t.id,
+                format!("{} {}：{}{amount}（议题 {}）", t.held_on, body, t.title, t.id),
+                f.topic_id == Some(t.id),
+            )
         })
         .collect();
     let threshold = format_amount(reg::threshold(&state.db).await?);
@@ -63,7 +79,10 @@ async fn register_page(state: &AppState, p: &Principal, params: &Params, f: Regi
             rows: page.items,
             topics,
             units: unit_options(&state.db, &p.scope, f.unit_id).await?,
-            kinds: EntryKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), EntryKind::parse(&f.kind) == Some(*k))).collect(),
+            kinds: EntryKind::ALL
+                .iter()
+                .map(|k| Opt::new(k.key(), k.label(), EntryKind::parse(&f.kind) == Some(*k)))
+                .collect(),
             threshold,
             year: params.str("year").unwrap_or_default(),
             flagged: filter.flagged,
