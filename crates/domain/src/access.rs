@@ -257,7 +257,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "leader", name: "分管领导", scope: ScopeKind::InCharge, permissions: LEAD },
     BuiltinRole { key: "branch_secretary", name: "支部书记", scope: ScopeKind::PartyBranch, permissions: BRANCH },
     BuiltinRole { key: "member", name: "一般干部", scope: ScopeKind::SelfOnly, permissions: MEMBER },
-    BuiltinRole { key: "clerk", name: "办公室文秘", scope: ScopeKind::OwnUnitAndBelow, permissions: CLERK },
+    BuiltinRole { key: "office_clerk", name: "办公室文秘", scope: ScopeKind::OwnUnitAndBelow, permissions: CLERK },
 ];
 
 pub fn builtin_role(key: &str) -> Option<&'static BuiltinRole> {

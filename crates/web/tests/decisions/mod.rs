@@ -210,7 +210,7 @@ async fn scope_limits_reads_and_writes_and_the_group_turns_a_failed_check_into_a
             "[{e}]"
         );
         // a clerk of 综合科 writes there only, naming people of the unit or in scope
-        let clerk = user(&s, "clerk", Some(org.person("王芳")), &["clerk"]).await;
+        let clerk = user(&s, "clerk", Some(org.person("王芳")), &["office_clerk"]).await;
         let r = clerk.post(&s, "/api/v1/decision-meetings", &meeting(&org)).await;
         assert_api_error(&e, "a meeting of a unit outside the clerk's scope", &r, 422, Some("unit_id"));
         let mut own = meeting(&org);
