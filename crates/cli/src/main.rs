@@ -9,6 +9,7 @@ mod demo_chain;
 mod demo_decisions;
 mod demo_findings;
 mod demo_holidays;
+mod demo_reports;
 mod demo_risk;
 mod demo_study;
 mod demo_talks;
@@ -337,6 +338,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_study::seed(&db).await?;
                         demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
                         demo_decisions::seed(&db).await?;
+                        demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;

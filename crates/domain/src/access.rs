@@ -64,6 +64,9 @@ permissions!(
     DecisionRead = ("decision:read", "查看三重一大决策会议记录和大额资金、人事任免台账"),
     DecisionWrite = ("decision:write", "登记三重一大决策会议，维护大额资金和人事任免台账（办公室）"),
     DecisionConvert = ("decision:convert", "将三重一大检查未通过的事项转为问题（纪检监察组）"),
+    PersonalReportFile =
+        ("personal_report:file", "填报本人的个人有关事项和婚丧喜庆报告；领导看到本单位婚丧喜庆的报告情况（不含内容）"),
+    PersonalReportReview = ("personal_report:review", "查阅、核查个人有关事项和婚丧喜庆报告，代为登记（纪检监察组）"),
 );
 
 impl serde::Serialize for Permission {
@@ -164,6 +167,7 @@ macro_rules! lead {
     Permission::WarningCaseRead,
             Permission::RiskRead,
             Permission::TalkWrite,
+            Permission::PersonalReportFile,
             $(Permission::$extra,)*
         ]
     };
@@ -203,6 +207,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::TalkWrite,
     Permission::DecisionRead,
     Permission::DecisionConvert,
+    Permission::PersonalReportFile,
+    Permission::PersonalReportReview,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -219,6 +225,7 @@ const BRANCH: &[Permission] = &[
     Permission::WarningCaseRead,
     Permission::RiskRead,
     Permission::TalkWrite,
+    Permission::PersonalReportFile,
 ];
 
 /// A cadre's permissions; `$extra` are those a kind of staff holds on top.
@@ -237,6 +244,7 @@ macro_rules! staff {
             Permission::WarningCaseRead,
             Permission::RiskRead,
             Permission::TalkWrite,
+            Permission::PersonalReportFile,
             $(Permission::$extra,)*
         ]
     };

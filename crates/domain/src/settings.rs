@@ -24,6 +24,8 @@ pub enum SettingKind {
     Secret,
     /// an IANA time-zone name such as `Asia/Shanghai`
     TimeZone,
+    /// a day of every year, `MM-DD` (02-29 refused)
+    MonthDay,
 }
 
 /// One setting as the 参数设置 page and the API describe it.
@@ -203,6 +205,57 @@ pub const SETTINGS: &[SettingDef] = &[
         "35",
         Integer { min: 18, max: 60 },
     ),
+    def(
+        crate::personal::ANNUAL_DUE_SETTING,
+        "个人报告",
+        "个人有关事项年度报告截止日",
+        "须报告个人有关事项的领导干部每年此日前集中报告一次（领导干部报告个人有关事项规定第五条）；此日前“临期提醒天数”起提醒本人，逾期未报的提醒本人和纪检监察组",
+        crate::personal::DEFAULT_ANNUAL_DUE,
+        MonthDay,
+    ),
+    def(
+        crate::personal::EVENT_DAYS_SETTING,
+        "个人报告",
+        "个人有关事项发生后报告天数",
+        "婚姻变化、因私出国（境）等事项发生后应在此天数内报告，逾期的报告标为逾期",
+        "30",
+        Integer { min: 1, max: 365 },
+    ),
+    def(
+        "family.advance_working_days",
+        "个人报告",
+        "婚丧喜庆事前报告工作日数",
+        "操办婚嫁等喜庆事宜应至少提前此数个工作日报告（按节假日安排计算工作日），晚于此报告的标为逾期",
+        "5",
+        Integer { min: 0, max: 60 },
+    ),
+    def(
+        "family.funeral_days",
+        "个人报告",
+        "丧事事后报告天数",
+        "丧事可事后报告，应在丧事后此天数内报告",
+        "10",
+        Integer { min: 1, max: 90 },
+    ),
+    def("family.max_people", "个人报告", "婚丧喜庆人数上限", "宴请、参加人数超过此数的标为超规模", "200", Integer { min: 1, max: 100000 }),
+    def(
+        "family.max_people_joint",
+        "个人报告",
+        "联合操办人数上限",
+        "与他人联合操办时的人数上限（应不低于单独操办的上限）",
+        "300",
+        Integer { min: 1, max: 100000 },
+    ),
+    def("family.max_tables", "个人报告", "婚丧喜庆桌数上限", "宴席桌数超过此数的标为超规模", "20", Integer { min: 1, max: 10000 }),
+    def("family.max_cars", "个人报告", "婚丧喜庆车辆上限", "使用车辆超过此数的标为超规模", "5", Integer { min: 0, max: 1000 }),
+    def(
+        "family.gift_days",
+        "个人报告",
+        "礼金礼品上交天数",
+        "收受管理服务对象礼金礼品的，应在操办后此天数内上交，逾期未上交的标出并提醒纪检监察组",
+        "15",
+        Integer { min: 1, max: 90 },
+    ),
 ];
 
 pub fn setting(key: &str) -> Option<&'static SettingDef> {
@@ -266,6 +319,10 @@ impl SettingDef {
             Text { max } => Err(format!("{label}不能超过 {max} 个字符")),
             Secret if v.chars().count() <= 256 => Ok(v.to_string()),
             Secret => Err(format!("{label}不能超过 256 个字符")),
+            MonthDay => match crate::personal::parse_month_day(v) {
+                Some((m, d)) => Ok(format!("{m:02}-{d:02}")),
+                None => Err(format!("{label}应为每年都有的日期，格式如 01-31")),
+            },
             TimeZone => crate::time::parse_time_zone(v).map(|_| v.to_string()).map_err(|m| format!("{label}：{m}")),
         }
     }

@@ -146,7 +146,7 @@ pub(super) fn add_accounts(dir: &Directory, people: &[i64], out: &mut Vec<i64>) 
     }
 }
 
-fn add_supervisors(dir: &Directory, out: &mut Vec<i64>) {
+pub(super) fn add_supervisors(dir: &Directory, out: &mut Vec<i64>) {
     for a in dir.supervisors() {
         if !out.contains(a) {
             out.push(*a);
@@ -254,6 +254,12 @@ pub enum DueSubject {
         unit_name: String,
         person_name: Option<String>,
     },
+    /// The annual 个人有关事项 report of `year` not filed: due soon, or overdue.
+    PersonalAnnual { person_id: i64, person_name: String, year: i64, due: NaiveDate, days_left: i64, overdue: bool },
+    /// A 婚丧喜庆 held on `event_date` whose actual figures are not reported.
+    FamilyActual { event_id: i64, person_name: String, kind: String, event_date: NaiveDate },
+    /// Gifts from 管理服务对象 not handed in by `due`.
+    FamilyGifts { event_id: i64, person_name: String, kind: String, due: NaiveDate },
 }
 
 impl DueSubject {
@@ -262,7 +268,10 @@ impl DueSubject {
         match self {
             DueSubject::Task { overdue, .. }
             | DueSubject::Measure { overdue, .. }
-            | DueSubject::Item { overdue, .. } => *overdue,
+            | DueSubject::Item { overdue, .. }
+            | DueSubject::PersonalAnnual { overdue, .. } => *overdue,
+            DueSubject::FamilyGifts { .. } => true,
+            DueSubject::FamilyActual { .. } => false,
             DueSubject::LookBack { .. } | DueSubject::PreAppointmentTalk { .. } | DueSubject::TalkFollowUp { .. } => {
                 false
             }
@@ -304,13 +313,13 @@ impl DueReminder {
 
 /// Collects the reminders of one source object, one for each recipient.
 pub(super) struct Batch<'a> {
-    out: &'a mut Vec<DueReminder>,
+    pub(super) out: &'a mut Vec<DueReminder>,
 }
 
 impl Batch<'_> {
     /// A deadline's reminder: yellow (`kinds[0]`) to `to` before it, red (`kinds[1]`) to `to`
     /// and the supervisors once it has passed (the subject says which).
-    fn push_deadline(
+    pub(super) fn push_deadline(
         &mut self,
         dir: &Directory,
         (source, id, due): (&str, i64, NaiveDate),

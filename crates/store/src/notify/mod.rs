@@ -26,6 +26,7 @@ mod due_talks;
 mod leases;
 mod notifications;
 mod reminders;
+mod reports;
 mod steps;
 
 pub use deliveries::{
@@ -38,6 +39,7 @@ pub use notifications::{
     created_between, get, list, mark_all_read, mark_read, unread_count, NewNotification, Notification,
 };
 pub use reminders::{already_fired, fire, Channel, Reminder};
+pub use reports::{annual_month_day, family_limits, report_reminders};
 pub use steps::{
     accounts_of, group_accounts, heads_unit, sign_off_accounts, tell, unit_heads, Event, Message, Outbound, Words,
 };
@@ -71,6 +73,11 @@ pub const KINDS: &[(&str, &str)] = &[
     ("talk_follow_up", "谈话后续事项到期"),
     ("decision_checks_failed", "三重一大检查未通过"),
     ("decision_unrecorded", "大额支出无集体决策"),
+    ("family_event_flagged", "婚丧喜庆提示"),
+    ("personal_report_due", "个人有关事项待报告"),
+    ("personal_report_overdue", "个人有关事项逾期未报"),
+    ("family_actual_due", "婚丧喜庆待报告实际情况"),
+    ("family_gifts_overdue", "礼金礼品逾期未上交"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

@@ -55,6 +55,8 @@ pub enum Event {
     DecisionChecksFailed { meeting_id: i64, unit_name: String, body: String, held_on: NaiveDate, rules: Vec<String> },
     /// A spending or appointment needing a collective decision entered with no decision linked.
     DecisionUnrecorded { entry_id: i64, unit_name: String, matter: String, amount: String },
+    /// A 婚丧喜庆 report that breaks rules (R-FAM-*): `flags` are "R-FAM-3 超规模" lines.
+    FamilyEventFlagged { event_id: i64, person_name: String, kind: String, flags: Vec<String> },
 }
 
 impl Event {
@@ -74,6 +76,7 @@ impl Event {
             Event::MakeupDue { .. } => "makeup_due",
             Event::DecisionChecksFailed { .. } => "decision_checks_failed",
             Event::DecisionUnrecorded { .. } => "decision_unrecorded",
+            Event::FamilyEventFlagged { .. } => "family_event_flagged",
         }
     }
 }

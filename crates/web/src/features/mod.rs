@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod decisions;
+pub mod family_events;
 pub mod findings;
 pub mod fulfilment;
 pub mod holidays;
@@ -14,6 +15,7 @@ pub mod ledger;
 pub mod notifications;
 pub mod org;
 pub mod party_branches;
+pub mod personal_reports;
 pub mod plans;
 pub mod responsibility;
 pub mod risk;

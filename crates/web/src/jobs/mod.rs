@@ -132,8 +132,9 @@ pub async fn fire_reminders(db: &Db, today: NaiveDate) -> StoreResult<PassReport
     let lead_days = settings::lead_days(db).await?;
     let mut report = PassReport { ran: true, today: Some(today), ..Default::default() };
     let dir = Directory::load(db).await?;
-    let due: Vec<Reminder> =
-        notify::due_reminders(db, &dir, today, lead_days.min(366)).await?.iter().map(wording::reminder).collect();
+    let mut due = notify::due_reminders(db, &dir, today, lead_days.min(366)).await?;
+    due.extend(notify::report_reminders(db, &dir, today, lead_days.min(366)).await?);
+    let due: Vec<Reminder> = due.iter().map(wording::reminder).collect();
     report.due = due.len();
     let keys: Vec<_> = due.iter().map(|r| (r.key.clone(), r.due_date)).collect();
     let fired_before = notify::already_fired(db, &keys).await?;

@@ -10,7 +10,9 @@ use qingfeng_domain::calendar::DayKind;
 use qingfeng_domain::decisions::register::EntryKind as RegisterKind;
 use qingfeng_domain::decisions::Body;
 use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
+use qingfeng_domain::family::EventKind;
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
+use qingfeng_domain::personal::{LifeEvent, ReportKind, Review};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::risk::{RiskCategory, RiskLevel, RiskState};
 use qingfeng_domain::talks::TalkKind;
@@ -55,6 +57,9 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("holiday", "节假日安排", None, ""),
     ("decision_meeting", "决策会议", Some("/decisions/"), ""),
     ("decision_register", "大额资金与任免台账记录", None, ""),
+    ("personal_report", "个人有关事项报告", Some("/personal-reports/"), ""),
+    ("family_event", "婚丧喜庆报告", Some("/family-events/"), ""),
+    ("private_attachment", "报告附件", None, ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -79,6 +84,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("logout", "退出", "退出登录"),
     ("notify", "发出提醒", "发出{o}"),
     ("convert", "转为问题", "将{o}未通过的检查转为问题"),
+    ("review", "核查", "核查{o}"),
+    ("report_actual", "报告实际情况", "报告{o}的实际情况"),
+    ("hand_in", "登记上交", "登记{o}的礼金礼品上交"),
+    ("mark", "列为报告对象", "将{o}列为个人有关事项报告对象"),
+    ("unmark", "取消报告对象", "取消{o}的个人有关事项报告对象"),
 ];
 
 /// How a field's values read.
@@ -237,6 +247,18 @@ const FIELDS: &[(&str, &str, How)] = &[
     ("amount_cents", "金额（分）", Text),
     ("reference", "收款方或凭证号", Text),
     ("topic_id", "集体决策议题编号", Text),
+    ("event_kind", "事项类别", Dict(|k| LifeEvent::from_key(k).map(LifeEvent::label))),
+    ("event_date", "事项日期", Text),
+    ("reported_on", "报告日期", Text),
+    ("due_on", "应报日期", Text),
+    ("review", "核查结果", Dict(|k| Review::from_key(k).map(Review::label))),
+    ("flags", "提示", Text),
+    ("joint", "联合操办", Text),
+    ("actual_reported_on", "实际情况报告日期", Text),
+    ("client_gifts", "收受管理服务对象礼金礼品", Text),
+    ("gifts_handed_in_on", "上交日期", Text),
+    ("personal_report_reason", "列为报告对象的理由", Text),
+    ("record_id", "所属报告编号", Text),
 ];
 
 /// Fields whose meaning depends on the record they belong to: (entity, key, label, how).
@@ -254,6 +276,18 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("decision_meeting", "topics", "议题", Text),
     ("decision_register", "kind", "类别", Dict(|k| RegisterKind::from_key(k).map(RegisterKind::label))),
     ("decision_register", "note", "备注", Text),
+    ("personal_report", "kind", "报告类型", Dict(|k| ReportKind::from_key(k).map(ReportKind::label))),
+    ("family_event", "kind", "事项", Dict(|k| EventKind::from_key(k).map(EventKind::label))),
+    (
+        "private_attachment",
+        "record",
+        "所属报告",
+        Dict(|k| match k {
+            "personal_report" => Some("个人有关事项报告"),
+            "family_event" => Some("婚丧喜庆报告"),
+            _ => None,
+        }),
+    ),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

@@ -143,6 +143,9 @@ pub struct Home {
     pub findings: Vec<TodoFinding>,
     /// 任前廉政谈话 the person must hold
     pub pre_talks: Vec<TodoTalk>,
+    /// personal reports the person owes: the year's 个人有关事项, a 婚丧喜庆's actual figures
+    /// or gifts to hand in
+    pub reports: Vec<TodoDeadline>,
     /// 纪检监察组: the queues waiting for it (sign-off requests, feedback, look-backs due)
     pub queues: Vec<Queue>,
     /// unread notifications (total) and the newest of them
@@ -165,6 +168,7 @@ impl Home {
             && self.tasks.is_empty()
             && self.findings.is_empty()
             && self.pre_talks.is_empty()
+            && self.reports.is_empty()
             && self.queues.iter().all(|q| q.total == 0)
             && self.notifications.total == 0
             && self.decisions.total == 0
@@ -208,6 +212,7 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
         tasks: Vec::new(),
         findings: Vec::new(),
         pre_talks: Vec::new(),
+        reports: Vec::new(),
         queues: Vec::new(),
         notifications: notices(state, p).await?,
         supervises: p.can(Permission::FindingSignOff),
@@ -239,6 +244,9 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
         }
         if p.can(Permission::TalkWrite) {
             home.pre_talks = pre_talks(state, p, pid, today).await?;
+        }
+        if p.can(Permission::PersonalReportFile) {
+            home.reports = crate::features::family_events::service::owed(state, pid, today).await?;
         }
     }
     if home.supervises {

@@ -2,6 +2,7 @@
 //! for whom and about which record ([`DueReminder`], [`Event`]); the Chinese title and body and
 //! the page to open are written here.
 
+use qingfeng_domain::family::EventKind;
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_store::notify::{DueReminder, DueSubject, Event, Message, Reminder, Words};
 
@@ -119,6 +120,14 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
                 format!("/ledger/{entry_id}"),
             )
         }
+        Event::FamilyEventFlagged { event_id, person_name, kind, flags } => {
+            let kind = EventKind::from_key(kind).map(EventKind::label).unwrap_or(kind.as_str());
+            (
+                format!("婚丧喜庆报告有提示：{person_name}"),
+                format!("{person_name}的{kind}报告（{by}提交）：{}。请核查。", flags.join("；")),
+                format!("/family-events/{event_id}"),
+            )
+        }
         Event::MakeupDue { entry_id, kind, date, topic } => {
             let kind = EntryKind::from_key(kind).map(EntryKind::label).unwrap_or(kind.as_str());
             (
@@ -204,6 +213,41 @@ pub fn message(subject: &DueSubject) -> (String, String, String) {
                 format!("谈话后续事项到期：{}", short(content, 30)),
                 format!("{talk_date} 谈话的后续事项“{content}”（责任人：{person_name}）{when}，请跟进落实情况。"),
                 format!("/talks/{entry_id}"),
+            )
+        }
+        DueSubject::PersonalAnnual { person_id, person_name, year, due, days_left, overdue } => {
+            if *overdue {
+                (
+                    format!("个人有关事项逾期未报：{person_name}"),
+                    format!("{person_name}应于 {due} 前报告 {year} 年度个人有关事项，至今未报告。"),
+                    format!("/personal-reports/obligations?year={year}#p{person_id}"),
+                )
+            } else {
+                (
+                    format!("请报告 {year} 年度个人有关事项"),
+                    format!("{person_name}：{year} 年度个人有关事项应于 {due} 前集中报告（还有 {days_left} 天）。"),
+                    "/personal-reports/new?kind=annual".to_string(),
+                )
+            }
+        }
+        DueSubject::FamilyActual { event_id, person_name, kind, event_date } => {
+            let kind = EventKind::from_key(kind).map(EventKind::label).unwrap_or(kind.as_str());
+            (
+                format!("请报告婚丧喜庆实际情况：{kind}"),
+                format!(
+                    "{person_name}于 {event_date} 操办的{kind}已经结束，请报告实际人数、桌数、车辆和礼金礼品情况。"
+                ),
+                format!("/family-events/{event_id}"),
+            )
+        }
+        DueSubject::FamilyGifts { event_id, person_name, kind, due } => {
+            let kind = EventKind::from_key(kind).map(EventKind::label).unwrap_or(kind.as_str());
+            (
+                format!("礼金礼品逾期未上交：{person_name}"),
+                format!(
+                    "{person_name}操办{kind}收受的管理服务对象礼金礼品应于 {due} 前上交，至今未登记上交（R-FAM-4）。"
+                ),
+                format!("/family-events/{event_id}"),
             )
         }
         DueSubject::Item { item_id, text, due, done, required, overdue, unit_name, person_name } => {

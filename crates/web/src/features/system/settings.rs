@@ -41,6 +41,7 @@ fn rule(kind: SettingKind) -> String {
         SettingKind::Text { max } => format!("不超过 {max} 个字符"),
         SettingKind::Secret => "只写：保存后不再显示".into(),
         SettingKind::TimeZone => "IANA 时区名，如 Asia/Shanghai".into(),
+        SettingKind::MonthDay => "每年的月-日，如 01-31".into(),
     }
 }
 
