@@ -137,5 +137,39 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
             }];
         n += record(db, &actor, d, today).await?;
     }
+    n += new_posts(db, &actor, today).await?;
+    Ok(n)
+}
+
+/// Two 一级科员 appointed 副科长 today: 综合科's has had the 任前廉政谈话 with the 主要负责人;
+/// 信息科's has not, so it is due on the 我的待办 of the leader in charge of 信息科 (fenguan).
+async fn new_posts(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for (code, held) in [("XWB-ZHK", true), ("XWB-XXK", false)] {
+        let row: Option<(i64, i64, String)> = db
+            .fetch_optional(
+                "SELECT p.id, p.unit_id, u.name FROM people p JOIN units u ON u.id = p.unit_id \
+                 WHERE u.code = $1 AND p.title LIKE '%科员%' AND p.status = 'active' ORDER BY p.id DESC LIMIT 1",
+                args![code],
+            )
+            .await?;
+        let Some((person, unit, unit_name)) = row else { continue };
+        qingfeng_store::org::people::appoint(db, actor, person, &format!("{unit_name}副科长"), "提任").await?;
+        let principal: Option<(i64,)> = db
+            .fetch_optional("SELECT id FROM people WHERE roles LIKE '%principal%' ORDER BY id LIMIT 1", args![])
+            .await?;
+        if let (true, Some((principal,))) = (held, principal) {
+            let d = talk(
+                TalkKind::PreAppointment,
+                today,
+                unit,
+                vec![principal],
+                vec![person],
+                "新岗位廉政风险和纪律要求",
+                "讲清副科长岗位的权力运行风险点，提出廉洁从政要求，本人作出廉洁承诺。",
+            );
+            n += record(db, actor, d, today).await?;
+        }
+    }
     Ok(n)
 }

@@ -294,9 +294,15 @@ impl PostChange {
         qingfeng_domain::time::office_date(self.changed_at)
     }
 
-    /// "综合科科长" or "综合科" when only the unit changed.
+    /// "综合科科长" (the title alone when it names the unit) or "综合科" when only the unit
+    /// changed.
     pub fn post(&self) -> String {
-        format!("{}{}", self.unit_name, self.to_title.trim())
+        let title = self.to_title.trim();
+        if title.starts_with(&self.unit_name) {
+            title.to_string()
+        } else {
+            format!("{}{title}", self.unit_name)
+        }
     }
 }
 

@@ -352,22 +352,8 @@ pub async fn apply_update(
     .map_err(unique_id_number)?;
     let new_post = before.title.trim() != d.title.trim() && !d.title.trim().is_empty();
     if before.unit_id != d.unit_id || before.status != d.status.key() || new_post {
-        tx.execute(
-            "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note, \
-             from_title, to_title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            args![
-                id,
-                before.unit_id,
-                d.unit_id,
-                before.status.clone(),
-                d.status.key(),
-                now,
-                transfer_note,
-                before.title.clone(),
-                d.title.clone()
-            ],
-        )
-        .await?;
+        let to = (d.unit_id, d.status.key(), d.title.as_str());
+        record_transfer(tx, &before, to, transfer_note).await?;
     }
     let change = audit::diff(&person_json(&before), &draft_json(d));
     if change.as_object().is_some_and(|m| !m.is_empty()) {
@@ -379,6 +365,44 @@ pub async fn apply_update(
         // a person who is no longer a leader keeps no 分管 units
         set_in_charge(tx, actor, id, d, &[]).await?;
     }
+    Ok(())
+}
+
+/// Keeps a change of unit, status or post in the person's history: from `before` to
+/// (unit, status key, 职务).
+async fn record_transfer(tx: &mut Tx, before: &Person, to: (i64, &str, &str), note: &str) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note, \
+         from_title, to_title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        args![
+            before.id,
+            before.unit_id,
+            to.0,
+            before.status.clone(),
+            to.1,
+            crate::now(),
+            note,
+            before.title.clone(),
+            to.2
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Appoints a person to a new post (职务) in their unit: the title changes, the change is kept
+/// in their history (a 任前廉政谈话 becomes due) and audited.
+pub async fn appoint(db: &Db, actor: &Actor, id: i64, title: &str, note: &str) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let before: Person = tx
+        .fetch_optional(&format!("SELECT {COLS}{FROM} WHERE p.id = $1"), args![id])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    tx.execute("UPDATE people SET title = $1, updated_at = $2 WHERE id = $3", args![title, crate::now(), id]).await?;
+    record_transfer(&mut tx, &before, (before.unit_id, &before.status, title), note).await?;
+    audit::append(&mut tx, actor, "update", "person", id, &json!({"title": [before.title, title]})).await?;
+    regenerate_list(&mut tx, actor, id).await?;
+    tx.commit().await?;
     Ok(())
 }
 
