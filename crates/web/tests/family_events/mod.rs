@@ -149,6 +149,12 @@ async fn family_events_are_checked_against_the_calendar_and_caps_and_kept_privat
             .json();
         assert_eq!(rules(&r), ["R-FAM-1", "R-FAM-3", "R-FAM-4"], "[{e}] handed in a day late stays flagged: {r}");
 
+        // the group's 我的待办 lists the flagged reports
+        let home = jijian.get(&s, "/api/v1/home").await.json();
+        let texts: Vec<&str> =
+            home["reports"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+        assert!(texts.iter().any(|t| t.starts_with("王芳的婚嫁有提示")), "[{e}] {texts:?}");
+
         // privacy: the principal sees 王芳's reports and their flags, not the details or the record
         let list = liming.get(&s, "/api/v1/family-events").await.json();
         let row = list["items"].as_array().unwrap().iter().find(|x| x["id"] == json!(past_id)).expect("listed").clone();

@@ -37,6 +37,28 @@ async fn reports_are_filed_by_their_person_read_by_the_group_and_hidden_from_eve
         let o = jijian.get(&s, &format!("/api/v1/personal-reports/obligations?year={year}")).await.json();
         assert_eq!((o["people"].as_array().unwrap().len(), o["missing"].as_i64()), (2, Some(2)), "[{e}] {o}");
 
+        // the page marks by name; an unknown name is named back
+        let r = s
+            .send(s.client.post(s.url("/personal-reports/marks")).form(&[
+                ("csrf_token", s.csrf.as_str()),
+                ("person", "无此人"),
+                ("reason", "x"),
+            ]))
+            .await;
+        assert!(r.header("location").unwrap_or_default().contains("error="), "[{e}] {:?}", r.headers);
+        let r = s
+            .send(s.client.post(s.url("/personal-reports/marks")).form(&[
+                ("csrf_token", s.csrf.as_str()),
+                ("person", "陈静"),
+                ("reason", "财务审批"),
+            ]))
+            .await;
+        assert_eq!(r.header("location").as_deref(), Some("/personal-reports/obligations"), "[{e}]");
+        let page = jijian.get(&s, &format!("/personal-reports/obligations?year={year}")).await.text();
+        assert!(page.contains("列为报告对象：财务审批"), "[{e}]");
+        s.write_json(Method::DELETE, &format!("/api/v1/personal-reports/marks/{}", org.person("陈静")), &json!({}))
+            .await;
+
         // 我的待办 tells 王芳 she owes the year's report
         let home = wangfang.get(&s, "/api/v1/home").await.json();
         let owed: Vec<&str> = home["reports"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();

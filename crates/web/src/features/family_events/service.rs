@@ -217,7 +217,7 @@ pub async fn owed(
         out.push(TodoDeadline {
             id: person_id,
             text: format!("报告 {year} 年度个人有关事项"),
-            context: "领导干部报告个人有关事项规定（R-PER-1）".into(),
+            context: format!("应于 {due} 前报告（R-PER-1，领导干部报告个人有关事项规定）"),
             deadline: due,
             overdue: today > due,
             link: "/personal-reports/new?kind=annual".into(),
@@ -228,7 +228,7 @@ pub async fn owed(
         out.push(TodoDeadline {
             id: e.id,
             text: format!("报告{}（{}）的实际情况", e.kind_label, e.event_date),
-            context: "婚丧喜庆事后报告实际规模和礼金礼品情况".into(),
+            context: format!("{} 已操办，请报告实际规模和礼金礼品情况", e.event_date),
             deadline: e.event_date,
             overdue: false,
             link: format!("/family-events/{}", e.id),
@@ -242,11 +242,54 @@ pub async fn owed(
         out.push(TodoDeadline {
             id: e.id,
             text: format!("上交{}收受的管理服务对象礼金礼品", e.kind_label),
-            context: "R-FAM-4：收受的管理服务对象礼金礼品应按期上交".into(),
+            context: format!("应于 {due} 前上交（R-FAM-4）"),
             deadline: due,
             overdue: today > due,
             link: format!("/family-events/{}", e.id),
         });
+    }
+    Ok(out)
+}
+
+/// What waits for the 纪检监察组, for its 我的待办: reports of this year in its scope that break
+/// a rule, and 个人有关事项 reports not yet reviewed (one line with their count).
+pub async fn to_review(
+    state: &AppState,
+    p: &Principal,
+    today: chrono::NaiveDate,
+) -> ApiResult<Vec<crate::features::home::service::TodoDeadline>> {
+    use crate::features::home::service::TodoDeadline;
+    use chrono::Datelike;
+    use qingfeng_store::personal_reports::{self as reports, Reader, ReportFilter};
+    let mut out = Vec::new();
+    let pending = ReportFilter { review: Some("pending".into()), ..Default::default() };
+    let page = reports::list(&state.db, Reader::Group(&p.scope), &pending, Some(Paging::new(Some(1), Some(1)))).await?;
+    if let Some(first) = page.items.first() {
+        out.push(TodoDeadline {
+            id: first.id,
+            text: format!("核查个人有关事项报告（{} 份待核查）", page.total),
+            context: "逐份核查是否如实，不如实的写明情况".into(),
+            deadline: first.reported_on,
+            overdue: false,
+            link: "/personal-reports?review=pending".into(),
+        });
+    }
+    let r = rules(state).await?;
+    let year = EventFilter { year: Some(i64::from(today.year())), ..Default::default() };
+    for e in store::list(&state.db, &p.scope, &year, None).await?.items {
+        let flags = flags_of(&e, &r);
+        if let Some(first) = flags.first() {
+            let mut rules: Vec<String> = flags.iter().map(|f| format!("{} {}", f.rule, f.title)).collect();
+            rules.dedup();
+            out.push(TodoDeadline {
+                id: e.id,
+                text: format!("{}的{}有提示：{}", e.person_name, e.kind_label, first.title),
+                context: format!("操办日期 {}；{}", e.event_date, rules.join("；")),
+                deadline: e.event_date,
+                overdue: false,
+                link: format!("/family-events/{}", e.id),
+            });
+        }
     }
     Ok(out)
 }

@@ -249,6 +249,9 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
             home.reports = crate::features::family_events::service::owed(state, pid, today).await?;
         }
     }
+    if p.can(Permission::PersonalReportReview) {
+        home.reports.extend(crate::features::family_events::service::to_review(state, p, today).await?);
+    }
     if home.supervises {
         let recorded = FindingFilter { origin: Some(Origin::Supervision), ..state_filter(FindingState::Recorded) };
         let due = FindingFilter { look_back: Some(LookBackFilter::Due), ..Default::default() };

@@ -35,6 +35,7 @@ struct ListPage {
     kinds: Vec<Opt>,
     reviews: Vec<Opt>,
     year: String,
+    late: String,
     export_year: i64,
     standing: Option<Standing>,
 }
@@ -65,6 +66,7 @@ pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -
         kinds: ReportKind::ALL.iter().map(|k| Opt::new(k.key(), k.label(), filter.kind == Some(*k))).collect(),
         reviews,
         year: params.str("year").unwrap_or_default(),
+        late: params.str("late").unwrap_or_default(),
         export_year: service::year_of(&params)?,
         standing: standing(&state, &p).await?,
     })
@@ -241,7 +243,18 @@ pub async fn obligations(State(state): State<AppState>, p: Principal, params: Pa
 }
 
 pub async fn mark(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
-    let person: i64 = form.get("person_id").trim().parse().unwrap_or(0);
+    let who = qingfeng_domain::text::normalize_name(&form.get("person"));
+    let person = match who.parse::<i64>() {
+        Ok(id) => Ok(id),
+        Err(_) => {
+            let named = crate::sheets::names::people_named(&state.db, std::slice::from_ref(&who)).await?;
+            crate::sheets::names::person_named(&named, &who, None).map_err(|m| format!("{m}；重名时请填写人员编号"))
+        }
+    };
+    let person = match person {
+        Ok(id) => id,
+        Err(m) => return Ok(see_other(format!("/personal-reports/obligations?error={}", percent_encode(&m)))),
+    };
     match service::mark(&state, &p, person, &form.get("reason")).await {
         Ok(()) => Ok(see_other("/personal-reports/obligations")),
         Err(ApiError::Invalid(e)) => {
