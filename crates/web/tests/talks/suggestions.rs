@@ -99,6 +99,19 @@ async fn suggestions_come_from_each_source_within_scope() {
         }
         // nothing new about 王芳's post: no 任前 suggestion
         assert!(of_source(&v, "new_post").is_empty(), "[{e}] {v}");
+        // a 婚丧喜庆 report of hers next month: named by kind and day only
+        assert!(of_source(&v, "family_event").is_empty(), "[{e}] {v}");
+        let herself = user(&s, "wang2", Some(wang), &["member"]).await;
+        let event = json!({"kind": "wedding", "event_date": day(30), "place": "县城某酒店", "relation": "儿子",
+            "planned_people": 100, "planned_tables": 10, "planned_cars": 2, "joint": false, "joint_note": "",
+            "pledge": true, "pledge_text": "不大操大办"});
+        let r = herself.post(&s, "/api/v1/family-events", &event).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let v = s.get(&format!("/api/v1/talks/suggestions?person={wang}")).await.json();
+        let family = of_source(&v, "family_event");
+        assert_eq!(family.len(), 1, "[{e}] {v}");
+        assert_eq!(family[0]["link"], json!(format!("/family-events/{}", r.json()["id"])), "[{e}]");
+        assert!(!family[0].to_string().contains("县城某酒店"), "[{e}] the report's details stay out: {v}");
 
         // 周伟 (信息科) has nothing of his own but his unit's red items, no risk point naming him
         let zhou = s.get(&format!("/api/v1/talks/suggestions?person={}", org.person("周伟"))).await.json();

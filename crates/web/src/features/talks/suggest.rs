@@ -1,7 +1,8 @@
 //! Targeted topics (谈话要有针对性): what the system already knows about a person, offered as
 //! topics when a talk with them is planned. Each suggestion names where it comes from: the
 //! risk points of their post (廉政风险防控台账), their open findings and overdue rectification
-//! measures, the red responsibility items of their unit, a new post (任前). Read in the reader's
+//! measures, the red responsibility items of their unit, a new post (任前), a 婚丧喜庆 report
+//! near today. Read in the reader's
 //! scope: a suggestion never shows what the reader could not open.
 
 use chrono::Datelike;
@@ -28,8 +29,8 @@ const PER_SOURCE: usize = 5;
 /// One suggested topic and where it comes from.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
-    /// `risk` (廉政风险点), `finding` (问题清单), `measure` (逾期整改措施), `item` (滞后责任事项)
-    /// or `new_post` (新任职)
+    /// `risk` (廉政风险点), `finding` (问题清单), `measure` (逾期整改措施), `item` (滞后责任事项),
+    /// `new_post` (新任职) or `family_event` (婚丧喜庆)
     pub source: &'static str,
     pub source_label: &'static str,
     /// the topic, as it goes into the talk's 谈话主题
@@ -64,6 +65,7 @@ pub async fn suggestions(state: &AppState, p: &Principal, person_id: i64) -> Api
     items.extend(risk_points(state, p, &person).await?);
     items.extend(open_findings(state, p, &person).await?);
     items.extend(red_items(state, p, &person).await?);
+    items.extend(family_events(state, p, &person).await?);
     Ok(Suggestions { person_id: person.id, person_name: person.name, unit_name: person.unit_name, items })
 }
 
@@ -214,6 +216,30 @@ async fn red_items(state: &AppState, p: &Principal, person: &Person) -> ApiResul
                 detail: format!("工作台红色事项：{owner}，已完成 {}/{}", i.done, i.required),
                 link: format!("/responsibility/items/{}", i.item_id),
             }
+        })
+        .collect())
+}
+
+/// A 婚丧喜庆 event within [`FAMILY_DAYS`] days either side of today is worth a reminder talk.
+const FAMILY_DAYS: i64 = 90;
+
+/// The person's 婚丧喜庆 reports of the last or next [`FAMILY_DAYS`] days the reader may see:
+/// only the kind and the day are named (the report's details stay with the person and the group).
+async fn family_events(state: &AppState, p: &Principal, person: &Person) -> ApiResult<Vec<Suggestion>> {
+    use qingfeng_store::family_events::{self as events, EventFilter};
+    let today = office_today();
+    let f = EventFilter { person_id: Some(person.id), ..Default::default() };
+    let all = events::list(&state.db, &p.scope, &f, Some(Paging::new(None, Some(20)))).await?.items;
+    Ok(all
+        .into_iter()
+        .filter(|e| (e.event_date - today).num_days().abs() <= FAMILY_DAYS)
+        .take(PER_SOURCE)
+        .map(|e| Suggestion {
+            source: "family_event",
+            source_label: "婚丧喜庆",
+            topic: format!("婚丧喜庆事宜：{}从简操办、不收受管理服务对象礼金", e.kind_label),
+            detail: format!("婚丧喜庆报告：{}，{}（{} 报告）", e.kind_label, e.event_date, e.reported_on),
+            link: format!("/family-events/{}", e.id),
         })
         .collect())
 }
