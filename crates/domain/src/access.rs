@@ -67,6 +67,8 @@ permissions!(
     PersonalReportFile =
         ("personal_report:file", "填报本人的个人有关事项和婚丧喜庆报告；领导看到本单位婚丧喜庆的报告情况（不含内容）"),
     PersonalReportReview = ("personal_report:review", "查阅、核查个人有关事项和婚丧喜庆报告，代为登记（纪检监察组）"),
+    MatterRead = ("major_matter:read", "查看重大事项请示报告"),
+    MatterWrite = ("major_matter:write", "登记重大事项请示报告、登记上级批复"),
 );
 
 impl serde::Serialize for Permission {
@@ -168,6 +170,7 @@ macro_rules! lead {
             Permission::RiskRead,
             Permission::TalkWrite,
             Permission::PersonalReportFile,
+            Permission::MatterRead,
             $(Permission::$extra,)*
         ]
     };
@@ -177,7 +180,7 @@ macro_rules! lead {
 const LEAD: &[Permission] = lead!(DecisionRead);
 /// 主要负责人: also proposes the unit's risk points and keeps its 三重一大 records (the office
 /// records them under the principal's responsibility).
-const PRINCIPAL: &[Permission] = lead!(RiskWrite, DecisionRead, DecisionWrite);
+const PRINCIPAL: &[Permission] = lead!(RiskWrite, DecisionRead, DecisionWrite, MatterWrite);
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
 const SUPERVISE: &[Permission] = &[
@@ -209,6 +212,7 @@ const SUPERVISE: &[Permission] = &[
     Permission::DecisionConvert,
     Permission::PersonalReportFile,
     Permission::PersonalReportReview,
+    Permission::MatterRead,
 ];
 
 const BRANCH: &[Permission] = &[

@@ -12,6 +12,7 @@ pub mod gaps;
 pub mod id_number;
 pub mod labels;
 pub mod ledger;
+pub mod major_matters;
 pub mod org;
 pub mod personal;
 pub mod plans;

@@ -256,6 +256,14 @@ pub const SETTINGS: &[SettingDef] = &[
         "15",
         Integer { min: 1, max: 90 },
     ),
+    def(
+        crate::major_matters::ANSWER_DAYS_SETTING,
+        "请示报告",
+        "请示答复期限（天）",
+        "请示报送后超过此天数仍未登记上级批复的，列为逾期未答复并提醒报送单位",
+        "15",
+        Integer { min: 1, max: 365 },
+    ),
 ];
 
 pub fn setting(key: &str) -> Option<&'static SettingDef> {

@@ -18,6 +18,7 @@ pub mod holidays;
 pub mod imports;
 pub mod ledger;
 pub mod ledger_bulk;
+pub mod major_matters;
 pub mod notify;
 pub mod org;
 pub mod pending_imports;

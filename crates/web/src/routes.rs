@@ -33,6 +33,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::talks::routes,
     features::study::routes,
     features::warning_cases::routes,
+    features::major_matters::routes,
     features::holidays::routes,
     features::personal_reports::routes,
     features::family_events::routes,

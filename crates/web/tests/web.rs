@@ -13,6 +13,7 @@ mod holidays;
 mod home;
 mod id_numbers;
 mod ledger_files;
+mod major_matters;
 mod meetings;
 mod notify;
 mod office_words;

@@ -243,6 +243,8 @@ pub enum DueSubject {
         days_left: i64,
         person_name: String,
     },
+    /// A 请示 past the day its answer was due, with no answer recorded.
+    RequestUnanswered { matter_id: i64, title: String, addressee: String, submitted_on: NaiveDate, due: NaiveDate },
     /// A responsibility item 临期 or 滞后 in the fulfilment snapshot.
     Item {
         item_id: i64,
@@ -272,9 +274,10 @@ impl DueSubject {
             | DueSubject::PersonalAnnual { overdue, .. } => *overdue,
             DueSubject::FamilyGifts { .. } => true,
             DueSubject::FamilyActual { .. } => false,
-            DueSubject::LookBack { .. } | DueSubject::PreAppointmentTalk { .. } | DueSubject::TalkFollowUp { .. } => {
-                false
-            }
+            DueSubject::LookBack { .. }
+            | DueSubject::PreAppointmentTalk { .. }
+            | DueSubject::TalkFollowUp { .. }
+            | DueSubject::RequestUnanswered { .. } => false,
         }
     }
 }
@@ -372,7 +375,8 @@ impl Batch<'_> {
 ///   permission whose scope covers the unit);
 /// - responsibility items of the year that are 临期 (yellow) or 滞后 (red) in the fulfilment
 ///   snapshot: the item's person, or for a unit-level item the head of the unit;
-/// - 任前廉政谈话 due and follow-ups of talks (see [`super::due_talks`]).
+/// - 任前廉政谈话 due and follow-ups of talks (see [`super::due_talks`]);
+/// - 请示 whose answer is overdue (see [`super::due_matters`]).
 pub async fn due_reminders(
     db: &Db,
     dir: &Directory,
@@ -475,6 +479,7 @@ pub async fn due_reminders(
     }
 
     super::due_talks::talk_reminders(db, dir, today, lead_days, &mut b).await?;
+    super::due_matters::request_reminders(db, dir, today, &mut b).await?;
 
     let year = i64::from(chrono::Datelike::year(&today));
     let has_items: Option<(i64,)> = db

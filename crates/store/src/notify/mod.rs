@@ -22,6 +22,7 @@
 
 mod deliveries;
 mod due;
+mod due_matters;
 mod due_talks;
 mod leases;
 mod notifications;
@@ -78,6 +79,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("personal_report_overdue", "个人有关事项逾期未报"),
     ("family_actual_due", "婚丧喜庆待报告实际情况"),
     ("family_gifts_overdue", "礼金礼品逾期未上交"),
+    ("interference_recorded", "插手干预记录"),
+    ("request_unanswered", "请示逾期未答复"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

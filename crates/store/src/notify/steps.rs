@@ -57,6 +57,9 @@ pub enum Event {
     DecisionUnrecorded { entry_id: i64, unit_name: String, matter: String, amount: String },
     /// A 婚丧喜庆 report that breaks rules (R-FAM-*): `flags` are "R-FAM-3 超规模" lines.
     FamilyEventFlagged { event_id: i64, person_name: String, kind: String, flags: Vec<String> },
+    /// 插手干预记录: someone recorded a leader's interference in a major matter (the words name
+    /// only the unit: the record itself is read on its page).
+    InterferenceRecorded { matter_id: i64, unit_name: String },
 }
 
 impl Event {
@@ -77,6 +80,7 @@ impl Event {
             Event::DecisionChecksFailed { .. } => "decision_checks_failed",
             Event::DecisionUnrecorded { .. } => "decision_unrecorded",
             Event::FamilyEventFlagged { .. } => "family_event_flagged",
+            Event::InterferenceRecorded { .. } => "interference_recorded",
         }
     }
 }

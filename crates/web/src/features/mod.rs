@@ -12,6 +12,7 @@ pub mod fulfilment;
 pub mod holidays;
 pub mod home;
 pub mod ledger;
+pub mod major_matters;
 pub mod notifications;
 pub mod org;
 pub mod party_branches;

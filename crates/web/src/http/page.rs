@@ -40,6 +40,7 @@ const MENU: &[MenuItem] = &[
     link("/campaigns", "专项整治", "campaigns", Some(Permission::CampaignRead)),
     link("/decisions", "三重一大决策", "decisions", Some(Permission::DecisionRead)),
     link("/decisions/register", "大额资金与任免台账", "decision-register", Some(Permission::DecisionRead)),
+    link("/major-matters", "请示报告", "major-matters", Some(Permission::MatterRead)),
     Group("教育与防控"),
     link("/talks", "谈心谈话", "talks", Some(Permission::LedgerRead)),
     link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),
@@ -63,6 +64,7 @@ const MENU: &[MenuItem] = &[
     link("/system/logins", "登录日志", "logins", Some(Permission::AuditRead)),
     Group("个人"),
     link("/notifications", "通知中心", "notifications", None),
+    link("/major-matters/interference", "记录插手干预", "interference", None),
     link("/account/password", "修改密码", "password", None),
 ];
 

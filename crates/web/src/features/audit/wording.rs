@@ -12,6 +12,7 @@ use qingfeng_domain::decisions::Body;
 use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use qingfeng_domain::family::EventKind;
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
+use qingfeng_domain::major_matters::{MatterCategory, MatterKind};
 use qingfeng_domain::personal::{LifeEvent, ReportKind, Review};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::risk::{RiskCategory, RiskLevel, RiskState};
@@ -60,6 +61,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("personal_report", "个人有关事项报告", Some("/personal-reports/"), ""),
     ("family_event", "婚丧喜庆报告", Some("/family-events/"), ""),
     ("private_attachment", "报告附件", None, ""),
+    // no title in the trail: an interference record's matter is for the 纪检组 alone
+    ("major_matter", "请示报告", Some("/major-matters/"), ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -89,6 +92,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("hand_in", "登记上交", "登记{o}的礼金礼品上交"),
     ("mark", "列为报告对象", "将{o}列为个人有关事项报告对象"),
     ("unmark", "取消报告对象", "取消{o}的个人有关事项报告对象"),
+    ("answer", "登记批复", "登记{o}的上级批复"),
 ];
 
 /// How a field's values read.
@@ -288,6 +292,13 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
             _ => None,
         }),
     ),
+    ("major_matter", "kind", "类别", Dict(|k| MatterKind::from_key(k).map(MatterKind::label))),
+    ("major_matter", "category", "三重一大类别", Dict(|k| MatterCategory::from_key(k).map(MatterCategory::label))),
+    ("major_matter", "title", "事项", Text),
+    ("major_matter", "addressee", "报送对象", Text),
+    ("major_matter", "submitted_on", "报送日期", Text),
+    ("major_matter", "answered_on", "批复日期", Text),
+    ("major_matter", "person_id", "请示报告人", Person),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

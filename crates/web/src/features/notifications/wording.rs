@@ -136,6 +136,11 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
                 format!("/study/{entry_id}"),
             )
         }
+        Event::InterferenceRecorded { matter_id, unit_name } => (
+            format!("插手干预记录：{unit_name}"),
+            format!("{by}登记了一条领导干部插手干预重大事项记录（{unit_name}），请查阅并研判是否需要处置。"),
+            format!("/major-matters/{matter_id}"),
+        ),
     }
 }
 
@@ -202,6 +207,14 @@ pub fn message(subject: &DueSubject) -> (String, String, String) {
                 "{person_name}于 {changed_on} 起任{post}，尚未登记任前廉政谈话。请及时开展谈话，讲清新岗位的廉政风险和纪律要求，并在谈心谈话中登记。"
             ),
             format!("/talks/new?kind=pre_appointment&counterpart={person_id}"),
+        ),
+        DueSubject::RequestUnanswered { matter_id, title, addressee, submitted_on, due } => (
+            format!("请示逾期未答复：{}", short(title, 30)),
+            format!(
+                "{submitted_on} 报送{addressee}的请示“{}”应于 {due} 前得到批复，至今未登记批复。请跟进请示办理情况，收到批复后及时登记。",
+                short(title, 60)
+            ),
+            format!("/major-matters/{matter_id}"),
         ),
         DueSubject::TalkFollowUp { entry_id, talk_date, content, deadline, days_left, person_name } => {
             let when = if *days_left < 0 {
