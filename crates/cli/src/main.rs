@@ -9,6 +9,7 @@ mod demo_chain;
 mod demo_decisions;
 mod demo_findings;
 mod demo_holidays;
+mod demo_matters;
 mod demo_reports;
 mod demo_risk;
 mod demo_study;
@@ -335,6 +336,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         let risk = demo_risk::seed(&db).await?;
                         demo_findings::seed(&db, &risk).await?;
                         demo_talks::seed(&db).await?;
+                        demo_matters::seed(&db).await?;
                         demo_study::seed(&db).await?;
                         demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
                         demo_decisions::seed(&db).await?;
