@@ -294,6 +294,28 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await p.context().close();
   });
 
+  await check('a 一般干部 records an interference the 纪检组 then reads, and the 主要负责人 cannot', async () => {
+    const g = await signIn('ganbu');
+    await g.goto(base + '/major-matters/interference');
+    await g.fill('input[name=leader]', '某局副局长');
+    await g.fill('input[name=title]', '冒烟测试：招录中打招呼');
+    await g.fill('textarea[name=content]', '要求照顾某考生');
+    await Promise.all([g.waitForURL(/\/major-matters\/\d+$/), g.click('form.form button[type=submit]')]);
+    const url = g.url();
+    expect((await g.textContent('main')).includes('仅纪检监察组和记录人本人可以查看'), 'no privacy note for the author');
+    await g.context().close();
+    const j = await signIn('jijian');
+    await j.goto(base + '/major-matters?kind=interference');
+    expect((await j.textContent('main')).includes('冒烟测试：招录中打招呼'), 'the 纪检组 does not list it');
+    await j.goto(base + '/major-matters?state=overdue');
+    expect((await j.textContent('main')).includes('逾期未批复'), 'no overdue request in the demo');
+    await j.context().close();
+    const z = await signIn('zhuren');
+    const r = await z.goto(url);
+    expect(r.status() === 404, 'the 主要负责人 reads it: ' + r.status());
+    await z.context().close();
+  });
+
   await check('the 分管领导 and a 一般干部 read the risk register without proposing', async () => {
     for (const who of ['fenguan', 'ganbu']) {
       const p = await signIn(who);

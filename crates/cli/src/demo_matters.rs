@@ -15,7 +15,7 @@ type Matter =
 const MATTERS: &[Matter] = &[
     (
         MatterKind::Request,
-        Some(MatterCategory::Appointment),
+        Some(MatterCategory::Personnel),
         "县委",
         "关于调整机关内设科室负责人的请示",
         "因工作需要，拟对综合科、信息科负责人进行调整，经办公室党组会研究，特此请示。",
@@ -24,7 +24,7 @@ const MATTERS: &[Matter] = &[
     ),
     (
         MatterKind::Request,
-        Some(MatterCategory::LargeFund),
+        Some(MatterCategory::Funds),
         "县财政局",
         "关于申请信息化建设专项资金的请示",
         "为推进机关办公信息化，申请专项资金 68 万元，用于设备更新和系统建设。",
@@ -33,7 +33,7 @@ const MATTERS: &[Matter] = &[
     ),
     (
         MatterKind::Request,
-        Some(MatterCategory::MajorProject),
+        Some(MatterCategory::Project),
         "县委",
         "关于机关办公楼维修改造项目的请示",
         "办公楼屋面渗漏，拟实施维修改造，概算 120 万元。",
@@ -98,7 +98,7 @@ async fn interference(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Resul
         unit_id,
         person_id,
         addressee: String::new(),
-        category: Some(MatterCategory::MajorProject),
+        category: Some(MatterCategory::Project),
         title: "信息化项目采购中打招呼".into(),
         content: "某单位负责人来电，要求在信息化设备采购中“关照”其亲属经营的公司，已婉拒并记录。".into(),
         submitted_on: today - Duration::days(9),

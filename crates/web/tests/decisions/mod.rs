@@ -14,7 +14,7 @@ fn day(offset: i64) -> String {
 
 /// The office's 办公会: 李明 chairs, 王芳, 赵强, 周伟 attend; one 大额度资金运作 topic where
 /// everyone speaks (the chair last) and votes yes.
-fn meeting(org: &Org) -> Value {
+pub(crate) fn meeting(org: &Org) -> Value {
     let (li, wang, zhao, zhou) = (org.person("李明"), org.person("王芳"), org.person("赵强"), org.person("周伟"));
     let speakers = [wang, zhao, zhou, li];
     json!({

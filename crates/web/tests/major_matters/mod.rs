@@ -50,6 +50,20 @@ async fn requests_wait_for_an_answer_and_are_overdue_after_the_set_days() {
         );
         let overdue = s.get("/api/v1/major-matters?state=overdue").await.json();
         assert_eq!(overdue["total"], json!(1), "[{e}] only the request is overdue: {overdue}");
+        // the reminder pass tells the account that recorded it, once
+        for _ in 0..2 {
+            qingfeng_web::jobs::fire_reminders(&s.db, qingfeng_store::fulfilment::today()).await.unwrap();
+        }
+        let told = s.get("/api/v1/notifications?per_page=100").await.text();
+        assert_eq!(told.matches("请示逾期未答复：关于调整班子成员分工的请示").count(), 1, "[{e}] {told}");
+        // a 三重一大 request is listed until the unit holds a meeting after it
+        let waiting = s.get("/api/v1/major-matters?state=no_meeting").await.json();
+        assert_eq!(waiting["items"][0]["id"].as_i64(), Some(id), "[{e}] {waiting}");
+        let r = s.post_json("/api/v1/decision-meetings", &crate::decisions::meeting(&org)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        assert_eq!(s.get("/api/v1/major-matters?state=no_meeting").await.json()["total"], json!(0), "[{e}]");
+        let r = s.get("/api/v1/major-matters?state=late").await;
+        assert_api_error(&e, "unknown state", &r, 400, Some("state"));
 
         // bad input: the field named, nothing written
         let before = count(&s).await;

@@ -160,7 +160,11 @@ async fn form_page(
             .iter()
             .map(|k| Opt::new(k.key(), k.label(), kind == Some(*k)))
             .collect(),
-        categories: MatterCategory::ALL.iter().map(|c| Opt::new(c.key(), c.label(), category == Some(*c))).collect(),
+        categories: MatterCategory::ALL
+            .iter()
+            .filter(|c| c.is_major())
+            .map(|c| Opt::new(c.key(), c.label(), category == Some(*c)))
+            .collect(),
         units: unit_opts,
         people: people_list
             .iter()
