@@ -112,6 +112,18 @@ async fn suggestions_come_from_each_source_within_scope() {
         assert_eq!(family.len(), 1, "[{e}] {v}");
         assert_eq!(family[0]["link"], json!(format!("/family-events/{}", r.json()["id"])), "[{e}]");
         assert!(!family[0].to_string().contains("县城某酒店"), "[{e}] the report's details stay out: {v}");
+        // a life event she reported: the 纪检组 is offered it (kind and day only), nobody else
+        let report =
+            json!({"kind": "event", "event_kind": "因私出国（境）", "event_date": day(-10), "content": "赴香港探亲"});
+        let r = herself.post(&s, "/api/v1/personal-reports", &report).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let by_group = jijian.get(&s, &format!("/api/v1/talks/suggestions?person={wang}")).await.json();
+        let reported = of_source(&by_group, "personal_report");
+        assert_eq!(reported.len(), 1, "[{e}] {by_group}");
+        assert!(!reported[0].to_string().contains("香港"), "[{e}] the contents stay out: {by_group}");
+        let li = user(&s, "liming", Some(org.person("李明")), &["principal"]).await;
+        let by_head = li.get(&s, &format!("/api/v1/talks/suggestions?person={wang}")).await.json();
+        assert!(of_source(&by_head, "personal_report").is_empty(), "[{e}] the 主要负责人 is not told: {by_head}");
 
         // 周伟 (信息科) has nothing of his own but his unit's red items, no risk point naming him
         let zhou = s.get(&format!("/api/v1/talks/suggestions?person={}", org.person("周伟"))).await.json();

@@ -30,7 +30,7 @@ const PER_SOURCE: usize = 5;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     /// `risk` (廉政风险点), `finding` (问题清单), `measure` (逾期整改措施), `item` (滞后责任事项),
-    /// `new_post` (新任职) or `family_event` (婚丧喜庆)
+    /// `new_post` (新任职), `family_event` (婚丧喜庆) or `personal_report` (个人有关事项)
     pub source: &'static str,
     pub source_label: &'static str,
     /// the topic, as it goes into the talk's 谈话主题
@@ -66,6 +66,7 @@ pub async fn suggestions(state: &AppState, p: &Principal, person_id: i64) -> Api
     items.extend(open_findings(state, p, &person).await?);
     items.extend(red_items(state, p, &person).await?);
     items.extend(family_events(state, p, &person).await?);
+    items.extend(personal_reports(state, p, &person).await?);
     Ok(Suggestions { person_id: person.id, person_name: person.name, unit_name: person.unit_name, items })
 }
 
@@ -240,6 +241,36 @@ async fn family_events(state: &AppState, p: &Principal, person: &Person) -> ApiR
             topic: format!("婚丧喜庆事宜：{}从简操办、不收受管理服务对象礼金", e.kind_label),
             detail: format!("婚丧喜庆报告：{}，{}（{} 报告）", e.kind_label, e.event_date, e.reported_on),
             link: format!("/family-events/{}", e.id),
+        })
+        .collect())
+}
+
+/// The person's 个人有关事项 reports the reader may open (so only for the 纪检组: others read
+/// their own alone): a life event of the last or next [`FAMILY_DAYS`] days, or a report the
+/// 纪检组 found 不如实. Only the kind of event and the day are named.
+async fn personal_reports(state: &AppState, p: &Principal, person: &Person) -> ApiResult<Vec<Suggestion>> {
+    use crate::features::personal_reports::service::reader;
+    use qingfeng_store::personal_reports::{self as reports, ReportFilter};
+    let today = office_today();
+    let f = ReportFilter { person_id: Some(person.id), ..Default::default() };
+    let all = reports::list(&state.db, reader(p), &f, Some(Paging::new(None, Some(20)))).await?.items;
+    let recent = |d: Option<chrono::NaiveDate>| d.is_some_and(|d| (d - today).num_days().abs() <= FAMILY_DAYS);
+    Ok(all
+        .into_iter()
+        .filter(|r| r.review == "untruthful" || recent(r.event_date))
+        .take(PER_SOURCE)
+        .map(|r| {
+            let (topic, detail) = if r.review == "untruthful" {
+                ("如实报告个人有关事项".to_string(), format!("{} 年{}经核查不如实", r.year, r.kind_label))
+            } else {
+                let day = r.event_date.map(|d| d.to_string()).unwrap_or_default();
+                (
+                    format!("个人有关事项变化（{}）：及时如实报告", r.event_kind_label),
+                    format!("个人有关事项报告：{}，{day}（{} 报告）", r.event_kind_label, r.reported_on),
+                )
+            };
+            let link = format!("/personal-reports/{}", r.id);
+            Suggestion { source: "personal_report", source_label: "个人有关事项", topic, detail, link }
         })
         .collect())
 }
