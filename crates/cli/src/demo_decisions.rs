@@ -188,7 +188,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         .await?;
     let members: Vec<i64> = leaders.into_iter().map(|r| r.0).collect();
     let recorder: Option<(i64,)> = db
-        .fetch_optional("SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = 'XWB-BGS' ORDER BY p.id DESC LIMIT 1", vec![])
+        .fetch_optional("SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = 'XWB-MSK' ORDER BY p.id DESC LIMIT 1", vec![])
         .await?;
     if members.len() < 5 {
         return Ok(0);

@@ -190,11 +190,15 @@ async fn scope_limits_reads_and_writes_and_the_group_turns_a_failed_check_into_a
     for s in servers().await {
         let e = s.engine.clone();
         let org = seed_org(&s).await;
+        let group = user(&s, "jijian", Some(org.person("陈静")), &["supervisor"]).await;
         let mut body = meeting(&org);
         body["topics"][0]["speeches"].as_array_mut().unwrap().rotate_right(1);
         let m = create(&s, &body).await;
         let id = m["id"].as_i64().unwrap();
         assert_eq!(m["failed_rules"], "R-DEC-4", "[{e}]");
+        let told = group.get(&s, "/api/v1/notifications?kind=decision_checks_failed").await.json();
+        assert_eq!(told["total"], 1, "[{e}] the group is told of the failed check: {told}");
+        assert!(group.get(&s, "/").await.text().contains("R-DEC-4 未通过"), "[{e}] and sees it on the dashboard");
         // 仅本人: a member of the meeting sees it, someone else does not
         let zhao = user(&s, "zhao", Some(org.person("赵强")), &["member"]).await;
         assert_eq!(
@@ -220,7 +224,6 @@ async fn scope_limits_reads_and_writes_and_the_group_turns_a_failed_check_into_a
         let r = clerk.patch(&s, &format!("/api/v1/decision-meetings/{id}"), &json!({"place": "别处"})).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "[{e}] a meeting outside the clerk's scope: {}", r.text());
         // the 纪检组 turns the failed check into a finding, once
-        let group = user(&s, "jijian", Some(org.person("陈静")), &["supervisor"]).await;
         let page = group.get(&s, &format!("/decisions/{id}")).await;
         assert!(page.text().contains("转为问题"), "[{e}] the group sees the button");
         let r = group.post(&s, &format!("/api/v1/decision-meetings/{id}/findings"), &json!({"rule": "R-DEC-4"})).await;
