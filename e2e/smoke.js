@@ -316,6 +316,34 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await z.context().close();
   });
 
+  await check('三重一大: the form re-checks as the recorder types (the chair moved to speak last); the 纪检组 turns a failed check into a finding', async () => {
+    const p = await signIn('zhuren');
+    await p.goto(base + '/decisions?failed=true');
+    await p.click('table.grid tbody tr:has-text("R-DEC-4") td a');
+    await p.waitForURL(/\/decisions\/\d+$/);
+    await p.goto(p.url() + '/edit');
+    const rule4 = p.locator('#live-checks tr:has-text("R-DEC-4")');
+    await rule4.waitFor();
+    expect((await rule4.textContent()).includes('不符合'), 'the chair speaking first is not flagged while typing');
+    await p.fill('input[name="t0_0_order"]', '9');
+    await p.waitForFunction(() => {
+      const row = [...document.querySelectorAll('#live-checks tr')].find(r => r.textContent.includes('R-DEC-4'));
+      return row && !row.textContent.includes('不符合');
+    }, null, { timeout: 10000 });
+    if (shots) await p.screenshot({ path: path.join(shots, 'decision-form.png'), fullPage: true });
+    await p.context().close();
+    const g = await signIn('jijian');
+    await g.goto(base + '/decisions?failed=true');
+    await g.click('table.grid tbody tr:has-text("R-DEC-1") td a');
+    await g.waitForURL(/\/decisions\/\d+$/);
+    const meeting = g.url();
+    await Promise.all([g.waitForURL(/\/findings\/\d+$/), g.click('#checks + table tr:has-text("R-DEC-1") button')]);
+    expect((await g.textContent('main')).includes('R-DEC-1'), 'the finding does not cite the rule');
+    await g.goto(meeting);
+    expect((await g.textContent('main')).includes('已转为问题'), 'the meeting does not link the finding');
+    await g.context().close();
+  });
+
   await check('the 分管领导 and a 一般干部 read the risk register without proposing', async () => {
     for (const who of ['fenguan', 'ganbu']) {
       const p = await signIn(who);
