@@ -179,6 +179,22 @@ fn draft_json(d: &MatterDraft) -> Value {
     v
 }
 
+/// The values of a record's own columns, in the order INSERT and UPDATE name them ($1 … $10).
+fn draft_args(d: &MatterDraft, answer_due: Option<NaiveDate>) -> Vec<crate::Arg> {
+    args![
+        d.kind.key(),
+        d.unit_id,
+        d.person_id,
+        d.addressee.clone(),
+        d.category.map(|c| c.key()),
+        d.title.clone(),
+        d.content.clone(),
+        d.submitted_on,
+        answer_due,
+        d.leader.clone()
+    ]
+}
+
 pub async fn create(db: &Db, actor: &Actor, d: &MatterDraft, answer_due: Option<NaiveDate>) -> StoreResult<i64> {
     let mut tx = db.begin().await?;
     let now = crate::now();
@@ -187,20 +203,7 @@ pub async fn create(db: &Db, actor: &Actor, d: &MatterDraft, answer_due: Option<
             "INSERT INTO major_matters (kind, unit_id, person_id, addressee, category, title, content, submitted_on, \
              answer_due, leader, account_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-            args![
-                d.kind.key(),
-                d.unit_id,
-                d.person_id,
-                d.addressee.clone(),
-                d.category.map(|c| c.key()),
-                d.title.clone(),
-                d.content.clone(),
-                d.submitted_on,
-                answer_due,
-                d.leader.clone(),
-                actor.account_id,
-                now
-            ],
+            [draft_args(d, answer_due), args![actor.account_id, now]].concat(),
         )
         .await?;
     audit::append(&mut tx, actor, "create", "major_matter", id, &audit::diff(&json!({}), &draft_json(d))).await?;
@@ -228,20 +231,7 @@ pub async fn update(
         .execute(
             "UPDATE major_matters SET kind = $1, unit_id = $2, person_id = $3, addressee = $4, category = $5, \
              title = $6, content = $7, submitted_on = $8, answer_due = $9, leader = $10, updated_at = $11 WHERE id = $12",
-            args![
-                d.kind.key(),
-                d.unit_id,
-                d.person_id,
-                d.addressee.clone(),
-                d.category.map(|c| c.key()),
-                d.title.clone(),
-                d.content.clone(),
-                d.submitted_on,
-                answer_due,
-                d.leader.clone(),
-                crate::now(),
-                id
-            ],
+            [draft_args(d, answer_due), args![crate::now(), id]].concat(),
         )
         .await?;
     if n == 0 {

@@ -81,6 +81,11 @@ async fn own_interference(state: &AppState, p: &Principal, id: i64) -> ApiResult
     }
 }
 
+/// The refusal of a unit outside the writer's scope (or one that does not exist).
+fn unit_refused(id: i64) -> ApiError {
+    StoreError::field("unit_id", format!("单位（编号 {id}）不存在或不在您的数据范围内")).into()
+}
+
 async fn answer_days(state: &AppState) -> ApiResult<i64> {
     Ok(qingfeng_store::settings::number(&state.db, ANSWER_DAYS_SETTING, ANSWER_DAYS_DEFAULT).await?)
 }
@@ -93,9 +98,7 @@ async fn checked(state: &AppState, p: &Principal, f: &MatterFields) -> ApiResult
         return Err(StoreError::field("kind", "插手干预记录请从“记录插手干预”登记").into());
     }
     if unit_in_scope(state, p, d.unit_id).await.is_err() {
-        return Err(
-            StoreError::field("unit_id", format!("单位（编号 {}）不存在或不在您的数据范围内", d.unit_id)).into()
-        );
+        return Err(unit_refused(d.unit_id));
     }
     if people::get(&state.db, &p.scope, d.person_id).await.is_err() {
         let msg = format!("请示报告人（编号 {}）不存在或不在您的数据范围内", d.person_id);
@@ -123,9 +126,7 @@ pub async fn record_interference(state: &AppState, p: &Principal, f: &MatterFiel
     };
     let d = f.validate(office_today())?;
     if d.unit_id != me.unit_id && unit_in_scope(state, p, d.unit_id).await.is_err() {
-        return Err(
-            StoreError::field("unit_id", format!("单位（编号 {}）不存在或不在您的数据范围内", d.unit_id)).into()
-        );
+        return Err(unit_refused(d.unit_id));
     }
     Ok(store::create(&state.db, &p.actor(), &d, None).await?)
 }
