@@ -63,5 +63,5 @@ pub async fn export(db: &Db, scope: &Scope, rows: &[MatterRow]) -> Result<Vec<u8
     let cells: Vec<Vec<CellValue>> = rows.iter().enumerate().map(|(n, m)| row_of(n, m)).collect();
     let heading = Heading::load(db, scope, "重大事项请示报告台账").await?;
     let columns = columns();
-    Ok(heading.table("请示报告", &columns, &cells).print_columns(8).write()?)
+    Ok(heading.table("请示报告", &columns, &cells).write()?)
 }
