@@ -85,14 +85,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
 }
 
 async fn interference(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Result<usize> {
-    let cadre: Option<(i64, i64)> = db
-        .fetch_optional(
-            "SELECT p.id, p.unit_id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = 'XWB-XXK' \
-             AND p.roles = 'cadre' AND p.title NOT LIKE '%科长%' ORDER BY p.id LIMIT 1",
-            vec![],
-        )
-        .await?;
-    let Some((person_id, unit_id)) = cadre else { return Ok(0) };
+    let Some((person_id, unit_id)) = demo_cadre(db).await? else { return Ok(0) };
     let d = MatterDraft {
         kind: MatterKind::Interference,
         unit_id,
@@ -106,4 +99,15 @@ async fn interference(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Resul
     };
     major_matters::create(db, actor, &d, None).await?;
     Ok(1)
+}
+
+/// The demo 一般干部 (the account `ganbu`): a cadre of 信息科 who is not its head; their person and unit.
+pub async fn demo_cadre(db: &Db) -> anyhow::Result<Option<(i64, i64)>> {
+    Ok(db
+        .fetch_optional(
+            "SELECT p.id, p.unit_id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = 'XWB-XXK' \
+             AND p.roles = 'cadre' AND p.title NOT LIKE '%科长%' ORDER BY p.id LIMIT 1",
+            vec![],
+        )
+        .await?)
 }

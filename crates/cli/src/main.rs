@@ -7,6 +7,7 @@ mod demo_accounts;
 mod demo_cases;
 mod demo_chain;
 mod demo_decisions;
+mod demo_discipline;
 mod demo_findings;
 mod demo_holidays;
 mod demo_matters;
@@ -341,6 +342,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
                         demo_decisions::seed(&db).await?;
                         demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;
+                        demo_discipline::seed(&db, qingfeng_domain::time::office_today()).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;

@@ -69,6 +69,9 @@ permissions!(
     PersonalReportReview = ("personal_report:review", "查阅、核查个人有关事项和婚丧喜庆报告，代为登记（纪检监察组）"),
     MatterRead = ("major_matter:read", "查看重大事项请示报告"),
     MatterWrite = ("major_matter:write", "登记重大事项请示报告、登记上级批复"),
+    DisciplineRead = ("discipline:read", "查阅运用“四种形态”和党纪政务处分记录（纪检监察组）"),
+    DisciplineWrite = ("discipline:write", "登记运用“四种形态”和党纪政务处分（纪检监察组）"),
+    FourWindsRead = ("report:four_winds", "查看“四风”问题月报"),
 );
 
 impl serde::Serialize for Permission {
@@ -171,6 +174,7 @@ macro_rules! lead {
             Permission::TalkWrite,
             Permission::PersonalReportFile,
             Permission::MatterRead,
+            Permission::FourWindsRead,
             $(Permission::$extra,)*
         ]
     };
@@ -213,6 +217,9 @@ const SUPERVISE: &[Permission] = &[
     Permission::PersonalReportFile,
     Permission::PersonalReportReview,
     Permission::MatterRead,
+    Permission::DisciplineRead,
+    Permission::DisciplineWrite,
+    Permission::FourWindsRead,
 ];
 
 const BRANCH: &[Permission] = &[

@@ -4,6 +4,7 @@ pub mod access;
 pub mod calendar;
 pub mod decisions;
 pub mod dict;
+pub mod discipline;
 pub mod error;
 pub mod family;
 pub mod findings;

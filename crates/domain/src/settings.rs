@@ -53,6 +53,20 @@ const fn def(
     SettingDef { key, group, label, meaning, default, kind }
 }
 
+/// A 影响期 (months a measure affects promotion) as a setting of the 处分影响期 group.
+macro_rules! effect {
+    ($key:literal, $label:literal, $default:literal) => {
+        def(
+            $key,
+            "处分影响期",
+            $label,
+            "受此处理或处分的人员在决定之日起多少个月内不得提拔或重用（0 表示不设影响期），用于廉政档案和廉政意见回复",
+            $default,
+            Integer { min: 0, max: 120 },
+        )
+    };
+}
+
 /// Every setting, in the order the page shows them.
 pub const SETTINGS: &[SettingDef] = &[
     def(
@@ -264,6 +278,19 @@ pub const SETTINGS: &[SettingDef] = &[
         "15",
         Integer { min: 1, max: 365 },
     ),
+    effect!("discipline.effect_months.admonition", "诫勉影响期（月）", "6"),
+    effect!("discipline.effect_months.org_adjustment", "组织调整影响期（月）", "12"),
+    effect!("discipline.effect_months.major_adjustment", "重大职务调整影响期（月）", "24"),
+    effect!("discipline.effect_months.party_warning", "党内警告影响期（月）", "12"),
+    effect!("discipline.effect_months.party_serious_warning", "党内严重警告影响期（月）", "18"),
+    effect!("discipline.effect_months.party_post_removal", "撤销党内职务影响期（月）", "24"),
+    effect!("discipline.effect_months.party_probation", "留党察看影响期（月）", "36"),
+    effect!("discipline.effect_months.party_expulsion", "开除党籍影响期（月）", "60"),
+    effect!("discipline.effect_months.gov_warning", "政务警告影响期（月）", "6"),
+    effect!("discipline.effect_months.gov_demerit", "政务记过影响期（月）", "12"),
+    effect!("discipline.effect_months.gov_major_demerit", "政务记大过影响期（月）", "18"),
+    effect!("discipline.effect_months.gov_demotion", "政务降级影响期（月）", "24"),
+    effect!("discipline.effect_months.gov_dismissal", "政务撤职影响期（月）", "24"),
 ];
 
 pub fn setting(key: &str) -> Option<&'static SettingDef> {
@@ -343,6 +370,15 @@ impl SettingDef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_effect_period_is_a_setting_with_its_default() {
+        for (measure, key, default) in crate::discipline::EFFECT_MONTHS {
+            let d = setting(key).unwrap_or_else(|| panic!("{measure:?}"));
+            assert_eq!(d.default, default.to_string(), "{key}");
+            assert!(d.label.starts_with(measure.label()), "{key}");
+        }
+    }
 
     #[test]
     fn numbers_in_range_urls_and_emails() {

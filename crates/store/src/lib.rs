@@ -10,6 +10,7 @@ pub mod audit_key;
 mod db;
 pub mod decisions;
 pub mod dicts;
+pub mod discipline;
 pub mod error;
 pub mod family_events;
 pub mod findings;

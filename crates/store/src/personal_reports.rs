@@ -11,24 +11,7 @@ use serde_json::json;
 use crate::query::fetch_page;
 use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreError, StoreResult};
 
-/// Who reads: the 纪检监察组 (every report in its scope) or a person (their own only).
-#[derive(Debug, Clone, Copy)]
-pub enum Reader<'a> {
-    Group(&'a Scope),
-    Own(i64),
-}
-
-impl Reader<'_> {
-    /// Adds the reader's condition on a record of person `p` (joined with its unit `u`).
-    pub fn restrict(&self, q: &mut QueryBuilder) {
-        match self {
-            Reader::Group(scope) => scope.restrict(q, "u.path", "u.id", Some("p.id")),
-            Reader::Own(pid) => {
-                q.and("p.id = ?", args![*pid]);
-            }
-        }
-    }
-}
+pub use crate::query::Reader;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

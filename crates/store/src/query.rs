@@ -130,6 +130,25 @@ pub async fn fetch_page<T: crate::FromDbRow>(
     Ok(crate::Page { items, total, page, per_page })
 }
 
+/// Who reads: the 纪检监察组 (every record in its scope) or a person (their own only).
+#[derive(Debug, Clone, Copy)]
+pub enum Reader<'a> {
+    Group(&'a crate::Scope),
+    Own(i64),
+}
+
+impl Reader<'_> {
+    /// Adds the reader's condition on a record of person `p` (joined with its unit `u`).
+    pub fn restrict(&self, q: &mut QueryBuilder) {
+        match self {
+            Reader::Group(scope) => scope.restrict(q, "u.path", "u.id", Some("p.id")),
+            Reader::Own(pid) => {
+                q.and("p.id = ?", crate::args![*pid]);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

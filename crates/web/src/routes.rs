@@ -34,6 +34,8 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::study::routes,
     features::warning_cases::routes,
     features::major_matters::routes,
+    features::discipline::routes,
+    features::four_winds::routes,
     features::holidays::routes,
     features::personal_reports::routes,
     features::family_events::routes,

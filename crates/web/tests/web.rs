@@ -6,6 +6,7 @@ mod audit_trail;
 mod chain;
 mod decisions;
 mod delegation;
+mod discipline;
 mod error_pages;
 mod family_events;
 mod findings;

@@ -6,8 +6,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod decisions;
+pub mod discipline;
 pub mod family_events;
 pub mod findings;
+pub mod four_winds;
 pub mod fulfilment;
 pub mod holidays;
 pub mod home;

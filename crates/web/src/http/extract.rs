@@ -127,6 +127,16 @@ impl Params {
         }
     }
 
+    /// A day as `YYYY-MM-DD`.
+    pub fn date(&self, key: &str) -> ApiResult<Option<chrono::NaiveDate>> {
+        match self.str(key) {
+            None => Ok(None),
+            Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| ApiError::bad_request(format!("参数 {key} 应为日期，如 2026-03-01"), Some(key))),
+        }
+    }
+
     pub fn paging(&self) -> ApiResult<qingfeng_store::Paging> {
         Ok(qingfeng_store::Paging::new(self.int("page")?, self.int("per_page")?))
     }

@@ -41,6 +41,8 @@ const MENU: &[MenuItem] = &[
     link("/decisions", "三重一大决策", "decisions", Some(Permission::DecisionRead)),
     link("/decisions/register", "大额资金与任免台账", "decision-register", Some(Permission::DecisionRead)),
     link("/major-matters", "请示报告", "major-matters", Some(Permission::MatterRead)),
+    link("/discipline-records", "四种形态", "discipline", Some(Permission::DisciplineRead)),
+    link("/reports/four-winds", "四风月报", "four-winds", Some(Permission::FourWindsRead)),
     Group("教育与防控"),
     link("/talks", "谈心谈话", "talks", Some(Permission::LedgerRead)),
     link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),
@@ -65,6 +67,7 @@ const MENU: &[MenuItem] = &[
     Group("个人"),
     link("/notifications", "通知中心", "notifications", None),
     link("/major-matters/interference", "记录插手干预", "interference", None),
+    link("/discipline-records", "本人处理处分记录", "my-discipline", None),
     link("/account/password", "修改密码", "password", None),
 ];
 

@@ -50,9 +50,11 @@ async fn role_route_matrix() {
             [(&member, grants("member")), (&supervisor, grants("supervisor")), (&principal, grants("principal"))];
         // the table itself: the supervisor only reads, the member reads its own
         // the supervisor writes only its own records (findings, sign-offs, campaigns, the case library,
-        // its talks: 诫勉谈话, 提醒谈话, 约谈)
+        // its talks: 诫勉谈话, 提醒谈话, 约谈, and the 四种形态 and sanctions it decides)
         let own = |p: &&Permission| {
-            ["finding:", "campaign:", "warning_case:", "talk:"].iter().any(|prefix| p.key().starts_with(prefix))
+            ["finding:", "campaign:", "warning_case:", "talk:", "discipline:"]
+                .iter()
+                .any(|prefix| p.key().starts_with(prefix))
         };
         assert!(!grants("supervisor")
             .iter()

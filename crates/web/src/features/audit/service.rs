@@ -1,20 +1,18 @@
 //! 操作日志 and 登录日志: filters, labels and paging shared by the API, the pages and the
 //! .xlsx exports.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use qingfeng_store::audit::{self, AuditFilter, AuditRecord, LoginRecord, Verification};
 use qingfeng_store::Page;
 
 use super::wording::{self, Line};
+use crate::http::ApiResult;
 use crate::http::Params;
-use crate::http::{ApiError, ApiResult};
 use crate::AppState;
 
 /// `from`/`to` are calendar days (inclusive) of the office.
 fn day_bound(params: &Params, key: &str, next_day: bool) -> ApiResult<Option<DateTime<Utc>>> {
-    let Some(s) = params.str(key) else { return Ok(None) };
-    let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|_| ApiError::bad_request(format!("参数 {key} 应为日期，如 2026-03-01"), Some(key)))?;
+    let Some(d) = params.date(key)? else { return Ok(None) };
     let d = if next_day { d.succ_opt().unwrap_or(d) } else { d };
     Ok(Some(qingfeng_domain::time::office_day_start(d)))
 }

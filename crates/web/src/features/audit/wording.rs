@@ -63,6 +63,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("private_attachment", "报告附件", None, ""),
     // no title in the trail: an interference record's matter is for the 纪检组 alone
     ("major_matter", "请示报告", Some("/major-matters/"), ""),
+    // the person and the day only: the measure is for the 纪检组 and the person
+    ("discipline_record", "四种形态和处分记录", Some("/discipline-records/"), ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -93,6 +95,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("mark", "列为报告对象", "将{o}列为个人有关事项报告对象"),
     ("unmark", "取消报告对象", "取消{o}的个人有关事项报告对象"),
     ("answer", "登记批复", "登记{o}的上级批复"),
+    ("view_refused", "无权查询", "查询{o}（无权查看，已按不存在处理）"),
 ];
 
 /// How a field's values read.
@@ -299,6 +302,10 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("major_matter", "submitted_on", "报送日期", Text),
     ("major_matter", "answered_on", "批复日期", Text),
     ("major_matter", "person_id", "请示报告人", Person),
+    ("discipline_record", "person_id", "被处理人", Person),
+    ("discipline_record", "decided_on", "决定日期", Text),
+    ("discipline_record", "finding_id", "所依据的问题", Record("finding")),
+    ("discipline_record", "measure", "形态或处理处分", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

@@ -6,7 +6,6 @@
 //! the built-in `supervisor` role, or a custom role that lists `finding:sign_off` itself — an
 //! administrator's `*` is not enough.
 
-use chrono::NaiveDate;
 use qingfeng_domain::access::{builtin_role, Permission};
 use qingfeng_domain::findings::{
     allowed, Action, CampaignDraft, Category, FeedbackFields, FindingDraft, FindingFields, FindingState,
@@ -45,15 +44,6 @@ async fn require_group(state: &AppState, p: &Principal, message: &str) -> ApiRes
 
 fn bad_param(key: &str, allowed: String) -> ApiError {
     ApiError::bad_request(format!("参数 {key} 应为{allowed}之一"), Some(key))
-}
-
-fn date_param(params: &Params, key: &str) -> ApiResult<Option<NaiveDate>> {
-    match params.str(key) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| ApiError::bad_request(format!("参数 {key} 应为日期，如 2026-03-01"), Some(key))),
-    }
 }
 
 const GROUPS: &[&str] = &["形式主义官僚主义", "享乐主义奢靡之风", "主体责任落实", "六项纪律", "作风建设"];
@@ -132,8 +122,8 @@ pub fn finding_filter(params: &Params) -> ApiResult<FindingFilter> {
         person_id: params.int("person")?,
         risk_point_id: params.int("risk_point")?,
         q: params.str("q"),
-        from: date_param(params, "from")?,
-        to: date_param(params, "to")?,
+        from: params.date("from")?,
+        to: params.date("to")?,
     })
 }
 

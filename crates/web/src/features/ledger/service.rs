@@ -172,14 +172,7 @@ pub const ENTRY_FILTERS: &[&str] =
     &["year", "unit", "include_sub", "person", "kind", "item", "task", "case", "q", "from", "to"];
 
 pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
-    let date = |k: &str| -> ApiResult<Option<chrono::NaiveDate>> {
-        match params.str(k) {
-            None => Ok(None),
-            Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| ApiError::bad_request(format!("参数 {k} 应为日期，如 2026-03-01"), Some(k))),
-        }
-    };
+    let date = |k: &str| params.date(k);
     Ok(EntryFilter {
         year: params.int("year")?,
         unit_id: params.int("unit")?,

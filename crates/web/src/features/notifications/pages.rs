@@ -5,15 +5,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
-use chrono::NaiveDate;
 use qingfeng_domain::time::{office_day_start, office_today};
 use qingfeng_store::notify::{self, Notification};
 
 use super::service::filters;
 use crate::auth::Principal;
-use crate::http::ApiError;
 use crate::http::Params;
-use crate::http::{render, Nav, Opt, PageError, PagePath, PageResult};
+use crate::http::{render, Nav, Opt, PagePath, PageResult};
 use crate::time::local_time;
 use crate::AppState;
 
@@ -163,11 +161,7 @@ pub async fn read_all(State(state): State<AppState>, p: Principal) -> PageResult
 
 /// `GET /notifications/digest?date=`: the day's notifications grouped by kind, red first.
 pub async fn digest(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    let date = match params.str("date") {
-        None => office_today(),
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map_err(|_| PageError(ApiError::bad_request("参数 date 应为日期，如 2026-03-01", Some("date"))))?,
-    };
+    let date = params.date("date")?.unwrap_or_else(office_today);
     let next = date.succ_opt().unwrap_or(date);
     let prev = date.pred_opt().unwrap_or(date);
     let items =
