@@ -316,6 +316,36 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await z.context().close();
   });
 
+  await check('四风月报: a number drills down to the people it counts; the 纪检组 records a talk from a finding; a cadre sees only their own', async () => {
+    const j = await signIn('jijian');
+    await j.goto(base + '/reports/four-winds');
+    const link = j.locator('tr.group a[href^="/discipline-records?"]').first();
+    const n = Number(await link.textContent());
+    expect(n > 0, 'no people counted for a 四风 group this year');
+    await Promise.all([j.waitForURL(/\/discipline-records\?/), link.click()]);
+    expect((await j.locator('table.grid tbody tr').count()) >= n, 'the drill-down lists fewer records than counted');
+    await j.goto(base + '/findings?group=享乐主义奢靡之风');
+    await Promise.all([j.waitForURL(/\/findings\/\d+$/), j.locator('table.grid tbody a[href^="/findings/"]').first().click()]);
+    await Promise.all([j.waitForURL(/\/discipline-records\/new\?finding=\d+$/), j.click('text=登记处理处分')]);
+    await j.selectOption('select[name=form]', 'first');
+    await j.selectOption('select[name=measure]', 'talk_reminder');
+    if (!(await j.inputValue('select[name=person_id]'))) await j.selectOption('select[name=person_id]', { index: 1 });
+    await j.fill('input[name=deciding_body]', '派驻纪检监察组');
+    await j.fill('textarea[name=basis]', '冒烟测试：谈话提醒');
+    await Promise.all([j.waitForURL(/\/discipline-records\/\d+$/), j.click('form.form button[type=submit]')]);
+    expect((await j.textContent('main')).includes('冒烟测试：谈话提醒'), 'the record page does not show the basis');
+    await j.context().close();
+    const g = await signIn('ganbu');
+    await g.goto(base + '/discipline-records');
+    const mine = await g.textContent('main');
+    expect(mine.includes('本人处理处分记录') && !mine.includes('冒烟测试'), 'a cadre sees someone else\'s record');
+    await g.context().close();
+    const z = await signIn('zhuren');
+    await z.goto(base + '/reports/four-winds');
+    expect((await z.locator('a[href^="/discipline-records?"]').count()) === 0, 'a leader gets links to the people');
+    await z.context().close();
+  });
+
   await check('三重一大: the form re-checks as the recorder types (the chair moved to speak last); the 纪检组 turns a failed check into a finding', async () => {
     const p = await signIn('zhuren');
     await p.goto(base + '/decisions?failed=true');
