@@ -379,9 +379,7 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Meeting> {
         .await?;
     m.topics = topics_of(db, id).await?;
     m.checks = checks(&m.draft());
-    m.findings = db
-        .fetch_all("SELECT rule, finding_id FROM decision_findings WHERE meeting_id = $1 ORDER BY rule", args![id])
-        .await?;
+    m.findings = crate::findings::check_findings(db, &super::write::CHECK_LINK, id).await?;
     Ok(m)
 }
 

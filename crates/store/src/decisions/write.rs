@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::decisions::{checks, MeetingDraft, Topic, Vote};
-use qingfeng_domain::findings::{FindingDraft, Origin};
+use qingfeng_domain::findings::FindingDraft;
 use serde_json::{json, Value};
 
 use super::read::Meeting;
@@ -255,6 +255,14 @@ pub async fn update(db: &Db, actor: &Actor, before: &Meeting, d: &MeetingDraft, 
     tx.commit().await
 }
 
+/// Where the findings raised from meetings' checks are linked.
+pub const CHECK_LINK: crate::findings::CheckLink = crate::findings::CheckLink {
+    table: "decision_findings",
+    record_col: "meeting_id",
+    entity: "decision_meeting",
+    what: "该会议",
+};
+
 /// Records a finding for a failed check of a meeting (once per meeting and rule) in one
 /// transaction with the link; returns the finding's id.
 pub async fn link_finding(
@@ -265,24 +273,5 @@ pub async fn link_finding(
     finding: &FindingDraft,
     at: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    let mut tx = db.begin().await?;
-    let done: Option<(i64,)> = tx
-        .fetch_optional(
-            "SELECT finding_id FROM decision_findings WHERE meeting_id = $1 AND rule = $2",
-            args![meeting_id, rule],
-        )
-        .await?;
-    if let Some((fid,)) = done {
-        return Err(StoreError::Refused(format!("该会议的 {rule} 问题已转为问题 #{fid}")));
-    }
-    let fid = crate::findings::insert(&mut tx, actor, finding, Origin::Supervision, None, "", at).await?;
-    tx.execute(
-        "INSERT INTO decision_findings (meeting_id, rule, finding_id) VALUES ($1, $2, $3)",
-        args![meeting_id, rule, fid],
-    )
-    .await?;
-    audit::append(&mut tx, actor, "convert", "decision_meeting", meeting_id, &json!({"rule": rule, "finding_id": fid}))
-        .await?;
-    tx.commit().await?;
-    Ok(fid)
+    crate::findings::link_check(db, actor, &CHECK_LINK, meeting_id, rule, finding, at).await
 }

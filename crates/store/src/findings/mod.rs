@@ -17,6 +17,7 @@ mod campaigns;
 mod evidence;
 mod figures;
 mod flow;
+mod from_checks;
 mod lookups;
 mod notices;
 mod read;
@@ -32,6 +33,7 @@ pub use flow::{
     add_measure, add_update, apply_update, create, feedback, insert, look_back, look_back_setting, request_sign_off,
     return_finding, sign_off, update,
 };
+pub use from_checks::{check_findings, link_check, CheckLink};
 pub use lookups::{campaigns_by_name, measure_people};
 pub use read::{
     get, get_measure, list, list_measures, measures, recurrences, steps, updates, Finding, FindingFilter, Measure,

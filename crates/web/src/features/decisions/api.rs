@@ -5,14 +5,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::decisions::register::RegisterFields;
-use qingfeng_domain::decisions::{Check, MeetingFields};
+use qingfeng_domain::decisions::MeetingFields;
 use qingfeng_store::decisions::register::{self as reg, RegisterEntry};
 use qingfeng_store::decisions::{self as store, Meeting, MeetingSummary};
 use qingfeng_store::{Page, Scope};
-use serde::{Deserialize, Serialize};
 
 use super::{service, sheets};
 use crate::auth::Principal;
+pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
 use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
 use crate::sheets::ImportReport;
 use crate::AppState;
@@ -55,12 +55,6 @@ pub async fn update(
     Ok(Json(store::get(&state.db, &p.scope, id).await?))
 }
 
-/// The dry run's answer.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CheckAnswer {
-    pub checks: Vec<Check>,
-}
-
 /// `POST /api/v1/decision-meetings/check`: the same body as create; writes nothing.
 pub async fn check(
     State(state): State<AppState>,
@@ -68,20 +62,6 @@ pub async fn check(
     ApiJson(f): ApiJson<MeetingFields>,
 ) -> ApiResult<Json<CheckAnswer>> {
     Ok(Json(CheckAnswer { checks: service::dry_run(&state, &p, &f).await? }))
-}
-
-/// Which failed check to turn into a finding.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConvertFields {
-    /// R-DEC-1 … R-DEC-9
-    pub rule: String,
-}
-
-/// The finding a check became.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Converted {
-    pub finding_id: i64,
 }
 
 /// `POST /api/v1/decision-meetings/{id}/findings` (the 纪检组)

@@ -16,6 +16,7 @@ use qingfeng_store::org::{branches, units};
 use qingfeng_store::{now, StoreError};
 
 use crate::auth::Principal;
+use crate::features::findings::from_checks::failed_check;
 use crate::features::findings::service::{check_responsible, check_unit_scope};
 use crate::features::home::service::{Section, TodoNotice};
 use crate::http::{ApiError, ApiResult, Params};
@@ -147,12 +148,7 @@ fn finding_for(m: &Meeting, c: &Check) -> FindingDraft {
 /// 转为问题: a failed check of a meeting in the caller's scope becomes a finding of the 纪检组.
 pub async fn convert(state: &AppState, p: &Principal, id: i64, rule: &str) -> ApiResult<i64> {
     let m = store::get(&state.db, &p.scope, id).await?;
-    let Some(c) = m.checks.iter().find(|c| c.rule == rule) else {
-        return Err(ApiError::bad_request(format!("规则“{rule}”不是三重一大会议的检查项"), Some("rule")));
-    };
-    if c.ok {
-        return Err(ApiError::Conflict(format!("该会议的 {rule} 检查已通过，无需转为问题")));
-    }
+    let c = failed_check(&m.checks, rule, "三重一大会议", "该会议")?;
     let d = finding_for(&m, c);
     Ok(store::link_finding(&state.db, &p.actor(), id, rule, &d, now()).await?)
 }

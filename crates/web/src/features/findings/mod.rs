@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod api;
+pub mod from_checks;
 pub mod pages;
 pub mod service;
 pub mod sheets;

@@ -6,8 +6,8 @@
 use askama::Template;
 use axum::extract::State;
 use qingfeng_domain::decisions::{
-    Body, Check, DecidedBy, MeetingFields, MemberFields, RecusalFields, SpeechFields, TopicCategory, TopicFields,
-    TopicResult, Vote, VoteFields, VotingMethod,
+    Body, DecidedBy, MeetingFields, MemberFields, RecusalFields, SpeechFields, TopicCategory, TopicFields, TopicResult,
+    Vote, VoteFields, VotingMethod,
 };
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
@@ -16,10 +16,9 @@ use qingfeng_store::decisions as store;
 use super::body_options;
 use crate::auth::Principal;
 use crate::features::decisions::service;
+use crate::features::findings::from_checks::checks_panel;
 use crate::features::findings::pages::{people_options, person_opts, unit_options, Pick};
-use crate::http::{
-    form_errors, render, render_form, see_other, ApiError, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult,
-};
+use crate::http::{form_errors, render_form, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult};
 use crate::AppState;
 
 /// Blank member rows offered below the members entered, and the fewest rows shown.
@@ -292,23 +291,8 @@ pub async fn edit(
     }
 }
 
-#[derive(Template)]
-#[template(path = "decisions/checks.html")]
-struct ChecksPanel {
-    checks: Vec<Check>,
-    missing: Vec<String>,
-}
-
 /// `POST /decisions/check` (htmx): the checks of the form as typed, or what it still lacks.
 pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
-    let panel = match service::dry_run(&state, &p, &f).await {
-        Ok(checks) => ChecksPanel { checks, missing: Vec::new() },
-        Err(ApiError::Invalid(e)) => {
-            ChecksPanel { checks: Vec::new(), missing: e.0.into_iter().map(|x| x.message).collect() }
-        }
-        Err(ApiError::Forbidden(m)) => ChecksPanel { checks: Vec::new(), missing: vec![m] },
-        Err(e) => return Err(e.into()),
-    };
-    render(&panel)
+    checks_panel(service::dry_run(&state, &p, &f).await)
 }

@@ -16,7 +16,8 @@ pub use register::{create_entry, import_page, import_submit, link_entry, registe
 
 use super::service;
 use crate::auth::Principal;
-use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
+use crate::features::findings::from_checks::converted_page;
+use crate::http::{render, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
 fn body_options(chosen: Option<Body>) -> Vec<Opt> {
@@ -97,14 +98,7 @@ pub async fn convert(
     PagePath(id): PagePath<i64>,
     form: FormPairs,
 ) -> PageResult {
-    match service::convert(&state, &p, id, form.get("rule").trim()).await {
-        Ok(fid) => Ok(see_other(format!("/findings/{fid}"))),
-        Err(e) => {
-            let (_, message, _) = e.parts();
-            let q = serde_urlencoded::to_string([("refused", message)]).unwrap_or_default();
-            Ok(see_other(format!("/decisions/{id}?{q}")))
-        }
-    }
+    converted_page(service::convert(&state, &p, id, form.get("rule").trim()).await, &format!("/decisions/{id}"))
 }
 
 /// The year of the office today (the dashboard counts this year's meetings).
