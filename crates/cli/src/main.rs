@@ -15,6 +15,7 @@ mod demo_reports;
 mod demo_risk;
 mod demo_study;
 mod demo_talks;
+mod demo_vehicles;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -341,6 +342,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_study::seed(&db).await?;
                         demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
                         demo_decisions::seed(&db).await?;
+                        demo_vehicles::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_discipline::seed(&db, qingfeng_domain::time::office_today()).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);

@@ -72,6 +72,11 @@ permissions!(
     DisciplineRead = ("discipline:read", "查阅运用“四种形态”和党纪政务处分记录（纪检监察组）"),
     DisciplineWrite = ("discipline:write", "登记运用“四种形态”和党纪政务处分（纪检监察组）"),
     FourWindsRead = ("report:four_winds", "查看“四风”问题月报"),
+    VehicleRead = ("vehicle:read", "查看公务用车和出车登记"),
+    VehicleWrite = ("vehicle:write", "登记公务用车、出车登记（派车单），导入出车记录（办公室）"),
+    VehicleConvert = ("vehicle:convert", "将出车检查未通过的事项转为问题（纪检监察组）"),
+    BudgetRead = ("budget:read", "查看三公经费预算执行情况"),
+    BudgetWrite = ("budget:write", "录入三公经费预算，导入财务支出明细（办公室、财务）"),
 );
 
 impl serde::Serialize for Permission {
@@ -181,10 +186,11 @@ macro_rules! lead {
 }
 
 /// 分管领导: reads the risk register and the collective decisions of the units in charge.
-const LEAD: &[Permission] = lead!(DecisionRead);
+const LEAD: &[Permission] = lead!(DecisionRead, VehicleRead, BudgetRead);
 /// 主要负责人: also proposes the unit's risk points and keeps its 三重一大 records (the office
 /// records them under the principal's responsibility).
-const PRINCIPAL: &[Permission] = lead!(RiskWrite, DecisionRead, DecisionWrite, MatterWrite);
+const PRINCIPAL: &[Permission] =
+    lead!(RiskWrite, DecisionRead, DecisionWrite, MatterWrite, VehicleRead, VehicleWrite, BudgetRead, BudgetWrite);
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
 const SUPERVISE: &[Permission] = &[
@@ -214,6 +220,9 @@ const SUPERVISE: &[Permission] = &[
     Permission::TalkWrite,
     Permission::DecisionRead,
     Permission::DecisionConvert,
+    Permission::VehicleRead,
+    Permission::VehicleConvert,
+    Permission::BudgetRead,
     Permission::PersonalReportFile,
     Permission::PersonalReportReview,
     Permission::MatterRead,
@@ -263,9 +272,9 @@ macro_rules! staff {
 
 const MEMBER: &[Permission] = staff!();
 
-/// 办公室文秘: a cadre who also records the unit's collective-decision meetings and keeps the
-/// register of large spending and appointments.
-const CLERK: &[Permission] = staff!(DecisionRead, DecisionWrite);
+/// 办公室文秘: a cadre who also records the unit's collective-decision meetings, keeps the
+/// register of large spending and appointments, the vehicles' trip log and the 三公经费.
+const CLERK: &[Permission] = staff!(DecisionRead, DecisionWrite, VehicleRead, VehicleWrite, BudgetRead, BudgetWrite);
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },

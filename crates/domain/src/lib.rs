@@ -1,6 +1,7 @@
 //! Pure domain types and rules of 清风: no I/O, so they are tested fast and exhaustively.
 
 pub mod access;
+pub mod budgets;
 pub mod calendar;
 pub mod decisions;
 pub mod dict;
@@ -24,6 +25,7 @@ pub mod study;
 pub mod talks;
 pub mod text;
 pub mod time;
+pub mod vehicles;
 pub mod warning_cases;
 
 pub use error::{FieldError, FieldErrors};

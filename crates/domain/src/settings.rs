@@ -26,6 +26,8 @@ pub enum SettingKind {
     TimeZone,
     /// a day of every year, `MM-DD` (02-29 refused)
     MonthDay,
+    /// a time of day, `HH:MM`
+    ClockTime,
 }
 
 /// One setting as the 参数设置 page and the API describe it.
@@ -291,6 +293,30 @@ pub const SETTINGS: &[SettingDef] = &[
     effect!("discipline.effect_months.gov_major_demerit", "政务记大过影响期（月）", "18"),
     effect!("discipline.effect_months.gov_demotion", "政务降级影响期（月）", "24"),
     effect!("discipline.effect_months.gov_dismissal", "政务撤职影响期（月）", "24"),
+    def(
+        crate::vehicles::CUTOFF_SETTING,
+        "公务用车与三公经费",
+        "公务用车收车时限",
+        "晚于此时刻收车（或跨日收车）且未登记特殊审批的出车，标为未按时回定点停放（R-CAR-3）；恰好在此时刻收车不算晚",
+        crate::vehicles::CUTOFF_DEFAULT,
+        ClockTime,
+    ),
+    def(
+        crate::vehicles::KEYWORDS_SETTING,
+        "公务用车与三公经费",
+        "公车私用关键词",
+        "事由或目的地含这些词的出车标为“待核实”，由纪检监察组核实，不自动认定违规（R-CAR-4）；多个用逗号分隔，留空用默认词表",
+        crate::vehicles::KEYWORDS_DEFAULT,
+        Text { max: 1000 },
+    ),
+    def(
+        crate::budgets::WARN_SETTING,
+        "公务用车与三公经费",
+        "三公经费预警比例（%）",
+        "某单位某类三公经费支出达到年度预算的此比例时预警，达到预算时提示已达到或超过预算，并通知该单位主要负责人和办公室",
+        "80",
+        Integer { min: 1, max: 100 },
+    ),
 ];
 
 pub fn setting(key: &str) -> Option<&'static SettingDef> {
@@ -357,6 +383,10 @@ impl SettingDef {
             MonthDay => match crate::personal::parse_month_day(v) {
                 Some((m, d)) => Ok(format!("{m:02}-{d:02}")),
                 None => Err(format!("{label}应为每年都有的日期，格式如 01-31")),
+            },
+            ClockTime => match crate::vehicles::parse_clock(v) {
+                Some(t) => Ok(t.format("%H:%M").to_string()),
+                None => Err(format!("{label}应为时刻，格式如 22:00")),
             },
             TimeZone => crate::time::parse_time_zone(v).map(|_| v.to_string()).map_err(|m| format!("{label}：{m}")),
         }

@@ -30,6 +30,7 @@ pub mod query;
 pub mod responsibility;
 pub mod risk;
 pub mod roles;
+pub mod vehicles;
 pub use org::Scope;
 pub mod settings;
 pub mod study;

@@ -36,6 +36,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::major_matters::routes,
     features::discipline::routes,
     features::four_winds::routes,
+    features::vehicles::routes,
     features::holidays::routes,
     features::personal_reports::routes,
     features::family_events::routes,

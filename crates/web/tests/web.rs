@@ -29,6 +29,7 @@ mod step_notices;
 mod study;
 mod support;
 mod talks;
+mod vehicles;
 mod warning_cases;
 
 use std::collections::{BTreeSet, HashSet};

@@ -26,4 +26,5 @@ pub mod session;
 pub mod study;
 pub mod system;
 pub mod talks;
+pub mod vehicles;
 pub mod warning_cases;

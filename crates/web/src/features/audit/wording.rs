@@ -17,6 +17,7 @@ use qingfeng_domain::personal::{LifeEvent, ReportKind, Review};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::risk::{RiskCategory, RiskLevel, RiskState};
 use qingfeng_domain::talks::TalkKind;
+use qingfeng_domain::vehicles::VehicleKind;
 use qingfeng_domain::warning_cases::Discipline;
 use qingfeng_store::audit::{AuditRecord, Names};
 use qingfeng_store::notify::kind_label;
@@ -65,6 +66,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("major_matter", "请示报告", Some("/major-matters/"), ""),
     // the person and the day only: the measure is for the 纪检组 and the person
     ("discipline_record", "四种形态和处分记录", Some("/discipline-records/"), ""),
+    ("vehicle", "公务用车", None, ""),
+    ("vehicle_trip", "出车记录", Some("/vehicles/trips/"), ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -306,6 +309,19 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("discipline_record", "decided_on", "决定日期", Text),
     ("discipline_record", "finding_id", "所依据的问题", Record("finding")),
     ("discipline_record", "measure", "形态或处理处分", Text),
+    ("vehicle", "plate", "号牌", Text),
+    ("vehicle", "kind", "车辆类型", Dict(|k| VehicleKind::from_key(k).map(VehicleKind::label))),
+    ("vehicle", "parking", "定点停放地点", Text),
+    ("vehicle_trip", "vehicle", "车辆", Text),
+    ("vehicle_trip", "departed_at", "出车时间", Text),
+    ("vehicle_trip", "returned_at", "收车时间", Text),
+    ("vehicle_trip", "purpose", "事由", Text),
+    ("vehicle_trip", "destination", "目的地", Text),
+    ("vehicle_trip", "distance_km", "行驶里程（公里）", Text),
+    ("vehicle_trip", "cost", "油费或充电费（元）", Text),
+    ("vehicle_trip", "driver", "驾驶员", Text),
+    ("vehicle_trip", "approver", "审批人", Text),
+    ("vehicle_trip", "special_approval", "特殊审批", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {
