@@ -240,10 +240,6 @@ impl Trip {
     pub fn failed(&self) -> Vec<&str> {
         self.failed_rules.split(',').filter(|r| !r.is_empty()).collect()
     }
-
-    pub fn finding_for(&self, rule: &str) -> Option<i64> {
-        self.findings.iter().find(|(r, _)| r == rule).map(|(_, f)| *f)
-    }
 }
 
 const TRIP_COLS: &str = "t.id, t.vehicle_id, v.plate, v.parking, v.unit_id, u.name AS unit_name, u.path AS unit_path, \

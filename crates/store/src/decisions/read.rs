@@ -201,11 +201,6 @@ impl Meeting {
         self.checks.iter().filter(|c| !c.ok).collect()
     }
 
-    /// The finding a failed rule became, if any.
-    pub fn finding_for(&self, rule: &str) -> Option<i64> {
-        self.findings.iter().find(|(r, _)| r == rule).map(|(_, id)| *id)
-    }
-
     pub fn present(&self) -> usize {
         self.members.iter().filter(|m| m.present).count()
     }

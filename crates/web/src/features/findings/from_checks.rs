@@ -27,6 +27,18 @@ pub fn checks_panel(result: ApiResult<Vec<Check>>) -> PageResult {
     render(&panel)
 }
 
+/// A check as a record's page shows it, with the finding it became.
+pub struct CheckRow {
+    pub c: Check,
+    pub finding: Option<i64>,
+}
+
+/// A record's checks with the findings (rule, finding id) the 纪检组 raised from them.
+pub fn check_rows(checks: &[Check], findings: &[(String, i64)]) -> Vec<CheckRow> {
+    let finding = |rule: &str| findings.iter().find(|(r, _)| r == rule).map(|(_, f)| *f);
+    checks.iter().map(|c| CheckRow { c: c.clone(), finding: finding(&c.rule) }).collect()
+}
+
 /// The failed check a 转为问题 names: refused when the rule is not one of the record's checks
 /// (`kind` names them, "三重一大会议") or when it passed (`what` names the record, "该会议").
 pub fn failed_check<'a>(checks: &'a [Check], rule: &str, kind: &str, what: &str) -> ApiResult<&'a Check> {

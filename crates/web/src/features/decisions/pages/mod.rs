@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
-use qingfeng_domain::decisions::{Body, Check};
+use qingfeng_domain::decisions::Body;
 use qingfeng_store::decisions::{self as store, Meeting, MeetingSummary};
 
 pub use form::{check, create, edit, edit_form, new_form};
@@ -16,7 +16,7 @@ pub use register::{create_entry, import_page, import_submit, link_entry, registe
 
 use super::service;
 use crate::auth::Principal;
-use crate::features::findings::from_checks::converted_page;
+use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
 use crate::http::{render, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
@@ -54,12 +54,6 @@ pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -
     })
 }
 
-/// A check as the detail page shows it, with the finding it became.
-struct CheckRow {
-    c: Check,
-    finding: Option<i64>,
-}
-
 #[derive(Template)]
 #[template(path = "decisions/detail.html")]
 struct DetailPage {
@@ -79,7 +73,7 @@ pub async fn detail(
     params: Params,
 ) -> PageResult {
     let m = store::get(&state.db, &p.scope, id).await?;
-    let checks = m.checks.iter().map(|c| CheckRow { c: c.clone(), finding: m.finding_for(&c.rule) }).collect();
+    let checks = check_rows(&m.checks, &m.findings);
     render(&DetailPage {
         nav: Nav::new(&p, "decisions"),
         failed: m.failed().len(),

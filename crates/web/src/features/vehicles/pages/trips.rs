@@ -6,14 +6,13 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use qingfeng_domain::access::Permission;
-use qingfeng_domain::decisions::Check;
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::vehicles::{CostKind, TripFields};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::vehicles::{self as store, Trip, VehicleFilter};
 
 use crate::auth::Principal;
-use crate::features::findings::from_checks::{checks_panel, converted_page};
+use crate::features::findings::from_checks::{check_rows, checks_panel, converted_page, CheckRow};
 use crate::features::vehicles::{service, sheets};
 use crate::http::import_flow::ImportPage;
 use crate::http::{
@@ -74,12 +73,6 @@ pub async fn trips(State(state): State<AppState>, p: Principal, params: Params) 
     })
 }
 
-/// A check as the trip page shows it, with the finding it became.
-struct CheckRow {
-    c: Check,
-    finding: Option<i64>,
-}
-
 #[derive(Template)]
 #[template(path = "vehicles/trip.html")]
 struct TripPage {
@@ -99,7 +92,7 @@ pub async fn trip(
     params: Params,
 ) -> PageResult {
     let t = store::get_trip(&state.db, &p.scope, id).await?;
-    let checks = t.checks.iter().map(|c| CheckRow { c: c.clone(), finding: t.finding_for(&c.rule) }).collect();
+    let checks = check_rows(&t.checks, &t.findings);
     render(&TripPage {
         nav: Nav::new(&p, "vehicle-trips"),
         failed: t.checks.iter().filter(|c| !c.ok).count(),
