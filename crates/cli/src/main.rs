@@ -1,5 +1,6 @@
 //! `qingfeng`: the one binary — serve, migrate, demo, import, export, token, audit.
 
+mod backup;
 mod bench;
 mod bench_chain;
 mod demo;
@@ -97,6 +98,15 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write a consistent copy of the database to FILE while the server may run (SQLite:
+    /// VACUUM INTO; PostgreSQL: pg_dump). The audit key is not in it: keep that apart.
+    Backup {
+        /// the new file (an existing one is never overwritten)
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty data directory (or an empty PostgreSQL database), then
+    /// check it: its tables and the audit chain.
+    Restore { file: PathBuf },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -363,6 +373,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // the chain's head, published outside the database at start and then daily
             qingfeng_web::jobs::audit_heads::publish(&db, &cli.data_dir).await.map_err(anyhow::Error::msg)?;
             qingfeng_web::jobs::audit_heads::spawn_daily(db.clone(), cli.data_dir.clone());
+            let target = backup::Target::new(cli.database_url.as_deref(), &cli.data_dir);
+            backup::spawn_nightly(db.clone(), target, cli.data_dir.clone());
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             println!("清风已启动：http://{}", listener.local_addr()?);
@@ -456,6 +468,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let actor = Actor { account_id: None, username: "cli".into(), address: "local".into(), words: None };
             let token = accounts::create_token(&db, &actor, account.id, name).await?;
             println!("{token}");
+        }
+        Command::Backup { file } => {
+            let db = open_db(&cli).await?;
+            let target = backup::Target::new(cli.database_url.as_deref(), &cli.data_dir);
+            backup::backup(&db, &target, file).await?;
+            println!("已备份到 {}（审计密钥不在备份中，请另行保存）", file.display());
+            db.close().await;
+        }
+        Command::Restore { file } => {
+            // without the key the restored chain cannot be checked: ask for it before writing
+            audit_key::AuditKey::load(&cli.data_dir, false)
+                .map_err(|e| anyhow::anyhow!("{e}。恢复前请先放好审计密钥，用它校验恢复的审计链；未写入任何数据"))?;
+            let target = backup::Target::new(cli.database_url.as_deref(), &cli.data_dir);
+            backup::restore(&target, file).await?;
+            let (db, _) = connect(&cli, false).await?;
+            backup::print_counts(&db).await?;
+            db.close().await;
+            return verify_audit(&cli, None).await;
         }
         Command::Audit { command: AuditCommand::Verify { heads } } => {
             return verify_audit(&cli, heads.as_deref()).await;

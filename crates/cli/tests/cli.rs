@@ -4,6 +4,7 @@
 //! (`scripts/test.sh` starts one). The audit commands: `audit/`.
 
 mod audit;
+mod backup;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

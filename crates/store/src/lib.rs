@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod audit_key;
+pub mod backup;
 mod db;
 pub mod decisions;
 pub mod dicts;
