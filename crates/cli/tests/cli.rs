@@ -5,6 +5,7 @@
 
 mod audit;
 mod backup;
+mod crash;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
