@@ -5,6 +5,7 @@ mod bench;
 mod bench_chain;
 mod demo;
 mod demo_accounts;
+mod demo_budgets;
 mod demo_cases;
 mod demo_chain;
 mod demo_decisions;
@@ -353,6 +354,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
                         demo_decisions::seed(&db).await?;
                         demo_vehicles::seed(&db, qingfeng_domain::time::office_today()).await?;
+                        demo_budgets::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_discipline::seed(&db, qingfeng_domain::time::office_today()).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);

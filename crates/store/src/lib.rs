@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_key;
 pub mod backup;
+pub mod budgets;
 mod db;
 pub mod decisions;
 pub mod dicts;

@@ -475,12 +475,19 @@ async fn recheck(tx: &mut Tx, rules: &TripRules, vehicle_id: i64) -> StoreResult
     Ok(())
 }
 
+/// Trip costs count against the vehicle's unit's 公务用车 budget of the year.
+async fn evaluate_budget(tx: &mut Tx, actor: &Actor, d: &TripDraft) -> StoreResult<()> {
+    let (unit,): (i64,) = tx.fetch_one("SELECT unit_id FROM vehicles WHERE id = $1", args![d.vehicle_id]).await?;
+    crate::budgets::evaluate(tx, actor, unit, d.departed.year()).await
+}
+
 /// Records a trip and checks its vehicle's trips again.
 pub async fn create_trip(db: &Db, actor: &Actor, d: &TripDraft) -> StoreResult<i64> {
     let mut tx = db.begin().await?;
     let rules = trip_rules_in(&mut tx).await?;
     let id = insert_trip(&mut tx, actor, d, "create").await?;
     recheck(&mut tx, &rules, d.vehicle_id).await?;
+    evaluate_budget(&mut tx, actor, d).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -498,6 +505,13 @@ pub async fn create_trips(db: &Db, actor: &Actor, drafts: &[TripDraft]) -> Store
     }
     for v in vehicles {
         recheck(&mut tx, &rules, v).await?;
+    }
+    let mut evaluated: Vec<(i64, i32)> = Vec::new();
+    for d in drafts {
+        if !evaluated.contains(&(d.vehicle_id, d.departed.year())) {
+            evaluated.push((d.vehicle_id, d.departed.year()));
+            evaluate_budget(&mut tx, actor, d).await?;
+        }
     }
     tx.commit().await?;
     Ok(drafts.len())
@@ -526,19 +540,8 @@ pub async fn update_trip(db: &Db, actor: &Actor, id: i64, before: &TripDraft, d:
     if before.vehicle_id != d.vehicle_id {
         recheck(&mut tx, &rules, before.vehicle_id).await?;
     }
+    evaluate_budget(&mut tx, actor, d).await?;
     tx.commit().await
-}
-
-/// Trip costs (fuel and charging) of a year by unit, in cents: the 公务用车运行维护 spending
-/// already recorded.
-pub async fn trip_costs_by_unit(db: &Db, year: i32) -> StoreResult<Vec<(i64, i64)>> {
-    let (from, to) = year_bounds(year);
-    db.fetch_all(
-        "SELECT v.unit_id, COALESCE(SUM(t.cost_cents), 0) FROM vehicle_trips t JOIN vehicles v ON v.id = t.vehicle_id \
-         WHERE t.departed_on >= $1 AND t.departed_on <= $2 GROUP BY v.unit_id",
-        args![from, to],
-    )
-    .await
 }
 
 /// The first and last day of a year.

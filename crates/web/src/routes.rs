@@ -37,6 +37,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::discipline::routes,
     features::four_winds::routes,
     features::vehicles::routes,
+    features::budgets::routes,
     features::holidays::routes,
     features::personal_reports::routes,
     features::family_events::routes,

@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit_trail;
+mod budgets;
 mod chain;
 mod decisions;
 mod delegation;

@@ -81,6 +81,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("family_gifts_overdue", "礼金礼品逾期未上交"),
     ("interference_recorded", "插手干预记录"),
     ("request_unanswered", "请示逾期未答复"),
+    ("budget_warning", "三公经费预警"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

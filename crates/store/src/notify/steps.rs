@@ -60,6 +60,17 @@ pub enum Event {
     /// 插手干预记录: someone recorded a leader's interference in a major matter (the words name
     /// only the unit: the record itself is read on its page).
     InterferenceRecorded { matter_id: i64, unit_name: String },
+    /// A unit's 三公经费 spending of a category reached the warning share (`percent` %) or the
+    /// whole budget of the year (`level` in words).
+    BudgetWarning {
+        unit_name: String,
+        year: i32,
+        category: String,
+        level: String,
+        spent: String,
+        budget: String,
+        percent: i64,
+    },
 }
 
 impl Event {
@@ -81,6 +92,7 @@ impl Event {
             Event::DecisionUnrecorded { .. } => "decision_unrecorded",
             Event::FamilyEventFlagged { .. } => "family_event_flagged",
             Event::InterferenceRecorded { .. } => "interference_recorded",
+            Event::BudgetWarning { .. } => "budget_warning",
         }
     }
 }

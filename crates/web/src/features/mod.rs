@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod budgets;
 pub mod decisions;
 pub mod discipline;
 pub mod family_events;

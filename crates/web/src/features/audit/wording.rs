@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use qingfeng_domain::access::{builtin_role, ScopeKind};
+use qingfeng_domain::budgets::BudgetCategory;
 use qingfeng_domain::calendar::DayKind;
 use qingfeng_domain::decisions::register::EntryKind as RegisterKind;
 use qingfeng_domain::decisions::Body;
@@ -68,6 +69,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("discipline_record", "四种形态和处分记录", Some("/discipline-records/"), ""),
     ("vehicle", "公务用车", None, ""),
     ("vehicle_trip", "出车记录", Some("/vehicles/trips/"), ""),
+    ("budget", "三公经费预算", None, ""),
+    ("budget_spending", "三公经费支出", None, ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -322,6 +325,13 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("vehicle_trip", "driver", "驾驶员", Text),
     ("vehicle_trip", "approver", "审批人", Text),
     ("vehicle_trip", "special_approval", "特殊审批", Text),
+    ("budget", "year", "年度", Text),
+    ("budget", "category", "类别", Dict(|k| BudgetCategory::from_key(k).map(BudgetCategory::label))),
+    ("budget", "amount", "金额（元）", Text),
+    ("budget_spending", "category", "类别", Dict(|k| BudgetCategory::from_key(k).map(BudgetCategory::label))),
+    ("budget_spending", "spent_on", "日期", Text),
+    ("budget_spending", "amount", "金额（元）", Text),
+    ("budget_spending", "note", "摘要", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

@@ -141,6 +141,14 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
             format!("{by}登记了一条领导干部插手干预重大事项记录（{unit_name}），请查阅并研判是否需要处置。"),
             format!("/major-matters/{matter_id}"),
         ),
+        Event::BudgetWarning { unit_name, year, category, level, spent, budget, percent } => (
+            format!("三公经费{level}：{unit_name}{category}"),
+            format!(
+                "{unit_name} {year} 年{category}经费已支出 {spent} 元，预算 {budget} 元，{}。请严格控制支出，坚持过紧日子。",
+                if level.contains("超过") { "已达到或超过预算".to_string() } else { format!("已达到预算的 {percent}%") }
+            ),
+            format!("/budgets?year={year}"),
+        ),
     }
 }
 
