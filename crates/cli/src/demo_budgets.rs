@@ -7,7 +7,9 @@ use qingfeng_domain::budgets::{BudgetCategory as C, BudgetDraft, SpendingDraft};
 use qingfeng_store::{budgets, Actor, Db};
 
 /// (unit code, day, category, 元, note)
-const LEDGER: &[(&str, (i32, u32, u32), C, i64, &str)] = &[
+type Line = (&'static str, (i32, u32, u32), C, i64, &'static str);
+
+const LEDGER: &[Line] = &[
     ("XWB-ZHK", (2025, 3, 18), C::Vehicles, 9_800, "公务用车年度保险"),
     ("XWB-ZHK", (2025, 9, 6), C::Vehicles, 6_200, "公务用车维修保养"),
     ("XWB-JDB", (2025, 4, 22), C::Reception, 18_600, "接待省市检查组"),
