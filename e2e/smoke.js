@@ -374,6 +374,36 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await g.context().close();
   });
 
+  await check('公务用车: the trip form flags a Sunday trip while typing (待核实, not condemned); the 纪检组 turns the 国庆 trip into a finding; 三公经费 shows the warning', async () => {
+    const p = await signIn('zhuren');
+    await p.goto(base + '/vehicles/trips/new');
+    await p.selectOption('select[name=vehicle_id]', { index: 1 });
+    await p.fill('input[name=departed_on]', '2026-11-15');
+    await p.fill('input[name=departed_time]', '09:00');
+    await p.fill('input[name=returned_time]', '11:00');
+    await p.fill('input[name=destination]', '县政府');
+    const rule2 = p.locator('#live-checks tr:has-text("R-CAR-2")');
+    await rule2.waitFor();
+    await p.waitForFunction(() => {
+      const row = [...document.querySelectorAll('#live-checks tr')].find(r => r.textContent.includes('R-CAR-2'));
+      return row && row.textContent.includes('待核实') && row.textContent.includes('周末');
+    }, null, { timeout: 10000 });
+    expect(!(await p.textContent('#live-checks')).includes('不符合'), 'a trip check condemns instead of asking for review');
+    await p.goto(base + '/budgets');
+    expect((await p.textContent('main')).includes('预警'), 'no budget past the warning share');
+    await p.context().close();
+    const g = await signIn('jijian');
+    await g.goto(base + '/vehicles/trips?flagged=true');
+    await g.click('table.grid tbody tr:has-text("R-CAR-2") td a');
+    await g.waitForURL(/\/vehicles\/trips\/\d+$/);
+    const trip = g.url();
+    await Promise.all([g.waitForURL(/\/findings\/\d+$/), g.click('#checks + table tr:has-text("R-CAR-2") button')]);
+    expect((await g.textContent('main')).includes('违规配备使用公务用车'), 'the finding is not of the vehicles category');
+    await g.goto(trip);
+    expect((await g.textContent('main')).includes('已转为问题'), 'the trip does not link the finding');
+    await g.context().close();
+  });
+
   await check('the 分管领导 and a 一般干部 read the risk register without proposing', async () => {
     for (const who of ['fenguan', 'ganbu']) {
       const p = await signIn(who);

@@ -12,19 +12,28 @@ use crate::http::{render, see_other, ApiError, ApiResult, PageResult};
 struct ChecksPanel {
     checks: Vec<Check>,
     missing: Vec<String>,
+    failed_word: &'static str,
 }
 
-/// The checks panel of a form as typed: each rule's result, or what the input still lacks.
+/// The checks panel of a form as typed: each rule's result (a failed one 不符合), or what the
+/// input still lacks.
 pub fn checks_panel(result: ApiResult<Vec<Check>>) -> PageResult {
-    let panel = match result {
-        Ok(checks) => ChecksPanel { checks, missing: Vec::new() },
-        Err(ApiError::Invalid(e)) => {
-            ChecksPanel { checks: Vec::new(), missing: e.0.into_iter().map(|x| x.message).collect() }
-        }
-        Err(ApiError::Forbidden(m)) => ChecksPanel { checks: Vec::new(), missing: vec![m] },
+    panel(result, "不符合")
+}
+
+/// The checks panel where a failed check only asks for review (待核实), never condemns.
+pub fn review_panel(result: ApiResult<Vec<Check>>) -> PageResult {
+    panel(result, "待核实")
+}
+
+fn panel(result: ApiResult<Vec<Check>>, failed_word: &'static str) -> PageResult {
+    let (checks, missing) = match result {
+        Ok(checks) => (checks, Vec::new()),
+        Err(ApiError::Invalid(e)) => (Vec::new(), e.0.into_iter().map(|x| x.message).collect()),
+        Err(ApiError::Forbidden(m)) => (Vec::new(), vec![m]),
         Err(e) => return Err(e.into()),
     };
-    render(&panel)
+    render(&ChecksPanel { checks, missing, failed_word })
 }
 
 /// A check as a record's page shows it, with the finding it became.

@@ -12,7 +12,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::vehicles::{self as store, Trip, VehicleFilter};
 
 use crate::auth::Principal;
-use crate::features::findings::from_checks::{check_rows, checks_panel, converted_page, CheckRow};
+use crate::features::findings::from_checks::{check_rows, converted_page, review_panel, CheckRow};
 use crate::features::vehicles::{service, sheets};
 use crate::http::import_flow::ImportPage;
 use crate::http::{
@@ -214,7 +214,7 @@ pub async fn edit_trip(
 
 /// `POST /vehicles/trips/check` (htmx): the checks of the form as typed, or what it still lacks.
 pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
-    checks_panel(service::dry_run(&state, &p, &trip_from(&form)).await)
+    review_panel(service::dry_run(&state, &p, &trip_from(&form)).await)
 }
 
 fn import(p: &Principal) -> ImportPage {
