@@ -175,13 +175,17 @@ enum AuditCommand {
 #[tokio::main]
 async fn main() -> ExitCode {
     use std::io::IsTerminal;
-    tracing_subscriber::fmt()
-        // colour codes only for a terminal: a log file or journald gets plain lines
-        .with_ansi(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    // QINGFENG_LOG_FORMAT=json: one JSON object a line, for a log collector
+    if std::env::var("QINGFENG_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt()
+            // colour codes only for a terminal: a log file or journald gets plain lines
+            .with_ansi(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+            .with_env_filter(filter)
+            .init();
+    }
     let cli = Cli::parse();
     match run(cli).await {
         Ok(code) => code,

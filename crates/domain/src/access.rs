@@ -72,6 +72,7 @@ permissions!(
     DisciplineRead = ("discipline:read", "查阅运用“四种形态”和党纪政务处分记录（纪检监察组）"),
     DisciplineWrite = ("discipline:write", "登记运用“四种形态”和党纪政务处分（纪检监察组）"),
     FourWindsRead = ("report:four_winds", "查看“四风”问题月报"),
+    MetricsRead = ("metrics:read", "读取运行指标（供 Prometheus 采集，使用接口令牌）"),
     VehicleRead = ("vehicle:read", "查看公务用车和出车登记"),
     VehicleWrite = ("vehicle:write", "登记公务用车、出车登记（派车单），导入出车记录（办公室）"),
     VehicleConvert = ("vehicle:convert", "将出车检查未通过的事项转为问题（纪检监察组）"),

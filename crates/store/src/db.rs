@@ -190,6 +190,14 @@ impl Db {
         }
     }
 
+    /// Open connections of the pool and how many of them are idle (for the metrics).
+    pub fn pool_status(&self) -> (u32, usize) {
+        match &self.pool {
+            Pool::Sqlite(p) => (p.size(), p.num_idle()),
+            Pool::Pg(p) => (p.size(), p.num_idle()),
+        }
+    }
+
     /// The key audit records are signed and verified with.
     pub fn audit_key(&self) -> &AuditKey {
         &self.audit_key

@@ -44,12 +44,14 @@ const FEATURES: &[fn(Book) -> Book] = &[
 ];
 
 fn book() -> Book {
+    use qingfeng_domain::access::Permission as P;
     use Access::Public;
     use Method as M;
     let book = Book::default()
         .add(M::GET, "/healthz", Public, "健康检查", health)
         .add(M::GET, "/assets/{file}", Public, "静态资源", assets::serve)
-        .add(M::GET, "/api/openapi.json", Public, "OpenAPI 文档", openapi::document);
+        .add(M::GET, "/api/openapi.json", Public, "OpenAPI 文档", openapi::document)
+        .add(M::GET, "/metrics", P::MetricsRead, "运行指标（Prometheus）", crate::http::metrics::scrape);
     FEATURES.iter().fold(book, |book, routes| routes(book))
 }
 
@@ -62,9 +64,12 @@ pub fn specs() -> Vec<RouteSpec> {
 pub fn build(state: AppState) -> Router {
     let book = book();
     let document = openapi::Document::new(&book.specs);
+    let metrics = crate::http::metrics::Metrics::new();
     book.router
+        .route_layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::http::metrics::track))
         .fallback(crate::http::error::not_found)
         .layer(Extension(document))
+        .layer(Extension(metrics))
         .layer(axum::middleware::from_fn(crate::http::error::in_layout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
         .layer(axum::middleware::from_fn(crate::auth::headers::headers))

@@ -17,6 +17,7 @@ mod id_numbers;
 mod ledger_files;
 mod major_matters;
 mod meetings;
+mod metrics;
 mod notify;
 mod office_words;
 mod party_branches;

@@ -86,3 +86,10 @@ pub async fn delivery_counts(db: &Db) -> StoreResult<(i64, i64)> {
         .await?;
     Ok((d, w))
 }
+
+/// How many outbound deliveries wait (not delivered yet, retrying or due), for the metrics.
+pub async fn outbound_waiting(db: &Db) -> StoreResult<i64> {
+    let (n,): (i64,) =
+        db.fetch_one("SELECT COUNT(*) FROM outbound_deliveries WHERE delivered_at IS NULL", vec![]).await?;
+    Ok(n)
+}

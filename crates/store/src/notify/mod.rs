@@ -31,7 +31,8 @@ mod reports;
 mod steps;
 
 pub use deliveries::{
-    claim_delivery, delivery, delivery_counts, delivery_failed, delivery_succeeded, due_deliveries, Delivery,
+    claim_delivery, delivery, delivery_counts, delivery_failed, delivery_succeeded, due_deliveries, outbound_waiting,
+    Delivery,
 };
 pub use due::{due_reminders, Directory, DueReminder, DueSubject};
 pub use due_talks::pre_talk_holders;

@@ -5,6 +5,7 @@
 pub mod error;
 pub mod extract;
 pub mod import_flow;
+pub mod metrics;
 pub mod page;
 pub mod routing;
 pub mod xlsx;

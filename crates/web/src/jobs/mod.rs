@@ -333,7 +333,10 @@ pub fn spawn_loop(db: Db) -> tokio::task::JoinHandle<()> {
             if let Err(e) = qingfeng_store::settings::apply_office_time_zone(&db).await {
                 tracing::warn!(error = %e, "office time zone not read");
             }
-            match run_once_as(&db, &holder, qingfeng_domain::time::office_today()).await {
+            let pass = run_once_as(&db, &holder, qingfeng_domain::time::office_today()).await;
+            let outcome = if pass.is_ok() { "ok" } else { "failed" };
+            crate::http::metrics::JOB_PASSES.get_or_create(&crate::http::metrics::JobLabels { outcome }).inc();
+            match pass {
                 Ok(r) if r.fired > 0 || r.delivered > 0 || r.failed > 0 || !r.errors.is_empty() => {
                     tracing::info!(
                         fired = r.fired,
