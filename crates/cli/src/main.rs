@@ -16,6 +16,7 @@ mod demo_matters;
 mod demo_reports;
 mod demo_risk;
 mod demo_study;
+mod demo_supervision;
 mod demo_talks;
 mod demo_vehicles;
 
@@ -359,6 +360,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_decisions::seed(&db).await?;
                         demo_vehicles::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_budgets::seed(&db, qingfeng_domain::time::office_today()).await?;
+                        demo_supervision::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_discipline::seed(&db, qingfeng_domain::time::office_today()).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);

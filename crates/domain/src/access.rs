@@ -78,6 +78,10 @@ permissions!(
     VehicleConvert = ("vehicle:convert", "将出车检查未通过的事项转为问题（纪检监察组）"),
     BudgetRead = ("budget:read", "查看三公经费预算执行情况"),
     BudgetWrite = ("budget:write", "录入三公经费预算，导入财务支出明细（办公室、财务）"),
+    SupervisionRead = ("supervision:read", "查看决策部署落实情况和督办事项（政治监督、督查督办）"),
+    ImplementationWrite = ("implementation:write", "录入上级决策部署、将三重一大议题分解落实"),
+    SupervisionWrite = ("supervision:write", "开具督办、办结督办（纪检监察组）"),
+    SupervisionReply = ("supervision:reply", "反馈督办事项的落实情况（督办对象）"),
 );
 
 impl serde::Serialize for Permission {
@@ -181,6 +185,8 @@ macro_rules! lead {
             Permission::PersonalReportFile,
             Permission::MatterRead,
             Permission::FourWindsRead,
+            Permission::SupervisionRead,
+            Permission::SupervisionReply,
             $(Permission::$extra,)*
         ]
     };
@@ -190,8 +196,17 @@ macro_rules! lead {
 const LEAD: &[Permission] = lead!(DecisionRead, VehicleRead, BudgetRead);
 /// 主要负责人: also proposes the unit's risk points and keeps its 三重一大 records (the office
 /// records them under the principal's responsibility).
-const PRINCIPAL: &[Permission] =
-    lead!(RiskWrite, DecisionRead, DecisionWrite, MatterWrite, VehicleRead, VehicleWrite, BudgetRead, BudgetWrite);
+const PRINCIPAL: &[Permission] = lead!(
+    RiskWrite,
+    DecisionRead,
+    DecisionWrite,
+    MatterWrite,
+    VehicleRead,
+    VehicleWrite,
+    BudgetRead,
+    BudgetWrite,
+    ImplementationWrite
+);
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
 const SUPERVISE: &[Permission] = &[
@@ -230,6 +245,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::DisciplineRead,
     Permission::DisciplineWrite,
     Permission::FourWindsRead,
+    Permission::SupervisionRead,
+    Permission::SupervisionWrite,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -247,6 +264,8 @@ const BRANCH: &[Permission] = &[
     Permission::RiskRead,
     Permission::TalkWrite,
     Permission::PersonalReportFile,
+    Permission::SupervisionRead,
+    Permission::SupervisionReply,
 ];
 
 /// A cadre's permissions; `$extra` are those a kind of staff holds on top.
@@ -266,6 +285,8 @@ macro_rules! staff {
             Permission::RiskRead,
             Permission::TalkWrite,
             Permission::PersonalReportFile,
+            Permission::SupervisionRead,
+            Permission::SupervisionReply,
             $(Permission::$extra,)*
         ]
     };
@@ -274,8 +295,10 @@ macro_rules! staff {
 const MEMBER: &[Permission] = staff!();
 
 /// 办公室文秘: a cadre who also records the unit's collective-decision meetings, keeps the
-/// register of large spending and appointments, the vehicles' trip log and the 三公经费.
-const CLERK: &[Permission] = staff!(DecisionRead, DecisionWrite, VehicleRead, VehicleWrite, BudgetRead, BudgetWrite);
+/// register of large spending and appointments, the vehicles' trip log and the 三公经费, and
+/// records the decisions to implement (督查督办).
+const CLERK: &[Permission] =
+    staff!(DecisionRead, DecisionWrite, VehicleRead, VehicleWrite, BudgetRead, BudgetWrite, ImplementationWrite);
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },

@@ -22,6 +22,7 @@ pub mod responsibility;
 pub mod risk;
 pub mod settings;
 pub mod study;
+pub mod supervision;
 pub mod talks;
 pub mod text;
 pub mod time;

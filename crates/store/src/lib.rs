@@ -36,6 +36,7 @@ pub mod vehicles;
 pub use org::Scope;
 pub mod settings;
 pub mod study;
+pub mod supervision;
 pub mod talks;
 /// Test fixtures, outside the release binary: see the `testing` feature.
 #[cfg(any(test, feature = "testing"))]

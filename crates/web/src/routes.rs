@@ -38,6 +38,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::four_winds::routes,
     features::vehicles::routes,
     features::budgets::routes,
+    features::supervision::routes,
     features::holidays::routes,
     features::personal_reports::routes,
     features::family_events::routes,

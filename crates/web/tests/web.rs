@@ -29,6 +29,7 @@ mod risk;
 mod security;
 mod step_notices;
 mod study;
+mod supervision;
 mod support;
 mod talks;
 mod vehicles;

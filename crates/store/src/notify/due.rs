@@ -262,6 +262,18 @@ pub enum DueSubject {
     FamilyActual { event_id: i64, person_name: String, kind: String, event_date: NaiveDate },
     /// Gifts from 管理服务对象 not handed in by `due`.
     FamilyGifts { event_id: i64, person_name: String, kind: String, due: NaiveDate },
+    /// A 督办 not answered: its deadline near (or today), or past.
+    SupervisionNote {
+        note_id: i64,
+        /// the decision pressed on
+        title: String,
+        text: String,
+        deadline: NaiveDate,
+        days_left: i64,
+        overdue: bool,
+        unit_name: String,
+        person_name: Option<String>,
+    },
 }
 
 impl DueSubject {
@@ -271,7 +283,8 @@ impl DueSubject {
             DueSubject::Task { overdue, .. }
             | DueSubject::Measure { overdue, .. }
             | DueSubject::Item { overdue, .. }
-            | DueSubject::PersonalAnnual { overdue, .. } => *overdue,
+            | DueSubject::PersonalAnnual { overdue, .. }
+            | DueSubject::SupervisionNote { overdue, .. } => *overdue,
             DueSubject::FamilyGifts { .. } => true,
             DueSubject::FamilyActual { .. } => false,
             DueSubject::LookBack { .. }
@@ -376,7 +389,8 @@ impl Batch<'_> {
 /// - responsibility items of the year that are 临期 (yellow) or 滞后 (red) in the fulfilment
 ///   snapshot: the item's person, or for a unit-level item the head of the unit;
 /// - 任前廉政谈话 due and follow-ups of talks (see [`super::due_talks`]);
-/// - 请示 whose answer is overdue (see [`super::due_matters`]).
+/// - 请示 whose answer is overdue (see [`super::due_matters`]);
+/// - 督办 not answered, near or past their deadline (see [`super::due_supervision`]).
 pub async fn due_reminders(
     db: &Db,
     dir: &Directory,
@@ -480,6 +494,7 @@ pub async fn due_reminders(
 
     super::due_talks::talk_reminders(db, dir, today, lead_days, &mut b).await?;
     super::due_matters::request_reminders(db, dir, today, &mut b).await?;
+    super::due_supervision::note_reminders(db, dir, today, lead_days, &mut b).await?;
 
     let year = i64::from(chrono::Datelike::year(&today));
     let has_items: Option<(i64,)> = db

@@ -23,6 +23,7 @@
 mod deliveries;
 mod due;
 mod due_matters;
+mod due_supervision;
 mod due_talks;
 mod leases;
 mod notifications;
@@ -83,6 +84,11 @@ pub const KINDS: &[(&str, &str)] = &[
     ("interference_recorded", "插手干预记录"),
     ("request_unanswered", "请示逾期未答复"),
     ("budget_warning", "三公经费预警"),
+    ("supervision_opened", "督办通知"),
+    ("supervision_answered", "督办已反馈"),
+    ("supervision_closed", "督办已办结"),
+    ("supervision_due_soon", "督办临期"),
+    ("supervision_overdue", "督办逾期未反馈"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

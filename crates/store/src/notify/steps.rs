@@ -71,6 +71,12 @@ pub enum Event {
         budget: String,
         percent: i64,
     },
+    /// 督办: the 纪检组 pressed the addressee on the decision `title`.
+    SupervisionOpened { note_id: i64, title: String, text: String, deadline: NaiveDate, unit_name: String },
+    /// The addressee answered a 督办.
+    SupervisionAnswered { note_id: i64, title: String, unit_name: String, answer: String },
+    /// The 纪检组 closed (办结) a 督办.
+    SupervisionClosed { note_id: i64, title: String, note: String },
 }
 
 impl Event {
@@ -93,6 +99,9 @@ impl Event {
             Event::FamilyEventFlagged { .. } => "family_event_flagged",
             Event::InterferenceRecorded { .. } => "interference_recorded",
             Event::BudgetWarning { .. } => "budget_warning",
+            Event::SupervisionOpened { .. } => "supervision_opened",
+            Event::SupervisionAnswered { .. } => "supervision_answered",
+            Event::SupervisionClosed { .. } => "supervision_closed",
         }
     }
 }

@@ -15,7 +15,7 @@
 mod deploy;
 mod progress;
 mod tasks;
-mod visibility;
+pub(crate) mod visibility;
 mod work_plans;
 
 use chrono::NaiveDate;
@@ -28,7 +28,7 @@ pub use progress::{add_update, updates, TaskUpdate};
 pub use tasks::{
     can_deploy_under, can_edit, get_task, list_tasks, number_tree, plan_numbers, plan_tasks, Task, TaskFilter, UnitRef,
 };
-pub use work_plans::{all_plans, create_plan, get_plan, list_plans, PlanFilter, WorkPlan};
+pub use work_plans::{all_plans, create_plan, get_plan, insert_plan, list_plans, PlanFilter, WorkPlan};
 
 /// Today in China Standard Time (UTC+8): deadlines are calendar days of the office
 /// ([`qingfeng_domain::time`]).

@@ -51,7 +51,7 @@ pub(super) fn task_visible(scope: &Scope) -> Option<(String, Vec<Arg>)> {
 }
 
 /// The visibility condition of a plan aliased `wp` with its unit joined as `u`; None for 全部.
-pub(super) fn plan_visible(scope: &Scope) -> Option<(String, Vec<Arg>)> {
+pub(crate) fn plan_visible(scope: &Scope) -> Option<(String, Vec<Arg>)> {
     let (tc, tv) = task_visible(scope)?;
     let (mut parts, mut values) = unit_parts(scope, "u.path", "u.id");
     parts.push(format!(

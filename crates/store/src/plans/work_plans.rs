@@ -9,7 +9,7 @@ use serde_json::json;
 use super::visibility::plan_visible;
 use super::{today, unit_of};
 use crate::query::like_contains;
-use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreResult};
+use crate::{args, audit, Actor, Db, Page, Paging, QueryBuilder, Scope, StoreResult, Tx};
 
 /// A work plan (工作要点) with counts of its tasks.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
@@ -121,15 +121,20 @@ pub async fn create_plan(db: &Db, actor: &Actor, scope: &Scope, d: &PlanDraft) -
         }
     }
     e.into_result()?;
-    let now = crate::now();
+    let id = insert_plan(&mut tx, actor, d).await?;
+    tx.commit().await?;
+    get_plan(db, &Scope::all(), id).await
+}
+
+/// Writes a plan and its audit record in `tx`, without checks (the caller checked the unit).
+pub async fn insert_plan(tx: &mut Tx, actor: &Actor, d: &PlanDraft) -> StoreResult<i64> {
     let (id,): (i64,) = tx
         .fetch_one(
             "INSERT INTO work_plans (year, unit_id, title, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-            args![d.year, d.unit_id, d.title.clone(), now],
+            args![d.year, d.unit_id, d.title.clone(), crate::now()],
         )
         .await?;
     let after = json!({"year": d.year, "unit_id": d.unit_id, "title": d.title});
-    audit::append(&mut tx, actor, "create", "work_plan", id, &audit::diff(&json!({}), &after)).await?;
-    tx.commit().await?;
-    get_plan(db, &Scope::all(), id).await
+    audit::append(tx, actor, "create", "work_plan", id, &audit::diff(&json!({}), &after)).await?;
+    Ok(id)
 }

@@ -25,6 +25,7 @@ pub mod responsibility;
 pub mod risk;
 pub mod session;
 pub mod study;
+pub mod supervision;
 pub mod system;
 pub mod talks;
 pub mod vehicles;

@@ -48,6 +48,7 @@ const MENU: &[MenuItem] = &[
     link("/vehicles/trips", "出车记录", "vehicle-trips", Some(Permission::VehicleRead)),
     link("/vehicles/trips?flagged=true", "待核实的出车", "vehicle-flagged", Some(Permission::VehicleConvert)),
     link("/budgets", "三公经费", "budgets", Some(Permission::BudgetRead)),
+    link("/supervision", "督查督办", "supervision", Some(Permission::SupervisionRead)),
     Group("教育与防控"),
     link("/talks", "谈心谈话", "talks", Some(Permission::LedgerRead)),
     link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),

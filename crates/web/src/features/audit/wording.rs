@@ -17,6 +17,7 @@ use qingfeng_domain::major_matters::{MatterCategory, MatterKind};
 use qingfeng_domain::personal::{LifeEvent, ReportKind, Review};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
 use qingfeng_domain::risk::{RiskCategory, RiskLevel, RiskState};
+use qingfeng_domain::supervision::Source as SupervisionSource;
 use qingfeng_domain::talks::TalkKind;
 use qingfeng_domain::vehicles::VehicleKind;
 use qingfeng_domain::warning_cases::Discipline;
@@ -71,6 +72,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("vehicle_trip", "出车记录", Some("/vehicles/trips/"), ""),
     ("budget", "三公经费预算", None, ""),
     ("budget_spending", "三公经费支出", None, ""),
+    ("decision_implementation", "决策部署", Some("/supervision/"), ""),
+    ("supervision_note", "督办", Some("/supervision/notes/"), ""),
 ];
 
 /// (action, label, the sentence with `{o}` for the object)
@@ -102,6 +105,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("unmark", "取消报告对象", "取消{o}的个人有关事项报告对象"),
     ("answer", "登记批复", "登记{o}的上级批复"),
     ("view_refused", "无权查询", "查询{o}（无权查看，已按不存在处理）"),
+    ("reply", "反馈", "反馈{o}的落实情况"),
+    ("close", "办结", "办结{o}"),
 ];
 
 /// How a field's values read.
@@ -332,6 +337,28 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("budget_spending", "spent_on", "日期", Text),
     ("budget_spending", "amount", "金额（元）", Text),
     ("budget_spending", "note", "摘要", Text),
+    (
+        "decision_implementation",
+        "source",
+        "来源",
+        Dict(|k| SupervisionSource::from_key(k).map(SupervisionSource::label)),
+    ),
+    ("decision_implementation", "doc_number", "文号", Text),
+    ("decision_implementation", "issuer", "发文机关", Text),
+    ("decision_implementation", "issued_on", "印发（决策）日期", Text),
+    ("decision_implementation", "title", "决策事项", Text),
+    ("decision_implementation", "unit_id", "落实单位", Unit),
+    ("decision_implementation", "plan_id", "任务分解", Record("work_plan")),
+    ("supervision_note", "implementation_id", "决策部署", Text),
+    ("supervision_note", "task_id", "任务", Record("task")),
+    ("supervision_note", "text", "督办事项", Text),
+    ("supervision_note", "deadline", "反馈期限", Text),
+    ("supervision_note", "unit_id", "督办单位", Unit),
+    ("supervision_note", "person_id", "督办对象", Person),
+    ("supervision_note", "answer", "反馈情况", Text),
+    ("supervision_note", "answered_on", "反馈日期", Text),
+    ("supervision_note", "closed_on", "办结日期", Text),
+    ("supervision_note", "note", "办结意见", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

@@ -157,6 +157,9 @@ pub struct Home {
     /// collective decision with none linked (for whoever reads the decisions)
     #[schema(inline)]
     pub decisions: Section<TodoNotice>,
+    /// 督办 the person must answer (addressed to them, or to the unit they head), and for the
+    /// 纪检组 the answered ones waiting to be closed
+    pub supervision: Vec<TodoDeadline>,
 }
 
 impl Home {
@@ -172,6 +175,7 @@ impl Home {
             && self.queues.iter().all(|q| q.total == 0)
             && self.notifications.total == 0
             && self.decisions.total == 0
+            && self.supervision.is_empty()
     }
 }
 
@@ -217,6 +221,7 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
         notifications: notices(state, p).await?,
         supervises: p.can(Permission::FindingSignOff),
         decisions: Section::default(),
+        supervision: Vec::new(),
     };
     if p.can(Permission::DecisionRead) {
         home.decisions = crate::features::decisions::service::alerts(state, p).await?;
@@ -248,6 +253,13 @@ pub async fn home(state: &AppState, p: &Principal, params: &Params) -> ApiResult
         if p.can(Permission::PersonalReportFile) {
             home.reports = crate::features::family_events::service::owed(state, pid, today).await?;
         }
+        if let (true, Some(person)) = (p.can(Permission::SupervisionReply), person.as_ref()) {
+            home.supervision = supervision_notes(crate::features::supervision::service::owed(state, p, person).await?);
+        }
+    }
+    if p.can(Permission::SupervisionWrite) {
+        let page = crate::features::supervision::service::to_close(state, p).await?;
+        home.supervision.extend(supervision_notes(page.items));
     }
     if p.can(Permission::PersonalReportReview) {
         home.reports.extend(crate::features::family_events::service::to_review(state, p, today).await?);
@@ -405,6 +417,21 @@ async fn tasks(state: &AppState, p: &Principal, pid: i64, due_by: NaiveDate) -> 
             deadline: t.deadline,
         })
         .collect())
+}
+
+/// 督办 as to-do entries: the text, the decision, the deadline; `overdue` when past it unanswered.
+fn supervision_notes(notes: Vec<qingfeng_store::supervision::Note>) -> Vec<TodoDeadline> {
+    notes
+        .into_iter()
+        .map(|n| TodoDeadline {
+            id: n.id,
+            link: format!("/supervision/notes/{}", n.id),
+            overdue: n.overdue,
+            context: format!("{}（{}）", n.implementation_title, n.state_label),
+            text: n.text,
+            deadline: n.deadline,
+        })
+        .collect()
 }
 
 /// The 任前廉政谈话 due that the person must hold (the rule of the reminder job:

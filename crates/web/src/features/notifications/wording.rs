@@ -149,6 +149,25 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
             ),
             format!("/budgets?year={year}"),
         ),
+        Event::SupervisionOpened { note_id, title, text, deadline, unit_name } => (
+            format!("督办通知：{}", short(title, 30)),
+            format!(
+                "纪检监察组（{by}）就“{}”向{unit_name}发出督办：{}。请于 {deadline} 前反馈落实情况。",
+                short(title, 60),
+                short(text, 200)
+            ),
+            format!("/supervision/notes/{note_id}"),
+        ),
+        Event::SupervisionAnswered { note_id, title, unit_name, answer } => (
+            format!("督办已反馈：{unit_name}"),
+            format!("{unit_name}（{by}）已反馈“{}”的督办落实情况：{}。请审核并办结。", short(title, 60), short(answer, 200)),
+            format!("/supervision/notes/{note_id}"),
+        ),
+        Event::SupervisionClosed { note_id, title, note } => (
+            format!("督办已办结：{}", short(title, 30)),
+            format!("纪检监察组（{by}）已办结“{}”的督办。{}", short(title, 60), note_part("办结意见", note)),
+            format!("/supervision/notes/{note_id}"),
+        ),
     }
 }
 
@@ -270,6 +289,27 @@ pub fn message(subject: &DueSubject) -> (String, String, String) {
                 ),
                 format!("/family-events/{event_id}"),
             )
+        }
+        DueSubject::SupervisionNote { note_id, title, text, deadline, days_left, overdue, unit_name, person_name } => {
+            let who = format!("督办对象：{unit_name}{}", person_part(person_name));
+            let link = format!("/supervision/notes/{note_id}");
+            if *overdue {
+                (
+                    format!("督办逾期未反馈：{}", short(title, 30)),
+                    format!("“{title}”的督办（{}）反馈期限是 {deadline}，至今未反馈，{who}。", short(text, 100)),
+                    link,
+                )
+            } else {
+                let when = if *days_left == 0 { "今天到期".to_string() } else { format!("还有 {days_left} 天") };
+                (
+                    format!("督办临期：{}", short(title, 30)),
+                    format!(
+                        "“{title}”的督办（{}）应于 {deadline} 前反馈（{when}），{who}。请抓紧落实并反馈。",
+                        short(text, 100)
+                    ),
+                    link,
+                )
+            }
         }
         DueSubject::Item { item_id, text, due, done, required, overdue, unit_name, person_name } => {
             let owner = match person_name {

@@ -64,6 +64,17 @@ struct DetailPage {
     can_write: bool,
     can_convert: bool,
     flash: Option<String>,
+    /// may break a passed topic down into tasks (督查督办)
+    can_implement: bool,
+    /// (topic id, decision id) of the topics already broken down
+    implemented: Vec<(i64, i64)>,
+}
+
+impl DetailPage {
+    /// The decision made of a topic, if it was broken down.
+    fn implementation_of(&self, topic: &i64) -> Option<i64> {
+        self.implemented.iter().find(|(t, _)| t == topic).map(|(_, d)| *d)
+    }
 }
 
 pub async fn detail(
@@ -81,6 +92,12 @@ pub async fn detail(
         can_write: p.can(Permission::DecisionWrite) && p.scope.covers_unit(m.unit_id, &m.unit_path),
         can_convert: p.can(Permission::DecisionConvert),
         flash: params.str("refused"),
+        can_implement: p.can(Permission::ImplementationWrite),
+        implemented: if p.can(Permission::SupervisionRead) {
+            qingfeng_store::supervision::topics_implemented(&state.db, m.id).await?
+        } else {
+            Vec::new()
+        },
         m,
     })
 }
