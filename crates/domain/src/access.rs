@@ -82,6 +82,9 @@ permissions!(
     ImplementationWrite = ("implementation:write", "录入上级决策部署、将三重一大议题分解落实"),
     SupervisionWrite = ("supervision:write", "开具督办、办结督办（纪检监察组）"),
     SupervisionReply = ("supervision:reply", "反馈督办事项的落实情况（督办对象）"),
+    ReceptionRead = ("reception:read", "查看公务接待台账和检查结果"),
+    ReceptionWrite = ("reception:write", "登记、导入本单位公务接待（办公室）"),
+    ReceptionConvert = ("reception:convert", "将公务接待检查未通过的事项转为问题（纪检监察组）"),
 );
 
 impl serde::Serialize for Permission {
@@ -193,7 +196,7 @@ macro_rules! lead {
 }
 
 /// 分管领导: reads the risk register and the collective decisions of the units in charge.
-const LEAD: &[Permission] = lead!(DecisionRead, VehicleRead, BudgetRead);
+const LEAD: &[Permission] = lead!(DecisionRead, VehicleRead, BudgetRead, ReceptionRead);
 /// 主要负责人: also proposes the unit's risk points and keeps its 三重一大 records (the office
 /// records them under the principal's responsibility).
 const PRINCIPAL: &[Permission] = lead!(
@@ -205,7 +208,9 @@ const PRINCIPAL: &[Permission] = lead!(
     VehicleWrite,
     BudgetRead,
     BudgetWrite,
-    ImplementationWrite
+    ImplementationWrite,
+    ReceptionRead,
+    ReceptionWrite
 );
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
@@ -247,6 +252,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::FourWindsRead,
     Permission::SupervisionRead,
     Permission::SupervisionWrite,
+    Permission::ReceptionRead,
+    Permission::ReceptionConvert,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -295,10 +302,19 @@ macro_rules! staff {
 const MEMBER: &[Permission] = staff!();
 
 /// 办公室文秘: a cadre who also records the unit's collective-decision meetings, keeps the
-/// register of large spending and appointments, the vehicles' trip log and the 三公经费, and
-/// records the decisions to implement (督查督办).
-const CLERK: &[Permission] =
-    staff!(DecisionRead, DecisionWrite, VehicleRead, VehicleWrite, BudgetRead, BudgetWrite, ImplementationWrite);
+/// register of large spending and appointments, the vehicles' trip log, the 三公经费 and the
+/// unit's 公务接待, and records the decisions to implement (督查督办).
+const CLERK: &[Permission] = staff!(
+    DecisionRead,
+    DecisionWrite,
+    VehicleRead,
+    VehicleWrite,
+    BudgetRead,
+    BudgetWrite,
+    ImplementationWrite,
+    ReceptionRead,
+    ReceptionWrite
+);
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole { key: "admin", name: "系统管理员", scope: ScopeKind::All, permissions: Permission::ALL },

@@ -28,6 +28,8 @@ pub enum SettingKind {
     MonthDay,
     /// a time of day, `HH:MM`
     ClockTime,
+    /// yes or no, stored as 是 / 否
+    Flag,
 }
 
 /// One setting as the 参数设置 page and the API describe it.
@@ -325,6 +327,39 @@ pub const SETTINGS: &[SettingDef] = &[
         "80",
         Integer { min: 1, max: 100 },
     ),
+    def(
+        crate::receptions::ALCOHOL_SETTING,
+        "公务接待",
+        "工作餐是否允许饮酒",
+        "填“是”则公务接待的工作餐可以饮酒；默认不允许，饮酒的用餐在 R-REC-6 检查中标出",
+        "否",
+        Flag,
+    ),
+    def(
+        crate::receptions::CEILING_SETTING,
+        "公务接待",
+        "人均用餐标准（元）",
+        "每次用餐的费用不得超过此金额乘以就餐人数（R-REC-7）；国家没有统一标准，留空则该项检查显示“未设置”",
+        "",
+        Integer { min: 1, max: 10_000 },
+    ),
+    def(
+        crate::receptions::SAME_CITY_SETTING,
+        "公务接待",
+        "检查同城接待",
+        "填“是”则来宾所在城市与本地相同的接待在 R-REC-8 检查中标出（不得同城接待）；默认不检查",
+        "否",
+        Flag,
+    ),
+    def(crate::receptions::HOST_CITY_SETTING, "公务接待", "本地所在城市", "同城接待检查用的本地城市名，如 清河县", "", Text { max: 50 }),
+    def(
+        crate::receptions::APPROVAL_SETTING,
+        "公务接待",
+        "报销须附事前审批单",
+        "填“是”则公务接待报销除票据、公函、接待清单外还须附事前审批单（R-REC-5）；默认不要求",
+        "否",
+        Flag,
+    ),
 ];
 
 pub fn setting(key: &str) -> Option<&'static SettingDef> {
@@ -395,6 +430,11 @@ impl SettingDef {
             ClockTime => match crate::vehicles::parse_clock(v) {
                 Some(t) => Ok(t.format("%H:%M").to_string()),
                 None => Err(format!("{label}应为时刻，格式如 22:00")),
+            },
+            Flag => match v {
+                "是" | "yes" | "true" | "1" | "开启" => Ok("是".into()),
+                "否" | "no" | "false" | "0" | "关闭" => Ok("否".into()),
+                _ => Err(format!("{label}应为“是”或“否”")),
             },
             TimeZone => crate::time::parse_time_zone(v).map(|_| v.to_string()).map_err(|m| format!("{label}：{m}")),
         }

@@ -29,6 +29,7 @@ pub mod personal_reports;
 pub mod plans;
 pub mod private_files;
 pub mod query;
+pub mod receptions;
 pub mod responsibility;
 pub mod risk;
 pub mod roles;

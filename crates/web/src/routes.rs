@@ -27,6 +27,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::findings::routes,
     features::risk::routes,
     features::decisions::routes,
+    features::receptions::routes,
     features::notifications::routes,
     features::system::routes,
     features::home::routes,

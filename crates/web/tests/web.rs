@@ -25,6 +25,7 @@ mod person_lists;
 mod personal_reports;
 mod plans;
 mod print;
+mod receptions;
 mod risk;
 mod security;
 mod step_notices;

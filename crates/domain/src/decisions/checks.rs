@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub use crate::rules::{check, Check};
+
 use super::{DecidedBy, MeetingDraft, Topic, TopicCategory, TopicResult, Vote};
 
 /// 《中国共产党党组工作条例》, whose Art. 27 sets the voting rules.
@@ -14,24 +16,6 @@ const COMMENTARY: &str = "《中国共产党党组工作条例》释义";
 const PRACTICE: &str = "会议记录规范（工作惯例）";
 /// The source of R-DEC-8 (the register).
 pub const THRESHOLD_SOURCE: &str = "“三重一大”决策制度；本单位大额度资金限额（参数设置）";
-
-/// One check's answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(as = DecisionCheck))]
-pub struct Check {
-    /// R-DEC-1 … R-DEC-9
-    pub rule: String,
-    pub ok: bool,
-    /// what was found, in Chinese
-    pub message: String,
-    /// the regulation the rule comes from
-    pub source: String,
-}
-
-fn check(rule: &str, ok: bool, message: String, source: &str) -> Check {
-    Check { rule: rule.into(), ok, message, source: source.into() }
-}
 
 /// What the votes decide under R-DEC-3: passed only with yes votes from more than half of the
 /// members who should attend; recused members' votes are not cast, absentees' written

@@ -77,6 +77,14 @@ pub enum Event {
     SupervisionAnswered { note_id: i64, title: String, unit_name: String, answer: String },
     /// The 纪检组 closed (办结) a 督办.
     SupervisionClosed { note_id: i64, title: String, note: String },
+    /// A reception saved with checks that fail (the rules newly failing).
+    ReceptionChecksFailed {
+        reception_id: i64,
+        unit_name: String,
+        letter_unit: String,
+        starts_on: NaiveDate,
+        rules: Vec<String>,
+    },
 }
 
 impl Event {
@@ -102,6 +110,7 @@ impl Event {
             Event::SupervisionOpened { .. } => "supervision_opened",
             Event::SupervisionAnswered { .. } => "supervision_answered",
             Event::SupervisionClosed { .. } => "supervision_closed",
+            Event::ReceptionChecksFailed { .. } => "reception_checks_failed",
         }
     }
 }

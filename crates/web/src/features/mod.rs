@@ -21,6 +21,7 @@ pub mod org;
 pub mod party_branches;
 pub mod personal_reports;
 pub mod plans;
+pub mod receptions;
 pub mod responsibility;
 pub mod risk;
 pub mod session;

@@ -49,6 +49,8 @@ const MENU: &[MenuItem] = &[
     link("/vehicles/trips", "出车记录", "vehicle-trips", Some(Permission::VehicleRead)),
     link("/vehicles/trips?flagged=true", "待核实的出车", "vehicle-flagged", Some(Permission::VehicleConvert)),
     link("/budgets", "三公经费", "budgets", Some(Permission::BudgetRead)),
+    link("/receptions", "公务接待", "receptions", Some(Permission::ReceptionRead)),
+    link("/receptions/flagged", "接待检查未通过", "reception-flagged", Some(Permission::ReceptionConvert)),
     Group("教育与防控"),
     link("/talks", "谈心谈话", "talks", Some(Permission::LedgerRead)),
     link("/warning-cases", "典型案例", "warning-cases", Some(Permission::WarningCaseRead)),

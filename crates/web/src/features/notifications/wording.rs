@@ -85,6 +85,15 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
             format!("纪检监察组（{by}）将{unit_name}的廉政风险点“{}”提升为{level}风险。理由：{reason}。", short(point, 60)),
             format!("/risk/{point_id}"),
         ),
+        Event::ReceptionChecksFailed { reception_id, unit_name, letter_unit, starts_on, rules } => (
+            format!("公务接待检查未通过：{unit_name}"),
+            format!(
+                "{by}登记的{unit_name} {starts_on} 公务接待（{}）未通过检查（{}），请核查，必要时转为问题。",
+                if letter_unit.is_empty() { "无派出单位公函" } else { letter_unit },
+                rules.join("、")
+            ),
+            format!("/receptions/{reception_id}#checks"),
+        ),
         Event::DecisionChecksFailed { meeting_id, unit_name, body, held_on, rules } => (
             format!("三重一大检查未通过：{unit_name}{body}"),
             format!(

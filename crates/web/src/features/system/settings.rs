@@ -43,6 +43,7 @@ fn rule(kind: SettingKind) -> String {
         SettingKind::TimeZone => "IANA 时区名，如 Asia/Shanghai".into(),
         SettingKind::MonthDay => "每年的月-日，如 01-31".into(),
         SettingKind::ClockTime => "时刻，如 22:00".into(),
+        SettingKind::Flag => "是 或 否".into(),
     }
 }
 

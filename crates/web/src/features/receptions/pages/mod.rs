@@ -1,0 +1,182 @@
+//! 公务接待 pages: the register, a reception with its checks (and the 纪检组's 转为问题), the
+//! 纪检组's list of failed checks, the form with its live checks, and the import.
+
+mod form;
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use qingfeng_domain::access::Permission;
+use qingfeng_domain::decisions::format_amount;
+use qingfeng_store::receptions::{self as store, Reception, ReceptionFilter, ReceptionSummary};
+use qingfeng_store::Paging;
+
+pub use form::{check, create, edit, edit_form, new_form};
+
+use super::service;
+use crate::auth::Principal;
+use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
+use crate::http::import_flow::ImportPage;
+use crate::http::{
+    human_size, percent_encode, render, see_other, ApiError, FormPairs, Nav, PagePath, PageResult, Pager, Params,
+};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "receptions/list.html")]
+struct ListPage {
+    nav: Nav,
+    rows: Vec<ReceptionSummary>,
+    year: String,
+    q: String,
+    failed: bool,
+    export_query: String,
+    pager: Pager,
+    can_write: bool,
+    can_convert: bool,
+}
+
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let filter = service::filter(&params)?;
+    let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
+    let keep: Vec<(&str, String)> = service::FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    render(&ListPage {
+        nav: Nav::new(&p, "receptions"),
+        pager: Pager::new("/receptions", &page, &keep),
+        export_query: serde_urlencoded::to_string(&keep).unwrap_or_default(),
+        rows: page.items,
+        year: params.str("year").unwrap_or_default(),
+        q: params.str("q").unwrap_or_default(),
+        failed: filter.failed,
+        can_write: p.can(Permission::ReceptionWrite),
+        can_convert: p.can(Permission::ReceptionConvert),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "receptions/detail.html")]
+struct DetailPage {
+    nav: Nav,
+    r: Reception,
+    checks: Vec<CheckRow>,
+    failed: usize,
+    sizes: Vec<String>,
+    /// accommodation and transport in 元
+    amounts: (String, String),
+    can_write: bool,
+    can_convert: bool,
+    flash: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    params: Params,
+) -> PageResult {
+    let r = store::get(&state.db, &p.scope, id).await?;
+    render(&DetailPage {
+        nav: Nav::new(&p, "receptions"),
+        failed: r.failed().len(),
+        checks: check_rows(&r.checks, &r.findings),
+        sizes: r.files.iter().map(|f| human_size(f.size)).collect(),
+        amounts: (format_amount(r.accommodation_cents), format_amount(r.transport_cents)),
+        can_write: p.can(Permission::ReceptionWrite) && p.scope.covers_unit(r.unit_id, &r.unit_path),
+        can_convert: p.can(Permission::ReceptionConvert),
+        flash: params.str("refused").or_else(|| params.str("message")),
+        r,
+    })
+}
+
+/// A reception with failed checks, as the 纪检组's list shows it.
+struct Flagged {
+    r: Reception,
+    checks: Vec<CheckRow>,
+}
+
+#[derive(Template)]
+#[template(path = "receptions/flagged.html")]
+struct FlaggedPage {
+    nav: Nav,
+    rows: Vec<Flagged>,
+    total: i64,
+    year: String,
+    pager: Pager,
+}
+
+/// The 纪检组's list: saved receptions whose checks failed, each failed rule with 转为问题.
+pub async fn flagged(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    let filter = ReceptionFilter { failed: true, ..service::filter(&params)? };
+    let paging = Paging::new(params.int("page")?, Some(params.int("per_page")?.unwrap_or(20).min(50)));
+    let page = store::list(&state.db, &p.scope, &filter, Some(paging)).await?;
+    let mut rows = Vec::new();
+    for s in &page.items {
+        let r = store::get(&state.db, &p.scope, s.id).await?;
+        let checks = check_rows(&r.checks, &r.findings).into_iter().filter(|c| !c.c.ok).collect();
+        rows.push(Flagged { r, checks });
+    }
+    let keep: Vec<(&str, String)> = params.str("year").map(|y| ("year", y)).into_iter().collect();
+    render(&FlaggedPage {
+        nav: Nav::new(&p, "reception-flagged"),
+        pager: Pager::new("/receptions/flagged", &page, &keep),
+        total: page.total,
+        rows,
+        year: params.str("year").unwrap_or_default(),
+    })
+}
+
+/// 转为问题 (the 纪检组): the failed check becomes a finding; the page opens it.
+pub async fn convert(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    form: FormPairs,
+) -> PageResult {
+    converted_page(service::convert(&state, &p, id, form.get("rule").trim()).await, &format!("/receptions/{id}"))
+}
+
+/// The scanned 公函: back to the reception, with the refusal named when there is one.
+pub async fn upload(
+    State(state): State<AppState>,
+    p: Principal,
+    PagePath(id): PagePath<i64>,
+    m: Multipart,
+) -> PageResult {
+    match service::add_file(&state, &p, id, m).await {
+        Ok(_) => Ok(see_other(format!("/receptions/{id}#files"))),
+        Err(e @ (ApiError::BadRequest { .. } | ApiError::Forbidden(_))) => {
+            let (_, message, _) = e.parts();
+            Ok(see_other(format!("/receptions/{id}?message={}", percent_encode(&message))))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn import(p: &Principal) -> ImportPage {
+    let mut page = ImportPage::new(
+        Nav::new(p, "receptions"),
+        "公务接待导入",
+        "/receptions/import",
+        "/api/v1/receptions/import-template.xlsx",
+    );
+    page.rules = &[
+        "每行一次接待，至多一次用餐；多次用餐的接待导入后在页面上补录",
+        "接待对象写“姓名 职务”，多人用“；”分隔，单位取派出单位",
+        "报销凭证列写有哪些：票据、公函、清单、审批单",
+        "有错误的行列出行号、列和原因，全部改正后才写入；未通过规则检查的行照常导入并标为检查未通过",
+    ];
+    page
+}
+
+pub async fn import_page(p: Principal) -> PageResult {
+    render(&import(&p))
+}
+
+/// Upload → validate every row → confirm to write (only when every row is valid).
+pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
+    let flow = import(&p).flow("receptions");
+    let (st, p) = (&state, &p);
+    flow.run(&state.db, p, multipart, "次公务接待", move |bytes, commit| async move {
+        super::sheets::import(st, p, &bytes, commit).await
+    })
+    .await
+}
