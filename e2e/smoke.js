@@ -404,6 +404,38 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     await g.context().close();
   });
 
+  await check('公务接待: the form warns while typing (10 guests, 4 accompanying diners) and clears at 3; the 纪检组 turns a failed check into a finding', async () => {
+    const p = await signIn('zhuren');
+    await p.goto(base + '/receptions/new');
+    await p.selectOption('select[name=unit_id]', { index: 1 });
+    const day = await p.inputValue('input[name=starts_on]');
+    await p.fill('input[name=letter_ref]', '冒烟测试函〔2026〕1号');
+    await p.locator('input[name=m_date]').first().fill(day);
+    await p.locator('input[name=m_guests]').first().fill('10');
+    await p.locator('input[name=m_acc]').first().fill('4');
+    await p.locator('input[name=m_cost]').first().fill('600');
+    const warned = () => {
+      const row = [...document.querySelectorAll('#live-checks tr')].find(r => r.textContent.includes('R-REC-2'));
+      return row && row.textContent.includes('不符合') && row.textContent.includes('上限 3 人');
+    };
+    await p.waitForFunction(warned, null, { timeout: 10000 });
+    if (shots) await p.screenshot({ path: path.join(shots, 'reception-form.png'), fullPage: true });
+    await p.locator('input[name=m_acc]').first().fill('3');
+    await p.waitForFunction(() => {
+      const row = [...document.querySelectorAll('#live-checks tr')].find(r => r.textContent.includes('R-REC-2'));
+      return row && !row.textContent.includes('不符合');
+    }, null, { timeout: 10000 });
+    await p.context().close();
+    const g = await signIn('jijian');
+    await g.goto(base + '/receptions/flagged');
+    await Promise.all([g.waitForURL(/\/findings\/\d+$/), g.click('table.grid tr:has-text("R-REC-2") button')]);
+    expect((await g.textContent('main')).includes('R-REC-2'), 'the finding does not cite the rule');
+    await g.goto(base + '/receptions?failed=true');
+    await g.click('table.grid tbody tr:has-text("R-REC-2") td a');
+    expect((await g.textContent('main')).includes('已转为问题'), 'the reception does not link the finding');
+    await g.context().close();
+  });
+
   await check('the 分管领导 and a 一般干部 read the risk register without proposing', async () => {
     for (const who of ['fenguan', 'ganbu']) {
       const p = await signIn(who);

@@ -13,6 +13,7 @@ mod demo_discipline;
 mod demo_findings;
 mod demo_holidays;
 mod demo_matters;
+mod demo_receptions;
 mod demo_reports;
 mod demo_risk;
 mod demo_study;
@@ -359,6 +360,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_holidays::seed(&db, &Actor { username: "demo".into(), ..Actor::system() }).await?;
                         demo_decisions::seed(&db).await?;
                         demo_vehicles::seed(&db, qingfeng_domain::time::office_today()).await?;
+                        demo_receptions::seed(&db).await?;
                         demo_budgets::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_supervision::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;

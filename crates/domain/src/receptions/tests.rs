@@ -78,7 +78,8 @@ fn rec2_every_boundary_from_1_to_40_guests() {
 
 #[test]
 fn bad_input_names_the_field() {
-    let cases: Vec<(Box<dyn Fn(&mut ReceptionFields)>, &str)> = vec![
+    type Spoil = Box<dyn Fn(&mut ReceptionFields)>;
+    let cases: Vec<(Spoil, &str)> = vec![
         (Box::new(|f| f.meals[0].guests = Some(-1)), "meals[0].guests"),
         (Box::new(|f| f.meals[0].accompanying = Some(-2)), "meals[0].accompanying"),
         (Box::new(|f| f.meals[0].cost = "-5".into()), "meals[0].cost"),

@@ -61,6 +61,17 @@ impl ImportReport {
         }
     }
 
+    /// Sorts the errors by row and says whether a committing import may write now: with
+    /// `commit`, no error and `rows` to write. With `commit` and errors, notes that nothing is
+    /// written until every error is fixed.
+    pub fn ready_to_write(&mut self, commit: bool, rows: usize) -> bool {
+        self.errors.sort_by_key(|e| e.row);
+        if commit && !self.errors.is_empty() {
+            self.warnings.push("有错误的行：请改正全部错误后重新上传，本次未写入任何记录".into());
+        }
+        commit && self.errors.is_empty() && rows > 0
+    }
+
     /// Notes what the store wrote: the import is committed.
     pub fn record(&mut self, written: qingfeng_store::imports::Written) {
         self.created = written.created;
@@ -78,4 +89,24 @@ pub async fn read_upload(bytes: &[u8], columns: Vec<Column>) -> Result<ReadTable
         .await
         .map_err(|e| ApiError::Internal(format!("reading an uploaded sheet: {e}")))??;
     Ok(table)
+}
+
+/// A row's validation: the record, or (for a refusal naming fields) the row's errors in the
+/// columns `column_of` gives for those fields and None; any other error stops the import.
+pub fn row_result<T>(
+    result: Result<T, ApiError>,
+    row: usize,
+    column_of: fn(&str) -> &'static str,
+    errs: &mut Vec<RowError>,
+) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(d) => Ok(Some(d)),
+        Err(ApiError::Invalid(fe)) => {
+            for e in fe.0 {
+                errs.push(RowError { row, column: column_of(&e.field).into(), message: e.message });
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }

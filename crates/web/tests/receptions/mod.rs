@@ -133,7 +133,8 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     for s in servers().await {
         let e = s.engine.clone();
         let org = seed_org(&s).await;
-        let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+        type Spoil = Box<dyn Fn(&mut Value)>;
+        let cases: Vec<(&str, Spoil, &str)> = vec![
             ("negative guests", Box::new(|b| b["meals"][0]["guests"] = json!(-2)), "meals[0].guests"),
             ("negative accompanying", Box::new(|b| b["meals"][0]["accompanying"] = json!(-1)), "meals[0].accompanying"),
             ("a negative cost", Box::new(|b| b["meals"][0]["cost"] = json!("-300")), "meals[0].cost"),
@@ -354,6 +355,14 @@ async fn import_reports_bad_rows_and_flags_rule_failures_and_the_register_export
     }
 }
 
+/// Uploads a file to a reception.
+async fn attach(s: &Server, id: i64, bytes: &[u8], name: &str) -> crate::support::Resp {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let url = s.url(&format!("/api/v1/receptions/{id}/files"));
+    s.send(s.client.post(url).header("X-CSRF-Token", &s.csrf).multipart(form)).await
+}
+
 #[tokio::test]
 async fn the_scanned_letter_is_kept_with_the_reception_and_pages_render() {
     for s in servers().await {
@@ -362,31 +371,13 @@ async fn the_scanned_letter_is_kept_with_the_reception_and_pages_render() {
         let r = create(&s, &reception(&org, 2, 2)).await;
         let id = r["id"].as_i64().unwrap();
         let other = create(&s, &reception(&org, 2, 1)).await["id"].as_i64().unwrap();
-        let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 letter".to_vec()).file_name("公函.pdf");
-        let form = reqwest::multipart::Form::new().part("file", part);
-        let up = s
-            .send(
-                s.client
-                    .post(s.url(&format!("/api/v1/receptions/{id}/files")))
-                    .header("X-CSRF-Token", &s.csrf)
-                    .multipart(form),
-            )
-            .await;
+        let up = attach(&s, id, b"%PDF-1.4 letter", "公函.pdf").await;
         assert_eq!(up.status, StatusCode::CREATED, "[{e}] {}", up.text());
         let fid = up.json()["id"].as_i64().unwrap();
         assert_eq!(s.download(&format!("/api/v1/receptions/{id}/files/{fid}")).await, b"%PDF-1.4 letter", "[{e}]");
         let r = s.get(&format!("/api/v1/receptions/{other}/files/{fid}")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "[{e}] a file is read through its own reception");
-        let part = reqwest::multipart::Part::bytes(b"MZ".to_vec()).file_name("x.exe");
-        let form = reqwest::multipart::Form::new().part("file", part);
-        let r = s
-            .send(
-                s.client
-                    .post(s.url(&format!("/api/v1/receptions/{id}/files")))
-                    .header("X-CSRF-Token", &s.csrf)
-                    .multipart(form),
-            )
-            .await;
+        let r = attach(&s, id, b"MZ", "x.exe").await;
         assert_api_error(&e, "a file type not accepted", &r, 400, Some("file"));
         let page = s.get(&format!("/receptions/{id}")).await;
         assert_eq!(page.status, StatusCode::OK, "[{e}]");

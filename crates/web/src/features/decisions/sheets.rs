@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::http::{docx, ApiError};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
-use crate::sheets::{read_upload, ImportReport, RowError};
+use crate::sheets::{read_upload, row_result, ImportReport, RowError};
 use crate::AppState;
 
 fn ledger_columns() -> Vec<Column> {
@@ -249,16 +249,7 @@ async fn check_row(
     if unit.is_none() {
         return Ok(None);
     }
-    match service::validate_entry(state, p, &f).await {
-        Ok(d) => Ok(Some(d)),
-        Err(ApiError::Invalid(fe)) => {
-            for e in fe.0 {
-                errs.push(RowError { row, column: register_column(&e.field).into(), message: e.message });
-            }
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
+    row_result(service::validate_entry(state, p, &f).await, row, register_column, errs)
 }
 
 /// Validates every row; with `commit` and every row valid, writes them in one transaction.
@@ -284,12 +275,9 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
         }
         report.errors.extend(errs);
     }
-    report.errors.sort_by_key(|e| e.row);
-    if commit && report.errors.is_empty() && !drafts.is_empty() {
+    if report.ready_to_write(commit, drafts.len()) {
         let created = reg::create_many(&state.db, &p.actor(), &drafts, now()).await?;
         report.record(Written { created, updated: 0 });
-    } else if commit && !report.errors.is_empty() {
-        report.warnings.push("有错误的行：请改正全部错误后重新上传，本次未写入任何记录".into());
     }
     Ok(report)
 }

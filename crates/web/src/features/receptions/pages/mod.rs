@@ -15,10 +15,9 @@ pub use form::{check, create, edit, edit_form, new_form};
 use super::service;
 use crate::auth::Principal;
 use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
+use crate::features::personal_reports::service::after_upload;
 use crate::http::import_flow::ImportPage;
-use crate::http::{
-    human_size, percent_encode, render, see_other, ApiError, FormPairs, Nav, PagePath, PageResult, Pager, Params,
-};
+use crate::http::{human_size, render, FormPairs, Nav, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
 #[derive(Template)]
@@ -141,14 +140,7 @@ pub async fn upload(
     PagePath(id): PagePath<i64>,
     m: Multipart,
 ) -> PageResult {
-    match service::add_file(&state, &p, id, m).await {
-        Ok(_) => Ok(see_other(format!("/receptions/{id}#files"))),
-        Err(e @ (ApiError::BadRequest { .. } | ApiError::Forbidden(_))) => {
-            let (_, message, _) = e.parts();
-            Ok(see_other(format!("/receptions/{id}?message={}", percent_encode(&message))))
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_upload(service::add_file(&state, &p, id, m).await, &format!("/receptions/{id}"))
 }
 
 fn import(p: &Principal) -> ImportPage {
