@@ -55,21 +55,23 @@ impl ReceptionSettings {
     }
 }
 
-/// R-REC-2: the most accompanying diners `guests` allow (3 up to 10 guests, one third above).
+/// R-REC-2: the most accompanying diners `guests` allow: 3 up to 10 guests, above that one third
+/// of the guests counted up to a whole person (11 guests allow 4, as issue 14 states the rule;
+/// RULES.md's `3*acc <= guests` would allow 3 — the issue prevails where the two differ).
 pub fn max_accompanying(guests: i64) -> i64 {
     if guests <= 10 {
         3
     } else {
-        guests / 3
+        (guests + 2) / 3
     }
 }
 
-/// R-REC-2 in integers: `guests <= 10 ? acc <= 3 : 3*acc <= guests`.
+/// R-REC-2 in integers: `guests <= 10 ? acc <= 3 : 3*(acc-1) < guests` (one third, counted up).
 pub fn rec2_ok(guests: i64, acc: i64) -> bool {
     if guests <= 10 {
         acc <= 3
     } else {
-        3 * acc <= guests
+        3 * (acc - 1) < guests
     }
 }
 

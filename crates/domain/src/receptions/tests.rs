@@ -51,7 +51,7 @@ fn a_complete_reception_passes_every_check() {
 #[test]
 fn rec2_every_boundary_from_1_to_40_guests() {
     for g in 1..=40_i64 {
-        let max = if g <= 10 { 3 } else { g / 3 };
+        let max = if g <= 10 { 3 } else { (g + 2) / 3 };
         assert_eq!(max_accompanying(g), max, "{g}");
         for acc in 0..=max {
             assert!(rec2_ok(g, acc), "{g} guests, {acc} accompanying is allowed");
@@ -70,10 +70,11 @@ fn rec2_every_boundary_from_1_to_40_guests() {
         assert!(!c.ok, "{g}/{}", max + 1);
         assert!(c.message.contains(&format!("上限 {max} 人")), "{}", c.message);
     }
-    // the cases the issue names: exactly 10 allows 3, 11 guests allow 3 (not 4), 12 allow 4
+    // the cases issue 14 names: exactly 10 allows 3 (4 is flagged), 11 guests allow 4
     assert!(rec2_ok(10, 3) && !rec2_ok(10, 4));
-    assert!(rec2_ok(11, 3) && !rec2_ok(11, 4));
+    assert!(rec2_ok(11, 4) && !rec2_ok(11, 5));
     assert!(rec2_ok(12, 4) && !rec2_ok(12, 5));
+    assert!(rec2_ok(13, 5) && !rec2_ok(13, 6));
 }
 
 #[test]

@@ -60,15 +60,19 @@ async fn a_reception_is_checked_on_save_and_the_dry_run_writes_nothing() {
         let c = check(&answer.json()["checks"], "R-REC-2").clone();
         assert_eq!(c["ok"], json!(false), "[{e}] {c}");
         assert!(c["message"].as_str().unwrap().contains("上限 3 人"), "[{e}] {c}");
-        let mut no_letter = reception(&org, 11, 4);
+        let mut no_letter = reception(&org, 11, 5);
         no_letter["letter_ref"] = json!("");
         let answer = s.post_json("/api/v1/receptions/check", &no_letter).await.json();
         assert_eq!(check(&answer["checks"], "R-REC-1")["ok"], json!(false), "[{e}] {answer}");
         let c = check(&answer["checks"], "R-REC-2");
-        assert_eq!(c["ok"], json!(false), "[{e}] 11 guests allow 3 (3 × 4 > 11): {answer}");
-        assert!(c["message"].as_str().unwrap().contains("上限 3 人"), "[{e}] {c}");
-        let twelve = s.post_json("/api/v1/receptions/check", &reception(&org, 12, 4)).await.json();
-        assert_eq!(check(&twelve["checks"], "R-REC-2")["ok"], json!(true), "[{e}] 12 guests allow 4: {twelve}");
+        assert_eq!(c["ok"], json!(false), "[{e}] 11 guests allow 4, not 5: {answer}");
+        assert!(c["message"].as_str().unwrap().contains("上限 4 人"), "[{e}] {c}");
+        let eleven = s.post_json("/api/v1/receptions/check", &reception(&org, 11, 4)).await.json();
+        assert_eq!(
+            check(&eleven["checks"], "R-REC-2")["ok"],
+            json!(true),
+            "[{e}] 11 guests allow 4 (one third counted up, issue 14): {eleven}"
+        );
         assert_eq!(s.count("receptions").await, 1, "[{e}] nothing written by the dry run");
         assert_eq!(s.audit_count().await, audit, "[{e}] nothing audited by the dry run");
         // saved, the failed rules are kept and listed; an edit that fixes them clears them
@@ -80,7 +84,7 @@ async fn a_reception_is_checked_on_save_and_the_dry_run_writes_nothing() {
         let fixed =
             s.patch_json(&format!("/api/v1/receptions/{id}"), &json!({"letter_ref": "市农函〔2026〕13号"})).await;
         assert_eq!(fixed.status, StatusCode::OK, "[{e}] {}", fixed.text());
-        assert_eq!(fixed.json()["failed_rules"], "R-REC-2", "[{e}] 11 guests, 4 accompanying: 3*4 > 11");
+        assert_eq!(fixed.json()["failed_rules"], "R-REC-2", "[{e}] 11 guests, 5 accompanying");
         assert_eq!(s.audit_count_of("reception", "create").await, 2, "[{e}]");
         assert_eq!(s.audit_count_of("reception", "update").await, 1, "[{e}]");
         // the local settings: a ceiling of 70 元 a head fails 300 元 for 4 people (75 each)
@@ -112,7 +116,7 @@ async fn rec2_every_boundary_from_1_to_40_guests_through_the_api() {
         let e = s.engine.clone();
         let org = seed_org(&s).await;
         for g in 1..=40_i64 {
-            let max = if g <= 10 { 3 } else { g / 3 };
+            let max = if g <= 10 { 3 } else { (g + 2) / 3 };
             for (acc, ok) in [(max, true), (max + 1, false)] {
                 let r = s.post_json("/api/v1/receptions/check", &reception(&org, g, acc)).await;
                 assert_eq!(r.status, StatusCode::OK, "[{e}] {g}/{acc}: {}", r.text());
