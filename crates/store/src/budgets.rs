@@ -82,13 +82,18 @@ struct Spending {
 
 const TRIP_COSTS: &str = "SELECT v.unit_id, CAST(COALESCE(SUM(t.cost_cents), 0) AS BIGINT) FROM vehicle_trips t \
     JOIN vehicles v ON v.id = t.vehicle_id WHERE t.departed_on >= $1 AND t.departed_on <= $2 GROUP BY v.unit_id";
+const RECEPTION_COSTS: &str = "SELECT unit_id, CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) FROM receptions \
+    WHERE starts_on >= $1 AND starts_on <= $2 GROUP BY unit_id";
 const LEDGER: &str = "SELECT unit_id, category, CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM budget_spending \
     WHERE spent_on >= $1 AND spent_on <= $2 GROUP BY unit_id, category";
 
-fn spending_from(trips: Vec<(i64, i64)>, ledger: Vec<(i64, String, i64)>) -> Spending {
+fn spending_from(trips: Vec<(i64, i64)>, receptions: Vec<(i64, i64)>, ledger: Vec<(i64, String, i64)>) -> Spending {
     let mut s = Spending::default();
     for (unit, cents) in trips {
         *s.recorded.entry((unit, BudgetCategory::Vehicles)).or_default() += cents;
+    }
+    for (unit, cents) in receptions {
+        *s.recorded.entry((unit, BudgetCategory::Reception)).or_default() += cents;
     }
     for (unit, cat, cents) in ledger {
         if let Some(c) = BudgetCategory::from_key(&cat) {
@@ -100,13 +105,16 @@ fn spending_from(trips: Vec<(i64, i64)>, ledger: Vec<(i64, String, i64)>) -> Spe
 
 async fn spending(db: &Db, year: i32) -> StoreResult<Spending> {
     let (from, to) = year_bounds(year);
-    Ok(spending_from(db.fetch_all(TRIP_COSTS, args![from, to]).await?, db.fetch_all(LEDGER, args![from, to]).await?))
+    let trips = db.fetch_all(TRIP_COSTS, args![from, to]).await?;
+    let receptions = db.fetch_all(RECEPTION_COSTS, args![from, to]).await?;
+    Ok(spending_from(trips, receptions, db.fetch_all(LEDGER, args![from, to]).await?))
 }
 
 async fn spending_in(tx: &mut Tx, year: i32) -> StoreResult<Spending> {
     let (from, to) = year_bounds(year);
     let trips = tx.fetch_all(TRIP_COSTS, args![from, to]).await?;
-    Ok(spending_from(trips, tx.fetch_all(LEDGER, args![from, to]).await?))
+    let receptions = tx.fetch_all(RECEPTION_COSTS, args![from, to]).await?;
+    Ok(spending_from(trips, receptions, tx.fetch_all(LEDGER, args![from, to]).await?))
 }
 
 #[derive(sqlx::FromRow)]

@@ -106,6 +106,18 @@ async fn a_reception_is_checked_on_save_and_the_dry_run_writes_nothing() {
             qingfeng_store::receptions::spending_by_unit_year(&s.db, year_of).await.unwrap()
         };
         assert_eq!(by_unit, vec![(org.unit("ZHK"), 60_000)], "[{e}]");
+        // … and the 三公经费 page counts them as the unit's 公务接待 spending
+        let exec = s.get(&format!("/api/v1/budgets?year={year_of}")).await.json();
+        let line = exec
+            .as_array()
+            .or_else(|| exec["items"].as_array())
+            .and_then(|l| {
+                l.iter()
+                    .find(|x| x["unit_id"] == json!(org.unit("ZHK")) && x["category"] == json!("reception"))
+                    .cloned()
+            })
+            .unwrap_or_else(|| panic!("[{e}] no 公务接待 line for 综合科: {exec}"));
+        assert_eq!(line["recorded_cents"], json!(60_000), "[{e}] {line}");
         s.finish().await;
     }
 }
