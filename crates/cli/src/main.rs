@@ -5,6 +5,7 @@ mod bench;
 mod bench_chain;
 mod demo;
 mod demo_accounts;
+mod demo_assessments;
 mod demo_budgets;
 mod demo_cases;
 mod demo_chain;
@@ -365,6 +366,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_supervision::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_discipline::seed(&db, qingfeng_domain::time::office_today()).await?;
+                        demo_assessments::seed(&db, qingfeng_domain::time::office_today()).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;

@@ -85,6 +85,10 @@ permissions!(
     ReceptionRead = ("reception:read", "查看公务接待台账和检查结果"),
     ReceptionWrite = ("reception:write", "登记、导入本单位公务接待（办公室）"),
     ReceptionConvert = ("reception:convert", "将公务接待检查未通过的事项转为问题（纪检监察组）"),
+    AssessmentRead =
+        ("assessment:read", "查看已发布的考核结果（数据范围内的单位和班子成员；纪检监察组另可查看未发布的）"),
+    AssessmentManage =
+        ("assessment:manage", "组织考核：创建考核、计算、加减分、发布，录入或导入业务考核得分（县委办考核人员）"),
 );
 
 impl serde::Serialize for Permission {
@@ -190,6 +194,7 @@ macro_rules! lead {
             Permission::FourWindsRead,
             Permission::SupervisionRead,
             Permission::SupervisionReply,
+            Permission::AssessmentRead,
             $(Permission::$extra,)*
         ]
     };
@@ -254,6 +259,7 @@ const SUPERVISE: &[Permission] = &[
     Permission::SupervisionWrite,
     Permission::ReceptionRead,
     Permission::ReceptionConvert,
+    Permission::AssessmentRead,
 ];
 
 const BRANCH: &[Permission] = &[

@@ -1,6 +1,7 @@
 //! Pure domain types and rules of 清风: no I/O, so they are tested fast and exhaustively.
 
 pub mod access;
+pub mod assessment;
 pub mod budgets;
 pub mod calendar;
 pub mod decisions;

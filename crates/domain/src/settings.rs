@@ -71,6 +71,28 @@ macro_rules! effect {
     };
 }
 
+/// An indicator's weight as a setting of the 考核 group (the weights must sum to 100).
+macro_rules! weight {
+    ($ind:ident, $label:literal, $meaning:literal) => {
+        def(
+            crate::assessment::Indicator::$ind.weight_setting(),
+            "考核",
+            $label,
+            concat!($meaning, "。各项权重之和须为 100；不统计登录次数、在线时长、上传数量等活动（减负规定禁止按活动排名）"),
+            weight_default(crate::assessment::Indicator::$ind),
+            Integer { min: 0, max: 100 },
+        )
+    };
+}
+
+const fn weight_default(i: crate::assessment::Indicator) -> &'static str {
+    match i {
+        crate::assessment::Indicator::Fulfilment => "30",
+        crate::assessment::Indicator::Tasks | crate::assessment::Indicator::Rectification => "20",
+        _ => "10",
+    }
+}
+
 /// Every setting, in the order the page shows them.
 pub const SETTINGS: &[SettingDef] = &[
     def(
@@ -360,6 +382,34 @@ pub const SETTINGS: &[SettingDef] = &[
         "否",
         Flag,
     ),
+    weight!(Fulfilment, "责任落实权重", "责任清单事项到期应完成次数中已完成的比例，乘以此权重"),
+    weight!(Tasks, "任务完成权重", "到期（或已完成）的牵头任务中已完成的比例，乘以此权重"),
+    weight!(Rectification, "问题整改率权重", "本年度发现的问题中已验收销号的比例，乘以此权重"),
+    weight!(Overdue, "整改逾期权重", "本项满分；本年度问题中整改措施逾期未完成的，每个扣“整改逾期每个扣分”，扣完为止"),
+    weight!(Severity, "发现问题权重", "本项满分；本年度发现的问题按严重程度每个扣相应分数，扣完为止"),
+    weight!(Decisions, "集体决策权重", "本年度三重一大决策会议中检查全部通过的比例，乘以此权重"),
+    def(
+        crate::assessment::OVERDUE_EACH_SETTING,
+        "考核",
+        "整改逾期每个扣分",
+        "整改措施逾期未完成的问题每个扣此分数（整改逾期一项扣完为止）",
+        "2",
+        Integer { min: 0, max: 100 },
+    ),
+    def(crate::assessment::GENERAL_SETTING, "考核", "一般问题每个扣分", "本年度发现的一般问题每个扣此分数", "1", Integer { min: 0, max: 100 }),
+    def(crate::assessment::SERIOUS_SETTING, "考核", "较重问题每个扣分", "本年度发现的较重问题每个扣此分数", "3", Integer { min: 0, max: 100 }),
+    def(crate::assessment::GRAVE_SETTING, "考核", "严重问题每个扣分", "本年度发现的严重问题每个扣此分数", "5", Integer { min: 0, max: 100 }),
+    def(crate::assessment::GOOD_SETTING, "考核", "“好”等次分数线", "总分达到此分数为“好”", "90", Integer { min: 1, max: 200 }),
+    def(crate::assessment::FAIR_SETTING, "考核", "“较好”等次分数线", "总分达到此分数（低于“好”）为“较好”", "80", Integer { min: 1, max: 200 }),
+    def(crate::assessment::PASS_SETTING, "考核", "“一般”等次分数线", "总分达到此分数（低于“较好”）为“一般”，低于此分数为“差”", "60", Integer { min: 0, max: 200 }),
+    def(
+        crate::assessment::ADJUST_MAX_SETTING,
+        "考核",
+        "单次加减分上限",
+        "考核人员每次加分或扣分不能超过此分数，并须写明理由",
+        "10",
+        Integer { min: 1, max: 100 },
+    ),
 ];
 
 pub fn setting(key: &str) -> Option<&'static SettingDef> {
@@ -479,6 +529,12 @@ mod tests {
         let tz = setting("office.time_zone").unwrap();
         assert!(tz.check("Asia/Urumqi").is_ok());
         assert!(tz.check("Beijing").unwrap_err().contains("单位所在时区"));
+    }
+
+    #[test]
+    fn assessment_defaults_agree_with_the_rules() {
+        let r = crate::assessment::Rules::from_settings(|k| setting(k).map(|d| d.default.to_string()));
+        assert_eq!(r, crate::assessment::Rules::default());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! [`QueryBuilder`] from parameters, never by splicing values into SQL.
 
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod audit_key;
 pub mod backup;

@@ -43,6 +43,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::holidays::routes,
     features::personal_reports::routes,
     features::family_events::routes,
+    features::assessments::routes,
 ];
 
 fn book() -> Book {

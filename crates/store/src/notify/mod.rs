@@ -90,6 +90,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("supervision_due_soon", "督办临期"),
     ("supervision_overdue", "督办逾期未反馈"),
     ("reception_checks_failed", "公务接待检查未通过"),
+    ("assessment_published", "考核结果发布"),
 ];
 
 /// The Chinese label of a kind (the key itself when unknown).

@@ -85,6 +85,8 @@ pub enum Event {
         starts_on: NaiveDate,
         rules: Vec<String>,
     },
+    /// A year's assessment published: the unit's score and grade.
+    AssessmentPublished { round_id: i64, year: i32, unit_id: i64, unit_name: String, total: String, grade: String },
 }
 
 impl Event {
@@ -111,6 +113,7 @@ impl Event {
             Event::SupervisionAnswered { .. } => "supervision_answered",
             Event::SupervisionClosed { .. } => "supervision_closed",
             Event::ReceptionChecksFailed { .. } => "reception_checks_failed",
+            Event::AssessmentPublished { .. } => "assessment_published",
         }
     }
 }

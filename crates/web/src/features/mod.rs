@@ -4,6 +4,7 @@
 //! See docs/feature-recipe.md.
 
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod budgets;
 pub mod decisions;

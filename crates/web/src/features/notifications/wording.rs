@@ -94,6 +94,11 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
             ),
             format!("/receptions/{reception_id}#checks"),
         ),
+        Event::AssessmentPublished { round_id, year, unit_id, unit_name, total, grade } => (
+            format!("{year} 年度考核结果已发布：{unit_name}"),
+            format!("{by}发布了 {year} 年度考核结果：{unit_name}党建考核得分 {total}，等次“{grade}”。点开查看各项得分及其依据。"),
+            format!("/assessments/{round_id}/units/{unit_id}"),
+        ),
         Event::DecisionChecksFailed { meeting_id, unit_name, body, held_on, rules } => (
             format!("三重一大检查未通过：{unit_name}{body}"),
             format!(

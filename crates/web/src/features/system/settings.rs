@@ -89,8 +89,24 @@ pub async fn save(state: &AppState, p: &Principal, values: &BTreeMap<String, Opt
         }
     }
     check_backoff(state, &changes, &mut e).await?;
+    check_assessment(state, &changes, &mut e).await?;
     e.into_result().map_err(ApiError::Invalid)?;
     Ok(settings::apply(&state.db, &p.actor(), &changes).await?)
+}
+
+/// The 考核 weights must still sum to 100 and the grade thresholds descend, with the changes
+/// applied (a weight returned to its default counts its default).
+async fn check_assessment(state: &AppState, changes: &[SettingChange], e: &mut FieldErrors) -> ApiResult<()> {
+    if !e.is_empty() || !changes.iter().any(|c| c.key.starts_with("assessment.")) {
+        return Ok(());
+    }
+    let stored: BTreeMap<String, String> = settings::all(&state.db).await?.into_iter().collect();
+    let found = qingfeng_domain::assessment::check_rules(|key| match changes.iter().find(|c| c.key == key) {
+        Some(c) => c.value.clone().filter(|v| !v.is_empty()),
+        None => stored.get(key).cloned(),
+    });
+    e.0.extend(found.0);
+    Ok(())
 }
 
 /// The longest retry pause may not be shorter than the first.

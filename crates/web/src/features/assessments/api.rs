@@ -1,0 +1,137 @@
+//! JSON handlers of 考核 (`/api/v1/assessments`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::assessment::AdjustmentFields;
+use qingfeng_store::assessments::{BusinessScore, Round};
+use qingfeng_store::Page;
+use serde::Serialize;
+
+use super::service::{self, BusinessFields, ResultDetail, RoundDetail, RoundFields};
+use super::sheets;
+use crate::auth::Principal;
+use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
+use crate::sheets::ImportReport;
+use crate::AppState;
+
+fn page<T>(items: Vec<T>) -> Page<T> {
+    let total = items.len() as i64;
+    Page { items, total, page: 1, per_page: total.max(1) }
+}
+
+/// `GET /api/v1/assessments`: the rounds the caller sees, newest year first.
+pub async fn list(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Page<Round>>> {
+    Ok(Json(page(service::rounds(&state, &p).await?)))
+}
+
+/// `POST /api/v1/assessments`
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<RoundFields>,
+) -> ApiResult<(StatusCode, Json<RoundDetail>)> {
+    let id = service::create(&state, &p, &f).await?;
+    Ok((StatusCode::CREATED, Json(service::detail(&state, &p, id).await?)))
+}
+
+/// `GET /api/v1/assessments/{id}`: the round with the unit and leader results in scope.
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/assessments/{id}/compute`
+pub async fn compute(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
+    service::compute(&state, &p, id).await?;
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/assessments/{id}/publish`
+pub async fn publish(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
+    service::publish(&state, &p, id).await?;
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/assessments/{id}/adjustments`: a deduction or addition with its reason.
+pub async fn adjust(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<AdjustmentFields>,
+) -> ApiResult<(StatusCode, Json<ResultDetail>)> {
+    service::adjust(&state, &p, id, &f).await?;
+    let unit = if f.person_id.is_some() { None } else { f.unit_id };
+    Ok((StatusCode::CREATED, Json(service::result(&state, &p, id, unit, f.person_id).await?)))
+}
+
+/// `GET /api/v1/assessments/{id}/units/{unit}`
+pub async fn unit_result(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, unit)): Path<(i64, i64)>,
+) -> ApiResult<Json<ResultDetail>> {
+    Ok(Json(service::result(&state, &p, id, Some(unit), None).await?))
+}
+
+/// `GET /api/v1/assessments/{id}/leaders/{person}`
+pub async fn leader_result(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, person)): Path<(i64, i64)>,
+) -> ApiResult<Json<ResultDetail>> {
+    Ok(Json(service::result(&state, &p, id, None, Some(person)).await?))
+}
+
+/// `GET /api/v1/assessments/{id}/export.xlsx`
+pub async fn export(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+    let d = service::detail(&state, &p, id).await?;
+    let bytes = sheets::results_export(&state, &p, &d).await?;
+    Ok(xlsx(bytes, &format!("{}结果.xlsx", d.round.title)))
+}
+
+/// `GET /api/v1/assessments/business-scores?year=`
+pub async fn business(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<Json<Page<BusinessScore>>> {
+    let year = service::year_param(&params)?;
+    Ok(Json(page(service::business_scores(&state, &p, year).await?)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Saved {
+    pub saved: bool,
+}
+
+/// `POST /api/v1/assessments/business-scores`
+pub async fn set_business(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(f): ApiJson<BusinessFields>,
+) -> ApiResult<Json<Saved>> {
+    service::set_business(&state, &p, &f).await?;
+    Ok(Json(Saved { saved: true }))
+}
+
+/// `GET /api/v1/assessments/business-scores/export.xlsx?year=`
+pub async fn business_export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let year = service::year_param(&params)?;
+    Ok(xlsx(sheets::business_export(&state, &p, year).await?, &format!("业务考核得分（{year}年）.xlsx")))
+}
+
+/// `GET /api/v1/assessments/business-scores/template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::template()?, "业务考核得分导入模板.xlsx"))
+}
+
+/// `POST /api/v1/assessments/business-scores/import` (multipart `file`; `?commit=true` writes
+/// when every row is valid)
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    upload: ImportUpload,
+) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
+}
