@@ -2,6 +2,7 @@
 //! database engine of the run (SQLite always, PostgreSQL when `QINGFENG_TEST_PG_URL` is set).
 
 mod admin;
+mod assessments;
 mod audit_trail;
 mod budgets;
 mod chain;

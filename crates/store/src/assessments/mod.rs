@@ -81,7 +81,7 @@ pub async fn compute(db: &Db, actor: &Actor, round_id: i64, rules: &Rules, as_of
     tx.execute("DELETE FROM assessment_results WHERE round_id = $1", args![round_id]).await?;
     let adjusted: Vec<(i64, Option<i64>, i64)> = tx
         .fetch_all(
-            "SELECT unit_id, person_id, SUM(points) FROM assessment_adjustments WHERE round_id = $1 \
+            "SELECT unit_id, person_id, CAST(SUM(points) AS BIGINT) FROM assessment_adjustments WHERE round_id = $1 \
              GROUP BY unit_id, person_id",
             args![round_id],
         )

@@ -24,7 +24,8 @@ fn columns() -> Vec<Column> {
     vec![
         Column::integer(H_YEAR, 8.0).required(),
         Column::text(H_UNIT, 22.0).required(),
-        Column::text(H_SCORE, 14.0).required(),
+        // a unit left without a score is not imported (the export lists every unit to fill in)
+        Column::text(H_SCORE, 14.0),
         Column::text(H_NOTE, 30.0),
     ]
 }
@@ -41,7 +42,7 @@ fn column_of(field: &str) -> &'static str {
 pub fn template() -> Result<Vec<u8>, ApiError> {
     Ok(qingfeng_office::template(
         "业务考核得分",
-        Some("每个单位一行：年度、单位（名称或编码）、业务考核得分（0–100，最多两位小数）、备注"),
+        Some("每个单位一行：年度、单位（名称或编码）、业务考核得分（0–100，最多两位小数，不填的单位不导入）、备注"),
         &columns(),
     )?)
 }
@@ -72,7 +73,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
     let index = UnitIndex::load(&state.db).await?;
     let mut by_year: Vec<(i32, i64, i64, String)> = Vec::new();
     let mut seen = HashSet::new();
-    for r in table.rows.iter().filter(|r| !bad.contains(&r.row_number)) {
+    for r in table.rows.iter().filter(|r| !bad.contains(&r.row_number) && !r.cells[2].trim().is_empty()) {
         let (c, row) = (&r.cells, r.row_number);
         let unit = match index.resolve(&c[1]) {
             Ok(u) => u.id,
