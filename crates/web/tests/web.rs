@@ -81,6 +81,8 @@ const BODYLESS_WRITES: &[(&str, &str)] = &[
     ("POST", "/api/v1/notifications/{id}/read"),
     ("PATCH", "/api/v1/ledger-entries/{id}"),
     ("POST", "/api/v1/risk-points/{id}/accept"),
+    ("POST", "/api/v1/assessments/{id}/compute"),
+    ("POST", "/api/v1/assessments/{id}/publish"),
 ];
 
 /// Every `$ref` under `v`.

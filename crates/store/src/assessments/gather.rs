@@ -238,7 +238,7 @@ async fn meetings(db: &Db, t: &mut Tally, year: i32) -> StoreResult<()> {
                 recs.push(RecordRef {
                     indicator: Indicator::Decisions.key().into(),
                     href: format!("/decisions/{id}"),
-                    label: format!("{held_on} 决策会议（未通过：{failed}）"),
+                    label: format!("{held_on} 决策会议（{} 项检查未通过）", failed.split(',').count()),
                 });
             }
         });

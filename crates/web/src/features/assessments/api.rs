@@ -16,14 +16,17 @@ use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
-fn page<T>(items: Vec<T>) -> Page<T> {
-    let total = items.len() as i64;
-    Page { items, total, page: 1, per_page: total.max(1) }
+/// One page of `all`, as `page` and `per_page` ask.
+fn page<T>(all: Vec<T>, params: &Params) -> ApiResult<Page<T>> {
+    let paging = params.paging()?;
+    let total = all.len() as i64;
+    let items = all.into_iter().skip(paging.offset() as usize).take(paging.per_page as usize).collect();
+    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
 }
 
 /// `GET /api/v1/assessments`: the rounds the caller sees, newest year first.
-pub async fn list(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Page<Round>>> {
-    Ok(Json(page(service::rounds(&state, &p).await?)))
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Round>>> {
+    Ok(Json(page(service::rounds(&state, &p).await?, &params)?))
 }
 
 /// `POST /api/v1/assessments`
@@ -97,7 +100,7 @@ pub async fn business(
     params: Params,
 ) -> ApiResult<Json<Page<BusinessScore>>> {
     let year = service::year_param(&params)?;
-    Ok(Json(page(service::business_scores(&state, &p, year).await?)))
+    Ok(Json(page(service::business_scores(&state, &p, year).await?, &params)?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
