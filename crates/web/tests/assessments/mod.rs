@@ -58,7 +58,7 @@ async fn seed(s: &Server, org: &Org, jj: &User) {
     }
 }
 
-fn unit_result<'a>(d: &'a Value, unit: i64) -> &'a Value {
+fn unit_result(d: &Value, unit: i64) -> &Value {
     d["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == json!(unit)).expect("the unit's result")
 }
 
