@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks at province scale (>= 2,000 units, >= 50,000 people) on SQLite and PostgreSQL:
-# generation time, then the people-list request (50 per page, with a search term):
-# p50, p95, requests/s and the server's peak memory. Then the responsibility chain: the
-# current year's lists and LEDGER duty-ledger entries (default 1,000,000), the time to
-# recompute all fulfilment (`qingfeng bench-fulfilment`), and the dashboard request
-# GET /api/v1/fulfilment. Measures only; asserts nothing. LEDGER=0 skips the chain.
+# generation time, then the responsibility chain: the current year's lists and LEDGER
+# duty-ledger entries (default 1,000,000) and FINDINGS findings with their measures (default
+# 100,000); the time to recompute all fulfilment (`qingfeng bench-fulfilment`); every list the
+# interface has, 50 rows a page with 4 clients (one table: p50, p95, requests/s, then the
+# server's peak memory); and the dashboard GET /api/v1/fulfilment. Measures only; asserts
+# nothing. LEDGER=0 skips the chain and the lists that need it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-province}
 REQUESTS=${REQUESTS:-1000}
-QUERY=${QUERY:-/api/v1/people?per_page=50&q=%E5%BC%A0}   # q=张
 LEDGER=${LEDGER:-1000000}
+FINDINGS=${FINDINGS:-100000}
 RUNS=${RUNS:-5}
 DASH_REQUESTS=${DASH_REQUESTS:-200}
 YEAR=$(date -u -d '+8 hours' +%Y)   # the offices' year (China Standard Time), as the server counts it
@@ -25,6 +26,27 @@ cleanup() {
 }
 trap cleanup EXIT
 export QINGFENG_ADMIN_PASSWORD='Bench#2026x'
+# every list the interface has: with and without a search, deep pages, each filter of the
+# responsibility items (level included)
+LISTS=(
+  "/api/v1/people?per_page=50"
+  "/api/v1/people?per_page=50&q=%E5%BC%A0"
+  "/api/v1/people?per_page=50&page=500"
+  "/api/v1/ledger-entries?per_page=50"
+  "/api/v1/ledger-entries?per_page=50&page=2000"
+  "/api/v1/ledger-entries?per_page=50&q=%E5%AD%A6%E4%B9%A0"
+  "/api/v1/responsibility-items?per_page=50"
+  "/api/v1/responsibility-items?per_page=50&owner_role=division_head"
+  "/api/v1/responsibility-items?per_page=50&level=middle"
+  "/api/v1/responsibility-items?per_page=50&q=%E8%B0%88%E8%AF%9D"
+  "/api/v1/findings?per_page=50"
+  "/api/v1/findings?per_page=50&state=rectifying"
+  "/api/v1/findings?per_page=50&page=1000"
+  "/api/v1/findings?per_page=50&overdue=true"
+  "/api/v1/rectifications?per_page=50"
+  "/api/v1/tasks?per_page=50"
+  "/api/v1/audit-log?per_page=50"
+)
 
 start_server() { # database url; sets SERVER_PID and SERVER_URL
   local port
@@ -47,16 +69,18 @@ run_one() { # name, database url
   /usr/bin/time -f "generation peak memory: %M KiB" "$BIN" --database-url "$url" demo --scale "$SCALE"
   local token
   token=$("$BIN" --database-url "$url" token create --user admin --name bench | tail -n 1)
-  start_server "$url"
-  "$BIN" bench --url "$SERVER_URL" --token "$token" --path "$QUERY" --requests "$REQUESTS" --concurrency 4 --pid "$SERVER_PID"
-  "$BIN" bench --url "$SERVER_URL" --token "$token" --path "/api/v1/people?per_page=50&page=500" --requests "$REQUESTS" --concurrency 4 --pid "$SERVER_PID"
-  stop_server
   [ "$LEDGER" -gt 0 ] || return 0
 
-  echo "-- $name: responsibility chain, $LEDGER ledger entries in $YEAR"
-  RUST_LOG=warn,sqlx=error /usr/bin/time -f "ledger generation peak memory: %M KiB" \
-    "$BIN" --database-url "$url" demo --scale "$SCALE" --ledger "$LEDGER"
+  echo "-- $name: responsibility chain, $LEDGER ledger entries and $FINDINGS findings in $YEAR"
+  RUST_LOG=warn,sqlx=error /usr/bin/time -f "ledger and findings generation peak memory: %M KiB" \
+    "$BIN" --database-url "$url" demo --scale "$SCALE" --ledger "$LEDGER" --findings "$FINDINGS"
   RUST_LOG=warn,sqlx=error "$BIN" --database-url "$url" bench-fulfilment --year "$YEAR" --runs "$RUNS"
+  echo "-- $name: every list, 50 rows a page, 4 clients, $REQUESTS requests each"
+  start_server "$url"
+  local lists=()
+  for p in "${LISTS[@]}"; do lists+=(--path "$p"); done
+  "$BIN" bench --url "$SERVER_URL" --token "$token" "${lists[@]}" --requests "$REQUESTS" --concurrency 4 --pid "$SERVER_PID"
+  stop_server
   # a fresh server, so its peak memory is the dashboard's; the first request (the warm-up) finds
   # the snapshot that bench-fulfilment left fresh
   start_server "$url"

@@ -14,9 +14,10 @@ pub struct BenchArgs {
     /// API token (from `qingfeng token create`).
     #[arg(long, env = "QINGFENG_BENCH_TOKEN")]
     token: String,
-    /// Path and query to request.
-    #[arg(long, default_value = "/api/v1/people?per_page=50&q=张")]
-    path: String,
+    /// Path and query to request; repeat for several lists. With more than one, each is
+    /// measured in turn and the figures are printed as one Markdown table row per path.
+    #[arg(long, default_values_t = ["/api/v1/people?per_page=50&q=张".to_string()])]
+    path: Vec<String>,
     #[arg(long, default_value_t = 500)]
     requests: usize,
     #[arg(long, default_value_t = 4)]
@@ -31,13 +32,78 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
     status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// What one path measured.
+struct Figures {
+    path: String,
+    total: i64,
+    requests: usize,
+    p50: Duration,
+    p95: Duration,
+    max: Duration,
+    per_second: f64,
+}
+
 pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
-    let url = format!("{}{}", args.url.trim_end_matches('/'), args.path);
+    let mut all = Vec::new();
+    for path in &args.path {
+        let f = measure(&client, args, path).await?;
+        if args.path.len() == 1 {
+            print_one(&f, args);
+        }
+        all.push(f);
+    }
+    if args.path.len() > 1 {
+        println!("| request | matches | p50 ms | p95 ms | max ms | requests/s |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for f in &all {
+            println!(
+                "| `{}` | {} | {:.1} | {:.1} | {:.1} | {:.0} |",
+                f.path,
+                f.total,
+                ms(f.p50),
+                ms(f.p95),
+                ms(f.max),
+                f.per_second
+            );
+        }
+        if let Some(pid) = args.pid {
+            println!("server peak:  {}", peak_text(pid));
+        }
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn peak_text(pid: u32) -> String {
+    match peak_rss_kib(pid) {
+        Some(kib) => format!("{:.1} MiB (VmHWM)", kib as f64 / 1024.0),
+        None => format!("unknown (no /proc/{pid}/status)"),
+    }
+}
+
+fn print_one(f: &Figures, args: &BenchArgs) {
+    println!("request:      GET {}", f.path);
+    println!("matches:      {}", f.total);
+    println!("requests:     {} ({} concurrent)", f.requests, args.concurrency);
+    println!("p50:          {:.1} ms", ms(f.p50));
+    println!("p95:          {:.1} ms", ms(f.p95));
+    println!("max:          {:.1} ms", ms(f.max));
+    println!("throughput:   {:.1} requests/s", f.per_second);
+    if let Some(pid) = args.pid {
+        println!("server peak:  {}", peak_text(pid));
+    }
+}
+
+async fn measure(client: &reqwest::Client, args: &BenchArgs, path: &str) -> anyhow::Result<Figures> {
+    let url = format!("{}{}", args.url.trim_end_matches('/'), path);
     // warm-up, and a check that the request works at all
     let first = client.get(&url).bearer_auth(&args.token).send().await.context("server not reachable")?;
     if !first.status().is_success() {
-        bail!("request failed: {}", first.status());
+        bail!("{path}: request failed: {}", first.status());
     }
     let body: serde_json::Value = first.json().await?;
     let total = body["total"].as_i64().unwrap_or(-1);
@@ -71,18 +137,13 @@ pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let elapsed = started.elapsed();
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
-    println!("request:      GET {}", args.path);
-    println!("matches:      {total}");
-    println!("requests:     {} ({} concurrent)", times.len(), args.concurrency);
-    println!("p50:          {:.1} ms", pct(0.50).as_secs_f64() * 1000.0);
-    println!("p95:          {:.1} ms", pct(0.95).as_secs_f64() * 1000.0);
-    println!("max:          {:.1} ms", times.last().map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0));
-    println!("throughput:   {:.1} requests/s", times.len() as f64 / elapsed.as_secs_f64());
-    if let Some(pid) = args.pid {
-        match peak_rss_kib(pid) {
-            Some(kib) => println!("server peak:  {:.1} MiB (VmHWM)", kib as f64 / 1024.0),
-            None => println!("server peak:  unknown (no /proc/{pid}/status)"),
-        }
-    }
-    Ok(())
+    Ok(Figures {
+        path: path.to_string(),
+        total,
+        requests: times.len(),
+        p50: pct(0.50),
+        p95: pct(0.95),
+        max: times.last().copied().unwrap_or_default(),
+        per_second: times.len() as f64 / elapsed.as_secs_f64(),
+    })
 }

@@ -309,8 +309,23 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         )
         .await?;
     }
+    void_a_duplicate(&d, group, date(y, 3, 20), group_members).await?;
     seed_plan(db, &d.actor, y, today, root, &heads).await?;
     Ok(d.entries)
+}
+
+/// The March inspection entered a second time by mistake, then voided (作废) with the reason:
+/// the ledger's 已作废 filter shows it, and it counts for nobody.
+async fn void_a_duplicate(d: &Demo<'_>, group: i64, day: NaiveDate, members: Vec<i64>) -> anyhow::Result<()> {
+    if day > d.today {
+        return Ok(());
+    }
+    let content = "对县委办落实中央八项规定精神情况开展监督检查";
+    let twice = draft(EntryKind::Inspection, day, group, "县委办", content, members);
+    let id = ledger::create(d.db, &d.actor, &twice).await?;
+    let reason = "与同日的监督检查记录重复，误登记两次";
+    qingfeng_store::voiding::void(d.db, &d.actor, qingfeng_domain::voiding::Voidable::LedgerEntry, id, reason).await?;
+    Ok(())
 }
 
 /// The year's 工作要点: three items deployed by the office, broken down to the divisions

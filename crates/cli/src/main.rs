@@ -84,7 +84,11 @@ enum Command {
         /// has an organisation, only the lists and entries are generated.
         #[arg(long, default_value_t = 0)]
         ledger: usize,
-        /// Seed of the ledger generator.
+        /// Findings (with rectification measures in every state) to generate for the current
+        /// year (0: none); like --ledger, also on a database that already has an organisation.
+        #[arg(long, default_value_t = 0)]
+        findings: usize,
+        /// Seed of the ledger and findings generators.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -410,7 +414,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open_db(&cli).await?;
             println!("数据库已是最新版本");
         }
-        Command::Demo { scale, ledger, seed } => {
+        Command::Demo { scale, ledger, findings, seed } => {
             let db = open_db(&cli).await?;
             let started = std::time::Instant::now();
             match demo::seed_scale(&db, *scale).await? {
@@ -420,7 +424,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     s.people,
                     started.elapsed().as_secs_f64()
                 ),
-                None if *ledger > 0 => println!("数据库已有组织数据，只生成责任清单和履职台账"),
+                None if *ledger > 0 || *findings > 0 => println!("数据库已有组织数据，只生成责任清单、履职台账和问题"),
                 None => bail!("数据库已有数据：演示数据只能生成到空数据库"),
             }
             if *ledger > 0 {
@@ -447,6 +451,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!(
                     "已生成 {year} 年履职台账：{n} 条记录，参加人员 {participants} 人次，计入责任事项 {credits} 次，月度计数 {counts} 行，用时 {secs:.1} 秒（每秒 {:.0} 条）",
                     n as f64 / secs.max(1e-9)
+                );
+            }
+            if *findings > 0 {
+                let actor = Actor { username: "demo".into(), ..Actor::system() };
+                let year = qingfeng_store::fulfilment::this_year();
+                let started = std::time::Instant::now();
+                let (f, m) = qingfeng_store::findings_bulk::generate(&db, &actor, year, *findings, *seed).await?;
+                println!(
+                    "已生成 {year} 年问题 {f} 个、整改措施 {m} 条，用时 {:.1} 秒",
+                    started.elapsed().as_secs_f64()
                 );
             }
         }

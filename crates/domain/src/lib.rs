@@ -30,6 +30,7 @@ pub mod talks;
 pub mod text;
 pub mod time;
 pub mod vehicles;
+pub mod voiding;
 pub mod warning_cases;
 
 pub use error::{FieldError, FieldErrors};

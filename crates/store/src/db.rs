@@ -14,6 +14,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 type BoxFuture<'s, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 's>>;
 
 use crate::audit_key::AuditKey;
+use crate::count_cache::{CountCache, DataVersion};
 use crate::{StoreError, StoreResult};
 use tokio::sync::OwnedMutexGuard;
 
@@ -100,6 +101,9 @@ pub struct Db {
     /// order, instead of meeting SQLite's lock: a long import then delays an entry written
     /// meanwhile, but never fails it with "database is locked". Unused on PostgreSQL.
     writers: Arc<tokio::sync::Mutex<()>>,
+    /// List totals by filter and data version (see [`crate::count_cache`]); every committed
+    /// write of this process bumps its generation.
+    pub(crate) counts: Arc<CountCache>,
 }
 
 /// How long a writer waits for its turn in the queue before it gives up with
@@ -124,6 +128,7 @@ pub enum Tx {
 pub struct EngineTx<DB: sqlx::Database> {
     tx: Transaction<'static, DB>,
     audit_key: AuditKey,
+    counts: Arc<CountCache>,
     /// This transaction's turn in the SQLite write queue, released when it ends.
     _turn: Option<OwnedMutexGuard<()>>,
 }
@@ -162,7 +167,7 @@ impl Db {
                 .await?;
             Pool::Sqlite(pool)
         };
-        let db = Db { pool, audit_key, writers: Arc::default() };
+        let db = Db { pool, audit_key, writers: Arc::default(), counts: Arc::default() };
         db.migrate().await?;
         crate::audit::seal(&db).await?;
         // seeding appends to the audit trail: never with a key the chain was not sealed with
@@ -205,17 +210,19 @@ impl Db {
 
     /// The same pool with another audit key (tests; checking a database against a key).
     pub fn with_audit_key(&self, audit_key: AuditKey) -> Db {
-        Db { pool: self.pool.clone(), audit_key, writers: self.writers.clone() }
+        Db { pool: self.pool.clone(), audit_key, writers: self.writers.clone(), counts: self.counts.clone() }
     }
 
     pub async fn begin(&self) -> StoreResult<Tx> {
         let audit_key = self.audit_key.clone();
+        let counts = self.counts.clone();
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
                 let turn = self.write_turn().await?;
-                Tx::Sqlite(EngineTx { tx: p.begin_with("BEGIN IMMEDIATE").await?, audit_key, _turn: Some(turn) })
+                let tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                Tx::Sqlite(EngineTx { tx, audit_key, counts, _turn: Some(turn) })
             }
-            Pool::Pg(p) => Tx::Pg(EngineTx { tx: p.begin().await?, audit_key, _turn: None }),
+            Pool::Pg(p) => Tx::Pg(EngineTx { tx: p.begin().await?, audit_key, counts, _turn: None }),
         })
     }
 
@@ -243,13 +250,23 @@ impl Db {
     }
 
     pub async fn execute(&self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
-        Ok(match &self.pool {
+        let n = match &self.pool {
             Pool::Sqlite(p) => {
                 let _turn = self.write_turn().await?;
                 bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected()
             }
             Pool::Pg(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
-        })
+        };
+        self.counts.bump();
+        Ok(n)
+    }
+
+    /// The version of the data list totals are cached at: this process's write generation
+    /// (read first) and the head of the audit chain.
+    pub(crate) async fn data_version(&self) -> StoreResult<DataVersion> {
+        let generation = self.counts.generation();
+        let head: Option<(i64,)> = self.fetch_optional("SELECT last_id FROM audit_head", vec![]).await?;
+        Ok(DataVersion { generation, audit_head: head.map_or(0, |h| h.0) })
     }
 
     /// Closes the pool (end of tests and commands).
@@ -296,10 +313,17 @@ impl Tx {
     }
 
     pub async fn commit(self) -> StoreResult<()> {
-        match self {
-            Tx::Sqlite(t) => t.tx.commit().await?,
-            Tx::Pg(t) => t.tx.commit().await?,
-        }
+        let counts = match self {
+            Tx::Sqlite(t) => {
+                t.tx.commit().await?;
+                t.counts
+            }
+            Tx::Pg(t) => {
+                t.tx.commit().await?;
+                t.counts
+            }
+        };
+        counts.bump();
         Ok(())
     }
 }
@@ -414,7 +438,12 @@ mod tests {
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(Duration::ZERO);
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await.unwrap();
-        let db = Db { pool: Pool::Sqlite(pool), audit_key: AuditKey::for_tests(), writers: Arc::default() };
+        let db = Db {
+            pool: Pool::Sqlite(pool),
+            audit_key: AuditKey::for_tests(),
+            writers: Arc::default(),
+            counts: Arc::default(),
+        };
         db.execute("CREATE TABLE t (v INTEGER NOT NULL)", vec![]).await.unwrap();
         db
     }

@@ -256,7 +256,7 @@ pub async fn four_winds_tally(
     let mut q = QueryBuilder::new();
     scope.restrict(&mut q, "u.path", "u.id", None);
     in_categories(&mut q, "f.category", categories);
-    q.and("f.found_on >= ? AND f.found_on <= ?", args![from, to]);
+    q.and("f.found_on >= ? AND f.found_on <= ? AND f.voided_at IS NULL", args![from, to]);
     let sql = format!("SELECT COUNT(*) FROM findings f JOIN units u ON u.id = f.unit_id{}", q.where_clause());
     let (problems,): (i64,) = db.fetch_one(&sql, q.args()).await?;
     let mut q = QueryBuilder::new();

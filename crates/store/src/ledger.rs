@@ -32,16 +32,22 @@ pub struct Entry {
     pub author: Option<String>,
     pub created_at: DateTime<Utc>,
     pub participant_count: i64,
+    /// a later version exists: this one is history
+    pub superseded: bool,
+    /// voided (作废): hidden from lists and counts until restored
+    pub voided: bool,
 }
 
 const COLS: &str =
     "e.id, e.entry_key, e.version, e.kind, e.meeting_type, e.entry_date, e.place, e.content, e.unit_id, u.name AS unit_name, \
     u.path AS unit_path, e.reason, a.username AS author, e.created_at, \
-    (SELECT COUNT(*) FROM ledger_participants lp WHERE lp.entry_id = e.id) AS participant_count";
+    (SELECT COUNT(*) FROM ledger_participants lp WHERE lp.entry_id = e.id) AS participant_count, \
+    e.superseded, e.voided_at IS NOT NULL AS voided";
 const FROM: &str =
     " FROM ledger_entries e JOIN units u ON u.id = e.unit_id LEFT JOIN accounts a ON a.id = e.account_id";
-const CURRENT: &str =
-    "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
+/// A ledger entry `e` that counts: the current version of its record, not voided (作废). Every
+/// list and count of entries, here and in the talks, study and responsibility code, tests this.
+pub(crate) const LIVE: &str = "(e.superseded = FALSE AND e.voided_at IS NULL)";
 const SELF_COND: &str = "e.id IN (SELECT entry_id FROM ledger_participants WHERE person_id = ?)";
 
 #[derive(Debug, Clone, Default)]
@@ -58,11 +64,14 @@ pub struct EntryFilter {
     pub q: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// live (the default), voided (作废) or both; superseded versions are never listed
+    pub voided: crate::query::Voided,
 }
 
 async fn entry_query(db: &Db, scope: &Scope, f: &EntryFilter) -> StoreResult<QueryBuilder> {
     let mut q = QueryBuilder::new();
-    q.and(CURRENT, vec![]);
+    q.and("e.superseded = FALSE", vec![]);
+    f.voided.restrict(&mut q, "e.voided_at");
     scope.restrict_with(&mut q, "u.path", "u.id", Some(SELF_COND));
     if let Some(y) = f.year {
         q.and("e.entry_year = ?", args![y]);
@@ -243,14 +252,9 @@ pub async fn add_attachment(
 
 /// Whether a later version of the entry exists (the version `entry_id` is history).
 async fn superseded(tx: &mut Tx, entry_id: i64) -> StoreResult<bool> {
-    let (later,): (i64,) = tx
-        .fetch_one(
-            "SELECT COUNT(*) FROM ledger_entries l JOIN ledger_entries e ON e.entry_key = l.entry_key \
-             WHERE e.id = $1 AND l.version > e.version",
-            args![entry_id],
-        )
-        .await?;
-    Ok(later > 0)
+    let (superseded,): (bool,) =
+        tx.fetch_one("SELECT superseded FROM ledger_entries WHERE id = $1", args![entry_id]).await?;
+    Ok(superseded)
 }
 
 /// Withdraws an attachment (撤回): only its uploader, and only while the entry version it belongs
@@ -380,9 +384,20 @@ pub(crate) fn meeting_type_ok() -> String {
 
 /// "One record, every list": credits a new current version to every item it serves.
 async fn credit(tx: &mut Tx, entry_id: i64, d: &EntryDraft) -> StoreResult<()> {
-    let year = i64::from(d.date.year());
-    let month = i64::from(d.date.month());
-    let kind = format!("%,{},%", d.kind.key());
+    credit_as(tx, entry_id, d.kind.key(), d.date, d.unit_id).await
+}
+
+/// Credits an entry as it is stored (a voided entry restored).
+pub(crate) async fn credit_stored(tx: &mut Tx, entry_id: i64) -> StoreResult<()> {
+    let (kind, date, unit_id): (String, NaiveDate, i64) =
+        tx.fetch_one("SELECT kind, entry_date, unit_id FROM ledger_entries WHERE id = $1", args![entry_id]).await?;
+    credit_as(tx, entry_id, &kind, date, unit_id).await
+}
+
+async fn credit_as(tx: &mut Tx, entry_id: i64, kind: &str, date: NaiveDate, unit_id: i64) -> StoreResult<()> {
+    let year = i64::from(date.year());
+    let month = i64::from(date.month());
+    let kind = format!("%,{kind},%");
     tx.execute(
         &format!(
             "INSERT INTO ledger_credits (entry_id, item_id, year, month) \
@@ -393,7 +408,7 @@ async fn credit(tx: &mut Tx, entry_id: i64, d: &EntryDraft) -> StoreResult<()> {
              ON CONFLICT DO NOTHING",
             meeting_type_ok()
         ),
-        args![entry_id, year, month, kind, d.unit_id],
+        args![entry_id, year, month, kind, unit_id],
     )
     .await?;
     tx.execute(
@@ -405,8 +420,8 @@ async fn credit(tx: &mut Tx, entry_id: i64, d: &EntryDraft) -> StoreResult<()> {
     refresh_month_summary(tx, CREDITED_BY_ENTRY, args![entry_id]).await
 }
 
-/// Withdraws the credits of a superseded version.
-async fn uncredit(tx: &mut Tx, entry_id: i64) -> StoreResult<()> {
+/// Withdraws the credits of a superseded or voided version.
+pub(crate) async fn uncredit(tx: &mut Tx, entry_id: i64) -> StoreResult<()> {
     let rows: Vec<(i64, i64, i64)> =
         tx.fetch_all("SELECT item_id, year, month FROM ledger_credits WHERE entry_id = $1", args![entry_id]).await?;
     for (item, year, month) in rows {
@@ -458,8 +473,12 @@ pub(crate) async fn new_version_in(
     if latest != current.version {
         return Err(StoreError::Refused(format!("这不是最新版本（最新为第 {latest} 版），请在最新版本上更正")));
     }
+    if current.voided {
+        return Err(StoreError::Refused("这条记录已作废，请先恢复再更正".into()));
+    }
     let before = participants_credits(tx, current.id).await?;
     uncredit(tx, current.id).await?;
+    tx.execute("UPDATE ledger_entries SET superseded = TRUE WHERE id = $1", args![current.id]).await?;
     let id = write_version(tx, actor, d, Some(current.entry_key), current.version + 1).await?;
     if keep_talk && d.kind == qingfeng_domain::responsibility::EntryKind::Talk {
         crate::talks::carry_forward(tx, current.id, id).await?;

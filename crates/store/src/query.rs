@@ -115,7 +115,17 @@ pub async fn fetch_page<T: crate::FromDbRow>(
     args: Vec<Arg>,
     paging: Option<crate::Paging>,
 ) -> crate::StoreResult<crate::Page<T>> {
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) {from_where}"), args.clone()).await?;
+    let count_sql = format!("SELECT COUNT(*) {from_where}");
+    let key = format!("{count_sql}\u{0}{args:?}");
+    let version = db.data_version().await?;
+    let total = match db.counts.get(&key, version) {
+        Some(total) => total,
+        None => {
+            let (total,): (i64,) = db.fetch_one(&count_sql, args.clone()).await?;
+            db.counts.put(key, version, total);
+            total
+        }
+    };
     let mut a = args;
     let n = a.len();
     let (limit, page, per_page) = match paging {
@@ -176,5 +186,37 @@ mod tests {
         for outside in ["/1/50/", "/1/4/", "/1/", "/1/6/"] {
             assert!(!(outside >= lo.as_str() && outside < hi.as_str()), "{outside}");
         }
+    }
+}
+
+/// Which records a list shows with respect to voiding (作废).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Voided {
+    /// the live records: what every list and count shows unless asked otherwise
+    #[default]
+    Live,
+    /// only the voided ones (the lists' 已作废 filter)
+    Only,
+    /// both (reading one record by id)
+    Any,
+}
+
+impl Voided {
+    /// `voided=true` in a query string asks for the voided records.
+    pub fn only(flag: bool) -> Self {
+        if flag {
+            Voided::Only
+        } else {
+            Voided::Live
+        }
+    }
+
+    /// Adds the condition on the table's `voided_at` column (`column`).
+    pub fn restrict(self, q: &mut QueryBuilder, column: &str) {
+        match self {
+            Voided::Live => q.and(&format!("{column} IS NULL"), vec![]),
+            Voided::Only => q.and(&format!("{column} IS NOT NULL"), vec![]),
+            Voided::Any => q,
+        };
     }
 }

@@ -387,8 +387,7 @@ pub async fn recredit(tx: &mut Tx, item_where: &str, item_args: Vec<Arg>) -> Sto
     let items = format!("SELECT i.id FROM responsibility_items i WHERE {item_where}");
     tx.execute(&format!("DELETE FROM ledger_credits WHERE item_id IN ({items})"), item_args.clone()).await?;
     tx.execute(&format!("DELETE FROM item_month_counts WHERE item_id IN ({items})"), item_args.clone()).await?;
-    let current =
-        "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
+    let current = crate::ledger::LIVE;
     let kind_ok =
         format!("(',' || i.kinds || ',') LIKE ('%,' || e.kind || ',%') AND {}", crate::ledger::meeting_type_ok());
     for source in [

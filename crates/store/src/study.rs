@@ -46,8 +46,7 @@ const FROM: &str =
     " FROM study_sessions s JOIN ledger_entries e ON e.id = s.entry_id JOIN units u ON u.id = e.unit_id \
     LEFT JOIN people o ON o.id = s.organiser_id";
 /// The current version of an entry `e` (a correction copies the session to its new version).
-const CURRENT: &str =
-    "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
+const CURRENT: &str = crate::ledger::LIVE;
 /// The reader's own sessions (those where they are on the attendance list).
 const SELF_COND: &str = "e.id IN (SELECT entry_id FROM study_attendance WHERE person_id = ?)";
 
@@ -221,13 +220,13 @@ pub struct PersonFigures {
 const FIGURES: &str = "p.id AS person_id, p.name, u.name AS unit_name, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
       WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1 AND \
-      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS attended, \
+      e.superseded = FALSE AND e.voided_at IS NULL) AS attended, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
       WHERE a.person_id = p.id AND a.status = 'absent' AND e.entry_year = $1 AND \
-      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS missed, \
+      e.superseded = FALSE AND e.voided_at IS NULL) AS missed, \
     (SELECT COUNT(*) FROM study_makeups m JOIN ledger_entries e ON e.id = m.entry_id \
       WHERE m.person_id = p.id AND e.entry_year = $1 AND \
-      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS made_up";
+      e.superseded = FALSE AND e.voided_at IS NULL) AS made_up";
 
 /// The figures of `year` for the people in the scope (optionally of one unit's subtree, or of
 /// the given people) who are on any attendance list that year, in unit and name order.
@@ -293,8 +292,7 @@ pub async fn person_sessions(db: &Db, person_id: i64, year: i64) -> StoreResult<
          FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id JOIN study_sessions s ON s.entry_id = e.id \
          JOIN units u ON u.id = e.unit_id \
          LEFT JOIN study_makeups m ON m.entry_id = a.entry_id AND m.person_id = a.person_id \
-         WHERE a.person_id = $1 AND e.entry_year = $2 AND NOT EXISTS (SELECT 1 FROM ledger_entries n \
-         WHERE n.entry_key = e.entry_key AND n.version > e.version) ORDER BY e.entry_date DESC, e.id DESC",
+         WHERE a.person_id = $1 AND e.entry_year = $2 AND e.superseded = FALSE AND e.voided_at IS NULL ORDER BY e.entry_date DESC, e.id DESC",
         args![person_id, year],
     )
     .await
@@ -351,20 +349,21 @@ pub struct YoungCadre {
 const YOUNG: &str = "p.id AS person_id, p.name, p.unit_id, u.name AS unit_name, p.title, p.birth_date, \
     (SELECT COUNT(DISTINCT tp.entry_id) FROM talk_people tp JOIN ledger_entries e ON e.id = tp.entry_id \
       WHERE tp.person_id = p.id AND tp.role = 'counterpart' AND e.entry_year = $1 \
-      AND NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS talks, \
+      AND e.superseded = FALSE AND e.voided_at IS NULL) AS talks, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
       WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1 AND \
-      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS attended, \
+      e.superseded = FALSE AND e.voided_at IS NULL) AS attended, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
       WHERE a.person_id = p.id AND a.status = 'present' AND e.entry_year = $1 AND \
-      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version) AND e.kind = 'warning_education') AS warning_attended, \
+      e.superseded = FALSE AND e.voided_at IS NULL AND e.kind = 'warning_education') AS warning_attended, \
     (SELECT COUNT(*) FROM study_attendance a JOIN ledger_entries e ON e.id = a.entry_id \
       WHERE a.person_id = p.id AND a.status = 'absent' AND e.entry_year = $1 AND \
-      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS missed, \
+      e.superseded = FALSE AND e.voided_at IS NULL) AS missed, \
     (SELECT COUNT(*) FROM study_makeups m JOIN ledger_entries e ON e.id = m.entry_id \
       WHERE m.person_id = p.id AND e.entry_year = $1 AND \
-      NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)) AS made_up, \
-    (SELECT COUNT(*) FROM findings f WHERE f.responsible_person_id = p.id AND f.state <> 'signed_off') AS open_findings";
+      e.superseded = FALSE AND e.voided_at IS NULL) AS made_up, \
+    (SELECT COUNT(*) FROM findings f WHERE f.responsible_person_id = p.id AND f.state <> 'signed_off' \
+      AND f.voided_at IS NULL) AS open_findings";
 
 /// The people in the scope born after `born_after` (younger than the setting's age) and still
 /// serving, with their figures for `year`, in unit and name order.

@@ -49,8 +49,7 @@ const COLS: &str = "e.id, e.entry_key, t.talk_kind, e.entry_date, e.place, e.uni
     u.path AS unit_path, t.topics, t.summary, a.username AS author, e.created_at";
 const FROM: &str = " FROM talks t JOIN ledger_entries e ON e.id = t.entry_id JOIN units u ON u.id = e.unit_id \
     LEFT JOIN accounts a ON a.id = e.account_id";
-const CURRENT: &str =
-    "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
+const CURRENT: &str = crate::ledger::LIVE;
 /// what a 仅本人 reader sees: the talks they took part in
 const SELF_COND: &str = "e.id IN (SELECT entry_id FROM talk_people WHERE person_id = ?)";
 

@@ -39,8 +39,7 @@ impl WarningCase {
 
 const COLS: &str = "c.id, c.title, c.case_date, c.discipline, c.sanction, c.summary, c.lesson, c.source, \
     c.created_at, c.updated_at, (SELECT COUNT(*) FROM ledger_case_links l JOIN ledger_entries e ON e.id = l.entry_id \
-    WHERE l.case_id = c.id AND NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key \
-    AND n.version > e.version)) AS use_count";
+    WHERE l.case_id = c.id AND e.superseded = FALSE AND e.voided_at IS NULL) AS use_count";
 
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {

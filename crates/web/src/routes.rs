@@ -44,6 +44,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::personal_reports::routes,
     features::family_events::routes,
     features::assessments::routes,
+    features::voiding::routes,
 ];
 
 fn book() -> Book {

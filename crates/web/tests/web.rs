@@ -35,6 +35,7 @@ mod supervision;
 mod support;
 mod talks;
 mod vehicles;
+mod voiding;
 mod warning_cases;
 
 use std::collections::{BTreeSet, HashSet};

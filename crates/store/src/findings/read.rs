@@ -47,6 +47,8 @@ pub struct Finding {
     pub recorded_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// voided (作废): hidden from lists and counts until restored
+    pub voided: bool,
     pub measure_count: i64,
     pub open_measures: i64,
     /// The earliest deadline of the measures not yet completed.
@@ -141,7 +143,7 @@ const COLS: &str = "f.id, f.unit_id, u.name AS unit_name, u.code AS unit_code, u
     f.description, f.severity, f.found_on, f.responsible_leader_id, pl.name AS responsible_leader_name, \
     f.responsible_person_id, pp.name AS responsible_person_name, f.campaign_id, c.name AS campaign_name, f.risk_point_id, rp.point AS risk_point_name, f.recurrence_of, \
     f.origin, f.state, f.fed_back_on, f.signed_off_on, f.look_back_due, f.look_back_result, a.username AS recorded_by, \
-    f.created_at, f.updated_at, \
+    f.created_at, f.updated_at, f.voided_at IS NOT NULL AS voided, \
     (SELECT COUNT(*) FROM rectification_measures m WHERE m.finding_id = f.id) AS measure_count, \
     (SELECT COUNT(*) FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL) AS open_measures, \
     (SELECT MIN(m.deadline) FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL) AS next_deadline, \
@@ -182,6 +184,8 @@ pub struct FindingFilter {
     pub q: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// live (the default), voided (作废) or both
+    pub voided: crate::query::Voided,
 }
 
 pub(super) async fn finding_query(
@@ -192,6 +196,7 @@ pub(super) async fn finding_query(
 ) -> StoreResult<QueryBuilder> {
     let mut q = QueryBuilder::new();
     scope.restrict_with(&mut q, "u.path", "u.id", Some(SELF_COND));
+    f.voided.restrict(&mut q, "f.voided_at");
     if let Some(s) = f.state {
         q.and("f.state = ?", args![s.key()]);
     }

@@ -405,7 +405,7 @@ pub async fn due_reminders(
         .fetch_all(
             "SELECT t.id, t.title, t.deadline, t.lead_unit_id, t.lead_person_id, p.name AS person_name \
              FROM tasks t LEFT JOIN people p ON p.id = t.lead_person_id \
-             WHERE t.completed_on IS NULL AND t.deadline <= $1 ORDER BY t.deadline, t.id",
+             WHERE t.completed_on IS NULL AND t.voided_at IS NULL AND t.deadline <= $1 ORDER BY t.deadline, t.id",
             args![horizon],
         )
         .await?;

@@ -60,7 +60,10 @@ pub async fn add_update(
             return Err(StoreError::field("completes", format!("该任务已于 {c} 报完成")));
         }
         let (open,): (i64,) = tx
-            .fetch_one("SELECT COUNT(*) FROM tasks WHERE parent_id = $1 AND completed_on IS NULL", args![task_id])
+            .fetch_one(
+                "SELECT COUNT(*) FROM tasks WHERE parent_id = $1 AND completed_on IS NULL AND voided_at IS NULL",
+                args![task_id],
+            )
             .await?;
         if open > 0 {
             return Err(StoreError::field("completes", format!("还有 {open} 项下级任务未完成，不能报完成")));

@@ -69,6 +69,8 @@ pub struct Task {
     pub latest_update: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// voided (作废): hidden from lists and counts until restored
+    pub voided: bool,
 }
 
 impl Task {
@@ -113,7 +115,7 @@ pub(super) const TASK_COLS: &str = "t.id, t.plan_id, wp.title AS plan_title, wp.
     COALESCE(pt.lead_unit_id, wp.unit_id) AS deployer_unit_id, COALESCE(plu.path, pu.path) AS deployer_unit_path, \
     (SELECT COUNT(*) FROM task_updates x WHERE x.task_id = t.id) AS update_count, \
     (SELECT x.text FROM task_updates x WHERE x.task_id = t.id ORDER BY x.update_date DESC, x.id DESC LIMIT 1) AS latest_update, \
-    t.created_at, t.updated_at";
+    t.created_at, t.updated_at, t.voided_at IS NOT NULL AS voided";
 
 pub(super) const TASK_FROM: &str =
     " FROM tasks t JOIN work_plans wp ON wp.id = t.plan_id JOIN units pu ON pu.id = wp.unit_id \
@@ -135,6 +137,8 @@ pub struct TaskFilter {
     pub lead_person_id: Option<i64>,
     /// not completed, with a deadline on or before this date (overdue ones included)
     pub open_due_by: Option<NaiveDate>,
+    /// live (the default), voided (作废) or both
+    pub voided: crate::query::Voided,
 }
 
 async fn task_query(db: &Db, scope: &Scope, f: &TaskFilter, today: NaiveDate) -> StoreResult<QueryBuilder> {
@@ -142,6 +146,7 @@ async fn task_query(db: &Db, scope: &Scope, f: &TaskFilter, today: NaiveDate) ->
     if let Some((c, v)) = task_visible(scope) {
         q.and(&c, v);
     }
+    f.voided.restrict(&mut q, "t.voided_at");
     if let Some(p) = f.plan_id {
         q.and("t.plan_id = ?", args![p]);
     }
@@ -226,8 +231,12 @@ pub fn number_tree(rows: &[(i64, Option<i64>, i64)]) -> HashMap<i64, (String, i6
 
 /// Hierarchical numbers of every task of a plan.
 pub async fn plan_numbers(db: &Db, plan_id: i64) -> StoreResult<HashMap<i64, (String, i64)>> {
-    let rows: Vec<(i64, Option<i64>, i64)> =
-        db.fetch_all("SELECT id, parent_id, sort_order FROM tasks WHERE plan_id = $1", args![plan_id]).await?;
+    let rows: Vec<(i64, Option<i64>, i64)> = db
+        .fetch_all(
+            "SELECT id, parent_id, sort_order FROM tasks WHERE plan_id = $1 AND voided_at IS NULL",
+            args![plan_id],
+        )
+        .await?;
     Ok(number_tree(&rows))
 }
 
@@ -314,7 +323,8 @@ pub async fn plan_tasks(db: &Db, scope: &Scope, plan_id: i64) -> StoreResult<Vec
 /// A task by id, or NotFound when it does not exist or lies outside the scope.
 pub async fn get_task(db: &Db, scope: &Scope, id: i64) -> StoreResult<Task> {
     let today = today();
-    let mut q = task_query(db, scope, &TaskFilter::default(), today).await?;
+    let any = TaskFilter { voided: crate::query::Voided::Any, ..Default::default() };
+    let mut q = task_query(db, scope, &any, today).await?;
     q.and("t.id = ?", args![id]);
     let mut t: Task = db.fetch_one(&format!("SELECT {TASK_COLS}{TASK_FROM}{}", q.where_clause()), q.args()).await?;
     complete(db, std::slice::from_mut(&mut t), today).await?;

@@ -33,9 +33,9 @@ pub struct WorkPlan {
 fn plan_cols(today: &str) -> String {
     format!(
         "wp.id, wp.year, wp.unit_id, u.name AS unit_name, u.path AS unit_path, wp.title, \
-         (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = wp.id) AS task_count, \
-         (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = wp.id AND x.completed_on IS NOT NULL) AS completed_count, \
-         (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = wp.id AND x.completed_on IS NULL AND x.deadline < {today}) AS overdue_count, \
+         (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = wp.id AND x.voided_at IS NULL) AS task_count, \
+         (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = wp.id AND x.voided_at IS NULL AND x.completed_on IS NOT NULL) AS completed_count, \
+         (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = wp.id AND x.voided_at IS NULL AND x.completed_on IS NULL AND x.deadline < {today}) AS overdue_count, \
          wp.created_at, wp.updated_at"
     )
 }

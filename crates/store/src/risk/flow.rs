@@ -285,7 +285,7 @@ pub async fn raise(
     let f = facts(&mut tx, id).await?;
     let (recent,): (i64,) = tx
         .fetch_one(
-            "SELECT COUNT(*) FROM findings WHERE risk_point_id = $1 AND found_on >= $2",
+            "SELECT COUNT(*) FROM findings WHERE risk_point_id = $1 AND found_on >= $2 AND voided_at IS NULL",
             args![id, occurred_since(today)],
         )
         .await?;

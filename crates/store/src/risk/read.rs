@@ -155,7 +155,7 @@ const COLS: &str = "r.id, r.unit_id, u.name AS unit_name, u.path AS unit_path, r
 const FROM: &str = " FROM risk_points r JOIN units u ON u.id = r.unit_id \
     LEFT JOIN people ph ON ph.id = r.head_id LEFT JOIN people pl ON pl.id = r.leader_id \
     LEFT JOIN accounts a ON a.id = r.account_id \
-    LEFT JOIN (SELECT risk_point_id, COUNT(*) AS n FROM findings WHERE risk_point_id IS NOT NULL AND found_on >= $1 \
+    LEFT JOIN (SELECT risk_point_id, COUNT(*) AS n FROM findings WHERE risk_point_id IS NOT NULL AND voided_at IS NULL AND found_on >= $1 \
     GROUP BY risk_point_id) occ ON occ.risk_point_id = r.id";
 
 /// 仅本人: points where the person is the head, the leader or responsible for a measure.

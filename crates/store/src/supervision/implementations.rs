@@ -72,9 +72,9 @@ impl Implementation {
 /// The select list; `td.today` is the day of the reading (see [`from_with_today`]).
 pub const IMPLEMENTATION_COLS: &str = "di.id, di.source, di.topic_id, dt.meeting_id, di.doc_number, di.issuer, \
     di.issued_on, di.title, di.requirements, di.unit_id, u.name AS unit_name, u.path AS unit_path, di.plan_id, \
-    (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = di.plan_id) AS task_count, \
-    (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = di.plan_id AND x.completed_on IS NOT NULL) AS completed_count, \
-    (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = di.plan_id AND x.completed_on IS NULL AND x.deadline < td.today) \
+    (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = di.plan_id AND x.voided_at IS NULL) AS task_count, \
+    (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = di.plan_id AND x.voided_at IS NULL AND x.completed_on IS NOT NULL) AS completed_count, \
+    (SELECT COUNT(*) FROM tasks x WHERE x.plan_id = di.plan_id AND x.voided_at IS NULL AND x.completed_on IS NULL AND x.deadline < td.today) \
     AS overdue_count, \
     (SELECT COUNT(*) FROM supervision_notes n WHERE n.implementation_id = di.id AND n.closed_on IS NULL) AS open_notes, \
     (SELECT COUNT(*) FROM supervision_notes n WHERE n.implementation_id = di.id AND n.closed_on IS NULL \
@@ -115,7 +115,7 @@ fn conditions(q: &mut QueryBuilder, scope: &Scope, f: &ImplementationFilter) {
     }
     if f.overdue {
         q.and(
-            "(EXISTS (SELECT 1 FROM tasks x WHERE x.plan_id = di.plan_id AND x.completed_on IS NULL AND x.deadline < td.today) \
+            "(EXISTS (SELECT 1 FROM tasks x WHERE x.plan_id = di.plan_id AND x.voided_at IS NULL AND x.completed_on IS NULL AND x.deadline < td.today) \
              OR EXISTS (SELECT 1 FROM supervision_notes n WHERE n.implementation_id = di.id AND n.closed_on IS NULL \
              AND n.answered_on IS NULL AND n.deadline < td.today))",
             vec![],

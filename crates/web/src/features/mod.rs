@@ -31,4 +31,5 @@ pub mod supervision;
 pub mod system;
 pub mod talks;
 pub mod vehicles;
+pub mod voiding;
 pub mod warning_cases;

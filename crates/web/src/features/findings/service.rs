@@ -68,6 +68,7 @@ pub const FINDING_FILTERS: &[&str] = &[
     "q",
     "from",
     "to",
+    "voided",
 ];
 
 /// The filters of the 问题清单 from the query string (keys or Chinese labels).
@@ -124,6 +125,7 @@ pub fn finding_filter(params: &Params) -> ApiResult<FindingFilter> {
         q: params.str("q"),
         from: params.date("from")?,
         to: params.date("to")?,
+        voided: qingfeng_store::query::Voided::only(params.bool("voided")?.unwrap_or(false)),
     })
 }
 

@@ -39,6 +39,7 @@ struct LedgerPage {
     pages: i64,
     can_write: bool,
     can_export: bool,
+    voided: bool,
 }
 
 /// "会议研究（党员大会）": the kind as the office names it, and the meeting type when there is one.
@@ -75,9 +76,12 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         })
         .collect();
     let kind = params.str("kind").and_then(|k| labels.parse_kind(&k));
-    let keep: Vec<(&str, String)> =
-        ["year", "kind", "q", "unit", "person", "item"].iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
+    let keep: Vec<(&str, String)> = ["year", "kind", "q", "unit", "person", "item", "voided"]
+        .iter()
+        .filter_map(|k| params.str(k).map(|v| (*k, v)))
+        .collect();
     render(&LedgerPage {
+        voided: filter.voided == qingfeng_store::query::Voided::Only,
         nav: Nav::new(&p, "ledger"),
         rows,
         year: params.str("year").unwrap_or_default(),

@@ -169,7 +169,7 @@ pub async fn validate(
 
 /// The query parameters [`entry_filter`] reads: the ledger list and its export.
 pub const ENTRY_FILTERS: &[&str] =
-    &["year", "unit", "include_sub", "person", "kind", "item", "task", "case", "q", "from", "to"];
+    &["year", "unit", "include_sub", "person", "kind", "item", "task", "case", "q", "from", "to", "voided"];
 
 pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
     let date = |k: &str| params.date(k);
@@ -185,6 +185,7 @@ pub fn entry_filter(params: &Params) -> ApiResult<EntryFilter> {
         q: params.str("q"),
         from: date("from")?,
         to: date("to")?,
+        voided: qingfeng_store::query::Voided::only(params.bool("voided")?.unwrap_or(false)),
     })
 }
 

@@ -2,6 +2,7 @@
 
 use qingfeng_domain::plans::{TaskFields, TaskState};
 use qingfeng_store::plans::{Task, TaskFilter};
+use qingfeng_store::query::Voided;
 use qingfeng_store::StoreError;
 
 use crate::http::{ApiError, ApiResult, Params};
@@ -30,7 +31,7 @@ pub fn write_error(e: StoreError) -> ApiError {
 }
 
 /// The query parameters [`task_filter`] reads (for the OpenAPI document).
-pub const TASK_FILTERS: &[&str] = &["plan", "year", "unit", "include_sub", "state", "q"];
+pub const TASK_FILTERS: &[&str] = &["plan", "year", "unit", "include_sub", "state", "q", "voided"];
 
 pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
     let state = match params.str("state") {
@@ -46,6 +47,7 @@ pub fn task_filter(params: &Params) -> ApiResult<TaskFilter> {
         include_sub: params.bool("include_sub")?.unwrap_or(true),
         state,
         q: params.str("q"),
+        voided: Voided::only(params.bool("voided")?.unwrap_or(false)),
         ..Default::default()
     })
 }
