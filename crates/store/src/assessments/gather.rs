@@ -149,7 +149,7 @@ async fn tasks(db: &Db, t: &mut Tally, year: i32, as_of: NaiveDate) -> StoreResu
     let rows: Vec<TaskRow> = db
         .fetch_all(
             "SELECT t.id, t.title, t.lead_unit_id, t.lead_person_id, t.deadline, t.completed_on FROM tasks t \
-             JOIN work_plans wp ON wp.id = t.plan_id WHERE wp.year = $1 ORDER BY t.deadline, t.id",
+             JOIN work_plans wp ON wp.id = t.plan_id WHERE wp.year = $1 AND t.voided_at IS NULL ORDER BY t.deadline, t.id",
             args![i64::from(year)],
         )
         .await?;
@@ -181,7 +181,8 @@ async fn findings(db: &Db, t: &mut Tally, year: i32, as_of: NaiveDate) -> StoreR
         .fetch_all(
             "SELECT f.id, f.unit_id, f.severity, f.state, f.responsible_leader_id, f.responsible_person_id, \
              (SELECT COUNT(*) FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL \
-              AND m.deadline < $3) FROM findings f WHERE f.found_on >= $1 AND f.found_on <= $2",
+              AND m.deadline < $3) FROM findings f WHERE f.found_on >= $1 AND f.found_on <= $2 \
+             AND f.voided_at IS NULL",
             args![from, to, as_of],
         )
         .await?;
@@ -189,7 +190,7 @@ async fn findings(db: &Db, t: &mut Tally, year: i32, as_of: NaiveDate) -> StoreR
     let measures: Vec<(i64, i64, Option<i64>)> = db
         .fetch_all(
             "SELECT m.finding_id, m.responsible_person_id, m.responsible_leader_id FROM rectification_measures m \
-             JOIN findings f ON f.id = m.finding_id WHERE f.found_on >= $1 AND f.found_on <= $2",
+             JOIN findings f ON f.id = m.finding_id WHERE f.found_on >= $1 AND f.found_on <= $2 AND f.voided_at IS NULL",
             args![from, to],
         )
         .await?;
