@@ -37,6 +37,7 @@ pub async fn seed(db: &Db, today: NaiveDate) -> anyhow::Result<usize> {
             decided_on: (*found + Duration::days(12)).min(today),
             deciding_body: body.to_string(),
             finding_id: Some(*finding_id),
+            clue_id: None,
             basis: basis.to_string(),
         };
         discipline::create(db, &actor, &d, *unit_id, d.effect_until(measure.effect_default())).await?;
@@ -56,6 +57,7 @@ async fn own_talk(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Result<us
         decided_on: today - Duration::days(30),
         deciding_body: "派驻纪检监察组".into(),
         finding_id: None,
+        clue_id: None,
         basis: "工作群内转发与工作无关的商业推广信息，进行谈话提醒。".into(),
     };
     discipline::create(db, actor, &d, unit_id, None).await?;

@@ -14,6 +14,7 @@ mod demo_discipline;
 mod demo_findings;
 mod demo_holidays;
 mod demo_matters;
+mod demo_petitions;
 mod demo_receptions;
 mod demo_reports;
 mod demo_risk;
@@ -230,6 +231,19 @@ async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The key of reporters' identities (信访举报), created on first start like the audit key.
+fn load_reporter_key(cli: &Cli) -> anyhow::Result<qingfeng_store::reporter_key::ReporterKey> {
+    let (key, source) =
+        qingfeng_store::reporter_key::ReporterKey::load(&cli.data_dir, true).map_err(anyhow::Error::msg)?;
+    if let audit_key::KeySource::NewFile(path) = &source {
+        println!(
+            "已生成举报人信息密钥文件 {}：请与数据库备份分开另行保存一份，丢失后举报人信息将无法读取",
+            path.display()
+        );
+    }
+    Ok(key)
+}
+
 async fn connect(cli: &Cli, create_key: bool) -> anyhow::Result<(Db, audit_key::KeySource)> {
     let (key, source) = audit_key::AuditKey::load(&cli.data_dir, create_key).map_err(anyhow::Error::msg)?;
     if let audit_key::KeySource::NewFile(path) = &source {
@@ -353,6 +367,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Serve { listen, demo, secure_cookies, idle_minutes, trusted_proxies, jobs } => {
             let db = open_db(&cli).await?;
+            let reporter_key = load_reporter_key(&cli)?;
             if *demo {
                 match demo::seed_demo(&db).await? {
                     Some(s) => {
@@ -371,6 +386,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         demo_reports::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_discipline::seed(&db, qingfeng_domain::time::office_today()).await?;
                         demo_assessments::seed(&db, qingfeng_domain::time::office_today()).await?;
+                        let receipt =
+                            demo_petitions::seed(&db, &reporter_key, qingfeng_domain::time::office_today()).await?;
                         println!("已生成演示数据：{} 个单位，{} 人，{} 条履职台账记录", s.units, s.people, entries);
                         let (password, generated) = initial_password();
                         let created = demo_accounts::seed(&db, &password, generated).await?;
@@ -381,6 +398,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         }
                         for (username, role, person) in created {
                             println!("  {username:<8} {role}（{person}）");
+                        }
+                        demo_petitions::grant_group_head(&db).await?;
+                        if let Some(code) = receipt {
+                            let pw = demo_petitions::DEMO_QUERY_PASSWORD;
+                            println!("演示网上举报：受理编号 {code}，查询密码 {pw}（/report/status 查询）");
                         }
                     }
                     None => println!("数据库已有数据，未生成演示数据"),
@@ -406,6 +428,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     idle_minutes: *idle_minutes,
                     trusted_proxies: trusted_proxies.clone(),
                     data_dir: Some(cli.data_dir.clone()),
+                    reporter_key: Some(reporter_key),
                 }),
             };
             serve_until_signal(state, listener).await?;

@@ -89,6 +89,12 @@ permissions!(
         ("assessment:read", "查看已发布的考核结果（数据范围内的单位和班子成员；纪检监察组另可查看未发布的）"),
     AssessmentManage =
         ("assessment:manage", "组织考核：创建考核、计算、加减分、发布，录入或导入业务考核得分（县委办考核人员）"),
+    PetitionRead = ("petition:read", "查阅信访举报和问题线索（纪检监察组，不含举报人身份）"),
+    PetitionWrite = ("petition:write", "登记、受理信访举报，处置、合并问题线索，导入导出线索登记表（纪检监察组）"),
+    ReporterIdentity = (
+        "petition:reporter",
+        "查看举报人姓名和联系方式（每次查看记入操作日志；默认不授予任何内置角色，须单独授权纪检监察组组长）"
+    ),
 );
 
 impl serde::Serialize for Permission {
@@ -260,6 +266,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::ReceptionRead,
     Permission::ReceptionConvert,
     Permission::AssessmentRead,
+    Permission::PetitionRead,
+    Permission::PetitionWrite,
 ];
 
 const BRANCH: &[Permission] = &[

@@ -158,6 +158,8 @@ pub struct RecordFields {
     pub deciding_body: String,
     /// the finding behind it (optional)
     pub finding_id: Option<i64>,
+    /// the 问题线索 behind it (optional)
+    pub clue_id: Option<i64>,
     /// 主要事实和依据
     pub basis: String,
 }
@@ -170,6 +172,7 @@ pub struct RecordDraft {
     pub decided_on: NaiveDate,
     pub deciding_body: String,
     pub finding_id: Option<i64>,
+    pub clue_id: Option<i64>,
     pub basis: String,
 }
 
@@ -204,6 +207,7 @@ impl RecordFields {
             decided_on: decided_on.expect("checked"),
             deciding_body: trim_all(&self.deciding_body).to_string(),
             finding_id: self.finding_id,
+            clue_id: self.clue_id,
             basis: trim_all(&self.basis).to_string(),
         })
     }
@@ -219,6 +223,7 @@ impl RecordDraft {
             decided_on: self.decided_on.to_string(),
             deciding_body: self.deciding_body.clone(),
             finding_id: self.finding_id,
+            clue_id: self.clue_id,
             basis: self.basis.clone(),
         }
     }
@@ -247,6 +252,7 @@ mod tests {
             decided_on: "2026-03-15".into(),
             deciding_body: " 县纪委监委 ".into(),
             finding_id: Some(9),
+            clue_id: None,
             basis: "违规公款吃喝".into(),
         }
     }

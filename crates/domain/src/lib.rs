@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod major_matters;
 pub mod org;
 pub mod personal;
+pub mod petitions;
 pub mod plans;
 pub mod receptions;
 pub mod responsibility;

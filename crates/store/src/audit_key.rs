@@ -93,6 +93,11 @@ impl AuditKey {
         m.verify_slice(&expected).is_ok()
     }
 
+    /// The key's bytes (the reporter key derives its cipher key from them).
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     /// A short name of the key that reveals nothing of it (to tell two keys apart in messages).
     pub fn fingerprint(&self) -> String {
         self.mac_hex(&[b"qingfeng-audit-key-fingerprint"])[..12].to_string()
@@ -122,7 +127,8 @@ impl AuditKey {
 /// "qingfeng test audit key (public)" as 64 hex digits, the form a key file holds.
 pub const TEST_KEY_HEX: &str = "71696e6766656e672074657374206175646974206b657920287075626c696329";
 
-fn read_key_file(path: &Path) -> Result<Option<AuditKey>, String> {
+/// Reads a key file (also the reporter key's, [`crate::reporter_key`]); None when it is missing.
+pub(crate) fn read_key_file(path: &Path) -> Result<Option<AuditKey>, String> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             warn_if_readable_by_others(path);
@@ -136,13 +142,14 @@ fn read_key_file(path: &Path) -> Result<Option<AuditKey>, String> {
 /// Writes a new key to a private temporary file and links it into place, which fails when
 /// another process was first; then that process's key is read. A reader never sees a file
 /// half written.
-fn create_key_file(path: &Path) -> Result<AuditKey, String> {
+pub(crate) fn create_key_file(path: &Path) -> Result<AuditKey, String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("无法创建数据目录 {}：{e}", dir.display()))?;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let text = format!("{}\n", hex::encode(bytes));
-    let tmp = dir.join(format!(".{KEY_FILE}.{}.{}", std::process::id(), &crate::accounts::random_token()[..8]));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or(KEY_FILE);
+    let tmp = dir.join(format!(".{name}.{}.{}", std::process::id(), &crate::accounts::random_token()[..8]));
     let written = (|| {
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
@@ -156,7 +163,7 @@ fn create_key_file(path: &Path) -> Result<AuditKey, String> {
     let _ = std::fs::remove_file(&tmp);
     match written {
         Ok(()) => {
-            tracing::warn!(path = %path.display(), "created a new audit key; keep a copy of it apart from the database backups");
+            tracing::warn!(path = %path.display(), "created a new key file; keep a copy of it apart from the database backups");
             AuditKey::new(&bytes).ok_or_else(|| "empty key".into())
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -32,6 +32,8 @@ pub struct DisciplineRecord {
     pub decided_on: NaiveDate,
     pub deciding_body: String,
     pub finding_id: Option<i64>,
+    /// the 问题线索 behind it, if any
+    pub clue_id: Option<i64>,
     /// the finding's 问题类别 key, if there is a finding
     pub finding_category: Option<String>,
     pub basis: String,
@@ -61,13 +63,14 @@ impl DisciplineRecord {
             decided_on: self.decided_on,
             deciding_body: self.deciding_body.clone(),
             finding_id: self.finding_id,
+            clue_id: self.clue_id,
             basis: self.basis.clone(),
         })
     }
 }
 
 const COLS: &str = "r.id, r.person_id, p.name AS person_name, r.unit_id, u.name AS unit_name, r.form, r.measure, \
-    r.sanction, r.decided_on, r.deciding_body, r.finding_id, f.category AS finding_category, r.basis, \
+    r.sanction, r.decided_on, r.deciding_body, r.finding_id, r.clue_id, f.category AS finding_category, r.basis, \
     r.effect_until, r.created_at, r.updated_at";
 const FROM: &str = " FROM discipline_records r JOIN people p ON p.id = r.person_id JOIN units u ON u.id = r.unit_id \
     LEFT JOIN findings f ON f.id = r.finding_id";
@@ -142,7 +145,7 @@ pub async fn get(db: &Db, reader: Reader<'_>, id: i64, today: NaiveDate) -> Stor
     Ok(r.labelled(today))
 }
 
-/// The values of a record's own columns, in the order INSERT and UPDATE name them ($1 … $9).
+/// The values of a record's own columns, in the order INSERT and UPDATE name them ($1 … $11).
 fn draft_args(d: &RecordDraft, unit_id: i64, effect_until: Option<NaiveDate>) -> Vec<crate::Arg> {
     args![
         d.person_id,
@@ -154,13 +157,14 @@ fn draft_args(d: &RecordDraft, unit_id: i64, effect_until: Option<NaiveDate>) ->
         d.deciding_body.clone(),
         d.finding_id,
         d.basis.clone(),
-        effect_until
+        effect_until,
+        d.clue_id
     ]
 }
 
 /// What the audit trail keeps: the person and the day, not the measure.
 fn audit_json(d: &RecordDraft) -> serde_json::Value {
-    json!({"person_id": d.person_id, "decided_on": d.decided_on, "finding_id": d.finding_id})
+    json!({"person_id": d.person_id, "decided_on": d.decided_on, "finding_id": d.finding_id, "clue_id": d.clue_id})
 }
 
 pub async fn create(
@@ -175,8 +179,8 @@ pub async fn create(
     let (id,): (i64,) = tx
         .fetch_one(
             "INSERT INTO discipline_records (person_id, unit_id, form, measure, sanction, decided_on, deciding_body, \
-             finding_id, basis, effect_until, account_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+             finding_id, basis, effect_until, clue_id, account_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
             [draft_args(d, unit_id, effect_until), args![actor.account_id, now]].concat(),
         )
         .await?;
@@ -198,8 +202,8 @@ pub async fn update(
     let n = tx
         .execute(
             "UPDATE discipline_records SET person_id = $1, unit_id = $2, form = $3, measure = $4, sanction = $5, \
-             decided_on = $6, deciding_body = $7, finding_id = $8, basis = $9, effect_until = $10, updated_at = $11 \
-             WHERE id = $12",
+             decided_on = $6, deciding_body = $7, finding_id = $8, basis = $9, effect_until = $10, clue_id = $11, \
+             updated_at = $12 WHERE id = $13",
             [draft_args(d, before.unit_id, effect_until), args![crate::now(), id]].concat(),
         )
         .await?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{args, audit, Actor, Db, StoreResult};
+use crate::{args, audit, Actor, Db, StoreResult, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -53,6 +53,21 @@ pub async fn add(
     content: Vec<u8>,
 ) -> StoreResult<PrivateFile> {
     let mut tx = db.begin().await?;
+    let id = insert_in(&mut tx, actor, record_kind, record_id, filename, content_type, content).await?;
+    tx.commit().await?;
+    meta(db, id).await
+}
+
+/// Adds a file to a record inside the caller's transaction (with the record itself); audited.
+pub async fn insert_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    record_kind: &str,
+    record_id: i64,
+    filename: &str,
+    content_type: &str,
+    content: Vec<u8>,
+) -> StoreResult<i64> {
     let size = content.len() as i64;
     let (id,): (i64,) = tx
         .fetch_one(
@@ -62,7 +77,6 @@ pub async fn add(
         )
         .await?;
     let facts = json!({"record": record_kind, "record_id": record_id, "filename": filename, "size": size});
-    audit::append(&mut tx, actor, "create", "private_attachment", id, &facts).await?;
-    tx.commit().await?;
-    meta(db, id).await
+    audit::append(tx, actor, "create", "private_attachment", id, &facts).await?;
+    Ok(id)
 }

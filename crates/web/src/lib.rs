@@ -38,11 +38,20 @@ pub struct WebConfig {
     /// The data directory, where the published audit heads are kept (`audit-heads.log`): the
     /// audit page's check reads them as `qingfeng audit verify` does. None in tests.
     pub data_dir: Option<std::path::PathBuf>,
+    /// The key that seals and opens reporters' identities (信访举报): `DATA_DIR/reporter.key` or
+    /// `QINGFENG_REPORTER_KEY`. None: identities can be neither taken nor shown.
+    pub reporter_key: Option<qingfeng_store::reporter_key::ReporterKey>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, idle_minutes: 30, trusted_proxies: Vec::new(), data_dir: None }
+        WebConfig {
+            secure_cookies: false,
+            idle_minutes: 30,
+            trusted_proxies: Vec::new(),
+            data_dir: None,
+            reporter_key: None,
+        }
     }
 }
 

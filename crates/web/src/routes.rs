@@ -45,6 +45,8 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::family_events::routes,
     features::assessments::routes,
     features::voiding::routes,
+    features::petitions::routes,
+    features::clues::routes,
 ];
 
 fn book() -> Book {

@@ -24,6 +24,7 @@ mod office_words;
 mod party_branches;
 mod person_lists;
 mod personal_reports;
+mod petitions;
 mod plans;
 mod print;
 mod receptions;
@@ -84,6 +85,8 @@ const BODYLESS_WRITES: &[(&str, &str)] = &[
     ("POST", "/api/v1/risk-points/{id}/accept"),
     ("POST", "/api/v1/assessments/{id}/compute"),
     ("POST", "/api/v1/assessments/{id}/publish"),
+    // an explicit, audited read of the reporter's identity (POST: it writes the audit row)
+    ("POST", "/api/v1/petitions/{id}/identity"),
 ];
 
 /// Every `$ref` under `v`.
@@ -197,6 +200,11 @@ async fn every_non_public_route_rejects_anonymous_requests() {
         ("GET", "/login"),
         ("POST", "/login"),
         ("POST", "/api/v1/session"),
+        // 信访举报: anyone may file a report and read its state with the receipt code
+        ("GET", "/report"),
+        ("POST", "/report"),
+        ("GET", "/report/status"),
+        ("POST", "/report/status"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_string(), p))

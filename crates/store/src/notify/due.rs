@@ -262,6 +262,9 @@ pub enum DueSubject {
     FamilyActual { event_id: i64, person_name: String, kind: String, event_date: NaiveDate },
     /// Gifts from 管理服务对象 not handed in by `due`.
     FamilyGifts { event_id: i64, person_name: String, kind: String, due: NaiveDate },
+    /// A clue under 谈话函询 or 初步核实 (`what`: 函询回复 or 初步核实): its due day near, or past.
+    /// The words name the register number only, never the matter.
+    ClueDue { clue_id: i64, register_no: String, what: String, due: NaiveDate, days_left: i64, overdue: bool },
     /// A 督办 not answered: its deadline near (or today), or past.
     SupervisionNote {
         note_id: i64,
@@ -284,7 +287,8 @@ impl DueSubject {
             | DueSubject::Measure { overdue, .. }
             | DueSubject::Item { overdue, .. }
             | DueSubject::PersonalAnnual { overdue, .. }
-            | DueSubject::SupervisionNote { overdue, .. } => *overdue,
+            | DueSubject::SupervisionNote { overdue, .. }
+            | DueSubject::ClueDue { overdue, .. } => *overdue,
             DueSubject::FamilyGifts { .. } => true,
             DueSubject::FamilyActual { .. } => false,
             DueSubject::LookBack { .. }
@@ -495,6 +499,7 @@ pub async fn due_reminders(
     super::due_talks::talk_reminders(db, dir, today, lead_days, &mut b).await?;
     super::due_matters::request_reminders(db, dir, today, &mut b).await?;
     super::due_supervision::note_reminders(db, dir, today, lead_days, &mut b).await?;
+    super::due_supervision::clue_reminders(db, dir, today, lead_days, &mut b).await?;
 
     let year = i64::from(chrono::Datelike::year(&today));
     let has_items: Option<(i64,)> = db

@@ -58,3 +58,31 @@ pub(super) async fn note_reminders(
     }
     Ok(())
 }
+
+/// Reminders of 问题线索 to the 纪检组: a 函询 reply or a 初步核实 due within `lead_days`
+/// (yellow), or past its day (red).
+pub(super) async fn clue_reminders(
+    db: &Db,
+    dir: &Directory,
+    today: NaiveDate,
+    lead_days: u32,
+    b: &mut Batch<'_>,
+) -> StoreResult<()> {
+    let horizon = today + Duration::days(i64::from(lead_days));
+    for c in crate::clues::due_by(db, horizon).await? {
+        let Some(due) = c.due_on else { continue };
+        let what = if c.state == "inquiring" { "函询回复" } else { "初步核实" };
+        let subject = DueSubject::ClueDue {
+            clue_id: c.id,
+            register_no: c.register_no.clone(),
+            what: what.into(),
+            due,
+            days_left: (due - today).num_days(),
+            overdue: due < today,
+        };
+        let mut to = Vec::new();
+        super::due::add_supervisors(dir, &mut to);
+        b.push_deadline(dir, ("clue", c.id, due), to, ["clue_due_soon", "clue_overdue"], subject);
+    }
+    Ok(())
+}

@@ -25,6 +25,6 @@ pub use extract::{
     from_value, merge_patch, path_error, read_attachment, upload, ApiJson, AttachmentUpload, FormPairs, ImportUpload,
     PagePath, Params, Path,
 };
-pub use page::{form_errors, human_size, render, render_form, see_other, FormTarget, Nav, Opt, Pager};
+pub use page::{form_errors, human_size, render, render_form, see_other, step_answer, FormTarget, Nav, Opt, Pager};
 pub use routing::{Book, RouteSpec};
 pub use xlsx::{docx, percent_encode, stored_file, xlsx};

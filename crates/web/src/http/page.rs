@@ -42,6 +42,8 @@ const MENU: &[MenuItem] = &[
     link("/decisions/register", "大额资金与任免台账", "decision-register", Some(Permission::DecisionRead)),
     link("/major-matters", "请示报告", "major-matters", Some(Permission::MatterRead)),
     link("/supervision", "督查督办", "supervision", Some(Permission::SupervisionRead)),
+    link("/petitions", "信访举报", "petitions", Some(Permission::PetitionRead)),
+    link("/clues", "问题线索", "clues", Some(Permission::PetitionRead)),
     link("/discipline-records", "四种形态", "discipline", Some(Permission::DisciplineRead)),
     link("/reports/four-winds", "四风月报", "four-winds", Some(Permission::FourWindsRead)),
     Group("考核"),
@@ -209,5 +211,19 @@ pub fn human_size(bytes: impl std::borrow::Borrow<i64>) -> String {
         b if b < 1024 => format!("{b} B"),
         b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
         b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// The answer of a step posted from a record's page: on to `Ok`'s location, or back to the
+/// page (`back`) with the refusal on top (`?refused=`); a missing record or a server error is
+/// an error page.
+pub fn step_answer(result: super::ApiResult<String>, back: &str) -> PageResult {
+    match result {
+        Ok(location) => Ok(see_other(location)),
+        Err(e @ (ApiError::NotFound | ApiError::Internal(_) | ApiError::Busy)) => Err(PageError(e)),
+        Err(e) => {
+            let q = serde_urlencoded::to_string([("refused", e.parts().1)]).unwrap_or_default();
+            Ok(see_other(format!("{back}?{q}")))
+        }
     }
 }

@@ -50,9 +50,10 @@ async fn role_route_matrix() {
             [(&member, grants("member")), (&supervisor, grants("supervisor")), (&principal, grants("principal"))];
         // the table itself: the supervisor only reads, the member reads its own
         // the supervisor writes only its own records (findings, sign-offs, campaigns, the case library,
-        // its talks: 诫勉谈话, 提醒谈话, 约谈, the 四种形态 and sanctions it decides, its 督办 notes)
+        // its talks: 诫勉谈话, 提醒谈话, 约谈, the 四种形态 and sanctions it decides, its 督办 notes,
+        // the reports it receives and the clues it disposes of)
         let own = |p: &&Permission| {
-            ["finding:", "campaign:", "warning_case:", "talk:", "discipline:", "supervision:"]
+            ["finding:", "campaign:", "warning_case:", "talk:", "discipline:", "supervision:", "petition:"]
                 .iter()
                 .any(|prefix| p.key().starts_with(prefix))
         };

@@ -91,6 +91,7 @@ struct FormPage {
     max_today: String,
     f: RecordFields,
     finding: String,
+    clue: String,
     errors: FieldErrors,
     people: Vec<Opt>,
     forms: Vec<Opt>,
@@ -121,6 +122,7 @@ async fn form_page(
             .collect(),
         measures: Measure::ALL.iter().map(|m| Opt::new(m.key(), m.label(), measure == Some(*m))).collect(),
         finding: f.finding_id.map(|id| id.to_string()).unwrap_or_default(),
+        clue: f.clue_id.map(|id| id.to_string()).unwrap_or_default(),
         f,
         errors,
     })
@@ -135,6 +137,7 @@ fn fields_from(form: &FormPairs) -> RecordFields {
         decided_on: form.get("decided_on"),
         deciding_body: form.get("deciding_body"),
         finding_id: id("finding_id"),
+        clue_id: id("clue_id"),
         basis: form.get("basis"),
     }
 }
@@ -143,15 +146,21 @@ fn new_target() -> FormTarget {
     FormTarget::new("登记运用“四种形态”或处分", "/discipline-records/new", "/discipline-records")
 }
 
-/// `GET /discipline-records/new?finding=`: from a finding, its responsible person is proposed.
+/// `GET /discipline-records/new?finding=` or `?clue=`: from a finding, its responsible person is
+/// proposed; from a clue, the person it is about.
 pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
     let finding = match params.int("finding")? {
         Some(id) => Some(findings::get(&state.db, &p.scope, id, office_today()).await?),
         None => None,
     };
+    let clue = match params.int("clue")? {
+        Some(id) => Some(crate::features::clues::service::get(&state, &p, id).await?),
+        None => None,
+    };
     let f = RecordFields {
-        person_id: finding.as_ref().and_then(|x| x.responsible_person_id),
+        person_id: finding.as_ref().and_then(|x| x.responsible_person_id).or(clue.as_ref().and_then(|c| c.person_id)),
         finding_id: finding.as_ref().map(|x| x.id),
+        clue_id: clue.as_ref().map(|c| c.id),
         decided_on: office_today().to_string(),
         ..Default::default()
     };

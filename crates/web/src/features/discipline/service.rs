@@ -122,6 +122,12 @@ async fn checked(state: &AppState, p: &Principal, f: &RecordFields) -> ApiResult
             return Err(StoreError::field("finding_id", msg).into());
         }
     }
+    if let Some(cid) = d.clue_id {
+        if crate::features::clues::service::get(state, p, cid).await.is_err() {
+            let msg = format!("问题线索（编号 {cid}）不存在或不在您的数据范围内");
+            return Err(StoreError::field("clue_id", msg).into());
+        }
+    }
     Ok((d, person.unit_id))
 }
 

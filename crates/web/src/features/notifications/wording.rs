@@ -304,6 +304,15 @@ pub fn message(subject: &DueSubject) -> (String, String, String) {
                 format!("/family-events/{event_id}"),
             )
         }
+        DueSubject::ClueDue { clue_id, register_no, what, due, days_left, overdue } => {
+            let link = format!("/clues/{clue_id}");
+            if *overdue {
+                (format!("问题线索逾期：{register_no}"), format!("{register_no}的{what}期限是 {due}，已逾期，请及时办结。"), link)
+            } else {
+                let when = if *days_left == 0 { "今天到期".to_string() } else { format!("还有 {days_left} 天") };
+                (format!("问题线索临期：{register_no}"), format!("{register_no}的{what}应于 {due} 前完成（{when}）。"), link)
+            }
+        }
         DueSubject::SupervisionNote { note_id, title, text, deadline, days_left, overdue, unit_name, person_name } => {
             let who = format!("督办对象：{unit_name}{}", person_part(person_name));
             let link = format!("/supervision/notes/{note_id}");

@@ -1,0 +1,91 @@
+//! JSON handlers of 问题线索 (`/api/v1/clues`): the 纪检组 only; anyone else gets a 404.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::Json;
+use qingfeng_domain::findings::FindingFields;
+use qingfeng_domain::petitions::{ConcludeFields, DisposeFields};
+use qingfeng_store::clues::Clue;
+use qingfeng_store::Page;
+
+use super::service::{self, ClueDetail, MergeFields};
+use super::sheets;
+use crate::auth::Principal;
+pub use crate::features::findings::from_checks::Converted;
+use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
+use crate::sheets::ImportReport;
+use crate::AppState;
+
+/// `GET /api/v1/clues?state=&disposition=&source=&year=&person=&overdue=&q=`
+pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Clue>>> {
+    Ok(Json(service::list(&state, &p, &params, Some(params.paging()?)).await?))
+}
+
+/// `GET /api/v1/clues/{id}`: the clue, its original reports and its steps
+pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ClueDetail>> {
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/clues/{id}/dispose`
+pub async fn dispose(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<DisposeFields>,
+) -> ApiResult<Json<ClueDetail>> {
+    service::dispose(&state, &p, id, &f).await?;
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/clues/{id}/conclude`
+pub async fn conclude(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<ConcludeFields>,
+) -> ApiResult<Json<ClueDetail>> {
+    service::conclude(&state, &p, id, &f).await?;
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/clues/{id}/merge`
+pub async fn merge(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<MergeFields>,
+) -> ApiResult<Json<ClueDetail>> {
+    service::merge(&state, &p, id, &f).await?;
+    Ok(Json(service::detail(&state, &p, id).await?))
+}
+
+/// `POST /api/v1/clues/{id}/to-finding`: the fields of a finding (source, description and the
+/// day found default to 信访举报, the clue's words and today)
+pub async fn to_finding(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<FindingFields>,
+) -> ApiResult<Json<Converted>> {
+    Ok(Json(Converted { finding_id: service::to_finding(&state, &p, id, &f).await? }))
+}
+
+/// `GET /api/v1/clues/export.xlsx` (the list's filters)
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let f = service::filter(&params)?;
+    Ok(xlsx(sheets::register(&state, &p, &f).await?, "问题线索登记表.xlsx"))
+}
+
+/// `GET /api/v1/petitions/import-template.xlsx`
+pub async fn template() -> ApiResult<Response> {
+    Ok(xlsx(sheets::template()?, "信访举报导入模板.xlsx"))
+}
+
+/// `POST /api/v1/petitions/import` (multipart `file`; `?commit=true` writes when every row is valid)
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    upload: ImportUpload,
+) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
+}
