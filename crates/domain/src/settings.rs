@@ -30,6 +30,8 @@ pub enum SettingKind {
     ClockTime,
     /// yes or no, stored as 是 / 否
     Flag,
+    /// one of these words
+    Choice(&'static [&'static str]),
 }
 
 /// One setting as the 参数设置 page and the API describe it.
@@ -211,6 +213,22 @@ pub const SETTINGS: &[SettingDef] = &[
     def("smtp.host", "邮件（SMTP）", "SMTP 服务器", "内网邮件中继的主机名或 IP 地址；留空则不发送邮件", "", Host),
     def("smtp.port", "邮件（SMTP）", "SMTP 端口", "邮件中继的端口", "25", Integer { min: 1, max: 65535 }),
     def("smtp.from", "邮件（SMTP）", "发件人地址", "通知邮件的发件人，如 qingfeng@xwb.local", "", Email),
+    def(
+        "smtp.security",
+        "邮件（SMTP）",
+        "SMTP 加密方式",
+        "无：明文（仅限可信内网）；STARTTLS：连接后升级为加密（常用端口 587 或 25），服务器不支持时不发送；TLS：连接即加密（常用端口 465）",
+        "无",
+        Choice(&["无", "STARTTLS", "TLS"]),
+    ),
+    def(
+        "smtp.ca_file",
+        "邮件（SMTP）",
+        "SMTP 根证书文件",
+        "邮件服务器使用内部证书颁发机构签发的证书时，填写该机构根证书（PEM 格式）在服务器上的路径；留空则只信任公共根证书",
+        "",
+        Text { max: 500 },
+    ),
     def("smtp.username", "邮件（SMTP）", "SMTP 用户名", "邮件中继要求登录时填写；留空则不登录", "", Text { max: 128 }),
     def("smtp.password", "邮件（SMTP）", "SMTP 密码", "邮件中继的登录密码", "", Secret),
     def(
@@ -472,7 +490,8 @@ pub fn setting(key: &str) -> Option<&'static SettingDef> {
     SETTINGS.iter().find(|d| d.key == key)
 }
 
-fn is_email(s: &str) -> bool {
+/// `name@host`: what the settings, the accounts and the mailer accept as an e-mail address.
+pub fn is_email(s: &str) -> bool {
     let Some((local, host)) = s.split_once('@') else { return false };
     !local.is_empty()
         && host.contains('.')
@@ -543,6 +562,10 @@ impl SettingDef {
                 _ => Err(format!("{label}应为“是”或“否”")),
             },
             TimeZone => crate::time::parse_time_zone(v).map(|_| v.to_string()).map_err(|m| format!("{label}：{m}")),
+            Choice(words) => match words.iter().find(|w| w.eq_ignore_ascii_case(v)) {
+                Some(w) => Ok(w.to_string()),
+                None => Err(format!("{label}应为{}之一", words.join("、"))),
+            },
         }
     }
 

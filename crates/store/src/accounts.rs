@@ -22,9 +22,11 @@ pub struct Account {
     pub must_change_password: bool,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// where notifications are e-mailed (when an SMTP relay is set)
+    pub email: Option<String>,
 }
 
-const COLS: &str = "id, username, password_hash, person_id, must_change_password, disabled, created_at";
+const COLS: &str = "id, username, password_hash, person_id, must_change_password, disabled, created_at, email";
 
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
@@ -175,7 +177,7 @@ pub async fn list(
     let rows: Vec<Account> = db
         .fetch_all(
             &format!(
-                "SELECT a.id, a.username, a.password_hash, a.person_id, a.must_change_password, a.disabled, a.created_at{from}{w} \
+                "SELECT a.id, a.username, a.password_hash, a.person_id, a.must_change_password, a.disabled, a.created_at, a.email{from}{w} \
                  ORDER BY a.id LIMIT ${} OFFSET ${}",
                 n + 1,
                 n + 2
@@ -259,6 +261,8 @@ pub struct AccountChange {
     pub disabled: Option<bool>,
     /// A reset by an administrator: the user must change it at the next login.
     pub reset_password: Option<String>,
+    /// a new e-mail address (Some(None) removes it); checked by the caller
+    pub email: Option<Option<String>>,
 }
 
 pub async fn update(db: &Db, actor: &Actor, id: i64, change: &AccountChange) -> StoreResult<AccountView> {
@@ -269,6 +273,12 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, change: &AccountChange) -> 
         if pid != before.account.person_id {
             tx.execute("UPDATE accounts SET person_id = $1 WHERE id = $2", args![pid, id]).await?;
             diff.insert("person_id".into(), json!([before.account.person_id, pid]));
+        }
+    }
+    if let Some(email) = &change.email {
+        if *email != before.account.email {
+            tx.execute("UPDATE accounts SET email = $1 WHERE id = $2", args![email.clone(), id]).await?;
+            diff.insert("email".into(), json!([before.account.email, email]));
         }
     }
     if let Some(d) = change.disabled {

@@ -142,9 +142,10 @@ pub struct Outbound {
 
 const OUTBOUND_SETTINGS: &str =
     "SELECT key, value FROM settings WHERE key IN ('webhook.url', 'smtp.host', 'smtp.from', 'notify.email_to')";
-const EMAIL_ADDRESSES: &str =
-    "SELECT a.id, s.value FROM settings s JOIN accounts a ON s.key = 'notify.email.' || a.username \
-     WHERE a.disabled = FALSE";
+/// Each enabled account's address: its own, else the older `notify.email.<username>` setting.
+const EMAIL_ADDRESSES: &str = "SELECT a.id, COALESCE(NULLIF(a.email, ''), s.value) FROM accounts a \
+     LEFT JOIN settings s ON s.key = 'notify.email.' || a.username \
+     WHERE a.disabled = FALSE AND COALESCE(NULLIF(a.email, ''), s.value) IS NOT NULL";
 
 impl Outbound {
     /// Read outside a transaction (the reminder pass).

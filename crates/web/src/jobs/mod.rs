@@ -13,11 +13,12 @@
 //! - `webhook.url` [none]: when set, every new notification is POSTed there as JSON;
 //! - `webhook.secret` [none]: when set, the body is signed: `X-Qingfeng-Signature: sha256=<hex HMAC>`;
 //! - `webhook.timeout_seconds` [10]: per request;
-//! - `smtp.host`, `smtp.port` [25], `smtp.from`, `smtp.username`, `smtp.password`: when host and
-//!   from are set, notifications are also e-mailed (plain SMTP, for an intranet relay) to the
-//!   address of the recipient's account, setting `notify.email.<username>` (accounts have no
-//!   address column yet), and to every address of `notify.email_to` (comma-separated: a duty
-//!   mailbox that gets a copy of everything);
+//! - `smtp.host`, `smtp.port` [25], `smtp.from`, `smtp.username`, `smtp.password`,
+//!   `smtp.security` [无 | STARTTLS | TLS], `smtp.ca_file` [none]: when host and from are set,
+//!   notifications are also e-mailed to the address on the recipient's account (else the older
+//!   setting `notify.email.<username>`) and to every address of `notify.email_to`
+//!   (comma-separated: a duty mailbox that gets a copy of everything). Webhooks may be https://
+//!   (rustls; public roots and the system's own);
 //! - `site.base_url` [none]: prefix that makes the links in e-mails absolute;
 //! - `outbound.backoff_seconds` [60] and `outbound.backoff_max_seconds` [3600]: the wait after
 //!   the n-th failed attempt is backoff × 2^(n-1), capped.
@@ -32,6 +33,7 @@ use chrono::{Duration, NaiveDate};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use qingfeng_store::notify::{self, Delivery, Directory, Reminder};
 use qingfeng_store::{audit, settings, Actor, Db, StoreResult};
@@ -214,7 +216,8 @@ struct Senders {
 }
 
 struct Smtp {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// the transport, or why it cannot be built (every e-mail fails with the reason)
+    transport: Result<AsyncSmtpTransport<Tokio1Executor>, String>,
     from: Mailbox,
     base_url: String,
 }
@@ -231,6 +234,7 @@ impl Senders {
             (Some(host), Some(from)) => match from.parse::<Mailbox>() {
                 Ok(from) => {
                     let port: u16 = settings::number(db, "smtp.port", 25).await?;
+                    let tls = Self::smtp_tls(db, &host).await?;
                     let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
                         .port(port)
                         .timeout(Some(StdDuration::from_secs(timeout.clamp(1, 300))));
@@ -239,7 +243,8 @@ impl Senders {
                         b = b.credentials(Credentials::new(user, password));
                     }
                     let base_url = setting_text(db, "site.base_url").await?.unwrap_or_default();
-                    Some(Smtp { transport: b.build(), from, base_url: base_url.trim_end_matches('/').to_string() })
+                    let transport = tls.map(|tls| b.tls(tls).build());
+                    Some(Smtp { transport, from, base_url: base_url.trim_end_matches('/').to_string() })
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "setting smtp.from is not an e-mail address");
@@ -249,6 +254,31 @@ impl Senders {
             _ => None,
         };
         Ok(Senders { http, secret: setting_text(db, "webhook.secret").await?, smtp })
+    }
+
+    /// How the relay is reached (`smtp.security`): in the clear, STARTTLS required (never a silent
+    /// fall-back to plain text) or TLS from the first byte; certificates are checked against the
+    /// public roots and, when `smtp.ca_file` names one, the office's own root. A root that cannot be
+    /// read is an error every e-mail then fails with (and is retried), rather than going out unchecked.
+    async fn smtp_tls(db: &Db, host: &str) -> StoreResult<Result<Tls, String>> {
+        let security = setting_text(db, "smtp.security").await?.unwrap_or_default();
+        if security.is_empty() || security == "无" {
+            return Ok(Ok(Tls::None));
+        }
+        let mut params = TlsParameters::builder(host.to_string());
+        if let Some(path) = setting_text(db, "smtp.ca_file").await? {
+            let root = std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|pem| Certificate::from_pem(&pem).map_err(|e| e.to_string()));
+            match root {
+                Ok(cert) => params = params.add_root_certificate(cert),
+                Err(e) => return Ok(Err(format!("SMTP 根证书文件“{path}”无法读取：{e}"))),
+            }
+        }
+        Ok(params
+            .build()
+            .map(|p| if security.eq_ignore_ascii_case("TLS") { Tls::Wrapper(p) } else { Tls::Required(p) })
+            .map_err(|e| format!("SMTP 加密参数无效：{e}")))
     }
 
     /// One attempt of one delivery.
@@ -279,7 +309,8 @@ impl Senders {
             "email" => {
                 let smtp = self.smtp.as_ref().ok_or("邮件服务器未配置（smtp.host、smtp.from）")?;
                 let message = email(d, &smtp.from, &smtp.base_url)?;
-                smtp.transport.send(message).await.map(|_| ()).map_err(|e| format!("邮件发送失败：{e}"))
+                let transport = smtp.transport.as_ref().map_err(String::clone)?;
+                transport.send(message).await.map(|_| ()).map_err(|e| format!("邮件发送失败：{e}"))
             }
             other => Err(format!("未知的外发渠道 {other}")),
         }

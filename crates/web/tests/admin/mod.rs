@@ -634,3 +634,35 @@ async fn a_custom_role_is_deleted_once_nobody_holds_it() {
         s.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_account_keeps_an_email_address_for_notifications() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let u = user(&s, "wangfang", Some(org.person("王芳")), &["member"]).await;
+        let id = s.get("/api/v1/accounts?q=wangfang").await.json()["items"][0]["id"].as_i64().unwrap();
+        let r = s.patch_json(&format!("/api/v1/accounts/{id}"), &json!({"email": "wangfang at xwb"})).await;
+        assert_api_error(&e, "a bad address", &r, 422, Some("email"));
+        let r = s.patch_json(&format!("/api/v1/accounts/{id}"), &json!({"email": " wangfang@xwb.example "})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        assert_eq!(r.json()["email"], json!("wangfang@xwb.example"), "[{e}] {}", r.text());
+        assert!(s.audit_count_of("account", "update").await > 0, "[{e}]");
+        // a member cannot set anyone's address
+        let r = u.patch(&s, &format!("/api/v1/accounts/{id}"), &json!({"email": "x@xwb.example"})).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "[{e}]");
+        // the page shows it and takes it back out
+        let admin = user(&s, "boss", None, &["admin"]).await;
+        assert!(admin.get(&s, &format!("/system/users/{id}")).await.text().contains("wangfang@xwb.example"), "[{e}]");
+        let r = admin
+            .form(
+                &s,
+                &format!("/system/users/{id}"),
+                &[("person_id", &org.person("王芳").to_string()), ("roles", "member"), ("email", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{e}] {}", r.text());
+        assert_eq!(s.get(&format!("/api/v1/accounts/{id}")).await.json()["email"], json!(null), "[{e}]");
+        s.finish().await;
+    }
+}

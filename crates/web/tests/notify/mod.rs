@@ -561,6 +561,47 @@ async fn notifications_are_emailed_to_the_recipient_and_the_duty_mailbox() {
     }
 }
 
+#[tokio::test]
+async fn the_address_on_the_account_comes_first_and_starttls_is_never_skipped() {
+    for db in qingfeng_store::testing::engines().await {
+        let e = format!("{:?}", db.engine());
+        let f = seed(&db).await;
+        let (port, got, task) = smtp_server().await;
+        let sys = Actor::system();
+        for (k, v) in [
+            ("smtp.host", "127.0.0.1".to_string()),
+            ("smtp.port", port.to_string()),
+            ("smtp.from", "qingfeng@xwb.example".to_string()),
+            ("notify.email.wangfang", "old@xwb.example".to_string()),
+        ] {
+            settings::set(&db, &sys, k, &v).await.unwrap();
+        }
+        let change = accounts::AccountChange { email: Some(Some("wangfang@xwb.example".into())), ..Default::default() };
+        accounts::update(&db, &sys, f.acc["wangfang"], &change).await.unwrap();
+        let r = run_once_as(&db, "replica-a", f.today).await.unwrap();
+        assert_eq!(r.failed, 0, "[{e}] {r}");
+        let got_now = got.lock().unwrap().clone();
+        let to = |a: &str| got_now.iter().filter(|(rcpt, _)| rcpt == &vec![a.to_string()]).count();
+        assert_eq!((to("wangfang@xwb.example"), to("old@xwb.example")), (2, 0), "[{e}] {got_now:?}");
+
+        // STARTTLS required: a relay that does not offer it gets nothing, in plain text or otherwise
+        let def = qingfeng_domain::settings::setting("smtp.security").unwrap();
+        assert_eq!(def.check("starttls"), Ok("STARTTLS".to_string()), "[{e}] kept as the page writes it");
+        assert!(def.check("SSL3").unwrap_err().contains("无、STARTTLS、TLS"), "[{e}] an unknown choice is refused");
+        settings::set(&db, &sys, "smtp.security", "STARTTLS").await.unwrap();
+        let before = got.lock().unwrap().len();
+        accounts::create(&db, &sys, "jijian8", PASSWORD, None, &["supervisor"], false).await.unwrap();
+        let change = accounts::AccountChange { email: Some(Some("jijian8@xwb.example".into())), ..Default::default() };
+        let id = accounts::by_username(&db, "jijian8").await.unwrap().unwrap().id;
+        accounts::update(&db, &sys, id, &change).await.unwrap();
+        let r = run_once_as(&db, "replica-a", f.today).await.unwrap();
+        assert!(r.failed > 0 && r.delivered == 0, "[{e}] {r}");
+        assert_eq!(got.lock().unwrap().len(), before, "[{e}] nothing was sent without TLS");
+        task.abort();
+        db.close().await;
+    }
+}
+
 // ------------------------------------------------------------------ notification centre
 
 #[tokio::test]

@@ -73,8 +73,8 @@ pub async fn account_in_scope(state: &AppState, p: &Principal, id: i64) -> ApiRe
 /// Distinguishes a missing field (no change) from an explicit null (unlink).
 mod double_option {
     use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-        Option::<i64>::deserialize(d).map(Some)
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
     }
 }
 
@@ -101,6 +101,10 @@ pub struct AccountPatch {
     pub disabled: Option<bool>,
     /// A new password set by an administrator (a reset).
     pub password: Option<String>,
+    /// the e-mail address notifications go to; "" or null removes it
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
 }
 
 /// Creates an account; its first password must be changed at first sign-in.
@@ -137,8 +141,22 @@ pub async fn update_account(state: &AppState, p: &Principal, id: i64, patch: Acc
         roles: patch.roles,
         disabled: patch.disabled,
         reset_password: patch.password,
+        email: patch.email.map(|e| email_of(e.as_deref())).transpose()?,
     };
     Ok(accounts::update(&state.db, &p.actor(), id, &change).await?)
+}
+
+/// An account's e-mail address as given: trimmed, None when empty, else a valid address.
+fn email_of(given: Option<&str>) -> ApiResult<Option<String>> {
+    let email = given.map(str::trim).filter(|e| !e.is_empty());
+    match email {
+        Some(e) if !qingfeng_domain::settings::is_email(e) || e.chars().count() > 254 => {
+            let mut errors = qingfeng_domain::FieldErrors::default();
+            errors.push("email", format!("邮箱“{e}”不是有效的地址，如 wangfang@xwb.local"));
+            Err(ApiError::Invalid(errors))
+        }
+        _ => Ok(email.map(str::to_string)),
+    }
 }
 
 /// The account list's filters, as the API and the 用户管理 page read them.

@@ -44,6 +44,7 @@ fn rule(kind: SettingKind) -> String {
         SettingKind::MonthDay => "每年的月-日，如 01-31".into(),
         SettingKind::ClockTime => "时刻，如 22:00".into(),
         SettingKind::Flag => "是 或 否".into(),
+        SettingKind::Choice(words) => format!("{}之一", words.join("、")),
     }
 }
 

@@ -25,6 +25,7 @@ pub struct AccountRow {
     pub disabled: bool,
     pub must_change: bool,
     pub created: String,
+    pub email: String,
 }
 
 #[derive(Template)]
@@ -64,6 +65,7 @@ fn row(a: &AccountView, names: &[(String, String)]) -> AccountRow {
         disabled: a.account.disabled,
         must_change: a.account.must_change_password,
         created: crate::time::local_time(a.account.created_at),
+        email: a.account.email.clone().unwrap_or_default(),
     }
 }
 
@@ -253,6 +255,7 @@ pub async fn update_user(
         person_id: Some(person_of(&form)),
         // one's own roles are not offered on the page, so they are not sent either
         roles: (!is_self).then(|| form.all("roles")),
+        email: Some(Some(form.get("email"))),
         ..Default::default()
     };
     apply(&state, &p, id, patch, "saved").await
