@@ -572,6 +572,30 @@ function expect(cond, msg) { if (!cond) throw new Error(msg); }
     }
   });
 
+  await check('信访举报: the public form (no sign-in, phone width) gives a receipt code that reads the status', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'zh-CN' });
+    const p = await ctx.newPage();
+    p.on('pageerror', e => errors.push(e.message));
+    await p.goto(base + '/report');
+    expect(!(await p.content()).includes('我的待办'), 'the public page shows the menu');
+    await p.fill('input[name=subject_name]', '测试对象');
+    await p.fill('textarea[name=content]', '<script>alert(1)</script>反映其工作日中午饮酒，下午仍有酒气');
+    await p.fill('input[name=password]', 'smoke-pass-1');
+    await p.fill('input[name=password_again]', 'smoke-pass-1');
+    await p.click('button[type=submit]');
+    const code = (await p.textContent('#receipt-code')).trim();
+    expect(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(code), 'no receipt code: ' + code);
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(width <= 390, 'the receipt page overflows: ' + width);
+    if (shots) await p.screenshot({ path: path.join(shots, 'report-receipt.png'), fullPage: true });
+    await p.goto(base + '/report/status');
+    await p.fill('input[name=code]', code.toLowerCase());
+    await p.fill('input[name=password]', 'smoke-pass-1');
+    await p.click('button[type=submit]');
+    expect((await p.textContent('dl.facts')).includes('已收到，等待受理'), 'no status');
+    await ctx.close();
+  });
+
   await check('no request left the server and no script error occurred', async () => {
     expect(outside.length === 0, 'outside requests: ' + outside.join(', '));
     expect(errors.length === 0, 'errors: ' + errors.join(' | '));
