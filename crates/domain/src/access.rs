@@ -95,6 +95,9 @@ permissions!(
         "petition:reporter",
         "查看举报人姓名和联系方式（每次查看记入操作日志；默认不授予任何内置角色，须单独授权纪检监察组组长）"
     ),
+    IntegrityRead = ("integrity:read", "查阅干部廉政档案（纪检监察组、组织人事部门；本人可查阅自己的档案）"),
+    IntegrityReply = ("integrity:reply", "起草、签发党风廉政意见回复（纪检监察组）"),
+    AnnualReport = ("report:annual", "生成落实党风廉政建设主体责任年度报告"),
 );
 
 impl serde::Serialize for Permission {
@@ -221,7 +224,8 @@ const PRINCIPAL: &[Permission] = lead!(
     BudgetWrite,
     ImplementationWrite,
     ReceptionRead,
-    ReceptionWrite
+    ReceptionWrite,
+    AnnualReport
 );
 
 /// The discipline-inspection group reads everything in its remit and edits nothing of others.
@@ -268,6 +272,8 @@ const SUPERVISE: &[Permission] = &[
     Permission::AssessmentRead,
     Permission::PetitionRead,
     Permission::PetitionWrite,
+    Permission::IntegrityRead,
+    Permission::IntegrityReply,
 ];
 
 const BRANCH: &[Permission] = &[
@@ -327,7 +333,8 @@ const CLERK: &[Permission] = staff!(
     BudgetWrite,
     ImplementationWrite,
     ReceptionRead,
-    ReceptionWrite
+    ReceptionWrite,
+    AnnualReport
 );
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[

@@ -13,6 +13,7 @@ pub mod findings;
 pub mod fulfilment;
 pub mod gaps;
 pub mod id_number;
+pub mod integrity;
 pub mod labels;
 pub mod ledger;
 pub mod major_matters;

@@ -1,10 +1,12 @@
-//! Word documents to print and sign: a title, paragraphs, one table and signature lines, laid
-//! out as offices lay out a 责任书 (A4, title in 小标宋/黑体, body in 仿宋, table with borders).
-//! Knows nothing about the domain; callers give the text.
+//! Word documents to print and sign, laid out to 党政机关公文格式 (GB/T 9704-2012): A4, margins
+//! 37/35/28/26 mm (版心 156 × 225 mm), title in 方正小标宋简体 二号, body in 仿宋_GB2312 三号 on a
+//! grid of 22 lines × 28 characters, headings in 黑体 (一级) and 楷体 (二级), page numbers
+//! "— 1 —" in 四号 宋体 7 mm below the 版心, odd pages right and even pages left (一字 in), the
+//! 发文机关署名 and 成文日期 at the end. Knows nothing about the domain; callers give the text.
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Table, TableCell,
-    TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use crate::OfficeError;
@@ -12,7 +14,17 @@ use crate::OfficeError;
 /// Half-points (Word's unit for font sizes): 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt.
 const TITLE_SIZE: usize = 44;
 const BODY_SIZE: usize = 32;
+const PAGE_NUMBER_SIZE: usize = 28;
 const TABLE_SIZE: usize = 24;
+/// 22 lines on the 225 mm 版心: 10.23 mm = 28.95 pt = 579 twips a line.
+pub const LINE_PITCH: u32 = 579;
+/// 28 characters on the 156 mm line: 15.79 pt a character, 0.21 pt less than the 三号 font,
+/// in 4096ths of a point as Word's character grid counts it.
+pub const CHAR_SPACE: isize = -849;
+/// One 三号 character (16 pt) in twips, for indents counted in characters.
+const CHAR: i32 = 320;
+/// The footer's distance from the page's bottom edge: the page number's line 7 mm under the 版心.
+const FOOTER_FROM_EDGE: i32 = 1418;
 /// Twentieths of a point (twips): A4 is 11906 × 16838; margins as GB/T 9704 asks (37/35/28/26 mm).
 const A4_WIDTH: u32 = 11906;
 const A4_HEIGHT: u32 = 16838;
@@ -48,9 +60,31 @@ pub struct Document {
 enum Block {
     Title(String),
     Subtitle(String),
-    Paragraph { text: String, indent: bool, bold: bool },
+    /// 发文字号 under the title, centred, in the body font
+    Reference(String),
+    Paragraph {
+        text: String,
+        indent: bool,
+        style: Style,
+    },
     Table(DocTable),
     Signatures(Vec<(String, String)>),
+    /// 发文机关署名 and 成文日期
+    Issuer {
+        org: String,
+        date: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Style {
+    Body,
+    /// 一级标题: 黑体
+    Heading,
+    /// 二级标题: 楷体
+    Subheading,
+    /// a part left for people to write, highlighted
+    Marked,
 }
 
 impl Document {
@@ -70,21 +104,48 @@ impl Document {
         self
     }
 
+    /// A centred 发文字号 line under the title ("纪检组廉复〔2026〕3号").
+    pub fn reference(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Reference(text.into()));
+        self
+    }
+
     /// A body paragraph, its first line indented by two characters.
     pub fn paragraph(mut self, text: impl Into<String>) -> Self {
-        self.blocks.push(Block::Paragraph { text: text.into(), indent: true, bold: false });
+        self.blocks.push(Block::Paragraph { text: text.into(), indent: true, style: Style::Body });
         self
     }
 
-    /// A line that starts at the margin, such as "甲方：…".
+    /// A line that starts at the margin, such as "甲方：…" or the 主送机关.
     pub fn line(mut self, text: impl Into<String>) -> Self {
-        self.blocks.push(Block::Paragraph { text: text.into(), indent: false, bold: false });
+        self.blocks.push(Block::Paragraph { text: text.into(), indent: false, style: Style::Body });
         self
     }
 
-    /// A bold line at the margin: a section heading.
+    /// A first-level heading ("一、…"), 黑体, indented two characters as GB/T 9704 numbers them.
     pub fn heading(mut self, text: impl Into<String>) -> Self {
-        self.blocks.push(Block::Paragraph { text: text.into(), indent: false, bold: true });
+        self.blocks.push(Block::Paragraph { text: text.into(), indent: true, style: Style::Heading });
+        self
+    }
+
+    /// A second-level heading ("（一）…"), 楷体.
+    pub fn subheading(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Paragraph { text: text.into(), indent: true, style: Style::Subheading });
+        self
+    }
+
+    /// A paragraph only people can write, marked 【待填写：…】 and highlighted.
+    pub fn to_fill(mut self, what: impl AsRef<str>) -> Self {
+        let text = format!("【待填写：{}】", what.as_ref());
+        self.blocks.push(Block::Paragraph { text, indent: true, style: Style::Marked });
+        self
+    }
+
+    /// The 发文机关署名 and, on the next line, the 成文日期 ("2026年12月2日"), after one
+    /// blank line: the date two characters from the right margin, the issuer starting two
+    /// characters before the date (or two from the margin when it is the longer).
+    pub fn issuer(mut self, org: impl Into<String>, date: impl Into<String>) -> Self {
+        self.blocks.push(Block::Issuer { org: org.into(), date: date.into() });
         self
     }
 
@@ -104,26 +165,35 @@ impl Document {
     pub fn into_bytes(self) -> Result<Vec<u8>, OfficeError> {
         let mut docx = Docx::new()
             .page_size(A4_WIDTH, A4_HEIGHT)
-            .page_margin(PageMargin::new().top(MARGIN_TOP).bottom(MARGIN_BOTTOM).left(MARGIN_LEFT).right(MARGIN_RIGHT))
+            .page_margin(
+                PageMargin::new()
+                    .top(MARGIN_TOP)
+                    .bottom(MARGIN_BOTTOM)
+                    .left(MARGIN_LEFT)
+                    .right(MARGIN_RIGHT)
+                    .footer(FOOTER_FROM_EDGE),
+            )
             .default_fonts(fonts("仿宋_GB2312"))
-            .default_size(BODY_SIZE);
+            .default_size(BODY_SIZE)
+            .footer(Footer::new().add_paragraph(page_number(AlignmentType::Right)))
+            .even_footer(Footer::new().add_paragraph(page_number(AlignmentType::Left)));
+        docx.document = docx.document.doc_grid(
+            DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE),
+        );
         for block in self.blocks {
             docx = match block {
                 Block::Title(t) => docx.add_paragraph(
                     Paragraph::new()
                         .add_run(run(&t, TITLE_SIZE, "方正小标宋简体"))
                         .align(AlignmentType::Center)
-                        .line_spacing(LineSpacing::new().after(240)),
+                        .line_spacing(exact().after(LINE_PITCH)),
                 ),
-                Block::Subtitle(t) => docx.add_paragraph(
-                    Paragraph::new()
-                        .add_run(run(&t, BODY_SIZE, "楷体_GB2312"))
-                        .align(AlignmentType::Center)
-                        .line_spacing(LineSpacing::new().after(240)),
-                ),
-                Block::Paragraph { text, indent, bold } => docx.add_paragraph(body_paragraph(&text, indent, bold)),
+                Block::Subtitle(t) => docx.add_paragraph(centred(run(&t, BODY_SIZE, "楷体_GB2312"))),
+                Block::Reference(t) => docx.add_paragraph(centred(run(&t, BODY_SIZE, "仿宋_GB2312"))),
+                Block::Paragraph { text, indent, style } => docx.add_paragraph(body_paragraph(&text, indent, style)),
                 Block::Table(t) => docx.add_table(table(&t)),
                 Block::Signatures(parties) => docx.add_table(signature_table(&parties)),
+                Block::Issuer { org, date } => issuer(docx, &org, &date),
             };
         }
         let mut out = std::io::Cursor::new(Vec::new());
@@ -132,18 +202,72 @@ impl Document {
     }
 }
 
-fn body_paragraph(text: &str, indent: bool, bold: bool) -> Paragraph {
-    let mut r = run(text, BODY_SIZE, if bold { "黑体" } else { "仿宋_GB2312" });
-    if bold {
-        r = r.bold();
+/// Exact line spacing on the 22-line grid.
+fn exact() -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Exact).line(LINE_PITCH as i32)
+}
+
+fn centred(r: Run) -> Paragraph {
+    Paragraph::new().add_run(r).align(AlignmentType::Center).line_spacing(exact().after(LINE_PITCH))
+}
+
+fn body_paragraph(text: &str, indent: bool, style: Style) -> Paragraph {
+    let font = match style {
+        Style::Heading => "黑体",
+        Style::Subheading => "楷体_GB2312",
+        Style::Body | Style::Marked => "仿宋_GB2312",
+    };
+    let mut r = run(text, BODY_SIZE, font);
+    if style == Style::Marked {
+        r = r.highlight("yellow");
     }
-    let p = Paragraph::new().add_run(r).line_spacing(LineSpacing::new().line(560));
-    // two characters of a 三号 body (16 pt = 320 twips each)
+    let p = Paragraph::new().add_run(r).line_spacing(exact()).align(AlignmentType::Both);
+    // two characters of a 三号 body
     if indent {
-        p.indent(None, Some(docx_rs::SpecialIndentType::FirstLine(640)), None, None)
+        p.indent(None, Some(docx_rs::SpecialIndentType::FirstLine(2 * CHAR)), None, None)
     } else {
         p
     }
+}
+
+/// "— 7 —" in 四号 宋体, one character in from the margin on its side.
+fn page_number(side: AlignmentType) -> Paragraph {
+    let f = || Run::new().size(PAGE_NUMBER_SIZE).fonts(fonts("宋体"));
+    let number = f()
+        .add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false);
+    let p = Paragraph::new().add_run(f().add_text("— ")).add_run(number).add_run(f().add_text(" —")).align(side);
+    let one = Some(PAGE_NUMBER_SIZE as i32 * 10);
+    match side {
+        AlignmentType::Left => p.indent(one, None, None, None),
+        _ => p.indent(None, None, one, None),
+    }
+}
+
+/// Width in half characters: a CJK character takes two, an ASCII one.
+fn half_width(text: &str) -> i32 {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// The issuer and the date, right-aligned with their right indents set so that the date ends
+/// two characters from the margin and the issuer starts two characters before it.
+fn issuer(docx: Docx, org: &str, date: &str) -> Docx {
+    let (o, d) = (half_width(org), half_width(date));
+    // right indents in half characters: the date 4 (two characters), the issuer so that it starts 4 before it
+    let (org_right, date_right) = if d + 4 >= o { (4 + d + 4 - o, 4) } else { (4, o - d) };
+    let line = |text: &str, right: i32| {
+        Paragraph::new()
+            .add_run(run(text, BODY_SIZE, "仿宋_GB2312"))
+            .align(AlignmentType::Right)
+            .line_spacing(exact())
+            .indent(None, None, Some(right * CHAR / 2), None)
+    };
+    docx.add_paragraph(Paragraph::new().line_spacing(exact()))
+        .add_paragraph(line(org, org_right))
+        .add_paragraph(line(date, date_right))
 }
 
 /// Text width in twips.
@@ -237,5 +361,61 @@ mod tests {
         assert!(xml.contains("组织学习&lt;廉政&gt;&amp; 教育"), "escaped text");
         assert!(at("组织学习") < at("乙方（签字）"));
         assert!(xml.contains("日期："));
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut xml = String::new();
+        zip.by_name(name).unwrap_or_else(|_| panic!("{name}")).read_to_string(&mut xml).unwrap();
+        xml
+    }
+
+    #[test]
+    fn the_layout_follows_gb_t_9704() {
+        let bytes = Document::new()
+            .title("关于王芳同志党风廉政情况的回复意见")
+            .reference("纪检组廉复〔2026〕3号")
+            .line("中共某县委组织部：")
+            .heading("一、基本情况")
+            .subheading("（一）学习教育")
+            .paragraph("经查，未发现问题。")
+            .to_fill("存在的问题")
+            .issuer("派驻纪检监察组", "2026年12月2日")
+            .into_bytes()
+            .unwrap();
+        let xml = document_xml(&bytes);
+        // 22 lines of 28 characters, exact 28.95 pt lines, margins 37/35/28/26 mm
+        assert!(xml.contains(r#"w:type="linesAndChars" w:linePitch="579" w:charSpace="-849""#), "{xml}");
+        assert!(
+            xml.contains(r#"w:line="579" w:lineRule="exact""#) || xml.contains(r#"w:lineRule="exact" w:line="579""#)
+        );
+        assert!(xml.contains(r#"w:top="2098""#) && xml.contains(r#"w:bottom="1984""#));
+        assert!(xml.contains(r#"w:left="1587""#) && xml.contains(r#"w:right="1474""#));
+        // title 二号 小标宋, body 三号 仿宋, headings 黑体 and 楷体
+        assert!(xml.contains(r#"<w:sz w:val="44" />"#) || xml.contains(r#"<w:sz w:val="44"/>"#));
+        for font in ["方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"] {
+            assert!(xml.contains(font), "{font}");
+        }
+        assert!(xml.contains("【待填写：存在的问题】") && xml.contains("yellow"));
+        let at = |s: &str| xml.find(s).unwrap_or_else(|| panic!("{s} missing"));
+        assert!(at("未发现问题") < at("派驻纪检监察组") && at("派驻纪检监察组") < at("2026年12月2日"));
+        // odd and even footers: "— PAGE —" in 四号 宋体
+        let settings = part(&bytes, "word/settings.xml");
+        assert!(settings.contains("evenAndOddHeaders"), "{settings}");
+        let footers: Vec<String> = (1..=2).map(|n| part(&bytes, &format!("word/footer{n}.xml"))).collect();
+        for f in &footers {
+            assert!(f.contains("— ") && f.contains(" —") && f.contains("PAGE") && f.contains("宋体"), "{f}");
+        }
+        assert!(
+            footers.iter().any(|f| f.contains(r#"w:val="right""#))
+                && footers.iter().any(|f| f.contains(r#"w:val="left""#))
+        );
+    }
+
+    #[test]
+    fn the_issuer_starts_two_characters_before_the_date() {
+        // 派驻纪检监察组: 7 characters (14 half), date 2026年12月2日: 3 CJK + 7 digits = 13 half
+        assert_eq!(half_width("派驻纪检监察组"), 14);
+        assert_eq!(half_width("2026年12月2日"), 13);
     }
 }

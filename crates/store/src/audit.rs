@@ -127,6 +127,12 @@ pub async fn record(
     tx.commit().await
 }
 
+/// Records that someone asked for a record they may not see, answered as if it did not exist
+/// (the 纪检组 sees who tried).
+pub async fn refused_view(db: &Db, actor: &Actor, entity: &str, entity_id: i64) -> StoreResult<()> {
+    record(db, actor, "view_refused", entity, entity_id, &json!({})).await
+}
+
 /// Appends one record inside `tx`, signed with the key of the [`Db`] that began `tx`.
 pub async fn append(
     tx: &mut Tx,

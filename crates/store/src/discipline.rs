@@ -221,9 +221,7 @@ pub async fn update(
 
 /// Records that someone without the permission asked for a record (the 纪检组 sees who tried).
 pub async fn log_refused_view(db: &Db, actor: &Actor, id: i64) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    audit::append(&mut tx, actor, "view_refused", "discipline_record", id, &json!({})).await?;
-    tx.commit().await
+    audit::refused_view(db, actor, "discipline_record", id).await
 }
 
 fn in_categories(q: &mut QueryBuilder, col: &str, cs: &[Category]) {
