@@ -13,6 +13,7 @@ mod demo_decisions;
 mod demo_discipline;
 mod demo_findings;
 mod demo_holidays;
+mod demo_integrity;
 mod demo_matters;
 mod demo_petitions;
 mod demo_receptions;
@@ -404,6 +405,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             let pw = demo_petitions::DEMO_QUERY_PASSWORD;
                             println!("演示网上举报：受理编号 {code}，查询密码 {pw}（/report/status 查询）");
                         }
+                        demo_integrity::seed(&db).await?;
                     }
                     None => println!("数据库已有数据，未生成演示数据"),
                 }

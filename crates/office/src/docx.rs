@@ -1,6 +1,6 @@
 //! Word documents to print and sign, laid out to 党政机关公文格式 (GB/T 9704-2012): A4, margins
-//! 37/35/28/26 mm (版心 156 × 225 mm), title in 方正小标宋简体 二号, body in 仿宋_GB2312 三号 on a
-//! grid of 22 lines × 28 characters, headings in 黑体 (一级) and 楷体 (二级), page numbers
+//! 37/35/28/26 mm (版心 156 × 225 mm), title in 方正小标宋简体 二号, body in 仿宋_GB2312 三号 in
+//! 22 lines × 28 characters, headings in 黑体 (一级) and 楷体 (二级), page numbers
 //! "— 1 —" in 四号 宋体 7 mm below the 版心, odd pages right and even pages left (一字 in), the
 //! 发文机关署名 and 成文日期 at the end. Knows nothing about the domain; callers give the text.
 
@@ -18,9 +18,11 @@ const PAGE_NUMBER_SIZE: usize = 28;
 const TABLE_SIZE: usize = 24;
 /// 22 lines on the 225 mm 版心: 10.23 mm = 28.95 pt = 579 twips a line.
 pub const LINE_PITCH: u32 = 579;
-/// 28 characters on the 156 mm line: 15.79 pt a character, 0.21 pt less than the 三号 font,
-/// in 4096ths of a point as Word's character grid counts it.
-pub const CHAR_SPACE: isize = -849;
+/// 28 characters on the 156 mm line: 15.79 pt a character, 0.21 pt less than the 三号 font. Body
+/// runs are set 0.25 pt closer (w:spacing, twentieths of a point), which Word, WPS and LibreOffice
+/// all honour; a character grid (w:charSpace -849) would say the same to Word, but LibreOffice
+/// misreads a negative charSpace and spreads the characters over two cells each.
+pub const CHAR_SPACING: i32 = -5;
 /// One 三号 character (16 pt) in twips, for indents counted in characters.
 const CHAR: i32 = 320;
 /// The footer's distance from the page's bottom edge: the page number's line 7 mm under the 版心.
@@ -38,7 +40,12 @@ fn fonts(east_asia: &str) -> RunFonts {
 }
 
 fn run(text: &str, size: usize, font: &str) -> Run {
-    Run::new().add_text(text).size(size).fonts(fonts(font))
+    let r = Run::new().add_text(text).size(size).fonts(fonts(font));
+    if size == BODY_SIZE {
+        r.character_spacing(CHAR_SPACING)
+    } else {
+        r
+    }
 }
 
 /// A table of the document: its header, the relative width of each column and its rows.
@@ -175,11 +182,18 @@ impl Document {
             )
             .default_fonts(fonts("仿宋_GB2312"))
             .default_size(BODY_SIZE)
+            // the grid's character pitch counts from the Normal style's size (LibreOffice reads 12 pt
+            // without it and gives each 三号 character two cells)
+            .add_style(
+                docx_rs::Style::new("Normal", docx_rs::StyleType::Paragraph)
+                    .name("Normal")
+                    .size(BODY_SIZE)
+                    .fonts(fonts("仿宋_GB2312")),
+            )
             .footer(Footer::new().add_paragraph(page_number(AlignmentType::Right)))
             .even_footer(Footer::new().add_paragraph(page_number(AlignmentType::Left)));
-        docx.document = docx.document.doc_grid(
-            DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE),
-        );
+        docx.document =
+            docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
         for block in self.blocks {
             docx = match block {
                 Block::Title(t) => docx.add_paragraph(
@@ -385,7 +399,8 @@ mod tests {
             .unwrap();
         let xml = document_xml(&bytes);
         // 22 lines of 28 characters, exact 28.95 pt lines, margins 37/35/28/26 mm
-        assert!(xml.contains(r#"w:type="linesAndChars" w:linePitch="579" w:charSpace="-849""#), "{xml}");
+        assert!(xml.contains(r#"w:type="lines" w:linePitch="579""#), "{xml}");
+        assert!(xml.contains(r#"<w:spacing w:val="-5" />"#), "body runs 0.25 pt closer: {xml}");
         assert!(
             xml.contains(r#"w:line="579" w:lineRule="exact""#) || xml.contains(r#"w:lineRule="exact" w:line="579""#)
         );

@@ -47,6 +47,8 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::voiding::routes,
     features::petitions::routes,
     features::clues::routes,
+    features::integrity_files::routes,
+    features::reports::routes,
 ];
 
 fn book() -> Book {

@@ -15,6 +15,7 @@ mod findings;
 mod holidays;
 mod home;
 mod id_numbers;
+mod integrity;
 mod ledger_files;
 mod major_matters;
 mod meetings;

@@ -46,6 +46,7 @@ const MENU: &[MenuItem] = &[
     link("/clues", "问题线索", "clues", Some(Permission::PetitionRead)),
     link("/discipline-records", "四种形态", "discipline", Some(Permission::DisciplineRead)),
     link("/reports/four-winds", "四风月报", "four-winds", Some(Permission::FourWindsRead)),
+    link("/integrity-files", "廉政档案", "integrity-files", Some(Permission::IntegrityRead)),
     Group("考核"),
     link("/assessments", "年度考核", "assessments", Some(Permission::AssessmentRead)),
     link("/assessments/business", "业务考核得分", "assessment-business", Some(Permission::AssessmentRead)),
@@ -81,6 +82,8 @@ const MENU: &[MenuItem] = &[
     link("/notifications", "通知中心", "notifications", None),
     link("/major-matters/interference", "记录插手干预", "interference", None),
     link("/discipline-records", "本人处理处分记录", "my-discipline", None),
+    link("/integrity-files", "本人廉政档案", "my-integrity-file", None),
+    link("/reports/documents", "报告文稿", "report-documents", None),
     link("/account/password", "修改密码", "password", None),
 ];
 

@@ -5,15 +5,16 @@
 //! Without `soffice` the conversion is skipped with a loud message, unless
 //! `QINGFENG_REQUIRE_OFFICE` is set (scripts/test.sh sets it and installs LibreOffice).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::findings::{cast, seed_findings};
 use crate::plans::build_tree;
-use crate::support::{header_row, read_xlsx, seed_org, servers, Server};
+use crate::support::{
+    convert_all, header_row, pdf_pages as pages, read_xlsx, seed_org, servers, soffice_or_skip, Server,
+};
 
 const FINDINGS: [&str; 10] =
     ["序号", "问题描述", "问题类别", "整改措施", "责任领导", "责任人", "整改时限", "整改进展", "完成情况", "是否销号"];
@@ -111,34 +112,6 @@ async fn seed(s: &Server) -> Vec<Export> {
         .collect()
 }
 
-/// `soffice` on the PATH, or None.
-fn soffice() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join("soffice")).find(|p| p.is_file())
-}
-
-/// Converts every .xlsx in `dir` to PDF in one LibreOffice run (its own profile, so that a
-/// LibreOffice open elsewhere does not take the job).
-fn convert_all(soffice: &Path, dir: &Path, files: &[PathBuf]) {
-    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
-    let out = Command::new(soffice)
-        .args([profile.as_str(), "--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .args(files)
-        .output()
-        .expect("run soffice");
-    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// The text of each page (pdftotext -layout, pages split at form feeds).
-fn pages(pdf: &Path) -> Vec<String> {
-    let out =
-        Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().expect("run pdftotext (poppler-utils)");
-    assert!(out.status.success(), "pdftotext {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
-}
-
 #[tokio::test]
 async fn every_export_prints_on_a4_with_its_headers_on_every_page() {
     let mut files: Vec<(Export, Vec<u8>)> = Vec::new();
@@ -168,11 +141,7 @@ async fn every_export_prints_on_a4_with_its_headers_on_every_page() {
         s.finish().await;
     }
 
-    let Some(soffice) = soffice() else {
-        let required = std::env::var_os("QINGFENG_REQUIRE_OFFICE").is_some();
-        assert!(!required, "QINGFENG_REQUIRE_OFFICE is set but soffice (LibreOffice) is not on the PATH");
-        eprintln!("\n*** SKIPPED: the exports were not printed to PDF: soffice (LibreOffice) is not installed. ***");
-        eprintln!("*** Install libreoffice-calc and poppler-utils, or run scripts/test.sh which does. ***\n");
+    let Some(soffice) = soffice_or_skip("the exports") else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("qingfeng-print-{}", std::process::id()));

@@ -510,3 +510,50 @@ pub async fn user(s: &Server, name: &str, person_id: Option<i64>, roles: &[&str]
     assert_eq!(r.status, StatusCode::OK, "[{}] {name} changes password: {}", s.engine, r.text());
     u
 }
+
+// ------------------------------------------------------------------ printing (LibreOffice)
+
+/// `soffice` on the PATH, or None.
+pub fn soffice() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join("soffice")).find(|p| p.is_file())
+}
+
+/// Converts `files` in `dir` to PDF in one LibreOffice run (its own profile, so that a
+/// LibreOffice open elsewhere does not take the job).
+pub fn convert_all(soffice: &std::path::Path, dir: &std::path::Path, files: &[std::path::PathBuf]) {
+    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
+    let out = std::process::Command::new(soffice)
+        .args([profile.as_str(), "--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .args(files)
+        .output()
+        .expect("run soffice");
+    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The text of each page of a PDF (pdftotext -layout, pages split at form feeds).
+pub fn pdf_pages(pdf: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+/// `soffice`, or None after a loud message when it is missing (a failure when
+/// `QINGFENG_REQUIRE_OFFICE` is set: scripts/test.sh sets it and installs LibreOffice).
+pub fn soffice_or_skip(what: &str) -> Option<std::path::PathBuf> {
+    let found = soffice();
+    if found.is_none() {
+        let required = std::env::var_os("QINGFENG_REQUIRE_OFFICE").is_some();
+        assert!(!required, "QINGFENG_REQUIRE_OFFICE is set but soffice (LibreOffice) is not on the PATH");
+        eprintln!("\n*** SKIPPED: {what} were not printed to PDF: soffice (LibreOffice) is not installed. ***");
+        eprintln!("*** Install libreoffice and poppler-utils, or run scripts/test.sh which does. ***\n");
+    }
+    found
+}

@@ -13,6 +13,7 @@ use qingfeng_domain::decisions::Body;
 use qingfeng_domain::dict::{BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole, UnitKind};
 use qingfeng_domain::family::EventKind;
 use qingfeng_domain::findings::{Category, EvidencePart, FindingState, LookBackResult, Origin, Severity, Source};
+use qingfeng_domain::integrity::Conclusion;
 use qingfeng_domain::major_matters::{MatterCategory, MatterKind};
 use qingfeng_domain::personal::{LifeEvent, ReportKind, Review};
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
@@ -68,6 +69,8 @@ pub const ENTITIES: &[(&str, &str, Option<&str>, &str)] = &[
     ("major_matter", "请示报告", Some("/major-matters/"), ""),
     // the person and the day only: the measure is for the 纪检组 and the person
     ("discipline_record", "四种形态和处分记录", Some("/discipline-records/"), ""),
+    ("integrity_file", "廉政档案", Some("/integrity-files/"), "person"),
+    ("integrity_reply", "党风廉政意见回复", Some("/integrity-replies/"), ""),
     ("vehicle", "公务用车", None, ""),
     ("vehicle_trip", "出车记录", Some("/vehicles/trips/"), ""),
     ("budget", "三公经费预算", None, ""),
@@ -107,6 +110,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("view_refused", "无权查询", "查询{o}（无权查看，已按不存在处理）"),
     ("reply", "反馈", "反馈{o}的落实情况"),
     ("close", "办结", "办结{o}"),
+    ("view", "查阅", "查阅{o}"),
+    ("sign", "签发", "签发{o}"),
 ];
 
 /// How a field's values read.
@@ -359,6 +364,16 @@ const ENTITY_FIELDS: &[(&str, &str, &str, How)] = &[
     ("supervision_note", "answered_on", "反馈日期", Text),
     ("supervision_note", "closed_on", "办结日期", Text),
     ("supervision_note", "note", "办结意见", Text),
+    ("integrity_file", "note", "查阅情况", Text),
+    ("integrity_reply", "person_id", "干部", Person),
+    ("integrity_reply", "addressee", "主送单位", Text),
+    ("integrity_reply", "purpose", "征求意见事由", Text),
+    ("integrity_reply", "as_of", "截至日期", Text),
+    ("integrity_reply", "conclusion", "结论", Dict(|k| Conclusion::from_key(k).map(Conclusion::label))),
+    ("integrity_reply", "body", "回复正文", Text),
+    ("integrity_reply", "number", "文号", Text),
+    ("integrity_reply", "signed_on", "签发日期", Text),
+    ("integrity_reply", "signer_name", "签发人", Text),
 ];
 
 fn kind_word(k: &str) -> Option<&'static str> {

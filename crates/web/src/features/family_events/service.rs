@@ -66,7 +66,7 @@ pub async fn rules(state: &AppState) -> ApiResult<Rules> {
     Ok(Rules { limits: notify::family_limits(&state.db).await?, calendar: calendar(state).await? })
 }
 
-fn may_read_whole(p: &Principal, e: &FamilyEvent) -> bool {
+pub fn may_read_whole(p: &Principal, e: &FamilyEvent) -> bool {
     is_group(p) || p.person_id == Some(e.person_id)
 }
 
