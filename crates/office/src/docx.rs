@@ -194,17 +194,25 @@ impl Document {
             .even_footer(Footer::new().add_paragraph(page_number(AlignmentType::Left)));
         docx.document =
             docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
-        for block in self.blocks {
+        let mut blocks = self.blocks.into_iter().peekable();
+        while let Some(block) = blocks.next() {
+            // the last lines of the text go to the page of the issuer and date (no page of a
+            // signature alone, GB/T 9704-2012 7.3.5)
+            let before_issuer = matches!(blocks.peek(), Some(Block::Issuer { .. }));
             docx = match block {
                 Block::Title(t) => docx.add_paragraph(
                     Paragraph::new()
                         .add_run(run(&t, TITLE_SIZE, "方正小标宋简体"))
                         .align(AlignmentType::Center)
+                        // a 二号 line is taller than a grid line: off the grid, or each takes two
+                        .snap_to_grid(false)
                         .line_spacing(exact().after(LINE_PITCH)),
                 ),
                 Block::Subtitle(t) => docx.add_paragraph(centred(run(&t, BODY_SIZE, "楷体_GB2312"))),
                 Block::Reference(t) => docx.add_paragraph(centred(run(&t, BODY_SIZE, "仿宋_GB2312"))),
-                Block::Paragraph { text, indent, style } => docx.add_paragraph(body_paragraph(&text, indent, style)),
+                Block::Paragraph { text, indent, style } => {
+                    docx.add_paragraph(body_paragraph(&text, indent, style).keep_next(before_issuer))
+                }
                 Block::Table(t) => docx.add_table(table(&t)),
                 Block::Signatures(parties) => docx.add_table(signature_table(&parties)),
                 Block::Issuer { org, date } => issuer(docx, &org, &date),
@@ -279,8 +287,9 @@ fn issuer(docx: Docx, org: &str, date: &str) -> Docx {
             .line_spacing(exact())
             .indent(None, None, Some(right * CHAR / 2), None)
     };
-    docx.add_paragraph(Paragraph::new().line_spacing(exact()))
-        .add_paragraph(line(org, org_right))
+    // the blank line and the issuer stay on the page of the date
+    docx.add_paragraph(Paragraph::new().line_spacing(exact()).keep_next(true))
+        .add_paragraph(line(org, org_right).keep_next(true))
         .add_paragraph(line(date, date_right))
 }
 
