@@ -38,6 +38,15 @@ fn texts(file: &Value, key: &str) -> String {
     s["entries"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap()).collect::<Vec<_>>().join("\n")
 }
 
+/// The organisation, the 纪检组 (陈静) and 王芳, with 王芳's records seeded.
+async fn seeded(s: &Server) -> (Org, User, User) {
+    let org = seed_org(s).await;
+    let jj = user(s, "jj", Some(org.person("陈静")), &["supervisor"]).await;
+    let wang = user(s, "wang", Some(org.person("王芳")), &["member"]).await;
+    seed(s, &org, &jj, &wang).await;
+    (org, jj, wang)
+}
+
 /// 王芳's records: a 诫勉谈话 the 纪检组 had with her, a finding she is responsible for, a
 /// 政务记过 still in its 影响期 and her annual personal-matter report; a new post.
 async fn seed(s: &Server, org: &Org, jj: &User, wang: &User) {
@@ -66,12 +75,9 @@ async fn seed(s: &Server, org: &Org, jj: &User, wang: &User) {
 async fn a_file_shows_each_part_to_those_allowed_and_hides_the_rest() {
     for s in servers().await {
         let e = s.engine.clone();
-        let org = seed_org(&s).await;
+        let (org, jj, wang) = seeded(&s).await;
         let w = org.person("王芳");
-        let jj = user(&s, "jj", Some(org.person("陈静")), &["supervisor"]).await;
-        let wang = user(&s, "wang", Some(w), &["member"]).await;
         let zhao = user(&s, "zhao", Some(org.person("赵强")), &["member"]).await;
-        seed(&s, &org, &jj, &wang).await;
         let path = format!("/api/v1/integrity-files/{w}");
         let views = s.audit_count_of("integrity_file", "view").await;
 
@@ -165,10 +171,7 @@ async fn generate(jj: &User, s: &Server, person: i64) -> Value {
 async fn the_reply_follows_the_file_and_is_frozen_once_signed() {
     for s in servers().await {
         let e = s.engine.clone();
-        let org = seed_org(&s).await;
-        let jj = user(&s, "jj", Some(org.person("陈静")), &["supervisor"]).await;
-        let wang = user(&s, "wang", Some(org.person("王芳")), &["member"]).await;
-        seed(&s, &org, &jj, &wang).await;
+        let (org, jj, wang) = seeded(&s).await;
 
         // 赵强 has nothing on file: the standard sentence
         let clean = generate(&jj, &s, org.person("赵强")).await;
@@ -268,12 +271,9 @@ async fn every_report_kind_opens_in_libreoffice_with_its_text() {
     let mut docs: Vec<Doc> = Vec::new();
     for s in servers().await {
         let e = s.engine.clone();
-        let org = seed_org(&s).await;
+        let (org, jj, wang) = seeded(&s).await;
         let w = org.person("王芳");
-        let jj = user(&s, "jj", Some(org.person("陈静")), &["supervisor"]).await;
-        let wang = user(&s, "wang", Some(w), &["member"]).await;
         let li = user(&s, "li", Some(org.person("李明")), &["principal"]).await;
-        seed(&s, &org, &jj, &wang).await;
         let reply = generate(&jj, &s, w).await["id"].as_i64().unwrap();
         let y = today().year();
 
