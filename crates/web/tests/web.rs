@@ -88,6 +88,7 @@ const BODYLESS_WRITES: &[(&str, &str)] = &[
     ("POST", "/api/v1/assessments/{id}/publish"),
     // an explicit, audited read of the reporter's identity (POST: it writes the audit row)
     ("POST", "/api/v1/petitions/{id}/identity"),
+    ("POST", "/api/v1/integrity-replies/{id}/sign"),
 ];
 
 /// Every `$ref` under `v`.
