@@ -92,7 +92,7 @@ async fn a_file_shows_each_part_to_those_allowed_and_hides_the_rest() {
         {
             assert!(shown.contains(&key.to_string()), "[{e}] {key} shown to the group: {shown:?}");
         }
-        assert!(withheld.contains(&"clues".to_string()) && withheld.contains(&"assessments".to_string()), "[{e}]");
+        assert!(withheld.contains(&"clues".to_string()) && shown.contains(&"assessments".to_string()), "[{e}]");
         assert!(texts(&file, "posts").contains("职务由“科长”变更为“副主任”"), "[{e}] {}", texts(&file, "posts"));
         assert!(
             texts(&file, "talks").contains("诫勉谈话：陈静与王芳，谈话主题：廉洁自律"),
@@ -141,6 +141,18 @@ async fn a_file_shows_each_part_to_those_allowed_and_hides_the_rest() {
         assert_eq!(zhao.get(&s, "/api/v1/integrity-files/999999").await.status, StatusCode::NOT_FOUND, "[{e}]");
         assert_eq!(s.audit_count_of("integrity_file", "view_refused").await, refused + 3, "[{e}]");
         assert_eq!(s.audit_count_of("integrity_file", "view").await, views + 3, "[{e}] refusals are not views");
+
+        // the year's published assessment of a 班子成员 (李明, the principal) is on his file
+        let r = s.post_json("/api/v1/assessments", &json!({"year": today().year()})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let round = format!("/api/v1/assessments/{}", r.json()["id"]);
+        for step in ["compute", "publish"] {
+            let r = s.post_json(&format!("{round}/{step}"), &json!({})).await;
+            assert_eq!(r.status, StatusCode::OK, "[{e}] {step}: {}", r.text());
+        }
+        let li = jj.get(&s, &format!("/api/v1/integrity-files/{}", org.person("李明"))).await.json();
+        let assessed = texts(&li, "assessments");
+        assert!(assessed.contains(&format!("{}年度考核（县委办公室）：", today().year())), "[{e}] {assessed}");
 
         // the pages: the group's list and the file; a member is taken to their own
         let html = jj.get(&s, &format!("/integrity-files/{w}")).await.text();

@@ -20,7 +20,7 @@ use qingfeng_store::personal_reports::{self, ReportFilter};
 use qingfeng_store::query::Reader;
 use qingfeng_store::responsibility::{self as resp, ItemFilter};
 use qingfeng_store::talks::{self, TalkFilter};
-use qingfeng_store::{audit, study, Scope, StoreError};
+use qingfeng_store::{assessments, audit, study, Scope, StoreError};
 use serde::Serialize;
 
 use crate::auth::Principal;
@@ -163,7 +163,7 @@ pub async fn assemble(state: &AppState, p: &Principal, person: Person, viewer: V
     sections.push(finding_section(state, viewer, id, today).await?);
     sections.push(discipline_section(state, p, viewer, id, today).await?);
     sections.push(clue_section(viewer));
-    sections.push(assessment_section());
+    sections.push(assessment_section(state, p, id, today).await?);
     let replies = match viewer {
         Viewer::Own => Vec::new(),
         Viewer::Group | Viewer::Org => store::replies_of(&state.db, id).await?,
@@ -396,9 +396,26 @@ fn clue_section(viewer: Viewer) -> Section {
     Section::withheld("clues", "问题线索", note)
 }
 
-/// 考核: the assessment module is not kept in this build yet.
-fn assessment_section() -> Section {
-    Section::withheld("assessments", "年度考核", "考核结果尚未接入本系统，本节暂缺")
+/// 考核: the person's published yearly assessments as a 班子成员 (score and grade; the drill-down
+/// for those who may open the assessments).
+async fn assessment_section(state: &AppState, p: &Principal, person: i64, today: NaiveDate) -> ApiResult<Section> {
+    let link = p.can(Permission::AssessmentRead);
+    let entries = assessments::for_person(&state.db, person)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let text = format!(
+                "{}年度考核（{}）：{}.{:02}分，{}",
+                r.year,
+                r.unit_name,
+                r.total_score / 100,
+                r.total_score % 100,
+                r.grade_label
+            );
+            entry(year_end(r.year, today), text, link.then(|| format!("/assessments/{}", r.round_id)))
+        })
+        .collect();
+    Ok(Section::new("assessments", "年度考核", entries))
 }
 
 /// Whether the caller may draft and sign replies (the 纪检组 holding the right).
