@@ -7,9 +7,8 @@ use serde::Serialize;
 
 use crate::{args, Db, QueryBuilder, Scope, StoreResult};
 
-/// Only the current version of a ledger entry counts.
-const CURRENT: &str =
-    "NOT EXISTS (SELECT 1 FROM ledger_entries n WHERE n.entry_key = e.entry_key AND n.version > e.version)";
+/// Only the current version of a ledger entry counts, and not a voided one.
+const CURRENT: &str = crate::ledger::LIVE;
 
 /// The year's work in a scope.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -88,7 +87,7 @@ async fn finding_figures(
 ) -> StoreResult<()> {
     let (from, to) = year_bounds(year);
     let mut q = in_scope(scope);
-    q.and("f.found_on >= ? AND f.found_on <= ?", args![from, to]);
+    q.and("f.found_on >= ? AND f.found_on <= ? AND f.voided_at IS NULL", args![from, to]);
     let sql = format!(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN f.state = 'signed_off' THEN 1 ELSE 0 END), 0) \
          FROM findings f JOIN units u ON u.id = f.unit_id{}",
