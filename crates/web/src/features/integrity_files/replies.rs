@@ -10,7 +10,7 @@ use qingfeng_domain::time::office_today;
 use qingfeng_store::findings::{self, FindingFilter};
 use qingfeng_store::integrity::{self as store, IntegrityReply};
 use qingfeng_store::org::people::{self, Person};
-use qingfeng_store::{audit, Scope, StoreError};
+use qingfeng_store::{audit, clues, Scope, StoreError};
 
 use super::service::{discipline_records, may_reply, open, Viewer};
 use crate::auth::Principal;
@@ -41,8 +41,7 @@ pub async fn facts(state: &AppState, person: &Person, as_of: NaiveDate) -> ApiRe
         post: format!("{}{}", person.unit_name, person.title),
         as_of,
         measures,
-        // the clue register is not kept in this build: the reply says nothing about clues
-        open_clues: None,
+        open_clues: Some(clues::open_for_person(&state.db, person.id).await?.len() as u32),
         open_findings: open.len() as u32,
         overdue_findings: open.iter().filter(|x| x.overdue).count() as u32,
     })

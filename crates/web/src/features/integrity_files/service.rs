@@ -20,7 +20,7 @@ use qingfeng_store::personal_reports::{self, ReportFilter};
 use qingfeng_store::query::Reader;
 use qingfeng_store::responsibility::{self as resp, ItemFilter};
 use qingfeng_store::talks::{self, TalkFilter};
-use qingfeng_store::{assessments, audit, study, Scope, StoreError};
+use qingfeng_store::{assessments, audit, clues, study, Scope, StoreError};
 use serde::Serialize;
 
 use crate::auth::Principal;
@@ -162,7 +162,7 @@ pub async fn assemble(state: &AppState, p: &Principal, person: Person, viewer: V
     sections.push(family_section(state, p, id).await?);
     sections.push(finding_section(state, viewer, id, today).await?);
     sections.push(discipline_section(state, p, viewer, id, today).await?);
-    sections.push(clue_section(viewer));
+    sections.push(clue_section(state, viewer, id).await?);
     sections.push(assessment_section(state, p, id, today).await?);
     let replies = match viewer {
         Viewer::Own => Vec::new(),
@@ -387,13 +387,23 @@ pub async fn discipline_records(state: &AppState, person: i64, today: NaiveDate)
     Ok(discipline_store::list(&state.db, Reader::Own(person), &f, None, today).await?.items)
 }
 
-/// 问题线索: the clue register is not kept in this build yet.
-fn clue_section(viewer: Viewer) -> Section {
-    let note = match viewer {
-        Viewer::Group => "问题线索登记尚未接入本系统，本节暂缺",
-        _ => "仅纪检监察组可见",
-    };
-    Section::withheld("clues", "问题线索", note)
+/// 问题线索 about the person: for the 纪检组 only (not even the person learns of them here).
+async fn clue_section(state: &AppState, viewer: Viewer, person: i64) -> ApiResult<Section> {
+    const KEY: &str = "clues";
+    const LABEL: &str = "问题线索";
+    if viewer != Viewer::Group {
+        return Ok(Section::withheld(KEY, LABEL, "仅纪检监察组可见"));
+    }
+    let entries = clues::for_person(&state.db, person)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let how =
+                if c.disposition.is_empty() { String::new() } else { format!("，处置方式：{}", c.disposition) };
+            entry(c.received_on, format!("{}：{}{how}", c.register_no, c.state), Some(format!("/clues/{}", c.id)))
+        })
+        .collect();
+    Ok(Section::new(KEY, LABEL, entries))
 }
 
 /// 考核: the person's published yearly assessments as a 班子成员 (score and grade; the drill-down
