@@ -93,6 +93,7 @@ async fn a_file_shows_each_part_to_those_allowed_and_hides_the_rest() {
             assert!(shown.contains(&key.to_string()), "[{e}] {key} shown to the group: {shown:?}");
         }
         assert!(shown.contains(&"clues".to_string()) && shown.contains(&"assessments".to_string()), "[{e}]");
+        assert!(withheld.is_empty(), "[{e}] nothing withheld from the group: {withheld:?}");
         assert!(texts(&file, "posts").contains("职务由“科长”变更为“副主任”"), "[{e}] {}", texts(&file, "posts"));
         assert!(
             texts(&file, "talks").contains("诫勉谈话：陈静与王芳，谈话主题：廉洁自律"),
