@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test against SQLite and against a real PostgreSQL that this script starts
 # (a temporary cluster from initdb/pg_ctl, stopped and removed afterwards).
-# Installs PostgreSQL, Chromium and LibreOffice Calc (the exports are printed to PDF and
-# checked page by page) from Debian's packages when they are missing.
+# Installs PostgreSQL, Chromium and LibreOffice Calc and Writer (the exports and reports are
+# printed to PDF and checked page by page) from Debian's packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-noto-cjk)
-command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc fonts-noto-cjk)
+# Calc prints the .xlsx exports, Writer the .docx reports (soffice alone does not say which is there)
+dpkg -s libreoffice-calc >/dev/null 2>&1 || need_apt+=(libreoffice-calc fonts-noto-cjk)
+dpkg -s libreoffice-writer >/dev/null 2>&1 || need_apt+=(libreoffice-writer fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
@@ -35,6 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A fresh checkout builds once: incremental artefacts would only double the target's size on disk
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 export QINGFENG_TEST_PG_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
 export QINGFENG_REQUIRE_PG=1
 # the print test (crates/web/tests/print) fails rather than skips without LibreOffice
@@ -42,8 +46,10 @@ export QINGFENG_REQUIRE_OFFICE=1
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PORT"
 cargo test --workspace "$@"
 
-# Browser test: the real binary with demo data, driven in headless Chromium.
-cargo build -p qingfeng
+# Browser test: the real binary with demo data, driven in headless Chromium. Built with the
+# features the tests just built it with (store fixtures included), so that nothing is compiled
+# or linked a second time.
+cargo build -p qingfeng --features qingfeng-store/testing
 E2E_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 E2E_PASSWORD='E2e#Admin2026'
 BIN="${CARGO_TARGET_DIR:-target}/debug/qingfeng"
