@@ -10,6 +10,7 @@ pub mod docx;
 mod guard;
 mod normalize;
 mod read;
+mod sheet;
 mod write;
 
 use std::fmt;
@@ -19,7 +20,8 @@ pub use normalize::{
     excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text, to_halfwidth,
 };
 pub use read::{read_table, read_table_with_limits};
-pub use write::{template, write_table, Span, Table};
+pub use sheet::SheetWriter;
+pub use write::{template, write_table, Span, Table, CONSTANT_MEMORY_ROWS};
 
 /// Number of rows below the header that get the drop-down list (data
 /// validation), so that users adding rows to a template or export get it too.

@@ -661,6 +661,56 @@ fn merged_cells_round_trip_and_print_setup() {
     assert_eq!(table.rows[0].row_number, 4);
 }
 
+/// The same sheet written block by block in constant memory ([`Table::stream`]): the same
+/// merged cells, print setup and values; and a table over [`CONSTANT_MEMORY_ROWS`] rows,
+/// which [`Table::write`] writes in constant memory, reads back whole and in order.
+#[test]
+fn streamed_sheets_keep_merges_print_setup_and_order() {
+    let columns = vec![
+        Column::text("序号", 6.0),
+        Column::text("问题描述", 40.0).required(),
+        Column::text("整改措施", 40.0),
+        Column::date("发现日期", 12.0),
+        Column::text("内部列", 10.0).choices(vec!["甲".into(), "乙".into()]),
+    ];
+    let row = |n: &str, d: &str, m: &str| -> Vec<CellValue> {
+        vec![n.into(), d.into(), m.into(), date(2026, 3, 1).into(), "甲".into()]
+    };
+    let table = Table::new("整改台账", &columns, &[])
+        .title("中共某县委办公室问题整改台账")
+        .note("单位：某县委办　导出日期：2026-03-01")
+        .print_columns(4);
+    let mut sheet = table.stream().unwrap();
+    sheet.push(&[row("1", "问题甲", "措施一"), row("1", "问题甲", "措施二")], &[0, 1, 3]).unwrap();
+    sheet.push(&[row("2", "问题乙", "措施三")], &[0, 1, 3]).unwrap();
+    assert_eq!(sheet.rows(), 3);
+    let bytes = sheet.finish().unwrap();
+    let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    for merged in ["A1:D1", "A2:D2", "A4:A5", "B4:B5", "D4:D5"] {
+        assert!(xml.contains(&format!(r#"<mergeCell ref="{merged}"/>"#)), "{merged}: {xml}");
+    }
+    assert!(xml.contains(r#"paperSize="9""#) && xml.contains(r#"fitToPage="1""#), "{xml}");
+    assert!(xml.contains(r#"<dataValidation type="list""#) && xml.contains(r#"sqref="E4:E2003""#), "{xml}");
+    let workbook = zip_entry(&bytes, "xl/workbook.xml");
+    assert!(workbook.contains("$3:$3") && workbook.contains("$A$1:$D$6"), "{workbook}");
+    let cells: Vec<Vec<String>> = read_table(&bytes, &columns).unwrap().rows.into_iter().map(|r| r.cells).collect();
+    assert_eq!(cells[1], strings(&["1", "问题甲", "措施二", "2026-03-01", "甲"]));
+    assert_eq!(cells.len(), 3);
+
+    let n = qingfeng_office::CONSTANT_MEMORY_ROWS + 500;
+    let rows: Vec<Vec<CellValue>> =
+        (1..=n).map(|i| row(&i.to_string(), &format!("问题{i}"), &"措施".repeat(i % 40 + 1))).collect();
+    let bytes = Table::new("整改台账", &columns, &rows).title("大表").span(0, 2, 0).write().unwrap();
+    let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(xml.contains(r#"t="inlineStr""#), "constant memory mode writes strings inline");
+    assert!(xml.contains(r#"<mergeCell ref="A3:A4"/>"#));
+    let read = read_table(&bytes, &columns).unwrap();
+    assert_eq!(read.errors, vec![]);
+    assert_eq!(read.rows.len(), n);
+    assert_eq!(read.rows[1].cells[0], "1", "the merged number on its second row");
+    assert_eq!(read.rows[n - 1].cells[..2], strings(&[&n.to_string(), &format!("问题{n}")])[..]);
+}
+
 /// A merge over more rows than the limits allow, and more merged regions than allowed.
 #[test]
 fn merged_regions_within_the_limits() {

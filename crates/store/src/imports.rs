@@ -11,6 +11,7 @@ use qingfeng_domain::warning_cases::WarningCaseDraft;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
+use crate::progress::{self, Stage};
 use crate::{audit, findings, org, plans, warning_cases, Actor, Db, StoreError, StoreResult, Tx};
 
 /// How many records an import created and updated.
@@ -54,7 +55,9 @@ pub async fn people(db: &Db, actor: &Actor, rows: &[PersonWrite], skipped: usize
     let mut tx = db.begin().await?;
     let mut written = Written::default();
     let mut ids = Vec::with_capacity(rows.len());
+    progress::begin(Stage::Writing, rows.len());
     for r in rows {
+        progress::tick(1);
         match r.id {
             Some(id) => {
                 org::people::apply_update(&mut tx, actor, id, &r.draft, Some(&r.in_charge), "Excel 导入").await?;
@@ -98,7 +101,9 @@ pub async fn units(db: &Db, actor: &Actor, rows: &[UnitWrite], skipped: usize) -
     let mut tx = db.begin().await?;
     let mut written = Written::default();
     let mut created: HashMap<String, i64> = HashMap::new();
+    progress::begin(Stage::Writing, rows.len());
     for r in rows {
+        progress::tick(1);
         let draft = UnitDraft { parent_id: r.parent.resolve(&created)?, ..r.draft.clone() };
         match r.id {
             Some(id) => {
@@ -237,7 +242,9 @@ async fn write_all<D: Importable>(
 ) -> StoreResult<Written> {
     let mut tx = db.begin().await?;
     let mut written = Written::default();
+    progress::begin(Stage::Writing, rows.len());
     for row in rows {
+        progress::tick(1);
         match write_row(row, &mut tx, actor, cx, at).await? {
             Change::Created => written.created += 1,
             Change::Updated => written.updated += 1,
@@ -300,7 +307,9 @@ pub async fn tasks(db: &Db, actor: &Actor, plan_id: i64, rows: &[TaskWrite], ski
     let mut tx = db.begin().await?;
     let mut written = Written::default();
     let mut created: HashMap<String, i64> = HashMap::new();
+    progress::begin(Stage::Writing, rows.len());
     for r in rows {
+        progress::tick(1);
         let draft = TaskDraft { plan_id, parent_id: r.parent.resolve(&created)?, ..r.draft.clone() };
         match r.id {
             Some(id) => {
@@ -346,7 +355,9 @@ pub async fn talks(
 ) -> StoreResult<Written> {
     let mut tx = db.begin().await?;
     let mut written = Written::default();
+    progress::begin(Stage::Writing, rows.len());
     for (d, entry) in rows {
+        progress::tick(1);
         crate::talks::create_in(&mut tx, actor, d, entry).await?;
         written.created += 1;
     }

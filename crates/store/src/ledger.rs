@@ -114,6 +114,51 @@ pub async fn list(db: &Db, scope: &Scope, f: &EntryFilter, paging: Option<Paging
     crate::query::fetch_page(db, COLS, &from, "e.entry_date DESC, e.id DESC", q.args(), paging).await
 }
 
+/// A batch of [`list`] (same order) after the row `after` names: exports read the list so.
+pub async fn list_batch(
+    db: &Db,
+    scope: &Scope,
+    f: &EntryFilter,
+    after: crate::query::After,
+) -> StoreResult<Vec<Entry>> {
+    let mut q = entry_query(db, scope, f).await?;
+    let order = after.restrict(&mut q, "e.entry_date", "e.id");
+    db.fetch_all(&format!("SELECT {COLS}{FROM}{}{order}", q.where_clause()), q.args()).await
+}
+
+/// A person or item named on one of several entries.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryNamed {
+    pub entry_id: i64,
+    pub id: i64,
+    pub name: String,
+}
+
+/// [`participants`] of several entries, by entry.
+pub async fn participants_of(db: &Db, entry_ids: &[i64]) -> StoreResult<Vec<EntryNamed>> {
+    let mut q = QueryBuilder::new();
+    crate::query::ids_in(&mut q, "lp.entry_id", entry_ids);
+    let sql = format!(
+        "SELECT lp.entry_id, p.id, p.name FROM ledger_participants lp JOIN people p ON p.id = lp.person_id{} \
+         ORDER BY lp.entry_id, p.id",
+        q.where_clause()
+    );
+    db.fetch_all(&sql, q.args()).await
+}
+
+/// [`credited_items`] of several entries, by entry.
+pub async fn credited_items_of(db: &Db, entry_ids: &[i64]) -> StoreResult<Vec<EntryNamed>> {
+    let mut q = QueryBuilder::new();
+    crate::query::ids_in(&mut q, "c.entry_id", entry_ids);
+    let sql = format!(
+        "SELECT c.entry_id, i.id, COALESCE(p.name, u.name) || '：' || i.text AS name FROM ledger_credits c \
+         JOIN responsibility_items i ON i.id = c.item_id JOIN units u ON u.id = i.unit_id \
+         LEFT JOIN people p ON p.id = i.person_id{} ORDER BY c.entry_id, i.id",
+        q.where_clause()
+    );
+    db.fetch_all(&sql, q.args()).await
+}
+
 /// Any version by id, or NotFound when outside the scope.
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Entry> {
     let mut q = QueryBuilder::new();

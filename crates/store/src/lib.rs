@@ -34,6 +34,7 @@ pub mod personal_reports;
 pub mod petitions;
 pub mod plans;
 pub mod private_files;
+pub mod progress;
 pub mod query;
 pub mod receptions;
 pub mod reporter_key;

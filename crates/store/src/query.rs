@@ -52,6 +52,46 @@ impl QueryBuilder {
     }
 }
 
+/// `column IN (…)` over `ids` (nothing matches an empty list).
+pub fn ids_in(q: &mut QueryBuilder, column: &str, ids: &[i64]) {
+    if ids.is_empty() {
+        q.and("1 = 0", vec![]);
+    } else {
+        let marks = vec!["?"; ids.len()].join(", ");
+        q.and(&format!("{column} IN ({marks})"), ids.iter().map(|&i| Arg::from(i)).collect());
+    }
+}
+
+/// Keyset paging of a list ordered `date DESC, id DESC`: the rows after the row (`date`, `id`),
+/// at most `limit`. Exports read a long list in such batches; unlike OFFSET, each batch costs
+/// the same however deep it is.
+#[derive(Debug, Clone, Copy)]
+pub struct After {
+    pub key: Option<(chrono::NaiveDate, i64)>,
+    pub limit: i64,
+}
+
+impl After {
+    /// The first batch.
+    pub fn start(limit: i64) -> Self {
+        After { key: None, limit }
+    }
+
+    /// The batch after the row (`date`, `id`).
+    pub fn row(self, date: chrono::NaiveDate, id: i64) -> Self {
+        After { key: Some((date, id)), ..self }
+    }
+
+    /// Adds the condition on `date_col` and `id_col` and answers the ORDER BY and LIMIT.
+    pub fn restrict(&self, q: &mut QueryBuilder, date_col: &str, id_col: &str) -> String {
+        if let Some((date, id)) = self.key {
+            q.and(&format!("({date_col} < ? OR ({date_col} = ? AND {id_col} < ?))"), crate::args![date, date, id]);
+        }
+        let limit = q.bind(self.limit);
+        format!(" ORDER BY {date_col} DESC, {id_col} DESC LIMIT {limit}")
+    }
+}
+
 /// `%text%` for LIKE with `%`, `_` and `\` escaped (use with `ESCAPE '\'`).
 pub fn like_contains(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 2);

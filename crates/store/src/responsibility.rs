@@ -209,12 +209,7 @@ async fn item_query(db: &Db, scope: &Scope, f: &ItemFilter) -> StoreResult<Query
         );
     }
     if let Some(ids) = &f.ids {
-        if ids.is_empty() {
-            q.and("1 = 0", vec![]);
-        } else {
-            let marks = vec!["?"; ids.len()].join(", ");
-            q.and(&format!("i.id IN ({marks})"), ids.iter().map(|&i| Arg::from(i)).collect());
-        }
+        crate::query::ids_in(&mut q, "i.id", ids);
     }
     if f.active_only {
         q.and("i.active = TRUE", vec![]);
@@ -266,6 +261,13 @@ pub async fn items(db: &Db, scope: &Scope, f: &ItemFilter, paging: Option<Paging
         items.extend(found);
     }
     Ok(Page { items, total, page, per_page })
+}
+
+/// Which of `ids` the scope sees (as [`item`] would find them).
+pub async fn visible_item_ids(db: &Db, scope: &Scope, ids: &[i64]) -> StoreResult<std::collections::HashSet<i64>> {
+    let q = item_query(db, scope, &ItemFilter { ids: Some(ids.to_vec()), ..Default::default() }).await?;
+    let rows: Vec<(i64,)> = db.fetch_all(&format!("SELECT i.id{I_FROM}{}", q.where_clause()), q.args()).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 pub async fn item(db: &Db, scope: &Scope, id: i64) -> StoreResult<Item> {

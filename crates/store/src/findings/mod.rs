@@ -36,8 +36,8 @@ pub use flow::{
 pub use from_checks::{check_findings, link_check, CheckLink};
 pub use lookups::{campaigns_by_name, measure_people};
 pub use read::{
-    get, get_measure, list, list_measures, measures, recurrences, steps, updates, Finding, FindingFilter, Measure,
-    MeasureFilter, StepRecord, Update,
+    get, get_measure, list, list_batch, list_measures, measures, measures_of, recurrences, steps, updates, updates_of,
+    Finding, FindingFilter, Measure, MeasureFilter, StepRecord, Update,
 };
 
 /// The calendar day (China Standard Time) of an instant ([`qingfeng_domain::time`]).

@@ -292,6 +292,25 @@ pub async fn list(
     Ok(page)
 }
 
+/// A batch of [`list`] (same order) after the row `after` names: exports read the list so.
+pub async fn list_batch(
+    db: &Db,
+    scope: &Scope,
+    f: &FindingFilter,
+    after: crate::query::After,
+    today: NaiveDate,
+) -> StoreResult<Vec<Finding>> {
+    let mut q = finding_query(db, scope, f, today).await?;
+    let order = after.restrict(&mut q, "f.found_on", "f.id");
+    let mut items: Vec<Finding> =
+        db.fetch_all(&format!("SELECT {COLS}{FROM}{}{order}", q.where_clause()), q.args()).await?;
+    let labels = crate::dicts::labels(db).await?;
+    for i in &mut items {
+        i.complete(today, &labels);
+    }
+    Ok(items)
+}
+
 /// One finding, or NotFound when it is outside the scope.
 pub async fn get(db: &Db, scope: &Scope, id: i64, today: NaiveDate) -> StoreResult<Finding> {
     let mut q = QueryBuilder::new();
@@ -406,6 +425,18 @@ pub async fn measures(db: &Db, finding_id: i64, today: NaiveDate) -> StoreResult
     Ok(rows)
 }
 
+/// [`measures`] of several findings, by finding.
+pub async fn measures_of(db: &Db, finding_ids: &[i64], today: NaiveDate) -> StoreResult<Vec<Measure>> {
+    let mut q = QueryBuilder::new();
+    crate::query::ids_in(&mut q, "m.finding_id", finding_ids);
+    let sql = format!("SELECT {M_COLS}{M_FROM}{} ORDER BY m.finding_id, m.id", q.where_clause());
+    let mut rows: Vec<Measure> = db.fetch_all(&sql, q.args()).await?;
+    for m in &mut rows {
+        m.complete(today);
+    }
+    Ok(rows)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct MeasureFilter {
     pub finding_id: Option<i64>,
@@ -482,6 +513,19 @@ pub struct Update {
     /// the name of the person behind the account, or the username when none is linked
     pub name: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The progress updates of every measure of several findings, oldest first (by date, then as
+/// entered): measure id, date and text.
+pub async fn updates_of(db: &Db, finding_ids: &[i64]) -> StoreResult<Vec<(i64, NaiveDate, String)>> {
+    let mut q = QueryBuilder::new();
+    crate::query::ids_in(&mut q, "m.finding_id", finding_ids);
+    let sql = format!(
+        "SELECT r.measure_id, r.update_date, r.text FROM rectification_updates r \
+         JOIN rectification_measures m ON m.id = r.measure_id{} ORDER BY r.update_date, r.id",
+        q.where_clause()
+    );
+    db.fetch_all(&sql, q.args()).await
 }
 
 /// The progress updates of every measure of a finding, oldest first.

@@ -141,6 +141,15 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> StoreResult<Person> {
     db.fetch_one(&format!("SELECT {COLS}{FROM}{}", q.where_clause()), q.args()).await
 }
 
+/// Which of `ids` the scope sees (as [`get`] would find them).
+pub async fn visible_ids(db: &Db, scope: &Scope, ids: &[i64]) -> StoreResult<std::collections::HashSet<i64>> {
+    let mut q = QueryBuilder::new();
+    crate::query::ids_in(&mut q, "p.id", ids);
+    scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
+    let rows: Vec<(i64,)> = db.fetch_all(&format!("SELECT p.id{FROM}{}", q.where_clause()), q.args()).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 pub async fn in_charge_of(db: &Db, person_id: i64) -> StoreResult<Vec<i64>> {
     let rows: Vec<(i64,)> = db
         .fetch_all("SELECT unit_id FROM in_charge_of WHERE person_id = $1 ORDER BY unit_id", args![person_id])
