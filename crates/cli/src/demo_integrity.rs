@@ -25,7 +25,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     let (Some(leader), Some(signer)) = (person_of(db, "fenguan").await?, person_of(db, "jijian").await?) else {
         return Ok(0);
     };
-    let state = AppState { db: db.clone(), config: Arc::new(WebConfig::default()) };
+    let state = AppState { db: db.clone(), config: Arc::new(WebConfig::default()), jobs: Default::default() };
     let person = people::get(db, &Scope::all(), leader).await?;
     let signer = people::get(db, &Scope::all(), signer).await?;
     let today = office_today();

@@ -432,6 +432,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     data_dir: Some(cli.data_dir.clone()),
                     reporter_key: Some(reporter_key),
                 }),
+                jobs: Default::default(),
             };
             serve_until_signal(state, listener).await?;
         }

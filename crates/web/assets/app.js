@@ -355,3 +355,40 @@ document.addEventListener("click", function (e) {
   b.disabled = true;
   b.textContent = "已加入";
 });
+
+// A background export that has finished (templates/exports/job.html): its file downloads by
+// itself, once; the link stays for another try.
+document.addEventListener("htmx:afterSwap", function () {
+  document.querySelectorAll("[data-download]").forEach(function (el) {
+    var url = el.getAttribute("data-download");
+    el.removeAttribute("data-download");
+    window.location.href = url;
+  });
+});
+
+// A long import (partials/import_page.html): while an upload is checked or a confirmation
+// written, the page asks every second how far it has got and shows it above the result.
+var importTimer = null;
+function stopImportProgress() {
+  if (importTimer) clearInterval(importTimer);
+  importTimer = null;
+  var box = document.getElementById("import-progress");
+  if (box) box.innerHTML = "";
+}
+document.addEventListener("htmx:beforeRequest", function (e) {
+  var form = e.detail.elt;
+  if (!form || !form.getAttribute || !form.getAttribute("data-import-progress")) return;
+  var box = document.getElementById(form.getAttribute("data-import-progress"));
+  if (!box) return;
+  stopImportProgress();
+  importTimer = setInterval(function () {
+    fetch("/imports/progress", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (importTimer) box.innerHTML = html.trim(); });
+  }, 1000);
+  form.addEventListener("htmx:afterRequest", stopImportProgress, { once: true });
+});
+document.addEventListener("htmx:afterSwap", function (e) {
+  if (e.target && e.target.id === "import-result") stopImportProgress();
+});
+document.addEventListener("htmx:responseError", stopImportProgress);

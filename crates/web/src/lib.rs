@@ -56,11 +56,14 @@ impl Default for WebConfig {
 }
 
 /// Shared by every handler. Holds no per-process state that another replica would need:
-/// sessions and everything else live in the database.
+/// sessions and everything else live in the database (except the progress of background
+/// exports, followed on the replica that runs them).
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
+    /// exports running in the background (see [`http::export_jobs`]: per process)
+    pub jobs: http::export_jobs::Jobs,
 }
 
 /// The full application router.

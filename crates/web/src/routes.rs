@@ -49,6 +49,7 @@ const FEATURES: &[fn(Book) -> Book] = &[
     features::clues::routes,
     features::integrity_files::routes,
     features::reports::routes,
+    features::exports::routes,
 ];
 
 fn book() -> Book {

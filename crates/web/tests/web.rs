@@ -10,6 +10,7 @@ mod decisions;
 mod delegation;
 mod discipline;
 mod error_pages;
+mod exports;
 mod family_events;
 mod findings;
 mod holidays;
@@ -89,6 +90,9 @@ const BODYLESS_WRITES: &[(&str, &str)] = &[
     // an explicit, audited read of the reporter's identity (POST: it writes the audit row)
     ("POST", "/api/v1/petitions/{id}/identity"),
     ("POST", "/api/v1/integrity-replies/{id}/sign"),
+    // a background export reads its filters from the query string
+    ("POST", "/api/v1/findings/export-jobs"),
+    ("POST", "/api/v1/ledger-entries/export-jobs"),
 ];
 
 /// Every `$ref` under `v`.

@@ -10,6 +10,7 @@ pub mod budgets;
 pub mod clues;
 pub mod decisions;
 pub mod discipline;
+pub mod exports;
 pub mod family_events;
 pub mod findings;
 pub mod four_winds;

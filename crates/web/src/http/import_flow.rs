@@ -1,9 +1,14 @@
 //! Upload → validate every row → confirm, the same for every sheet a page imports. The
 //! uploaded file waits in the database between the two steps, so the confirming request may
-//! reach any replica.
+//! reach any replica. While a step runs, the page asks how far it has got ([`current`]): the
+//! rows read, checked and written, counted in the import's task (`qingfeng_store::progress`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use askama::Template;
 use axum::extract::Multipart;
+use qingfeng_store::progress::{self, Progress};
 use qingfeng_store::{pending_imports, Db};
 
 use super::{render, ApiError, Nav, PageError, PageResult};
@@ -107,7 +112,10 @@ impl UploadFlow {
             },
             _ => return fail(view, "请选择要上传的 Excel 文件"),
         };
-        match import(bytes.clone(), upload.commit).await {
+        let watched = Running::start(p);
+        let result = progress::watch(watched.progress.clone(), import(bytes.clone(), upload.commit)).await;
+        drop(watched);
+        match result {
             Ok(report) if report.committed => {
                 if let Some(token) = &upload.pending {
                     pending_imports::remove(db, token).await?;
@@ -130,6 +138,43 @@ impl UploadFlow {
         }
         render(&view)
     }
+}
+
+/// The imports running in this process, by the session that runs them (one at a time each).
+fn running() -> &'static Mutex<HashMap<String, Arc<Progress>>> {
+    static RUNNING: OnceLock<Mutex<HashMap<String, Arc<Progress>>>> = OnceLock::new();
+    RUNNING.get_or_init(Default::default)
+}
+
+/// An import step being watched: its counter is the session's until the step ends.
+struct Running {
+    key: String,
+    progress: Arc<Progress>,
+}
+
+impl Running {
+    fn start(p: &Principal) -> Self {
+        let me = Running { key: p.csrf_token().to_string(), progress: Arc::new(Progress::default()) };
+        if !me.key.is_empty() {
+            running().lock().expect("imports").insert(me.key.clone(), me.progress.clone());
+        }
+        me
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut all = running().lock().expect("imports");
+        if all.get(&self.key).is_some_and(|p| Arc::ptr_eq(p, &self.progress)) {
+            all.remove(&self.key);
+        }
+    }
+}
+
+/// How far the caller's import step (in this browser session) has got, while it runs.
+pub fn current(p: &Principal) -> Option<Arc<Progress>> {
+    let key = p.csrf_token();
+    (!key.is_empty()).then(|| running().lock().expect("imports").get(key).cloned()).flatten()
 }
 
 struct Upload {

@@ -1,8 +1,9 @@
 //! Shared HTTP plumbing: errors ([`error`]), extractors ([`extract`]), page rendering
 //! ([`page`]), the upload → validate → confirm import flow of pages ([`import_flow`]), .xlsx
-//! downloads ([`xlsx`]) and the route book every feature registers its routes in ([`routing`]).
+//! downloads ([`xlsx`]), long exports in the background ([`export_jobs`]) and the route book every feature registers its routes in ([`routing`]).
 
 pub mod error;
+pub mod export_jobs;
 pub mod extract;
 pub mod import_flow;
 pub mod metrics;
@@ -27,4 +28,4 @@ pub use extract::{
 };
 pub use page::{form_errors, human_size, render, render_form, see_other, step_answer, FormTarget, Nav, Opt, Pager};
 pub use routing::{Book, RouteSpec};
-pub use xlsx::{docx, percent_encode, stored_file, xlsx};
+pub use xlsx::{docx, percent_encode, stored_file, xlsx, xlsx_file};

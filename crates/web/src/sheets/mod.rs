@@ -82,12 +82,14 @@ impl ImportReport {
 
 /// Reads an uploaded sheet (within qingfeng_office's limits) on the blocking thread pool:
 /// a large workbook takes seconds of CPU, which must not hold up the async workers
-/// serving everyone else's requests.
+/// serving everyone else's requests. A watched import then counts its rows being checked.
 pub async fn read_upload(bytes: &[u8], columns: Vec<Column>) -> Result<ReadTable, ApiError> {
     let bytes = bytes.to_vec();
     let table = tokio::task::spawn_blocking(move || read_table(&bytes, &columns))
         .await
         .map_err(|e| ApiError::Internal(format!("reading an uploaded sheet: {e}")))??;
+    // the rows to check, for a page watching the import
+    qingfeng_store::progress::begin(qingfeng_store::progress::Stage::Checking, table.rows.len());
     Ok(table)
 }
 

@@ -102,7 +102,7 @@ impl Server {
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
-        let state = AppState { db: db.clone(), config: Arc::new(config) };
+        let state = AppState { db: db.clone(), config: Arc::new(config), jobs: Default::default() };
         let task = tokio::spawn(qingfeng_web::serve(state, listener));
         let base = format!("http://{addr}");
 

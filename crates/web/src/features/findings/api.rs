@@ -160,12 +160,6 @@ pub async fn stats(State(state): State<AppState>, p: Principal, params: Params) 
     Ok(Json(store::stats(&state.db, &p.scope, &filter, today()).await?))
 }
 
-/// `GET /api/v1/findings/export.xlsx`: the 整改台账 (same filters as the list).
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
-    let filter = finding_filter(&params)?;
-    Ok(xlsx(sheets::export(&state.db, &p.scope, &filter).await?, "整改台账.xlsx"))
-}
-
 /// `GET /api/v1/findings/import-template.xlsx`
 pub async fn template(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(xlsx(sheets::template(&state.db).await?, "问题清单导入模板.xlsx"))

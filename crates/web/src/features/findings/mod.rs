@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod api;
+pub mod export;
 pub mod from_checks;
 pub mod pages;
 pub mod service;
@@ -18,8 +19,18 @@ pub fn routes(book: Book) -> Book {
         .returns_page::<qingfeng_store::findings::Finding>()
         .query(service::FINDING_FILTERS)
         .paged()
-        .add(M::GET, "/api/v1/findings/export.xlsx", P::FindingExport, "导出整改台账", api::export)
+        .add(M::GET, "/api/v1/findings/export.xlsx", P::FindingExport, "导出整改台账", export::export)
         .query(service::FINDING_FILTERS)
+        .add(
+            M::POST,
+            "/api/v1/findings/export-jobs",
+            P::FindingExport,
+            "后台导出整改台账（查询进度）",
+            export::start_job,
+        )
+        .query(service::FINDING_FILTERS)
+        .returns::<crate::http::export_jobs::JobStatus>()
+        .add(M::POST, "/findings/export", P::FindingExport, "后台导出整改台账（页面）", export::start_from_page)
         .add(M::POST, "/api/v1/findings/import", P::FindingImport, "导入问题清单", api::import)
         .imports_sheet()
         .add(M::GET, "/api/v1/findings/{id}", P::FindingRead, "问题详情（含办理过程和整改措施）", api::get)

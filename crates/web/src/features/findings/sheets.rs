@@ -23,15 +23,14 @@ use chrono::NaiveDate;
 
 use qingfeng_domain::findings::{FindingDraft, FindingFields, FindingState, Origin, Severity, Source};
 use qingfeng_domain::labels::Labels;
-use qingfeng_office::{CellValue, Column, ReadRow, ReadTable};
-use qingfeng_store::findings::{self as store, FindingFilter};
+use qingfeng_office::{Column, ReadRow, ReadTable};
+use qingfeng_store::findings as store;
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::imports::{self, FindingWrite};
 use qingfeng_store::org::Unit;
 use qingfeng_store::{now, Actor, Db, Scope, StoreError};
 
 use crate::http::ApiError;
-use crate::sheets::heading::Heading;
 use crate::sheets::names::{people_named, person_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
 
@@ -71,9 +70,10 @@ const C_CAMPAIGN: usize = 16;
 const C_ID: usize = 18;
 /// The printed columns: the ten of the 整改台账; the finding's own columns after them are for
 /// the import.
-const PRINTED: usize = 10;
+pub(super) const PRINTED: usize = 10;
 /// Columns of the finding (not of a measure), merged over the rows of its measures.
-const FINDING_COLUMNS: &[usize] = &[C_NUMBER, C_DESCRIPTION, C_CATEGORY, 9, 10, 11, 12, 13, 14, 15, 16, 17, C_ID];
+pub(super) const FINDING_COLUMNS: &[usize] =
+    &[C_NUMBER, C_DESCRIPTION, C_CATEGORY, 9, 10, 11, 12, 13, 14, 15, 16, 17, C_ID];
 
 /// The columns, in order. For writing (`names`: the office's category names and order, 字典管理)
 /// they carry the drop-down lists; reading accepts keys, labels and short category names, so it
@@ -125,108 +125,6 @@ fn field_column(field: &str) -> &'static str {
 pub async fn template(db: &Db) -> Result<Vec<u8>, ApiError> {
     let names = qingfeng_store::dicts::labels(db).await?;
     Ok(qingfeng_office::template("整改台账", Some("问题整改台账"), &columns(Some(&names)))?)
-}
-
-/// Exports the 整改台账 of the findings the scope sees that match the filter: one row per
-/// measure, the finding's columns merged over its measures' rows.
-pub async fn export(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Vec<u8>, ApiError> {
-    let today = today();
-    let findings = store::list(db, scope, filter, None, today).await?.items;
-    let index = UnitIndex::load(db).await?;
-    let mut rows: Vec<Vec<CellValue>> = Vec::new();
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for (n, f) in findings.iter().enumerate() {
-        let first = rows.len();
-        let measures = store::measures(db, f.id, today).await?;
-        let updates = store::updates(db, f.id).await?;
-        let signed_off = if f.state == FindingState::SignedOff.key() { "是" } else { "否" };
-        let leader = f.responsible_leader_name.clone().unwrap_or_default();
-        let person = f.responsible_person_name.clone().unwrap_or_default();
-        let tail = |row: &mut Vec<CellValue>| {
-            row.extend([
-                index.label(f.unit_id, "").into(),
-                (&f.source_label).into(),
-                (&f.severity_label).into(),
-                f.found_on.into(),
-                (&leader).into(),
-                (&person).into(),
-                f.campaign_name.clone().into(),
-                (&f.state_label).into(),
-                f.id.into(),
-            ]);
-        };
-        let number = (n as i64 + 1).to_string();
-        if measures.is_empty() {
-            let mut row: Vec<CellValue> = vec![
-                (&number).into(),
-                (&f.description).into(),
-                (&f.category_label).into(),
-                CellValue::Empty,
-                (&leader).into(),
-                (&person).into(),
-                CellValue::Empty,
-                CellValue::Empty,
-                if f.state == FindingState::SignedOff.key() { "已完成" } else { "尚未制定整改措施" }.into(),
-                signed_off.into(),
-            ];
-            tail(&mut row);
-            rows.push(row);
-        }
-        for m in &measures {
-            let progress: Vec<String> = updates
-                .iter()
-                .filter(|u| u.measure_id == m.id)
-                .map(|u| format!("{}：{}", u.update_date, u.text))
-                .collect();
-            let mut row: Vec<CellValue> = vec![
-                (&number).into(),
-                (&f.description).into(),
-                (&f.category_label).into(),
-                (&m.text).into(),
-                m.responsible_leader_name.clone().into(),
-                (&m.responsible_person_name).into(),
-                m.deadline.into(),
-                progress.last().cloned().into(),
-                (&m.status_label).into(),
-                signed_off.into(),
-            ];
-            tail(&mut row);
-            rows.push(row);
-        }
-        spans.push((first, rows.len() - first));
-    }
-    let heading = export_heading(db, scope, filter).await?;
-    let columns = columns(Some(&qingfeng_store::dicts::labels(db).await?));
-    let mut table = heading.table("整改台账", &columns, &rows).print_columns(PRINTED);
-    for (first, count) in spans {
-        for &c in FINDING_COLUMNS {
-            table = table.span(first, count, c);
-        }
-    }
-    Ok(table.write()?)
-}
-
-/// "问题整改台账" with the unit and the filters of the export.
-async fn export_heading(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Heading, ApiError> {
-    let heading = Heading::load(db, scope, "问题整改台账").await?.unit(filter.unit_id, filter.include_sub);
-    let names = qingfeng_store::dicts::labels(db).await?;
-    let campaign = match filter.campaign_id {
-        Some(id) => store::get_campaign(db, id).await.ok().map(|c| c.name),
-        None => None,
-    };
-    let yes = |b: bool| b.then(|| "是".to_string());
-    Ok(heading
-        .filter("办理状态", filter.state.map(|s| s.label().to_string()))
-        .filter("问题类别", filter.category.map(|c| names.category(c).to_string()))
-        .filter("问题类别组", filter.group.clone())
-        .filter("问题来源", filter.source.map(|s| s.label().to_string()))
-        .filter("严重程度", filter.severity.map(|s| s.label().to_string()))
-        .filter("专项整治", campaign)
-        .filter("已逾期", yes(filter.overdue))
-        .filter("反弹回潮", yes(filter.recurrence))
-        .filter("关键词", filter.q.clone())
-        .filter("发现日期自", filter.from.map(|d| d.to_string()))
-        .filter("发现日期至", filter.to.map(|d| d.to_string())))
 }
 
 /// Validates every row; with `commit`, writes the valid findings in one transaction.

@@ -1,6 +1,7 @@
 //! 履职台账: ledger entries (immutable once submitted; a correction is a new version), their links, attachments and export.
 
 pub mod api;
+pub mod export;
 pub mod pages;
 pub mod service;
 
@@ -18,8 +19,18 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/api/v1/ledger-entries", P::LedgerWrite, "登记台账记录", api::create)
         .returns::<service::EntryView>()
         .body::<qingfeng_domain::ledger::EntryFields>()
-        .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P::LedgerExport, "导出履职台账", api::export)
+        .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P::LedgerExport, "导出履职台账", export::export)
         .query(service::ENTRY_FILTERS)
+        .add(
+            M::POST,
+            "/api/v1/ledger-entries/export-jobs",
+            P::LedgerExport,
+            "后台导出履职台账（查询进度）",
+            export::start_job,
+        )
+        .query(service::ENTRY_FILTERS)
+        .returns::<crate::http::export_jobs::JobStatus>()
+        .add(M::POST, "/ledger/export", P::LedgerExport, "后台导出履职台账（页面）", export::start_from_page)
         .add(M::GET, "/api/v1/ledger-entries/{id}", P::LedgerRead, "台账记录详情", api::get)
         .returns::<service::EntryView>()
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P::LedgerRead, "下载附件", api::attachment)

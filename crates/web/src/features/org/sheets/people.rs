@@ -266,6 +266,7 @@ pub async fn people_import(
     let mut valid_rows: Vec<PersonWrite> = Vec::new();
     for ((row, number), key) in table.rows.iter().zip(numbers).zip(&keys) {
         let (valid, errs) = ctx.check_row(row, number, key, &mut seen_ids).await?;
+        qingfeng_store::progress::tick(1);
         valid_rows.extend(valid);
         report.errors.extend(errs);
     }

@@ -1,0 +1,184 @@
+//! The 整改台账 export: the findings the scope sees that match the list's filters, read in
+//! batches in the list's order and written row by row in constant memory, so a list of any
+//! length takes the server's memory of a batch.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use chrono::NaiveDate;
+use qingfeng_domain::access::Permission;
+use qingfeng_domain::findings::FindingState;
+use qingfeng_office::CellValue;
+use qingfeng_store::findings::{self as store, Finding, FindingFilter, Measure};
+use qingfeng_store::fulfilment::today;
+use qingfeng_store::progress::{self, Stage};
+use qingfeng_store::query::After;
+use qingfeng_store::{Db, Paging, Scope};
+
+use super::service::finding_filter;
+use super::sheets::{columns, FINDING_COLUMNS, PRINTED};
+use crate::auth::Principal;
+use crate::features::exports::api::started;
+use crate::http::export_jobs::{export_now, Job, JobStatus};
+use crate::http::{ApiError, ApiResult, PageError, PageResult, Params};
+use crate::sheets::heading::Heading;
+use crate::sheets::names::UnitIndex;
+use crate::AppState;
+
+/// Findings read per batch.
+const BATCH: i64 = 500;
+const FILE_NAME: &str = "整改台账.xlsx";
+
+/// `GET /api/v1/findings/export.xlsx`: the 整改台账 (same filters as the list), written now.
+pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+    let filter = finding_filter(&params)?;
+    export_now(FILE_NAME, |path| async move { write(&state.db, &p.scope, &filter, &path).await }).await
+}
+
+/// `POST /api/v1/findings/export-jobs`: the same export in the background; 201 with the job.
+pub async fn start_job(
+    State(state): State<AppState>,
+    p: Principal,
+    params: Params,
+) -> ApiResult<(StatusCode, Json<JobStatus>)> {
+    let job = start(&state, &p, finding_filter(&params)?);
+    Ok((StatusCode::CREATED, Json(job.status())))
+}
+
+/// `POST /findings/export`: the same from the page; the progress fragment.
+pub async fn start_from_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+    started(&start(&state, &p, finding_filter(&params).map_err(PageError)?))
+}
+
+fn start(state: &AppState, p: &Principal, filter: FindingFilter) -> Arc<Job> {
+    let (db, scope) = (state.db.clone(), p.scope.clone());
+    state.jobs.start(p, Permission::FindingExport, FILE_NAME, move |path| async move {
+        write(&db, &scope, &filter, &path).await
+    })
+}
+
+/// Writes the 整改台账 into `path`: one row per measure (a finding without measures gets one
+/// row), the finding's columns merged over its measures' rows. Progress counts findings.
+pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) -> Result<(), ApiError> {
+    let today = today();
+    let total = store::list(db, scope, filter, Some(Paging::new(Some(1), Some(1))), today).await?.total;
+    progress::begin(Stage::Writing, total.max(0) as usize);
+    let index = UnitIndex::load(db).await?;
+    let heading = export_heading(db, scope, filter).await?;
+    let columns = columns(Some(&qingfeng_store::dicts::labels(db).await?));
+    let mut sheet = heading.table("整改台账", &columns, &[]).print_columns(PRINTED).stream()?;
+    let mut after = After::start(BATCH);
+    let mut number = 0;
+    loop {
+        let batch = store::list_batch(db, scope, filter, after, today).await?;
+        let Some(last) = batch.last() else { break };
+        after = after.row(last.found_on, last.id);
+        let details = Details::load(db, &batch, today).await?;
+        for f in &batch {
+            number += 1;
+            sheet.push(&details.rows(number, f, &index), FINDING_COLUMNS)?;
+        }
+        progress::tick(batch.len());
+    }
+    sheet.save(path)?;
+    Ok(())
+}
+
+/// The measures of a batch of findings and the latest progress of each measure.
+struct Details {
+    measures: HashMap<i64, Vec<Measure>>,
+    /// measure id → "date：text" of its latest update
+    latest: HashMap<i64, String>,
+}
+
+impl Details {
+    async fn load(db: &Db, batch: &[Finding], today: NaiveDate) -> Result<Self, ApiError> {
+        let ids: Vec<i64> = batch.iter().map(|f| f.id).collect();
+        let mut measures: HashMap<i64, Vec<Measure>> = HashMap::new();
+        for m in store::measures_of(db, &ids, today).await? {
+            measures.entry(m.finding_id).or_default().push(m);
+        }
+        // oldest first: the last one written for a measure is its latest
+        let latest = store::updates_of(db, &ids).await?.into_iter().map(|(m, d, t)| (m, format!("{d}：{t}"))).collect();
+        Ok(Details { measures, latest })
+    }
+
+    /// The finding's rows: one per measure, or one when it has none.
+    fn rows(&self, number: usize, f: &Finding, index: &UnitIndex) -> Vec<Vec<CellValue>> {
+        let signed_off = f.state == FindingState::SignedOff.key();
+        let leader = f.responsible_leader_name.clone().unwrap_or_default();
+        let person = f.responsible_person_name.clone().unwrap_or_default();
+        let head = |row: Vec<CellValue>| {
+            let mut full: Vec<CellValue> =
+                vec![number.to_string().into(), (&f.description).into(), (&f.category_label).into()];
+            full.extend(row);
+            full.push(if signed_off { "是" } else { "否" }.into());
+            full.extend([
+                index.label(f.unit_id, "").into(),
+                (&f.source_label).into(),
+                (&f.severity_label).into(),
+                f.found_on.into(),
+                (&leader).into(),
+                (&person).into(),
+                f.campaign_name.clone().into(),
+                (&f.state_label).into(),
+                f.id.into(),
+            ]);
+            full
+        };
+        let measures = self.measures.get(&f.id).map(Vec::as_slice).unwrap_or_default();
+        if measures.is_empty() {
+            let done = if signed_off { "已完成" } else { "尚未制定整改措施" };
+            let row = vec![
+                CellValue::Empty,
+                (&leader).into(),
+                (&person).into(),
+                CellValue::Empty,
+                CellValue::Empty,
+                done.into(),
+            ];
+            return vec![head(row)];
+        }
+        measures
+            .iter()
+            .map(|m| {
+                head(vec![
+                    (&m.text).into(),
+                    m.responsible_leader_name.clone().into(),
+                    (&m.responsible_person_name).into(),
+                    m.deadline.into(),
+                    self.latest.get(&m.id).cloned().into(),
+                    (&m.status_label).into(),
+                ])
+            })
+            .collect()
+    }
+}
+
+/// "问题整改台账" with the unit and the filters of the export.
+async fn export_heading(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Heading, ApiError> {
+    let heading = Heading::load(db, scope, "问题整改台账").await?.unit(filter.unit_id, filter.include_sub);
+    let names = qingfeng_store::dicts::labels(db).await?;
+    let campaign = match filter.campaign_id {
+        Some(id) => store::get_campaign(db, id).await.ok().map(|c| c.name),
+        None => None,
+    };
+    let yes = |b: bool| b.then(|| "是".to_string());
+    Ok(heading
+        .filter("办理状态", filter.state.map(|s| s.label().to_string()))
+        .filter("问题类别", filter.category.map(|c| names.category(c).to_string()))
+        .filter("问题类别组", filter.group.clone())
+        .filter("问题来源", filter.source.map(|s| s.label().to_string()))
+        .filter("严重程度", filter.severity.map(|s| s.label().to_string()))
+        .filter("专项整治", campaign)
+        .filter("已逾期", yes(filter.overdue))
+        .filter("反弹回潮", yes(filter.recurrence))
+        .filter("关键词", filter.q.clone())
+        .filter("发现日期自", filter.from.map(|d| d.to_string()))
+        .filter("发现日期至", filter.to.map(|d| d.to_string())))
+}
