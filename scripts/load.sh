@@ -3,7 +3,7 @@
 # DURATION (default 10m) sign in through the login form, browse pages, JSON lists and the
 # dashboard, record ledger entries (form and API) and step findings (API), with think time —
 # first against ONE server on SQLite, then against TWO servers (replicas) on one temporary
-# PostgreSQL database, the users dealt out over both. The load tool is locust (PyPI, pinned,
+# PostgreSQL database, each request to either (no sticky sessions). The load tool is locust (PyPI, pinned,
 # installed into a venv on first use); the scenario is scripts/load/locustfile.py.
 #
 # Prints per request p50/p95, failures and requests/s, each server's peak memory (VmHWM; VmRSS

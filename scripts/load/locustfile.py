@@ -3,7 +3,9 @@ form, browse pages, JSON lists and the dashboard, record ledger entries (the for
 and step findings through the API, with think time between clicks.
 
 Run by scripts/load.sh. Settings from the environment:
-  QF_HOSTS     comma-separated base URLs; the simulated users are dealt out over them in turn
+  QF_HOSTS     comma-separated base URLs of the replicas; each request goes to one of them at
+               random, like a load balancer without sticky sessions (the session cookie is
+               host-only, 127.0.0.1, so it rides along to every port)
   QF_PASSWORD  the demo accounts' password (the admin password the demo was seeded with)
   QF_THINK     "MIN,MAX" seconds of think time between clicks (default "3,12")
   QF_FAILURES  file that gets one line per failed request (method, name, status, body start)
@@ -13,7 +15,6 @@ page. A request fails when its status is not the one the step expects (a form th
 answers 303, an API write 200 or 201, a page 200): locust counts it in its failures.
 """
 
-import itertools
 import json
 import os
 import random
@@ -26,7 +27,6 @@ HOSTS = [h.strip() for h in os.environ.get("QF_HOSTS", "http://127.0.0.1:8080").
 PASSWORD = os.environ.get("QF_PASSWORD", "Admin#2026")
 THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("QF_THINK", "3,12").split(","))
 FAILURES = os.environ.get("QF_FAILURES")
-NEXT_HOST = itertools.count()
 
 # findings a simulated person is working on: one person handles a finding at a time, as in an
 # office (two people stepping the same finding at once would be refused, and rightly so)
@@ -76,20 +76,25 @@ class OfficeUser(HttpUser):
     username = ""
     wait_time = between(THINK_MIN, THINK_MAX)
 
+    host = HOSTS[0]
+
     def __init__(self, environment):
-        # deal the users out over the replicas, like a load balancer without sticky sessions
-        self.host = HOSTS[next(NEXT_HOST) % len(HOSTS)]
         super().__init__(environment)
         self.csrf = ""
         self.person_id = None
 
     # -------------------------------------------------------------- requests
 
+    @staticmethod
+    def at(path):
+        """The URL of `path` on one of the replicas, chosen per request."""
+        return random.choice(HOSTS) + path
+
     def get_page(self, path, name):
         """A server-rendered page, with the header's notification badge that htmx loads after it.
         A redirect (the dashboard sends someone who sees only their own records to their items)
         is followed as a browser does, as a request of its own."""
-        with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
+        with self.client.get(self.at(path), name=name, allow_redirects=False, catch_response=True) as r:
             if r.status_code == 303 and r.headers.get("Location", "").startswith("/"):
                 location = r.headers["Location"]
                 r.success()
@@ -100,11 +105,11 @@ class OfficeUser(HttpUser):
             m = CSRF_FIELD.search(r.text)
             if m:
                 self.csrf = m.group(1)
-        self.client.get("/notifications/badge", name="GET /notifications/badge")
+        self.client.get(self.at("/notifications/badge"), name="GET /notifications/badge")
         return r.text
 
     def get_json(self, path, name):
-        with self.client.get(path, name=name, catch_response=True) as r:
+        with self.client.get(self.at(path), name=name, catch_response=True) as r:
             if r.status_code != 200:
                 r.failure(f"status {r.status_code}")
                 return None
@@ -113,7 +118,7 @@ class OfficeUser(HttpUser):
     def send_json(self, path, name, body, ok=(200, 201)):
         headers = {"X-CSRF-Token": self.csrf, "Content-Type": "application/json"}
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        with self.client.post(path, name=name, data=data, headers=headers, catch_response=True) as r:
+        with self.client.post(self.at(path), name=name, data=data, headers=headers, catch_response=True) as r:
             if r.status_code not in ok:
                 r.failure(f"status {r.status_code}: {r.text[:200]}")
                 return None
@@ -121,7 +126,7 @@ class OfficeUser(HttpUser):
 
     def post_form(self, path, name, fields):
         """A form post that answers 303 (saved); follows the redirect as a browser does."""
-        with self.client.post(path, name=name, data=fields, allow_redirects=False, catch_response=True) as r:
+        with self.client.post(self.at(path), name=name, data=fields, allow_redirects=False, catch_response=True) as r:
             if r.status_code != 303:
                 r.failure(f"status {r.status_code}: {r.text[:200]}")
                 return None
@@ -133,10 +138,10 @@ class OfficeUser(HttpUser):
         self.sign_in(first=True)
 
     def sign_in(self, first=False):
-        self.client.get("/login", name="GET /login")
+        self.client.get(self.at("/login"), name="GET /login")
         if first:  # a new browser fetches the assets once, then has them cached
             for asset in ("app.css", "htmx.min.js", "app.js"):
-                self.client.get(f"/assets/{asset}", name="GET /assets/{file}")
+                self.client.get(self.at(f"/assets/{asset}"), name="GET /assets/{file}")
         form = {"username": self.username, "password": PASSWORD}
         if self.post_form("/login", "POST /login", form) is None:
             return
