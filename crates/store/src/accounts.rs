@@ -29,15 +29,54 @@ pub struct Account {
 const COLS: &str = "id, username, password_hash, person_id, must_change_password, disabled, created_at, email";
 
 pub fn hash_password(password: &str) -> String {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashing with default parameters does not fail")
-        .to_string()
+    let password = password.to_string();
+    on_hashing_thread(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .expect("argon2 hashing with default parameters does not fail")
+            .to_string()
+    })
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    let (password, hash) = (password.to_string(), hash.to_string());
+    on_hashing_thread(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+}
+
+/// Runs `f` on the one thread that computes password hashes, and waits for its answer. Each
+/// argon2id hash takes 19 MiB: computed on whichever thread asked, a burst of sign-ins took
+/// 19 MiB each at once and the allocator kept that memory in each thread's arena afterwards
+/// (the server grew by 19 MiB steps under load, scripts/load.sh). On one thread the block is
+/// one, reused; sign-ins queue for it (a hash takes tens of milliseconds).
+fn on_hashing_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    type Job = Box<dyn FnOnce() + Send>;
+    static QUEUE: std::sync::OnceLock<std::sync::mpsc::Sender<Job>> = std::sync::OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let worker = std::thread::Builder::new().name("password-hashing".into()).spawn(move || {
+            for job in rx {
+                job();
+            }
+        });
+        if let Err(e) = worker {
+            tracing::warn!(error = %e, "no password hashing thread: hashing on the callers' threads");
+        }
+        tx
+    });
+    let (answer, answered) = std::sync::mpsc::sync_channel(1);
+    let job: Job = Box::new(move || {
+        let _ = answer.send(f());
+    });
+    // without the thread (it could not start), the caller computes the hash itself
+    if let Err(std::sync::mpsc::SendError(job)) = queue.send(job) {
+        job();
+    }
+    answered.recv().expect("the password hashing job answers")
 }
 
 /// A hash that no password matches, verified against for unknown users so that a wrong user and
@@ -485,4 +524,21 @@ pub async fn record_login(db: &Db, username: &str, address: &str, result: &str) 
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hashed_on_one_thread_of_their_own() {
+        let callers: Vec<_> =
+            (0..4).map(|_| std::thread::spawn(|| on_hashing_thread(|| std::thread::current().id()))).collect();
+        let threads: Vec<_> = callers.into_iter().map(|c| c.join().expect("the caller ends")).collect();
+        assert!(threads.iter().all(|t| *t == threads[0]), "every hash on the same thread");
+        assert_ne!(threads[0], std::thread::current().id(), "not on the caller's thread");
+        let hash = hash_password("Secret#123");
+        assert!(verify_password("Secret#123", &hash));
+        assert!(!verify_password("secret#123", &hash));
+    }
 }
