@@ -172,6 +172,7 @@ impl Db {
         crate::audit::seal(&db).await?;
         // seeding appends to the audit trail: never with a key the chain was not sealed with
         if crate::audit::key_matches(&db).await? {
+            crate::org::people::fill_levels(&db).await?;
             crate::responsibility::seed_templates(&db).await?;
         }
         Ok(db)

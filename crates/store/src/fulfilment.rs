@@ -29,12 +29,21 @@ pub fn level_key(owner_role: &str, roles: Option<&str>, title: Option<&str>) -> 
         Some(OwnerRole::LeadershipGroup) => Level::Leadership.key(),
         Some(OwnerRole::Branch) => Level::Middle.key(),
         Some(OwnerRole::DisciplineGroup) => "discipline",
-        _ => {
-            let roles = parse_roles(&roles.unwrap_or("").replace(',', "、")).unwrap_or_default();
-            person_level(&roles, title.unwrap_or("")).key()
-        }
+        _ => person_level_key(roles.unwrap_or(""), title.unwrap_or("")),
     }
 }
+
+/// The level of a person from their stored role keys ("principal,cadre") and 职务, as kept in
+/// `people.level` so lists filter by it in SQL.
+pub fn person_level_key(roles: &str, title: &str) -> &'static str {
+    let roles = parse_roles(&roles.replace(',', "、")).unwrap_or_default();
+    person_level(&roles, title).key()
+}
+
+/// The SQL value of the level an item `i` (its person `p` LEFT JOINed) is filed under: the
+/// same as [`level_key`], with the person's level read from `people.level`.
+pub const ITEM_LEVEL_SQL: &str = "(CASE i.owner_role WHEN 'leadership_group' THEN 'leadership' \
+    WHEN 'branch' THEN 'middle' WHEN 'discipline_group' THEN 'discipline' ELSE COALESCE(p.level, 'staff') END)";
 
 #[derive(sqlx::FromRow)]
 struct ItemInput {

@@ -166,6 +166,10 @@ pub async fn fetch_page<T: crate::FromDbRow>(
             total
         }
     };
+    if let Some(p) = paging.filter(|p| p.offset() >= total) {
+        // past the last page (page=99999999): nothing to read, and no offset to walk
+        return Ok(crate::Page { items: vec![], total, page: p.page, per_page: p.per_page });
+    }
     let mut a = args;
     let n = a.len();
     let (limit, page, per_page) = match paging {

@@ -176,8 +176,8 @@ pub struct ItemFilter {
     pub ids: Option<Vec<i64>>,
     pub active_only: bool,
     /// A hierarchy level key (`leadership`, `middle`, `staff`, `discipline`), as the
-    /// fulfilment roll-ups file items: derived from the owner role and the person's roles and
-    /// 职务, so it is applied after the query rather than in it.
+    /// fulfilment roll-ups file items: derived from the owner role and the person's level
+    /// (`people.level`, kept from their roles and 职务 on every write).
     pub level: Option<String>,
     /// Items in this state in this snapshot: (snapshot id, state key).
     pub flagged: Option<(i64, String)>,
@@ -214,6 +214,9 @@ async fn item_query(db: &Db, scope: &Scope, f: &ItemFilter) -> StoreResult<Query
     if f.active_only {
         q.and("i.active = TRUE", vec![]);
     }
+    if let Some(level) = &f.level {
+        q.and(&format!("{} = ?", crate::fulfilment::ITEM_LEVEL_SQL), args![level.clone()]);
+    }
     if let Some((snapshot, state)) = &f.flagged {
         q.and(
             "i.id IN (SELECT item_id FROM fulfilment_item_states WHERE snapshot_id = ? AND state = ?)",
@@ -228,39 +231,7 @@ const I_ORDER: &str = "u.sort_path, i.person_id NULLS FIRST, i.id";
 pub async fn items(db: &Db, scope: &Scope, f: &ItemFilter, paging: Option<Paging>) -> StoreResult<Page<Item>> {
     let q = item_query(db, scope, f).await?;
     let from = format!("{I_FROM}{}", q.where_clause());
-    let Some(level) = f.level.as_deref() else {
-        return crate::query::fetch_page(db, I_COLS, &from, I_ORDER, q.args(), paging).await;
-    };
-    // the level is known only in Rust: read what decides it for every match, keep the page's ids
-    let rows: Vec<(i64, String, Option<String>, Option<String>)> = db
-        .fetch_all(&format!("SELECT i.id, i.owner_role, p.roles, p.title{from} ORDER BY {I_ORDER}"), q.args())
-        .await?;
-    let ids: Vec<i64> = rows
-        .iter()
-        .filter(|(_, owner, roles, title)| {
-            crate::fulfilment::level_key(owner, roles.as_deref(), title.as_deref()) == level
-        })
-        .map(|r| r.0)
-        .collect();
-    let total = ids.len() as i64;
-    let (page, per_page, ids) = match paging {
-        Some(p) => {
-            let start = (p.offset().max(0) as usize).min(ids.len());
-            let end = (start + p.per_page as usize).min(ids.len());
-            (p.page, p.per_page, ids[start..end].to_vec())
-        }
-        None => (1, total.max(1), ids),
-    };
-    let mut items = Vec::with_capacity(ids.len());
-    // at most a page at a time in the IN list (or every match, when the caller asked for all)
-    for chunk in ids.chunks(500) {
-        let page_filter = ItemFilter { ids: Some(chunk.to_vec()), ..Default::default() };
-        let q = item_query(db, scope, &page_filter).await?;
-        let found: Vec<Item> =
-            db.fetch_all(&format!("SELECT {I_COLS}{I_FROM}{} ORDER BY {I_ORDER}", q.where_clause()), q.args()).await?;
-        items.extend(found);
-    }
-    Ok(Page { items, total, page, per_page })
+    crate::query::fetch_page(db, I_COLS, &from, I_ORDER, q.args(), paging).await
 }
 
 /// Which of `ids` the scope sees (as [`item`] would find them).

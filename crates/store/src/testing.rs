@@ -85,9 +85,9 @@ pub async fn insert_person(db: &Db, name: &str, unit_id: i64, title: &str, roles
     let (id,): (i64,) = db
         .fetch_one(
             "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, \
-             exercises_public_power, supervision_override_reason, in_supervision_scope, created_at, updated_at) \
-             VALUES ($1, 'male', $2, $3, 'township', 'party_member', $4, 'active', FALSE, '', TRUE, $5, $5) RETURNING id",
-            args![name, unit_id, title, roles, now],
+             exercises_public_power, supervision_override_reason, in_supervision_scope, created_at, updated_at, level) \
+             VALUES ($1, 'male', $2, $3, 'township', 'party_member', $4, 'active', FALSE, '', TRUE, $5, $5, $6) RETURNING id",
+            args![name, unit_id, title, roles, now, qingfeng_store::fulfilment::person_level_key(roles, title)],
         )
         .await
         .expect("insert person");

@@ -18,6 +18,7 @@ mod home;
 mod id_numbers;
 mod integrity;
 mod ledger_files;
+mod list_limits;
 mod major_matters;
 mod meetings;
 mod metrics;

@@ -369,7 +369,8 @@ async fn follow_roles(
     implied_before: &[ResponsibilityRole],
 ) -> StoreResult<()> {
     let implied_after = current_roles(tx, person_id).await?;
-    let (stored,): (String,) = tx.fetch_one("SELECT roles FROM people WHERE id = $1", args![person_id]).await?;
+    let (stored, title): (String, String) =
+        tx.fetch_one("SELECT roles, title FROM people WHERE id = $1", args![person_id]).await?;
     let mut roles = parse_roles(&stored).unwrap_or_default();
     for r in [ResponsibilityRole::BranchSecretary, ResponsibilityRole::BranchCommittee] {
         let (was, is) = (implied_before.contains(&r), implied_after.contains(&r));
@@ -385,8 +386,13 @@ async fn follow_roles(
         return Ok(());
     }
     tx.execute(
-        "UPDATE people SET roles = $1, updated_at = $2 WHERE id = $3",
-        args![keys.clone(), crate::now(), person_id],
+        "UPDATE people SET roles = $1, level = $2, updated_at = $3 WHERE id = $4",
+        args![
+            keys.clone(),
+            qingfeng_domain::responsibility::person_level(&roles, &title).key(),
+            crate::now(),
+            person_id
+        ],
     )
     .await?;
     audit::append(tx, actor, "update", "person", person_id, &json!({"roles": [stored, keys]})).await?;

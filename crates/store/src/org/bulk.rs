@@ -140,12 +140,12 @@ pub async fn insert_people(tx: &mut Tx, actor: &Actor, drafts: &[PersonDraft]) -
     let now = crate::now();
     let mut ids = Vec::with_capacity(drafts.len());
     for chunk in drafts.chunks(PEOPLE_PER_STATEMENT) {
-        let mut args: Vec<Arg> = Vec::with_capacity(1 + chunk.len() * 16);
+        let mut args: Vec<Arg> = Vec::with_capacity(1 + chunk.len() * 17);
         args.push(now.into());
         let mut rows = Vec::with_capacity(chunk.len());
         for d in chunk {
             let n = args.len();
-            let marks: Vec<String> = (n + 1..=n + 16).map(|i| format!("${i}")).collect();
+            let marks: Vec<String> = (n + 1..=n + 17).map(|i| format!("${i}")).collect();
             rows.push(format!("({}, $1, $1)", marks.join(", ")));
             args.extend([
                 Arg::from(d.name.clone()),
@@ -164,12 +164,13 @@ pub async fn insert_people(tx: &mut Tx, actor: &Actor, drafts: &[PersonDraft]) -
                 d.in_supervision_scope().into(),
                 d.rank_name.clone().into(),
                 d.id_number.clone().into(),
+                super::people::draft_level(d).into(),
             ]);
         }
         let sql = format!(
             "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, birth_date, \
              party_join_date, exercises_public_power, supervision_override, supervision_override_reason, \
-             in_supervision_scope, rank_name, id_number, created_at, updated_at) VALUES {} RETURNING id",
+             in_supervision_scope, rank_name, id_number, level, created_at, updated_at) VALUES {} RETURNING id",
             rows.join(", ")
         );
         let inserted: Vec<(i64,)> = tx.fetch_all(&sql, args).await.map_err(super::people::unique_id_number)?;

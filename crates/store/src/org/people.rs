@@ -257,7 +257,7 @@ async fn set_in_charge(tx: &mut Tx, actor: &Actor, person_id: i64, d: &PersonDra
     audit::append(tx, actor, "update", "in_charge_of", person_id, &json!({"units": [before, units]})).await
 }
 
-/// The values of a person's columns, in the order INSERT and UPDATE name them ($1 … $17).
+/// The values of a person's columns, in the order INSERT and UPDATE name them ($1 … $18).
 fn draft_args(d: &PersonDraft, now: DateTime<Utc>) -> Vec<crate::Arg> {
     args![
         d.name.clone(),
@@ -276,8 +276,38 @@ fn draft_args(d: &PersonDraft, now: DateTime<Utc>) -> Vec<crate::Arg> {
         d.in_supervision_scope(),
         now,
         d.rank_name.clone(),
-        d.id_number.clone()
+        d.id_number.clone(),
+        draft_level(d)
     ]
+}
+
+/// The level (`people.level`) a person's roles and 职务 put them at.
+pub(crate) fn draft_level(d: &PersonDraft) -> &'static str {
+    qingfeng_domain::responsibility::person_level(&d.roles, &d.title).key()
+}
+
+/// Fills `people.level` where it is not known yet (people recorded before it was kept): read
+/// once at start-up, a no-op afterwards, since every write of roles or 职务 sets it.
+pub(crate) async fn fill_levels(db: &Db) -> StoreResult<()> {
+    let rows: Vec<(i64, String, String)> =
+        db.fetch_all("SELECT id, roles, title FROM people WHERE level IS NULL", vec![]).await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut by_level: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+    for (id, roles, title) in &rows {
+        by_level.entry(crate::fulfilment::person_level_key(roles, title)).or_default().push(*id);
+    }
+    let mut tx = db.begin().await?;
+    for (level, ids) in by_level {
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let mut a = args![level];
+            a.extend(chunk.iter().map(|&id| crate::Arg::from(id)));
+            tx.execute(&format!("UPDATE people SET level = $1 WHERE id IN ({})", marks.join(", ")), a).await?;
+        }
+    }
+    tx.commit().await
 }
 
 /// Inserts a person inside an open transaction (used by single creates and imports).
@@ -289,8 +319,8 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Opti
         .fetch_one(
             "INSERT INTO people (name, gender, unit_id, title, rank, political_status, roles, status, birth_date, \
              party_join_date, exercises_public_power, supervision_override, supervision_override_reason, \
-             in_supervision_scope, created_at, updated_at, rank_name, id_number) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17) RETURNING id",
+             in_supervision_scope, created_at, updated_at, rank_name, id_number, level) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18) RETURNING id",
             draft_args(d, now),
         )
         .await
@@ -354,7 +384,7 @@ pub async fn apply_update(
         "UPDATE people SET name = $1, gender = $2, unit_id = $3, title = $4, rank = $5, political_status = $6, \
          roles = $7, status = $8, birth_date = $9, party_join_date = $10, exercises_public_power = $11, \
          supervision_override = $12, supervision_override_reason = $13, in_supervision_scope = $14, updated_at = $15, \
-         rank_name = $16, id_number = $17 WHERE id = $18",
+         rank_name = $16, id_number = $17, level = $18 WHERE id = $19",
         [draft_args(d, now), args![id]].concat(),
     )
     .await
@@ -407,7 +437,12 @@ pub async fn appoint(db: &Db, actor: &Actor, id: i64, title: &str, note: &str) -
         .fetch_optional(&format!("SELECT {COLS}{FROM} WHERE p.id = $1"), args![id])
         .await?
         .ok_or(StoreError::NotFound)?;
-    tx.execute("UPDATE people SET title = $1, updated_at = $2 WHERE id = $3", args![title, crate::now(), id]).await?;
+    let level = crate::fulfilment::person_level_key(&before.roles, title);
+    tx.execute(
+        "UPDATE people SET title = $1, level = $2, updated_at = $3 WHERE id = $4",
+        args![title, level, crate::now(), id],
+    )
+    .await?;
     record_transfer(&mut tx, &before, (before.unit_id, &before.status, title), note).await?;
     audit::append(&mut tx, actor, "update", "person", id, &json!({"title": [before.title, title]})).await?;
     regenerate_list(&mut tx, actor, id).await?;

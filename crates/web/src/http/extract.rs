@@ -101,6 +101,10 @@ pub fn merge_patch<T: serde::Serialize + DeserializeOwned>(current: &T, patch: V
     from_value(base)
 }
 
+/// The longest search text (`q`) a list accepts: names, titles and phrases are far shorter, and
+/// a longer pattern only makes every compared row slower.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
 /// Query-string parameters with typed accessors whose errors name the parameter.
 pub struct Params(pub HashMap<String, String>);
 
@@ -148,6 +152,9 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
         let Query(map) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::bad_request("查询参数格式不正确", None))?;
+        if map.get("q").is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS) {
+            return Err(ApiError::bad_request(format!("参数 q 过长（最多 {MAX_SEARCH_CHARS} 个字）"), Some("q")));
+        }
         Ok(Params(map))
     }
 }

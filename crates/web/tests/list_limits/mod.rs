@@ -1,0 +1,104 @@
+//! Lists under bad paging and search input: a clamped value or a 4xx naming the parameter, never
+//! a 500 or a walk past the end; and the responsibility items' `level` filter, now an SQL
+//! condition on the person's stored level, following a change of 职务.
+
+use chrono::Datelike;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::{assert_api_error, seed_org, servers};
+
+const LISTS: &[&str] = &[
+    "/api/v1/people",
+    "/api/v1/ledger-entries",
+    "/api/v1/responsibility-items",
+    "/api/v1/findings",
+    "/api/v1/rectifications",
+    "/api/v1/tasks",
+    "/api/v1/audit-log",
+];
+
+#[tokio::test]
+async fn bad_paging_and_search_are_clamped_or_refused() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        seed_org(&s).await;
+        let long_q = format!("{}{}", "张".repeat(5_000), "x".repeat(5_000));
+        for list in LISTS {
+            let first = s.get(&format!("{list}?per_page=5")).await;
+            assert_eq!(first.status, StatusCode::OK, "[{e}] {list}: {}", first.text());
+            let total = first.json()["total"].as_i64().unwrap();
+
+            let zero = s.get(&format!("{list}?page=0&per_page=5")).await;
+            assert_eq!(zero.status, StatusCode::OK, "[{e}] {list} page=0");
+            assert_eq!(zero.json()["page"], json!(1), "[{e}] {list}: page=0 reads page 1");
+            assert_eq!(zero.json()["items"], first.json()["items"], "[{e}] {list}: page=0 is the first page");
+
+            let huge = s.get(&format!("{list}?per_page=100000")).await;
+            assert_eq!(huge.status, StatusCode::OK, "[{e}] {list} per_page=100000");
+            assert_eq!(huge.json()["per_page"], json!(200), "[{e}] {list}: per_page is capped");
+
+            let far = s.get(&format!("{list}?page=99999999&per_page=50")).await;
+            assert_eq!(far.status, StatusCode::OK, "[{e}] {list} page=99999999: {}", far.text());
+            assert_eq!(far.json()["items"], json!([]), "[{e}] {list}: past the end is empty");
+            assert_eq!(far.json()["total"], json!(total), "[{e}] {list}: the total still counted");
+
+            let sorted = s.get(&format!("{list}?per_page=5&sort=name;DROP%20TABLE%20people")).await;
+            assert_eq!(sorted.status, StatusCode::OK, "[{e}] {list}: an unknown sort key is ignored");
+            assert_eq!(sorted.json()["items"], first.json()["items"], "[{e}] {list}: the order is the list's own");
+
+            for bad in ["page=x", "per_page=1e9"] {
+                let r = s.get(&format!("{list}?{bad}")).await;
+                let field = bad.split('=').next().unwrap();
+                assert_api_error(&e, &format!("{list}?{bad}"), &r, 400, Some(field));
+            }
+        }
+        for list in ["/api/v1/people", "/api/v1/ledger-entries", "/api/v1/responsibility-items", "/api/v1/findings"] {
+            let r = s.get(&format!("{list}?q={long_q}")).await;
+            assert_api_error(&e, &format!("{list} with a q of 10,000 characters"), &r, 400, Some("q"));
+            let ok = s.get(&format!("{list}?q={}", "张".repeat(100))).await;
+            assert_eq!(ok.status, StatusCode::OK, "[{e}] {list}: a q of 100 characters is searched");
+        }
+        let page = s.get(&format!("/org?q={long_q}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "[{e}] the page refuses it too");
+    }
+}
+
+fn year() -> i64 {
+    i64::from(qingfeng_store::fulfilment::today().year())
+}
+
+/// The person's items filed under `level` (responsibility-items?level=).
+async fn items_at(s: &crate::support::Server, person: i64, level: &str) -> usize {
+    let r = s
+        .get(&format!("/api/v1/responsibility-items?year={}&person={person}&level={level}&per_page=200", year()))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.engine, r.text());
+    r.json()["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn the_level_filter_follows_a_change_of_post() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let r = s
+            .post_json(
+                "/api/v1/people",
+                &json!({"name": "孙亮", "gender": "男", "unit_id": org.unit("ZHK"), "title": "一级科员", "rank": "county",
+                        "political_status": "中共党员", "roles": ["cadre"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let sun = r.json()["id"].as_i64().unwrap();
+        let staff = items_at(&s, sun, "staff").await;
+        assert!(staff > 0, "[{e}] a cadre's items are filed as staff");
+        assert_eq!(items_at(&s, sun, "middle").await, 0, "[{e}] and not as middle");
+
+        let r = s.patch_json(&format!("/api/v1/people/{sun}"), &json!({"title": "综合科科长"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        assert!(items_at(&s, sun, "middle").await > 0, "[{e}] a 科长's items are filed as middle");
+        assert_eq!(items_at(&s, sun, "staff").await, 0, "[{e}] and no longer as staff");
+        assert_eq!(items_at(&s, sun, "leadership").await, 0, "[{e}] nor as leadership");
+    }
+}
