@@ -110,8 +110,8 @@ impl SheetWriter {
         let note_format =
             Format::new().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter).set_text_wrap();
         let lines = [(title, title_format, 36), (note, note_format, 20)];
-        let mut row: RowNum = 0;
-        for (text, format, height) in lines.iter().filter_map(|(t, f, h)| t.map(|t| (t, f, *h))) {
+        let present = lines.iter().filter_map(|(t, f, h)| t.map(|t| (t, f, *h)));
+        for (row, (text, format, height)) in (0..).zip(present) {
             self.sheet.set_row_height(row, height)?;
             let last = self.layout.last_print_col;
             if last == 0 {
@@ -119,7 +119,6 @@ impl SheetWriter {
             } else {
                 self.sheet.merge_range(row, 0, row, last, text, format)?;
             }
-            row += 1;
         }
         Ok(())
     }

@@ -54,11 +54,7 @@ pub async fn fragment(State(state): State<AppState>, p: Principal, PagePath(id):
 
 /// `done` of `total` in per cent (0 while the total is unknown).
 fn percent(done: u64, total: u64) -> u64 {
-    if total == 0 {
-        0
-    } else {
-        (done * 100 / total).min(100)
-    }
+    (done * 100).checked_div(total).unwrap_or(0).min(100)
 }
 
 /// How far the caller's import (in this browser session) has got, as the import page shows it
