@@ -309,9 +309,31 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         )
         .await?;
     }
+    void_a_twin(&d, group_members[0]).await?;
     void_a_duplicate(&d, group, date(y, 3, 20), group_members).await?;
     seed_plan(db, &d.actor, y, today, root, &heads).await?;
     Ok(d.entries)
+}
+
+/// A member of the group entered a second time in 人员管理, then voided (作废): the people
+/// list's 已作废 filter shows the twin, whose generated responsibility items count for nobody.
+async fn void_a_twin(d: &Demo<'_>, original: i64) -> anyhow::Result<()> {
+    let person = qingfeng_store::org::people::get(d.db, &Scope::all(), original).await?;
+    let fields = qingfeng_domain::org::PersonFields {
+        name: person.name.clone(),
+        gender: person.gender.clone(),
+        unit_id: Some(person.unit_id),
+        title: person.title.clone(),
+        rank: person.rank.clone(),
+        political_status: person.political_status.clone(),
+        roles: vec!["一般干部".into()],
+        ..Default::default()
+    };
+    let draft = fields.validate().map_err(|e| anyhow::anyhow!("demo twin: {e:?}"))?;
+    let twin = qingfeng_store::org::people::create(d.db, &d.actor, &draft, None, None).await?;
+    let reason = format!("与已登记的{}（{}）重复录入", person.name, person.unit_name);
+    qingfeng_store::voiding::void(d.db, &d.actor, qingfeng_domain::voiding::Voidable::Person, twin.id, &reason).await?;
+    Ok(())
 }
 
 /// The March inspection entered a second time by mistake, then voided (作废) with the reason:

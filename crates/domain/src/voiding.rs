@@ -14,6 +14,7 @@ keyed_enum!(
         LedgerEntry = ("ledger_entry", "台账记录"),
         Finding = ("finding", "问题"),
         Task = ("task", "任务"),
+        Person = ("person", "人员"),
     }
 );
 

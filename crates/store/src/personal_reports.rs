@@ -178,7 +178,7 @@ pub struct Obligation {
 /// `year` when filed; by unit path and name.
 pub async fn obligations(db: &Db, scope: &Scope, year: i64) -> StoreResult<Vec<Obligation>> {
     let mut q = QueryBuilder::new();
-    q.and("p.status = 'active' AND (p.rank = 'county' OR m.person_id IS NOT NULL)", vec![]);
+    q.and("p.status = 'active' AND p.voided_at IS NULL AND (p.rank = 'county' OR m.person_id IS NOT NULL)", vec![]);
     scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
     let y = q.bind(year);
     let sql = format!(
@@ -197,7 +197,7 @@ pub async fn must_report(db: &Db, person_id: i64) -> StoreResult<bool> {
     let row: Option<(String, Option<i64>)> = db
         .fetch_optional(
             "SELECT p.rank, m.person_id FROM people p LEFT JOIN personal_report_marks m ON m.person_id = p.id \
-             WHERE p.id = $1 AND p.status = 'active'",
+             WHERE p.id = $1 AND p.status = 'active' AND p.voided_at IS NULL",
             args![person_id],
         )
         .await?;

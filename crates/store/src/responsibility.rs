@@ -506,7 +506,7 @@ async fn generate_in(tx: &mut Tx, actor: &Actor, target: Target<'_>, year: i64) 
     let units: Vec<UnitRow> =
         tx.fetch_all(&format!("SELECT id, kind FROM units{}", uq.where_clause()), uq.args()).await?;
     let unit_ids: HashSet<i64> = units.iter().map(|u| u.id).collect();
-    pq.and("p.status = 'active'", vec![]);
+    pq.and("p.status = 'active' AND p.voided_at IS NULL", vec![]);
     let people: Vec<PersonRow> = tx
         .fetch_all(
             &format!(

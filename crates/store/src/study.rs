@@ -377,7 +377,7 @@ pub async fn young_cadres(
     let first = q.bind(year);
     debug_assert_eq!(first, "$1");
     q.and("p.birth_date > ?", args![born_after]);
-    q.and("p.status = 'active'", vec![]);
+    q.and("p.status = 'active' AND p.voided_at IS NULL", vec![]);
     scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
     db.fetch_all(
         &format!(

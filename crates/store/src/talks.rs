@@ -313,7 +313,10 @@ pub async fn pre_appointment_due(db: &Db, today: NaiveDate, person: Option<i64>)
     let since = qingfeng_domain::time::office_day_start(today - chrono::Duration::days(PRE_TALK_LOOK_BACK_DAYS));
     let mut q = QueryBuilder::new();
     q.and("t.changed_at >= ?", args![since]);
-    q.and("t.from_unit_id IS NOT NULL AND t.to_status = 'active' AND p.status = 'active'", vec![]);
+    q.and(
+        "t.from_unit_id IS NOT NULL AND t.to_status = 'active' AND p.status = 'active' AND p.voided_at IS NULL",
+        vec![],
+    );
     q.and("(t.from_unit_id <> t.to_unit_id OR (t.to_title <> '' AND t.from_title <> t.to_title))", vec![]);
     if let Some(id) = person {
         q.and("t.person_id = ?", args![id]);

@@ -83,6 +83,29 @@ async fn both_schemas_have_the_same_tables_and_columns() {
     }
 }
 
+/// Voiding a person asks every column that names a person whether it does: a table added
+/// later with a reference to `people` must be added to that list (or to the person's own).
+#[tokio::test]
+async fn voiding_a_person_knows_every_reference_to_people() {
+    let db = testing::sqlite().await;
+    let found: std::collections::BTreeSet<(String, String)> = db
+        .fetch_all::<(String, String)>(
+            "SELECT m.name, f.\"from\" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table' AND f.\"table\" = 'people'",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let known: std::collections::BTreeSet<(String, String)> = qingfeng_store::voiding::PERSON_REFERENCES
+        .iter()
+        .map(|(t, c, _, _)| (t.to_string(), c.to_string()))
+        .chain(qingfeng_store::voiding::PERSON_OWNED.iter().map(|t| (t.to_string(), "person_id".to_string())))
+        .collect();
+    assert_eq!(found, known, "columns referencing people vs. voiding::PERSON_REFERENCES");
+}
+
 #[tokio::test]
 async fn unit_tree_stays_valid() {
     for db in testing::engines().await {

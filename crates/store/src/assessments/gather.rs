@@ -72,7 +72,7 @@ pub async fn leaders(db: &Db, units: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
     let rows: Vec<(i64, i64, String)> = db
         .fetch_all(
             "SELECT p.id, p.unit_id, p.roles FROM people p JOIN units u ON u.id = p.unit_id \
-             WHERE p.status = 'active' AND p.roles <> '' ORDER BY u.sort_path, p.id",
+             WHERE p.status = 'active' AND p.voided_at IS NULL AND p.roles <> '' ORDER BY u.sort_path, p.id",
             vec![],
         )
         .await?;

@@ -13,7 +13,7 @@ pub async fn measure_people(db: &Db, unit_path: &str) -> StoreResult<Vec<(i64, S
     let ancestors: Vec<i64> = unit_path.split('/').filter_map(|s| s.parse().ok()).collect();
     let (lo, hi) = subtree_range(unit_path);
     let mut q = QueryBuilder::new();
-    q.and("p.status = 'active'", vec![]);
+    q.and("p.status = 'active' AND p.voided_at IS NULL", vec![]);
     let lo_m = q.bind(lo);
     let hi_m = q.bind(hi);
     let marks: Vec<String> = ancestors.iter().map(|a| q.bind(*a)).collect();

@@ -61,7 +61,7 @@ impl Directory {
         let rows: Vec<(i64, i64)> = db
             .fetch_all(
                 "SELECT c.unit_id, c.person_id FROM in_charge_of c JOIN people p ON p.id = c.person_id \
-                 WHERE p.status = 'active' ORDER BY c.person_id",
+                 WHERE p.status = 'active' AND p.voided_at IS NULL ORDER BY c.person_id",
                 vec![],
             )
             .await?;
@@ -70,7 +70,7 @@ impl Directory {
         }
         let people: Vec<PersonFacts> = db
             .fetch_all(
-                "SELECT id, unit_id, roles, title FROM people WHERE status = 'active' AND (roles <> '' OR title <> '') ORDER BY id",
+                "SELECT id, unit_id, roles, title FROM people WHERE status = 'active' AND voided_at IS NULL AND (roles <> '' OR title <> '') ORDER BY id",
                 vec![],
             )
             .await?;

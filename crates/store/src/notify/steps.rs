@@ -249,7 +249,7 @@ pub fn heads_unit(roles: &str, title: &str) -> Option<bool> {
 pub async fn unit_heads(tx: &mut Tx, unit_id: i64) -> StoreResult<Vec<i64>> {
     let rows: Vec<(i64, String, String)> = tx
         .fetch_all(
-            "SELECT id, roles, title FROM people WHERE unit_id = $1 AND status = 'active' AND (roles <> '' OR title <> '') \
+            "SELECT id, roles, title FROM people WHERE unit_id = $1 AND status = 'active' AND voided_at IS NULL AND (roles <> '' OR title <> '') \
              ORDER BY id",
             args![unit_id],
         )

@@ -44,6 +44,8 @@ pub struct Person {
     pub party_branch_name: Option<String>,
     /// 支委职务 in that branch now (BranchPost key: secretary, deputy_secretary, member)
     pub party_branch_post: Option<String>,
+    /// voided (作废, entered twice or by mistake): hidden from lists, pickers and counts
+    pub voided: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -59,7 +61,7 @@ const COLS: &str = "p.id, p.name, p.gender, p.unit_id, u.name AS unit_name, u.co
     p.party_branch_id, (SELECT b.name FROM units b WHERE b.id = p.party_branch_id) AS party_branch_name, \
     (SELECT MIN(c.post) FROM party_branch_committee c WHERE c.person_id = p.id AND c.branch_id = p.party_branch_id \
       AND c.to_date IS NULL) AS party_branch_post, \
-    p.created_at, p.updated_at";
+    p.voided_at IS NOT NULL AS voided, p.created_at, p.updated_at";
 const FROM: &str = " FROM people p JOIN units u ON u.id = p.unit_id";
 
 #[derive(Debug, Clone, Default)]
@@ -74,6 +76,8 @@ pub struct PersonFilter {
     pub in_supervision_scope: Option<bool>,
     /// only people no account is linked to (bulk creation of accounts)
     pub without_account: bool,
+    /// live people (the default), or the voided ones (作废)
+    pub voided: crate::query::Voided,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -96,6 +100,7 @@ pub struct Transfer {
 async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<QueryBuilder> {
     let mut q = QueryBuilder::new();
     scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
+    f.voided.restrict(&mut q, "p.voided_at");
     if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
         let pat = like_contains(text);
         q.and(
@@ -377,6 +382,9 @@ pub async fn apply_update(
         .fetch_optional(&format!("SELECT {COLS}{FROM} WHERE p.id = $1"), args![id])
         .await?
         .ok_or(StoreError::NotFound)?;
+    if before.voided {
+        return Err(StoreError::Refused(format!("{}已作废，请先恢复再修改", before.name)));
+    }
     ensure_unit(tx, d.unit_id).await?;
     ensure_id_number_free(tx, d, Some(id)).await?;
     let now = crate::now();
@@ -508,7 +516,8 @@ pub async fn by_names(db: &Db, names: &[String]) -> StoreResult<std::collections
         let rows: Vec<(i64, String, String)> = db
             .fetch_all(
                 &format!(
-                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.name IN ({}) ORDER BY p.id",
+                    "SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id \
+                     WHERE p.voided_at IS NULL AND p.name IN ({}) ORDER BY p.id",
                     marks.join(", ")
                 ),
                 q.args(),

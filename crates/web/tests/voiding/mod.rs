@@ -157,3 +157,65 @@ async fn voiding_checks_scope_and_permission_and_has_a_page() {
         s.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_person_entered_twice_is_voided_and_one_with_records_is_refused() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let year = qingfeng_store::fulfilment::today().year();
+        let twin = json!({"name": "王芳", "gender": "female", "unit_id": org.unit("ZHK"), "title": "科长", "rank": "乡科级",
+                         "political_status": "中共党员"});
+        let r = s.post_json("/api/v1/people", &twin).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let dup = r.json()["id"].as_i64().unwrap();
+        let r = s.post_json("/api/v1/responsibility-lists/generate", &json!({"year": year})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        let items = |who: i64| format!("/api/v1/responsibility-items?person={who}&year={year}");
+        assert!(s.list_total(&items(dup)).await > 0, "[{e}] the twin got a generated list");
+        let people = s.list_total("/api/v1/people").await;
+        let named = s.list_total("/api/v1/people?q=%E7%8E%8B%E8%8A%B3").await;
+        assert_eq!(named, 2, "[{e}]");
+
+        let r = s.post_json(&format!("/api/v1/people/{dup}/void"), &json!({"reason": "重复录入"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        assert_eq!(s.list_total("/api/v1/people").await, people - 1, "[{e}] hidden from the list");
+        assert_eq!(s.list_total("/api/v1/people?q=%E7%8E%8B%E8%8A%B3").await, 1, "[{e}] and from the search");
+        assert_eq!(ids(&s.get("/api/v1/people?voided=true").await.json()), vec![dup], "[{e}] shown with the filter");
+        assert_eq!(s.list_total(&items(dup)).await, 0, "[{e}] the twin's generated items leave the counts");
+        assert_eq!(s.get(&format!("/api/v1/people/{dup}")).await.json()["voided"], json!(true), "[{e}]");
+        let r = s.patch_json(&format!("/api/v1/people/{dup}"), &json!({"title": "副科长"})).await;
+        assert_api_error(&e, "edit a voided person", &r, 409, None);
+
+        // the real 王芳 has an account and takes part in a ledger entry: refused, naming it
+        user(&s, "wangfang", Some(org.person("王芳")), &["member"]).await;
+        let r = s.post_json(&format!("/api/v1/people/{}/void", org.person("王芳")), &json!({"reason": "x"})).await;
+        let err = assert_api_error(&e, "void a person with an account", &r, 409, None);
+        assert!(err["message"].as_str().unwrap().contains("登录账号"), "[{e}] names the dependency: {err}");
+        let body = json!({"kind": "study", "date": today(), "content": "集中学习", "unit_id": org.unit("DCS"),
+                          "participants": [org.person("赵强")]});
+        assert_eq!(s.post_json("/api/v1/ledger-entries", &body).await.status, StatusCode::CREATED, "[{e}]");
+        let r = s.post_json(&format!("/api/v1/people/{}/void", org.person("赵强")), &json!({"reason": "x"})).await;
+        let err = assert_api_error(&e, "void a ledger participant", &r, 409, None);
+        assert!(err["message"].as_str().unwrap().contains("履职台账"), "[{e}] {err}");
+
+        // a clerk of 督查室 does not see 综合科's people
+        let clerk = user(&s, "clerk", Some(org.person("赵强")), &["office_clerk"]).await;
+        let r = clerk.post(&s, &format!("/api/v1/people/{dup}/restore"), &json!({"reason": "x"})).await;
+        assert!(matches!(r.status.as_u16(), 403 | 404), "[{e}] restored outside the scope: {}", r.status);
+
+        let admin = user(&s, "boss", None, &["admin"]).await;
+        assert!(admin.get(&s, &format!("/org/people/{dup}")).await.text().contains("此人员已作废"), "[{e}]");
+        assert!(admin.get(&s, "/org?voided=true").await.text().contains("王芳"), "[{e}] the page filter");
+        let r = admin.form(&s, &format!("/org/people/{dup}/restore"), &[("reason", "并非重复，是同名同事")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{e}] {}", r.text());
+        assert_eq!(s.list_total("/api/v1/people").await, people, "[{e}] listed again");
+        assert!(s.list_total(&items(dup)).await > 0, "[{e}] the generated items are back");
+        assert_eq!(
+            (s.audit_count_of("person", "void").await, s.audit_count_of("person", "restore").await),
+            (1, 1),
+            "[{e}] both steps are audited"
+        );
+        s.finish().await;
+    }
+}

@@ -115,7 +115,7 @@ pub fn person_fields_of(p: &Person, in_charge: Option<Vec<i64>>) -> PersonFields
 }
 
 /// The query parameters [`filter_from`] reads: the people list and its export.
-pub const PERSON_FILTERS: &[&str] = &["unit", "include_sub", "status", "rank", "supervised", "q"];
+pub const PERSON_FILTERS: &[&str] = &["unit", "include_sub", "status", "rank", "supervised", "q", "voided"];
 
 pub fn filter_from(params: &Params) -> Result<PersonFilter, ApiError> {
     Ok(PersonFilter {
@@ -126,6 +126,7 @@ pub fn filter_from(params: &Params) -> Result<PersonFilter, ApiError> {
         rank: params.str("rank"),
         in_supervision_scope: params.bool("supervised")?,
         without_account: params.bool("without_account")?.unwrap_or(false),
+        voided: qingfeng_store::query::Voided::only(params.bool("voided")?.unwrap_or(false)),
     })
 }
 

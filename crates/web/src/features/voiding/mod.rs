@@ -1,4 +1,5 @@
-//! 作废: voiding a record made by mistake (a ledger entry, a finding before feedback, a task)
+//! 作废: voiding a record made by mistake (a ledger entry, a finding before feedback, a task, a
+//! person entered twice)
 //! with a reason, and restoring it. Nothing is deleted; a voided record leaves the lists and
 //! counts and is shown with the lists' 已作废 filter. One set of routes per kind of record, under
 //! the record's own path.
@@ -29,7 +30,7 @@ struct KindRoutes {
     page_restore: &'static str,
 }
 
-const KINDS: [KindRoutes; 3] = [
+const KINDS: [KindRoutes; 4] = [
     KindRoutes {
         kind: Voidable::LedgerEntry,
         write: P::LedgerWrite,
@@ -56,6 +57,15 @@ const KINDS: [KindRoutes; 3] = [
         api_history: "/api/v1/tasks/{id}/voidings",
         page_void: "/tasks/{id}/void",
         page_restore: "/tasks/{id}/restore",
+    },
+    KindRoutes {
+        kind: Voidable::Person,
+        write: P::PersonWrite,
+        api_void: "/api/v1/people/{id}/void",
+        api_restore: "/api/v1/people/{id}/restore",
+        api_history: "/api/v1/people/{id}/voidings",
+        page_void: "/org/people/{id}/void",
+        page_restore: "/org/people/{id}/restore",
     },
 ];
 

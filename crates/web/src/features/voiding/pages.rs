@@ -55,6 +55,7 @@ fn nav_key(kind: Voidable) -> &'static str {
         Voidable::LedgerEntry => "ledger",
         Voidable::Finding => "findings",
         Voidable::Task => "plans",
+        Voidable::Person => "org",
     }
 }
 

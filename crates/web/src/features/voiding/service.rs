@@ -1,10 +1,12 @@
 //! Who may void (作废) or restore a record, checked on the server: the record must be in the
 //! caller's data scope, and the caller must be one who may change it — for a ledger entry its
 //! author or someone whose scope covers its unit, for a finding someone whose scope covers its
-//! unit (the store allows it only before feedback), for a task whoever may edit it.
+//! unit (the store allows it only before feedback), for a task whoever may edit it, for a
+//! person someone whose scope covers their unit.
 
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::voiding::{self as domain, Voidable};
+use qingfeng_store::org::people;
 use qingfeng_store::voiding::{self as store, Voiding};
 use qingfeng_store::{findings, ledger, plans};
 
@@ -38,6 +40,11 @@ pub async fn subject(state: &AppState, p: &Principal, kind: Voidable, id: i64) -
             let t = plans::get_task(&state.db, &p.scope, id).await?;
             (format!("{}（{}）", t.title, t.plan_title), t.voided, plans::can_edit(&p.scope, &t))
         }
+        Voidable::Person => {
+            let person = people::get(&state.db, &p.scope, id).await?;
+            let title = format!("{}（{}{}）", person.name, person.unit_name, person.title);
+            (title, person.voided, p.scope.covers_unit(person.unit_id, &person.unit_path))
+        }
     };
     if !may {
         return Err(ApiError::Forbidden(format!("您不能作废或恢复这条{}", kind.label())));
@@ -59,6 +66,7 @@ pub fn record_url(kind: Voidable, id: i64) -> String {
         Voidable::LedgerEntry => format!("/ledger/{id}"),
         Voidable::Finding => format!("/findings/{id}"),
         Voidable::Task => format!("/tasks/{id}"),
+        Voidable::Person => format!("/org/people/{id}"),
     }
 }
 

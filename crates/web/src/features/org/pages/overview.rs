@@ -6,6 +6,7 @@ use axum::response::{Html, IntoResponse};
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, UnitKind};
 use qingfeng_store::org::{people, units, Person, Unit};
+use qingfeng_store::query::Voided;
 
 use super::{label, role_labels};
 use crate::auth::Principal;
@@ -72,6 +73,8 @@ struct OrgPage {
     tree: Vec<TreeNode>,
     selected: Option<Unit>,
     q: String,
+    /// the 只看已作废 filter is on
+    voided: bool,
     table: String,
     export_query: String,
     can_write_units: bool,
@@ -91,6 +94,7 @@ async fn people_table_html(state: &AppState, p: &Principal, params: &Params) -> 
     let base_query = query_string(&[
         ("unit", filter.unit_id.map(|u| u.to_string()).unwrap_or_default()),
         ("q", filter.q.clone().unwrap_or_default()),
+        ("voided", if filter.voided == Voided::Only { "true".into() } else { String::new() }),
     ]);
     let t = PeopleTable {
         rows: page.items.iter().map(PersonRow::from).collect(),
@@ -130,6 +134,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
         tree,
         selected,
         q,
+        voided: params.bool("voided")?.unwrap_or(false),
         table,
         export_query,
         can_write_units: p.can(Permission::UnitWrite),
