@@ -4,24 +4,27 @@
 # duty-ledger entries (default 1,000,000) and FINDINGS findings with their measures (default
 # 100,000); the time to recompute all fulfilment (`qingfeng bench-fulfilment`); every list the
 # interface has, 50 rows a page with 4 clients (one table: p50, p95, requests/s, then the
-# server's peak memory); and the dashboard GET /api/v1/fulfilment. Measures only; asserts
-# nothing. LEDGER=0 skips the chain and the lists that need it.
+# server's peak memory), deep pages both by `page` (offset) and by `after` (keyset); the
+# dashboard GET /api/v1/fulfilment; and the two large exports (整改台账 of every finding, 履职台账
+# of about 100,000 entries): time, size and the server's memory before and after. Measures
+# only; asserts nothing. LEDGER=0 skips the chain and the lists that need it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 SCALE=${SCALE:-province}
 REQUESTS=${REQUESTS:-1000}
 LEDGER=${LEDGER:-1000000}
 FINDINGS=${FINDINGS:-100000}
 RUNS=${RUNS:-5}
 DASH_REQUESTS=${DASH_REQUESTS:-200}
+ENGINES=${ENGINES:-sqlite postgres}
 YEAR=$(date -u -d '+8 hours' +%Y)   # the offices' year (China Standard Time), as the server counts it
-cargo build --release -p qingfeng >/dev/null
-BIN=$PWD/target/release/qingfeng
+BIN=$(release_bin)
 TMP=$(mktemp -d /tmp/qingfeng-bench.XXXXXX)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "${PG_BIN:-}" ] && as_pg "'$PG_BIN/pg_ctl' -D '$TMP/pg' -m fast -w stop" >/dev/null 2>&1 || true
+  stop_pg "$TMP"
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -50,7 +53,7 @@ LISTS=(
 
 start_server() { # database url; sets SERVER_PID and SERVER_URL
   local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   RUST_LOG=warn "$BIN" --database-url "$1" serve --listen "127.0.0.1:$port" >/dev/null &
   SERVER_PID=$!
   SERVER_URL="http://127.0.0.1:$port"
@@ -79,8 +82,17 @@ run_one() { # name, database url
   start_server "$url"
   local lists=()
   for p in "${LISTS[@]}"; do lists+=(--path "$p"); done
+  # deep pages by keyset: the `after` that page N-1 hands on (read once, not measured)
+  for deep in "/api/v1/people?per_page=50&page=500" "/api/v1/ledger-entries?per_page=50&page=2000" \
+    "/api/v1/findings?per_page=50&page=1000"; do
+    local base=${deep%&page=*} n=${deep##*page=} after
+    after=$(curl -sf -H "Authorization: Bearer $token" "$SERVER_URL$base&page=$((n - 1))" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_after", ""))')
+    lists+=(--path "$base&page=$n&after=$after")
+  done
   "$BIN" bench --url "$SERVER_URL" --token "$token" "${lists[@]}" --requests "$REQUESTS" --concurrency 4 --pid "$SERVER_PID"
   stop_server
+  measure_exports "$name" "$url" "$token"
   # a fresh server, so its peak memory is the dashboard's; the first request (the warm-up) finds
   # the snapshot that bench-fulfilment left fresh
   start_server "$url"
@@ -89,13 +101,28 @@ run_one() { # name, database url
   stop_server
 }
 
-run_one "SQLite" "sqlite:$TMP/bench.db"
+# The two large exports, each on a fresh server: seconds, bytes, and the server's resident
+# memory before the export and its peak after (VmHWM).
+measure_exports() { # name, database url, token
+  local from="$YEAR-01-01" to
+  # about 100,000 of the year's entries: as many days as that takes at the year's rate
+  to=$(python3 -c "import datetime as d; y=$YEAR; s=d.date(y,1,1); t=min(d.date.today(), d.date(y,12,31)); n=(t-s).days+1; print(s+d.timedelta(days=max(0, round(n*100000/max($LEDGER,1))-1)))")
+  for path in "/api/v1/findings/export.xlsx" "/api/v1/ledger-entries/export.xlsx?from=$from&to=$to"; do
+    start_server "$2"
+    local rows before took
+    rows=$(curl -sf -H "Authorization: Bearer $3" "$SERVER_URL${path/\/export.xlsx/}$( [[ $path == *\?* ]] && echo '&' || echo '?')per_page=1" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+    before=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
+    took=$(curl -sf -H "Authorization: Bearer $3" -o "$TMP/export.xlsx" -w '%{time_total}' "$SERVER_URL$path")
+    echo "export $path: $rows rows, ${took} s, $(stat -c %s "$TMP/export.xlsx") bytes; server memory $((before / 1024)) MiB before, peak $(( $(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status") / 1024 )) MiB"
+    stop_server
+  done
+}
 
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -n "$PG_BIN" ]; then
-  if [ "$(id -u)" -eq 0 ]; then chown postgres "$TMP"; as_pg() { su postgres -s /bin/bash -c "$*"; }; else as_pg() { bash -c "$*"; }; fi
-  PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  as_pg "'$PG_BIN/initdb' -D '$TMP/pg' -A trust -U postgres -E UTF8 --no-locale" >/dev/null
-  as_pg "'$PG_BIN/pg_ctl' -D '$TMP/pg' -l '$TMP/pg.log' -w -o \"-p $PGPORT -k $TMP -c listen_addresses=127.0.0.1\" start" >/dev/null
-  run_one "PostgreSQL" "postgres://postgres@127.0.0.1:$PGPORT/postgres"
-fi
+for engine in $ENGINES; do
+  case $engine in
+    sqlite) run_one "SQLite" "sqlite:$TMP/bench.db" ;;
+    postgres) run_one "PostgreSQL" "$(start_pg "$TMP")" ;;
+    *) echo "unknown engine $engine (sqlite, postgres)"; exit 2 ;;
+  esac
+done

@@ -19,6 +19,7 @@
 # Measures only; exits 0 whatever the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 DURATION=${DURATION:-10m}
 USERS=${USERS:-200}
 SPAWN_RATE=${SPAWN_RATE:-2}
@@ -35,10 +36,7 @@ if [ ! -x "$VENV/bin/locust" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "locust==$LOCUST_VERSION"
 fi
-if [ -z "${QINGFENG_BIN:-}" ]; then
-  cargo build --release -p qingfeng >/dev/null
-  QINGFENG_BIN=${CARGO_TARGET_DIR:-target}/release/qingfeng
-fi
+QINGFENG_BIN=$(release_bin)
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 TMP=$(mktemp -d /tmp/qingfeng-load.XXXXXX)
@@ -48,7 +46,7 @@ cp "$QINGFENG_BIN" "$BIN"
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "${PG_BIN:-}" ] && as_pg "'$PG_BIN/pg_ctl' -D '$TMP/pg' -m fast -w stop" >/dev/null 2>&1 || true
+  stop_pg "$TMP"
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -57,8 +55,6 @@ export QINGFENG_ADMIN_PASSWORD=$PASSWORD
 QINGFENG_AUDIT_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 QINGFENG_REPORTER_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 export QINGFENG_AUDIT_KEY QINGFENG_REPORTER_KEY
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 wait_healthy() { # url, log
   for _ in $(seq 600); do curl -sf "$1/healthz" >/dev/null && return 0; sleep 0.5; done
@@ -146,14 +142,9 @@ for engine in $ENGINES; do
       stop_server "$PID"
       ;;
     postgres)
-      PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-      [ -n "$PG_BIN" ] || { echo "PostgreSQL is not installed (scripts/test.sh installs it)"; continue; }
-      if [ "$(id -u)" -eq 0 ]; then chown postgres "$TMP"; as_pg() { su postgres -s /bin/bash -c "$*"; }
-      else as_pg() { bash -c "$*"; }; fi
-      PGPORT=$(free_port)
-      as_pg "'$PG_BIN/initdb' -D '$TMP/pg' -A trust -U postgres -E UTF8 --no-locale" >/dev/null
-      as_pg "'$PG_BIN/pg_ctl' -D '$TMP/pg' -l '$TMP/pg.log' -w -o \"-p $PGPORT -k $TMP -c listen_addresses=127.0.0.1\" start" >/dev/null
-      DB_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+      DB_URL=$(start_pg "$TMP") || continue
+      PGPORT=${DB_URL##*:}; PGPORT=${PGPORT%%/*}
+      PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
       DATA=$TMP/replica-1
       seed postgres "$DATA" "$DB_URL"
       start_server replica-1 "$TMP/replica-1" "$DB_URL"

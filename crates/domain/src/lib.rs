@@ -25,6 +25,7 @@ pub mod receptions;
 pub mod responsibility;
 pub mod risk;
 pub mod rules;
+pub mod search;
 pub mod settings;
 pub mod study;
 pub mod supervision;

@@ -228,7 +228,7 @@ pub async fn list(
     for acc in rows {
         items.push(view(db, acc).await?);
     }
-    Ok(crate::Page { items, total, page: paging.page, per_page: paging.per_page })
+    Ok(crate::Page::new(items, total, paging.page, paging.per_page))
 }
 
 /// An account of a bulk creation: username, first password (already checked) and person.

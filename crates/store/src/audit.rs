@@ -528,9 +528,9 @@ fn audit_query(f: &AuditFilter) -> crate::QueryBuilder {
 /// Newest first. `paging` None returns every match (exports).
 pub async fn list(db: &Db, f: &AuditFilter, paging: Option<crate::Paging>) -> StoreResult<crate::Page<AuditRecord>> {
     let q = audit_query(f);
-    let from = format!("FROM audit_log{}", q.where_clause());
     let cols = "id, at, account_id, username, address, action, entity, entity_id, diff, prev_hash, hash";
-    crate::query::fetch_page(db, cols, &from, "id DESC", q.args(), paging).await
+    let order = crate::query::SeekOrder { keys: &["id"], desc: true };
+    crate::query::fetch_seek_page(db, crate::query::ListSql { cols, from: "FROM audit_log", q, order }, paging).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

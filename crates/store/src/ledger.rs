@@ -110,8 +110,8 @@ async fn entry_query(db: &Db, scope: &Scope, f: &EntryFilter) -> StoreResult<Que
 /// Current versions, newest first. `paging` None returns every match (exports).
 pub async fn list(db: &Db, scope: &Scope, f: &EntryFilter, paging: Option<Paging>) -> StoreResult<Page<Entry>> {
     let q = entry_query(db, scope, f).await?;
-    let from = format!("{FROM}{}", q.where_clause());
-    crate::query::fetch_page(db, COLS, &from, "e.entry_date DESC, e.id DESC", q.args(), paging).await
+    let order = crate::query::SeekOrder { keys: &["e.entry_date", "e.id"], desc: true };
+    crate::query::fetch_seek_page(db, crate::query::ListSql { cols: COLS, from: FROM, q, order }, paging).await
 }
 
 /// A batch of [`list`] (same order) after the row `after` names: exports read the list so.

@@ -86,6 +86,17 @@ pub struct Page<T> {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// Lists read by keyset: the last row's id when more rows may follow. Passed back as
+    /// `after`, it reads the next page at the cost of the first, however deep.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// A page that is not read by keyset (no `next_after`).
+    pub fn new(items: Vec<T>, total: i64, page: i64, per_page: i64) -> Self {
+        Page { items, total, page, per_page, next_after: None }
+    }
 }
 
 /// Paging request, clamped to sane bounds.
@@ -93,12 +104,24 @@ pub struct Page<T> {
 pub struct Paging {
     pub page: i64,
     pub per_page: i64,
+    /// Keyset paging: the rows after the row with this id, in the list's order (`page` then
+    /// only numbers the page). Lists that are not read by keyset ignore it.
+    pub after: Option<i64>,
 }
 
 impl Paging {
     pub const MAX_PER_PAGE: i64 = 200;
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
-        Paging { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE) }
+        Paging {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
+            after: None,
+        }
+    }
+
+    /// The page after the row `after` (keyset paging).
+    pub fn after(self, after: Option<i64>) -> Self {
+        Paging { after, ..self }
     }
     pub fn offset(&self) -> i64 {
         (self.page - 1).saturating_mul(self.per_page)

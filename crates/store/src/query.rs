@@ -144,6 +144,19 @@ pub async fn restrict_to_unit(
     Ok(())
 }
 
+/// The total of a filter (`SELECT COUNT(*) {from_where}`), counted once per data version.
+async fn cached_total(db: &crate::Db, from_where: &str, args: &[Arg]) -> crate::StoreResult<i64> {
+    let count_sql = format!("SELECT COUNT(*) {from_where}");
+    let key = format!("{count_sql}\u{0}{args:?}");
+    let version = db.data_version().await?;
+    if let Some(total) = db.counts.get(&key, version) {
+        return Ok(total);
+    }
+    let (total,): (i64,) = db.fetch_one(&count_sql, args.to_vec()).await?;
+    db.counts.put(key, version, total);
+    Ok(total)
+}
+
 /// Runs a paged list query: `SELECT COUNT(*) {from_where}` for the total, then
 /// `SELECT {cols} {from_where} ORDER BY {order}` with LIMIT/OFFSET appended as placeholders.
 /// `paging` None returns every row (exports). `from_where` holds the builder's placeholders.
@@ -155,20 +168,10 @@ pub async fn fetch_page<T: crate::FromDbRow>(
     args: Vec<Arg>,
     paging: Option<crate::Paging>,
 ) -> crate::StoreResult<crate::Page<T>> {
-    let count_sql = format!("SELECT COUNT(*) {from_where}");
-    let key = format!("{count_sql}\u{0}{args:?}");
-    let version = db.data_version().await?;
-    let total = match db.counts.get(&key, version) {
-        Some(total) => total,
-        None => {
-            let (total,): (i64,) = db.fetch_one(&count_sql, args.clone()).await?;
-            db.counts.put(key, version, total);
-            total
-        }
-    };
+    let total = cached_total(db, from_where, &args).await?;
     if let Some(p) = paging.filter(|p| p.offset() >= total) {
         // past the last page (page=99999999): nothing to read, and no offset to walk
-        return Ok(crate::Page { items: vec![], total, page: p.page, per_page: p.per_page });
+        return Ok(crate::Page::new(vec![], total, p.page, p.per_page));
     }
     let mut a = args;
     let n = a.len();
@@ -181,7 +184,90 @@ pub async fn fetch_page<T: crate::FromDbRow>(
         None => (String::new(), 1, total.max(1)),
     };
     let items = db.fetch_all(&format!("SELECT {cols} {from_where} ORDER BY {order}{limit}"), a).await?;
-    Ok(crate::Page { items, total, page, per_page })
+    Ok(crate::Page::new(items, total, page, per_page))
+}
+
+/// The order of a list read by keyset: sort keys that are never NULL, the last of them the
+/// row's id, all ascending or all descending — so that "the rows after row X" is one row-value
+/// comparison an index on the keys can serve.
+#[derive(Debug, Clone, Copy)]
+pub struct SeekOrder {
+    pub keys: &'static [&'static str],
+    pub desc: bool,
+}
+
+impl SeekOrder {
+    pub fn order_by(&self) -> String {
+        let dir = if self.desc { " DESC" } else { "" };
+        self.keys.iter().map(|k| format!("{k}{dir}")).collect::<Vec<_>>().join(", ")
+    }
+
+    fn id(&self) -> &'static str {
+        self.keys.last().expect("a seek order ends in the id")
+    }
+}
+
+/// A list query in parts, for [`fetch_seek_page`]: `SELECT {cols} {from} {q's WHERE}`.
+pub struct ListSql<'a> {
+    pub cols: &'a str,
+    /// `FROM table alias JOIN …`, without the WHERE
+    pub from: &'a str,
+    pub q: QueryBuilder,
+    pub order: SeekOrder,
+}
+
+/// Like [`fetch_page`], for the long lists, in two steps: the ids of the page (a narrow query an
+/// index on the order can serve, stopping after one page), then those rows with every column
+/// (the correlated look-ups of `cols` run for 50 rows, not for every row sorted or skipped).
+/// With `paging.after` the page starts after that row by keyset, so a deep page costs what the
+/// first does; `page` then only numbers it. The answer's `next_after` is the page's last id.
+pub async fn fetch_seek_page<T: crate::FromDbRow>(
+    db: &crate::Db,
+    list: ListSql<'_>,
+    paging: Option<crate::Paging>,
+) -> crate::StoreResult<crate::Page<T>> {
+    let ListSql { cols, from, mut q, order } = list;
+    let order_by = order.order_by();
+    let Some(p) = paging else {
+        // exports: every row
+        let items =
+            db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {order_by}", q.where_clause()), q.args()).await?;
+        let total = items.len() as i64;
+        return Ok(crate::Page::new(items, total, 1, total.max(1)));
+    };
+    let total = cached_total(db, &format!("{from}{}", q.where_clause()), &q.args()).await?;
+    let offset = match p.after {
+        Some(after) => {
+            let keys = order.keys.join(", ");
+            let cmp = if order.desc { "<" } else { ">" };
+            q.and(&format!("({keys}) {cmp} (SELECT {keys} {from} WHERE {} = ?)", order.id()), crate::args![after]);
+            0
+        }
+        None if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),
+        None => p.offset(),
+    };
+    let limit = q.bind(p.per_page);
+    let skip = q.bind(offset);
+    let ids: Vec<(i64,)> = db
+        .fetch_all(
+            &format!(
+                "SELECT {} {from}{} ORDER BY {order_by} LIMIT {limit} OFFSET {skip}",
+                order.id(),
+                q.where_clause()
+            ),
+            q.args(),
+        )
+        .await?;
+    let ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+    let next_after = ids.last().copied().filter(|_| ids.len() as i64 == p.per_page);
+    let mut rows = QueryBuilder::new();
+    ids_in(&mut rows, order.id(), &ids);
+    let items = if ids.is_empty() {
+        vec![]
+    } else {
+        db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {order_by}", rows.where_clause()), rows.args()).await?
+    };
+    Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after })
 }
 
 /// Who reads: the 纪检监察组 (every record in its scope) or a person (their own only).

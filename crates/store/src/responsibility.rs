@@ -226,12 +226,14 @@ async fn item_query(db: &Db, scope: &Scope, f: &ItemFilter) -> StoreResult<Query
     Ok(q)
 }
 
-const I_ORDER: &str = "u.sort_path, i.person_id NULLS FIRST, i.id";
+/// By the unit tree, the unit's own items before its people's (ids start at 1), then by id.
+const I_ORDER: crate::query::SeekOrder =
+    crate::query::SeekOrder { keys: &["u.sort_path", "COALESCE(i.person_id, 0)", "i.id"], desc: false };
 
 pub async fn items(db: &Db, scope: &Scope, f: &ItemFilter, paging: Option<Paging>) -> StoreResult<Page<Item>> {
     let q = item_query(db, scope, f).await?;
-    let from = format!("{I_FROM}{}", q.where_clause());
-    crate::query::fetch_page(db, I_COLS, &from, I_ORDER, q.args(), paging).await
+    crate::query::fetch_seek_page(db, crate::query::ListSql { cols: I_COLS, from: I_FROM, q, order: I_ORDER }, paging)
+        .await
 }
 
 /// Which of `ids` the scope sees (as [`item`] would find them).

@@ -91,6 +91,7 @@ pub async fn insert_person(db: &Db, name: &str, unit_id: i64, title: &str, roles
         )
         .await
         .expect("insert person");
+    qingfeng_store::org::people::fill_grams(db).await.expect("search grams");
     id
 }
 

@@ -59,6 +59,9 @@ fn query_schema(name: &str) -> Value {
     match name {
         "page" => json!({"type": "integer", "minimum": 1}),
         "per_page" => json!({"type": "integer", "minimum": 1, "maximum": 200}),
+        "after" => {
+            json!({"type": "integer", "description": "上一页返回的 next_after：按键集读取下一页（页码仅用于显示）"})
+        }
         "include_sub" | "supervised" | "unread" | "overdue" | "open" | "recurrence" | "include_inactive" | "commit" => {
             json!({"type": "boolean"})
         }
@@ -80,7 +83,8 @@ fn answer_schema(answer: Answer, schemas: &mut Schemas) -> Value {
         Answer::One(t) => of(t(schemas)),
         Answer::Page(t) => json!({"type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
             "items": {"type": "array", "items": of(t(schemas))},
-            "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}),
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "next_after": {"type": "integer", "description": "按键集分页的列表：本页最后一条的 id，作为 after 读取下一页"}}}),
     }
 }
 

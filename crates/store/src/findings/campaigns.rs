@@ -47,7 +47,7 @@ pub async fn list_campaigns(db: &Db, q_text: Option<&str>, paging: Option<Paging
     let items = db
         .fetch_all(&format!("SELECT {C_COLS} FROM campaigns c{w} ORDER BY c.start_date DESC, c.id DESC{limit}"), a)
         .await?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page::new(items, total, page, per_page))
 }
 
 pub async fn get_campaign(db: &Db, id: i64) -> StoreResult<Campaign> {

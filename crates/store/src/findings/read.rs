@@ -10,7 +10,7 @@ use qingfeng_domain::labels::Labels;
 use serde::Serialize;
 
 use super::label_of;
-use crate::query::{fetch_page, like_contains};
+use crate::query::{fetch_seek_page, like_contains, ListSql, SeekOrder};
 use crate::{args, Arg, Db, Page, Paging, QueryBuilder, Scope, StoreResult};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Default)]
@@ -283,8 +283,8 @@ pub async fn list(
     today: NaiveDate,
 ) -> StoreResult<Page<Finding>> {
     let q = finding_query(db, scope, f, today).await?;
-    let from = format!("{FROM}{}", q.where_clause());
-    let mut page: Page<Finding> = fetch_page(db, COLS, &from, "f.found_on DESC, f.id DESC", q.args(), paging).await?;
+    let order = SeekOrder { keys: &["f.found_on", "f.id"], desc: true };
+    let mut page: Page<Finding> = fetch_seek_page(db, ListSql { cols: COLS, from: FROM, q, order }, paging).await?;
     let labels = crate::dicts::labels(db).await?;
     for i in &mut page.items {
         i.complete(today, &labels);
@@ -482,8 +482,8 @@ pub async fn list_measures(
         let pat = like_contains(text);
         q.and("(m.text LIKE ? ESCAPE '\\' OR f.description LIKE ? ESCAPE '\\')", args![pat.clone(), pat]);
     }
-    let from = format!("{M_FROM}{}", q.where_clause());
-    let mut page: Page<Measure> = fetch_page(db, M_COLS, &from, "m.deadline, m.id", q.args(), paging).await?;
+    let order = SeekOrder { keys: &["m.deadline", "m.id"], desc: false };
+    let mut page: Page<Measure> = fetch_seek_page(db, ListSql { cols: M_COLS, from: M_FROM, q, order }, paging).await?;
     for m in &mut page.items {
         m.complete(today);
     }

@@ -59,7 +59,7 @@ pub async fn list(
             a,
         )
         .await?;
-    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+    Ok(Page::new(items, total, paging.page, paging.per_page))
 }
 
 /// One notification of the account; another account's is `NotFound`.

@@ -178,6 +178,9 @@ pub async fn insert_people(tx: &mut Tx, actor: &Actor, drafts: &[PersonDraft]) -
         // insert at the same time); RETURNING's own order is not promised, so sort them.
         let mut chunk_ids: Vec<i64> = inserted.into_iter().map(|r| r.0).collect();
         chunk_ids.sort_unstable();
+        let named: Vec<(i64, &str, &str)> =
+            chunk.iter().zip(&chunk_ids).map(|(d, &id)| (id, d.name.as_str(), d.title.as_str())).collect();
+        super::people::index_grams(tx, &named).await?;
         // the first transfer record of each person, as the per-row insert writes it; built from
         // the drafts rather than read back, so no query plan depends on the table's growing size
         let mut args: Vec<Arg> = Vec::with_capacity(1 + chunk.len() * 3);

@@ -63,6 +63,8 @@ const COLS: &str = "p.id, p.name, p.gender, p.unit_id, u.name AS unit_name, u.co
       AND c.to_date IS NULL) AS party_branch_post, \
     p.voided_at IS NOT NULL AS voided, p.created_at, p.updated_at";
 const FROM: &str = " FROM people p JOIN units u ON u.id = p.unit_id";
+/// By the unit tree, then by id (units are shown in their 排序 order).
+const ORDER: crate::query::SeekOrder = crate::query::SeekOrder { keys: &["u.sort_path", "p.id"], desc: false };
 
 #[derive(Debug, Clone, Default)]
 pub struct PersonFilter {
@@ -102,11 +104,7 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
     scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
     f.voided.restrict(&mut q, "p.voided_at");
     if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
-        let pat = like_contains(text);
-        q.and(
-            "(p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')",
-            args![pat.clone(), pat.clone(), pat],
-        );
+        search(&mut q, text);
     }
     if let Some(unit_id) = f.unit_id {
         crate::query::restrict_to_unit(db, &mut q, "u.path", "p.unit_id", unit_id, f.include_sub).await?;
@@ -126,10 +124,79 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
     Ok(q)
 }
 
+/// Matches `text` in the name, 职务 or unit name. Names and posts are found through their grams
+/// (an index, not a scan of every person); LIKE then keeps exactly the people holding the text.
+fn search(q: &mut QueryBuilder, text: &str) {
+    let pat = like_contains(text);
+    let needed = qingfeng_domain::search::query_grams(text);
+    if needed.is_empty() {
+        q.and(
+            "(p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')",
+            args![pat.clone(), pat.clone(), pat],
+        );
+        return;
+    }
+    let marks = vec!["?"; needed.len()].join(", ");
+    let mut values: Vec<crate::Arg> = needed.iter().map(|g| crate::Arg::from(g.clone())).collect();
+    values.push((needed.len() as i64).into());
+    values.extend(args![pat.clone(), pat.clone(), pat]);
+    q.and(
+        &format!(
+            "((p.id IN (SELECT g.person_id FROM people_grams g WHERE g.gram IN ({marks}) GROUP BY g.person_id \
+             HAVING COUNT(*) = ?) AND (p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\')) \
+             OR p.unit_id IN (SELECT un.id FROM units un WHERE un.name LIKE ? ESCAPE '\\'))"
+        ),
+        values,
+    );
+}
+
+/// Rewrites the search grams of people (id, name, 职务), inside the transaction that writes them.
+pub(crate) async fn index_grams(tx: &mut Tx, people: &[(i64, &str, &str)]) -> StoreResult<()> {
+    let mut rows: Vec<(String, i64)> = Vec::new();
+    for (id, name, title) in people {
+        let mut grams = qingfeng_domain::search::grams(name);
+        grams.extend(qingfeng_domain::search::grams(title));
+        rows.extend(grams.into_iter().map(|g| (g, *id)));
+    }
+    for chunk in people.chunks(500) {
+        let mut q = QueryBuilder::new();
+        crate::query::ids_in(&mut q, "person_id", &chunk.iter().map(|p| p.0).collect::<Vec<_>>());
+        tx.execute(&format!("DELETE FROM people_grams{}", q.where_clause()), q.args()).await?;
+    }
+    for chunk in rows.chunks(400) {
+        let mut args: Vec<crate::Arg> = Vec::with_capacity(chunk.len() * 2);
+        let mut values = Vec::with_capacity(chunk.len());
+        for (gram, id) in chunk {
+            values.push(format!("(${}, ${})", args.len() + 1, args.len() + 2));
+            args.extend(crate::args![gram.clone(), *id]);
+        }
+        tx.execute(&format!("INSERT INTO people_grams (gram, person_id) VALUES {}", values.join(", ")), args).await?;
+    }
+    Ok(())
+}
+
+/// Gives grams to the people that have none (people from before the search index, and fixtures).
+pub async fn fill_grams(db: &Db) -> StoreResult<()> {
+    let rows: Vec<(i64, String, String)> = db
+        .fetch_all(
+            "SELECT p.id, p.name, p.title FROM people p \
+             WHERE NOT EXISTS (SELECT 1 FROM people_grams g WHERE g.person_id = p.id)",
+            vec![],
+        )
+        .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let people: Vec<(i64, &str, &str)> = rows.iter().map(|(id, n, t)| (*id, n.as_str(), t.as_str())).collect();
+    let mut tx = db.begin().await?;
+    index_grams(&mut tx, &people).await?;
+    tx.commit().await
+}
+
 pub async fn list(db: &Db, scope: &Scope, f: &PersonFilter, paging: Paging) -> StoreResult<Page<Person>> {
     let q = filter_query(db, scope, f).await?;
-    let from = format!("{FROM}{}", q.where_clause());
-    crate::query::fetch_page(db, COLS, &from, "u.sort_path, p.id", q.args(), Some(paging)).await
+    let list = crate::query::ListSql { cols: COLS, from: FROM, q, order: ORDER };
+    crate::query::fetch_seek_page(db, list, Some(paging)).await
 }
 
 /// Every person matching the filter, for exports (no paging).
@@ -330,6 +397,7 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, d: &PersonDraft, in_charge: Opti
         )
         .await
         .map_err(unique_id_number)?;
+    index_grams(tx, &[(id, &d.name, &d.title)]).await?;
     tx.execute(
         "INSERT INTO person_transfers (person_id, from_unit_id, to_unit_id, from_status, to_status, changed_at, note) \
          VALUES ($1, NULL, $2, '', $3, $4, '新增')",
@@ -397,6 +465,7 @@ pub async fn apply_update(
     )
     .await
     .map_err(unique_id_number)?;
+    index_grams(tx, &[(id, &d.name, &d.title)]).await?;
     let new_post = before.title.trim() != d.title.trim() && !d.title.trim().is_empty();
     if before.unit_id != d.unit_id || before.status != d.status.key() || new_post {
         let to = (d.unit_id, d.status.key(), d.title.as_str());
@@ -451,6 +520,7 @@ pub async fn appoint(db: &Db, actor: &Actor, id: i64, title: &str, note: &str) -
         args![title, level, crate::now(), id],
     )
     .await?;
+    index_grams(&mut tx, &[(id, &before.name, title)]).await?;
     record_transfer(&mut tx, &before, (before.unit_id, &before.status, title), note).await?;
     audit::append(&mut tx, actor, "update", "person", id, &json!({"title": [before.title, title]})).await?;
     regenerate_list(&mut tx, actor, id).await?;

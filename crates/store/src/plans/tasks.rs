@@ -286,23 +286,11 @@ async fn complete(db: &Db, tasks: &mut [Task], today: NaiveDate) -> StoreResult<
 pub async fn list_tasks(db: &Db, scope: &Scope, f: &TaskFilter, paging: Paging) -> StoreResult<Page<Task>> {
     let today = today();
     let q = task_query(db, scope, f, today).await?;
-    let w = q.where_clause();
-    let (total,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*){TASK_FROM}{w}"), q.args()).await?;
-    let mut a = q.args();
-    let n = a.len();
-    a.extend(args![paging.per_page, paging.offset()]);
-    let mut items: Vec<Task> = db
-        .fetch_all(
-            &format!(
-                "SELECT {TASK_COLS}{TASK_FROM}{w} ORDER BY t.deadline, t.plan_id, t.id LIMIT ${} OFFSET ${}",
-                n + 1,
-                n + 2
-            ),
-            a,
-        )
-        .await?;
-    complete(db, &mut items, today).await?;
-    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+    let order = crate::query::SeekOrder { keys: &["t.deadline", "t.plan_id", "t.id"], desc: false };
+    let list = crate::query::ListSql { cols: TASK_COLS, from: TASK_FROM, q, order };
+    let mut page: Page<Task> = crate::query::fetch_seek_page(db, list, Some(paging)).await?;
+    complete(db, &mut page.items, today).await?;
+    Ok(page)
 }
 
 /// The tasks of a plan that the scope sees, in tree order (parents before children, siblings by

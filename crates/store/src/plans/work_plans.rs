@@ -91,7 +91,7 @@ pub async fn list_plans(db: &Db, scope: &Scope, f: &PlanFilter, paging: Paging) 
             a,
         )
         .await?;
-    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+    Ok(Page::new(items, total, paging.page, paging.per_page))
 }
 
 /// Every plan in scope (for the plans page), newest year first.

@@ -142,7 +142,7 @@ impl Params {
     }
 
     pub fn paging(&self) -> ApiResult<qingfeng_store::Paging> {
-        Ok(qingfeng_store::Paging::new(self.int("page")?, self.int("per_page")?))
+        Ok(qingfeng_store::Paging::new(self.int("page")?, self.int("per_page")?).after(self.int("after")?))
     }
 }
 

@@ -148,6 +148,8 @@ pub struct Pager {
     pub pages: i64,
     /// the page's path followed by its filters as a query string (`/warning-cases?discipline=…`)
     pub base: String,
+    /// lists read by keyset: 下一页 starts after this row instead of walking the offset
+    pub next_after: Option<i64>,
 }
 
 impl Pager {
@@ -159,6 +161,7 @@ impl Pager {
             page: page.page,
             pages: ((page.total + page.per_page - 1) / page.per_page.max(1)).max(1),
             base: format!("{path}?{query}"),
+            next_after: page.next_after,
         }
     }
 }

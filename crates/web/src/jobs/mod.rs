@@ -359,7 +359,14 @@ pub fn spawn_loop(db: Db) -> tokio::task::JoinHandle<()> {
         tracing::info!(%holder, "reminder job started");
         // let the server come up first
         tokio::time::sleep(StdDuration::from_secs(2)).await;
+        let mut optimized = std::time::Instant::now();
         loop {
+            if optimized.elapsed() > StdDuration::from_secs(3600) {
+                optimized = std::time::Instant::now();
+                if let Err(e) = db.optimize().await {
+                    tracing::warn!(error = %e, "planner statistics not refreshed");
+                }
+            }
             // a changed office time zone reaches every replica within one pass
             if let Err(e) = qingfeng_store::settings::apply_office_time_zone(&db).await {
                 tracing::warn!(error = %e, "office time zone not read");

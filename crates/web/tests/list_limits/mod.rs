@@ -102,3 +102,83 @@ async fn the_level_filter_follows_a_change_of_post() {
         assert_eq!(items_at(&s, sun, "leadership").await, 0, "[{e}] nor as leadership");
     }
 }
+
+/// The ids of a list read page by page, by offset (`page`) or by keyset (`after`).
+async fn walk(s: &crate::support::Server, list: &str, by_keyset: bool) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let (mut page, mut after) = (1, None::<i64>);
+    loop {
+        let mut url = format!("{list}?per_page=2&page={page}");
+        if let (true, Some(a)) = (by_keyset, after) {
+            url = format!("{url}&after={a}");
+        }
+        let r = s.get(&url).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {url}: {}", s.engine, r.text());
+        let body = r.json();
+        let items = body["items"].as_array().unwrap();
+        if items.is_empty() {
+            return ids;
+        }
+        ids.extend(items.iter().map(|i| i["id"].as_i64().unwrap()));
+        after = body["next_after"].as_i64();
+        assert!(ids.len() < 2000, "[{}] {list}: the walk ends", s.engine);
+        page += 1;
+    }
+}
+
+#[tokio::test]
+async fn keyset_pages_are_the_offset_pages() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        seed_org(&s).await;
+        for list in LISTS {
+            let total = s.get(&format!("{list}?per_page=1")).await.json()["total"].as_i64().unwrap();
+            let by_offset = walk(&s, list, false).await;
+            assert_eq!(by_offset.len() as i64, total, "[{e}] {list}: the pages hold every row");
+            assert_eq!(walk(&s, list, true).await, by_offset, "[{e}] {list}: after= reads the same rows in order");
+        }
+        let first = s.get("/api/v1/people?per_page=2").await.json();
+        let last = first["next_after"].as_i64().expect("a page that may have more rows names its last id");
+        assert_eq!(first["items"][1]["id"].as_i64(), Some(last), "[{e}] next_after is the page's last id");
+    }
+}
+
+/// The names `q` finds among the people.
+async fn found(s: &crate::support::Server, q: &str) -> Vec<String> {
+    let r = s.get(&format!("/api/v1/people?per_page=200&q={q}")).await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] q={q}: {}", s.engine, r.text());
+    r.json()["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn people_are_found_by_any_part_of_name_post_or_unit() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let r = s
+            .post_json(
+                "/api/v1/people",
+                &json!({"name": "欧阳明月", "gender": "女", "unit_id": org.unit("DCS"), "title": "二级主任科员",
+                        "rank": "county", "political_status": "中共党员", "roles": ["cadre"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        let id = r.json()["id"].as_i64().unwrap();
+        for q in ["欧", "阳明", "欧阳明月", "主任科", "月"] {
+            assert!(found(&s, q).await.contains(&"欧阳明月".to_string()), "[{e}] q={q} finds her");
+        }
+        for q in ["明阳", "欧阳明月月", "科主"] {
+            assert!(!found(&s, q).await.contains(&"欧阳明月".to_string()), "[{e}] q={q} does not");
+        }
+        let unit_name =
+            s.get(&format!("/api/v1/units/{}", org.unit("DCS"))).await.json()["name"].as_str().unwrap().to_string();
+        let part: String = unit_name.chars().take(2).collect();
+        assert!(found(&s, &part).await.contains(&"欧阳明月".to_string()), "[{e}] q={part} finds the unit's people");
+
+        let r = s.patch_json(&format!("/api/v1/people/{id}"), &json!({"name": "欧阳晓", "title": "科员"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        assert!(found(&s, "明月").await.is_empty(), "[{e}] the old name is no longer found");
+        assert!(!found(&s, "主任科").await.contains(&"欧阳晓".to_string()), "[{e}] nor the old post");
+        assert_eq!(found(&s, "晓").await, ["欧阳晓"], "[{e}] the new name is");
+    }
+}

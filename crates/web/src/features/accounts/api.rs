@@ -71,7 +71,7 @@ pub async fn change_password(
 pub async fn roles(State(state): State<AppState>) -> ApiResult<Json<Page<RoleInfo>>> {
     let items = all_roles(&state).await?;
     let total = items.len() as i64;
-    Ok(Json(Page { items, total, page: 1, per_page: total }))
+    Ok(Json(Page::new(items, total, 1, total)))
 }
 
 pub async fn delete_role(

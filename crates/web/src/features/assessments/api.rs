@@ -21,7 +21,7 @@ fn page<T>(all: Vec<T>, params: &Params) -> ApiResult<Page<T>> {
     let paging = params.paging()?;
     let total = all.len() as i64;
     let items = all.into_iter().skip(paging.offset() as usize).take(paging.per_page as usize).collect();
-    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+    Ok(Page::new(items, total, paging.page, paging.per_page))
 }
 
 /// `GET /api/v1/assessments`: the rounds the caller sees, newest year first.

@@ -14,7 +14,7 @@ use crate::http::Book;
 pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/audit-log", P::AuditRead, "操作日志", api::list)
         .query(service::AUDIT_FILTERS)
-        .paged()
+        .seek_paged()
         .add(M::GET, "/api/v1/audit-log/export.xlsx", P::AuditRead, "导出操作日志", api::export)
         .query(service::AUDIT_FILTERS)
         .add(M::GET, "/api/v1/login-log", P::AuditRead, "登录日志", api::logins)

@@ -20,7 +20,7 @@ pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -
     let paging = params.paging()?;
     let total = rows.len() as i64;
     let items = rows.into_iter().skip(paging.offset() as usize).take(paging.per_page as usize).collect();
-    Ok(Json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+    Ok(Json(Page::new(items, total, paging.page, paging.per_page)))
 }
 
 /// `POST /api/v1/budgets`: enters or replaces the budget of a unit, year and category.

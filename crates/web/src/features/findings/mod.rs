@@ -18,7 +18,7 @@ pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/findings", P::FindingRead, "问题清单", api::list)
         .returns_page::<qingfeng_store::findings::Finding>()
         .query(service::FINDING_FILTERS)
-        .paged()
+        .seek_paged()
         .add(M::GET, "/api/v1/findings/export.xlsx", P::FindingExport, "导出整改台账", export::export)
         .query(service::FINDING_FILTERS)
         .add(
@@ -41,7 +41,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/rectifications", P::FindingRead, "整改措施列表", api::list_measures)
         .returns_page::<qingfeng_store::findings::Measure>()
         .query(service::MEASURE_FILTERS)
-        .paged()
+        .seek_paged()
         .add(M::GET, "/api/v1/campaigns", P::CampaignRead, "专项整治列表", api::list_campaigns)
         .returns_page::<qingfeng_store::findings::Campaign>()
         .query(&["q"])

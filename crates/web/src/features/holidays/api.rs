@@ -22,7 +22,7 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Js
     let all = store::list(&state.db, Some(year)).await?;
     let total = all.len() as i64;
     let items = all.into_iter().skip(paging.offset() as usize).take(paging.per_page as usize).collect();
-    Ok(Json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+    Ok(Json(Page::new(items, total, paging.page, paging.per_page)))
 }
 
 /// `POST /api/v1/holidays`

@@ -15,7 +15,7 @@ pub fn routes(book: Book) -> Book {
     book.add(M::GET, "/api/v1/ledger-entries", P::LedgerRead, "履职台账", api::list)
         .returns_page::<qingfeng_store::ledger::Entry>()
         .query(service::ENTRY_FILTERS)
-        .paged()
+        .seek_paged()
         .add(M::POST, "/api/v1/ledger-entries", P::LedgerWrite, "登记台账记录", api::create)
         .returns::<service::EntryView>()
         .body::<qingfeng_domain::ledger::EntryFields>()

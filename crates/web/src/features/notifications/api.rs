@@ -47,6 +47,7 @@ pub async fn list(
         total: page.total,
         page: page.page,
         per_page: page.per_page,
+        next_after: page.next_after,
     }))
 }
 

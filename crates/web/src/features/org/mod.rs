@@ -31,7 +31,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/people", P::PersonRead, "人员列表", api::list_people)
         .returns_page::<qingfeng_store::org::Person>()
         .query(service::PERSON_FILTERS)
-        .paged()
+        .seek_paged()
         .add(M::POST, "/api/v1/people", P::PersonWrite, "新增人员", api::create_person)
         .returns::<service::PersonView>()
         .body::<qingfeng_domain::org::PersonFields>()

@@ -13,7 +13,7 @@ use crate::AppState;
 pub async fn list(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Page<Branch>>> {
     let items = service::list(&state, &p).await?;
     let total = items.len() as i64;
-    Ok(Json(Page { items, total, page: 1, per_page: total.max(1) }))
+    Ok(Json(Page::new(items, total, 1, total.max(1))))
 }
 
 pub async fn detail(

@@ -108,8 +108,7 @@ async fn detail_page(
     units.dedup();
     let divisions = units.len();
     let is_today = d.on == qingfeng_store::fulfilment::today();
-    let shown =
-        Page::<()> { items: vec![], total: d.members.len() as i64, page: paging.page, per_page: paging.per_page };
+    let shown = Page::<()>::new(vec![], d.members.len() as i64, paging.page, paging.per_page);
     let keep: Vec<(&str, String)> = if is_today { vec![] } else { vec![("on", d.on.to_string())] };
     let pager = Pager::new(&format!("/party-branches/{id}"), &shown, &keep);
     let invalid = !errors.is_empty();

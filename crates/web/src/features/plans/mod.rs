@@ -28,7 +28,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/tasks", P::PlanRead, "任务列表", api::list_tasks)
         .returns_page::<qingfeng_store::plans::Task>()
         .query(service::TASK_FILTERS)
-        .paged()
+        .seek_paged()
         .add(M::POST, "/api/v1/tasks", P::PlanWrite, "新增任务或分解下级任务", api::create_task)
         .returns::<qingfeng_store::plans::Task>()
         .body::<qingfeng_domain::plans::TaskFields>()

@@ -26,7 +26,7 @@ use crate::AppState;
 pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Page<Template>>> {
     let items = resp::templates(&state.db).await?;
     let total = items.len() as i64;
-    Ok(Json(Page { items, total, page: 1, per_page: total.max(1) }))
+    Ok(Json(Page::new(items, total, 1, total.max(1))))
 }
 
 pub async fn create_template(
@@ -70,7 +70,7 @@ pub async fn lists(State(state): State<AppState>, p: Principal, params: Params) 
     let year = year_param(&params)?;
     let items = resp::lists(&state.db, &p.scope, year, params.int("unit")?, params.int("person")?).await?;
     let total = items.len() as i64;
-    Ok(Json(Page { items, total, page: 1, per_page: total.max(1) }))
+    Ok(Json(Page::new(items, total, 1, total.max(1))))
 }
 
 pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ListDetail>> {
@@ -116,7 +116,7 @@ pub async fn items(
 ) -> ApiResult<Json<Page<ItemWithStatus>>> {
     let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, Some(params.paging()?)).await?;
     let items = with_status(&state, page.items).await?;
-    Ok(Json(Page { items, total: page.total, page: page.page, per_page: page.per_page }))
+    Ok(Json(Page { items, total: page.total, page: page.page, per_page: page.per_page, next_after: page.next_after }))
 }
 
 pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ItemDetail>> {

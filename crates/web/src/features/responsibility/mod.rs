@@ -65,7 +65,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/responsibility-items", P::ResponsibilityRead, "责任事项及落实情况", api::items)
         .returns_page::<service::ItemWithStatus>()
         .query(service::ITEM_FILTERS)
-        .paged()
+        .seek_paged()
         .add(M::GET, "/api/v1/responsibility-items/{id}", P::ResponsibilityRead, "责任事项详情", api::item)
         .returns::<service::ItemDetail>()
         .add(M::PATCH, "/api/v1/responsibility-items/{id}", P::ResponsibilityWrite, "修改责任事项", api::update_item)

@@ -176,6 +176,7 @@ struct ItemsPage {
     total: i64,
     page: i64,
     pages: i64,
+    next_after: Option<i64>,
     query: String,
     /// the page's own filters: years, the state chosen, the search text, and the drill-down
     /// parameters kept as they are (unit, person, level)
@@ -205,7 +206,7 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
         let label = qingfeng_domain::responsibility::Level::from_key(level).map_or("纪检监察组", |l| l.label());
         heading = format!("{heading}·{label}");
     }
-    let (total, rows) = match state_filter.as_deref().and_then(FState::parse) {
+    let (total, next_after, rows) = match state_filter.as_deref().and_then(FState::parse) {
         Some(s @ (FState::Overdue | FState::DueSoon)) => {
             heading = format!("{heading}（{}）", s.label());
             let snap = ensure_snapshot(
@@ -228,11 +229,11 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
                 let page = resp::items(&state.db, &p.scope, &filter, None).await?;
                 Page { total, ..page }
             };
-            (page.total, with_status(&state, page.items).await?)
+            (page.total, page.next_after, with_status(&state, page.items).await?)
         }
         _ => {
             let page = resp::items(&state.db, &p.scope, &filter, Some(paging)).await?;
-            (page.total, with_status(&state, page.items).await?)
+            (page.total, page.next_after, with_status(&state, page.items).await?)
         }
     };
     let keep: Vec<(&str, String)> = ["year", "unit", "person", "state", "level", "q"]
@@ -254,6 +255,7 @@ pub async fn items(State(state): State<AppState>, p: Principal, params: Params) 
         total,
         page: paging.page,
         pages: ((total + paging.per_page - 1) / paging.per_page).max(1),
+        next_after,
         query: serde_urlencoded::to_string(keep).unwrap_or_default(),
         years: years(),
         states,

@@ -18,7 +18,7 @@ use qingfeng_store::dicts::DictEntry;
 pub async fn settings(State(state): State<AppState>) -> ApiResult<Json<Page<SettingView>>> {
     let items = settings::views(&state).await?;
     let total = items.len() as i64;
-    Ok(Json(Page { items, total, page: 1, per_page: total }))
+    Ok(Json(Page::new(items, total, 1, total)))
 }
 
 /// Settings to change: key → new value; null (or "") returns the setting to its default.
@@ -43,7 +43,7 @@ pub async fn dict(State(state): State<AppState>, Path(key): Path<String>) -> Api
     let d = dicts::dict(&key)?;
     let items = qingfeng_store::dicts::list(&state.db, d.key).await?;
     let total = items.len() as i64;
-    Ok(Json(Page { items, total, page: 1, per_page: total }))
+    Ok(Json(Page::new(items, total, 1, total)))
 }
 
 pub async fn save_dict(
@@ -55,5 +55,5 @@ pub async fn save_dict(
     let d = dicts::dict(&key)?;
     let items = dicts::save(&state, &p, d, &input.entries).await?;
     let total = items.len() as i64;
-    Ok(Json(Page { items, total, page: 1, per_page: total }))
+    Ok(Json(Page::new(items, total, 1, total)))
 }

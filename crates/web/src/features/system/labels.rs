@@ -99,7 +99,7 @@ async fn save(state: &AppState, p: &Principal, dict: &str, input: &[LabelInput])
 
 fn page_of(items: Vec<LabelView>) -> Json<Page<LabelView>> {
     let total = items.len() as i64;
-    Json(Page { items, total, page: 1, per_page: total })
+    Json(Page::new(items, total, 1, total))
 }
 
 pub async fn api_list(State(state): State<AppState>, Path(key): Path<String>) -> ApiResult<Json<Page<LabelView>>> {

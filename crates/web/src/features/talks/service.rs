@@ -143,7 +143,7 @@ pub async fn list(
     for t in page.items {
         items.push(view(state, p, t).await?);
     }
-    Ok(qingfeng_store::Page { items, total: page.total, page: page.page, per_page: page.per_page })
+    Ok(qingfeng_store::Page::new(items, page.total, page.page, page.per_page))
 }
 
 /// A person in a coverage matrix.

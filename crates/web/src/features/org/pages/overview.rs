@@ -63,6 +63,7 @@ struct PeopleTable {
     total: i64,
     page: i64,
     pages: i64,
+    next_after: Option<i64>,
     base_query: String,
 }
 
@@ -101,6 +102,7 @@ async fn people_table_html(state: &AppState, p: &Principal, params: &Params) -> 
         total: page.total,
         page: page.page,
         pages,
+        next_after: page.next_after,
         base_query,
     };
     t.render().map_err(|e| PageError(ApiError::Internal(e.to_string())))
