@@ -240,7 +240,12 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
         Some(after) => {
             let keys = order.keys.join(", ");
             let cmp = if order.desc { "<" } else { ">" };
-            q.and(&format!("({keys}) {cmp} (SELECT {keys} {from} WHERE {} = ?)", order.id()), crate::args![after]);
+            // the row named by `after` is read under the list's own conditions (scope included,
+            // the same placeholders): a row the reader cannot see answers an empty page, so its
+            // place in the order (a date, a unit) cannot be probed
+            let conditions = q.where_clause();
+            let within = if conditions.is_empty() { " WHERE".to_string() } else { format!("{conditions} AND") };
+            q.and(&format!("({keys}) {cmp} (SELECT {keys} {from}{within} {} = ?)", order.id()), crate::args![after]);
             0
         }
         None if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),

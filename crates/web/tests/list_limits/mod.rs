@@ -182,3 +182,21 @@ async fn people_are_found_by_any_part_of_name_post_or_unit() {
         assert_eq!(found(&s, "晓").await, ["欧阳晓"], "[{e}] the new name is");
     }
 }
+
+#[tokio::test]
+async fn after_a_row_outside_the_scope_reads_nothing() {
+    for s in servers().await {
+        let e = s.engine.clone();
+        let org = seed_org(&s).await;
+        let first = s.get("/api/v1/people?per_page=50").await.json();
+        let hidden = first["items"][0]["id"].as_i64().unwrap();
+        assert_ne!(hidden, org.person("赵强"), "[{e}] the first person is someone else");
+        // a 一般干部 sees only themselves: a row they cannot see names no place to start from
+        let own = crate::support::user(&s, "zhao", Some(org.person("赵强")), &["member"]).await;
+        let r = own.get(&s, &format!("/api/v1/people?per_page=50&after={hidden}")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        assert_eq!(r.json()["items"], json!([]), "[{e}] after= a hidden row reads nothing");
+        let all = s.get(&format!("/api/v1/people?per_page=50&after={hidden}")).await;
+        assert!(!all.json()["items"].as_array().unwrap().is_empty(), "[{e}] the administrator reads on from it");
+    }
+}
