@@ -8,6 +8,9 @@
 # dashboard GET /api/v1/fulfilment; and the two large exports (整改台账 of every finding, 履职台账
 # of about 100,000 entries): time, size and the server's memory before and after. Measures
 # only; asserts nothing. LEDGER=0 skips the chain and the lists that need it.
+# DB=URL DATA_DIR=DIR measures a database generated before (with its data directory, which
+# holds the audit key it was sealed with) and generates nothing; LEDGER is then the count it
+# was generated with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -29,6 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export QINGFENG_ADMIN_PASSWORD='Bench#2026x'
+DB=${DB:-}
+export QINGFENG_DATA_DIR=${DATA_DIR:-$TMP/data}
 # every list the interface has: with and without a search, deep pages, each filter of the
 # responsibility items (level included)
 LISTS=(
@@ -69,14 +74,16 @@ stop_server() {
 run_one() { # name, database url
   local name=$1 url=$2
   echo "== $name"
-  /usr/bin/time -f "generation peak memory: %M KiB" "$BIN" --database-url "$url" demo --scale "$SCALE"
+  [ -n "$DB" ] || /usr/bin/time -f "generation peak memory: %M KiB" "$BIN" --database-url "$url" demo --scale "$SCALE"
   local token
   token=$("$BIN" --database-url "$url" token create --user admin --name bench | tail -n 1)
   [ "$LEDGER" -gt 0 ] || return 0
 
-  echo "-- $name: responsibility chain, $LEDGER ledger entries and $FINDINGS findings in $YEAR"
-  RUST_LOG=warn,sqlx=error /usr/bin/time -f "ledger and findings generation peak memory: %M KiB" \
-    "$BIN" --database-url "$url" demo --scale "$SCALE" --ledger "$LEDGER" --findings "$FINDINGS"
+  if [ -z "$DB" ]; then
+    echo "-- $name: responsibility chain, $LEDGER ledger entries and $FINDINGS findings in $YEAR"
+    RUST_LOG=warn,sqlx=error /usr/bin/time -f "ledger and findings generation peak memory: %M KiB" \
+      "$BIN" --database-url "$url" demo --scale "$SCALE" --ledger "$LEDGER" --findings "$FINDINGS"
+  fi
   RUST_LOG=warn,sqlx=error "$BIN" --database-url "$url" bench-fulfilment --year "$YEAR" --runs "$RUNS"
   echo "-- $name: every list, 50 rows a page, 4 clients, $REQUESTS requests each"
   start_server "$url"
@@ -119,6 +126,10 @@ measure_exports() { # name, database url, token
   done
 }
 
+if [ -n "$DB" ]; then
+  run_one "$DB" "$DB"
+  exit 0
+fi
 for engine in $ENGINES; do
   case $engine in
     sqlite) run_one "SQLite" "sqlite:$TMP/bench.db" ;;

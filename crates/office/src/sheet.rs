@@ -21,6 +21,30 @@ const PAPER_A4: u8 = 9;
 /// Page footer: "第 N 页 共 M 页", centred.
 const FOOTER: &str = "&C第 &P 页 共 &N 页";
 
+/// Data rows of a streamed sheet that may be merged. rust_xlsxwriter keeps every merged range
+/// in memory and checks each new one against them (a growing map of the cells they cover),
+/// which made a 100,000-finding 整改台账 grow by about 1 KB a finding and spend an eighth of its
+/// time there. Past this row, a finding's columns repeat on each of its rows instead: the sheet
+/// reads back the same, and a long export stays within the memory of its first rows.
+pub const MERGED_ROWS: usize = 10_000;
+
+/// `rows` with the `merged` columns of every row after the first holding the first row's value.
+fn repeat_first_row(rows: &[Vec<CellValue>], merged: &[usize]) -> Vec<Vec<CellValue>> {
+    let mut out = rows.to_vec();
+    let (first, rest) = out.split_at_mut(1);
+    for row in rest {
+        for &c in merged {
+            if let Some(value) = first[0].get(c) {
+                if row.len() <= c {
+                    row.resize(c + 1, CellValue::Empty);
+                }
+                row[c] = value.clone();
+            }
+        }
+    }
+    out
+}
+
 /// A sheet being written (see [`Table`] for the layout and print setup). Made by
 /// [`Table::stream`]; rows go in with [`SheetWriter::push`], the file comes out of
 /// [`SheetWriter::finish`] or [`SheetWriter::save`].
@@ -78,12 +102,16 @@ impl SheetWriter {
 
     /// Writes `rows` after those already written, with the `merged` columns merged over all
     /// of them (the first row's value), as a finding's columns over the rows of its measures.
+    /// Past [`MERGED_ROWS`] data rows the columns are no longer merged: each row of the block
+    /// repeats the first row's value instead (what an import reads from a merge anyway).
     pub fn push(&mut self, rows: &[Vec<CellValue>], merged: &[usize]) -> Result<(), OfficeError> {
-        let spans: Vec<Span> = if rows.len() > 1 {
-            merged.iter().map(|&column| Span { first_row: 0, rows: rows.len(), column }).collect()
-        } else {
-            Vec::new()
-        };
+        if rows.len() < 2 || merged.is_empty() {
+            return self.write_block(rows, &[]);
+        }
+        if self.rows + rows.len() > MERGED_ROWS {
+            return self.write_block(&repeat_first_row(rows, merged), &[]);
+        }
+        let spans: Vec<Span> = merged.iter().map(|&column| Span { first_row: 0, rows: rows.len(), column }).collect();
         self.write_block(rows, &spans)
     }
 

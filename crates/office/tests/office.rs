@@ -711,6 +711,33 @@ fn streamed_sheets_keep_merges_print_setup_and_order() {
     assert_eq!(read.rows[n - 1].cells[..2], strings(&[&n.to_string(), &format!("问题{n}")])[..]);
 }
 
+/// Past [`MERGED_ROWS`] a streamed sheet stops merging: each row of a block repeats the first
+/// row's value in the merged columns, so the sheet reads back as if it were merged.
+#[test]
+fn long_streamed_sheets_repeat_span_values_instead_of_merging() {
+    let columns = vec![Column::text("序号", 6.0), Column::text("问题描述", 30.0), Column::text("整改措施", 30.0)];
+    let mut sheet = Table::new("整改台账", &columns, &[]).stream().unwrap();
+    let blocks = qingfeng_office::MERGED_ROWS / 2 + 2;
+    for i in 1..=blocks {
+        let first: Vec<CellValue> = vec![i.to_string().into(), format!("问题{i}").into(), "措施一".into()];
+        // the merged columns are given on the first row only
+        let second: Vec<CellValue> = vec![CellValue::Empty, CellValue::Empty, "措施二".into()];
+        sheet.push(&[first, second], &[0, 1]).unwrap();
+    }
+    let bytes = sheet.finish().unwrap();
+    let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    // the header is row 1: the first block's rows are 2 and 3
+    assert!(xml.contains(r#"<mergeCell ref="A2:A3"/>"#), "early blocks are merged");
+    let last_row = 1 + 2 * blocks;
+    assert!(!xml.contains(&format!(r#"<mergeCell ref="A{}:A{last_row}"/>"#, last_row - 1)), "late blocks are not");
+    let read = read_table(&bytes, &columns).unwrap();
+    assert_eq!(read.errors, vec![]);
+    assert_eq!(read.rows.len(), 2 * blocks);
+    let b = blocks.to_string();
+    assert_eq!(read.rows[2 * blocks - 1].cells, strings(&[&b, &format!("问题{b}"), "措施二"]));
+    assert_eq!(read.rows[1].cells, strings(&["1", "问题1", "措施二"]));
+}
+
 /// A merge over more rows than the limits allow, and more merged regions than allowed.
 #[test]
 fn merged_regions_within_the_limits() {

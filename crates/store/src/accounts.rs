@@ -435,7 +435,8 @@ pub async fn find_session(db: &Db, token: &str, idle: Duration) -> StoreResult<O
         return Ok(None);
     }
     if now - s.last_seen_at > Duration::seconds(60) {
-        db.execute("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", args![now, s.id_hash.clone()]).await?;
+        db.execute_unlisted("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", args![now, s.id_hash.clone()])
+            .await?;
     }
     Ok(Some(s))
 }

@@ -14,11 +14,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long a total is trusted when nothing this process can see has changed.
-const MAX_AGE: Duration = Duration::from_secs(10);
+/// A minute: counting a province's ledger takes up to a second, and a replica's unaudited
+/// writes (session touches, the outbound queue) do not change what a list counts.
+const MAX_AGE: Duration = Duration::from_secs(60);
 /// Distinct filters kept; past this the cache starts afresh (a burst of distinct searches
 /// cannot grow it without bound).
 const CAPACITY: usize = 4096;
@@ -34,6 +36,8 @@ pub(crate) struct DataVersion {
 pub(crate) struct CountCache {
     generation: AtomicU64,
     totals: Mutex<HashMap<String, (DataVersion, Instant, i64)>>,
+    /// one turn per filter being counted (see [`CountCache::counting`])
+    turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl CountCache {
@@ -52,6 +56,17 @@ impl CountCache {
             Some((v, at, total)) if *v == version && at.elapsed() < MAX_AGE => Some(*total),
             _ => None,
         }
+    }
+
+    /// The turn to count the filter `key`: whoever holds it counts, the others wait and then
+    /// find the total in the cache.
+    pub fn counting(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+        if turns.len() >= CAPACITY {
+            // a turn dropped here while held only lets a second counter in once
+            turns.clear();
+        }
+        turns.entry(key.to_string()).or_default().clone()
     }
 
     pub fn put(&self, key: String, version: DataVersion, total: i64) {

@@ -268,15 +268,22 @@ impl Db {
     }
 
     pub async fn execute(&self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
-        let n = match &self.pool {
+        let n = self.execute_unlisted(sql, args).await?;
+        self.counts.bump();
+        Ok(n)
+    }
+
+    /// [`Db::execute`] for a write to a table no list counts (a session's `last_seen_at`): the
+    /// cached list totals stay valid. Every signed-in reader touches their session once a
+    /// minute, which would otherwise make every total be counted again.
+    pub async fn execute_unlisted(&self, sql: &str, args: Vec<Arg>) -> StoreResult<u64> {
+        Ok(match &self.pool {
             Pool::Sqlite(p) => {
                 let _turn = self.write_turn().await?;
                 bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected()
             }
             Pool::Pg(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
-        };
-        self.counts.bump();
-        Ok(n)
+        })
     }
 
     /// The version of the data list totals are cached at: this process's write generation

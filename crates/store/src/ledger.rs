@@ -45,6 +45,8 @@ const COLS: &str =
     e.superseded, e.voided_at IS NOT NULL AS voided";
 const FROM: &str =
     " FROM ledger_entries e JOIN units u ON u.id = e.unit_id LEFT JOIN accounts a ON a.id = e.account_id";
+/// Newest first: the order of the list and of its export.
+const ORDER: crate::query::SeekOrder = crate::query::SeekOrder { keys: &["e.entry_date", "e.id"], desc: true };
 /// A ledger entry `e` that counts: the current version of its record, not voided (作废). Every
 /// list and count of entries, here and in the talks, study and responsibility code, tests this.
 pub(crate) const LIVE: &str = "(e.superseded = FALSE AND e.voided_at IS NULL)";
@@ -110,8 +112,7 @@ async fn entry_query(db: &Db, scope: &Scope, f: &EntryFilter) -> StoreResult<Que
 /// Current versions, newest first. `paging` None returns every match (exports).
 pub async fn list(db: &Db, scope: &Scope, f: &EntryFilter, paging: Option<Paging>) -> StoreResult<Page<Entry>> {
     let q = entry_query(db, scope, f).await?;
-    let order = crate::query::SeekOrder { keys: &["e.entry_date", "e.id"], desc: true };
-    crate::query::fetch_seek_page(db, crate::query::ListSql { cols: COLS, from: FROM, q, order }, paging).await
+    crate::query::fetch_seek_page(db, crate::query::ListSql { cols: COLS, from: FROM, q, order: ORDER }, paging).await
 }
 
 /// A batch of [`list`] (same order) after the row `after` names: exports read the list so.
@@ -121,9 +122,8 @@ pub async fn list_batch(
     f: &EntryFilter,
     after: crate::query::After,
 ) -> StoreResult<Vec<Entry>> {
-    let mut q = entry_query(db, scope, f).await?;
-    let order = after.restrict(&mut q, "e.entry_date", "e.id");
-    db.fetch_all(&format!("SELECT {COLS}{FROM}{}{order}", q.where_clause()), q.args()).await
+    let q = entry_query(db, scope, f).await?;
+    crate::query::fetch_batch(db, crate::query::ListSql { cols: COLS, from: FROM, q, order: ORDER }, after).await
 }
 
 /// A person or item named on one of several entries.

@@ -92,6 +92,29 @@ impl After {
     }
 }
 
+/// One batch of a long list after [`After`]'s row, read as a page is ([`fetch_seek_page`]): the
+/// batch's ids through the joins the conditions name, then those rows with every column.
+/// `from` and `q` are the list's; it is ordered by `date_col` and `id_col`, descending.
+pub async fn fetch_batch<T: crate::FromDbRow>(
+    db: &crate::Db,
+    list: ListSql<'_>,
+    after: After,
+) -> crate::StoreResult<Vec<T>> {
+    let ListSql { cols, from, mut q, order } = list;
+    let [date_col, id_col] = order.keys else { panic!("a batch is read by a date and the id") };
+    let order_limit = after.restrict(&mut q, date_col, id_col);
+    let key_from = prune_joins(from, &format!("{}{order_limit}", q.where_clause()));
+    let ids: Vec<(i64,)> =
+        db.fetch_all(&format!("SELECT {id_col} {key_from}{}{order_limit}", q.where_clause()), q.args()).await?;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut rows = QueryBuilder::new();
+    ids_in(&mut rows, id_col, &ids.into_iter().map(|r| r.0).collect::<Vec<_>>());
+    db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {}", rows.where_clause(), order.order_by()), rows.args())
+        .await
+}
+
 /// `%text%` for LIKE with `%`, `_` and `\` escaped (use with `ESCAPE '\'`).
 pub fn like_contains(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 2);
@@ -144,7 +167,10 @@ pub async fn restrict_to_unit(
     Ok(())
 }
 
-/// The total of a filter (`SELECT COUNT(*) {from_where}`), counted once per data version.
+/// The total of a filter (`SELECT COUNT(*) {from_where}`), counted once per data version. While
+/// one request counts a filter, the others asking for the same total wait for its answer rather
+/// than count it again: after a write, four clients on a 1M-row ledger would otherwise run four
+/// scans of a second each at once.
 async fn cached_total(db: &crate::Db, from_where: &str, args: &[Arg]) -> crate::StoreResult<i64> {
     let count_sql = format!("SELECT COUNT(*) {from_where}");
     let key = format!("{count_sql}\u{0}{args:?}");
@@ -152,9 +178,68 @@ async fn cached_total(db: &crate::Db, from_where: &str, args: &[Arg]) -> crate::
     if let Some(total) = db.counts.get(&key, version) {
         return Ok(total);
     }
+    let turn = db.counts.counting(&key);
+    let _counting = turn.lock().await;
+    // the request that held the turn may have counted this very version
+    if let Some(total) = db.counts.get(&key, version) {
+        return Ok(total);
+    }
     let (total,): (i64,) = db.fetch_one(&count_sql, args.to_vec()).await?;
     db.counts.put(key, version, total);
     Ok(total)
+}
+
+/// `from` without its LEFT JOINs on a primary key (`LEFT JOIN t x ON x.id = …`) whose alias
+/// nothing in `used` (the conditions and the order) or in the joins kept names. Such a join
+/// adds at most one row to each row and drops none, so the key queries of a list (its ids, its
+/// total, its `after` row) give the same answer without it; and SQLite plans better without
+/// them: an unused `LEFT JOIN accounts` made it walk the ledger unit by unit and sort 1M rows
+/// (3.1 s a page where the same query without it takes 4 ms).
+pub(crate) fn prune_joins(from: &str, used: &str) -> String {
+    let segments = join_segments(from);
+    let mut keep = vec![true; segments.len()];
+    loop {
+        let mut dropped = false;
+        for (k, segment) in segments.iter().enumerate() {
+            let Some(alias) = keep[k].then(|| optional_key_join(segment)).flatten() else { continue };
+            let named_by_a_kept_join =
+                segments.iter().enumerate().any(|(j, other)| j != k && keep[j] && mentions(other, alias));
+            if !mentions(used, alias) && !named_by_a_kept_join {
+                keep[k] = false;
+                dropped = true;
+            }
+        }
+        if !dropped {
+            return segments.iter().zip(keep).filter(|(_, kept)| *kept).map(|(s, _)| *s).collect();
+        }
+    }
+}
+
+/// `from` cut before each of its joins: `[" FROM t a", " JOIN u b ON …", " LEFT JOIN …"]`.
+fn join_segments(from: &str) -> Vec<&str> {
+    let mut cuts = vec![0];
+    let mut searched = 0;
+    while let Some(found) = from[searched..].find(" JOIN ") {
+        let at = searched + found;
+        cuts.push(if from[..at].ends_with(" LEFT") { at - " LEFT".len() } else { at });
+        searched = at + " JOIN ".len();
+    }
+    cuts.push(from.len());
+    cuts.windows(2).map(|w| &from[w[0]..w[1]]).collect()
+}
+
+/// The alias of a segment ` LEFT JOIN table alias ON alias.id = expr` (nothing more in it).
+fn optional_key_join(segment: &str) -> Option<&str> {
+    let mut words = segment.strip_prefix(" LEFT JOIN ")?.split_whitespace();
+    let (_table, alias) = (words.next()?, words.next()?);
+    let on_key = words.next()? == "ON" && words.next()? == format!("{alias}.id") && words.next()? == "=";
+    (on_key && words.next().is_some() && words.next().is_none()).then_some(alias)
+}
+
+/// `text` names `alias.` as a qualifier (not as the end of a longer name: `pl.` is not `l.`).
+fn mentions(text: &str, alias: &str) -> bool {
+    text.match_indices(&format!("{alias}."))
+        .any(|(at, _)| !text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_'))
 }
 
 /// Runs a paged list query: `SELECT COUNT(*) {from_where}` for the total, then
@@ -227,6 +312,7 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
     paging: Option<crate::Paging>,
 ) -> crate::StoreResult<crate::Page<T>> {
     let ListSql { cols, from, mut q, order } = list;
+    let full_from = from;
     let order_by = order.order_by();
     let Some(p) = paging else {
         // exports: every row
@@ -235,6 +321,9 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
         let total = items.len() as i64;
         return Ok(crate::Page::new(items, total, 1, total.max(1)));
     };
+    // the ids, the total and the `after` row are read without the joins only `cols` needs
+    let from = prune_joins(from, &format!("{}{order_by}", q.where_clause()));
+    let from = from.as_str();
     let total = cached_total(db, &format!("{from}{}", q.where_clause()), &q.args()).await?;
     let offset = match p.after {
         Some(after) => {
@@ -270,7 +359,8 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
     let items = if ids.is_empty() {
         vec![]
     } else {
-        db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {order_by}", rows.where_clause()), rows.args()).await?
+        db.fetch_all(&format!("SELECT {cols} {full_from}{} ORDER BY {order_by}", rows.where_clause()), rows.args())
+            .await?
     };
     Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after })
 }
@@ -305,6 +395,28 @@ mod tests {
         q.and("(b LIKE ? OR c LIKE ?)", vec![Arg::from("x"), Arg::from("y")]);
         assert_eq!(q.where_clause(), " WHERE a = $1 AND (b LIKE $2 OR c LIKE $3)");
         assert_eq!(q.bind(5i64), "$4");
+    }
+
+    #[test]
+    fn unused_joins_are_left_out_of_the_key_query() {
+        let from =
+            " FROM tasks t JOIN units lu ON lu.id = t.lead_unit_id LEFT JOIN people lp ON lp.id = t.lead_person_id \
+            LEFT JOIN tasks pt ON pt.id = t.parent_id LEFT JOIN units plu ON plu.id = pt.lead_unit_id \
+            LEFT JOIN accounts a ON a.id = t.account_id AND a.active = TRUE";
+        // inner joins filter rows and a join on more than the key may too: both stay
+        assert_eq!(
+            prune_joins(from, " WHERE t.year = $1 ORDER BY t.id"),
+            " FROM tasks t JOIN units lu ON lu.id = t.lead_unit_id \
+            LEFT JOIN accounts a ON a.id = t.account_id AND a.active = TRUE"
+        );
+        // a join named by the conditions stays, and so does the join it depends on
+        let kept = prune_joins(from, " WHERE plu.path >= $1 ORDER BY t.id");
+        assert!(kept.contains("LEFT JOIN tasks pt") && kept.contains("LEFT JOIN units plu"), "{kept}");
+        assert!(!kept.contains("people lp"), "{kept}");
+        // `lp.` inside `plp.` is not a mention of lp
+        assert!(!prune_joins(from, " WHERE plp.x = 1").contains("people lp"));
+        assert!(prune_joins(from, " WHERE (lp.name LIKE $1)").contains("people lp"));
+        assert_eq!(prune_joins("FROM audit_log", " ORDER BY id"), "FROM audit_log");
     }
 
     #[test]

@@ -215,7 +215,7 @@ async fn item_query(db: &Db, scope: &Scope, f: &ItemFilter) -> StoreResult<Query
         q.and("i.active = TRUE", vec![]);
     }
     if let Some(level) = &f.level {
-        q.and(&format!("{} = ?", crate::fulfilment::ITEM_LEVEL_SQL), args![level.clone()]);
+        crate::fulfilment::item_level_condition(&mut q, level);
     }
     if let Some((snapshot, state)) = &f.flagged {
         q.and(

@@ -152,6 +152,8 @@ pub(super) const FROM: &str = " FROM findings f JOIN units u ON u.id = f.unit_id
     LEFT JOIN people pl ON pl.id = f.responsible_leader_id LEFT JOIN people pp ON pp.id = f.responsible_person_id \
     LEFT JOIN campaigns c ON c.id = f.campaign_id LEFT JOIN accounts a ON a.id = f.account_id \
     LEFT JOIN risk_points rp ON rp.id = f.risk_point_id";
+/// Newest first: the order of the 问题清单 and of its export.
+const ORDER: SeekOrder = SeekOrder { keys: &["f.found_on", "f.id"], desc: true };
 /// 仅本人: findings where the person is the responsible person or leader, of the finding or of
 /// one of its measures.
 const SELF_COND: &str = "f.id IN (SELECT fx.id FROM findings fx LEFT JOIN rectification_measures mx ON mx.finding_id = fx.id \
@@ -283,8 +285,8 @@ pub async fn list(
     today: NaiveDate,
 ) -> StoreResult<Page<Finding>> {
     let q = finding_query(db, scope, f, today).await?;
-    let order = SeekOrder { keys: &["f.found_on", "f.id"], desc: true };
-    let mut page: Page<Finding> = fetch_seek_page(db, ListSql { cols: COLS, from: FROM, q, order }, paging).await?;
+    let mut page: Page<Finding> =
+        fetch_seek_page(db, ListSql { cols: COLS, from: FROM, q, order: ORDER }, paging).await?;
     let labels = crate::dicts::labels(db).await?;
     for i in &mut page.items {
         i.complete(today, &labels);
@@ -300,10 +302,9 @@ pub async fn list_batch(
     after: crate::query::After,
     today: NaiveDate,
 ) -> StoreResult<Vec<Finding>> {
-    let mut q = finding_query(db, scope, f, today).await?;
-    let order = after.restrict(&mut q, "f.found_on", "f.id");
+    let q = finding_query(db, scope, f, today).await?;
     let mut items: Vec<Finding> =
-        db.fetch_all(&format!("SELECT {COLS}{FROM}{}{order}", q.where_clause()), q.args()).await?;
+        crate::query::fetch_batch(db, ListSql { cols: COLS, from: FROM, q, order: ORDER }, after).await?;
     let labels = crate::dicts::labels(db).await?;
     for i in &mut items {
         i.complete(today, &labels);

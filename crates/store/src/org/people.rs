@@ -465,7 +465,10 @@ pub async fn apply_update(
     )
     .await
     .map_err(unique_id_number)?;
-    index_grams(tx, &[(id, &d.name, &d.title)]).await?;
+    // the search grams follow the name and 职务 only (an update of other fields leaves them)
+    if before.name != d.name || before.title != d.title {
+        index_grams(tx, &[(id, &d.name, &d.title)]).await?;
+    }
     let new_post = before.title.trim() != d.title.trim() && !d.title.trim().is_empty();
     if before.unit_id != d.unit_id || before.status != d.status.key() || new_post {
         let to = (d.unit_id, d.status.key(), d.title.as_str());
@@ -520,7 +523,9 @@ pub async fn appoint(db: &Db, actor: &Actor, id: i64, title: &str, note: &str) -
         args![title, level, crate::now(), id],
     )
     .await?;
-    index_grams(&mut tx, &[(id, &before.name, title)]).await?;
+    if before.title != title {
+        index_grams(&mut tx, &[(id, &before.name, title)]).await?;
+    }
     record_transfer(&mut tx, &before, (before.unit_id, &before.status, title), note).await?;
     audit::append(&mut tx, actor, "update", "person", id, &json!({"title": [before.title, title]})).await?;
     regenerate_list(&mut tx, actor, id).await?;
