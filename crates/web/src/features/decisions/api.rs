@@ -5,9 +5,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use qingfeng_domain::decisions::register::RegisterFields;
-use qingfeng_domain::decisions::MeetingFields;
 use qingfeng_store::decisions::register::{self as reg, RegisterEntry};
-use qingfeng_store::decisions::{self as store, Meeting, MeetingSummary};
+use qingfeng_store::decisions::{self as store, MeetingSummary};
 use qingfeng_store::{Page, Scope};
 
 use super::{service, sheets};
@@ -25,54 +24,6 @@ pub async fn list(
 ) -> ApiResult<Json<Page<MeetingSummary>>> {
     let f = service::meeting_filter(&params)?;
     Ok(Json(store::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
-}
-
-/// `GET /api/v1/decision-meetings/{id}`: the record with every check.
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Meeting>> {
-    Ok(Json(store::get(&state.db, &p.scope, id).await?))
-}
-
-/// `POST /api/v1/decision-meetings`
-pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<MeetingFields>,
-) -> ApiResult<(StatusCode, Json<Meeting>)> {
-    let id = service::create(&state, &p, &f).await?;
-    Ok((StatusCode::CREATED, Json(store::get(&state.db, &Scope::all(), id).await?)))
-}
-
-/// `PATCH /api/v1/decision-meetings/{id}` (a merge patch; arrays are replaced whole)
-pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-    ApiJson(patch): ApiJson<serde_json::Value>,
-) -> ApiResult<Json<Meeting>> {
-    let m = store::get(&state.db, &p.scope, id).await?;
-    let f: MeetingFields = merge_patch(&m.fields(), patch)?;
-    service::edit(&state, &p, &m, &f).await?;
-    Ok(Json(store::get(&state.db, &p.scope, id).await?))
-}
-
-/// `POST /api/v1/decision-meetings/check`: the same body as create; writes nothing.
-pub async fn check(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<MeetingFields>,
-) -> ApiResult<Json<CheckAnswer>> {
-    Ok(Json(CheckAnswer { checks: service::dry_run(&state, &p, &f).await? }))
-}
-
-/// `POST /api/v1/decision-meetings/{id}/findings` (the 纪检组)
-pub async fn convert(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-    ApiJson(f): ApiJson<ConvertFields>,
-) -> ApiResult<(StatusCode, Json<Converted>)> {
-    let finding_id = service::convert(&state, &p, id, f.rule.trim()).await?;
-    Ok((StatusCode::CREATED, Json(Converted { finding_id })))
 }
 
 /// `GET /api/v1/decision-meetings/export.xlsx`: 三重一大事项决策台账 (same filters as the list).

@@ -16,6 +16,7 @@ use qingfeng_domain::decisions::MeetingFields;
 use qingfeng_store::decisions::register::RegisterEntry;
 use qingfeng_store::decisions::{Meeting, MeetingSummary};
 
+use crate::features::findings::checked_api;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
@@ -25,17 +26,41 @@ pub fn routes(book: Book) -> Book {
         .returns_page::<MeetingSummary>()
         .query(service::MEETING_FILTERS)
         .paged()
-        .add(M::POST, "/api/v1/decision-meetings", P::DecisionWrite, "登记决策会议", api::create)
+        .add(
+            M::POST,
+            "/api/v1/decision-meetings",
+            P::DecisionWrite,
+            "登记决策会议",
+            checked_api::create::<service::Meetings>,
+        )
         .body::<MeetingFields>()
         .returns::<Meeting>()
-        .add(M::POST, "/api/v1/decision-meetings/check", P::DecisionWrite, "检查决策会议记录（不保存）", api::check)
+        .add(
+            M::POST,
+            "/api/v1/decision-meetings/check",
+            P::DecisionWrite,
+            "检查决策会议记录（不保存）",
+            checked_api::check::<service::Meetings>,
+        )
         .body::<MeetingFields>()
         .returns::<api::CheckAnswer>()
         .add(M::GET, "/api/v1/decision-meetings/export.xlsx", P::DecisionRead, "导出三重一大事项决策台账", api::export)
         .query(service::MEETING_FILTERS)
-        .add(M::GET, "/api/v1/decision-meetings/{id}", P::DecisionRead, "决策会议详情（含检查结果）", api::get)
+        .add(
+            M::GET,
+            "/api/v1/decision-meetings/{id}",
+            P::DecisionRead,
+            "决策会议详情（含检查结果）",
+            checked_api::get::<service::Meetings>,
+        )
         .returns::<Meeting>()
-        .add(M::PATCH, "/api/v1/decision-meetings/{id}", P::DecisionWrite, "修改决策会议记录", api::update)
+        .add(
+            M::PATCH,
+            "/api/v1/decision-meetings/{id}",
+            P::DecisionWrite,
+            "修改决策会议记录",
+            checked_api::update::<service::Meetings>,
+        )
         .patch::<MeetingFields>()
         .returns::<Meeting>()
         .add(M::GET, "/api/v1/decision-meetings/{id}/minutes.docx", P::DecisionRead, "导出会议纪要", api::minutes)
@@ -44,7 +69,7 @@ pub fn routes(book: Book) -> Book {
             "/api/v1/decision-meetings/{id}/findings",
             P::DecisionConvert,
             "将未通过的检查转为问题（纪检监察组）",
-            api::convert,
+            checked_api::convert::<service::Meetings>,
         )
         .body::<api::ConvertFields>()
         .returns::<api::Converted>()

@@ -13,9 +13,10 @@ use qingfeng_store::decisions::register::{self as reg, RegisterEntry, RegisterFi
 use qingfeng_store::decisions::{self as store, Meeting, MeetingFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::org::{branches, units};
-use qingfeng_store::{now, StoreError};
+use qingfeng_store::{now, Scope, StoreError};
 
 use crate::auth::Principal;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::failed_check;
 use crate::features::findings::service::{check_responsible, check_unit_scope};
 use crate::features::home::service::{Section, TodoNotice};
@@ -106,24 +107,49 @@ pub async fn validate(state: &AppState, p: &Principal, f: &MeetingFields) -> Api
     Ok(d)
 }
 
-/// The dry run: every check of the meeting as entered; nothing is written.
-pub async fn dry_run(state: &AppState, p: &Principal, f: &MeetingFields) -> ApiResult<Vec<Check>> {
-    Ok(checks(&validate(state, p, f).await?))
-}
+/// 三重一大 meetings as a record with checks: what the JSON handlers of [`crate::features::findings::checked_api`]
+/// and the pages call.
+pub struct Meetings;
 
-/// Records a meeting.
-pub async fn create(state: &AppState, p: &Principal, f: &MeetingFields) -> ApiResult<i64> {
-    let d = validate(state, p, f).await?;
-    Ok(store::create(&state.db, &p.actor(), &d, now()).await?)
-}
+impl Checked for Meetings {
+    type Record = Meeting;
+    type Fields = MeetingFields;
 
-/// Changes a meeting the caller may write.
-pub async fn edit(state: &AppState, p: &Principal, m: &Meeting, f: &MeetingFields) -> ApiResult<()> {
-    if !p.scope.covers_unit(m.unit_id, &m.unit_path) {
-        return Err(ApiError::Forbidden("该会议的单位不在您的数据范围内，不能修改".into()));
+    async fn get(state: &AppState, scope: &Scope, id: i64) -> ApiResult<Meeting> {
+        Ok(store::get(&state.db, scope, id).await?)
     }
-    let d = validate(state, p, f).await?;
-    Ok(store::update(&state.db, &p.actor(), m, &d, now()).await?)
+
+    fn fields(record: &Meeting) -> MeetingFields {
+        record.fields()
+    }
+
+    /// The dry run: every check of the meeting as entered; nothing is written.
+    async fn dry_run(state: &AppState, p: &Principal, f: &MeetingFields) -> ApiResult<Vec<Check>> {
+        Ok(checks(&validate(state, p, f).await?))
+    }
+
+    /// Records a meeting.
+    async fn create(state: &AppState, p: &Principal, f: &MeetingFields) -> ApiResult<i64> {
+        let d = validate(state, p, f).await?;
+        Ok(store::create(&state.db, &p.actor(), &d, now()).await?)
+    }
+
+    /// Changes a meeting the caller may write.
+    async fn edit(state: &AppState, p: &Principal, m: &Meeting, f: &MeetingFields) -> ApiResult<()> {
+        if !p.scope.covers_unit(m.unit_id, &m.unit_path) {
+            return Err(ApiError::Forbidden("该会议的单位不在您的数据范围内，不能修改".into()));
+        }
+        let d = validate(state, p, f).await?;
+        Ok(store::update(&state.db, &p.actor(), m, &d, now()).await?)
+    }
+
+    /// 转为问题: a failed check of a meeting in the caller's scope becomes a finding of the 纪检组.
+    async fn convert(state: &AppState, p: &Principal, id: i64, rule: &str) -> ApiResult<i64> {
+        let m = store::get(&state.db, &p.scope, id).await?;
+        let c = failed_check(&m.checks, rule, "三重一大会议", "该会议")?;
+        let d = finding_for(&m, c);
+        Ok(store::link_finding(&state.db, &p.actor(), id, rule, &d, now()).await?)
+    }
 }
 
 /// The finding a failed check becomes: the meeting's unit, 监督检查, 组织纪律, citing the rule.
@@ -143,14 +169,6 @@ fn finding_for(m: &Meeting, c: &Check) -> FindingDraft {
         campaign_id: None,
         risk_point_id: None,
     }
-}
-
-/// 转为问题: a failed check of a meeting in the caller's scope becomes a finding of the 纪检组.
-pub async fn convert(state: &AppState, p: &Principal, id: i64, rule: &str) -> ApiResult<i64> {
-    let m = store::get(&state.db, &p.scope, id).await?;
-    let c = failed_check(&m.checks, rule, "三重一大会议", "该会议")?;
-    let d = finding_for(&m, c);
-    Ok(store::link_finding(&state.db, &p.actor(), id, rule, &d, now()).await?)
 }
 
 /// Validates a register entry for the caller: its unit in scope, the topic it points at in a

@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod api;
+pub mod checked_api;
 pub mod export;
 pub mod from_checks;
 pub mod pages;

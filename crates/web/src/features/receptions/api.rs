@@ -4,15 +4,14 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use qingfeng_domain::receptions::ReceptionFields;
 use qingfeng_store::private_files::PrivateFile;
-use qingfeng_store::receptions::{self as store, Reception, ReceptionSummary};
-use qingfeng_store::{Page, Scope};
+use qingfeng_store::receptions::{self as store, ReceptionSummary};
+use qingfeng_store::Page;
 
 use super::{service, sheets};
 use crate::auth::Principal;
 pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
-use crate::http::{merge_patch, stored_file, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
+use crate::http::{stored_file, xlsx, ApiResult, ImportUpload, Params, Path};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
@@ -24,54 +23,6 @@ pub async fn list(
 ) -> ApiResult<Json<Page<ReceptionSummary>>> {
     let f = service::filter(&params)?;
     Ok(Json(store::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
-}
-
-/// `GET /api/v1/receptions/{id}`: the record with every check.
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Reception>> {
-    Ok(Json(store::get(&state.db, &p.scope, id).await?))
-}
-
-/// `POST /api/v1/receptions`
-pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<ReceptionFields>,
-) -> ApiResult<(StatusCode, Json<Reception>)> {
-    let id = service::create(&state, &p, &f).await?;
-    Ok((StatusCode::CREATED, Json(store::get(&state.db, &Scope::all(), id).await?)))
-}
-
-/// `PATCH /api/v1/receptions/{id}` (a merge patch; arrays are replaced whole)
-pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-    ApiJson(patch): ApiJson<serde_json::Value>,
-) -> ApiResult<Json<Reception>> {
-    let r = store::get(&state.db, &p.scope, id).await?;
-    let f: ReceptionFields = merge_patch(&r.fields(), patch)?;
-    service::edit(&state, &p, &r, &f).await?;
-    Ok(Json(store::get(&state.db, &p.scope, id).await?))
-}
-
-/// `POST /api/v1/receptions/check`: the same body as create; writes nothing.
-pub async fn check(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<ReceptionFields>,
-) -> ApiResult<Json<CheckAnswer>> {
-    Ok(Json(CheckAnswer { checks: service::dry_run(&state, &p, &f).await? }))
-}
-
-/// `POST /api/v1/receptions/{id}/findings` (the 纪检组)
-pub async fn convert(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-    ApiJson(f): ApiJson<ConvertFields>,
-) -> ApiResult<(StatusCode, Json<Converted>)> {
-    let finding_id = service::convert(&state, &p, id, f.rule.trim()).await?;
-    Ok((StatusCode::CREATED, Json(Converted { finding_id })))
 }
 
 /// `POST /api/v1/receptions/{id}/files` (multipart `file`: the scanned 公函)

@@ -14,6 +14,7 @@ use qingfeng_domain::receptions::ReceptionFields;
 use qingfeng_store::private_files::PrivateFile;
 use qingfeng_store::receptions::{Reception, ReceptionSummary};
 
+use crate::features::findings::checked_api;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
@@ -23,10 +24,22 @@ pub fn routes(book: Book) -> Book {
         .returns_page::<ReceptionSummary>()
         .query(service::FILTERS)
         .paged()
-        .add(M::POST, "/api/v1/receptions", P::ReceptionWrite, "登记公务接待", api::create)
+        .add(
+            M::POST,
+            "/api/v1/receptions",
+            P::ReceptionWrite,
+            "登记公务接待",
+            checked_api::create::<service::Receptions>,
+        )
         .body::<ReceptionFields>()
         .returns::<Reception>()
-        .add(M::POST, "/api/v1/receptions/check", P::ReceptionWrite, "检查公务接待（不保存）", api::check)
+        .add(
+            M::POST,
+            "/api/v1/receptions/check",
+            P::ReceptionWrite,
+            "检查公务接待（不保存）",
+            checked_api::check::<service::Receptions>,
+        )
         .body::<ReceptionFields>()
         .returns::<api::CheckAnswer>()
         .add(M::GET, "/api/v1/receptions/export.xlsx", P::ReceptionRead, "导出公务接待清单登记台账", api::export)
@@ -34,9 +47,21 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/receptions/import-template.xlsx", P::ReceptionWrite, "公务接待导入模板", api::template)
         .add(M::POST, "/api/v1/receptions/import", P::ReceptionWrite, "导入公务接待", api::import)
         .imports_sheet()
-        .add(M::GET, "/api/v1/receptions/{id}", P::ReceptionRead, "公务接待详情（含检查结果）", api::get)
+        .add(
+            M::GET,
+            "/api/v1/receptions/{id}",
+            P::ReceptionRead,
+            "公务接待详情（含检查结果）",
+            checked_api::get::<service::Receptions>,
+        )
         .returns::<Reception>()
-        .add(M::PATCH, "/api/v1/receptions/{id}", P::ReceptionWrite, "修改公务接待", api::update)
+        .add(
+            M::PATCH,
+            "/api/v1/receptions/{id}",
+            P::ReceptionWrite,
+            "修改公务接待",
+            checked_api::update::<service::Receptions>,
+        )
         .patch::<ReceptionFields>()
         .returns::<Reception>()
         .add(
@@ -44,7 +69,7 @@ pub fn routes(book: Book) -> Book {
             "/api/v1/receptions/{id}/findings",
             P::ReceptionConvert,
             "将未通过的检查转为问题（纪检监察组）",
-            api::convert,
+            checked_api::convert::<service::Receptions>,
         )
         .body::<api::ConvertFields>()
         .returns::<api::Converted>()

@@ -12,9 +12,10 @@ use qingfeng_domain::rules::Check;
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::private_files::{self, PrivateFile};
 use qingfeng_store::receptions::{self as store, Reception, ReceptionFilter, LETTER_FILES};
-use qingfeng_store::{now, StoreError};
+use qingfeng_store::{now, Scope, StoreError};
 
 use crate::auth::Principal;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::failed_check;
 use crate::features::findings::service::check_unit_scope;
 use crate::http::{read_attachment, ApiError, ApiResult, Params};
@@ -46,34 +47,59 @@ pub async fn validate(state: &AppState, p: &Principal, f: &ReceptionFields) -> A
     Ok(d)
 }
 
-/// The dry run: every check of the reception as entered, against the settings in force;
-/// nothing is written.
-pub async fn dry_run(state: &AppState, p: &Principal, f: &ReceptionFields) -> ApiResult<Vec<Check>> {
-    let d = validate(state, p, f).await?;
-    Ok(checks(&d, &store::settings(&state.db).await?))
-}
-
-/// Records a reception.
-pub async fn create(state: &AppState, p: &Principal, f: &ReceptionFields) -> ApiResult<i64> {
-    let d = validate(state, p, f).await?;
-    Ok(store::create(&state.db, &p.actor(), &d, now()).await?)
-}
-
-/// Changes a reception the caller may write.
-pub async fn edit(state: &AppState, p: &Principal, r: &Reception, f: &ReceptionFields) -> ApiResult<()> {
-    if !p.scope.covers_unit(r.unit_id, &r.unit_path) {
-        return Err(ApiError::Forbidden("该接待的单位不在您的数据范围内，不能修改".into()));
-    }
-    let d = validate(state, p, f).await?;
-    Ok(store::update(&state.db, &p.actor(), r, &d, now()).await?)
-}
-
 /// The finding category a failed rule points at: meals over the standard or with alcohol are
 /// 违规公款吃喝, everything else 提供或接受超标准接待.
 pub fn category_for(rule: &str) -> Category {
     match rule {
         "R-REC-3" | "R-REC-6" | "R-REC-7" => Category::PublicDining,
         _ => Category::Reception,
+    }
+}
+
+/// 公务接待 as a record with checks: what the JSON handlers of [`crate::features::findings::checked_api`]
+/// and the pages call.
+pub struct Receptions;
+
+impl Checked for Receptions {
+    type Record = Reception;
+    type Fields = ReceptionFields;
+
+    async fn get(state: &AppState, scope: &Scope, id: i64) -> ApiResult<Reception> {
+        Ok(store::get(&state.db, scope, id).await?)
+    }
+
+    fn fields(record: &Reception) -> ReceptionFields {
+        record.fields()
+    }
+
+    /// The dry run: every check of the reception as entered, against the settings in force;
+    /// nothing is written.
+    async fn dry_run(state: &AppState, p: &Principal, f: &ReceptionFields) -> ApiResult<Vec<Check>> {
+        let d = validate(state, p, f).await?;
+        Ok(checks(&d, &store::settings(&state.db).await?))
+    }
+
+    /// Records a reception.
+    async fn create(state: &AppState, p: &Principal, f: &ReceptionFields) -> ApiResult<i64> {
+        let d = validate(state, p, f).await?;
+        Ok(store::create(&state.db, &p.actor(), &d, now()).await?)
+    }
+
+    /// Changes a reception the caller may write.
+    async fn edit(state: &AppState, p: &Principal, r: &Reception, f: &ReceptionFields) -> ApiResult<()> {
+        if !p.scope.covers_unit(r.unit_id, &r.unit_path) {
+            return Err(ApiError::Forbidden("该接待的单位不在您的数据范围内，不能修改".into()));
+        }
+        let d = validate(state, p, f).await?;
+        Ok(store::update(&state.db, &p.actor(), r, &d, now()).await?)
+    }
+
+    /// 转为问题: a failed check of a reception in the caller's scope becomes a finding.
+    async fn convert(state: &AppState, p: &Principal, id: i64, rule: &str) -> ApiResult<i64> {
+        let r = store::get(&state.db, &p.scope, id).await?;
+        let c = failed_check(&r.checks, rule, "公务接待", "该接待")?;
+        let d = finding_for(&r, c);
+        Ok(store::link_finding(&state.db, &p.actor(), id, rule, &d, now()).await?)
     }
 }
 
@@ -110,14 +136,6 @@ fn finding_for(r: &Reception, c: &Check) -> FindingDraft {
         campaign_id: None,
         risk_point_id: None,
     }
-}
-
-/// 转为问题: a failed check of a reception in the caller's scope becomes a finding.
-pub async fn convert(state: &AppState, p: &Principal, id: i64, rule: &str) -> ApiResult<i64> {
-    let r = store::get(&state.db, &p.scope, id).await?;
-    let c = failed_check(&r.checks, rule, "公务接待", "该接待")?;
-    let d = finding_for(&r, c);
-    Ok(store::link_finding(&state.db, &p.actor(), id, rule, &d, now()).await?)
 }
 
 /// Adds the scanned 公函 (or another document) to a reception the caller may write; the upload

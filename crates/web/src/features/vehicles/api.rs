@@ -4,13 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use qingfeng_domain::vehicles::{TripFields, VehicleFields};
+use qingfeng_domain::vehicles::VehicleFields;
 use qingfeng_store::vehicles::{self as store, Trip, Vehicle};
 use qingfeng_store::{Page, Scope};
 
 use super::{service, sheets};
 use crate::auth::Principal;
-use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
+pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
 use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
 use crate::sheets::ImportReport;
 use crate::AppState;
@@ -53,54 +53,6 @@ pub async fn update(
 pub async fn trips(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Trip>>> {
     let f = service::trip_filter(&params)?;
     Ok(Json(store::list_trips(&state.db, &p.scope, &f, Some(params.paging()?), false).await?))
-}
-
-/// `GET /api/v1/vehicle-trips/{id}`: the trip with every check.
-pub async fn trip(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Trip>> {
-    Ok(Json(store::get_trip(&state.db, &p.scope, id).await?))
-}
-
-/// `POST /api/v1/vehicle-trips`: saved even when a check fails (the trip is flagged).
-pub async fn create_trip(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<TripFields>,
-) -> ApiResult<(StatusCode, Json<Trip>)> {
-    let id = service::create_trip(&state, &p, &f).await?;
-    Ok((StatusCode::CREATED, Json(store::get_trip(&state.db, &Scope::all(), id).await?)))
-}
-
-/// `PATCH /api/v1/vehicle-trips/{id}` (a merge patch)
-pub async fn update_trip(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-    ApiJson(patch): ApiJson<serde_json::Value>,
-) -> ApiResult<Json<Trip>> {
-    let t = store::get_trip(&state.db, &p.scope, id).await?;
-    let f: TripFields = merge_patch(&t.fields(), patch)?;
-    service::edit_trip(&state, &p, &t, &f).await?;
-    Ok(Json(store::get_trip(&state.db, &p.scope, id).await?))
-}
-
-/// `POST /api/v1/vehicle-trips/check`: the same body as create; writes nothing.
-pub async fn check(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<TripFields>,
-) -> ApiResult<Json<CheckAnswer>> {
-    Ok(Json(CheckAnswer { checks: service::dry_run(&state, &p, &f).await? }))
-}
-
-/// `POST /api/v1/vehicle-trips/{id}/findings` (the 纪检组)
-pub async fn convert(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-    ApiJson(f): ApiJson<ConvertFields>,
-) -> ApiResult<(StatusCode, Json<Converted>)> {
-    let finding_id = service::convert(&state, &p, id, f.rule.trim()).await?;
-    Ok((StatusCode::CREATED, Json(Converted { finding_id })))
 }
 
 /// `GET /api/v1/vehicle-trips/export.xlsx?month=`: 公务用车使用登记表 (same filters as the list).

@@ -12,6 +12,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::vehicles::{TripFields, VehicleFields};
 use qingfeng_store::vehicles::{Trip, Vehicle};
 
+use crate::features::findings::checked_api;
 use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
 use crate::http::Book;
 
@@ -39,11 +40,17 @@ pub fn routes(book: Book) -> Book {
             "/api/v1/vehicle-trips",
             P::VehicleWrite,
             "出车登记（检查未通过的也保存并标记）",
-            api::create_trip,
+            checked_api::create::<service::Trips>,
         )
         .body::<TripFields>()
         .returns::<Trip>()
-        .add(M::POST, "/api/v1/vehicle-trips/check", P::VehicleWrite, "检查出车记录（不保存）", api::check)
+        .add(
+            M::POST,
+            "/api/v1/vehicle-trips/check",
+            P::VehicleWrite,
+            "检查出车记录（不保存）",
+            checked_api::check::<service::Trips>,
+        )
         .body::<TripFields>()
         .returns::<CheckAnswer>()
         .add(M::GET, "/api/v1/vehicle-trips/export.xlsx", P::VehicleRead, "导出公务用车使用登记表", api::export)
@@ -51,9 +58,21 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/vehicle-trips/import-template.xlsx", P::VehicleWrite, "派车单导入模板", api::template)
         .add(M::POST, "/api/v1/vehicle-trips/import", P::VehicleWrite, "导入派车单", api::import)
         .imports_sheet()
-        .add(M::GET, "/api/v1/vehicle-trips/{id}", P::VehicleRead, "出车记录详情（含检查结果）", api::trip)
+        .add(
+            M::GET,
+            "/api/v1/vehicle-trips/{id}",
+            P::VehicleRead,
+            "出车记录详情（含检查结果）",
+            checked_api::get::<service::Trips>,
+        )
         .returns::<Trip>()
-        .add(M::PATCH, "/api/v1/vehicle-trips/{id}", P::VehicleWrite, "修改出车记录", api::update_trip)
+        .add(
+            M::PATCH,
+            "/api/v1/vehicle-trips/{id}",
+            P::VehicleWrite,
+            "修改出车记录",
+            checked_api::update::<service::Trips>,
+        )
         .patch::<TripFields>()
         .returns::<Trip>()
         .add(
@@ -61,7 +80,7 @@ pub fn routes(book: Book) -> Book {
             "/api/v1/vehicle-trips/{id}/findings",
             P::VehicleConvert,
             "将出车记录未通过的检查转为问题（纪检监察组）",
-            api::convert,
+            checked_api::convert::<service::Trips>,
         )
         .body::<ConvertFields>()
         .returns::<Converted>();

@@ -11,9 +11,10 @@ use qingfeng_domain::findings::{Category, FindingDraft, Severity, Source};
 use qingfeng_domain::vehicles::{checks, TripDraft, TripFields, VehicleDraft, VehicleFields};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::vehicles::{self as store, Trip, TripFilter, Vehicle, VehicleFilter};
-use qingfeng_store::{now, StoreError};
+use qingfeng_store::{now, Scope, StoreError};
 
 use crate::auth::Principal;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::failed_check;
 use crate::features::findings::service::check_unit_scope;
 use crate::http::{ApiError, ApiResult, Params};
@@ -106,28 +107,53 @@ pub async fn validate_trip(state: &AppState, p: &Principal, f: &TripFields) -> A
     }
 }
 
-/// The dry run: every check of the trip as entered, against the vehicle's trip before it;
-/// nothing is written.
-pub async fn dry_run(state: &AppState, p: &Principal, f: &TripFields) -> ApiResult<Vec<Check>> {
-    let d = validate_trip(state, p, f).await?;
-    let time = d.departed.format("%H:%M").to_string();
-    let prev = store::previous_trip(&state.db, d.vehicle_id, d.departed.date(), &time, i64::MAX).await?;
-    Ok(checks(&d, prev, &store::trip_rules(&state.db).await?))
-}
+/// 出车记录 as a record with checks: what the JSON handlers of [`crate::features::findings::checked_api`]
+/// and the pages call.
+pub struct Trips;
 
-pub async fn create_trip(state: &AppState, p: &Principal, f: &TripFields) -> ApiResult<i64> {
-    let d = validate_trip(state, p, f).await?;
-    Ok(store::create_trip(&state.db, &p.actor(), &d).await?)
-}
+impl Checked for Trips {
+    type Record = Trip;
+    type Fields = TripFields;
 
-/// Changes a trip the caller may write.
-pub async fn edit_trip(state: &AppState, p: &Principal, t: &Trip, f: &TripFields) -> ApiResult<()> {
-    if !p.scope.covers_unit(t.unit_id, &t.unit_path) {
-        return Err(ApiError::Forbidden("该出车记录的单位不在您的数据范围内，不能修改".into()));
+    async fn get(state: &AppState, scope: &Scope, id: i64) -> ApiResult<Trip> {
+        Ok(store::get_trip(&state.db, scope, id).await?)
     }
-    let before = t.fields().validate()?;
-    let d = validate_trip(state, p, f).await?;
-    Ok(store::update_trip(&state.db, &p.actor(), t.id, &before, &d).await?)
+
+    fn fields(record: &Trip) -> TripFields {
+        record.fields()
+    }
+
+    /// The dry run: every check of the trip as entered, against the vehicle's trip before it;
+    /// nothing is written.
+    async fn dry_run(state: &AppState, p: &Principal, f: &TripFields) -> ApiResult<Vec<Check>> {
+        let d = validate_trip(state, p, f).await?;
+        let time = d.departed.format("%H:%M").to_string();
+        let prev = store::previous_trip(&state.db, d.vehicle_id, d.departed.date(), &time, i64::MAX).await?;
+        Ok(checks(&d, prev, &store::trip_rules(&state.db).await?))
+    }
+
+    async fn create(state: &AppState, p: &Principal, f: &TripFields) -> ApiResult<i64> {
+        let d = validate_trip(state, p, f).await?;
+        Ok(store::create_trip(&state.db, &p.actor(), &d).await?)
+    }
+
+    /// Changes a trip the caller may write.
+    async fn edit(state: &AppState, p: &Principal, t: &Trip, f: &TripFields) -> ApiResult<()> {
+        if !p.scope.covers_unit(t.unit_id, &t.unit_path) {
+            return Err(ApiError::Forbidden("该出车记录的单位不在您的数据范围内，不能修改".into()));
+        }
+        let before = t.fields().validate()?;
+        let d = validate_trip(state, p, f).await?;
+        Ok(store::update_trip(&state.db, &p.actor(), t.id, &before, &d).await?)
+    }
+
+    /// 转为问题: a failed check of a trip in the caller's scope becomes a finding of the 纪检组.
+    async fn convert(state: &AppState, p: &Principal, id: i64, rule: &str) -> ApiResult<i64> {
+        let t = store::get_trip(&state.db, &p.scope, id).await?;
+        let c = failed_check(&t.checks, rule, "出车记录", "该出车记录")?;
+        let d = finding_for(&t, c);
+        Ok(qingfeng_store::findings::link_check(&state.db, &p.actor(), &store::CHECK_LINK, id, rule, &d, now()).await?)
+    }
 }
 
 /// The finding a failed check becomes: the vehicle's unit, 监督检查, 违规配备使用公务用车,
@@ -164,12 +190,4 @@ fn finding_for(t: &Trip, c: &Check) -> FindingDraft {
         campaign_id: None,
         risk_point_id: None,
     }
-}
-
-/// 转为问题: a failed check of a trip in the caller's scope becomes a finding of the 纪检组.
-pub async fn convert(state: &AppState, p: &Principal, id: i64, rule: &str) -> ApiResult<i64> {
-    let t = store::get_trip(&state.db, &p.scope, id).await?;
-    let c = failed_check(&t.checks, rule, "出车记录", "该出车记录")?;
-    let d = finding_for(&t, c);
-    Ok(qingfeng_store::findings::link_check(&state.db, &p.actor(), &store::CHECK_LINK, id, rule, &d, now()).await?)
 }

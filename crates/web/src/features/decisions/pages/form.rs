@@ -16,6 +16,7 @@ use qingfeng_store::decisions as store;
 use super::body_options;
 use crate::auth::Principal;
 use crate::features::decisions::service;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::checks_panel;
 use crate::features::findings::pages::{people_options, person_opts, unit_options, Pick};
 use crate::http::{form_errors, render_form, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult};
@@ -263,7 +264,7 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     if form.get("_refresh") == "1" {
         return form_page(&state, &p, new_target(), f, FieldErrors::default()).await;
     }
-    match service::create(&state, &p, &f).await {
+    match service::Meetings::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/decisions/{id}"))),
         Err(e) => form_page(&state, &p, new_target(), f, form_errors(e, "unit_id")?).await,
     }
@@ -285,7 +286,7 @@ pub async fn edit(
     if form.get("_refresh") == "1" {
         return form_page(&state, &p, edit_target(id), f, FieldErrors::default()).await;
     }
-    match service::edit(&state, &p, &m, &f).await {
+    match service::Meetings::edit(&state, &p, &m, &f).await {
         Ok(()) => Ok(see_other(format!("/decisions/{id}"))),
         Err(e) => form_page(&state, &p, edit_target(id), f, form_errors(e, "unit_id")?).await,
     }
@@ -294,5 +295,5 @@ pub async fn edit(
 /// `POST /decisions/check` (htmx): the checks of the form as typed, or what it still lacks.
 pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
-    checks_panel(service::dry_run(&state, &p, &f).await)
+    checks_panel(service::Meetings::dry_run(&state, &p, &f).await)
 }

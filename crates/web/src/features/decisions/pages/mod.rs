@@ -16,6 +16,7 @@ pub use register::{create_entry, import_page, import_submit, link_entry, registe
 
 use super::service;
 use crate::auth::Principal;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
 use crate::http::{render, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
 use crate::AppState;
@@ -109,7 +110,10 @@ pub async fn convert(
     PagePath(id): PagePath<i64>,
     form: FormPairs,
 ) -> PageResult {
-    converted_page(service::convert(&state, &p, id, form.get("rule").trim()).await, &format!("/decisions/{id}"))
+    converted_page(
+        service::Meetings::convert(&state, &p, id, form.get("rule").trim()).await,
+        &format!("/decisions/{id}"),
+    )
 }
 
 /// The year of the office today (the dashboard counts this year's meetings).

@@ -11,6 +11,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::receptions as store;
 
 use crate::auth::Principal;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::checks_panel;
 use crate::features::findings::pages::unit_options;
 use crate::features::receptions::service;
@@ -176,7 +177,7 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     if form.get("_refresh") == "1" {
         return form_page(&state, &p, new_target(), f, FieldErrors::default()).await;
     }
-    match service::create(&state, &p, &f).await {
+    match service::Receptions::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/receptions/{id}"))),
         Err(e) => form_page(&state, &p, new_target(), f, form_errors(e, "unit_id")?).await,
     }
@@ -198,7 +199,7 @@ pub async fn edit(
     if form.get("_refresh") == "1" {
         return form_page(&state, &p, edit_target(id), f, FieldErrors::default()).await;
     }
-    match service::edit(&state, &p, &r, &f).await {
+    match service::Receptions::edit(&state, &p, &r, &f).await {
         Ok(()) => Ok(see_other(format!("/receptions/{id}"))),
         Err(e) => form_page(&state, &p, edit_target(id), f, form_errors(e, "unit_id")?).await,
     }
@@ -206,5 +207,5 @@ pub async fn edit(
 
 /// `POST /receptions/check` (htmx): the checks of the form as typed, or what it still lacks.
 pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
-    checks_panel(service::dry_run(&state, &p, &fields_from(&form)).await)
+    checks_panel(service::Receptions::dry_run(&state, &p, &fields_from(&form)).await)
 }

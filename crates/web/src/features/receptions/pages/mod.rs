@@ -14,6 +14,7 @@ pub use form::{check, create, edit, edit_form, new_form};
 
 use super::service;
 use crate::auth::Principal;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
 use crate::features::personal_reports::service::after_upload;
 use crate::http::import_flow::ImportPage;
@@ -130,7 +131,10 @@ pub async fn convert(
     PagePath(id): PagePath<i64>,
     form: FormPairs,
 ) -> PageResult {
-    converted_page(service::convert(&state, &p, id, form.get("rule").trim()).await, &format!("/receptions/{id}"))
+    converted_page(
+        service::Receptions::convert(&state, &p, id, form.get("rule").trim()).await,
+        &format!("/receptions/{id}"),
+    )
 }
 
 /// The scanned 公函: back to the reception, with the refusal named when there is one.

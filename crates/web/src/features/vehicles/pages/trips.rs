@@ -12,6 +12,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::vehicles::{self as store, Trip, VehicleFilter};
 
 use crate::auth::Principal;
+use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, review_panel, CheckRow};
 use crate::features::vehicles::{service, sheets};
 use crate::http::import_flow::ImportPage;
@@ -111,7 +112,10 @@ pub async fn convert(
     PagePath(id): PagePath<i64>,
     form: FormPairs,
 ) -> PageResult {
-    converted_page(service::convert(&state, &p, id, form.get("rule").trim()).await, &format!("/vehicles/trips/{id}"))
+    converted_page(
+        service::Trips::convert(&state, &p, id, form.get("rule").trim()).await,
+        &format!("/vehicles/trips/{id}"),
+    )
 }
 
 #[derive(Template)]
@@ -183,7 +187,7 @@ pub async fn new_trip_form(State(state): State<AppState>, p: Principal, params: 
 
 pub async fn create_trip(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     let f = trip_from(&form);
-    match service::create_trip(&state, &p, &f).await {
+    match service::Trips::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/vehicles/trips/{id}"))),
         Err(e) => trip_form(&state, &p, new_target(), f, form_errors(e, "vehicle_id")?).await,
     }
@@ -206,7 +210,7 @@ pub async fn edit_trip(
 ) -> PageResult {
     let t = store::get_trip(&state.db, &p.scope, id).await?;
     let f = trip_from(&form);
-    match service::edit_trip(&state, &p, &t, &f).await {
+    match service::Trips::edit(&state, &p, &t, &f).await {
         Ok(()) => Ok(see_other(format!("/vehicles/trips/{id}"))),
         Err(e) => trip_form(&state, &p, edit_target(id), f, form_errors(e, "vehicle_id")?).await,
     }
@@ -214,7 +218,7 @@ pub async fn edit_trip(
 
 /// `POST /vehicles/trips/check` (htmx): the checks of the form as typed, or what it still lacks.
 pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
-    review_panel(service::dry_run(&state, &p, &trip_from(&form)).await)
+    review_panel(service::Trips::dry_run(&state, &p, &trip_from(&form)).await)
 }
 
 fn import(p: &Principal) -> ImportPage {
