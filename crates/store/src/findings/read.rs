@@ -156,8 +156,10 @@ pub(super) const FROM: &str = " FROM findings f JOIN units u ON u.id = f.unit_id
 const ORDER: SeekOrder = SeekOrder { keys: &["f.found_on", "f.id"], desc: true };
 /// 仅本人: findings where the person is the responsible person or leader, of the finding or of
 /// one of its measures.
-const SELF_COND: &str = "f.id IN (SELECT fx.id FROM findings fx LEFT JOIN rectification_measures mx ON mx.finding_id = fx.id \
-    WHERE ? IN (fx.responsible_person_id, fx.responsible_leader_id, mx.responsible_person_id, mx.responsible_leader_id))";
+/// Every `?` is compared by `= ?`, so a 支部书记's scope reads its members as one set (see
+/// `Scope::restrict_with`).
+const SELF_COND: &str = "(f.responsible_person_id = ? OR f.responsible_leader_id = ? OR f.id IN \
+    (SELECT mx.finding_id FROM rectification_measures mx WHERE mx.responsible_person_id = ? OR mx.responsible_leader_id = ?))";
 
 /// Filters of the 问题清单 (all optional; keys or labels accepted by the caller's parser).
 #[derive(Debug, Clone, Default)]
@@ -413,7 +415,7 @@ const M_FROM: &str =
     LEFT JOIN people pl ON pl.id = m.responsible_leader_id JOIN people pp ON pp.id = m.responsible_person_id";
 /// 仅本人: measures the person answers for (or whose finding they answer for).
 const M_SELF_COND: &str =
-    "? IN (m.responsible_person_id, m.responsible_leader_id, f.responsible_person_id, f.responsible_leader_id)";
+    "(m.responsible_person_id = ? OR m.responsible_leader_id = ? OR f.responsible_person_id = ? OR f.responsible_leader_id = ?)";
 
 /// The measures of a finding, in the order they were made.
 pub async fn measures(db: &Db, finding_id: i64, today: NaiveDate) -> StoreResult<Vec<Measure>> {

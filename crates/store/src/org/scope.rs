@@ -59,22 +59,40 @@ impl Scope {
         }
         if let (Some(pid), Some(cond)) = (self.person_id, person_cond) {
             parts.push(cond.to_string());
-            values.push(pid.into());
+            values.extend(std::iter::repeat_n(Arg::from(pid), cond.matches('?').count()));
         }
         if let (false, Some(cond)) = (self.branch_members.is_empty(), person_cond) {
-            // the same condition, for any current member of the branches
-            let marks = vec!["?"; self.branch_members.len()].join(", ");
-            parts.push(format!(
-                "EXISTS (SELECT 1 FROM people qf_bm WHERE qf_bm.party_branch_id IN ({marks}) AND {})",
-                cond.replacen('?', "qf_bm.id", 1)
-            ));
-            values.extend(self.branch_members.iter().map(|b| Arg::from(*b)));
+            let (part, args) = self.for_branch_members(cond);
+            parts.push(part);
+            values.extend(args);
         }
         if parts.is_empty() {
             q.and("1 = 0", vec![]);
         } else {
             q.and(&format!("({})", parts.join(" OR ")), values);
         }
+    }
+
+    /// The person condition `cond` for any current member of the branches, with its values.
+    /// Where each `?` is compared by `= ?`, the members are one uncorrelated set
+    /// (`person_id IN (SELECT … members)`), read once per query; the correlated form
+    /// (`EXISTS (SELECT 1 FROM people … AND cond)`) is kept for any other shape. The correlated
+    /// form runs the condition's sub-query for every row and member: under load a branch
+    /// secretary's count of 2,000 findings took minutes and held a connection all along.
+    fn for_branch_members(&self, cond: &str) -> (String, Vec<Arg>) {
+        let marks = vec!["?"; self.branch_members.len()].join(", ");
+        let branches = || self.branch_members.iter().map(|b| Arg::from(*b));
+        let placeholders = cond.matches('?').count();
+        if cond.matches("= ?").count() == placeholders {
+            let members = format!("IN (SELECT qf_bm.id FROM people qf_bm WHERE qf_bm.party_branch_id IN ({marks}))");
+            let args = (0..placeholders).flat_map(|_| branches()).collect();
+            return (cond.replace("= ?", &members), args);
+        }
+        let part = format!(
+            "EXISTS (SELECT 1 FROM people qf_bm WHERE qf_bm.party_branch_id IN ({marks}) AND {})",
+            cond.replace('?', "qf_bm.id")
+        );
+        (part, branches().collect())
     }
 
     /// 仅本人: the operator's own records and no unit.
@@ -128,9 +146,25 @@ mod tests {
         s.restrict_with(&mut q, "u.path", "u.id", Some("e.id IN (SELECT entry_id FROM x WHERE person_id = ?)"));
         assert_eq!(
             q.where_clause(),
-            " WHERE (u.id = $1 OR e.id IN (SELECT entry_id FROM x WHERE person_id = $2) OR EXISTS (SELECT 1 FROM \
-             people qf_bm WHERE qf_bm.party_branch_id IN ($3) AND e.id IN (SELECT entry_id FROM x WHERE person_id = qf_bm.id)))"
+            " WHERE (u.id = $1 OR e.id IN (SELECT entry_id FROM x WHERE person_id = $2) OR e.id IN (SELECT entry_id \
+             FROM x WHERE person_id IN (SELECT qf_bm.id FROM people qf_bm WHERE qf_bm.party_branch_id IN ($3))))"
         );
         assert!(!s.is_self_only());
+        // a condition naming the person twice: each placeholder gets its values, in order
+        let mut q = QueryBuilder::new();
+        let s = Scope { person_id: Some(4), branch_members: vec![7, 8], ..Default::default() };
+        s.restrict_with(&mut q, "u.path", "u.id", Some("(a = ? OR b = ?)"));
+        assert_eq!(
+            q.where_clause(),
+            " WHERE ((a = $1 OR b = $2) OR (a IN (SELECT qf_bm.id FROM people qf_bm WHERE qf_bm.party_branch_id IN \
+             ($3, $4)) OR b IN (SELECT qf_bm.id FROM people qf_bm WHERE qf_bm.party_branch_id IN ($5, $6))))"
+        );
+        assert_eq!(q.args().len(), 6);
+        // any other shape keeps the correlated form
+        let mut q = QueryBuilder::new();
+        s.restrict_with(&mut q, "u.path", "u.id", Some("? IN (a, b)"));
+        assert!(q.where_clause().contains(
+            "EXISTS (SELECT 1 FROM people qf_bm WHERE qf_bm.party_branch_id IN ($2, $3) AND qf_bm.id IN (a, b))"
+        ));
     }
 }

@@ -61,12 +61,7 @@ pub async fn heat_map(db: &Db, scope: &Scope, year: i32, today: NaiveDate) -> St
     let mut q = QueryBuilder::new();
     q.bind(today);
     q.and("r.year = ? AND r.state = 'accepted'", args![i64::from(year)]);
-    scope.restrict_with(
-        &mut q,
-        "u.path",
-        "u.id",
-        Some("r.id IN (SELECT rx.id FROM risk_points rx LEFT JOIN risk_measures mx ON mx.point_id = rx.id WHERE ? IN (rx.head_id, rx.leader_id, mx.person_id))"),
-    );
+    scope.restrict_with(&mut q, "u.path", "u.id", Some(super::read::SELF_COND));
     let rows: Vec<Row> = db
         .fetch_all(
             &format!(

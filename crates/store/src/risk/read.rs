@@ -159,8 +159,8 @@ const FROM: &str = " FROM risk_points r JOIN units u ON u.id = r.unit_id \
     GROUP BY risk_point_id) occ ON occ.risk_point_id = r.id";
 
 /// 仅本人: points where the person is the head, the leader or responsible for a measure.
-const SELF_COND: &str = "r.id IN (SELECT rx.id FROM risk_points rx LEFT JOIN risk_measures mx ON mx.point_id = rx.id \
-    WHERE ? IN (rx.head_id, rx.leader_id, mx.person_id))";
+pub(crate) const SELF_COND: &str =
+    "(r.head_id = ? OR r.leader_id = ? OR r.id IN (SELECT mx.point_id FROM risk_measures mx WHERE mx.person_id = ?))";
 
 /// Filters of the register (all optional).
 #[derive(Debug, Clone, Default)]
