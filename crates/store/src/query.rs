@@ -312,7 +312,6 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
     paging: Option<crate::Paging>,
 ) -> crate::StoreResult<crate::Page<T>> {
     let ListSql { cols, from, mut q, order } = list;
-    let full_from = from;
     let order_by = order.order_by();
     let Some(p) = paging else {
         // exports: every row
@@ -322,9 +321,8 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
         return Ok(crate::Page::new(items, total, 1, total.max(1)));
     };
     // the ids, the total and the `after` row are read without the joins only `cols` needs
-    let from = prune_joins(from, &format!("{}{order_by}", q.where_clause()));
-    let from = from.as_str();
-    let total = cached_total(db, &format!("{from}{}", q.where_clause()), &q.args()).await?;
+    let key_from = prune_joins(from, &format!("{}{order_by}", q.where_clause()));
+    let total = cached_total(db, &format!("{key_from}{}", q.where_clause()), &q.args()).await?;
     let offset = match p.after {
         Some(after) => {
             let keys = order.keys.join(", ");
@@ -334,7 +332,10 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
             // place in the order (a date, a unit) cannot be probed
             let conditions = q.where_clause();
             let within = if conditions.is_empty() { " WHERE".to_string() } else { format!("{conditions} AND") };
-            q.and(&format!("({keys}) {cmp} (SELECT {keys} {from}{within} {} = ?)", order.id()), crate::args![after]);
+            q.and(
+                &format!("({keys}) {cmp} (SELECT {keys} {key_from}{within} {} = ?)", order.id()),
+                crate::args![after],
+            );
             0
         }
         None if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),
@@ -345,7 +346,7 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
     let ids: Vec<(i64,)> = db
         .fetch_all(
             &format!(
-                "SELECT {} {from}{} ORDER BY {order_by} LIMIT {limit} OFFSET {skip}",
+                "SELECT {} {key_from}{} ORDER BY {order_by} LIMIT {limit} OFFSET {skip}",
                 order.id(),
                 q.where_clause()
             ),
@@ -359,8 +360,7 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
     let items = if ids.is_empty() {
         vec![]
     } else {
-        db.fetch_all(&format!("SELECT {cols} {full_from}{} ORDER BY {order_by}", rows.where_clause()), rows.args())
-            .await?
+        db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {order_by}", rows.where_clause()), rows.args()).await?
     };
     Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after })
 }
