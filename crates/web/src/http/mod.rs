@@ -1,5 +1,6 @@
 //! Shared HTTP plumbing: errors ([`error`]), extractors ([`extract`]), page rendering
-//! ([`page`]), the upload → validate → confirm import flow of pages ([`import_flow`]), .xlsx
+//! ([`page`]), the upload → validate → confirm import flow of pages ([`import_flow`]) and the
+//! four routes of every imported sheet ([`sheet_import`]), .xlsx
 //! downloads ([`xlsx`]), long exports in the background ([`export_jobs`]) and the route book every feature registers its routes in ([`routing`]).
 
 pub mod error;
@@ -9,6 +10,7 @@ pub mod import_flow;
 pub mod metrics;
 pub mod page;
 pub mod routing;
+pub mod sheet_import;
 pub mod xlsx;
 
 pub use error::{ApiError, ApiResult, PageError, PageResult};

@@ -12,8 +12,7 @@ use serde::Serialize;
 use super::service::{self, BusinessFields, ResultDetail, RoundDetail, RoundFields};
 use super::sheets;
 use crate::auth::Principal;
-use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{xlsx, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
 /// One page of `all`, as `page` and `per_page` ask.
@@ -122,19 +121,4 @@ pub async fn set_business(
 pub async fn business_export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let year = service::year_param(&params)?;
     Ok(xlsx(sheets::business_export(&state, &p, year).await?, &format!("业务考核得分（{year}年）.xlsx")))
-}
-
-/// `GET /api/v1/assessments/business-scores/template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "业务考核得分导入模板.xlsx"))
-}
-
-/// `POST /api/v1/assessments/business-scores/import` (multipart `file`; `?commit=true` writes
-/// when every row is valid)
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

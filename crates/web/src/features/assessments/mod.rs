@@ -14,7 +14,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::assessment::AdjustmentFields;
 use qingfeng_store::assessments::{BusinessScore, Round};
 
-use crate::http::Book;
+use crate::http::{sheet_import, Book};
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -45,14 +45,14 @@ pub fn routes(book: Book) -> Book {
             "/api/v1/assessments/business-scores/template.xlsx",
             P::AssessmentManage,
             "业务考核得分导入模板",
-            api::template,
+            sheet_import::template::<sheets::BusinessScoreSheet>,
         )
         .add(
             M::POST,
             "/api/v1/assessments/business-scores/import",
             P::AssessmentManage,
             "导入业务考核得分",
-            api::import,
+            sheet_import::import::<sheets::BusinessScoreSheet>,
         )
         .imports_sheet()
         .add(M::GET, "/api/v1/assessments/{id}", P::AssessmentRead, "考核详情（单位和班子成员得分及明细）", api::get)
@@ -97,13 +97,19 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/assessments", P::AssessmentManage, "创建年度考核", pages::create)
         .add(M::GET, "/assessments/business", P::AssessmentRead, "业务考核得分页", pages::business)
         .add(M::POST, "/assessments/business", P::AssessmentManage, "录入业务考核得分", pages::set_business)
-        .add(M::GET, "/assessments/business/import", P::AssessmentManage, "业务考核得分导入页", pages::import_page)
+        .add(
+            M::GET,
+            "/assessments/business/import",
+            P::AssessmentManage,
+            "业务考核得分导入页",
+            sheet_import::page::<sheets::BusinessScoreSheet>,
+        )
         .add(
             M::POST,
             "/assessments/business/import",
             P::AssessmentManage,
             "校验或导入业务考核得分",
-            pages::import_submit,
+            sheet_import::submit::<sheets::BusinessScoreSheet>,
         )
         .add(M::GET, "/assessments/{id}", P::AssessmentRead, "考核结果页", pages::round)
         .add(M::POST, "/assessments/{id}/compute", P::AssessmentManage, "计算考核得分", pages::compute)

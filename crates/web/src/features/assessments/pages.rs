@@ -3,16 +3,14 @@
 //! the business scores with their entry form and import.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::assessment::{AdjustmentFields, Rules};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::assessments::{Adjustment, BusinessScore, Round};
 
 use super::service::{self, BusinessFields, ResultView, RoundFields};
-use super::sheets;
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
 use crate::http::{form_errors, render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Params};
 use crate::AppState;
 
@@ -232,27 +230,4 @@ pub async fn set_business(State(state): State<AppState>, p: Principal, form: For
             Ok(res)
         }
     }
-}
-
-fn import(p: &Principal) -> ImportPage {
-    ImportPage::new(
-        Nav::new(p, "assessment-business"),
-        "业务考核得分导入",
-        "/assessments/business/import",
-        "/api/v1/assessments/business-scores/template.xlsx",
-    )
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import(&p))
-}
-
-/// Upload → validate every row → confirm to write (only when every row is valid).
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import(&p).flow("assessment_business");
-    let (st, p) = (&state, &p);
-    flow.run(&state.db, p, multipart, "个单位", move |bytes, commit| async move {
-        sheets::import(st, p, &bytes, commit).await
-    })
-    .await
 }

@@ -9,7 +9,10 @@ use qingfeng_store::assessments as store;
 
 use super::service::{self, score_text, BusinessFields, RoundDetail};
 use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
 use crate::sheets::{read_upload, ImportReport, RowError};
@@ -154,4 +157,30 @@ pub async fn results_export(state: &AppState, p: &Principal, d: &RoundDetail) ->
     let state_label = if d.round.published() { "已发布" } else { "未发布（草稿）" };
     let heading = Heading::load(&state.db, &p.scope, &d.round.title).await?.filter("状态", Some(state_label.into()));
     Ok(heading.table("考核结果", &cols, &rows).write()?)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct BusinessScoreSheet;
+
+impl SheetImport for BusinessScoreSheet {
+    const TEMPLATE_FILE: &'static str = "业务考核得分导入模板.xlsx";
+    const KIND: &'static str = "assessment_business";
+    const NOUN: &'static str = "个单位";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        ImportPage::new(
+            Nav::new(p, "assessment-business"),
+            "业务考核得分导入",
+            "/assessments/business/import",
+            "/api/v1/assessments/business-scores/template.xlsx",
+        )
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }

@@ -10,8 +10,7 @@ use qingfeng_store::Page;
 
 use super::{service, sheets};
 use crate::auth::Principal;
-use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params};
-use crate::sheets::ImportReport;
+use crate::http::{xlsx, ApiJson, ApiResult, Params};
 use crate::AppState;
 
 /// `GET /api/v1/budgets?year=&unit=`: one row per unit and category with a budget or spending.
@@ -57,18 +56,4 @@ pub async fn add(
 ) -> ApiResult<(StatusCode, Json<SpendingLine>)> {
     let id = service::add_line(&state, &p, &f).await?;
     Ok((StatusCode::CREATED, Json(store::line(&state.db, id).await?)))
-}
-
-/// `GET /api/v1/budgets/spending/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "三公经费支出明细导入模板.xlsx"))
-}
-
-/// `POST /api/v1/budgets/spending/import` (multipart `file`; `?commit=true` writes when every row is valid)
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

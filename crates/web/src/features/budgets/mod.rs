@@ -13,7 +13,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::budgets::{BudgetFields, SpendingFields};
 use qingfeng_store::budgets::{Execution, SpendingLine};
 
-use crate::http::Book;
+use crate::http::{sheet_import, Book};
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -39,13 +39,25 @@ pub fn routes(book: Book) -> Book {
             "/api/v1/budgets/spending/import-template.xlsx",
             P::BudgetWrite,
             "三公经费支出明细导入模板",
-            api::template,
+            sheet_import::template::<sheets::Spending>,
         )
-        .add(M::POST, "/api/v1/budgets/spending/import", P::BudgetWrite, "导入财务支出明细", api::import)
+        .add(
+            M::POST,
+            "/api/v1/budgets/spending/import",
+            P::BudgetWrite,
+            "导入财务支出明细",
+            sheet_import::import::<sheets::Spending>,
+        )
         .imports_sheet();
     book.add(M::GET, "/budgets", P::BudgetRead, "三公经费预算执行页", pages::list)
         .add(M::POST, "/budgets", P::BudgetWrite, "录入年度预算", pages::put)
         .add(M::POST, "/budgets/spending", P::BudgetWrite, "登记支出", pages::add)
-        .add(M::GET, "/budgets/import", P::BudgetWrite, "财务支出明细导入页", pages::import_page)
-        .add(M::POST, "/budgets/import", P::BudgetWrite, "校验或导入财务支出明细", pages::import_submit)
+        .add(M::GET, "/budgets/import", P::BudgetWrite, "财务支出明细导入页", sheet_import::page::<sheets::Spending>)
+        .add(
+            M::POST,
+            "/budgets/import",
+            P::BudgetWrite,
+            "校验或导入财务支出明细",
+            sheet_import::submit::<sheets::Spending>,
+        )
 }

@@ -3,7 +3,7 @@
 //! ledger import.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::budgets::{warn_percent, BudgetCategory, BudgetFields, SpendingFields, WARN_SETTING};
@@ -11,11 +11,10 @@ use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::budgets::Execution;
 
-use super::{service, sheets};
+use super::service;
 use crate::auth::Principal;
 use crate::features::findings::pages::unit_options;
-use crate::http::import_flow::ImportPage;
-use crate::http::{form_errors, render, render_form, see_other, FormPairs, Nav, Opt, PageResult, Params};
+use crate::http::{form_errors, render_form, see_other, FormPairs, Nav, Opt, PageResult, Params};
 use crate::AppState;
 
 #[derive(Template)]
@@ -112,27 +111,4 @@ pub async fn add(State(state): State<AppState>, p: Principal, params: Params, fo
             list_page(&state, &p, &params, (BudgetFields::default(), f), errors).await
         }
     }
-}
-
-fn import(p: &Principal) -> ImportPage {
-    ImportPage::new(
-        Nav::new(p, "budgets"),
-        "三公经费支出明细导入",
-        "/budgets/import",
-        "/api/v1/budgets/spending/import-template.xlsx",
-    )
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import(&p))
-}
-
-/// Upload → validate every row → confirm to write (only when every row is valid).
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import(&p).flow("budget_spending");
-    let (st, p) = (&state, &p);
-    flow.run(&state.db, p, multipart, "笔支出", move |bytes, commit| async move {
-        sheets::import(st, p, &bytes, commit).await
-    })
-    .await
 }

@@ -8,7 +8,10 @@ use qingfeng_store::imports::Written;
 
 use super::service;
 use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
 use crate::sheets::{read_upload, ImportReport, RowError};
@@ -129,4 +132,30 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
         report.warnings.push("有错误的行：请改正全部错误后重新上传，本次未写入任何记录".into());
     }
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct Spending;
+
+impl SheetImport for Spending {
+    const TEMPLATE_FILE: &'static str = "三公经费支出明细导入模板.xlsx";
+    const KIND: &'static str = "budget_spending";
+    const NOUN: &'static str = "笔支出";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        ImportPage::new(
+            Nav::new(p, "budgets"),
+            "三公经费支出明细导入",
+            "/budgets/import",
+            "/api/v1/budgets/spending/import-template.xlsx",
+        )
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }

@@ -12,8 +12,7 @@ use super::service::{self, ClueDetail, MergeFields};
 use super::sheets;
 use crate::auth::Principal;
 pub use crate::features::findings::from_checks::Converted;
-use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{xlsx, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/clues?state=&disposition=&source=&year=&person=&overdue=&q=`
@@ -74,18 +73,4 @@ pub async fn to_finding(
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let f = service::filter(&params)?;
     Ok(xlsx(sheets::register(&state, &p, &f).await?, "问题线索登记表.xlsx"))
-}
-
-/// `GET /api/v1/petitions/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "信访举报导入模板.xlsx"))
-}
-
-/// `POST /api/v1/petitions/import` (multipart `file`; `?commit=true` writes when every row is valid)
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

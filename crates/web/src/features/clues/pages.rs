@@ -2,7 +2,7 @@
 //! its steps and the forms of the next step, and the import of hand-entered reports.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::{Category, FindingFields, Severity};
 use qingfeng_domain::petitions::{ClueState, ConcludeFields, DisposeFields, Disposition, Source};
@@ -10,9 +10,7 @@ use qingfeng_store::clues::Clue;
 
 use super::service::{self, ClueDetail, MergeFields};
 use crate::auth::Principal;
-use crate::http::{
-    import_flow::ImportPage, render, step_answer, ApiResult, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params,
-};
+use crate::http::{render, step_answer, ApiResult, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
 #[derive(Template)]
@@ -149,34 +147,4 @@ pub async fn to_finding(
     };
     let r = service::to_finding(&state, &p, id, &f).await.map(|fid| format!("/findings/{fid}"));
     step_answer(r, &format!("/clues/{id}"))
-}
-
-fn import(p: &Principal) -> ImportPage {
-    let mut page = ImportPage::new(
-        Nav::new(p, "petitions"),
-        "导入来信来访等举报",
-        "/clues/import",
-        "/api/v1/petitions/import-template.xlsx",
-    );
-    page.rules = &[
-        "每行一件举报；来源写来信、来访、12388 电话或上级转办",
-        "举报人姓名和联系方式可不填（匿名），填写的导入后加密保存",
-        "有错误的行列出行号、列和原因，全部改正后才写入；导入的举报在信访举报中等待受理",
-    ];
-    page
-}
-
-pub async fn import_page(State(state): State<AppState>, p: Principal) -> PageResult {
-    crate::features::petitions::service::require_group(&state, &p, "petition", 0).await?;
-    render(&import(&p))
-}
-
-/// Upload → validate every row → confirm to write (only when every row is valid).
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import(&p).flow("petitions");
-    let (st, p) = (&state, &p);
-    flow.run(&state.db, p, multipart, "件举报", move |bytes, commit| async move {
-        super::sheets::import(st, p, &bytes, commit).await
-    })
-    .await
 }

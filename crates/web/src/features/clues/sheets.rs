@@ -10,7 +10,11 @@ use qingfeng_store::petitions;
 
 use crate::auth::Principal;
 use crate::features::petitions::service::{require_group, validate};
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::ApiResult;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, row_result, ImportReport, RowError};
 use crate::AppState;
@@ -153,4 +157,40 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
         report.record(Written { created: n, updated: 0 });
     }
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct PetitionSheet;
+
+impl SheetImport for PetitionSheet {
+    const TEMPLATE_FILE: &'static str = "信访举报导入模板.xlsx";
+    const KIND: &'static str = "petitions";
+    const NOUN: &'static str = "件举报";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    async fn may_open(state: &AppState, p: &Principal) -> ApiResult<()> {
+        crate::features::petitions::service::require_group(state, p, "petition", 0).await
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        let mut page = ImportPage::new(
+            Nav::new(p, "petitions"),
+            "导入来信来访等举报",
+            "/clues/import",
+            "/api/v1/petitions/import-template.xlsx",
+        );
+        page.rules = &[
+            "每行一件举报；来源写来信、来访、12388 电话或上级转办",
+            "举报人姓名和联系方式可不填（匿名），填写的导入后加密保存",
+            "有错误的行列出行号、列和原因，全部改正后才写入；导入的举报在信访举报中等待受理",
+        ];
+        page
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }

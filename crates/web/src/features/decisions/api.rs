@@ -12,8 +12,7 @@ use qingfeng_store::{Page, Scope};
 use super::{service, sheets};
 use crate::auth::Principal;
 pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
-use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/decision-meetings?year=&unit=&body=&category=&failed=&q=`
@@ -78,18 +77,4 @@ pub async fn update_entry(
     let f: RegisterFields = merge_patch(&e.fields(), patch)?;
     service::edit_entry(&state, &p, &e, &f).await?;
     Ok(Json(reg::get(&state.db, &p.scope, id).await?))
-}
-
-/// `GET /api/v1/decision-register/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "大额资金和人事任免台账导入模板.xlsx"))
-}
-
-/// `POST /api/v1/decision-register/import` (multipart `file`; `?commit=true` writes when every row is valid)
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

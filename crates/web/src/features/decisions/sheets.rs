@@ -13,6 +13,9 @@ use qingfeng_store::{imports::Written, now};
 
 use super::service;
 use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
+use crate::http::Nav;
 use crate::http::{docx, ApiError};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
@@ -280,4 +283,30 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
         report.record(Written { created, updated: 0 });
     }
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct RegisterSheet;
+
+impl SheetImport for RegisterSheet {
+    const TEMPLATE_FILE: &'static str = "大额资金和人事任免台账导入模板.xlsx";
+    const KIND: &'static str = "decision_register";
+    const NOUN: &'static str = "条台账记录";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        ImportPage::new(
+            Nav::new(p, "decision-register"),
+            "大额资金和人事任免台账导入",
+            "/decisions/register/import",
+            "/api/v1/decision-register/import-template.xlsx",
+        )
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }

@@ -4,6 +4,7 @@
 //! ([`crate::http::import_flow`]), which the import pages ask while a step runs.
 
 pub mod api;
+pub mod long;
 
 use axum::http::Method as M;
 

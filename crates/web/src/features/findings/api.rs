@@ -20,11 +20,9 @@ use super::service::{
     apply_edit, check_campaign_scope, feedback_step, finding_filter, look_back_step, measure_filter, measure_step,
     origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
 };
-use super::sheets;
 use crate::auth::Principal;
 use crate::http::ApiResult;
-use crate::http::{merge_patch, xlsx, ApiJson, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{merge_patch, ApiJson, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/findings?state=&category=&source=&unit=&campaign=&q=&overdue=&look_back=`
@@ -158,17 +156,6 @@ pub async fn look_back(
 pub async fn stats(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<store::Stats>> {
     let filter = finding_filter(&params)?;
     Ok(Json(store::stats(&state.db, &p.scope, &filter, today()).await?))
-}
-
-/// `GET /api/v1/findings/import-template.xlsx`
-pub async fn template(State(state): State<AppState>) -> ApiResult<Response> {
-    Ok(xlsx(sheets::template(&state.db).await?, "问题清单导入模板.xlsx"))
-}
-
-/// `POST /api/v1/findings/import?commit=true` (multipart `file`)
-pub async fn import(State(state): State<AppState>, p: Principal, file: ImportUpload) -> ApiResult<Json<ImportReport>> {
-    let origin = origin_for(&state, &p).await?;
-    Ok(Json(sheets::import(&state.db, &p.actor(), &p.scope, origin, &file.bytes, file.commit).await?))
 }
 
 /// `GET /api/v1/campaigns?q=`

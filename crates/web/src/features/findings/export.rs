@@ -4,12 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::Json;
 use chrono::NaiveDate;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::FindingState;
@@ -22,44 +17,30 @@ use qingfeng_store::{Db, Paging, Scope};
 
 use super::service::finding_filter;
 use super::sheets::{columns, FINDING_COLUMNS, PRINTED};
-use crate::auth::Principal;
-use crate::features::exports::api::started;
-use crate::http::export_jobs::{export_now, Job, JobStatus};
-use crate::http::{ApiError, ApiResult, PageError, PageResult, Params};
+use crate::features::exports::long::LongExport;
+use crate::http::{ApiError, ApiResult, Params};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
-use crate::AppState;
 
 /// Findings read per batch.
 const BATCH: i64 = 500;
 const FILE_NAME: &str = "整改台账.xlsx";
 
-/// `GET /api/v1/findings/export.xlsx`: the 整改台账 (same filters as the list), written now.
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
-    let filter = finding_filter(&params)?;
-    export_now(FILE_NAME, |path| async move { write(&state.db, &p.scope, &filter, &path).await }).await
-}
+/// The list's export (see [`crate::features::exports::long`]).
+pub struct FindingLedger;
 
-/// `POST /api/v1/findings/export-jobs`: the same export in the background; 201 with the job.
-pub async fn start_job(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<(StatusCode, Json<JobStatus>)> {
-    let job = start(&state, &p, finding_filter(&params)?);
-    Ok((StatusCode::CREATED, Json(job.status())))
-}
+impl LongExport for FindingLedger {
+    type Filter = FindingFilter;
+    const FILE_NAME: &'static str = FILE_NAME;
+    const PERMISSION: Permission = Permission::FindingExport;
 
-/// `POST /findings/export`: the same from the page; the progress fragment.
-pub async fn start_from_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    started(&start(&state, &p, finding_filter(&params).map_err(PageError)?))
-}
+    fn filter(params: &Params) -> ApiResult<FindingFilter> {
+        finding_filter(params)
+    }
 
-fn start(state: &AppState, p: &Principal, filter: FindingFilter) -> Arc<Job> {
-    let (db, scope) = (state.db.clone(), p.scope.clone());
-    state.jobs.start(p, Permission::FindingExport, FILE_NAME, move |path| async move {
-        write(&db, &scope, &filter, &path).await
-    })
+    async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) -> Result<(), ApiError> {
+        write(db, scope, filter, path).await
+    }
 }
 
 /// Writes the 整改台账 into `path`: one row per measure (a finding without measures gets one
@@ -72,19 +53,34 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
     let heading = export_heading(db, scope, filter).await?;
     let columns = columns(Some(&qingfeng_store::dicts::labels(db).await?));
     let mut sheet = heading.table("整改台账", &columns, &[]).print_columns(PRINTED).stream()?;
-    let mut after = After::start(BATCH);
-    let mut number = 0;
-    loop {
-        let batch = store::list_batch(db, scope, filter, after, today).await?;
-        let Some(last) = batch.last() else { break };
-        after = after.row(last.found_on, last.id);
-        let details = Details::load(db, &batch, today).await?;
-        for f in &batch {
-            number += 1;
-            sheet.push(&details.rows(number, f, &index), FINDING_COLUMNS)?;
+    // The next batch is read while this one is written: the database works on its own thread
+    // (SQLite's connection worker, PostgreSQL's server) while the sheet is written here.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<Finding>, Details)>(2);
+    let read = async move {
+        let mut after = After::start(BATCH);
+        loop {
+            let batch = store::list_batch(db, scope, filter, after, today).await?;
+            let Some(last) = batch.last() else { break };
+            after = after.row(last.found_on, last.id);
+            let details = Details::load(db, &batch, today).await?;
+            if tx.send((batch, details)).await.is_err() {
+                break;
+            }
         }
-        progress::tick(batch.len());
-    }
+        Ok::<_, ApiError>(())
+    };
+    let write = async {
+        let mut number = 0;
+        while let Some((batch, details)) = rx.recv().await {
+            for f in &batch {
+                number += 1;
+                sheet.push(&details.rows(number, f, &index), FINDING_COLUMNS)?;
+            }
+            progress::tick(batch.len());
+        }
+        Ok::<_, ApiError>(())
+    };
+    tokio::try_join!(read, write)?;
     sheet.save(path)?;
     Ok(())
 }

@@ -12,7 +12,8 @@ pub mod sheets;
 use axum::http::Method as M;
 use qingfeng_domain::access::Permission as P;
 
-use crate::http::Book;
+use crate::features::exports::long;
+use crate::http::{sheet_import, Book};
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -20,19 +21,37 @@ pub fn routes(book: Book) -> Book {
         .returns_page::<qingfeng_store::findings::Finding>()
         .query(service::FINDING_FILTERS)
         .seek_paged()
-        .add(M::GET, "/api/v1/findings/export.xlsx", P::FindingExport, "导出整改台账", export::export)
+        .add(
+            M::GET,
+            "/api/v1/findings/export.xlsx",
+            P::FindingExport,
+            "导出整改台账",
+            long::export::<export::FindingLedger>,
+        )
         .query(service::FINDING_FILTERS)
         .add(
             M::POST,
             "/api/v1/findings/export-jobs",
             P::FindingExport,
             "后台导出整改台账（查询进度）",
-            export::start_job,
+            long::start_job::<export::FindingLedger>,
         )
         .query(service::FINDING_FILTERS)
         .returns::<crate::http::export_jobs::JobStatus>()
-        .add(M::POST, "/findings/export", P::FindingExport, "后台导出整改台账（页面）", export::start_from_page)
-        .add(M::POST, "/api/v1/findings/import", P::FindingImport, "导入问题清单", api::import)
+        .add(
+            M::POST,
+            "/findings/export",
+            P::FindingExport,
+            "后台导出整改台账（页面）",
+            long::start_from_page::<export::FindingLedger>,
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/import",
+            P::FindingImport,
+            "导入问题清单",
+            sheet_import::import::<sheets::FindingSheet>,
+        )
         .imports_sheet()
         .add(M::GET, "/api/v1/findings/{id}", P::FindingRead, "问题详情（含办理过程和整改措施）", api::get)
         .returns::<answers::FindingDetail>()
@@ -61,8 +80,14 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/findings/new", P::FindingWrite, "登记问题表单", pages::new_form)
         .add(M::POST, "/findings/new", P::FindingWrite, "登记问题", pages::create)
         .add(M::GET, "/findings/dashboard", P::FindingRead, "整改统计页", pages::dashboard)
-        .add(M::GET, "/findings/import", P::FindingImport, "问题清单导入页", pages::import_page)
-        .add(M::POST, "/findings/import", P::FindingImport, "校验或导入问题清单", pages::import_submit)
+        .add(M::GET, "/findings/import", P::FindingImport, "问题清单导入页", sheet_import::page::<sheets::FindingSheet>)
+        .add(
+            M::POST,
+            "/findings/import",
+            P::FindingImport,
+            "校验或导入问题清单",
+            sheet_import::submit::<sheets::FindingSheet>,
+        )
         .add(M::GET, "/findings/{id}", P::FindingRead, "问题详情页", pages::finding)
         .add(M::GET, "/findings/{id}/edit", P::FindingWrite, "修改问题表单", pages::edit_form)
         .add(M::POST, "/findings/{id}/edit", P::FindingWrite, "保存问题", pages::edit)
@@ -81,7 +106,13 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/findings/stats", P::FindingRead, "整改统计（整改率、逾期、分类、回头看）", api::stats)
         .returns::<qingfeng_store::findings::Stats>()
         .query(service::FINDING_FILTERS)
-        .add(M::GET, "/api/v1/findings/import-template.xlsx", P::FindingImport, "问题清单导入模板", api::template)
+        .add(
+            M::GET,
+            "/api/v1/findings/import-template.xlsx",
+            P::FindingImport,
+            "问题清单导入模板",
+            sheet_import::template::<sheets::FindingSheet>,
+        )
         .add(M::POST, "/api/v1/findings/{id}/feedback", P::FindingWrite, "反馈问题（纪检监察组）", api::feedback)
         .body::<qingfeng_domain::findings::FeedbackFields>()
         .returns::<answers::FindingDetail>()

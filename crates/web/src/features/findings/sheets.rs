@@ -30,9 +30,15 @@ use qingfeng_store::imports::{self, FindingWrite};
 use qingfeng_store::org::Unit;
 use qingfeng_store::{now, Actor, Db, Scope, StoreError};
 
+use super::service::origin_for;
+use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::names::{people_named, person_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
+use crate::AppState;
 
 pub const H_NUMBER: &str = "序号";
 pub const H_DESCRIPTION: &str = "问题描述";
@@ -383,5 +389,29 @@ impl FindingImport<'_> {
         } else if f.origin() == Origin::Supervision && self.origin != Origin::Supervision {
             push(errs, row, H_ID, format!("问题编号 {} 由纪检监察组登记，只能由纪检监察组修改", f.id));
         }
+    }
+}
+
+/// The 问题清单 sheet of the import page and of `POST /api/v1/findings/import`. Findings
+/// imported by the 纪检组 are its supervision's; anyone else's are the unit's own checks.
+pub struct FindingSheet;
+
+impl SheetImport for FindingSheet {
+    const TEMPLATE_FILE: &'static str = "问题清单导入模板.xlsx";
+    const KIND: &'static str = "findings";
+    const NOUN: &'static str = "个问题";
+
+    async fn template(state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template(&state.db).await
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        let heading = "问题清单导入（巡察、审计等反馈的问题）";
+        ImportPage::new(Nav::new(p, "findings"), heading, "/findings/import", "/api/v1/findings/import-template.xlsx")
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        let origin = origin_for(state, p).await?;
+        import(&state.db, &p.actor(), &p.scope, origin, bytes, commit).await
     }
 }

@@ -11,8 +11,7 @@ use qingfeng_store::Page;
 use super::service::{self, Saved, WorkingDays};
 use super::sheets;
 use crate::auth::Principal;
-use crate::http::{xlsx, ApiJson, ApiResult, Done, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{xlsx, ApiJson, ApiResult, Done, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/holidays?year=` (this year by default)
@@ -49,14 +48,4 @@ pub async fn working_days(State(state): State<AppState>, params: Params) -> ApiR
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let year = service::year_of(&params)?;
     Ok(xlsx(sheets::export(&state.db, &p.scope, year).await?, &format!("{year}年节假日安排.xlsx")))
-}
-
-/// `GET /api/v1/holidays/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "节假日安排导入模板.xlsx"))
-}
-
-/// `POST /api/v1/holidays/import?commit=true` (multipart `file`)
-pub async fn import(State(state): State<AppState>, p: Principal, file: ImportUpload) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state.db, &p.actor(), &file.bytes, file.commit).await?))
 }

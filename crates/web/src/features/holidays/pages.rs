@@ -1,15 +1,14 @@
 //! 节假日安排 page: a year's days with the form to enter more, removal, and the import.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::calendar::{DayKind, HolidayFields, SOURCE};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::holidays::{self as store, Holiday};
 
-use super::{service, sheets};
+use super::service;
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
 use crate::http::{form_errors, render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Params};
 use crate::AppState;
 
@@ -87,28 +86,4 @@ pub async fn remove(State(state): State<AppState>, p: Principal, PagePath(day): 
     let day = service::remove(&state, &p, &day).await?;
     let note = format!("已删除 {day} 的安排");
     Ok(see_other(format!("/system/holidays?year={}&saved={}", day.year(), crate::http::percent_encode(&note))))
-}
-
-fn import_view(p: &Principal) -> ImportPage {
-    let url = "/api/v1/holidays/import-template.xlsx";
-    let mut page = ImportPage::new(Nav::new(p, "holidays"), "节假日安排导入", "/system/holidays/import", url);
-    page.rules = &[
-        "每行一天：日期、类型（放假或上班）、节日名称；“星期”列只供核对，不导入。",
-        "已录入的日期按文件中的类型和名称更新；不存在的日期（如 2026-02-30）、同一天出现两次的行报错。",
-    ];
-    page
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import_view(&p))
-}
-
-/// Upload → validate → confirm to write the valid days.
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import_view(&p).flow("holidays");
-    let (db, p) = (&state.db, &p);
-    flow.run(db, p, multipart, "天", move |bytes, commit| async move {
-        sheets::import(db, &p.actor(), &bytes, commit).await
-    })
-    .await
 }

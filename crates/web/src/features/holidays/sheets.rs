@@ -10,9 +10,14 @@ use qingfeng_office::{CellValue, Column};
 use qingfeng_store::holidays::{self as store, Holiday};
 use qingfeng_store::{now, Actor, Db, Scope};
 
+use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, ImportReport, RowError};
+use crate::AppState;
 
 const HEADERS: [&str; 4] = ["日期", "星期", "类型", "节日名称"];
 
@@ -90,4 +95,31 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], commit: bool) -> Resul
         report.record(store::put(db, actor, &accepted, Some(skipped), now()).await?);
     }
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct HolidaySheet;
+
+impl SheetImport for HolidaySheet {
+    const TEMPLATE_FILE: &'static str = "节假日安排导入模板.xlsx";
+    const KIND: &'static str = "holidays";
+    const NOUN: &'static str = "天";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        let url = "/api/v1/holidays/import-template.xlsx";
+        let mut page = ImportPage::new(Nav::new(p, "holidays"), "节假日安排导入", "/system/holidays/import", url);
+        page.rules = &[
+            "每行一天：日期、类型（放假或上班）、节日名称；“星期”列只供核对，不导入。",
+            "已录入的日期按文件中的类型和名称更新；不存在的日期（如 2026-02-30）、同一天出现两次的行报错。",
+        ];
+        page
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(&state.db, &p.actor(), bytes, commit).await
+    }
 }

@@ -4,12 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::Json;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::labels::Labels;
 use qingfeng_domain::responsibility::MeetingType;
@@ -20,43 +15,29 @@ use qingfeng_store::query::After;
 use qingfeng_store::{Db, Paging, Scope};
 
 use super::service::entry_filter;
-use crate::auth::Principal;
-use crate::features::exports::api::started;
-use crate::http::export_jobs::{export_now, Job, JobStatus};
-use crate::http::{ApiError, ApiResult, PageError, PageResult, Params};
+use crate::features::exports::long::LongExport;
+use crate::http::{ApiError, ApiResult, Params};
 use crate::sheets::heading::Heading;
-use crate::AppState;
 
 /// Entries read per batch.
 const BATCH: i64 = 500;
 const FILE_NAME: &str = "履职台账.xlsx";
 
-/// `GET /api/v1/ledger-entries/export.xlsx`: the 履职台账 (same filters as the list), written now.
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
-    let filter = entry_filter(&params)?;
-    export_now(FILE_NAME, |path| async move { write(&state.db, &p.scope, &filter, &path).await }).await
-}
+/// The list's export (see [`crate::features::exports::long`]).
+pub struct DutyLedger;
 
-/// `POST /api/v1/ledger-entries/export-jobs`: the same export in the background; 201 with the job.
-pub async fn start_job(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<(StatusCode, Json<JobStatus>)> {
-    let job = start(&state, &p, entry_filter(&params)?);
-    Ok((StatusCode::CREATED, Json(job.status())))
-}
+impl LongExport for DutyLedger {
+    type Filter = EntryFilter;
+    const FILE_NAME: &'static str = FILE_NAME;
+    const PERMISSION: Permission = Permission::LedgerExport;
 
-/// `POST /ledger/export`: the same from the page; the progress fragment.
-pub async fn start_from_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
-    started(&start(&state, &p, entry_filter(&params).map_err(PageError)?))
-}
+    fn filter(params: &Params) -> ApiResult<EntryFilter> {
+        entry_filter(params)
+    }
 
-fn start(state: &AppState, p: &Principal, filter: EntryFilter) -> Arc<Job> {
-    let (db, scope) = (state.db.clone(), p.scope.clone());
-    state.jobs.start(p, Permission::LedgerExport, FILE_NAME, move |path| async move {
-        write(&db, &scope, &filter, &path).await
-    })
+    async fn write(db: &Db, scope: &Scope, filter: &EntryFilter, path: &Path) -> Result<(), ApiError> {
+        write(db, scope, filter, path).await
+    }
 }
 
 fn columns() -> Vec<Column> {
@@ -82,25 +63,40 @@ pub async fn write(db: &Db, scope: &Scope, filter: &EntryFilter, path: &Path) ->
     let labels = qingfeng_store::dicts::labels(db).await?;
     let columns = columns();
     let mut sheet = heading(db, scope, filter, &labels).await?.table("履职台账", &columns, &[]).stream()?;
-    let mut visible = Visible::default();
-    let mut after = After::start(BATCH);
-    let mut number = 0;
-    loop {
-        let batch = ledger::list_batch(db, scope, filter, after).await?;
-        let Some(last) = batch.last() else { break };
-        after = after.row(last.entry_date, last.id);
-        let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
-        let people = ledger::participants_of(db, &ids).await?;
-        let items = ledger::credited_items_of(db, &ids).await?;
-        visible.learn(db, scope, &people, &items).await?;
-        let (people, items) = (visible.names(&people, true), visible.names(&items, false));
-        for e in &batch {
-            number += 1;
-            let row = entry_row(number, e, &labels, people.get(&e.id), items.get(&e.id));
-            sheet.push(&[row], &[])?;
+    // The next batch is read while this one is written: the database works on its own thread
+    // (SQLite's connection worker, PostgreSQL's server) while the sheet is written here.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<Entry>, Names)>(2);
+    let read = async move {
+        let mut visible = Visible::default();
+        let mut after = After::start(BATCH);
+        loop {
+            let batch = ledger::list_batch(db, scope, filter, after).await?;
+            let Some(last) = batch.last() else { break };
+            after = after.row(last.entry_date, last.id);
+            let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
+            let people = ledger::participants_of(db, &ids).await?;
+            let items = ledger::credited_items_of(db, &ids).await?;
+            visible.learn(db, scope, &people, &items).await?;
+            let names = Names { people: visible.names(&people, true), items: visible.names(&items, false) };
+            if tx.send((batch, names)).await.is_err() {
+                break;
+            }
         }
-        progress::tick(batch.len());
-    }
+        Ok::<_, ApiError>(())
+    };
+    let write = async {
+        let mut number = 0;
+        while let Some((batch, names)) = rx.recv().await {
+            for e in &batch {
+                number += 1;
+                let row = entry_row(number, e, &labels, names.people.get(&e.id), names.items.get(&e.id));
+                sheet.push(&[row], &[])?;
+            }
+            progress::tick(batch.len());
+        }
+        Ok::<_, ApiError>(())
+    };
+    tokio::try_join!(read, write)?;
     sheet.save(path)?;
     Ok(())
 }
@@ -125,6 +121,12 @@ fn entry_row(
         format!("第{}版", e.version).into(),
         e.author.clone().unwrap_or_default().into(),
     ]
+}
+
+/// Entry id → the people and the items of a batch the reader may open, joined.
+struct Names {
+    people: HashMap<i64, String>,
+    items: HashMap<i64, String>,
 }
 
 /// Which people and items the reader may open, learnt batch by batch.

@@ -8,6 +8,7 @@ pub mod service;
 use axum::http::Method as M;
 use qingfeng_domain::access::Permission as P;
 
+use crate::features::exports::long;
 use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
@@ -19,18 +20,30 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/api/v1/ledger-entries", P::LedgerWrite, "登记台账记录", api::create)
         .returns::<service::EntryView>()
         .body::<qingfeng_domain::ledger::EntryFields>()
-        .add(M::GET, "/api/v1/ledger-entries/export.xlsx", P::LedgerExport, "导出履职台账", export::export)
+        .add(
+            M::GET,
+            "/api/v1/ledger-entries/export.xlsx",
+            P::LedgerExport,
+            "导出履职台账",
+            long::export::<export::DutyLedger>,
+        )
         .query(service::ENTRY_FILTERS)
         .add(
             M::POST,
             "/api/v1/ledger-entries/export-jobs",
             P::LedgerExport,
             "后台导出履职台账（查询进度）",
-            export::start_job,
+            long::start_job::<export::DutyLedger>,
         )
         .query(service::ENTRY_FILTERS)
         .returns::<crate::http::export_jobs::JobStatus>()
-        .add(M::POST, "/ledger/export", P::LedgerExport, "后台导出履职台账（页面）", export::start_from_page)
+        .add(
+            M::POST,
+            "/ledger/export",
+            P::LedgerExport,
+            "后台导出履职台账（页面）",
+            long::start_from_page::<export::DutyLedger>,
+        )
         .add(M::GET, "/api/v1/ledger-entries/{id}", P::LedgerRead, "台账记录详情", api::get)
         .returns::<service::EntryView>()
         .add(M::GET, "/api/v1/ledger-attachments/{id}", P::LedgerRead, "下载附件", api::attachment)

@@ -11,8 +11,7 @@ use qingfeng_store::Page;
 use super::{service, sheets};
 use crate::auth::Principal;
 pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
-use crate::http::{stored_file, xlsx, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{stored_file, xlsx, ApiResult, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/receptions?year=&unit=&include_sub=&failed=&q=`
@@ -49,18 +48,4 @@ pub async fn file(
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let f = service::filter(&params)?;
     Ok(xlsx(sheets::register(&state, &p, &f).await?, "公务接待清单登记台账.xlsx"))
-}
-
-/// `GET /api/v1/receptions/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "公务接待导入模板.xlsx"))
-}
-
-/// `POST /api/v1/receptions/import` (multipart `file`; `?commit=true` writes when every row is valid)
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

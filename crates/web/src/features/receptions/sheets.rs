@@ -14,7 +14,10 @@ use qingfeng_store::receptions::{self as store, ReceptionFilter};
 
 use super::service;
 use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
 use crate::sheets::{read_upload, row_result, ImportReport, RowError};
@@ -288,4 +291,37 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
         report.record(Written { created: ids.len(), updated: 0 });
     }
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct ReceptionSheet;
+
+impl SheetImport for ReceptionSheet {
+    const TEMPLATE_FILE: &'static str = "公务接待导入模板.xlsx";
+    const KIND: &'static str = "receptions";
+    const NOUN: &'static str = "次公务接待";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        let mut page = ImportPage::new(
+            Nav::new(p, "receptions"),
+            "公务接待导入",
+            "/receptions/import",
+            "/api/v1/receptions/import-template.xlsx",
+        );
+        page.rules = &[
+            "每行一次接待，至多一次用餐；多次用餐的接待导入后在页面上补录",
+            "接待对象写“姓名 职务”，多人用“；”分隔，单位取派出单位",
+            "报销凭证列写有哪些：票据、公函、清单、审批单",
+            "有错误的行列出行号、列和原因，全部改正后才写入；未通过规则检查的行照常导入并标为检查未通过",
+        ];
+        page
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }

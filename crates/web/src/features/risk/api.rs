@@ -12,8 +12,7 @@ use serde::Serialize;
 
 use super::{service, sheets};
 use crate::auth::Principal;
-use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/risk-points?year=&unit=&level=&category=&state=&occurred=&q=`
@@ -113,18 +112,4 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
     let filter = service::risk_filter(&params, None)?;
     let bytes = sheets::export(&state, &p, &filter).await?;
     Ok(xlsx(bytes, "廉政风险防控台账.xlsx"))
-}
-
-/// `GET /api/v1/risk-points/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "廉政风险点导入模板.xlsx"))
-}
-
-/// `POST /api/v1/risk-points/import` (multipart `file`; `?commit=true` writes the valid rows): validate, then commit.
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

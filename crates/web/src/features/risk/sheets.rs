@@ -24,7 +24,10 @@ use qingfeng_store::{now, StoreError};
 
 use crate::auth::Principal;
 use crate::features::risk::service;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::names::{people_named, person_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
@@ -307,6 +310,32 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
     }
     report.committed = commit && report.valid > 0;
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct RiskPointSheet;
+
+impl SheetImport for RiskPointSheet {
+    const TEMPLATE_FILE: &'static str = "廉政风险点导入模板.xlsx";
+    const KIND: &'static str = "risk_points";
+    const NOUN: &'static str = "个风险点";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        ImportPage::new(
+            Nav::new(p, "risk"),
+            "廉政风险点导入",
+            "/risk/import",
+            "/api/v1/risk-points/import-template.xlsx",
+        )
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }
 
 #[cfg(test)]

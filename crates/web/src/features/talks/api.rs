@@ -12,8 +12,7 @@ use super::service::{self, talk_filter, Coverage, TalkView};
 use super::sheets;
 use super::suggest::{self, Suggestions};
 use crate::auth::Principal;
-use crate::http::{xlsx, ApiError, ApiJson, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{xlsx, ApiError, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/talks?year=&kind=&person=`
@@ -76,18 +75,4 @@ pub async fn correct(
     let new_id = service::correct(&state, &p, id, &f).await?;
     let talk = store::get(&state.db, &p.scope, new_id).await?;
     Ok((StatusCode::CREATED, Json(service::view(&state, &p, talk).await?)))
-}
-
-/// `GET /api/v1/talks/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "谈心谈话导入模板.xlsx"))
-}
-
-/// `POST /api/v1/talks/import` (multipart `file`; `?commit=true` writes the valid rows).
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

@@ -1,7 +1,7 @@
 //! 谈心谈话 pages: the list, a talk, the talk form and the coverage matrix.
 
 use askama::Template;
-use axum::extract::{Multipart, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::talks::{FollowUpFields, TalkFields, TalkKind};
@@ -14,7 +14,6 @@ use qingfeng_store::{Paging, Scope};
 use super::service::{self, talk_filter, Coverage, TalkView};
 use super::suggest::{self as suggest, Suggestions};
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
 use crate::http::{
     form_errors, render, see_other, ApiError, ApiResult, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager,
     Params,
@@ -355,31 +354,4 @@ pub async fn coverage(State(state): State<AppState>, p: Principal, params: Param
         grid: c.as_ref().map(grid).unwrap_or_default(),
         c,
     })
-}
-
-const IMPORT_RULES: &[&str] = &[
-    "每行一次谈话：谈话人、谈话对象可填多人，用“、”分隔；重名时按所属单位确定。",
-    "后续事项写成“姓名：事项（2026-03-01 前）”，多项用“；”分隔。",
-    "诫勉谈话只能由纪检监察组导入；有“记录编号”的行是已登记的谈话，不重复导入。",
-];
-
-fn import_view(p: &Principal) -> ImportPage {
-    let mut page =
-        ImportPage::new(Nav::new(p, "talks"), "谈话记录导入", "/talks/import", "/api/v1/talks/import-template.xlsx");
-    page.rules = IMPORT_RULES;
-    page
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import_view(&p))
-}
-
-/// Upload → validate every row → confirm to write the valid talks.
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import_view(&p).flow("talks");
-    let (state, p) = (&state, &p);
-    flow.run(&state.db, p, multipart, "次谈话", move |bytes, commit| async move {
-        super::sheets::import(state, p, &bytes, commit).await
-    })
-    .await
 }

@@ -14,7 +14,10 @@ use qingfeng_store::talks::TalkFilter;
 
 use super::service;
 use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::names::{people_named, person_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
@@ -265,4 +268,39 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
         report.record(imports::talks(&state.db, &p.actor(), &accepted, skipped).await?);
     }
     Ok(report)
+}
+
+/// What the import page says of the sheet.
+const IMPORT_RULES: &[&str] = &[
+    "每行一次谈话：谈话人、谈话对象可填多人，用“、”分隔；重名时按所属单位确定。",
+    "后续事项写成“姓名：事项（2026-03-01 前）”，多项用“；”分隔。",
+    "诫勉谈话只能由纪检监察组导入；有“记录编号”的行是已登记的谈话，不重复导入。",
+];
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct TalkSheet;
+
+impl SheetImport for TalkSheet {
+    const TEMPLATE_FILE: &'static str = "谈心谈话导入模板.xlsx";
+    const KIND: &'static str = "talks";
+    const NOUN: &'static str = "次谈话";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        let mut page = ImportPage::new(
+            Nav::new(p, "talks"),
+            "谈话记录导入",
+            "/talks/import",
+            "/api/v1/talks/import-template.xlsx",
+        );
+        page.rules = IMPORT_RULES;
+        page
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }

@@ -11,8 +11,7 @@ use qingfeng_store::{Page, Scope};
 use super::{service, sheets};
 use crate::auth::Principal;
 pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
-use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/vehicles?unit=&q=`
@@ -63,18 +62,4 @@ pub async fn export(State(state): State<AppState>, p: Principal, params: Params)
         None => "公务用车使用登记表.xlsx".into(),
     };
     Ok(xlsx(sheets::register(&state, &p, &f).await?, &name))
-}
-
-/// `GET /api/v1/vehicle-trips/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "派车单导入模板.xlsx"))
-}
-
-/// `POST /api/v1/vehicle-trips/import` (multipart `file`; `?commit=true` writes when every row is valid)
-pub async fn import(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state, &p, &upload.bytes, upload.commit).await?))
 }

@@ -11,7 +11,10 @@ use qingfeng_store::vehicles::{self as store, TripFilter, VehicleFilter};
 
 use super::service;
 use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, ImportReport, RowError};
 use crate::AppState;
@@ -196,4 +199,30 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
         report.warnings.push("有错误的行：请改正全部错误后重新上传，本次未写入任何记录".into());
     }
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct TripSheet;
+
+impl SheetImport for TripSheet {
+    const TEMPLATE_FILE: &'static str = "派车单导入模板.xlsx";
+    const KIND: &'static str = "vehicle_trips";
+    const NOUN: &'static str = "条出车记录";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        ImportPage::new(
+            Nav::new(p, "vehicle-trips"),
+            "派车单导入",
+            "/vehicles/trips/import",
+            "/api/v1/vehicle-trips/import-template.xlsx",
+        )
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(state, p, bytes, commit).await
+    }
 }

@@ -12,8 +12,7 @@ use serde_json::Value;
 use super::service::{self, case_filter, CaseDetail};
 use super::sheets;
 use crate::auth::Principal;
-use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
-use crate::sheets::ImportReport;
+use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/warning-cases?discipline=&year=&q=`
@@ -52,14 +51,4 @@ pub async fn update(
 pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
     let filter = case_filter(&params)?;
     Ok(xlsx(sheets::export(&state.db, &p.scope, &filter).await?, "典型案例库.xlsx"))
-}
-
-/// `GET /api/v1/warning-cases/import-template.xlsx`
-pub async fn template() -> ApiResult<Response> {
-    Ok(xlsx(sheets::template()?, "典型案例导入模板.xlsx"))
-}
-
-/// `POST /api/v1/warning-cases/import?commit=true` (multipart `file`)
-pub async fn import(State(state): State<AppState>, p: Principal, file: ImportUpload) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(sheets::import(&state.db, &p.actor(), &file.bytes, file.commit).await?))
 }

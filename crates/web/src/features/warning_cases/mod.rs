@@ -11,7 +11,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::warning_cases::WarningCaseFields;
 use qingfeng_store::warning_cases::WarningCase;
 
-use crate::http::Book;
+use crate::http::{sheet_import, Book};
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -29,9 +29,15 @@ pub fn routes(book: Book) -> Book {
             "/api/v1/warning-cases/import-template.xlsx",
             P::WarningCaseWrite,
             "典型案例导入模板",
-            api::template,
+            sheet_import::template::<sheets::CaseSheet>,
         )
-        .add(M::POST, "/api/v1/warning-cases/import", P::WarningCaseWrite, "导入典型案例", api::import)
+        .add(
+            M::POST,
+            "/api/v1/warning-cases/import",
+            P::WarningCaseWrite,
+            "导入典型案例",
+            sheet_import::import::<sheets::CaseSheet>,
+        )
         .imports_sheet()
         .add(M::GET, "/api/v1/warning-cases/{id}", P::WarningCaseRead, "典型案例详情（含使用情况）", api::get)
         .returns::<service::CaseDetail>()
@@ -41,8 +47,20 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/warning-cases", P::WarningCaseRead, "典型案例库页", pages::list)
         .add(M::GET, "/warning-cases/new", P::WarningCaseWrite, "新增典型案例表单", pages::new_form)
         .add(M::POST, "/warning-cases/new", P::WarningCaseWrite, "新增典型案例", pages::create)
-        .add(M::GET, "/warning-cases/import", P::WarningCaseWrite, "典型案例导入页", pages::import_page)
-        .add(M::POST, "/warning-cases/import", P::WarningCaseWrite, "校验或导入典型案例", pages::import_submit)
+        .add(
+            M::GET,
+            "/warning-cases/import",
+            P::WarningCaseWrite,
+            "典型案例导入页",
+            sheet_import::page::<sheets::CaseSheet>,
+        )
+        .add(
+            M::POST,
+            "/warning-cases/import",
+            P::WarningCaseWrite,
+            "校验或导入典型案例",
+            sheet_import::submit::<sheets::CaseSheet>,
+        )
         .add(M::GET, "/warning-cases/{id}", P::WarningCaseRead, "典型案例详情页", pages::detail)
         .add(M::GET, "/warning-cases/{id}/edit", P::WarningCaseWrite, "修改典型案例表单", pages::edit_form)
         .add(M::POST, "/warning-cases/{id}/edit", P::WarningCaseWrite, "保存典型案例", pages::edit)

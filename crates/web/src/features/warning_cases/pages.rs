@@ -2,7 +2,7 @@
 //! and the import.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_domain::warning_cases::{Discipline, WarningCaseFields};
@@ -10,9 +10,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::warning_cases::{self as store, WarningCase};
 
 use super::service::{self, case_filter};
-use super::sheets;
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
 use crate::http::Params;
 use crate::http::{form_errors, render, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager};
 use crate::AppState;
@@ -169,23 +167,4 @@ pub async fn edit(
         Ok(()) => Ok(see_other(format!("/warning-cases/{id}"))),
         Err(e) => form_page(&p, edit_target(id, &current.title), f, form_errors(e, "title")?),
     }
-}
-
-fn import_view(p: &Principal) -> ImportPage {
-    let url = "/api/v1/warning-cases/import-template.xlsx";
-    ImportPage::new(Nav::new(p, "warning-cases"), "典型案例导入", "/warning-cases/import", url)
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import_view(&p))
-}
-
-/// Upload → validate → confirm to write the valid cases.
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import_view(&p).flow("warning_cases");
-    let (db, p) = (&state.db, &p);
-    flow.run(db, p, multipart, "个案例", move |bytes, commit| async move {
-        sheets::import(db, &p.actor(), &bytes, commit).await
-    })
-    .await
 }

@@ -15,9 +15,14 @@ use qingfeng_store::imports::{self, CaseWrite};
 use qingfeng_store::warning_cases::{self as store, CaseFilter, WarningCase};
 use qingfeng_store::{now, Actor, Db, Scope};
 
+use crate::auth::Principal;
+use crate::http::import_flow::ImportPage;
+use crate::http::sheet_import::SheetImport;
 use crate::http::ApiError;
+use crate::http::Nav;
 use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, ImportReport, RowError};
+use crate::AppState;
 
 const HEADERS: [&str; 10] = [
     "序号",
@@ -171,4 +176,26 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], commit: bool) -> Resul
         report.record(imports::warning_cases(db, actor, &accepted, skipped, now()).await?);
     }
     Ok(report)
+}
+
+/// The sheet of the import page and of `POST …/import`.
+pub struct CaseSheet;
+
+impl SheetImport for CaseSheet {
+    const TEMPLATE_FILE: &'static str = "典型案例导入模板.xlsx";
+    const KIND: &'static str = "warning_cases";
+    const NOUN: &'static str = "个案例";
+
+    async fn template(_state: &AppState) -> Result<Vec<u8>, ApiError> {
+        template()
+    }
+
+    fn page(p: &Principal) -> ImportPage {
+        let url = "/api/v1/warning-cases/import-template.xlsx";
+        ImportPage::new(Nav::new(p, "warning-cases"), "典型案例导入", "/warning-cases/import", url)
+    }
+
+    async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool) -> Result<ImportReport, ApiError> {
+        import(&state.db, &p.actor(), bytes, commit).await
+    }
 }

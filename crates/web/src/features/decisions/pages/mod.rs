@@ -12,7 +12,7 @@ use qingfeng_domain::decisions::Body;
 use qingfeng_store::decisions::{self as store, Meeting, MeetingSummary};
 
 pub use form::{check, create, edit, edit_form, new_form};
-pub use register::{create_entry, import_page, import_submit, link_entry, register};
+pub use register::{create_entry, link_entry, register};
 
 use super::service;
 use crate::auth::Principal;

@@ -2,7 +2,7 @@
 //! linkable to the meeting topic that decided it; entries with none are flagged for the 纪检组.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::decisions::register::{EntryKind, RegisterFields};
 use qingfeng_domain::decisions::{format_amount, Body, TopicCategory};
@@ -12,12 +12,9 @@ use qingfeng_store::decisions::register::{self as reg, RegisterEntry};
 use qingfeng_store::decisions::{self as store};
 
 use crate::auth::Principal;
-use crate::features::decisions::{service, sheets};
+use crate::features::decisions::service;
 use crate::features::findings::pages::unit_options;
-use crate::http::import_flow::ImportPage;
-use crate::http::{
-    form_errors, render, render_form, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params,
-};
+use crate::http::{form_errors, render_form, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
 #[derive(Template)]
@@ -138,27 +135,4 @@ pub async fn link_entry(
         Ok(()) => Ok(see_other("/decisions/register")),
         Err(err) => register_page(&state, &p, &params, RegisterFields::default(), form_errors(err, "topic_id")?).await,
     }
-}
-
-fn import(p: &Principal) -> ImportPage {
-    ImportPage::new(
-        Nav::new(p, "decision-register"),
-        "大额资金和人事任免台账导入",
-        "/decisions/register/import",
-        "/api/v1/decision-register/import-template.xlsx",
-    )
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import(&p))
-}
-
-/// Upload → validate every row → confirm to write (only when every row is valid).
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import(&p).flow("decision_register");
-    let (st, p) = (&state, &p);
-    flow.run(&state.db, p, multipart, "条台账记录", move |bytes, commit| async move {
-        sheets::import(st, p, &bytes, commit).await
-    })
-    .await
 }

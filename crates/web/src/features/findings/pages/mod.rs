@@ -5,7 +5,6 @@
 mod campaigns;
 mod detail;
 mod form;
-mod import;
 mod list;
 mod stats;
 
@@ -25,7 +24,6 @@ pub use detail::{
     evidence, feedback, finding, look_back, measure, progress, request_sign_off, return_finding, sign_off,
 };
 pub use form::{create, edit, edit_form, new_form};
-pub use import::{import_page, import_submit};
 pub use list::page;
 pub use stats::dashboard;
 

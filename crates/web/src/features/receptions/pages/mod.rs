@@ -17,7 +17,6 @@ use crate::auth::Principal;
 use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
 use crate::features::personal_reports::service::after_upload;
-use crate::http::import_flow::ImportPage;
 use crate::http::{human_size, render, FormPairs, Nav, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
@@ -145,34 +144,4 @@ pub async fn upload(
     m: Multipart,
 ) -> PageResult {
     after_upload(service::add_file(&state, &p, id, m).await, &format!("/receptions/{id}"))
-}
-
-fn import(p: &Principal) -> ImportPage {
-    let mut page = ImportPage::new(
-        Nav::new(p, "receptions"),
-        "公务接待导入",
-        "/receptions/import",
-        "/api/v1/receptions/import-template.xlsx",
-    );
-    page.rules = &[
-        "每行一次接待，至多一次用餐；多次用餐的接待导入后在页面上补录",
-        "接待对象写“姓名 职务”，多人用“；”分隔，单位取派出单位",
-        "报销凭证列写有哪些：票据、公函、清单、审批单",
-        "有错误的行列出行号、列和原因，全部改正后才写入；未通过规则检查的行照常导入并标为检查未通过",
-    ];
-    page
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import(&p))
-}
-
-/// Upload → validate every row → confirm to write (only when every row is valid).
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import(&p).flow("receptions");
-    let (st, p) = (&state, &p);
-    flow.run(&state.db, p, multipart, "次公务接待", move |bytes, commit| async move {
-        super::sheets::import(st, p, &bytes, commit).await
-    })
-    .await
 }

@@ -3,7 +3,6 @@
 
 mod form;
 mod heat;
-mod import;
 mod point;
 mod register;
 
@@ -12,7 +11,6 @@ use qingfeng_domain::risk::{RiskCategory, RiskLevel, RiskState};
 use crate::http::Opt;
 pub use form::{create, edit, edit_form, new_form};
 pub use heat::heat_map;
-pub use import::{import_page, import_submit};
 pub use point::{accept, point, raise, return_point};
 pub use register::{carry_forward, register, submit};
 

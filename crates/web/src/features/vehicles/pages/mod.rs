@@ -11,9 +11,7 @@ use qingfeng_domain::vehicles::{VehicleFields, VehicleKind};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::vehicles::{self as store, Vehicle};
 
-pub use trips::{
-    check, convert, create_trip, edit_trip, edit_trip_form, import_page, import_submit, new_trip_form, trip, trips,
-};
+pub use trips::{check, convert, create_trip, edit_trip, edit_trip_form, new_trip_form, trip, trips};
 
 use super::service;
 use crate::auth::Principal;

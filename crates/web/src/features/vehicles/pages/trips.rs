@@ -4,7 +4,7 @@
 //! the 派车单 import.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::vehicles::{CostKind, TripFields};
@@ -14,8 +14,7 @@ use qingfeng_store::vehicles::{self as store, Trip, VehicleFilter};
 use crate::auth::Principal;
 use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, review_panel, CheckRow};
-use crate::features::vehicles::{service, sheets};
-use crate::http::import_flow::ImportPage;
+use crate::features::vehicles::service;
 use crate::http::{
     form_errors, render, render_form, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager, Params,
 };
@@ -219,27 +218,4 @@ pub async fn edit_trip(
 /// `POST /vehicles/trips/check` (htmx): the checks of the form as typed, or what it still lacks.
 pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
     review_panel(service::Trips::dry_run(&state, &p, &trip_from(&form)).await)
-}
-
-fn import(p: &Principal) -> ImportPage {
-    ImportPage::new(
-        Nav::new(p, "vehicle-trips"),
-        "派车单导入",
-        "/vehicles/trips/import",
-        "/api/v1/vehicle-trips/import-template.xlsx",
-    )
-}
-
-pub async fn import_page(p: Principal) -> PageResult {
-    render(&import(&p))
-}
-
-/// Upload → validate every row → confirm to write (only when every row is valid).
-pub async fn import_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
-    let flow = import(&p).flow("vehicle_trips");
-    let (st, p) = (&state, &p);
-    flow.run(&state.db, p, multipart, "条出车记录", move |bytes, commit| async move {
-        sheets::import(st, p, &bytes, commit).await
-    })
-    .await
 }
