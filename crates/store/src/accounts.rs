@@ -51,8 +51,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// Runs `f` on the one thread that computes password hashes, and waits for its answer. Each
 /// argon2id hash takes 19 MiB: computed on whichever thread asked, a burst of sign-ins took
 /// 19 MiB each at once and the allocator kept that memory in each thread's arena afterwards
-/// (the server grew by 19 MiB steps under load, scripts/load.sh). On one thread the block is
-/// one, reused; sign-ins queue for it (a hash takes tens of milliseconds).
+/// (the server grew by 19 MiB steps under load, scripts/load.sh). On one thread at most one
+/// block exists at a time; sign-ins queue for it (a hash takes tens of milliseconds). That the
+/// freed block is given back to the system is the binary's malloc setting (`qingfeng` main).
 fn on_hashing_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     type Job = Box<dyn FnOnce() + Send>;
     static QUEUE: std::sync::OnceLock<std::sync::mpsc::Sender<Job>> = std::sync::OnceLock::new();

@@ -70,3 +70,23 @@ fn start<E: LongExport>(state: &AppState, p: &Principal, filter: E::Filter) -> A
         move |path| async move { E::write(&db, &scope, &filter, &path).await },
     )
 }
+
+/// Runs `read` on a task of its own, handing its batches over a short queue to `write` here:
+/// the database side of an export (SQLite's connection worker, row decoding) and the sheet
+/// side then use both cores instead of taking turns. Stops reading when `write` fails.
+pub async fn read_ahead<B, R, Fut>(read: R, mut write: impl FnMut(B) -> Result<(), ApiError>) -> Result<(), ApiError>
+where
+    B: Send + 'static,
+    R: FnOnce(tokio::sync::mpsc::Sender<B>) -> Fut,
+    Fut: Future<Output = Result<(), ApiError>> + Send + 'static,
+{
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let reader = tokio::spawn(read(tx));
+    while let Some(batch) = rx.recv().await {
+        if let Err(e) = write(batch) {
+            reader.abort();
+            return Err(e);
+        }
+    }
+    reader.await.map_err(|e| ApiError::Internal(format!("export reader: {e}")))?
+}

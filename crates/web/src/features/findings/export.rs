@@ -17,7 +17,9 @@ use qingfeng_store::{Db, Paging, Scope};
 
 use super::service::finding_filter;
 use super::sheets::{columns, FINDING_COLUMNS, PRINTED};
-use crate::features::exports::long::LongExport;
+use tokio::sync::mpsc::Sender;
+
+use crate::features::exports::long::{read_ahead, LongExport};
 use crate::http::{ApiError, ApiResult, Params};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
@@ -53,34 +55,30 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
     let heading = export_heading(db, scope, filter).await?;
     let columns = columns(Some(&qingfeng_store::dicts::labels(db).await?));
     let mut sheet = heading.table("整改台账", &columns, &[]).print_columns(PRINTED).stream()?;
-    // The next batch is read while this one is written: the database works on its own thread
-    // (SQLite's connection worker, PostgreSQL's server) while the sheet is written here.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<Finding>, Details)>(2);
-    let read = async move {
+    let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
+    let read = move |tx: Sender<(Vec<Finding>, Details)>| async move {
         let mut after = After::start(BATCH);
         loop {
-            let batch = store::list_batch(db, scope, filter, after, today).await?;
+            let batch = store::list_batch(&db, &scope, &filter, after, today).await?;
             let Some(last) = batch.last() else { break };
             after = after.row(last.found_on, last.id);
-            let details = Details::load(db, &batch, today).await?;
+            let details = Details::load(&db, &batch, today).await?;
             if tx.send((batch, details)).await.is_err() {
                 break;
             }
         }
-        Ok::<_, ApiError>(())
+        Ok(())
     };
-    let write = async {
-        let mut number = 0;
-        while let Some((batch, details)) = rx.recv().await {
-            for f in &batch {
-                number += 1;
-                sheet.push(&details.rows(number, f, &index), FINDING_COLUMNS)?;
-            }
-            progress::tick(batch.len());
+    let mut number = 0;
+    read_ahead(read, |(batch, details): (Vec<Finding>, Details)| {
+        for f in &batch {
+            number += 1;
+            sheet.push(&details.rows(number, f, &index), FINDING_COLUMNS)?;
         }
-        Ok::<_, ApiError>(())
-    };
-    tokio::try_join!(read, write)?;
+        progress::tick(batch.len());
+        Ok(())
+    })
+    .await?;
     sheet.save(path)?;
     Ok(())
 }

@@ -15,7 +15,9 @@ use qingfeng_store::query::After;
 use qingfeng_store::{Db, Paging, Scope};
 
 use super::service::entry_filter;
-use crate::features::exports::long::LongExport;
+use tokio::sync::mpsc::Sender;
+
+use crate::features::exports::long::{read_ahead, LongExport};
 use crate::http::{ApiError, ApiResult, Params};
 use crate::sheets::heading::Heading;
 
@@ -63,40 +65,36 @@ pub async fn write(db: &Db, scope: &Scope, filter: &EntryFilter, path: &Path) ->
     let labels = qingfeng_store::dicts::labels(db).await?;
     let columns = columns();
     let mut sheet = heading(db, scope, filter, &labels).await?.table("履职台账", &columns, &[]).stream()?;
-    // The next batch is read while this one is written: the database works on its own thread
-    // (SQLite's connection worker, PostgreSQL's server) while the sheet is written here.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<Entry>, Names)>(2);
-    let read = async move {
+    let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
+    let read = move |tx: Sender<(Vec<Entry>, Names)>| async move {
         let mut visible = Visible::default();
         let mut after = After::start(BATCH);
         loop {
-            let batch = ledger::list_batch(db, scope, filter, after).await?;
+            let batch = ledger::list_batch(&db, &scope, &filter, after).await?;
             let Some(last) = batch.last() else { break };
             after = after.row(last.entry_date, last.id);
             let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
-            let people = ledger::participants_of(db, &ids).await?;
-            let items = ledger::credited_items_of(db, &ids).await?;
-            visible.learn(db, scope, &people, &items).await?;
+            let people = ledger::participants_of(&db, &ids).await?;
+            let items = ledger::credited_items_of(&db, &ids).await?;
+            visible.learn(&db, &scope, &people, &items).await?;
             let names = Names { people: visible.names(&people, true), items: visible.names(&items, false) };
             if tx.send((batch, names)).await.is_err() {
                 break;
             }
         }
-        Ok::<_, ApiError>(())
+        Ok(())
     };
-    let write = async {
-        let mut number = 0;
-        while let Some((batch, names)) = rx.recv().await {
-            for e in &batch {
-                number += 1;
-                let row = entry_row(number, e, &labels, names.people.get(&e.id), names.items.get(&e.id));
-                sheet.push(&[row], &[])?;
-            }
-            progress::tick(batch.len());
+    let mut number = 0;
+    read_ahead(read, |(batch, names): (Vec<Entry>, Names)| {
+        for e in &batch {
+            number += 1;
+            let row = entry_row(number, e, &labels, names.people.get(&e.id), names.items.get(&e.id));
+            sheet.push(&[row], &[])?;
         }
-        Ok::<_, ApiError>(())
-    };
-    tokio::try_join!(read, write)?;
+        progress::tick(batch.len());
+        Ok(())
+    })
+    .await?;
     sheet.save(path)?;
     Ok(())
 }
