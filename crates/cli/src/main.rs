@@ -197,7 +197,11 @@ fn keep_large_blocks_mapped() {
 
 fn main() -> ExitCode {
     keep_large_blocks_mapped();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("the tokio runtime starts").block_on(main_async())
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts")
+        .block_on(main_async())
 }
 
 async fn main_async() -> ExitCode {
