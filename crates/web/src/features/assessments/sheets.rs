@@ -9,10 +9,7 @@ use qingfeng_store::assessments as store;
 
 use super::service::{self, score_text, BusinessFields, RoundDetail};
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
-use crate::http::sheet_import::SheetImport;
-use crate::http::ApiError;
-use crate::http::Nav;
+use crate::http::{import_flow::ImportPage, sheet_import::SheetImport, ApiError, Nav};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
 use crate::sheets::{read_upload, ImportReport, RowError};

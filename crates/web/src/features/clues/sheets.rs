@@ -10,11 +10,7 @@ use qingfeng_store::petitions;
 
 use crate::auth::Principal;
 use crate::features::petitions::service::{require_group, validate};
-use crate::http::import_flow::ImportPage;
-use crate::http::sheet_import::SheetImport;
-use crate::http::ApiError;
-use crate::http::ApiResult;
-use crate::http::Nav;
+use crate::http::{import_flow::ImportPage, sheet_import::SheetImport, ApiError, ApiResult, Nav};
 use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, row_result, ImportReport, RowError};
 use crate::AppState;
@@ -172,7 +168,7 @@ impl SheetImport for PetitionSheet {
     }
 
     async fn may_open(state: &AppState, p: &Principal) -> ApiResult<()> {
-        crate::features::petitions::service::require_group(state, p, "petition", 0).await
+        require_group(state, p, "petition", 0).await
     }
 
     fn page(p: &Principal) -> ImportPage {

@@ -13,10 +13,7 @@ use qingfeng_store::{imports::Written, now};
 
 use super::service;
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
-use crate::http::sheet_import::SheetImport;
-use crate::http::Nav;
-use crate::http::{docx, ApiError};
+use crate::http::{docx, import_flow::ImportPage, sheet_import::SheetImport, ApiError, Nav};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
 use crate::sheets::{read_upload, row_result, ImportReport, RowError};

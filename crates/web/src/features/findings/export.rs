@@ -14,11 +14,10 @@ use qingfeng_store::fulfilment::today;
 use qingfeng_store::progress::{self, Stage};
 use qingfeng_store::query::After;
 use qingfeng_store::{Db, Paging, Scope};
+use tokio::sync::mpsc::Sender;
 
 use super::service::finding_filter;
 use super::sheets::{columns, FINDING_COLUMNS, PRINTED};
-use tokio::sync::mpsc::Sender;
-
 use crate::features::exports::long::{read_ahead, LongExport};
 use crate::http::{ApiError, ApiResult, Params};
 use crate::sheets::heading::Heading;
@@ -26,14 +25,13 @@ use crate::sheets::names::UnitIndex;
 
 /// Findings read per batch.
 const BATCH: i64 = 500;
-const FILE_NAME: &str = "整改台账.xlsx";
 
 /// The list's export (see [`crate::features::exports::long`]).
 pub struct FindingLedger;
 
 impl LongExport for FindingLedger {
     type Filter = FindingFilter;
-    const FILE_NAME: &'static str = FILE_NAME;
+    const FILE_NAME: &'static str = "整改台账.xlsx";
     const PERMISSION: Permission = Permission::FindingExport;
 
     fn filter(params: &Params) -> ApiResult<FindingFilter> {

@@ -32,10 +32,7 @@ use qingfeng_store::{now, Actor, Db, Scope, StoreError};
 
 use super::service::origin_for;
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
-use crate::http::sheet_import::SheetImport;
-use crate::http::ApiError;
-use crate::http::Nav;
+use crate::http::{import_flow::ImportPage, sheet_import::SheetImport, ApiError, Nav};
 use crate::sheets::names::{people_named, person_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
 use crate::AppState;

@@ -11,10 +11,7 @@ use qingfeng_store::holidays::{self as store, Holiday};
 use qingfeng_store::{now, Actor, Db, Scope};
 
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
-use crate::http::sheet_import::SheetImport;
-use crate::http::ApiError;
-use crate::http::Nav;
+use crate::http::{import_flow::ImportPage, sheet_import::SheetImport, ApiError, Nav};
 use crate::sheets::heading::Heading;
 use crate::sheets::{read_upload, ImportReport, RowError};
 use crate::AppState;

@@ -13,24 +13,22 @@ use qingfeng_store::ledger::{self, Entry, EntryFilter, EntryNamed};
 use qingfeng_store::progress::{self, Stage};
 use qingfeng_store::query::After;
 use qingfeng_store::{Db, Paging, Scope};
-
-use super::service::entry_filter;
 use tokio::sync::mpsc::Sender;
 
+use super::service::entry_filter;
 use crate::features::exports::long::{read_ahead, LongExport};
 use crate::http::{ApiError, ApiResult, Params};
 use crate::sheets::heading::Heading;
 
 /// Entries read per batch.
 const BATCH: i64 = 500;
-const FILE_NAME: &str = "履职台账.xlsx";
 
 /// The list's export (see [`crate::features::exports::long`]).
 pub struct DutyLedger;
 
 impl LongExport for DutyLedger {
     type Filter = EntryFilter;
-    const FILE_NAME: &'static str = FILE_NAME;
+    const FILE_NAME: &'static str = "履职台账.xlsx";
     const PERMISSION: Permission = Permission::LedgerExport;
 
     fn filter(params: &Params) -> ApiResult<EntryFilter> {

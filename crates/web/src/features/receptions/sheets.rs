@@ -14,10 +14,7 @@ use qingfeng_store::receptions::{self as store, ReceptionFilter};
 
 use super::service;
 use crate::auth::Principal;
-use crate::http::import_flow::ImportPage;
-use crate::http::sheet_import::SheetImport;
-use crate::http::ApiError;
-use crate::http::Nav;
+use crate::http::{import_flow::ImportPage, sheet_import::SheetImport, ApiError, Nav};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::UnitIndex;
 use crate::sheets::{read_upload, row_result, ImportReport, RowError};

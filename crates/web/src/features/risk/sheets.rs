@@ -24,10 +24,7 @@ use qingfeng_store::{now, StoreError};
 
 use crate::auth::Principal;
 use crate::features::risk::service;
-use crate::http::import_flow::ImportPage;
-use crate::http::sheet_import::SheetImport;
-use crate::http::ApiError;
-use crate::http::Nav;
+use crate::http::{import_flow::ImportPage, sheet_import::SheetImport, ApiError, Nav};
 use crate::sheets::heading::Heading;
 use crate::sheets::names::{people_named, person_named, UnitIndex};
 use crate::sheets::{read_upload, ImportReport, RowError};
