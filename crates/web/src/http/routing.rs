@@ -8,6 +8,12 @@ use axum::Router;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
 
+use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
+
+use qingfeng_domain::access::Permission;
+
+use super::sheet_import::{self, SheetImport};
 use crate::auth::{guard, Access};
 use crate::AppState;
 
@@ -150,4 +156,37 @@ impl Book {
     pub fn imports_sheet(self) -> Self {
         self.upload().query(&["commit"]).returns::<crate::sheets::ImportReport>()
     }
+
+    /// The four routes of an imported sheet `S`, all behind `access`: its template at
+    /// `{api}/import-template.xlsx` and its JSON import at `{api}/import`, its upload page and
+    /// the page's submit at `page`.
+    pub fn sheet<S: SheetImport>(self, access: Permission, api: &str, page: &'static str) -> Self {
+        use sheet_import::{import, page as upload_page, submit, template};
+        let title = S::TITLE;
+        self.add(
+            Method::GET,
+            made(format!("{api}/import-template.xlsx")),
+            access,
+            made(format!("{title}导入模板")),
+            template::<S>,
+        )
+        .add(Method::POST, made(format!("{api}/import")), access, made(format!("导入{title}")), import::<S>)
+        .imports_sheet()
+        .add(Method::GET, page, access, made(format!("{title}导入页")), upload_page::<S>)
+        .add(Method::POST, page, access, made(format!("校验或导入{title}")), submit::<S>)
+    }
+}
+
+/// A path or summary made from parts, as the route table's `&'static str`. Each distinct text
+/// is allocated once for the life of the process: the table is built at start-up (and once per
+/// server a test starts), from a fixed set of texts.
+fn made(text: String) -> &'static str {
+    static MADE: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(kept) = made.get(text.as_str()) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    made.insert(kept);
+    kept
 }

@@ -17,6 +17,8 @@ use crate::AppState;
 
 /// A sheet a feature imports.
 pub trait SheetImport: Send + Sync + 'static {
+    /// what the sheet holds, as the routes' summaries name it ("谈话记录")
+    const TITLE: &'static str;
     /// the template's file name, as downloaded
     const TEMPLATE_FILE: &'static str;
     /// `pending_imports.kind`: a confirmation is taken only for the sheet it was made for

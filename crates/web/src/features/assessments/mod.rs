@@ -14,7 +14,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::assessment::AdjustmentFields;
 use qingfeng_store::assessments::{BusinessScore, Round};
 
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -40,21 +40,11 @@ pub fn routes(book: Book) -> Book {
             api::business_export,
         )
         .query(&["year"])
-        .add(
-            M::GET,
-            "/api/v1/assessments/business-scores/template.xlsx",
+        .sheet::<sheets::BusinessScoreSheet>(
             P::AssessmentManage,
-            "业务考核得分导入模板",
-            sheet_import::template::<sheets::BusinessScoreSheet>,
+            "/api/v1/assessments/business-scores",
+            "/assessments/business/import",
         )
-        .add(
-            M::POST,
-            "/api/v1/assessments/business-scores/import",
-            P::AssessmentManage,
-            "导入业务考核得分",
-            sheet_import::import::<sheets::BusinessScoreSheet>,
-        )
-        .imports_sheet()
         .add(M::GET, "/api/v1/assessments/{id}", P::AssessmentRead, "考核详情（单位和班子成员得分及明细）", api::get)
         .returns::<service::RoundDetail>()
         .add(
@@ -97,20 +87,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/assessments", P::AssessmentManage, "创建年度考核", pages::create)
         .add(M::GET, "/assessments/business", P::AssessmentRead, "业务考核得分页", pages::business)
         .add(M::POST, "/assessments/business", P::AssessmentManage, "录入业务考核得分", pages::set_business)
-        .add(
-            M::GET,
-            "/assessments/business/import",
-            P::AssessmentManage,
-            "业务考核得分导入页",
-            sheet_import::page::<sheets::BusinessScoreSheet>,
-        )
-        .add(
-            M::POST,
-            "/assessments/business/import",
-            P::AssessmentManage,
-            "校验或导入业务考核得分",
-            sheet_import::submit::<sheets::BusinessScoreSheet>,
-        )
         .add(M::GET, "/assessments/{id}", P::AssessmentRead, "考核结果页", pages::round)
         .add(M::POST, "/assessments/{id}/compute", P::AssessmentManage, "计算考核得分", pages::compute)
         .add(M::POST, "/assessments/{id}/publish", P::AssessmentManage, "发布考核结果", pages::publish)

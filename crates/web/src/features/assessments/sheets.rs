@@ -160,6 +160,7 @@ pub async fn results_export(state: &AppState, p: &Principal, d: &RoundDetail) ->
 pub struct BusinessScoreSheet;
 
 impl SheetImport for BusinessScoreSheet {
+    const TITLE: &'static str = "业务考核得分";
     const TEMPLATE_FILE: &'static str = "业务考核得分导入模板.xlsx";
     const KIND: &'static str = "assessment_business";
     const NOUN: &'static str = "个单位";
@@ -173,7 +174,7 @@ impl SheetImport for BusinessScoreSheet {
             Nav::new(p, "assessment-business"),
             "业务考核得分导入",
             "/assessments/business/import",
-            "/api/v1/assessments/business-scores/template.xlsx",
+            "/api/v1/assessments/business-scores/import-template.xlsx",
         )
     }
 

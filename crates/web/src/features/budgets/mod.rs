@@ -13,7 +13,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::budgets::{BudgetFields, SpendingFields};
 use qingfeng_store::budgets::{Execution, SpendingLine};
 
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -34,30 +34,8 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/api/v1/budgets/spending", P::BudgetWrite, "登记一笔三公经费支出", api::add)
         .body::<SpendingFields>()
         .returns::<SpendingLine>()
-        .add(
-            M::GET,
-            "/api/v1/budgets/spending/import-template.xlsx",
-            P::BudgetWrite,
-            "三公经费支出明细导入模板",
-            sheet_import::template::<sheets::Spending>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/budgets/spending/import",
-            P::BudgetWrite,
-            "导入财务支出明细",
-            sheet_import::import::<sheets::Spending>,
-        )
-        .imports_sheet();
+        .sheet::<sheets::Spending>(P::BudgetWrite, "/api/v1/budgets/spending", "/budgets/import");
     book.add(M::GET, "/budgets", P::BudgetRead, "三公经费预算执行页", pages::list)
         .add(M::POST, "/budgets", P::BudgetWrite, "录入年度预算", pages::put)
         .add(M::POST, "/budgets/spending", P::BudgetWrite, "登记支出", pages::add)
-        .add(M::GET, "/budgets/import", P::BudgetWrite, "财务支出明细导入页", sheet_import::page::<sheets::Spending>)
-        .add(
-            M::POST,
-            "/budgets/import",
-            P::BudgetWrite,
-            "校验或导入财务支出明细",
-            sheet_import::submit::<sheets::Spending>,
-        )
 }

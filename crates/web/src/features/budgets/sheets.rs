@@ -135,6 +135,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
 pub struct Spending;
 
 impl SheetImport for Spending {
+    const TITLE: &'static str = "三公经费支出明细";
     const TEMPLATE_FILE: &'static str = "三公经费支出明细导入模板.xlsx";
     const KIND: &'static str = "budget_spending";
     const NOUN: &'static str = "笔支出";

@@ -14,7 +14,7 @@ use qingfeng_domain::petitions::{ConcludeFields, DisposeFields};
 use qingfeng_store::clues::Clue;
 
 use crate::auth::Access;
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 use qingfeng_domain::access::Permission as P;
 
 /// Registers the routes of this feature (JSON API and pages).
@@ -39,30 +39,8 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/api/v1/clues/{id}/to-finding", P::PetitionWrite, "问题线索转为问题", api::to_finding)
         .body::<FindingFields>()
         .returns::<api::Converted>()
-        .add(
-            M::GET,
-            "/api/v1/petitions/import-template.xlsx",
-            P::PetitionWrite,
-            "信访举报导入模板",
-            sheet_import::template::<sheets::PetitionSheet>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/petitions/import",
-            P::PetitionWrite,
-            "导入来信来访等举报",
-            sheet_import::import::<sheets::PetitionSheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::PetitionSheet>(P::PetitionWrite, "/api/v1/petitions", "/clues/import")
         .add(M::GET, "/clues", Access::SignedIn, "问题线索页", pages::list)
-        .add(M::GET, "/clues/import", P::PetitionWrite, "信访举报导入页", sheet_import::page::<sheets::PetitionSheet>)
-        .add(
-            M::POST,
-            "/clues/import",
-            P::PetitionWrite,
-            "校验或导入信访举报",
-            sheet_import::submit::<sheets::PetitionSheet>,
-        )
         .add(M::GET, "/clues/{id}", Access::SignedIn, "问题线索详情页", pages::detail)
         .add(M::POST, "/clues/{id}/dispose", P::PetitionWrite, "处置问题线索", pages::dispose)
         .add(M::POST, "/clues/{id}/conclude", P::PetitionWrite, "办结问题线索", pages::conclude)

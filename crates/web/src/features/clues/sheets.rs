@@ -159,6 +159,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
 pub struct PetitionSheet;
 
 impl SheetImport for PetitionSheet {
+    const TITLE: &'static str = "信访举报";
     const TEMPLATE_FILE: &'static str = "信访举报导入模板.xlsx";
     const KIND: &'static str = "petitions";
     const NOUN: &'static str = "件举报";

@@ -17,7 +17,7 @@ use qingfeng_store::decisions::register::RegisterEntry;
 use qingfeng_store::decisions::{Meeting, MeetingSummary};
 
 use crate::features::findings::checked_api;
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -80,21 +80,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/api/v1/decision-register", P::DecisionWrite, "登记大额资金支出或人事任免", api::create_entry)
         .body::<RegisterFields>()
         .returns::<RegisterEntry>()
-        .add(
-            M::GET,
-            "/api/v1/decision-register/import-template.xlsx",
-            P::DecisionWrite,
-            "大额资金和人事任免台账导入模板",
-            sheet_import::template::<sheets::RegisterSheet>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/decision-register/import",
-            P::DecisionWrite,
-            "导入大额资金和人事任免台账",
-            sheet_import::import::<sheets::RegisterSheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::RegisterSheet>(P::DecisionWrite, "/api/v1/decision-register", "/decisions/register/import")
         .add(M::GET, "/api/v1/decision-register/{id}", P::DecisionRead, "台账记录详情", api::get_entry)
         .returns::<RegisterEntry>()
         .add(
@@ -113,20 +99,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/decisions/register", P::DecisionRead, "大额资金和人事任免台账页", pages::register)
         .add(M::POST, "/decisions/register", P::DecisionWrite, "登记台账记录", pages::create_entry)
         .add(M::POST, "/decisions/register/{id}/link", P::DecisionWrite, "关联决策议题", pages::link_entry)
-        .add(
-            M::GET,
-            "/decisions/register/import",
-            P::DecisionWrite,
-            "台账导入页",
-            sheet_import::page::<sheets::RegisterSheet>,
-        )
-        .add(
-            M::POST,
-            "/decisions/register/import",
-            P::DecisionWrite,
-            "校验或导入台账",
-            sheet_import::submit::<sheets::RegisterSheet>,
-        )
         .add(M::GET, "/decisions/{id}", P::DecisionRead, "决策会议详情页", pages::detail)
         .add(M::GET, "/decisions/{id}/edit", P::DecisionWrite, "修改决策会议表单", pages::edit_form)
         .add(M::POST, "/decisions/{id}/edit", P::DecisionWrite, "保存决策会议", pages::edit)

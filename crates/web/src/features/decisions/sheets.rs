@@ -286,6 +286,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
 pub struct RegisterSheet;
 
 impl SheetImport for RegisterSheet {
+    const TITLE: &'static str = "大额资金和人事任免台账";
     const TEMPLATE_FILE: &'static str = "大额资金和人事任免台账导入模板.xlsx";
     const KIND: &'static str = "decision_register";
     const NOUN: &'static str = "条台账记录";

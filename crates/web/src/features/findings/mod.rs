@@ -13,7 +13,7 @@ use axum::http::Method as M;
 use qingfeng_domain::access::Permission as P;
 
 use crate::features::exports::long;
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -45,14 +45,7 @@ pub fn routes(book: Book) -> Book {
             "后台导出整改台账（页面）",
             long::start_from_page::<export::FindingLedger>,
         )
-        .add(
-            M::POST,
-            "/api/v1/findings/import",
-            P::FindingImport,
-            "导入问题清单",
-            sheet_import::import::<sheets::FindingSheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::FindingSheet>(P::FindingImport, "/api/v1/findings", "/findings/import")
         .add(M::GET, "/api/v1/findings/{id}", P::FindingRead, "问题详情（含办理过程和整改措施）", api::get)
         .returns::<answers::FindingDetail>()
         .add(M::PATCH, "/api/v1/findings/{id}", P::FindingWrite, "修改问题（仅限反馈前）", api::update)
@@ -80,14 +73,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/findings/new", P::FindingWrite, "登记问题表单", pages::new_form)
         .add(M::POST, "/findings/new", P::FindingWrite, "登记问题", pages::create)
         .add(M::GET, "/findings/dashboard", P::FindingRead, "整改统计页", pages::dashboard)
-        .add(M::GET, "/findings/import", P::FindingImport, "问题清单导入页", sheet_import::page::<sheets::FindingSheet>)
-        .add(
-            M::POST,
-            "/findings/import",
-            P::FindingImport,
-            "校验或导入问题清单",
-            sheet_import::submit::<sheets::FindingSheet>,
-        )
         .add(M::GET, "/findings/{id}", P::FindingRead, "问题详情页", pages::finding)
         .add(M::GET, "/findings/{id}/edit", P::FindingWrite, "修改问题表单", pages::edit_form)
         .add(M::POST, "/findings/{id}/edit", P::FindingWrite, "保存问题", pages::edit)
@@ -106,13 +91,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/findings/stats", P::FindingRead, "整改统计（整改率、逾期、分类、回头看）", api::stats)
         .returns::<qingfeng_store::findings::Stats>()
         .query(service::FINDING_FILTERS)
-        .add(
-            M::GET,
-            "/api/v1/findings/import-template.xlsx",
-            P::FindingImport,
-            "问题清单导入模板",
-            sheet_import::template::<sheets::FindingSheet>,
-        )
         .add(M::POST, "/api/v1/findings/{id}/feedback", P::FindingWrite, "反馈问题（纪检监察组）", api::feedback)
         .body::<qingfeng_domain::findings::FeedbackFields>()
         .returns::<answers::FindingDetail>()

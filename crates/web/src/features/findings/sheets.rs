@@ -394,6 +394,7 @@ impl FindingImport<'_> {
 pub struct FindingSheet;
 
 impl SheetImport for FindingSheet {
+    const TITLE: &'static str = "问题清单";
     const TEMPLATE_FILE: &'static str = "问题清单导入模板.xlsx";
     const KIND: &'static str = "findings";
     const NOUN: &'static str = "个问题";

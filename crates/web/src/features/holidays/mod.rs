@@ -13,7 +13,7 @@ use qingfeng_domain::calendar::HolidayFields;
 use qingfeng_store::holidays::Holiday;
 
 use crate::auth::Access;
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -35,38 +35,10 @@ pub fn routes(book: Book) -> Book {
         .returns::<service::WorkingDays>()
         .add(M::GET, "/api/v1/holidays/export.xlsx", Access::SignedIn, "导出节假日安排", api::export)
         .query(service::FILTERS)
-        .add(
-            M::GET,
-            "/api/v1/holidays/import-template.xlsx",
-            P::SettingWrite,
-            "节假日安排导入模板",
-            sheet_import::template::<sheets::HolidaySheet>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/holidays/import",
-            P::SettingWrite,
-            "导入节假日安排",
-            sheet_import::import::<sheets::HolidaySheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::HolidaySheet>(P::SettingWrite, "/api/v1/holidays", "/system/holidays/import")
         .add(M::DELETE, "/api/v1/holidays/{day}", P::SettingWrite, "删除一天的安排（恢复为普通日）", api::remove)
         .returns::<crate::http::Done>()
         .add(M::GET, "/system/holidays", P::SettingWrite, "节假日安排页", pages::page)
         .add(M::POST, "/system/holidays", P::SettingWrite, "录入放假或调休上班日", pages::add)
         .add(M::POST, "/system/holidays/{day}/delete", P::SettingWrite, "删除一天的安排", pages::remove)
-        .add(
-            M::GET,
-            "/system/holidays/import",
-            P::SettingWrite,
-            "节假日安排导入页",
-            sheet_import::page::<sheets::HolidaySheet>,
-        )
-        .add(
-            M::POST,
-            "/system/holidays/import",
-            P::SettingWrite,
-            "校验或导入节假日安排",
-            sheet_import::submit::<sheets::HolidaySheet>,
-        )
 }

@@ -98,6 +98,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], commit: bool) -> Resul
 pub struct HolidaySheet;
 
 impl SheetImport for HolidaySheet {
+    const TITLE: &'static str = "节假日安排";
     const TEMPLATE_FILE: &'static str = "节假日安排导入模板.xlsx";
     const KIND: &'static str = "holidays";
     const NOUN: &'static str = "天";

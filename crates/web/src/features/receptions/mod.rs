@@ -15,7 +15,7 @@ use qingfeng_store::private_files::PrivateFile;
 use qingfeng_store::receptions::{Reception, ReceptionSummary};
 
 use crate::features::findings::checked_api;
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -44,21 +44,7 @@ pub fn routes(book: Book) -> Book {
         .returns::<api::CheckAnswer>()
         .add(M::GET, "/api/v1/receptions/export.xlsx", P::ReceptionRead, "导出公务接待清单登记台账", api::export)
         .query(service::FILTERS)
-        .add(
-            M::GET,
-            "/api/v1/receptions/import-template.xlsx",
-            P::ReceptionWrite,
-            "公务接待导入模板",
-            sheet_import::template::<sheets::ReceptionSheet>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/receptions/import",
-            P::ReceptionWrite,
-            "导入公务接待",
-            sheet_import::import::<sheets::ReceptionSheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::ReceptionSheet>(P::ReceptionWrite, "/api/v1/receptions", "/receptions/import")
         .add(
             M::GET,
             "/api/v1/receptions/{id}",
@@ -94,20 +80,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/receptions/new", P::ReceptionWrite, "登记公务接待", pages::create)
         .add(M::POST, "/receptions/check", P::ReceptionWrite, "边录入边检查（表单片段）", pages::check)
         .add(M::GET, "/receptions/flagged", P::ReceptionConvert, "公务接待检查未通过清单（纪检监察组）", pages::flagged)
-        .add(
-            M::GET,
-            "/receptions/import",
-            P::ReceptionWrite,
-            "公务接待导入页",
-            sheet_import::page::<sheets::ReceptionSheet>,
-        )
-        .add(
-            M::POST,
-            "/receptions/import",
-            P::ReceptionWrite,
-            "校验或导入公务接待",
-            sheet_import::submit::<sheets::ReceptionSheet>,
-        )
         .add(M::GET, "/receptions/{id}", P::ReceptionRead, "公务接待详情页", pages::detail)
         .add(M::GET, "/receptions/{id}/edit", P::ReceptionWrite, "修改公务接待表单", pages::edit_form)
         .add(M::POST, "/receptions/{id}/edit", P::ReceptionWrite, "保存公务接待", pages::edit)

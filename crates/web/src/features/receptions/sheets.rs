@@ -294,6 +294,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
 pub struct ReceptionSheet;
 
 impl SheetImport for ReceptionSheet {
+    const TITLE: &'static str = "公务接待";
     const TEMPLATE_FILE: &'static str = "公务接待导入模板.xlsx";
     const KIND: &'static str = "receptions";
     const NOUN: &'static str = "次公务接待";

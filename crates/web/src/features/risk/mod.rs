@@ -11,7 +11,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::risk::{ReasonFields, RiskPointFields, UnitYearFields};
 use qingfeng_store::risk::{HeatMap, RiskPoint};
 
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -40,21 +40,7 @@ pub fn routes(book: Book) -> Book {
         .returns::<api::Moved>()
         .add(M::GET, "/api/v1/risk-points/export.xlsx", P::RiskRead, "导出廉政风险防控台账", api::export)
         .query(service::RISK_FILTERS)
-        .add(
-            M::GET,
-            "/api/v1/risk-points/import-template.xlsx",
-            P::RiskWrite,
-            "廉政风险点导入模板",
-            sheet_import::template::<sheets::RiskPointSheet>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/risk-points/import",
-            P::RiskWrite,
-            "导入廉政风险点",
-            sheet_import::import::<sheets::RiskPointSheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::RiskPointSheet>(P::RiskWrite, "/api/v1/risk-points", "/risk/import")
         .add(M::GET, "/api/v1/risk-points/{id}", P::RiskRead, "廉政风险点详情", api::get)
         .returns::<RiskPoint>()
         .add(M::PATCH, "/api/v1/risk-points/{id}", P::RiskWrite, "修改风险点（草稿或已退回）", api::update)
@@ -78,14 +64,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::POST, "/risk/submit", P::RiskWrite, "提交风险点审核", pages::submit)
         .add(M::POST, "/risk/carry-forward", P::RiskWrite, "复制上年度台账", pages::carry_forward)
         .add(M::GET, "/risk/heat-map", P::RiskRead, "廉政风险热力图页", pages::heat_map)
-        .add(M::GET, "/risk/import", P::RiskWrite, "廉政风险点导入页", sheet_import::page::<sheets::RiskPointSheet>)
-        .add(
-            M::POST,
-            "/risk/import",
-            P::RiskWrite,
-            "校验或导入廉政风险点",
-            sheet_import::submit::<sheets::RiskPointSheet>,
-        )
         .add(M::GET, "/risk/new", P::RiskWrite, "申报风险点表单", pages::new_form)
         .add(M::POST, "/risk/new", P::RiskWrite, "申报风险点", pages::create)
         .add(M::GET, "/risk/{id}", P::RiskRead, "风险点详情页", pages::point)

@@ -313,6 +313,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
 pub struct RiskPointSheet;
 
 impl SheetImport for RiskPointSheet {
+    const TITLE: &'static str = "廉政风险点";
     const TEMPLATE_FILE: &'static str = "廉政风险点导入模板.xlsx";
     const KIND: &'static str = "risk_points";
     const NOUN: &'static str = "个风险点";

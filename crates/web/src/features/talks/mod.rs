@@ -13,7 +13,7 @@ use axum::http::Method as M;
 use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::talks::TalkFields;
 
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -30,15 +30,7 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/api/v1/talks/suggestions", P::LedgerRead, "谈话主题建议（按谈话对象）", api::suggestions)
         .query(&["person"])
         .returns::<suggest::Suggestions>()
-        .add(
-            M::GET,
-            "/api/v1/talks/import-template.xlsx",
-            P::TalkWrite,
-            "谈话记录导入模板",
-            sheet_import::template::<sheets::TalkSheet>,
-        )
-        .add(M::POST, "/api/v1/talks/import", P::TalkWrite, "导入谈话记录", sheet_import::import::<sheets::TalkSheet>)
-        .imports_sheet()
+        .sheet::<sheets::TalkSheet>(P::TalkWrite, "/api/v1/talks", "/talks/import")
         .add(M::GET, "/api/v1/talks/export.xlsx", P::LedgerRead, "导出谈话记录", api::export)
         .query(service::TALK_FILTERS)
         .add(M::GET, "/api/v1/talks/{id}", P::LedgerRead, "谈话详情", api::get)
@@ -49,8 +41,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/talks", P::LedgerRead, "谈心谈话页", pages::list)
         .add(M::GET, "/talks/new", P::TalkWrite, "登记谈话表单", pages::new_form)
         .add(M::POST, "/talks/new", P::TalkWrite, "登记谈话", pages::create)
-        .add(M::GET, "/talks/import", P::TalkWrite, "谈话记录导入页", sheet_import::page::<sheets::TalkSheet>)
-        .add(M::POST, "/talks/import", P::TalkWrite, "校验或导入谈话记录", sheet_import::submit::<sheets::TalkSheet>)
         .add(M::GET, "/talks/suggestions", P::LedgerRead, "谈话主题建议（表单片段）", pages::suggestions)
         .add(M::GET, "/talks/coverage", P::LedgerRead, "谈话覆盖情况页", pages::coverage)
         .add(M::GET, "/talks/{id}", P::LedgerRead, "谈话详情页", pages::detail)

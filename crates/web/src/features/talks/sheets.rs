@@ -278,6 +278,7 @@ const IMPORT_RULES: &[&str] = &[
 pub struct TalkSheet;
 
 impl SheetImport for TalkSheet {
+    const TITLE: &'static str = "谈话记录";
     const TEMPLATE_FILE: &'static str = "谈心谈话导入模板.xlsx";
     const KIND: &'static str = "talks";
     const NOUN: &'static str = "次谈话";

@@ -14,7 +14,7 @@ use qingfeng_store::vehicles::{Trip, Vehicle};
 
 use crate::features::findings::checked_api;
 use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -55,21 +55,7 @@ pub fn routes(book: Book) -> Book {
         .returns::<CheckAnswer>()
         .add(M::GET, "/api/v1/vehicle-trips/export.xlsx", P::VehicleRead, "导出公务用车使用登记表", api::export)
         .query(service::TRIP_FILTERS)
-        .add(
-            M::GET,
-            "/api/v1/vehicle-trips/import-template.xlsx",
-            P::VehicleWrite,
-            "派车单导入模板",
-            sheet_import::template::<sheets::TripSheet>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/vehicle-trips/import",
-            P::VehicleWrite,
-            "导入派车单",
-            sheet_import::import::<sheets::TripSheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::TripSheet>(P::VehicleWrite, "/api/v1/vehicle-trips", "/vehicles/trips/import")
         .add(
             M::GET,
             "/api/v1/vehicle-trips/{id}",
@@ -104,14 +90,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/vehicles/trips/new", P::VehicleWrite, "出车登记表单", pages::new_trip_form)
         .add(M::POST, "/vehicles/trips/new", P::VehicleWrite, "出车登记", pages::create_trip)
         .add(M::POST, "/vehicles/trips/check", P::VehicleWrite, "边录入边检查（表单片段）", pages::check)
-        .add(M::GET, "/vehicles/trips/import", P::VehicleWrite, "派车单导入页", sheet_import::page::<sheets::TripSheet>)
-        .add(
-            M::POST,
-            "/vehicles/trips/import",
-            P::VehicleWrite,
-            "校验或导入派车单",
-            sheet_import::submit::<sheets::TripSheet>,
-        )
         .add(M::GET, "/vehicles/trips/{id}", P::VehicleRead, "出车记录详情页", pages::trip)
         .add(M::GET, "/vehicles/trips/{id}/edit", P::VehicleWrite, "修改出车记录表单", pages::edit_trip_form)
         .add(M::POST, "/vehicles/trips/{id}/edit", P::VehicleWrite, "保存出车记录", pages::edit_trip)

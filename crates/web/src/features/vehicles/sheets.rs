@@ -202,6 +202,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
 pub struct TripSheet;
 
 impl SheetImport for TripSheet {
+    const TITLE: &'static str = "派车单";
     const TEMPLATE_FILE: &'static str = "派车单导入模板.xlsx";
     const KIND: &'static str = "vehicle_trips";
     const NOUN: &'static str = "条出车记录";

@@ -11,7 +11,7 @@ use qingfeng_domain::access::Permission as P;
 use qingfeng_domain::warning_cases::WarningCaseFields;
 use qingfeng_store::warning_cases::WarningCase;
 
-use crate::http::{sheet_import, Book};
+use crate::http::Book;
 
 /// Registers the routes of this feature (JSON API and pages).
 pub fn routes(book: Book) -> Book {
@@ -24,21 +24,7 @@ pub fn routes(book: Book) -> Book {
         .returns::<WarningCase>()
         .add(M::GET, "/api/v1/warning-cases/export.xlsx", P::WarningCaseRead, "导出典型案例库", api::export)
         .query(service::CASE_FILTERS)
-        .add(
-            M::GET,
-            "/api/v1/warning-cases/import-template.xlsx",
-            P::WarningCaseWrite,
-            "典型案例导入模板",
-            sheet_import::template::<sheets::CaseSheet>,
-        )
-        .add(
-            M::POST,
-            "/api/v1/warning-cases/import",
-            P::WarningCaseWrite,
-            "导入典型案例",
-            sheet_import::import::<sheets::CaseSheet>,
-        )
-        .imports_sheet()
+        .sheet::<sheets::CaseSheet>(P::WarningCaseWrite, "/api/v1/warning-cases", "/warning-cases/import")
         .add(M::GET, "/api/v1/warning-cases/{id}", P::WarningCaseRead, "典型案例详情（含使用情况）", api::get)
         .returns::<service::CaseDetail>()
         .add(M::PATCH, "/api/v1/warning-cases/{id}", P::WarningCaseWrite, "修改典型案例", api::update)
@@ -47,20 +33,6 @@ pub fn routes(book: Book) -> Book {
         .add(M::GET, "/warning-cases", P::WarningCaseRead, "典型案例库页", pages::list)
         .add(M::GET, "/warning-cases/new", P::WarningCaseWrite, "新增典型案例表单", pages::new_form)
         .add(M::POST, "/warning-cases/new", P::WarningCaseWrite, "新增典型案例", pages::create)
-        .add(
-            M::GET,
-            "/warning-cases/import",
-            P::WarningCaseWrite,
-            "典型案例导入页",
-            sheet_import::page::<sheets::CaseSheet>,
-        )
-        .add(
-            M::POST,
-            "/warning-cases/import",
-            P::WarningCaseWrite,
-            "校验或导入典型案例",
-            sheet_import::submit::<sheets::CaseSheet>,
-        )
         .add(M::GET, "/warning-cases/{id}", P::WarningCaseRead, "典型案例详情页", pages::detail)
         .add(M::GET, "/warning-cases/{id}/edit", P::WarningCaseWrite, "修改典型案例表单", pages::edit_form)
         .add(M::POST, "/warning-cases/{id}/edit", P::WarningCaseWrite, "保存典型案例", pages::edit)

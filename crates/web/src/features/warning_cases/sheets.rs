@@ -179,6 +179,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], commit: bool) -> Resul
 pub struct CaseSheet;
 
 impl SheetImport for CaseSheet {
+    const TITLE: &'static str = "典型案例";
     const TEMPLATE_FILE: &'static str = "典型案例导入模板.xlsx";
     const KIND: &'static str = "warning_cases";
     const NOUN: &'static str = "个案例";
