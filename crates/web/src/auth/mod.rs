@@ -11,6 +11,6 @@ pub mod scope;
 pub mod session;
 
 pub use guard::{guard, Access};
-pub use principal::{load_principal, ClientAddress, Principal};
+pub use principal::{load_principal, ClientAddress, Ctx, Principal};
 pub use scope::{resolve_scope, role_grants, RoleGrant};
 pub use session::{authenticate, SESSION_COOKIE};

@@ -8,6 +8,7 @@ use qingfeng_store::{Actor, Db, Scope, StoreResult};
 
 use super::scope::{resolve_scope, role_grants};
 use crate::http::ApiError;
+use crate::AppState;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
@@ -41,6 +42,21 @@ impl Principal {
 
     pub fn csrf_token(&self) -> &str {
         self.session.as_ref().map(|s| s.csrf_token.as_str()).unwrap_or("")
+    }
+}
+
+/// What nearly every handler starts from: the application (database, settings, clock) and the
+/// caller. One extractor for the pair, so a handler's signature names only what is its own
+/// (the path, the query, the form).
+pub struct Ctx {
+    pub state: AppState,
+    pub p: Principal,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Ctx { state: state.clone(), p: Principal::from_request_parts(parts, state).await? })
     }
 }
 

@@ -11,7 +11,7 @@ use axum::Json;
 
 use super::import_flow::ImportPage;
 use super::{render, xlsx, ApiError, ApiResult, ImportUpload, PageResult};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::sheets::ImportReport;
 use crate::AppState;
 
@@ -51,22 +51,18 @@ pub async fn template<S: SheetImport>(State(state): State<AppState>) -> ApiResul
 }
 
 /// `POST …/import` (multipart `file`; `?commit=true` writes the valid rows)
-pub async fn import<S: SheetImport>(
-    State(state): State<AppState>,
-    p: Principal,
-    upload: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
+pub async fn import<S: SheetImport>(Ctx { state, p }: Ctx, upload: ImportUpload) -> ApiResult<Json<ImportReport>> {
     Ok(Json(S::import(&state, &p, &upload.bytes, upload.commit).await?))
 }
 
 /// `GET /…/import`: the upload page.
-pub async fn page<S: SheetImport>(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn page<S: SheetImport>(Ctx { state, p }: Ctx) -> PageResult {
     S::may_open(&state, &p).await?;
     render(&S::page(&p))
 }
 
 /// `POST /…/import`: upload → validate every row → confirm to write the valid ones.
-pub async fn submit<S: SheetImport>(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
+pub async fn submit<S: SheetImport>(Ctx { state, p }: Ctx, multipart: Multipart) -> PageResult {
     let flow = S::page(&p).flow(S::KIND);
     let (st, p) = (&state, &p);
     flow.run(

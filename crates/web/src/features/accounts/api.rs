@@ -12,31 +12,29 @@ use super::service::{
     account_filter, account_in_scope, all_roles, change_own_password, create_account, save_role as save,
     update_account, AccountPatch, NewAccount, RoleDefinition, RoleInfo,
 };
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{ApiJson, Params, Path};
 use crate::http::{ApiResult, Done};
 use crate::AppState;
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<AccountView>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<AccountView>>> {
     let filter = account_filter(&params)?;
     Ok(Json(accounts::list(&state.db, &p.scope, &filter, params.paging()?).await?))
 }
 
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<AccountView>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<AccountView>> {
     Ok(Json(account_in_scope(&state, &p, id).await?))
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(a): ApiJson<NewAccount>,
 ) -> ApiResult<(StatusCode, Json<AccountView>)> {
     Ok((StatusCode::CREATED, Json(create_account(&state, &p, &a).await?)))
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<AccountPatch>,
 ) -> ApiResult<Json<AccountView>> {
@@ -45,8 +43,7 @@ pub async fn update(
 
 /// 批量开通账号: one account for each chosen person without one; answers the first passwords.
 pub async fn create_bulk(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(req): ApiJson<BulkRequest>,
 ) -> ApiResult<(StatusCode, Json<Vec<FirstPassword>>)> {
     Ok((StatusCode::CREATED, Json(bulk::create(&state, &p, &req).await?)))
@@ -59,11 +56,7 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-pub async fn change_password(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(c): ApiJson<PasswordChange>,
-) -> ApiResult<Json<Done>> {
+pub async fn change_password(Ctx { state, p }: Ctx, ApiJson(c): ApiJson<PasswordChange>) -> ApiResult<Json<Done>> {
     change_own_password(&state, &p, &c.old_password, &c.new_password).await?;
     Ok(Json(Done::OK))
 }
@@ -74,18 +67,13 @@ pub async fn roles(State(state): State<AppState>) -> ApiResult<Json<Page<RoleInf
     Ok(Json(Page::new(items, total, 1, total)))
 }
 
-pub async fn delete_role(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(key): Path<String>,
-) -> ApiResult<Json<Done>> {
+pub async fn delete_role(Ctx { state, p }: Ctx, Path(key): Path<String>) -> ApiResult<Json<Done>> {
     super::service::delete_role(&state, &p, &key).await?;
     Ok(Json(Done::OK))
 }
 
 pub async fn save_role(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(r): ApiJson<RoleDefinition>,
 ) -> ApiResult<(StatusCode, Json<RoleInfo>)> {
     Ok((StatusCode::CREATED, Json(save(&state, &p, &r).await?)))

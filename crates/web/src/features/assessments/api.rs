@@ -1,6 +1,5 @@
 //! JSON handlers of 考核 (`/api/v1/assessments`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -11,9 +10,8 @@ use serde::Serialize;
 
 use super::service::{self, BusinessFields, ResultDetail, RoundDetail, RoundFields};
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{xlsx, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// One page of `all`, as `page` and `per_page` ask.
 fn page<T>(all: Vec<T>, params: &Params) -> ApiResult<Page<T>> {
@@ -24,14 +22,13 @@ fn page<T>(all: Vec<T>, params: &Params) -> ApiResult<Page<T>> {
 }
 
 /// `GET /api/v1/assessments`: the rounds the caller sees, newest year first.
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Round>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Round>>> {
     Ok(Json(page(service::rounds(&state, &p).await?, &params)?))
 }
 
 /// `POST /api/v1/assessments`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<RoundFields>,
 ) -> ApiResult<(StatusCode, Json<RoundDetail>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -39,26 +36,25 @@ pub async fn create(
 }
 
 /// `GET /api/v1/assessments/{id}`: the round with the unit and leader results in scope.
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/assessments/{id}/compute`
-pub async fn compute(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
+pub async fn compute(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
     service::compute(&state, &p, id).await?;
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/assessments/{id}/publish`
-pub async fn publish(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
+pub async fn publish(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<RoundDetail>> {
     service::publish(&state, &p, id).await?;
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/assessments/{id}/adjustments`: a deduction or addition with its reason.
 pub async fn adjust(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<AdjustmentFields>,
 ) -> ApiResult<(StatusCode, Json<ResultDetail>)> {
@@ -68,36 +64,27 @@ pub async fn adjust(
 }
 
 /// `GET /api/v1/assessments/{id}/units/{unit}`
-pub async fn unit_result(
-    State(state): State<AppState>,
-    p: Principal,
-    Path((id, unit)): Path<(i64, i64)>,
-) -> ApiResult<Json<ResultDetail>> {
+pub async fn unit_result(Ctx { state, p }: Ctx, Path((id, unit)): Path<(i64, i64)>) -> ApiResult<Json<ResultDetail>> {
     Ok(Json(service::result(&state, &p, id, Some(unit), None).await?))
 }
 
 /// `GET /api/v1/assessments/{id}/leaders/{person}`
 pub async fn leader_result(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path((id, person)): Path<(i64, i64)>,
 ) -> ApiResult<Json<ResultDetail>> {
     Ok(Json(service::result(&state, &p, id, None, Some(person)).await?))
 }
 
 /// `GET /api/v1/assessments/{id}/export.xlsx`
-pub async fn export(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let d = service::detail(&state, &p, id).await?;
     let bytes = sheets::results_export(&state, &p, &d).await?;
     Ok(xlsx(bytes, &format!("{}结果.xlsx", d.round.title)))
 }
 
 /// `GET /api/v1/assessments/business-scores?year=`
-pub async fn business(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<BusinessScore>>> {
+pub async fn business(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<BusinessScore>>> {
     let year = service::year_param(&params)?;
     Ok(Json(page(service::business_scores(&state, &p, year).await?, &params)?))
 }
@@ -108,17 +95,13 @@ pub struct Saved {
 }
 
 /// `POST /api/v1/assessments/business-scores`
-pub async fn set_business(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<BusinessFields>,
-) -> ApiResult<Json<Saved>> {
+pub async fn set_business(Ctx { state, p }: Ctx, ApiJson(f): ApiJson<BusinessFields>) -> ApiResult<Json<Saved>> {
     service::set_business(&state, &p, &f).await?;
     Ok(Json(Saved { saved: true }))
 }
 
 /// `GET /api/v1/assessments/business-scores/export.xlsx?year=`
-pub async fn business_export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn business_export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let year = service::year_param(&params)?;
     Ok(xlsx(sheets::business_export(&state, &p, year).await?, &format!("业务考核得分（{year}年）.xlsx")))
 }

@@ -3,14 +3,13 @@
 //! the business scores with their entry form and import.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::assessment::{AdjustmentFields, Rules};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::assessments::{Adjustment, BusinessScore, Round};
 
 use super::service::{self, BusinessFields, ResultView, RoundFields};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{form_errors, render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Params};
 use crate::AppState;
 
@@ -41,12 +40,12 @@ async fn list_page(state: &AppState, p: &Principal, f: RoundFields, errors: Fiel
     })
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx) -> PageResult {
     let year = i64::from(chrono::Datelike::year(&qingfeng_domain::time::office_today()));
     list_page(&state, &p, RoundFields { year: Some(year), title: String::new() }, FieldErrors::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = RoundFields { year: form.get("year").trim().parse().ok(), title: form.get("title") };
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/assessments/{id}"))),
@@ -67,7 +66,7 @@ struct RoundPage {
     can_manage: bool,
 }
 
-pub async fn round(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn round(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let d = service::detail(&state, &p, id).await?;
     render(&RoundPage {
         nav: Nav::new(&p, "assessments"),
@@ -84,12 +83,12 @@ pub async fn round(State(state): State<AppState>, p: Principal, PagePath(id): Pa
     })
 }
 
-pub async fn compute(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn compute(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     service::compute(&state, &p, id).await?;
     Ok(see_other(format!("/assessments/{id}")))
 }
 
-pub async fn publish(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn publish(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     service::publish(&state, &p, id).await?;
     Ok(see_other(format!("/assessments/{id}")))
 }
@@ -131,29 +130,16 @@ async fn result_page(
     })
 }
 
-pub async fn unit_result(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath((id, unit)): PagePath<(i64, i64)>,
-) -> PageResult {
+pub async fn unit_result(Ctx { state, p }: Ctx, PagePath((id, unit)): PagePath<(i64, i64)>) -> PageResult {
     result_page(&state, &p, id, (Some(unit), None), AdjustmentFields::default(), FieldErrors::default()).await
 }
 
-pub async fn leader_result(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath((id, person)): PagePath<(i64, i64)>,
-) -> PageResult {
+pub async fn leader_result(Ctx { state, p }: Ctx, PagePath((id, person)): PagePath<(i64, i64)>) -> PageResult {
     result_page(&state, &p, id, (None, Some(person)), AdjustmentFields::default(), FieldErrors::default()).await
 }
 
 /// Saves a deduction or addition from a breakdown page and returns to it.
-pub async fn adjust(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn adjust(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let num = |k: &str| form.get(k).trim().parse::<i64>().ok();
     let f = AdjustmentFields {
         unit_id: num("unit_id"),
@@ -207,13 +193,13 @@ async fn business_page(
     })
 }
 
-pub async fn business(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn business(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = service::year_param(&params)?;
     let f = BusinessFields { year: Some(i64::from(year)), ..Default::default() };
     business_page(&state, &p, year, f, FieldErrors::default()).await
 }
 
-pub async fn set_business(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn set_business(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = BusinessFields {
         year: form.get("year").trim().parse().ok(),
         unit_id: form.get("unit_id").trim().parse().ok(),

@@ -1,11 +1,10 @@
 //! 操作日志 and 登录日志 pages.
 
 use askama::Template;
-use axum::extract::State;
 
 use super::service::{audit_filter, lines, logins_page, result_label, verify, AUDIT_FILTERS, LOGIN_FILTERS};
 use super::wording::{Line, ACTIONS, ENTITIES};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageResult};
 use crate::time::local_time;
@@ -63,12 +62,12 @@ async fn audit_page(state: &AppState, p: &Principal, params: &Params, verdict: O
 }
 
 /// `GET /system/audit`: the trail in words, filtered by person, object, action and dates.
-pub async fn audit(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn audit(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     audit_page(&state, &p, &params, None).await
 }
 
 /// `POST /system/audit/verify`: checks the whole chain and shows the result above the trail.
-pub async fn verify_chain(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn verify_chain(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let verdict = verify(&state).await?;
     audit_page(&state, &p, &params, Some(verdict)).await
 }
@@ -88,7 +87,7 @@ struct LoginsPage {
     pages: i64,
 }
 
-pub async fn logins(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn logins(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let page = logins_page(&state, &params, true).await?;
     let rows = page
         .items

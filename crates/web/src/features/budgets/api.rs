@@ -1,6 +1,5 @@
 //! JSON handlers of 三公经费 (`/api/v1/budgets`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -9,12 +8,11 @@ use qingfeng_store::budgets::{self as store, Execution, SpendingLine};
 use qingfeng_store::Page;
 
 use super::{service, sheets};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{xlsx, ApiJson, ApiResult, Params};
-use crate::AppState;
 
 /// `GET /api/v1/budgets?year=&unit=`: one row per unit and category with a budget or spending.
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Execution>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Execution>>> {
     let rows = service::execution(&state, &p, &params).await?;
     let paging = params.paging()?;
     let total = rows.len() as i64;
@@ -23,35 +21,26 @@ pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -
 }
 
 /// `POST /api/v1/budgets`: enters or replaces the budget of a unit, year and category.
-pub async fn put(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<BudgetFields>,
-) -> ApiResult<Json<Execution>> {
+pub async fn put(Ctx { state, p }: Ctx, ApiJson(f): ApiJson<BudgetFields>) -> ApiResult<Json<Execution>> {
     Ok(Json(service::put_budget(&state, &p, &f).await?))
 }
 
 /// `GET /api/v1/budgets/export.xlsx?year=&unit=`
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let year = service::year(&params)?;
     let rows = service::execution(&state, &p, &params).await?;
     Ok(xlsx(sheets::execution(&state, &p, year, &rows).await?, &format!("三公经费预算执行情况（{year}年）.xlsx")))
 }
 
 /// `GET /api/v1/budgets/spending?year=`
-pub async fn ledger(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<SpendingLine>>> {
+pub async fn ledger(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<SpendingLine>>> {
     let year = service::year(&params)?;
     Ok(Json(store::ledger(&state.db, &p.scope, year, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/budgets/spending`
 pub async fn add(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<SpendingFields>,
 ) -> ApiResult<(StatusCode, Json<SpendingLine>)> {
     let id = service::add_line(&state, &p, &f).await?;

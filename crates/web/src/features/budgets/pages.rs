@@ -3,7 +3,6 @@
 //! ledger import.
 
 use askama::Template;
-use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::budgets::{warn_percent, BudgetCategory, BudgetFields, SpendingFields, WARN_SETTING};
@@ -12,7 +11,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::budgets::Execution;
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::pages::unit_options;
 use crate::http::{form_errors, render_form, see_other, FormPairs, Nav, Opt, PageResult, Params};
 use crate::AppState;
@@ -70,14 +69,14 @@ async fn list_page(
     )
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = service::year(&params)?;
     let budget = BudgetFields { year: Some(year), ..Default::default() };
     let line = SpendingFields { spent_on: office_today().to_string(), ..Default::default() };
     list_page(&state, &p, &params, (budget, line), FieldErrors::default()).await
 }
 
-pub async fn put(State(state): State<AppState>, p: Principal, params: Params, form: FormPairs) -> PageResult {
+pub async fn put(Ctx { state, p }: Ctx, params: Params, form: FormPairs) -> PageResult {
     let f = BudgetFields {
         unit_id: form.get("unit_id").trim().parse().ok(),
         year: form.get("year").trim().parse().ok(),
@@ -93,7 +92,7 @@ pub async fn put(State(state): State<AppState>, p: Principal, params: Params, fo
     }
 }
 
-pub async fn add(State(state): State<AppState>, p: Principal, params: Params, form: FormPairs) -> PageResult {
+pub async fn add(Ctx { state, p }: Ctx, params: Params, form: FormPairs) -> PageResult {
     let f = SpendingFields {
         unit_id: form.get("unit_id").trim().parse().ok(),
         spent_on: form.get("spent_on"),

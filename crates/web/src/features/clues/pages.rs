@@ -2,16 +2,14 @@
 //! its steps and the forms of the next step, and the import of hand-entered reports.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::{Category, FindingFields, Severity};
 use qingfeng_domain::petitions::{ClueState, ConcludeFields, DisposeFields, Disposition, Source};
 use qingfeng_store::clues::Clue;
 
 use super::service::{self, ClueDetail, MergeFields};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{render, step_answer, ApiResult, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "clues/list.html")]
@@ -37,7 +35,7 @@ fn opts<T: Copy + PartialEq>(
     all.iter().map(|x| Opt::new(key(*x), label(*x), chosen == Some(*x))).collect()
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let page = service::list(&state, &p, &params, Some(params.paging()?)).await?;
     let f = service::filter(&params)?;
     let keep: Vec<(&str, String)> = service::FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
@@ -70,12 +68,7 @@ struct DetailPage {
     refused: String,
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let d = service::detail(&state, &p, id).await?;
     let units = qingfeng_store::org::units::all(&state.db, &p.scope)
         .await?
@@ -102,42 +95,22 @@ fn after_step(id: i64, r: ApiResult<()>) -> PageResult {
     step_answer(r.map(|()| format!("/clues/{id}")), &format!("/clues/{id}"))
 }
 
-pub async fn dispose(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn dispose(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = DisposeFields { disposition: form.get("disposition"), due_on: form.get("due_on"), note: form.get("note") };
     after_step(id, service::dispose(&state, &p, id, &f).await)
 }
 
-pub async fn conclude(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn conclude(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = ConcludeFields { result: form.get("result"), answer: form.get("answer") };
     after_step(id, service::conclude(&state, &p, id, &f).await)
 }
 
-pub async fn merge(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn merge(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = MergeFields { into: form.get("into").trim().parse().ok() };
     after_step(id, service::merge(&state, &p, id, &f).await)
 }
 
-pub async fn to_finding(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn to_finding(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = FindingFields {
         unit_id: form.get("unit_id").trim().parse().ok(),
         category: form.get("category"),

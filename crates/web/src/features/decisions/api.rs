@@ -1,6 +1,5 @@
 //! JSON handlers of 三重一大 (`/api/v1/decision-meetings`, `/api/v1/decision-register`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -10,47 +9,37 @@ use qingfeng_store::decisions::{self as store, MeetingSummary};
 use qingfeng_store::{Page, Scope};
 
 use super::{service, sheets};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
 use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/decision-meetings?year=&unit=&body=&category=&failed=&q=`
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<MeetingSummary>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<MeetingSummary>>> {
     let f = service::meeting_filter(&params)?;
     Ok(Json(store::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
 }
 
 /// `GET /api/v1/decision-meetings/export.xlsx`: 三重一大事项决策台账 (same filters as the list).
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let f = service::meeting_filter(&params)?;
     Ok(xlsx(sheets::ledger(&state, &p, &f).await?, "三重一大事项决策台账.xlsx"))
 }
 
 /// `GET /api/v1/decision-meetings/{id}/minutes.docx`: 会议纪要.
-pub async fn minutes(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn minutes(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let m = store::get(&state.db, &p.scope, id).await?;
     sheets::minutes_response(&m)
 }
 
 /// `GET /api/v1/decision-register?year=&unit=&kind=&flagged=&q=`
-pub async fn register(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<RegisterEntry>>> {
+pub async fn register(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<RegisterEntry>>> {
     let f = service::register_filter(&params)?;
     Ok(Json(reg::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/decision-register`
 pub async fn create_entry(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<RegisterFields>,
 ) -> ApiResult<(StatusCode, Json<RegisterEntry>)> {
     let id = service::create_entry(&state, &p, &f).await?;
@@ -58,18 +47,13 @@ pub async fn create_entry(
 }
 
 /// `GET /api/v1/decision-register/{id}`
-pub async fn get_entry(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<RegisterEntry>> {
+pub async fn get_entry(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<RegisterEntry>> {
     Ok(Json(reg::get(&state.db, &p.scope, id).await?))
 }
 
 /// `PATCH /api/v1/decision-register/{id}` (e.g. `{"topic_id": 12}` links the decision)
 pub async fn update_entry(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<RegisterEntry>> {

@@ -1,6 +1,5 @@
 //! JSON handlers of 四种形态 and sanctions.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use qingfeng_domain::discipline::RecordFields;
@@ -9,23 +8,17 @@ use qingfeng_store::Page;
 use serde_json::Value;
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{merge_patch, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/discipline-records` (the 纪检组: its scope; anyone else: their own)
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<DisciplineRecord>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<DisciplineRecord>>> {
     Ok(Json(service::list(&state, &p, &params, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/discipline-records`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<RecordFields>,
 ) -> ApiResult<(StatusCode, Json<DisciplineRecord>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -33,18 +26,13 @@ pub async fn create(
 }
 
 /// `GET /api/v1/discipline-records/{id}` (404 for anyone who may not read it)
-pub async fn get(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<DisciplineRecord>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<DisciplineRecord>> {
     Ok(Json(service::get(&state, &p, id).await?))
 }
 
 /// `PATCH /api/v1/discipline-records/{id}` (JSON merge patch of the fields)
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<DisciplineRecord>> {

@@ -2,7 +2,6 @@
 //! and the form to record or correct one.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::discipline::{Form, Measure, RecordFields};
 use qingfeng_domain::findings::Category;
@@ -14,7 +13,7 @@ use qingfeng_store::org::people;
 use qingfeng_store::Paging;
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{
     form_errors, render, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager, Params,
 };
@@ -37,7 +36,7 @@ struct ListPage {
     pager: Pager,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let group = service::is_group(&state, &p).await?;
     let page = service::list(&state, &p, &params, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> =
@@ -70,7 +69,7 @@ struct DetailPage {
     category: &'static str,
 }
 
-pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let r = service::get(&state, &p, id).await?;
     let group = service::is_group(&state, &p).await?;
     render(&DetailPage {
@@ -148,7 +147,7 @@ fn new_target() -> FormTarget {
 
 /// `GET /discipline-records/new?finding=` or `?clue=`: from a finding, its responsible person is
 /// proposed; from a clue, the person it is about.
-pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let finding = match params.int("finding")? {
         Some(id) => Some(findings::get(&state.db, &p.scope, id, office_today()).await?),
         None => None,
@@ -167,7 +166,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
     form_page(&state, &p, new_target(), f, FieldErrors::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/discipline-records/{id}"))),
@@ -179,17 +178,12 @@ fn edit_target(id: i64) -> FormTarget {
     FormTarget::new("更正记录", format!("/discipline-records/{id}/edit"), format!("/discipline-records/{id}"))
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let f = service::fields_of(&state, &p, id).await?;
     form_page(&state, &p, edit_target(id), f, FieldErrors::default()).await
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::update(&state, &p, id, &f).await {
         Ok(()) => Ok(see_other(format!("/discipline-records/{id}"))),

@@ -3,12 +3,11 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::export_jobs::{Job, JobStatus};
 use crate::http::{render, ApiError, ApiResult, PageError, PagePath, PageResult, Path};
 use crate::AppState;
@@ -18,12 +17,12 @@ fn job(state: &AppState, p: &Principal, id: &str) -> Result<Arc<Job>, ApiError> 
 }
 
 /// `GET /api/v1/export-jobs/{id}`: records written out of the total, and the file's address once done.
-pub async fn status(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<JobStatus>> {
+pub async fn status(Ctx { state, p }: Ctx, Path(id): Path<String>) -> ApiResult<Json<JobStatus>> {
     Ok(Json(job(&state, &p, &id)?.status()))
 }
 
 /// `GET /api/v1/export-jobs/{id}/file`: the finished file (404 while the job runs).
-pub async fn file(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn file(Ctx { state, p }: Ctx, Path(id): Path<String>) -> ApiResult<Response> {
     job(&state, &p, &id)?.download().await
 }
 
@@ -47,7 +46,7 @@ impl JobFragment {
 }
 
 /// `GET /exports/{id}`: the fragment.
-pub async fn fragment(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<String>) -> PageResult {
+pub async fn fragment(Ctx { state, p }: Ctx, PagePath(id): PagePath<String>) -> PageResult {
     let job = job(&state, &p, &id).map_err(PageError)?;
     render(&JobFragment::of(&job))
 }

@@ -7,7 +7,6 @@ use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -15,7 +14,7 @@ use qingfeng_domain::access::Permission;
 use qingfeng_store::{Db, Scope};
 
 use super::api::started;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::export_jobs::{export_now, Job, JobStatus};
 use crate::http::{ApiError, ApiResult, PageError, PageResult, Params};
 use crate::AppState;
@@ -41,15 +40,14 @@ pub trait LongExport: Send + Sync + 'static {
 }
 
 /// `GET …/export.xlsx`: the sheet, written now (same filters as the list).
-pub async fn export<E: LongExport>(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export<E: LongExport>(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let filter = E::filter(&params)?;
     export_now(E::FILE_NAME, |path| async move { E::write(&state.db, &p.scope, &filter, &path).await }).await
 }
 
 /// `POST …/export-jobs`: the same in the background; 201 with the job.
 pub async fn start_job<E: LongExport>(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     params: Params,
 ) -> ApiResult<(StatusCode, Json<JobStatus>)> {
     let job = start::<E>(&state, &p, E::filter(&params)?);
@@ -57,7 +55,7 @@ pub async fn start_job<E: LongExport>(
 }
 
 /// `POST /…/export`: the same from the list's page; the progress fragment.
-pub async fn start_from_page<E: LongExport>(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn start_from_page<E: LongExport>(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     started(&start::<E>(&state, &p, E::filter(&params).map_err(PageError)?))
 }
 

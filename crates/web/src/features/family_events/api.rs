@@ -1,6 +1,6 @@
 //! JSON handlers of 婚丧喜庆.
 
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -10,20 +10,18 @@ use qingfeng_store::Page;
 
 use super::service::{self, event_filter, EventView, HandInFields};
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::features::personal_reports::service::add_file;
 use crate::http::{xlsx, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/family-events`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<EventView>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<EventView>>> {
     Ok(Json(service::list(&state, &p, &event_filter(&params)?, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/family-events`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<FamilyEventFields>,
 ) -> ApiResult<(StatusCode, Json<EventView>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -31,14 +29,13 @@ pub async fn create(
 }
 
 /// `GET /api/v1/family-events/{id}` (404 for anyone but the person and the group)
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<EventView>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<EventView>> {
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/family-events/{id}/actual`
 pub async fn actual(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<ActualFields>,
 ) -> ApiResult<Json<EventView>> {
@@ -48,8 +45,7 @@ pub async fn actual(
 
 /// `POST /api/v1/family-events/{id}/hand-in`
 pub async fn hand_in(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<HandInFields>,
 ) -> ApiResult<Json<EventView>> {
@@ -59,8 +55,7 @@ pub async fn hand_in(
 
 /// `POST /api/v1/family-events/{id}/attachments` (multipart `file`)
 pub async fn add_attachment(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     m: Multipart,
 ) -> ApiResult<(StatusCode, Json<PrivateFile>)> {
@@ -69,7 +64,7 @@ pub async fn add_attachment(
 }
 
 /// `GET /api/v1/family-events/export.xlsx` (same filters as the list; cut as the list is)
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let filter = event_filter(&params)?;
     Ok(xlsx(sheets::export(&state, &p, &filter).await?, "婚丧喜庆事宜报告台账.xlsx"))
 }

@@ -2,13 +2,13 @@
 //! record with its flags, the actual figures, the gifts handed in and the files.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use qingfeng_domain::family::{ActualFields, EventKind, FamilyEventFields, DEFAULT_PLEDGE};
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
 
 use super::service::{self, event_filter, EventView, HandInFields, EVENT_FILTERS};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::personal_reports::service::{add_file, after_upload, is_group};
 use crate::http::{
     form_errors, percent_encode, render, see_other, ApiError, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult,
@@ -35,7 +35,7 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = event_filter(&params)?;
     let page = service::list(&state, &p, &filter, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> = EVENT_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
@@ -76,7 +76,7 @@ async fn form_page(state: &AppState, p: &Principal, f: FamilyEventFields, errors
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx) -> PageResult {
     let f = FamilyEventFields { pledge_text: DEFAULT_PLEDGE.into(), ..Default::default() };
     form_page(&state, &p, f, FieldErrors::default()).await
 }
@@ -109,7 +109,7 @@ fn fields_from(form: &FormPairs) -> FamilyEventFields {
     }
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/family-events/{id}"))),
@@ -152,21 +152,11 @@ async fn detail_page(
     })
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     detail_page(&state, &p, id, ActualFields::default(), FieldErrors::default(), params.str("message")).await
 }
 
-pub async fn actual(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn actual(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = ActualFields {
         actual_people: number(&form, "actual_people"),
         actual_tables: number(&form, "actual_tables"),
@@ -182,12 +172,7 @@ pub async fn actual(
     }
 }
 
-pub async fn hand_in(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn hand_in(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = HandInFields { handed_in_on: form.get("handed_in_on") };
     let message = match service::hand_in(&state, &p, id, &f).await {
         Ok(()) => "已登记上交日期".to_string(),
@@ -198,12 +183,7 @@ pub async fn hand_in(
     Ok(see_other(format!("/family-events/{id}?message={}", percent_encode(&message))))
 }
 
-pub async fn upload(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    m: Multipart,
-) -> PageResult {
+pub async fn upload(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, m: Multipart) -> PageResult {
     let e = service::readable(&state, &p, id).await?;
     let result = add_file(&state, &p, service::FILES, id, e.person_id, m).await;
     after_upload(result, &format!("/family-events/{id}"))

@@ -20,21 +20,20 @@ use super::service::{
     apply_edit, check_campaign_scope, feedback_step, finding_filter, look_back_step, measure_filter, measure_step,
     origin_for, progress_step, request_step, return_step, sign_off_step, validate_finding,
 };
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::ApiResult;
 use crate::http::{merge_patch, ApiJson, Params, Path};
 use crate::AppState;
 
 /// `GET /api/v1/findings?state=&category=&source=&unit=&campaign=&q=&overdue=&look_back=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Finding>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Finding>>> {
     let filter = finding_filter(&params)?;
     Ok(Json(store::list(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?))
 }
 
 /// `POST /api/v1/findings`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(fields): ApiJson<FindingFields>,
 ) -> ApiResult<(StatusCode, Json<FindingDetail>)> {
     let origin = origin_for(&state, &p).await?;
@@ -44,15 +43,14 @@ pub async fn create(
 }
 
 /// `GET /api/v1/findings/{id}`
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<FindingDetail>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<FindingDetail>> {
     let f = store::get(&state.db, &p.scope, id, today()).await?;
     Ok(Json(finding_detail(&state, &p, f).await?))
 }
 
 /// `PATCH /api/v1/findings/{id}`: only while the finding is recorded (not yet fed back).
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<FindingDetail>> {
@@ -65,8 +63,7 @@ pub async fn update(
 
 /// `POST /api/v1/findings/{id}/feedback` (the group)
 pub async fn feedback(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<FeedbackFields>,
 ) -> ApiResult<Json<FindingDetail>> {
@@ -76,8 +73,7 @@ pub async fn feedback(
 
 /// `POST /api/v1/findings/{id}/measures`: one rectification measure (the unit's plan).
 pub async fn add_measure(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<MeasureFields>,
 ) -> ApiResult<(StatusCode, Json<Measure>)> {
@@ -86,19 +82,14 @@ pub async fn add_measure(
 }
 
 /// `GET /api/v1/rectifications?finding=&unit=&campaign=&person=&overdue=&open=&q=`
-pub async fn list_measures(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<Measure>>> {
+pub async fn list_measures(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Measure>>> {
     let filter = measure_filter(&params)?;
     Ok(Json(store::list_measures(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?))
 }
 
 /// `POST /api/v1/rectifications/{id}/updates`: progress on a measure (`completes` closes it).
 pub async fn add_update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<UpdateFields>,
 ) -> ApiResult<(StatusCode, Json<ProgressAnswer>)> {
@@ -109,8 +100,7 @@ pub async fn add_update(
 
 /// `POST /api/v1/findings/{id}/sign-off-request` with the evidence (every measure completed).
 pub async fn request_sign_off(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<SignOffRequestFields>,
 ) -> ApiResult<Json<FindingDetail>> {
@@ -120,8 +110,7 @@ pub async fn request_sign_off(
 
 /// `POST /api/v1/findings/{id}/sign-off` (the group)
 pub async fn sign_off(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<SignOffFields>,
 ) -> ApiResult<Json<FindingDetail>> {
@@ -131,8 +120,7 @@ pub async fn sign_off(
 
 /// `POST /api/v1/findings/{id}/return` with a reason (the group)
 pub async fn return_finding(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<ReturnFields>,
 ) -> ApiResult<Json<FindingDetail>> {
@@ -143,8 +131,7 @@ pub async fn return_finding(
 /// `POST /api/v1/findings/{id}/look-back` `{result: held|recurred, note}` (the group). A
 /// recurrence answers the new finding's id in `reopened`.
 pub async fn look_back(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<LookBackFields>,
 ) -> ApiResult<Json<LookBackAnswer>> {
@@ -153,7 +140,7 @@ pub async fn look_back(
 }
 
 /// `GET /api/v1/findings/stats?unit=&campaign=&…`: the rectification dashboard's figures.
-pub async fn stats(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<store::Stats>> {
+pub async fn stats(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<store::Stats>> {
     let filter = finding_filter(&params)?;
     Ok(Json(store::stats(&state.db, &p.scope, &filter, today()).await?))
 }
@@ -165,8 +152,7 @@ pub async fn list_campaigns(State(state): State<AppState>, params: Params) -> Ap
 
 /// `POST /api/v1/campaigns`
 pub async fn create_campaign(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(fields): ApiJson<CampaignFields>,
 ) -> ApiResult<(StatusCode, Json<CampaignDetail>)> {
     let d = fields.validate()?;
@@ -176,18 +162,13 @@ pub async fn create_campaign(
 }
 
 /// `GET /api/v1/campaigns/{id}`: the campaign with its progress.
-pub async fn get_campaign(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<CampaignDetail>> {
+pub async fn get_campaign(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<CampaignDetail>> {
     Ok(Json(campaign_detail(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/findings/{id}/evidence` (multipart: `file`, `part`, `measure_id`)
 pub async fn add_evidence(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     m: axum::extract::Multipart,
 ) -> ApiResult<(StatusCode, Json<store::Evidence>)> {
@@ -196,7 +177,7 @@ pub async fn add_evidence(
 }
 
 /// `GET /api/v1/finding-evidence/{id}`: the file.
-pub async fn evidence_file(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn evidence_file(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let (meta, content) = super::service::evidence_file(&state, &p, id).await?;
     Ok(crate::http::stored_file(content, &meta.filename, meta.content_type))
 }

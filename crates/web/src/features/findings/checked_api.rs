@@ -5,7 +5,6 @@
 
 use std::future::Future;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use qingfeng_domain::decisions::Check;
@@ -14,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::from_checks::{CheckAnswer, ConvertFields, Converted};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{merge_patch, ApiJson, ApiResult, Path};
 use crate::AppState;
 
@@ -46,18 +45,13 @@ pub trait Checked: Send + Sync + 'static {
 }
 
 /// `GET …/{id}`: the record with every check.
-pub async fn get<R: Checked>(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<R::Record>> {
+pub async fn get<R: Checked>(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<R::Record>> {
     Ok(Json(R::get(&state, &p.scope, id).await?))
 }
 
 /// `POST …`: saved even when a check fails (the record is flagged); 201 with the record.
 pub async fn create<R: Checked>(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<R::Fields>,
 ) -> ApiResult<(StatusCode, Json<R::Record>)> {
     let id = R::create(&state, &p, &f).await?;
@@ -67,8 +61,7 @@ pub async fn create<R: Checked>(
 
 /// `PATCH …/{id}` (a merge patch; arrays are replaced whole)
 pub async fn update<R: Checked>(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<R::Record>> {
@@ -79,18 +72,13 @@ pub async fn update<R: Checked>(
 }
 
 /// `POST …/check`: the same body as create; writes nothing.
-pub async fn check<R: Checked>(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<R::Fields>,
-) -> ApiResult<Json<CheckAnswer>> {
+pub async fn check<R: Checked>(Ctx { state, p }: Ctx, ApiJson(f): ApiJson<R::Fields>) -> ApiResult<Json<CheckAnswer>> {
     Ok(Json(CheckAnswer { checks: R::dry_run(&state, &p, &f).await? }))
 }
 
 /// `POST …/{id}/findings` (the 纪检组)
 pub async fn convert<R: Checked>(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<ConvertFields>,
 ) -> ApiResult<(StatusCode, Json<Converted>)> {

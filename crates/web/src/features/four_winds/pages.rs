@@ -2,13 +2,11 @@
 //! people counts only for the 纪检组, who may read the records behind them).
 
 use askama::Template;
-use axum::extract::State;
 
 use super::service::{self, FourWindsLine, FourWindsReport};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::features::discipline::service::is_group;
 use crate::http::{render, Nav, PageResult, Params};
-use crate::AppState;
 
 /// A number of the report and the list it counts.
 pub struct Cell {
@@ -59,7 +57,7 @@ fn cells(l: &FourWindsLine, r: &FourWindsReport) -> Vec<Cell> {
     ]
 }
 
-pub async fn report(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn report(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let r = service::report(&state, &p, &params).await?;
     let group = is_group(&state, &p).await?;
     let lines = r

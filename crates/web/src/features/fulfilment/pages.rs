@@ -2,14 +2,12 @@
 //! number drills down) and drawn by ECharts from `/api/v1/fulfilment` (assets/app.js).
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 
 use super::service::{report, Flagged, PersonReport, Report, ScopeReport, TallyView};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::Params;
 use crate::http::{render, Nav, PageResult};
-use crate::AppState;
 
 pub struct Flag {
     pub item_id: i64,
@@ -90,7 +88,7 @@ fn columns(t: &TallyView) -> (u64, String, u64, u64) {
     (t.items.into(), rate(t), t.overdue.into(), t.due_soon.into())
 }
 
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     // a scope of one's own records only (仅本人) holds no unit to roll up: one's own items,
     // with their states, are the dashboard
     if let Some(me) = p.scope.person_id.filter(|_| p.scope.is_self_only()) {

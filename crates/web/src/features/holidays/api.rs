@@ -10,7 +10,7 @@ use qingfeng_store::Page;
 
 use super::service::{self, Saved, WorkingDays};
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{xlsx, ApiJson, ApiResult, Done, Params, Path};
 use crate::AppState;
 
@@ -25,16 +25,12 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Js
 }
 
 /// `POST /api/v1/holidays`
-pub async fn add(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<HolidayFields>,
-) -> ApiResult<(StatusCode, Json<Saved>)> {
+pub async fn add(Ctx { state, p }: Ctx, ApiJson(f): ApiJson<HolidayFields>) -> ApiResult<(StatusCode, Json<Saved>)> {
     Ok((StatusCode::CREATED, Json(service::add(&state, &p, &f).await?)))
 }
 
 /// `DELETE /api/v1/holidays/{day}`
-pub async fn remove(State(state): State<AppState>, p: Principal, Path(day): Path<String>) -> ApiResult<Json<Done>> {
+pub async fn remove(Ctx { state, p }: Ctx, Path(day): Path<String>) -> ApiResult<Json<Done>> {
     service::remove(&state, &p, &day).await?;
     Ok(Json(Done::OK))
 }
@@ -45,7 +41,7 @@ pub async fn working_days(State(state): State<AppState>, params: Params) -> ApiR
 }
 
 /// `GET /api/v1/holidays/export.xlsx?year=`
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let year = service::year_of(&params)?;
     Ok(xlsx(sheets::export(&state.db, &p.scope, year).await?, &format!("{year}年节假日安排.xlsx")))
 }

@@ -1,14 +1,13 @@
 //! 节假日安排 page: a year's days with the form to enter more, removal, and the import.
 
 use askama::Template;
-use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::calendar::{DayKind, HolidayFields, SOURCE};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::holidays::{self as store, Holiday};
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{form_errors, render, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Params};
 use crate::AppState;
 
@@ -60,13 +59,13 @@ async fn show(
     })
 }
 
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = service::year_of(&params)?;
     let saved = params.str("saved");
     show(&state, &p, year, HolidayFields::default(), FieldErrors::default(), saved).await
 }
 
-pub async fn add(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn add(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f =
         HolidayFields { from: form.get("from"), to: form.get("to"), kind: form.get("kind"), name: form.get("name") };
     match service::add(&state, &p, &f).await {
@@ -82,7 +81,7 @@ pub async fn add(State(state): State<AppState>, p: Principal, form: FormPairs) -
     }
 }
 
-pub async fn remove(State(state): State<AppState>, p: Principal, PagePath(day): PagePath<String>) -> PageResult {
+pub async fn remove(Ctx { state, p }: Ctx, PagePath(day): PagePath<String>) -> PageResult {
     let day = service::remove(&state, &p, &day).await?;
     let note = format!("已删除 {day} 的安排");
     Ok(see_other(format!("/system/holidays?year={}&saved={}", day.year(), crate::http::percent_encode(&note))))

@@ -1,12 +1,10 @@
 //! The home page: 我的待办.
 
 use askama::Template;
-use axum::extract::State;
 
 use super::service::{self, Home};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{render, Nav, PageResult, Params};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "home/home.html")]
@@ -19,7 +17,7 @@ struct HomePage {
 }
 
 /// `GET /`: what the signed-in person must do.
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let h = service::home(&state, &p, &params).await?;
     let name = match p.person_id {
         Some(id) => qingfeng_store::org::people::get(&state.db, &p.scope, id).await.map(|x| x.name).unwrap_or_default(),

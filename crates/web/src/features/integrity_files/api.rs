@@ -1,6 +1,5 @@
 //! JSON handlers of 廉政档案 and 党风廉政意见回复.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use qingfeng_domain::integrity::ReplyFields;
@@ -8,24 +7,18 @@ use qingfeng_store::integrity::IntegrityReply;
 use serde_json::Value;
 
 use super::{replies, service};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{merge_patch, ApiJson, ApiResult, Path};
-use crate::AppState;
 
 /// `GET /api/v1/integrity-files/{person}` (404 and an audit row for anyone who may not open it)
-pub async fn file(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(person): Path<i64>,
-) -> ApiResult<Json<service::IntegrityFile>> {
+pub async fn file(Ctx { state, p }: Ctx, Path(person): Path<i64>) -> ApiResult<Json<service::IntegrityFile>> {
     let (person, viewer) = service::open(&state, &p, person).await?;
     Ok(Json(service::assemble(&state, &p, person, viewer).await?))
 }
 
 /// `POST /api/v1/integrity-files/{person}/replies`: a draft in the standard wording (or `body`)
 pub async fn generate(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(person): Path<i64>,
     ApiJson(f): ApiJson<ReplyFields>,
 ) -> ApiResult<(StatusCode, Json<IntegrityReply>)> {
@@ -34,18 +27,13 @@ pub async fn generate(
 }
 
 /// `GET /api/v1/integrity-replies/{id}`
-pub async fn reply(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<IntegrityReply>> {
+pub async fn reply(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<IntegrityReply>> {
     Ok(Json(replies::get(&state, &p, id).await?))
 }
 
 /// `PATCH /api/v1/integrity-replies/{id}` (merge patch; a signed reply answers 409)
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<IntegrityReply>> {
@@ -55,7 +43,7 @@ pub async fn update(
 }
 
 /// `POST /api/v1/integrity-replies/{id}/sign`
-pub async fn sign(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<IntegrityReply>> {
+pub async fn sign(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<IntegrityReply>> {
     replies::sign(&state, &p, id).await?;
     Ok(Json(replies::get(&state, &p, id).await?))
 }

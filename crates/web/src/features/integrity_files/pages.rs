@@ -2,7 +2,6 @@
 //! 党风廉政意见回复 (edit and sign while a draft, read-only once signed).
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::integrity::ReplyFields;
 use qingfeng_domain::FieldErrors;
@@ -13,7 +12,7 @@ use qingfeng_store::Page;
 use super::documents::NUMBER_PREFIX;
 use super::service::{FileEntry, IntegrityFile, Section};
 use super::{replies, service};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{form_errors, render, see_other, FormPairs, Nav, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
@@ -28,7 +27,7 @@ struct IndexPage {
 
 /// `GET /integrity-files`: the people in the reader's scope (纪检组, 组织人事); anyone else is
 /// taken to their own file.
-pub async fn index(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn index(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     if !p.can(Permission::IntegrityRead) {
         return match p.person_id {
             Some(me) => Ok(see_other(format!("/integrity-files/{me}"))),
@@ -60,7 +59,7 @@ struct FilePage {
 }
 
 /// `GET /integrity-files/{person}`
-pub async fn file(State(state): State<AppState>, p: Principal, PagePath(person): PagePath<i64>) -> PageResult {
+pub async fn file(Ctx { state, p }: Ctx, PagePath(person): PagePath<i64>) -> PageResult {
     let (person, viewer) = service::open(&state, &p, person).await?;
     let f = service::assemble(&state, &p, person, viewer).await?;
     let timeline = f.timeline().into_iter().rev().cloned().collect();
@@ -78,12 +77,7 @@ pub async fn file(State(state): State<AppState>, p: Principal, PagePath(person):
 }
 
 /// `POST /integrity-files/{person}/replies`: drafts the reply and opens it.
-pub async fn generate(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(person): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn generate(Ctx { state, p }: Ctx, PagePath(person): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = ReplyFields { addressee: form.get("addressee"), purpose: form.get("purpose"), body: String::new() };
     let id = replies::generate(&state, &p, person, &f).await?;
     Ok(see_other(format!("/integrity-replies/{id}")))
@@ -118,19 +112,14 @@ async fn reply_page(
 }
 
 /// `GET /integrity-replies/{id}`
-pub async fn reply(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn reply(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let r = replies::get(&state, &p, id).await?;
     let f = replies::fields_of(&r);
     reply_page(&state, &p, r, f, FieldErrors::default()).await
 }
 
 /// `POST /integrity-replies/{id}/edit`
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = ReplyFields { addressee: form.get("addressee"), purpose: form.get("purpose"), body: form.get("body") };
     match replies::update(&state, &p, id, &f).await {
         Ok(()) => Ok(see_other(format!("/integrity-replies/{id}"))),
@@ -143,7 +132,7 @@ pub async fn edit(
 }
 
 /// `POST /integrity-replies/{id}/sign`
-pub async fn sign(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn sign(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     replies::sign(&state, &p, id).await?;
     Ok(see_other(format!("/integrity-replies/{id}")))
 }

@@ -1,6 +1,6 @@
 //! JSON handlers of ledger entries and attachments.
 
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -9,24 +9,22 @@ use qingfeng_store::ledger::{self, Entry};
 use qingfeng_store::Page;
 
 use super::service::{entry_filter, entry_view, validate, EntryView};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::read_attachment;
 use crate::http::{ApiError, ApiResult};
 use crate::http::{ApiJson, Params, Path};
-use crate::AppState;
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Entry>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Entry>>> {
     Ok(Json(ledger::list(&state.db, &p.scope, &entry_filter(&params)?, Some(params.paging()?)).await?))
 }
 
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<EntryView>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<EntryView>> {
     let e = ledger::get(&state.db, &p.scope, id).await?;
     Ok(Json(entry_view(&state, &p, e).await?))
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<EntryFields>,
 ) -> ApiResult<(StatusCode, Json<EntryView>)> {
     let d = validate(&state, &p, &f, None).await?;
@@ -44,8 +42,7 @@ pub async fn refuse_edit(p: Principal, Path(id): Path<i64>) -> ApiError {
 }
 
 pub async fn new_version(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<EntryFields>,
 ) -> ApiResult<(StatusCode, Json<EntryView>)> {
@@ -57,8 +54,7 @@ pub async fn new_version(
 }
 
 pub async fn add_attachment(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     m: Multipart,
 ) -> ApiResult<(StatusCode, Json<ledger::AttachmentMeta>)> {
@@ -68,15 +64,14 @@ pub async fn add_attachment(
     Ok((StatusCode::CREATED, Json(meta)))
 }
 
-pub async fn attachment(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn attachment(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let (meta, content) = ledger::attachment(&state.db, &p.scope, id).await?;
     Ok(crate::http::stored_file(content, &meta.filename, meta.content_type))
 }
 
 /// 撤回附件: answers the withdrawn file's record.
 pub async fn withdraw_attachment(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ledger::AttachmentMeta>> {
     Ok(Json(super::service::withdraw_attachment(&state, &p, id).await?))

@@ -2,7 +2,7 @@
 //! with its history and attachments.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::labels::Labels;
@@ -17,7 +17,7 @@ use qingfeng_store::responsibility::{self as resp, Item, ItemFilter};
 use qingfeng_store::{Paging, Scope};
 
 use super::service::{entry_filter, entry_view, may_correct, validate};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::read_attachment;
 use crate::http::ApiError;
 use crate::http::Params;
@@ -57,7 +57,7 @@ fn kind_options(labels: &Labels, selected: Option<EntryKind>) -> Vec<Opt> {
     labels.kinds().iter().map(|(k, name)| Opt::new(k.key(), name, selected == Some(*k))).collect()
 }
 
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = entry_filter(&params)?;
     let labels = qingfeng_store::dicts::labels(&state.db).await?;
     let page = ledger::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
@@ -276,7 +276,7 @@ fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
     }
 }
 
-pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_entry(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let mut f = EntryFields {
         date: office_today().to_string(),
         unit_id: params.int("unit")?,
@@ -294,7 +294,7 @@ pub async fn new_entry(State(state): State<AppState>, p: Principal, params: Para
     form(&state, &p, FormTarget::new("登记台账记录", "/ledger/new", "/ledger"), f, FieldErrors::default(), false).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form_data: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form_data: FormPairs) -> PageResult {
     let f = fields_from(&form_data);
     match validate(&state, &p, &f, None).await {
         Ok(d) => {
@@ -324,7 +324,7 @@ fn fields_of(e: &Entry, participants: &[Named], items: Vec<i64>, cases: Vec<i64>
     }
 }
 
-pub async fn version_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn version_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let e = ledger::get(&state.db, &p.scope, id).await?;
     let people_list = ledger::participants(&state.db, id).await?;
     let cases = ledger::cases(&state.db, id).await?.into_iter().map(|c| c.id).collect();
@@ -344,12 +344,7 @@ pub async fn version_form(State(state): State<AppState>, p: Principal, PagePath(
     .await
 }
 
-pub async fn create_version(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form_data: FormPairs,
-) -> PageResult {
+pub async fn create_version(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form_data: FormPairs) -> PageResult {
     let current = ledger::get(&state.db, &p.scope, id).await?;
     let f = fields_from(&form_data);
     match validate(&state, &p, &f, Some(&current)).await {
@@ -401,7 +396,7 @@ struct EntryPage {
     can_correct: bool,
 }
 
-pub async fn entry(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn entry(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let e = ledger::get(&state.db, &p.scope, id).await?;
     let can_correct = may_correct(&state, &p, &e).await?;
     let v = entry_view(&state, &p, e).await?;
@@ -475,12 +470,7 @@ async fn attachment_list(state: &AppState, p: &Principal, e: &Entry, attach_erro
 }
 
 /// htmx upload: answers the attachment list (with the error, if any, shown in it).
-pub async fn upload(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    m: Multipart,
-) -> PageResult {
+pub async fn upload(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, m: Multipart) -> PageResult {
     let e = ledger::get(&state.db, &p.scope, id).await?;
     let attach_error = match read_attachment(m).await {
         Ok(a) => {
@@ -497,7 +487,7 @@ pub async fn upload(
 }
 
 /// htmx 撤回: answers the attachment list (with the refusal, if any, shown in it).
-pub async fn withdraw(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn withdraw(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let meta = ledger::attachment_meta(&state.db, &p.scope, id).await?;
     let e = ledger::get(&state.db, &p.scope, meta.entry_id).await?;
     let attach_error = match super::service::withdraw_attachment(&state, &p, id).await {

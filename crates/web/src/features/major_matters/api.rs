@@ -1,6 +1,5 @@
 //! JSON handlers of 重大事项请示报告.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -10,19 +9,17 @@ use qingfeng_store::Page;
 use serde_json::Value;
 
 use super::{service, sheets};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/major-matters?kind=&year=&state=&q=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<MatterRow>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<MatterRow>>> {
     Ok(Json(service::list(&state, &p, &params, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/major-matters` (a 请示 or 报告)
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<MatterFields>,
 ) -> ApiResult<(StatusCode, Json<MatterRow>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -31,8 +28,7 @@ pub async fn create(
 
 /// `POST /api/v1/major-matters/interference`: the author is the caller's own person.
 pub async fn interference(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<MatterFields>,
 ) -> ApiResult<(StatusCode, Json<MatterRow>)> {
     let id = service::record_interference(&state, &p, &f).await?;
@@ -40,14 +36,13 @@ pub async fn interference(
 }
 
 /// `GET /api/v1/major-matters/{id}` (404 for a record the caller may not read)
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<MatterRow>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<MatterRow>> {
     Ok(Json(service::get(&state, &p, id).await?))
 }
 
 /// `PATCH /api/v1/major-matters/{id}` (JSON merge patch of the fields)
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<MatterRow>> {
@@ -58,8 +53,7 @@ pub async fn update(
 
 /// `POST /api/v1/major-matters/{id}/answer`
 pub async fn answer(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<AnswerFields>,
 ) -> ApiResult<Json<MatterRow>> {
@@ -68,7 +62,7 @@ pub async fn answer(
 }
 
 /// `GET /api/v1/major-matters/export.xlsx` (same filters as the list)
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let rows = service::list(&state, &p, &params, None).await?.items;
     Ok(xlsx(sheets::export(&state.db, &p.scope, &rows).await?, "重大事项请示报告台账.xlsx"))
 }

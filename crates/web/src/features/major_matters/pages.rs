@@ -2,7 +2,6 @@
 //! request/report form, and the interference form any signed-in person may use.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::major_matters::{AnswerFields, MatterCategory, MatterFields, MatterKind};
 use qingfeng_domain::time::office_today;
@@ -12,7 +11,7 @@ use qingfeng_store::org::{people, units};
 use qingfeng_store::{Paging, Scope};
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{
     form_errors, render, see_other, FormPairs, FormTarget, Nav, Opt, PageError, PagePath, PageResult, Pager, Params,
 };
@@ -35,7 +34,7 @@ struct ListPage {
     can_write: bool,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let page = service::list(&state, &p, &params, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> =
         service::MATTER_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
@@ -94,17 +93,12 @@ async fn detail_page(
     })
 }
 
-pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     detail_page(&state, &p, id, AnswerFields::default(), FieldErrors::default()).await
 }
 
 /// `POST /major-matters/{id}/answer`
-pub async fn answer(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn answer(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = AnswerFields { answer: form.get("answer"), answered_on: form.get("answered_on") };
     match service::answer(&state, &p, id, &f).await {
         Ok(()) => Ok(see_other(format!("/major-matters/{id}"))),
@@ -202,7 +196,7 @@ fn new_target() -> FormTarget {
     FormTarget::new("登记请示报告", "/major-matters/new", "/major-matters")
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx) -> PageResult {
     let me = own_person(&state, &p).await?;
     let f = MatterFields {
         kind: MatterKind::Request.key().into(),
@@ -214,7 +208,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult
     form_page(&state, &p, new_target(), f, FieldErrors::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/major-matters/{id}"))),
@@ -226,17 +220,12 @@ fn edit_target(id: i64, title: &str) -> FormTarget {
     FormTarget::new(format!("修改：{title}"), format!("/major-matters/{id}/edit"), format!("/major-matters/{id}"))
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let f = service::fields_of(&state, &p, id).await?;
     form_page(&state, &p, edit_target(id, &f.title), f, FieldErrors::default()).await
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let current = service::fields_of(&state, &p, id).await?;
     let f = fields_from(&form);
     match service::update(&state, &p, id, &f).await {
@@ -249,7 +238,7 @@ fn interference_target() -> FormTarget {
     FormTarget::new("记录领导干部插手干预重大事项", "/major-matters/interference", "/")
 }
 
-pub async fn interference_form(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn interference_form(Ctx { state, p }: Ctx) -> PageResult {
     let me = own_person(&state, &p).await?;
     let f = MatterFields {
         kind: MatterKind::Interference.key().into(),
@@ -260,7 +249,7 @@ pub async fn interference_form(State(state): State<AppState>, p: Principal) -> P
     form_page(&state, &p, interference_target(), f, FieldErrors::default()).await
 }
 
-pub async fn interference(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn interference(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = MatterFields { kind: MatterKind::Interference.key().into(), ..fields_from(&form) };
     match service::record_interference(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/major-matters/{id}"))),

@@ -1,17 +1,15 @@
 //! JSON handlers of the notification centre under /api/v1/notifications.
 
-use axum::extract::State;
 use axum::Json;
 use qingfeng_store::notify::{self, Notification};
 use qingfeng_store::Page;
 use serde::Serialize;
 
 use super::service::filters;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::ApiResult;
 use crate::http::Params;
 use crate::http::Path;
-use crate::AppState;
 
 /// A notification as the API shows it: the stored fields plus labels.
 #[derive(Debug, Serialize)]
@@ -35,11 +33,7 @@ impl From<Notification> for NotificationView {
 }
 
 /// `GET /api/v1/notifications?unread=true&kind=&page=&per_page=`
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<NotificationView>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<NotificationView>>> {
     let (unread, kind) = filters(&params)?;
     let page = notify::list(&state.db, p.account_id, unread, kind.as_deref(), params.paging()?).await?;
     Ok(Json(Page {
@@ -52,22 +46,18 @@ pub async fn list(
 }
 
 /// `POST /api/v1/notifications/{id}/read`
-pub async fn read(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<NotificationView>> {
+pub async fn read(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<NotificationView>> {
     Ok(Json(notify::mark_read(&state.db, p.account_id, id).await?.into()))
 }
 
 /// `POST /api/v1/notifications/read-all`
-pub async fn read_all(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ReadCount>> {
+pub async fn read_all(Ctx { state, p }: Ctx) -> ApiResult<Json<ReadCount>> {
     let updated = notify::mark_all_read(&state.db, p.account_id).await?;
     Ok(Json(ReadCount { updated: Some(updated), unread: 0 }))
 }
 
 /// `GET /api/v1/notifications/unread-count`
-pub async fn unread_count(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ReadCount>> {
+pub async fn unread_count(Ctx { state, p }: Ctx) -> ApiResult<Json<ReadCount>> {
     Ok(Json(ReadCount { updated: None, unread: notify::unread_count(&state.db, p.account_id).await? }))
 }
 

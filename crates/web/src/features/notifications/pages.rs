@@ -2,18 +2,16 @@
 //! partial the layout loads), and the daily digest. Only the signed-in account's own.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
 use qingfeng_domain::time::{office_day_start, office_today};
 use qingfeng_store::notify::{self, Notification};
 
 use super::service::filters;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PagePath, PageResult};
 use crate::time::local_time;
-use crate::AppState;
 
 /// A notification as a row of the list.
 pub struct Row {
@@ -99,7 +97,7 @@ struct DigestPage {
 }
 
 /// `GET /notifications`
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let (unread_only, kind) = filters(&params)?;
     let list = notify::list(&state.db, p.account_id, unread_only, kind.as_deref(), params.paging()?).await?;
     let unread = notify::unread_count(&state.db, p.account_id).await?;
@@ -128,7 +126,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
 }
 
 /// `GET /notifications/badge`: the header's unread count (loaded by htmx).
-pub async fn badge(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn badge(Ctx { state, p }: Ctx) -> PageResult {
     render(&Badge { unread: notify::unread_count(&state.db, p.account_id).await? })
 }
 
@@ -138,12 +136,7 @@ fn is_htmx(headers: &HeaderMap) -> bool {
 
 /// `POST /notifications/{id}/read`: htmx gets the row back (and the header count refreshes);
 /// a plain form goes back to the list.
-pub async fn read(
-    State(state): State<AppState>,
-    p: Principal,
-    headers: HeaderMap,
-    PagePath(id): PagePath<i64>,
-) -> PageResult {
+pub async fn read(Ctx { state, p }: Ctx, headers: HeaderMap, PagePath(id): PagePath<i64>) -> PageResult {
     let n = notify::mark_read(&state.db, p.account_id, id).await?;
     if !is_htmx(&headers) {
         return Ok(Redirect::to("/notifications").into_response());
@@ -154,13 +147,13 @@ pub async fn read(
 }
 
 /// `POST /notifications/read-all`
-pub async fn read_all(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn read_all(Ctx { state, p }: Ctx) -> PageResult {
     notify::mark_all_read(&state.db, p.account_id).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
 
 /// `GET /notifications/digest?date=`: the day's notifications grouped by kind, red first.
-pub async fn digest(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn digest(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let date = params.date("date")?.unwrap_or_else(office_today);
     let next = date.succ_opt().unwrap_or(date);
     let prev = date.pred_opt().unwrap_or(date);

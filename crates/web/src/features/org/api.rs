@@ -1,6 +1,5 @@
 //! JSON handlers of units and people under /api/v1/units and /api/v1/people.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -17,24 +16,22 @@ use super::service::{
     unit_fields_of, unit_in_scope, PersonView,
 };
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::ApiResult;
 use crate::http::{merge_patch, xlsx, ApiJson, ImportUpload, Params, Path};
 use crate::sheets::ImportReport;
-use crate::AppState;
 
-pub async fn list_units(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Unit>>> {
+pub async fn list_units(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Unit>>> {
     let filter = UnitFilter { q: params.str("q"), kind: params.str("kind"), parent_id: params.int("parent_id")? };
     Ok(Json(units::list(&state.db, &p.scope, &filter, params.paging()?).await?))
 }
 
-pub async fn get_unit(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
+pub async fn get_unit(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Unit>> {
     Ok(Json(unit_in_scope(&state, &p, id).await?))
 }
 
 pub async fn create_unit(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(fields): ApiJson<UnitFields>,
 ) -> ApiResult<(axum::http::StatusCode, Json<Unit>)> {
     let draft = fields.validate()?;
@@ -45,8 +42,7 @@ pub async fn create_unit(
 }
 
 pub async fn update_unit(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<Unit>> {
@@ -64,28 +60,20 @@ pub async fn units_template() -> ApiResult<Response> {
     Ok(xlsx(sheets::units_template()?, "单位导入模板.xlsx"))
 }
 
-pub async fn export_units(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
+pub async fn export_units(Ctx { state, p }: Ctx) -> ApiResult<Response> {
     Ok(xlsx(sheets::units_export(&state.db, &p.scope).await?, "单位.xlsx"))
 }
 
-pub async fn import_units(
-    State(state): State<AppState>,
-    p: Principal,
-    file: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
+pub async fn import_units(Ctx { state, p }: Ctx, file: ImportUpload) -> ApiResult<Json<ImportReport>> {
     Ok(Json(sheets::units_import(&state.db, &p.actor(), &p.scope, &file.bytes, file.commit).await?))
 }
 
-pub async fn list_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Person>>> {
+pub async fn list_people(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Person>>> {
     let page = people::list(&state.db, &p.scope, &filter_from(&params)?, params.paging()?).await?;
     Ok(Json(Page { items: page.items.into_iter().map(|x| shown_to(&p, x)).collect(), ..page }))
 }
 
-pub async fn get_person(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<PersonView>> {
+pub async fn get_person(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<PersonView>> {
     let person = people::get(&state.db, &p.scope, id).await?;
     let mut view = PersonView::load(&state, &p, person).await?;
     view.transfers = Some(people::transfers(&state.db, id).await?);
@@ -93,8 +81,7 @@ pub async fn get_person(
 }
 
 pub async fn create_person(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(fields): ApiJson<PersonFields>,
 ) -> ApiResult<(StatusCode, Json<PersonView>)> {
     let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
@@ -105,8 +92,7 @@ pub async fn create_person(
 }
 
 pub async fn update_person(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<PersonView>> {
@@ -121,20 +107,16 @@ pub async fn update_person(
     Ok(Json(PersonView::load(&state, &p, person).await?))
 }
 
-pub async fn people_template(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
+pub async fn people_template(Ctx { state, p }: Ctx) -> ApiResult<Response> {
     Ok(xlsx(sheets::people_template(&state.db, &p.scope).await?, "人员导入模板.xlsx"))
 }
 
-pub async fn export_people(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export_people(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let filter = filter_from(&params)?;
     let whole_ids = super::service::sees_id_numbers(&p);
     Ok(xlsx(sheets::people_export(&state.db, &p.scope, &filter, whole_ids).await?, "人员.xlsx"))
 }
 
-pub async fn import_people(
-    State(state): State<AppState>,
-    p: Principal,
-    file: ImportUpload,
-) -> ApiResult<Json<ImportReport>> {
+pub async fn import_people(Ctx { state, p }: Ctx, file: ImportUpload) -> ApiResult<Json<ImportReport>> {
     Ok(Json(sheets::people_import(&state.db, &p.actor(), &p.scope, &file.bytes, file.commit).await?))
 }

@@ -1,27 +1,20 @@
 //! JSON handlers of 党支部 under /api/v1/party-branches.
 
-use axum::extract::State;
 use axum::Json;
 use qingfeng_store::org::branches::Branch;
 use qingfeng_store::Page;
 
 use super::service::{self, BranchDetail, MemberChange, PostChange};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
-pub async fn list(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Page<Branch>>> {
+pub async fn list(Ctx { state, p }: Ctx) -> ApiResult<Json<Page<Branch>>> {
     let items = service::list(&state, &p).await?;
     let total = items.len() as i64;
     Ok(Json(Page::new(items, total, 1, total.max(1))))
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-    params: Params,
-) -> ApiResult<Json<BranchDetail>> {
+pub async fn detail(Ctx { state, p }: Ctx, Path(id): Path<i64>, params: Params) -> ApiResult<Json<BranchDetail>> {
     let on = match params.str("on") {
         Some(v) => Some(service::change_day(&v)?),
         None => None,
@@ -30,8 +23,7 @@ pub async fn detail(
 }
 
 pub async fn add_member(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(c): ApiJson<MemberChange>,
 ) -> ApiResult<Json<BranchDetail>> {
@@ -40,8 +32,7 @@ pub async fn add_member(
 }
 
 pub async fn remove_member(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(c): ApiJson<MemberChange>,
 ) -> ApiResult<Json<BranchDetail>> {
@@ -50,8 +41,7 @@ pub async fn remove_member(
 }
 
 pub async fn set_post(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(c): ApiJson<PostChange>,
 ) -> ApiResult<Json<BranchDetail>> {

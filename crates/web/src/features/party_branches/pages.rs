@@ -2,7 +2,6 @@
 //! divisions), where a writer adds or removes members and sets committee posts.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{BranchPost, PoliticalStatus};
@@ -11,7 +10,7 @@ use qingfeng_store::org::branches::Branch;
 use qingfeng_store::{Page, Paging};
 
 use super::service::{self, BranchDetail, MemberChange, PostChange};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
 use crate::AppState;
 
@@ -22,7 +21,7 @@ struct ListPage {
     branches: Vec<Branch>,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx) -> PageResult {
     let branches = service::list(&state, &p).await?;
     render(&ListPage { nav: Nav::new(&p, "party-branches"), branches })
 }
@@ -130,12 +129,7 @@ async fn detail_page(
     Ok(res)
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let on = match params.str("on").filter(|v| !v.trim().is_empty()) {
         Some(v) => Some(service::change_day(&v).map_err(ApiError::from)?),
         None => None,
@@ -158,32 +152,17 @@ fn member_change(form: &FormPairs) -> MemberChange {
     MemberChange { person_id: form.get("person_id").trim().parse().unwrap_or(0), date: form.get("date") }
 }
 
-pub async fn add_member(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn add_member(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let result = service::add_member(&state, &p, id, &member_change(&form)).await;
     after(&state, &p, id, result).await
 }
 
-pub async fn remove_member(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn remove_member(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let result = service::remove_member(&state, &p, id, &member_change(&form)).await;
     after(&state, &p, id, result).await
 }
 
-pub async fn set_post(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn set_post(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let c = PostChange {
         person_id: form.get("person_id").trim().parse().unwrap_or(0),
         post: form.get("post"),

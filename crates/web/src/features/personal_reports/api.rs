@@ -1,6 +1,6 @@
 //! JSON handlers of 个人有关事项.
 
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -12,24 +12,18 @@ use serde::Deserialize;
 
 use super::service::{self, reader, report_filter, Obligations, ReportDetail};
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{xlsx, ApiJson, ApiResult, Done, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/personal-reports`: the group's reports in scope, anyone else's own.
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<store::PersonalReport>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<store::PersonalReport>>> {
     let filter = report_filter(&params)?;
     Ok(Json(store::list(&state.db, reader(&p), &filter, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/personal-reports`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<PersonalReportFields>,
 ) -> ApiResult<(StatusCode, Json<ReportDetail>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -37,14 +31,13 @@ pub async fn create(
 }
 
 /// `GET /api/v1/personal-reports/{id}` (404 for anyone but the person and the group)
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ReportDetail>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ReportDetail>> {
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/personal-reports/{id}/review`
 pub async fn review(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<ReviewFields>,
 ) -> ApiResult<Json<ReportDetail>> {
@@ -54,8 +47,7 @@ pub async fn review(
 
 /// `POST /api/v1/personal-reports/{id}/attachments` (multipart `file`)
 pub async fn add_attachment(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     m: Multipart,
 ) -> ApiResult<(StatusCode, Json<PrivateFile>)> {
@@ -64,13 +56,13 @@ pub async fn add_attachment(
 }
 
 /// `GET /api/v1/private-attachments/{id}`: a file of a report the reader may open.
-pub async fn attachment(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn attachment(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let (meta, content) = service::file(&state, &p, id).await?;
     Ok(crate::http::stored_file(content, &meta.filename, meta.content_type))
 }
 
 /// `GET /api/v1/personal-reports/obligations?year=`
-pub async fn obligations(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Obligations>> {
+pub async fn obligations(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Obligations>> {
     Ok(Json(service::obligations(&state, &p, service::year_of(&params)?).await?))
 }
 
@@ -83,8 +75,7 @@ pub struct MarkBody {
 
 /// `PUT /api/v1/personal-reports/marks/{person_id}`
 pub async fn mark(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(person_id): Path<i64>,
     ApiJson(b): ApiJson<MarkBody>,
 ) -> ApiResult<Json<Done>> {
@@ -93,13 +84,13 @@ pub async fn mark(
 }
 
 /// `DELETE /api/v1/personal-reports/marks/{person_id}`
-pub async fn unmark(State(state): State<AppState>, p: Principal, Path(person_id): Path<i64>) -> ApiResult<Json<Done>> {
+pub async fn unmark(Ctx { state, p }: Ctx, Path(person_id): Path<i64>) -> ApiResult<Json<Done>> {
     service::unmark(&state, &p, person_id).await?;
     Ok(Json(Done::OK))
 }
 
 /// `GET /api/v1/personal-reports/export.xlsx?year=` (the group's register)
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let year = service::year_of(&params)?;
     Ok(xlsx(sheets::export(&state, &p, year).await?, &format!("{year}年个人有关事项报告台账.xlsx")))
 }

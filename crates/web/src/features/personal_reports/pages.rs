@@ -2,7 +2,7 @@
 //! a report with its files and the group's review, and who must report.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use chrono::NaiveDate;
 use qingfeng_domain::personal::{LifeEvent, PersonalReportFields, ReportKind, Review, ReviewFields};
 use qingfeng_domain::time::office_today;
@@ -11,7 +11,7 @@ use qingfeng_store::personal_reports::{self as store, Obligation, PersonalReport
 use qingfeng_store::private_files::PrivateFile;
 
 use super::service::{self, is_group, reader, report_filter, REPORT_FILTERS};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{
     form_errors, percent_encode, render, see_other, ApiError, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult,
     Pager, Params,
@@ -51,7 +51,7 @@ async fn standing(state: &AppState, p: &Principal) -> Result<Option<Standing>, A
     Ok(Some(Standing { year, due: qingfeng_domain::personal::annual_due(year as i32, md), filed }))
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = report_filter(&params)?;
     let page = store::list(&state.db, reader(&p), &filter, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> = REPORT_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
@@ -113,7 +113,7 @@ async fn form_page(state: &AppState, p: &Principal, f: PersonalReportFields, err
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = PersonalReportFields {
         kind: params.str("kind").unwrap_or_else(|| "annual".into()),
         year: Some(i64::from(chrono::Datelike::year(&office_today()))),
@@ -133,7 +133,7 @@ fn fields_from(form: &FormPairs) -> PersonalReportFields {
     }
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/personal-reports/{id}"))),
@@ -178,21 +178,11 @@ async fn detail_page(
     })
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     detail_page(&state, &p, id, ReviewFields::default(), FieldErrors::default(), params.str("message")).await
 }
 
-pub async fn review(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn review(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = ReviewFields { result: form.get("result"), note: form.get("note") };
     match service::review(&state, &p, id, &f).await {
         Ok(()) => Ok(see_other(format!("/personal-reports/{id}"))),
@@ -200,12 +190,7 @@ pub async fn review(
     }
 }
 
-pub async fn upload(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    m: Multipart,
-) -> PageResult {
+pub async fn upload(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, m: Multipart) -> PageResult {
     let r = store::get(&state.db, reader(&p), id).await?;
     let result = service::add_file(&state, &p, service::FILES, id, r.person_id, m).await;
     service::after_upload(result, &format!("/personal-reports/{id}"))
@@ -238,11 +223,11 @@ async fn obligations_page(state: &AppState, p: &Principal, year: i64, error: Opt
     })
 }
 
-pub async fn obligations(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn obligations(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     obligations_page(&state, &p, service::year_of(&params)?, params.str("error")).await
 }
 
-pub async fn mark(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn mark(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let who = qingfeng_domain::text::normalize_name(&form.get("person"));
     let person = match who.parse::<i64>() {
         Ok(id) => Ok(id),
@@ -265,7 +250,7 @@ pub async fn mark(State(state): State<AppState>, p: Principal, form: FormPairs) 
     }
 }
 
-pub async fn unmark(State(state): State<AppState>, p: Principal, PagePath(person): PagePath<i64>) -> PageResult {
+pub async fn unmark(Ctx { state, p }: Ctx, PagePath(person): PagePath<i64>) -> PageResult {
     service::unmark(&state, &p, person).await?;
     Ok(see_other("/personal-reports/obligations"))
 }

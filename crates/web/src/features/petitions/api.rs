@@ -1,6 +1,5 @@
 //! JSON handlers of 信访举报 (`/api/v1/petitions`): the 纪检组 only; anyone else gets a 404.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -10,24 +9,22 @@ use qingfeng_store::private_files::PrivateFile;
 use qingfeng_store::Page;
 
 use super::service::{self, AcceptFields, Accepted};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{stored_file, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/petitions?state=&source=&q=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Petition>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Petition>>> {
     Ok(Json(service::list(&state, &p, &params, Some(params.paging()?)).await?))
 }
 
 /// `GET /api/v1/petitions/{id}` (never the reporter's identity)
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Petition>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Petition>> {
     Ok(Json(service::get(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/petitions`: a report entered by hand
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<PetitionFields>,
 ) -> ApiResult<(StatusCode, Json<Petition>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -36,8 +33,7 @@ pub async fn create(
 
 /// `POST /api/v1/petitions/{id}/accept`
 pub async fn accept(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<AcceptFields>,
 ) -> ApiResult<Json<Accepted>> {
@@ -46,29 +42,17 @@ pub async fn accept(
 
 /// `POST /api/v1/petitions/{id}/identity`: the reporter's name and contact (null: anonymous);
 /// audited at every call
-pub async fn identity(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<Option<Identity>>> {
+pub async fn identity(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Option<Identity>>> {
     Ok(Json(service::identity(&state, &p, id).await?))
 }
 
 /// `GET /api/v1/petitions/{id}/files`
-pub async fn files(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<PrivateFile>>> {
+pub async fn files(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Vec<PrivateFile>>> {
     Ok(Json(service::files(&state, &p, id).await?))
 }
 
 /// `GET /api/v1/petitions/{id}/files/{file_id}`
-pub async fn file(
-    State(state): State<AppState>,
-    p: Principal,
-    Path((id, file_id)): Path<(i64, i64)>,
-) -> ApiResult<Response> {
+pub async fn file(Ctx { state, p }: Ctx, Path((id, file_id)): Path<(i64, i64)>) -> ApiResult<Response> {
     let (meta, bytes) = service::file(&state, &p, id, file_id).await?;
     Ok(stored_file(bytes, &meta.filename, meta.content_type))
 }

@@ -2,7 +2,6 @@
 //! the clue register and the explicit "显示举报人信息" action.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::petitions::{Identity, PetitionFields, Source};
@@ -14,7 +13,7 @@ use qingfeng_store::private_files::PrivateFile;
 use qingfeng_store::Paging;
 
 use super::service::{self, AcceptFields};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{
     form_errors, human_size, render, see_other, step_answer, stored_file, FormPairs, FormTarget, Nav, Opt, PageError,
     PagePath, PageResult, Pager, Params,
@@ -33,7 +32,7 @@ struct ListPage {
     pager: Pager,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let page = service::list(&state, &p, &params, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> = service::FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
     let (st, src) = (params.str("state").unwrap_or_default(), params.str("source").unwrap_or_default());
@@ -93,7 +92,7 @@ async fn form_page(state: &AppState, p: &Principal, f: PetitionFields, errors: F
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx) -> PageResult {
     service::require_group(&state, &p, "petition", 0).await?;
     let f = PetitionFields { received_on: office_today().to_string(), ..Default::default() };
     form_page(&state, &p, f, FieldErrors::default()).await
@@ -114,7 +113,7 @@ fn fields_from(form: &FormPairs) -> PetitionFields {
     }
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/petitions/{id}"))),
@@ -163,17 +162,12 @@ async fn detail_page(
     })
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     detail_page(&state, &p, id, None, params.str("refused").unwrap_or_default()).await
 }
 
 /// `POST /petitions/{id}/identity`: the page again, with the identity shown (audited).
-pub async fn identity(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn identity(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     match service::identity(&state, &p, id).await {
         Ok(i) => detail_page(&state, &p, id, Some(i), String::new()).await,
         Err(crate::http::ApiError::Conflict(m)) => detail_page(&state, &p, id, None, m).await,
@@ -181,12 +175,7 @@ pub async fn identity(State(state): State<AppState>, p: Principal, PagePath(id):
     }
 }
 
-pub async fn accept(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn accept(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = AcceptFields {
         into_clue: form.get("into_clue").trim().parse().ok(),
         person_id: form.get("person_id").trim().parse().ok(),
@@ -195,11 +184,7 @@ pub async fn accept(
     step_answer(r, &format!("/petitions/{id}"))
 }
 
-pub async fn file(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath((id, file_id)): PagePath<(i64, i64)>,
-) -> Result<Response, PageError> {
+pub async fn file(Ctx { state, p }: Ctx, PagePath((id, file_id)): PagePath<(i64, i64)>) -> Result<Response, PageError> {
     let (meta, bytes) = service::file(&state, &p, id, file_id).await?;
     Ok(stored_file(bytes, &meta.filename, meta.content_type))
 }

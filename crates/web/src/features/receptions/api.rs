@@ -1,6 +1,6 @@
 //! JSON handlers of 公务接待 (`/api/v1/receptions`).
 
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -9,25 +9,19 @@ use qingfeng_store::receptions::{self as store, ReceptionSummary};
 use qingfeng_store::Page;
 
 use super::{service, sheets};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
 use crate::http::{stored_file, xlsx, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/receptions?year=&unit=&include_sub=&failed=&q=`
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<ReceptionSummary>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<ReceptionSummary>>> {
     let f = service::filter(&params)?;
     Ok(Json(store::list(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/receptions/{id}/files` (multipart `file`: the scanned 公函)
 pub async fn add_file(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     m: Multipart,
 ) -> ApiResult<(StatusCode, Json<PrivateFile>)> {
@@ -35,17 +29,13 @@ pub async fn add_file(
 }
 
 /// `GET /api/v1/receptions/{id}/files/{file_id}`
-pub async fn file(
-    State(state): State<AppState>,
-    p: Principal,
-    Path((id, file_id)): Path<(i64, i64)>,
-) -> ApiResult<Response> {
+pub async fn file(Ctx { state, p }: Ctx, Path((id, file_id)): Path<(i64, i64)>) -> ApiResult<Response> {
     let (meta, content) = service::file(&state, &p, id, file_id).await?;
     Ok(stored_file(content, &meta.filename, meta.content_type))
 }
 
 /// `GET /api/v1/receptions/export.xlsx`: 公务接待清单 register (same filters as the list).
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let f = service::filter(&params)?;
     Ok(xlsx(sheets::register(&state, &p, &f).await?, "公务接待清单登记台账.xlsx"))
 }

@@ -17,7 +17,7 @@ use super::service::{
     check_template_scope, item_entries, item_filter, one_with_status, parse_pledge, template_fields, with_status,
     year_param, ItemDetail, ItemWithStatus, ListDetail, TemplateFields,
 };
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::ApiResult;
 use crate::http::{merge_patch, xlsx, ApiJson, Params, Path};
 use crate::sheets::heading::Heading;
@@ -30,16 +30,14 @@ pub async fn templates(State(state): State<AppState>) -> ApiResult<Json<Page<Tem
 }
 
 pub async fn create_template(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<TemplateFields>,
 ) -> ApiResult<(StatusCode, Json<Template>)> {
     Ok((StatusCode::CREATED, Json(service::create_template(&state, &p, f).await?)))
 }
 
 pub async fn update_template(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<Template>> {
@@ -55,25 +53,21 @@ pub struct GenerateRequest {
     pub year: i64,
 }
 
-pub async fn generate(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(r): ApiJson<GenerateRequest>,
-) -> ApiResult<Json<GenerateReport>> {
+pub async fn generate(Ctx { state, p }: Ctx, ApiJson(r): ApiJson<GenerateRequest>) -> ApiResult<Json<GenerateReport>> {
     if !(2000..=2100).contains(&r.year) {
         return Err(StoreError::field("year", "年份应在 2000–2100 之间").into());
     }
     Ok(Json(resp::generate(&state.db, &p.actor(), &p.scope, r.year).await?))
 }
 
-pub async fn lists(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<List>>> {
+pub async fn lists(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<List>>> {
     let year = year_param(&params)?;
     let items = resp::lists(&state.db, &p.scope, year, params.int("unit")?, params.int("person")?).await?;
     let total = items.len() as i64;
     Ok(Json(Page::new(items, total, 1, total.max(1))))
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ListDetail>> {
+pub async fn list(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ListDetail>> {
     let l = resp::list(&state.db, &p.scope, id).await?;
     let items = resp::items(
         &state.db,
@@ -86,7 +80,7 @@ pub async fn list(State(state): State<AppState>, p: Principal, Path(id): Path<i6
 }
 
 /// `GET /api/v1/responsibility-lists/{id}/pledge.docx`: the 责任书 to print and sign.
-pub async fn pledge_docx(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn pledge_docx(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let (bytes, filename) = super::pledge::document(&state, &p, id).await?;
     Ok(crate::http::docx(bytes, &filename))
 }
@@ -98,8 +92,7 @@ pub struct PledgePatch {
 }
 
 pub async fn update_list(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<PledgePatch>,
 ) -> ApiResult<Json<List>> {
@@ -109,17 +102,13 @@ pub async fn update_list(
     Ok(Json(resp::list(&state.db, &p.scope, id).await?))
 }
 
-pub async fn items(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<ItemWithStatus>>> {
+pub async fn items(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<ItemWithStatus>>> {
     let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, Some(params.paging()?)).await?;
     let items = with_status(&state, page.items).await?;
     Ok(Json(Page { items, total: page.total, page: page.page, per_page: page.per_page, next_after: page.next_after }))
 }
 
-pub async fn item(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<ItemDetail>> {
+pub async fn item(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ItemDetail>> {
     let it = resp::item(&state.db, &p.scope, id).await?;
     let (entries, hidden_entries) = item_entries(&state, &p, id).await?;
     Ok(Json(ItemDetail { item: one_with_status(&state, it).await?, entries, hidden_entries }))
@@ -136,8 +125,7 @@ pub struct ItemPatch {
 }
 
 pub async fn update_item(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<ItemPatch>,
 ) -> ApiResult<Json<ItemWithStatus>> {
@@ -157,7 +145,7 @@ pub async fn update_item(
 
 /// 责任清单 in the layout offices use: one row per item, grouped by owner (责任主体 and 岗位
 /// merged over the owner's rows).
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let year = year_param(&params)?;
     let filter = item_filter(&params)?;
     let page = resp::items(&state.db, &p.scope, &filter, None).await?;

@@ -2,7 +2,6 @@
 //! template (its code stays; 停用 keeps it out of new lists). Same service as the API.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::responsibility::{EntryKind, OwnerRole, Period};
@@ -11,7 +10,7 @@ use qingfeng_store::fulfilment::requirement;
 use qingfeng_store::responsibility as resp;
 
 use super::service::{self, template_fields, TemplateFields};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{form_errors, render, see_other, ApiError, FormPairs, Nav, Opt, PagePath, PageResult};
 use crate::AppState;
 
@@ -118,12 +117,12 @@ async fn templates_page(
     Ok(res)
 }
 
-pub async fn templates(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn templates(Ctx { state, p }: Ctx) -> PageResult {
     let f = TemplateFields { req_count: 1, req_period: "year".into(), active: true, ..Default::default() };
     templates_page(&state, &p, None, f, FieldErrors::default()).await
 }
 
-pub async fn edit_template(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_template(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let t = resp::template(&state.db, id).await?;
     service::check_template_scope(&state, &p, t.unit_id).await?;
     templates_page(&state, &p, Some(id), template_fields(&t), FieldErrors::default()).await
@@ -144,7 +143,7 @@ fn fields_of(form: &FormPairs) -> TemplateFields {
     }
 }
 
-pub async fn create_template(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create_template(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_of(&form);
     match service::create_template(&state, &p, f.clone()).await {
         Ok(_) => Ok(see_other("/responsibility/templates")),
@@ -152,12 +151,7 @@ pub async fn create_template(State(state): State<AppState>, p: Principal, form: 
     }
 }
 
-pub async fn update_template(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn update_template(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = fields_of(&form);
     match service::update_template(&state, &p, id, f.clone()).await {
         Ok(_) => Ok(see_other("/responsibility/templates")),

@@ -2,7 +2,6 @@
 //! one item with its periods and entries, and the catalog (1+X).
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::fulfilment::State as FState;
@@ -13,7 +12,7 @@ use qingfeng_store::responsibility::{self as resp, ItemFilter, List};
 use qingfeng_store::{Page, Scope};
 
 use super::service::{item_filter, parse_pledge, with_status, year_param, ItemWithStatus};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult};
@@ -80,7 +79,7 @@ struct ListsPage {
     message: Option<String>,
 }
 
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = year_param(&params)?;
     let lists = resp::lists(&state.db, &p.scope, year, params.int("unit")?, params.int("person")?).await?;
     let message = params.str("generated").map(|s| format!("已生成/更新：{s}"));
@@ -95,7 +94,7 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
     })
 }
 
-pub async fn generate(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn generate(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let year: i64 = form.get("year").parse().map_err(|_| ApiError::bad_request("年份无效", Some("year")))?;
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::bad_request("年份应在 2000–2100 之间", Some("year")).into());
@@ -143,16 +142,11 @@ async fn list_page(state: &AppState, p: &Principal, id: i64, error: Option<Strin
     Ok(res)
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     list_page(&state, &p, id, None).await
 }
 
-pub async fn pledge(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn pledge(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let l = resp::list(&state.db, &p.scope, id).await?;
     match parse_pledge(Some(&form.get("pledge_date"))) {
         Ok(date) => {
@@ -187,7 +181,7 @@ struct ItemsPage {
 }
 
 /// Drill-down: the items behind a dashboard number.
-pub async fn items(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn items(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = year_param(&params)?;
     let paging = params.paging()?;
     let state_filter = params.str("state");
@@ -278,7 +272,7 @@ struct ItemPage {
     hidden_entries: i64,
 }
 
-pub async fn item(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn item(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let it = resp::item(&state.db, &p.scope, id).await?;
     let list_id = it.list_id;
     let per = Period::parse(&it.req_period).unwrap_or(Period::Year);

@@ -1,6 +1,5 @@
 //! JSON handlers of the risk register (`/api/v1/risk-points`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -11,25 +10,23 @@ use qingfeng_store::{Page, Scope};
 use serde::Serialize;
 
 use super::{service, sheets};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/risk-points?year=&unit=&level=&category=&state=&occurred=&q=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<RiskPoint>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<RiskPoint>>> {
     let filter = service::risk_filter(&params, None)?;
     Ok(Json(store::list(&state.db, &p.scope, &filter, Some(params.paging()?), today()).await?))
 }
 
 /// `GET /api/v1/risk-points/{id}`
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RiskPoint>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<RiskPoint>> {
     Ok(Json(store::get(&state.db, &p.scope, id, today()).await?))
 }
 
 /// `POST /api/v1/risk-points`: a proposal (draft) of the unit's register.
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(fields): ApiJson<RiskPointFields>,
 ) -> ApiResult<(StatusCode, Json<RiskPoint>)> {
     let id = service::create(&state, &p, &fields).await?;
@@ -38,8 +35,7 @@ pub async fn create(
 
 /// `PATCH /api/v1/risk-points/{id}`: only a draft or a returned point.
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<RiskPoint>> {
@@ -56,33 +52,27 @@ pub struct Moved {
 }
 
 /// `POST /api/v1/risk-points/submit`: every draft or returned point of a unit's year.
-pub async fn submit(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(fields): ApiJson<UnitYearFields>,
-) -> ApiResult<Json<Moved>> {
+pub async fn submit(Ctx { state, p }: Ctx, ApiJson(fields): ApiJson<UnitYearFields>) -> ApiResult<Json<Moved>> {
     Ok(Json(Moved { count: service::submit(&state, &p, &fields).await? }))
 }
 
 /// `POST /api/v1/risk-points/carry-forward`: last year's accepted points as this year's drafts.
 pub async fn carry_forward(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(fields): ApiJson<UnitYearFields>,
 ) -> ApiResult<(StatusCode, Json<Moved>)> {
     Ok((StatusCode::CREATED, Json(Moved { count: service::carry_forward(&state, &p, &fields).await? })))
 }
 
 /// `POST /api/v1/risk-points/{id}/accept` (the 纪检监察组)
-pub async fn accept(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<RiskPoint>> {
+pub async fn accept(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<RiskPoint>> {
     service::accept(&state, &p, id).await?;
     Ok(Json(store::get(&state.db, &p.scope, id, today()).await?))
 }
 
 /// `POST /api/v1/risk-points/{id}/return` with the reason (the 纪检监察组)
 pub async fn return_point(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<ReasonFields>,
 ) -> ApiResult<Json<RiskPoint>> {
@@ -92,8 +82,7 @@ pub async fn return_point(
 
 /// `POST /api/v1/risk-points/{id}/raise` with the reason (the 纪检监察组)
 pub async fn raise(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(fields): ApiJson<ReasonFields>,
 ) -> ApiResult<Json<RiskPoint>> {
@@ -102,13 +91,13 @@ pub async fn raise(
 }
 
 /// `GET /api/v1/risk-points/heat-map?year=`
-pub async fn heat_map(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<HeatMap>> {
+pub async fn heat_map(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<HeatMap>> {
     let year = service::risk_filter(&params, Some(service::this_year()))?.year.unwrap_or_else(service::this_year);
     Ok(Json(store::heat_map(&state.db, &p.scope, year, today()).await?))
 }
 
 /// `GET /api/v1/risk-points/export.xlsx`: the 廉政风险防控台账 in office layout.
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let filter = service::risk_filter(&params, None)?;
     let bytes = sheets::export(&state, &p, &filter).await?;
     Ok(xlsx(bytes, "廉政风险防控台账.xlsx"))

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::service::{self, LoginOutcome};
 use super::service::{clear_cookie, session_cookie};
-use crate::auth::{ClientAddress, Principal};
+use crate::auth::{ClientAddress, Ctx, Principal};
 use crate::http::{ApiError, ApiResult};
 use crate::http::{ApiJson, Done};
 use crate::AppState;
@@ -43,7 +43,7 @@ pub async fn login(
 }
 
 /// `DELETE /api/v1/session`
-pub async fn logout(State(state): State<AppState>, p: Principal) -> ApiResult<Response> {
+pub async fn logout(Ctx { state, p }: Ctx) -> ApiResult<Response> {
     if let Some(s) = &p.session {
         accounts::end_session(&state.db, &p.actor(), s).await?;
     }

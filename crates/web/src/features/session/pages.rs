@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use super::service::{self, LoginOutcome};
 use super::service::{clear_cookie, session_cookie};
 use crate::auth::guard::safe_next;
-use crate::auth::{ClientAddress, Principal};
+use crate::auth::{ClientAddress, Ctx, Principal};
 use crate::http::{render, FormPairs, PageResult, Params};
 use crate::AppState;
 
@@ -61,7 +61,7 @@ pub async fn submit(
     Ok(res)
 }
 
-pub async fn logout(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn logout(Ctx { state, p }: Ctx) -> PageResult {
     if let Some(s) = &p.session {
         qingfeng_store::accounts::end_session(&state.db, &p.actor(), s).await?;
     }

@@ -1,7 +1,6 @@
 //! JSON handlers of study sessions, their attendance and make-ups, per-person figures, the
 //! branch calendar and the young-cadre view.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -11,20 +10,18 @@ use qingfeng_store::Page;
 
 use super::service::{self, session_filter, year_of, BranchCalendar, PersonYear, SessionDetail, YouthView};
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{xlsx, ApiJson, ApiResult, ImportUpload, Params, Path};
 use crate::sheets::ImportReport;
-use crate::AppState;
 
 /// `GET /api/v1/study-sessions?year=&unit=&kind=&person=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Session>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Session>>> {
     Ok(Json(store::list(&state.db, &p.scope, &session_filter(&params)?, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/study-sessions`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<SessionFields>,
 ) -> ApiResult<(StatusCode, Json<SessionDetail>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -32,14 +29,13 @@ pub async fn create(
 }
 
 /// `GET /api/v1/study-sessions/{id}`: the session with its attendance.
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<SessionDetail>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<SessionDetail>> {
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/study-sessions/{id}/makeups`
 pub async fn add_makeup(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<MakeupFields>,
 ) -> ApiResult<(StatusCode, Json<SessionDetail>)> {
@@ -48,7 +44,7 @@ pub async fn add_makeup(
 }
 
 /// `GET /api/v1/study-sessions/{id}/attendance.xlsx`: the sign-in sheet.
-pub async fn attendance_sheet(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn attendance_sheet(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let d = service::detail(&state, &p, id).await?;
     let name = format!("学习签到表-{}.xlsx", d.session.entry_date);
     Ok(xlsx(sheets::attendance(&state.db, &p.scope, &d).await?, &name))
@@ -56,29 +52,19 @@ pub async fn attendance_sheet(State(state): State<AppState>, p: Principal, Path(
 
 /// `GET /api/v1/study-sessions/attendance?year=&unit=`: per person, sessions attended, missed
 /// and made up.
-pub async fn figures(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Vec<PersonFigures>>> {
+pub async fn figures(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Vec<PersonFigures>>> {
     let year = year_of(&params)?;
     Ok(Json(store::figures(&state.db, &p.scope, year, params.int("unit")?, None).await?))
 }
 
 /// `GET /api/v1/study-sessions/attendance/{person}?year=`
-pub async fn person(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(person): Path<i64>,
-    params: Params,
-) -> ApiResult<Json<PersonYear>> {
+pub async fn person(Ctx { state, p }: Ctx, Path(person): Path<i64>, params: Params) -> ApiResult<Json<PersonYear>> {
     Ok(Json(service::person_year(&state, &p, person, year_of(&params)?).await?))
 }
 
 /// `GET /api/v1/study-sessions/calendar/{branch}?year=`
 pub async fn calendar(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(branch): Path<i64>,
     params: Params,
 ) -> ApiResult<Json<BranchCalendar>> {
@@ -86,7 +72,7 @@ pub async fn calendar(
 }
 
 /// `GET /api/v1/young-cadres?year=`
-pub async fn youth(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<YouthView>> {
+pub async fn youth(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<YouthView>> {
     Ok(Json(service::youth(&state, &p, year_of(&params)?).await?))
 }
 
@@ -98,8 +84,7 @@ pub async fn attendance_template() -> ApiResult<Response> {
 /// `POST /api/v1/study-sessions/{id}/attendance/import` (multipart `file`; `?commit=true` writes
 /// the valid rows as a correction of the session).
 pub async fn import_attendance(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     upload: ImportUpload,
 ) -> ApiResult<Json<ImportReport>> {

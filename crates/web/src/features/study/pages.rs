@@ -3,7 +3,7 @@
 //! calendar and the young-cadre view.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::responsibility::{EntryKind, MeetingType};
@@ -19,7 +19,7 @@ use super::service::{
     self, kind_label, may_record, session_filter, status_label, year_of, BranchCalendar, PersonYear, RollPerson,
     SessionDetail, YouthView,
 };
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::import_flow::ImportPage;
 use crate::http::{
     form_errors, render, see_other, FormPairs, Nav, Opt, PageError, PagePath, PageResult, Pager, Params,
@@ -67,7 +67,7 @@ struct ListPage {
     can_write: bool,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = session_filter(&params)?;
     let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> =
@@ -166,7 +166,7 @@ async fn form(state: &AppState, p: &Principal, f: SessionFields, errors: FieldEr
     Ok(refused_if(res, failed))
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let mut unit_id = params.int("unit")?;
     if unit_id.is_none() {
         // a 支部书记 records their own branch's sessions
@@ -210,7 +210,7 @@ fn fields_from(form: &FormPairs) -> SessionFields {
     }
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form_data: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form_data: FormPairs) -> PageResult {
     let f = fields_from(&form_data);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/study/{id}"))),
@@ -271,16 +271,11 @@ async fn detail_page(state: &AppState, p: &Principal, id: i64, errors: FieldErro
     Ok(refused_if(res, failed))
 }
 
-pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     detail_page(&state, &p, id, FieldErrors::default()).await
 }
 
-pub async fn add_makeup(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form_data: FormPairs,
-) -> PageResult {
+pub async fn add_makeup(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form_data: FormPairs) -> PageResult {
     let f = MakeupFields {
         person_id: form_data.get("person_id").parse().ok(),
         date: form_data.get("date"),
@@ -301,7 +296,7 @@ struct PeoplePage {
     rows: Vec<PersonFigures>,
 }
 
-pub async fn people(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn people(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = year_of(&params)?;
     let unit = params.int("unit")?;
     render(&PeoplePage {
@@ -330,12 +325,7 @@ struct PersonPage {
     rows: Vec<PersonRow>,
 }
 
-pub async fn person(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn person(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let py = service::person_year(&state, &p, id, year_of(&params)?).await?;
     let rows = py
         .sessions
@@ -372,7 +362,7 @@ impl CalendarPage {
     }
 }
 
-pub async fn calendar(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn calendar(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = year_of(&params)?;
     let list = branches::list(&state.db, &p.scope).await?;
     let chosen = params.int("branch")?.or_else(|| list.first().map(|b| b.id));
@@ -395,7 +385,7 @@ struct YouthPage {
     v: YouthView,
 }
 
-pub async fn youth(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn youth(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let v = service::youth(&state, &p, year_of(&params)?).await?;
     render(&YouthPage { nav: Nav::new(&p, "young-cadres"), v })
 }
@@ -419,18 +409,13 @@ fn import_view(p: &Principal, s: &Session) -> ImportPage {
     page
 }
 
-pub async fn import_page(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn import_page(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let s = store::get(&state.db, &p.scope, id).await?;
     render(&import_view(&p, &s))
 }
 
 /// Upload → validate every row → confirm to record the attendance (a correction of the session).
-pub async fn import_submit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    multipart: Multipart,
-) -> PageResult {
+pub async fn import_submit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, multipart: Multipart) -> PageResult {
     let s = store::get(&state.db, &p.scope, id).await?;
     let flow = import_view(&p, &s).flow(format!("study_attendance:{id}"));
     let (state, p, s) = (&state, &p, &s);

@@ -1,6 +1,5 @@
 //! JSON handlers of 督查督办: decisions to implement and 督办 notes.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -11,24 +10,18 @@ use qingfeng_store::Page;
 
 use super::service::{self, ImplementationDetail};
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{xlsx, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/decision-implementations?year=&source=&state=&q=`
-pub async fn list(
-    State(state): State<AppState>,
-    p: Principal,
-    params: Params,
-) -> ApiResult<Json<Page<Implementation>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Implementation>>> {
     let f = service::implementation_filter(&params)?;
     Ok(Json(service::list(&state, &p, &f, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/decision-implementations`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<ImplementationFields>,
 ) -> ApiResult<(StatusCode, Json<ImplementationDetail>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -36,31 +29,26 @@ pub async fn create(
 }
 
 /// `GET /api/v1/decision-implementations/{id}`: the decision with its tasks and 督办.
-pub async fn get(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<ImplementationDetail>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ImplementationDetail>> {
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `GET /api/v1/decision-implementations/export.xlsx` (same filters as the list): 督查督办台账.
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let f = service::implementation_filter(&params)?;
     let rows = service::list(&state, &p, &f, None).await?.items;
     Ok(xlsx(sheets::export(&state, &p, &rows).await?, "督查督办台账.xlsx"))
 }
 
 /// `GET /api/v1/supervision-notes?implementation=&state=`
-pub async fn list_notes(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Note>>> {
+pub async fn list_notes(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Note>>> {
     let f = service::note_filter(&params)?;
     Ok(Json(store::list_notes(&state.db, &p.scope, &f, Some(params.paging()?), office_today()).await?))
 }
 
 /// `POST /api/v1/supervision-notes`
 pub async fn create_note(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<NoteFields>,
 ) -> ApiResult<(StatusCode, Json<Note>)> {
     let id = service::open_note(&state, &p, &f).await?;
@@ -68,14 +56,13 @@ pub async fn create_note(
 }
 
 /// `GET /api/v1/supervision-notes/{id}`
-pub async fn get_note(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Note>> {
+pub async fn get_note(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Note>> {
     Ok(Json(service::note(&state, &p, id).await?))
 }
 
 /// `POST /api/v1/supervision-notes/{id}/answer` (the addressee's 反馈)
 pub async fn answer(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<NoteAnswerFields>,
 ) -> ApiResult<Json<Note>> {
@@ -84,8 +71,7 @@ pub async fn answer(
 
 /// `POST /api/v1/supervision-notes/{id}/close` (办结, the 纪检组)
 pub async fn close(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<NoteCloseFields>,
 ) -> ApiResult<Json<Note>> {

@@ -3,7 +3,6 @@
 //! and closing forms.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::TaskState;
 use qingfeng_domain::supervision::{
@@ -17,7 +16,7 @@ use qingfeng_store::supervision::{self as store, Implementation, Note, NoteFilte
 use qingfeng_store::Paging;
 
 use super::service::{self, ImplementationDetail};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{
     form_errors, render, render_form, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager, Params,
 };
@@ -76,7 +75,7 @@ struct ListPage {
 /// How many overdue tasks and 督办 the page lists under "逾期事项".
 const OVERDUE_SHOWN: usize = 30;
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = service::implementation_filter(&params)?;
     let page = service::list(&state, &p, &f, Some(params.paging()?)).await?;
     let all = service::list(&state, &p, &f, None).await?.items;
@@ -174,17 +173,12 @@ async fn detail_page(state: &AppState, p: &Principal, id: i64, f: NoteFields, er
     render_form(&page, refused)
 }
 
-pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     detail_page(&state, &p, id, NoteFields::default(), FieldErrors::default()).await
 }
 
 /// `POST /supervision/{id}/notes`: opens a 督办 on the decision (or one of its tasks).
-pub async fn open_note(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn open_note(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let num = |k: &str| form.get(k).trim().parse().ok();
     let f = NoteFields {
         implementation_id: Some(id),
@@ -233,7 +227,7 @@ async fn form_page(state: &AppState, p: &Principal, f: ImplementationFields, err
 }
 
 /// `GET /supervision/new[?topic=ID]`: a 上级决策部署, or the topic's breakdown with its defaults.
-pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = ImplementationFields { topic_id: params.int("topic")?, ..Default::default() };
     let f = match service::with_topic(&state, &p, &f).await {
         Ok(filled) => filled,
@@ -242,7 +236,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
     form_page(&state, &p, f, FieldErrors::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let num = |k: &str| form.get(k).trim().parse().ok();
     let f = ImplementationFields {
         source: form.get("source"),
@@ -287,16 +281,11 @@ async fn note_page(state: &AppState, p: &Principal, id: i64, answer: String, err
     render_form(&page, refused)
 }
 
-pub async fn note(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn note(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     note_page(&state, &p, id, String::new(), FieldErrors::default()).await
 }
 
-pub async fn answer(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn answer(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = NoteAnswerFields { answer: form.get("answer") };
     match service::answer(&state, &p, id, &f).await {
         Ok(_) => Ok(see_other(format!("/supervision/notes/{id}"))),
@@ -304,12 +293,7 @@ pub async fn answer(
     }
 }
 
-pub async fn close(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn close(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = NoteCloseFields { note: form.get("note") };
     match service::close(&state, &p, id, &f).await {
         Ok(_) => Ok(see_other(format!("/supervision/notes/{id}"))),

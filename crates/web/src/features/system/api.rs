@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dicts::{self, DictInput};
 use super::settings::{self, SettingView};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::Path;
 use crate::http::{ApiJson, ApiResult};
 use crate::AppState;
@@ -31,11 +31,7 @@ pub struct Saved {
     pub changed: usize,
 }
 
-pub async fn save_settings(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(v): ApiJson<SettingValues>,
-) -> ApiResult<Json<Saved>> {
+pub async fn save_settings(Ctx { state, p }: Ctx, ApiJson(v): ApiJson<SettingValues>) -> ApiResult<Json<Saved>> {
     Ok(Json(Saved { changed: settings::save(&state, &p, &v.0).await? }))
 }
 
@@ -47,8 +43,7 @@ pub async fn dict(State(state): State<AppState>, Path(key): Path<String>) -> Api
 }
 
 pub async fn save_dict(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(key): Path<String>,
     ApiJson(input): ApiJson<DictInput>,
 ) -> ApiResult<Json<Page<DictEntry>>> {

@@ -11,7 +11,7 @@ use qingfeng_store::Page;
 use serde::{Deserialize, Serialize};
 
 use super::pages::DictTab;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::Path;
 use crate::http::{
     render_form, see_other, ApiError, ApiJson, ApiResult, FormPairs, Nav, PageError, PagePath, PageResult,
@@ -108,8 +108,7 @@ pub async fn api_list(State(state): State<AppState>, Path(key): Path<String>) ->
 }
 
 pub async fn api_save(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(key): Path<String>,
     ApiJson(input): ApiJson<LabelsInput>,
 ) -> ApiResult<Json<Page<LabelView>>> {
@@ -149,12 +148,7 @@ pub async fn view(
     )
 }
 
-pub async fn page_save(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(key): PagePath<String>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn page_save(Ctx { state, p }: Ctx, PagePath(key): PagePath<String>, form: FormPairs) -> PageResult {
     let (keys, names, orders) = (form.all("code"), form.all("label"), form.all("order"));
     let input: Vec<LabelInput> = keys
         .iter()

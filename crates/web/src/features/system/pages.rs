@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::settings::SETTINGS;
 use qingfeng_domain::FieldErrors;
@@ -12,7 +11,7 @@ use qingfeng_domain::dict::Rank;
 
 use super::dicts::{self, DictDef, EntryInput, DICTS};
 use super::settings::{self, SettingView};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{
     render, render_form, see_other, ApiError, FormPairs, Nav, Opt, PageError, PagePath, PageResult, Params,
 };
@@ -62,12 +61,12 @@ async fn page(
     Ok(res)
 }
 
-pub async fn settings_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn settings_page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     page(&state, &p, FieldErrors::default(), params.str("saved").is_some(), BTreeMap::new()).await
 }
 
 /// Saves the settings on the form; a secret left empty stays as it is unless 清除 is ticked.
-pub async fn save_settings(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn save_settings(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let mut values = BTreeMap::new();
     let mut entered = BTreeMap::new();
     // a setting not on the form stays as it is
@@ -179,7 +178,7 @@ async fn dicts_view(
     )
 }
 
-pub async fn dicts_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn dicts_page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let key = params.str("dict").unwrap_or_else(|| "rank".into());
     if super::labels::label_dict(&key).is_some() {
         return super::labels::view(&state, &p, &key, None, FieldErrors::default(), params.str("saved").is_some())
@@ -205,12 +204,7 @@ fn rows_of(form: &FormPairs) -> Vec<EntryInput> {
     rows.into_iter().map(|(_, _, e)| e).collect()
 }
 
-pub async fn save_dict(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(key): PagePath<String>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn save_dict(Ctx { state, p }: Ctx, PagePath(key): PagePath<String>, form: FormPairs) -> PageResult {
     let d = dicts::dict(&key)?;
     let rows = rows_of(&form);
     match dicts::save(&state, &p, d, &rows).await {

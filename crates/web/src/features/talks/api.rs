@@ -1,6 +1,5 @@
 //! JSON handlers of 谈心谈话.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -11,21 +10,16 @@ use qingfeng_store::Page;
 use super::service::{self, talk_filter, Coverage, TalkView};
 use super::sheets;
 use super::suggest::{self, Suggestions};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{xlsx, ApiError, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/talks?year=&kind=&person=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<TalkView>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<TalkView>>> {
     Ok(Json(service::list(&state, &p, &talk_filter(&params)?, Some(params.paging()?)).await?))
 }
 
 /// `POST /api/v1/talks`
-pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiJson(f): ApiJson<TalkFields>,
-) -> ApiResult<(StatusCode, Json<TalkView>)> {
+pub async fn create(Ctx { state, p }: Ctx, ApiJson(f): ApiJson<TalkFields>) -> ApiResult<(StatusCode, Json<TalkView>)> {
     let (d, entry) = service::validate(&state, &p, &f).await?;
     let id = store::create(&state.db, &p.actor(), &d, &entry).await?;
     let talk = store::get(&state.db, &p.scope, id).await?;
@@ -33,14 +27,14 @@ pub async fn create(
 }
 
 /// `GET /api/v1/talks/{id}`
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<TalkView>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<TalkView>> {
     let talk = store::get(&state.db, &p.scope, id).await?;
     Ok(Json(service::view(&state, &p, talk).await?))
 }
 
 /// `GET /api/v1/talks/coverage?year=&branch=` (a party branch) or `?year=&unit=` (a unit's
 /// leadership group)
-pub async fn coverage(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Coverage>> {
+pub async fn coverage(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Coverage>> {
     let year = params
         .int("year")?
         .unwrap_or_else(|| i64::from(chrono::Datelike::year(&qingfeng_domain::time::office_today())));
@@ -53,13 +47,13 @@ pub async fn coverage(State(state): State<AppState>, p: Principal, params: Param
 }
 
 /// `GET /api/v1/talks/export.xlsx` (same filters as the list)
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let filter = talk_filter(&params)?;
     Ok(xlsx(sheets::export(&state, &p, &filter).await?, "谈心谈话记录.xlsx"))
 }
 
 /// `GET /api/v1/talks/suggestions?person=`: topics for a talk with a person in the reader's scope.
-pub async fn suggestions(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Suggestions>> {
+pub async fn suggestions(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Suggestions>> {
     let person =
         params.int("person")?.ok_or_else(|| ApiError::bad_request("请指定谈话对象（person）", Some("person")))?;
     Ok(Json(suggest::suggestions(&state, &p, person).await?))
@@ -67,8 +61,7 @@ pub async fn suggestions(State(state): State<AppState>, p: Principal, params: Pa
 
 /// `POST /api/v1/talks/{id}/versions`: corrects a talk (a new version, with `reason`).
 pub async fn correct(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<TalkFields>,
 ) -> ApiResult<(StatusCode, Json<TalkView>)> {

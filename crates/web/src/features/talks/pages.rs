@@ -1,7 +1,7 @@
 //! 谈心谈话 pages: the list, a talk, the talk form and the coverage matrix.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::talks::{FollowUpFields, TalkFields, TalkKind};
@@ -13,7 +13,7 @@ use qingfeng_store::{Paging, Scope};
 
 use super::service::{self, talk_filter, Coverage, TalkView};
 use super::suggest::{self as suggest, Suggestions};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::{
     form_errors, render, see_other, ApiError, ApiResult, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager,
     Params,
@@ -36,7 +36,7 @@ struct ListPage {
     can_write: bool,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = talk_filter(&params)?;
     let page = service::list(&state, &p, &filter, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> =
@@ -60,7 +60,7 @@ struct DetailPage {
     can_edit: bool,
 }
 
-pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let talk = store::get(&state.db, &p.scope, id).await?;
     let t = service::view(&state, &p, talk).await?;
     let can_edit = p.can(Permission::TalkWrite) && !t.summary_hidden;
@@ -156,7 +156,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = TalkFields {
         talk_kind: params.str("kind").unwrap_or_default(),
         talkers: p.person_id.into_iter().collect(),
@@ -168,7 +168,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
 }
 
 /// The form of a recorded talk, filled with its fields.
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let (_, d) = service::editable(&state, &p, id).await?;
     let f = TalkFields {
         talk_kind: d.kind.key().to_string(),
@@ -194,12 +194,7 @@ pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id)
 }
 
 /// Saves a correction: a new version of the talk, then its page.
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::correct(&state, &p, id, &f).await {
         Ok(new_id) => Ok(see_other(format!("/talks/{new_id}"))),
@@ -231,7 +226,7 @@ struct SuggestionsPart {
 
 /// `GET /talks/suggestions?counterparts=…` (or `?person=`): the form's suggestions, as htmx
 /// swaps them in when the counterparts change.
-pub async fn suggestions(State(state): State<AppState>, p: Principal, RawQuery(query): RawQuery) -> PageResult {
+pub async fn suggestions(Ctx { state, p }: Ctx, RawQuery(query): RawQuery) -> PageResult {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     let ids: Vec<i64> = pairs
         .iter()
@@ -268,7 +263,7 @@ fn fields_from(form: &FormPairs) -> TalkFields {
     }
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     let result = match service::validate(&state, &p, &f).await {
         Ok((d, entry)) => store::create(&state.db, &p.actor(), &d, &entry).await.map_err(Into::into),
@@ -330,7 +325,7 @@ fn grid(c: &Coverage) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-pub async fn coverage(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn coverage(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = params.int("year")?.map_or_else(|| office_today().year(), |y| y as i32);
     let branch = params.int("branch")?;
     let unit = params.int("unit")?;

@@ -1,6 +1,5 @@
 //! JSON handlers of 公务用车 (`/api/v1/vehicles`, `/api/v1/vehicle-trips`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -9,26 +8,24 @@ use qingfeng_store::vehicles::{self as store, Trip, Vehicle};
 use qingfeng_store::{Page, Scope};
 
 use super::{service, sheets};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 pub use crate::features::findings::from_checks::{CheckAnswer, ConvertFields, Converted};
 use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
-use crate::AppState;
 
 /// `GET /api/v1/vehicles?unit=&q=`
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Vehicle>>> {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Vehicle>>> {
     let f = service::vehicle_filter(&params)?;
     Ok(Json(store::list_vehicles(&state.db, &p.scope, &f, Some(params.paging()?)).await?))
 }
 
 /// `GET /api/v1/vehicles/{id}`
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<Vehicle>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Vehicle>> {
     Ok(Json(store::get_vehicle(&state.db, &p.scope, id).await?))
 }
 
 /// `POST /api/v1/vehicles`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<VehicleFields>,
 ) -> ApiResult<(StatusCode, Json<Vehicle>)> {
     let id = service::create_vehicle(&state, &p, &f).await?;
@@ -37,8 +34,7 @@ pub async fn create(
 
 /// `PATCH /api/v1/vehicles/{id}` (a merge patch)
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<Vehicle>> {
@@ -49,13 +45,13 @@ pub async fn update(
 }
 
 /// `GET /api/v1/vehicle-trips?vehicle=&unit=&month=&year=&flagged=&rule=&q=`
-pub async fn trips(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Json<Page<Trip>>> {
+pub async fn trips(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<Trip>>> {
     let f = service::trip_filter(&params)?;
     Ok(Json(store::list_trips(&state.db, &p.scope, &f, Some(params.paging()?), false).await?))
 }
 
 /// `GET /api/v1/vehicle-trips/export.xlsx?month=`: 公务用车使用登记表 (same filters as the list).
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let f = service::trip_filter(&params)?;
     let name = match params.str("month") {
         Some(m) => format!("公务用车使用登记表（{m}）.xlsx"),

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::service::{self, case_filter, CaseDetail};
 use super::sheets;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::http::{merge_patch, xlsx, ApiJson, ApiResult, Params, Path};
 use crate::AppState;
 
@@ -22,8 +22,7 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Js
 
 /// `POST /api/v1/warning-cases`
 pub async fn create(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     ApiJson(f): ApiJson<WarningCaseFields>,
 ) -> ApiResult<(StatusCode, Json<WarningCase>)> {
     let id = service::create(&state, &p, &f).await?;
@@ -31,14 +30,13 @@ pub async fn create(
 }
 
 /// `GET /api/v1/warning-cases/{id}`: the case and the 警示教育 entries that used it.
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<CaseDetail>> {
+pub async fn get(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<CaseDetail>> {
     Ok(Json(service::detail(&state, &p, id).await?))
 }
 
 /// `PATCH /api/v1/warning-cases/{id}` (JSON merge patch of the fields)
 pub async fn update(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> ApiResult<Json<WarningCase>> {
@@ -48,7 +46,7 @@ pub async fn update(
 }
 
 /// `GET /api/v1/warning-cases/export.xlsx` (same filters as the list)
-pub async fn export(State(state): State<AppState>, p: Principal, params: Params) -> ApiResult<Response> {
+pub async fn export(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Response> {
     let filter = case_filter(&params)?;
     Ok(xlsx(sheets::export(&state.db, &p.scope, &filter).await?, "典型案例库.xlsx"))
 }

@@ -2,7 +2,6 @@
 //! and the import.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::responsibility::EntryKind;
 use qingfeng_domain::warning_cases::{Discipline, WarningCaseFields};
@@ -10,10 +9,9 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::warning_cases::{self as store, WarningCase};
 
 use super::service::{self, case_filter};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::Params;
 use crate::http::{form_errors, render, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "warning_cases/list.html")]
@@ -28,7 +26,7 @@ struct ListPage {
     can_write: bool,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = case_filter(&params)?;
     let page = store::list(&state.db, &filter, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> =
@@ -68,7 +66,7 @@ struct DetailPage {
     record_kind: &'static str,
 }
 
-pub async fn detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let d = service::detail(&state, &p, id).await?;
     let uses = d
         .uses
@@ -142,7 +140,7 @@ pub async fn new_form(p: Principal) -> PageResult {
     form_page(&p, new_target(), WarningCaseFields::default(), FieldErrors::default())
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/warning-cases/{id}"))),
@@ -150,17 +148,12 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let f = service::fields_of(&state, id).await?;
     form_page(&p, edit_target(id, &f.title), f, FieldErrors::default())
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let current = service::fields_of(&state, id).await?;
     let f = fields_from(&form);
     match service::update(&state, &p, id, &f).await {

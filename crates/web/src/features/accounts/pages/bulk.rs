@@ -2,14 +2,13 @@
 //! the result is a printable list of first passwords, also downloadable as .xlsx.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::IntoResponse;
 use qingfeng_domain::FieldErrors;
 use qingfeng_office::{write_table, CellValue, Column};
 use qingfeng_store::org::{people, units, PersonFilter};
 
 use super::{role_options, unprocessable};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::accounts::bulk::{self, username_for, BulkRequest, FirstPassword, DEFAULT_PREFIX, MAX_BULK};
 use crate::http::{form_errors, render, xlsx, ApiError, FormPairs, Nav, Opt, PageError, PageResult, Params};
 use crate::AppState;
@@ -84,7 +83,7 @@ async fn bulk_form(state: &AppState, p: &Principal, c: &Choice, errors: FieldErr
     Ok(if errors.is_empty() { res } else { unprocessable(res) })
 }
 
-pub async fn bulk_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn bulk_page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let c = Choice {
         unit: params.int("unit")?,
         prefix: DEFAULT_PREFIX.into(),
@@ -102,7 +101,7 @@ struct BulkResult {
     printed: String,
 }
 
-pub async fn bulk_submit(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn bulk_submit(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let person_ids: Vec<i64> = form.all("person_ids").iter().filter_map(|s| s.trim().parse().ok()).collect();
     let req = BulkRequest { person_ids, roles: form.all("roles"), prefix: Some(form.get("prefix")) };
     match bulk::create(&state, &p, &req).await {

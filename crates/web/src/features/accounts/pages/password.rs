@@ -2,13 +2,11 @@
 //! or reset password does).
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::accounts::service::change_own_password;
 use crate::http::{render, ApiError, FormPairs, Nav, PageError, PageResult};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "accounts/password.html")]
@@ -28,7 +26,7 @@ pub async fn password(p: Principal) -> PageResult {
     })
 }
 
-pub async fn change_password(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn change_password(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     match change_own_password(&state, &p, &form.get("old_password"), &form.get("new_password")).await {
         Ok(()) => render(&PasswordPage {
             nav: Nav::new(&p, "password"),

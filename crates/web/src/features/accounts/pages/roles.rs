@@ -2,13 +2,12 @@
 //! checklist grouped by module, the data scope, and for 自定义 the units as a tree.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::{Permission, ScopeKind};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::org::units;
 
 use super::unprocessable;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::accounts::service::{
     all_roles, delete_role as service_delete_role, save_role, RoleDefinition, RoleInfo,
 };
@@ -79,7 +78,7 @@ struct RolesPage {
     deleted: Option<String>,
 }
 
-pub async fn roles_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn roles_page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let rows = all_roles(&state).await?.into_iter().map(|r| RoleRow { count: r.permissions.len(), r }).collect();
     let deleted = params.str("deleted");
     render(&RolesPage { nav: Nav::new(&p, "roles"), rows, can_write: p.can(Permission::RoleWrite), deleted })
@@ -151,7 +150,7 @@ async fn role_page(
     Ok(if errors.is_empty() && refused.is_none() { res } else { unprocessable(res) })
 }
 
-pub async fn new_role(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn new_role(Ctx { state, p }: Ctx) -> PageResult {
     let r = RoleInfo {
         key: String::new(),
         name: String::new(),
@@ -164,12 +163,12 @@ pub async fn new_role(State(state): State<AppState>, p: Principal) -> PageResult
     role_form(&state, &p, &r, false, FieldErrors::default()).await
 }
 
-pub async fn edit_role(State(state): State<AppState>, p: Principal, PagePath(key): PagePath<String>) -> PageResult {
+pub async fn edit_role(Ctx { state, p }: Ctx, PagePath(key): PagePath<String>) -> PageResult {
     let r = all_roles(&state).await?.into_iter().find(|r| r.key == key).ok_or(ApiError::NotFound)?;
     role_form(&state, &p, &r, true, FieldErrors::default()).await
 }
 
-pub async fn submit_role(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn submit_role(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let d = RoleDefinition {
         key: form.get("key"),
         name: form.get("name"),
@@ -197,7 +196,7 @@ pub async fn submit_role(State(state): State<AppState>, p: Principal, form: Form
 }
 
 /// 删除角色: back to the list, or the role page saying why not (accounts still hold it …).
-pub async fn delete_role(State(state): State<AppState>, p: Principal, PagePath(key): PagePath<String>) -> PageResult {
+pub async fn delete_role(Ctx { state, p }: Ctx, PagePath(key): PagePath<String>) -> PageResult {
     let r = all_roles(&state).await?.into_iter().find(|r| r.key == key).ok_or(ApiError::NotFound)?;
     match service_delete_role(&state, &p, &key).await {
         Ok(()) => Ok(see_other(format!(

@@ -2,14 +2,13 @@
 //! (person and roles, 停用/启用, 重置密码).
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::accounts::{self, AccountView};
 use qingfeng_store::org::{people, units, PersonFilter};
 use qingfeng_store::Paging;
 
 use super::{role_options, unprocessable};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::accounts::bulk::first_password;
 use crate::features::accounts::service::{
     account_filter, account_in_scope, all_roles, create_account, update_account, AccountPatch, NewAccount,
@@ -69,7 +68,7 @@ fn row(a: &AccountView, names: &[(String, String)]) -> AccountRow {
     }
 }
 
-pub async fn users_page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn users_page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = account_filter(&params)?;
     let paging = params.paging()?;
     let list = accounts::list(&state.db, &p.scope, &filter, paging).await?;
@@ -135,7 +134,7 @@ async fn person_options(
     Ok(list.iter().map(|x| Opt::new(x.id, format!("{}（{}）", x.name, x.unit_name), current == Some(x.id))).collect())
 }
 
-pub async fn new_user(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_user(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let person = params.int("person")?;
     let min_len = qingfeng_store::settings::number(&state.db, "password.min_length", 8).await?;
     render(&UserForm {
@@ -152,7 +151,7 @@ fn person_of(form: &FormPairs) -> Option<i64> {
     form.get("person_id").trim().parse().ok()
 }
 
-pub async fn create_user(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create_user(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let a = NewAccount {
         username: form.get("username"),
         password: form.get("password"),
@@ -215,12 +214,7 @@ async fn user_page(
     Ok(if errors.is_empty() { res } else { unprocessable(res) })
 }
 
-pub async fn edit_user(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn edit_user(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let v = account_in_scope(&state, &p, id).await?;
     let notice = match params.str("done").as_deref() {
         Some("saved") => "已保存",
@@ -244,12 +238,7 @@ async fn apply(state: &AppState, p: &Principal, id: i64, patch: AccountPatch, do
     }
 }
 
-pub async fn update_user(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn update_user(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let is_self = id == p.account_id;
     let patch = AccountPatch {
         person_id: Some(person_of(&form)),
@@ -261,19 +250,14 @@ pub async fn update_user(
     apply(&state, &p, id, patch, "saved").await
 }
 
-pub async fn set_disabled(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn set_disabled(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let disabled = form.get("disabled") == "true";
     let patch = AccountPatch { disabled: Some(disabled), ..Default::default() };
     apply(&state, &p, id, patch, if disabled { "disabled" } else { "enabled" }).await
 }
 
 /// 重置密码: a new random password, shown once on the page; the holder changes it at sign-in.
-pub async fn reset_password(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn reset_password(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let min_len = qingfeng_store::settings::number(&state.db, "password.min_length", 8).await?;
     let password = first_password(min_len);
     let patch = AccountPatch { password: Some(password.clone()), ..Default::default() };

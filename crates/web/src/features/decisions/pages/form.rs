@@ -4,7 +4,6 @@
 //! types and shows each rule's result or what the input still lacks.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::decisions::{
     Body, DecidedBy, MeetingFields, MemberFields, RecusalFields, SpeechFields, TopicCategory, TopicFields, TopicResult,
     Vote, VoteFields, VotingMethod,
@@ -14,7 +13,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::decisions as store;
 
 use super::body_options;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::decisions::service;
 use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::checks_panel;
@@ -250,7 +249,7 @@ fn edit_target(id: i64) -> FormTarget {
     )
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx) -> PageResult {
     let f = MeetingFields {
         held_on: office_today().to_string(),
         body: Body::PartyGroup.key().into(),
@@ -259,7 +258,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult
     form_page(&state, &p, new_target(), f, FieldErrors::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     if form.get("_refresh") == "1" {
         return form_page(&state, &p, new_target(), f, FieldErrors::default()).await;
@@ -270,17 +269,12 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let m = store::get(&state.db, &p.scope, id).await?;
     form_page(&state, &p, edit_target(id), m.fields(), FieldErrors::default()).await
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let m = store::get(&state.db, &p.scope, id).await?;
     let f = fields_from(&form);
     if form.get("_refresh") == "1" {
@@ -293,7 +287,7 @@ pub async fn edit(
 }
 
 /// `POST /decisions/check` (htmx): the checks of the form as typed, or what it still lacks.
-pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn check(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     checks_panel(service::Meetings::dry_run(&state, &p, &f).await)
 }

@@ -5,7 +5,6 @@ mod form;
 mod register;
 
 use askama::Template;
-use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::decisions::Body;
@@ -15,11 +14,10 @@ pub use form::{check, create, edit, edit_form, new_form};
 pub use register::{create_entry, link_entry, register};
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
 use crate::http::{render, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
-use crate::AppState;
 
 fn body_options(chosen: Option<Body>) -> Vec<Opt> {
     Body::ALL.iter().map(|b| Opt::new(b.key(), b.label(), chosen == Some(*b))).collect()
@@ -38,7 +36,7 @@ struct ListPage {
     can_write: bool,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = service::meeting_filter(&params)?;
     let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> =
@@ -78,12 +76,7 @@ impl DetailPage {
     }
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let m = store::get(&state.db, &p.scope, id).await?;
     let checks = check_rows(&m.checks, &m.findings);
     render(&DetailPage {
@@ -104,12 +97,7 @@ pub async fn detail(
 }
 
 /// 转为问题 (the 纪检组): the failed check becomes a finding; the page opens it.
-pub async fn convert(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn convert(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     converted_page(
         service::Meetings::convert(&state, &p, id, form.get("rule").trim()).await,
         &format!("/decisions/{id}"),

@@ -2,7 +2,6 @@
 //! linkable to the meeting topic that decided it; entries with none are flagged for the 纪检组.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::decisions::register::{EntryKind, RegisterFields};
 use qingfeng_domain::decisions::{format_amount, Body, TopicCategory};
@@ -11,7 +10,7 @@ use qingfeng_domain::FieldErrors;
 use qingfeng_store::decisions::register::{self as reg, RegisterEntry};
 use qingfeng_store::decisions::{self as store};
 
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::decisions::service;
 use crate::features::findings::pages::unit_options;
 use crate::http::{form_errors, render_form, see_other, FormPairs, Nav, Opt, PagePath, PageResult, Pager, Params};
@@ -94,7 +93,7 @@ async fn register_page(
     )
 }
 
-pub async fn register(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn register(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = RegisterFields { occurred_on: office_today().to_string(), ..Default::default() };
     register_page(&state, &p, &params, f, FieldErrors::default()).await
 }
@@ -112,7 +111,7 @@ fn entry_from(form: &FormPairs) -> RegisterFields {
     }
 }
 
-pub async fn create_entry(State(state): State<AppState>, p: Principal, params: Params, form: FormPairs) -> PageResult {
+pub async fn create_entry(Ctx { state, p }: Ctx, params: Params, form: FormPairs) -> PageResult {
     let f = entry_from(&form);
     match service::create_entry(&state, &p, &f).await {
         Ok(_) => Ok(see_other("/decisions/register")),
@@ -122,8 +121,7 @@ pub async fn create_entry(State(state): State<AppState>, p: Principal, params: P
 
 /// Links (or unlinks) the decision topic of an entry.
 pub async fn link_entry(
-    State(state): State<AppState>,
-    p: Principal,
+    Ctx { state, p }: Ctx,
     PagePath(id): PagePath<i64>,
     params: Params,
     form: FormPairs,

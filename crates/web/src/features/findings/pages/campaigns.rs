@@ -1,7 +1,6 @@
 //! 专项整治: campaigns and their progress.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::CampaignFields;
@@ -15,7 +14,7 @@ use qingfeng_store::{now, Paging};
 use super::form::form_errors;
 use super::stats::{dashboard_rows, tally_row, TallyRow};
 use super::{state_class, with_status};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::service::campaign_view;
 use crate::http::ApiError;
 use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
@@ -87,7 +86,7 @@ async fn campaigns_page(state: &AppState, p: &Principal, f: CampaignFields, erro
     Ok(if failed { with_status(res, StatusCode::UNPROCESSABLE_ENTITY) } else { res })
 }
 
-pub async fn campaigns(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn campaigns(Ctx { state, p }: Ctx) -> PageResult {
     let t = today();
     let f = CampaignFields {
         start_date: t.to_string(),
@@ -97,7 +96,7 @@ pub async fn campaigns(State(state): State<AppState>, p: Principal) -> PageResul
     campaigns_page(&state, &p, f, FieldErrors::default()).await
 }
 
-pub async fn create_campaign(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create_campaign(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let ids = |k: &str| form.all(k).iter().filter_map(|s| s.parse().ok()).collect::<Vec<i64>>();
     let f = CampaignFields {
         name: form.get("name"),
@@ -150,7 +149,7 @@ struct CampaignPage {
     can_write_finding: bool,
 }
 
-pub async fn campaign(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn campaign(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let v = campaign_view(&state, &p, id).await?;
     let s = &v.progress;
     let (_, categories, _, by_unit) = dashboard_rows(s);

@@ -1,7 +1,6 @@
 //! One finding: its steps, measures and progress, and the forms of each step.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::{
@@ -14,7 +13,7 @@ use qingfeng_store::fulfilment::today;
 use qingfeng_store::Db;
 
 use super::{leader_opts, local, person_opts, state_class, with_status, Pick};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::service::{
     actions_for, evidence_step, feedback_step, is_discipline_group, look_back_step, measure_step, progress_step,
     request_step, return_step, sign_off_step,
@@ -269,7 +268,7 @@ async fn finding_page(
     })
 }
 
-pub async fn finding(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn finding(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     finding_page(&state, &p, id, "", FieldErrors::default(), None, StepDraft::default()).await
 }
 
@@ -301,23 +300,13 @@ fn opt_id(form: &FormPairs, key: &str) -> Option<i64> {
     form.get(key).trim().parse().ok()
 }
 
-pub async fn feedback(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn feedback(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let fields = FeedbackFields { note: form.get("note") };
     let r = feedback_step(&state, &p, id, &fields).await;
     after_step(&state, &p, id, "feedback", StepDraft { note: fields.note, ..Default::default() }, r).await
 }
 
-pub async fn measure(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn measure(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let fields = MeasureFields {
         text: form.get("text"),
         responsible_leader_id: opt_id(&form, "responsible_leader_id"),
@@ -335,12 +324,7 @@ pub async fn measure(
     after_step(&state, &p, id, "measure", d, r).await
 }
 
-pub async fn progress(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn progress(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let fields = UpdateFields {
         update_date: form.get("update_date"),
         text: form.get("text"),
@@ -376,12 +360,7 @@ pub async fn progress(
     after_step(&state, &p, id, "progress", d, r).await
 }
 
-pub async fn request_sign_off(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn request_sign_off(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let fields = SignOffRequestFields { evidence: form.get("evidence"), note: form.get("note") };
     let r = request_step(&state, &p, id, &fields).await;
     after_step(
@@ -395,34 +374,19 @@ pub async fn request_sign_off(
     .await
 }
 
-pub async fn sign_off(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn sign_off(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let fields = SignOffFields { note: form.get("note") };
     let r = sign_off_step(&state, &p, id, &fields).await;
     after_step(&state, &p, id, "verify", StepDraft { note: fields.note, ..Default::default() }, r).await
 }
 
-pub async fn return_finding(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn return_finding(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let fields = ReturnFields { reason: form.get("reason") };
     let r = return_step(&state, &p, id, &fields).await;
     after_step(&state, &p, id, "verify", StepDraft { reason: fields.reason, ..Default::default() }, r).await
 }
 
-pub async fn look_back(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn look_back(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let fields = LookBackFields { result: form.get("result"), note: form.get("note") };
     match look_back_step(&state, &p, id, &fields).await {
         Ok(Some(new_id)) => Ok(see_other(format!("/findings/{new_id}"))),
@@ -434,12 +398,7 @@ pub async fn look_back(
 }
 
 /// `POST /findings/{id}/evidence` (multipart): 上传整改佐证材料.
-pub async fn evidence(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    m: axum::extract::Multipart,
-) -> PageResult {
+pub async fn evidence(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, m: axum::extract::Multipart) -> PageResult {
     let r = match read_attachment(m).await {
         Ok(upload) => evidence_step(&state, &p, id, upload).await,
         Err(e) => Err(e),

@@ -1,7 +1,6 @@
 //! Recording a finding and changing it before feedback.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::findings::{FindingFields, FindingState, Origin, Severity, Source};
 use qingfeng_domain::FieldErrors;
@@ -11,7 +10,7 @@ use qingfeng_store::org::people;
 use qingfeng_store::{now, Scope};
 
 use super::{campaign_options, category_options, leader_opts, people_options, person_opts, unit_options, with_status};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::service::{apply_edit, origin_for, validate_finding};
 use crate::http::ApiError;
 use crate::http::Params;
@@ -123,7 +122,7 @@ pub(super) fn form_errors(e: ApiError) -> Result<FieldErrors, PageError> {
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let origin = origin_for(&state, &p).await?;
     let mut f = FindingFields {
         found_on: today().to_string(),
@@ -145,7 +144,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
         .await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let origin = origin_for(&state, &p).await?;
     let f = fields_from(&form);
     let result = match validate_finding(&state, &p, &f, origin, None).await {
@@ -162,7 +161,7 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let f = store::get(&state.db, &p.scope, id, today()).await?;
     if f.state() != FindingState::Recorded {
         return Err(PageError(ApiError::Conflict("问题已反馈，不能再修改；只有已登记、尚未反馈的问题可以修改".into())));
@@ -178,12 +177,7 @@ pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id)
     .await
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = store::get(&state.db, &p.scope, id, today()).await?;
     let fields = fields_from(&form);
     match apply_edit(&state, &p, &f, &fields).await {

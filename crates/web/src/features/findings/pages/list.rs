@@ -1,7 +1,6 @@
 //! 问题清单: the list of findings with its filters.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::{Category, FindingState, Source};
 use qingfeng_domain::labels::Labels;
@@ -9,12 +8,11 @@ use qingfeng_domain::time::office_today;
 use qingfeng_store::findings::{self as store, Finding};
 
 use super::{campaign_options, category_options, state_class, unit_options};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::features::findings::service::finding_filter;
 use crate::features::findings::service::FINDING_FILTERS;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageResult};
-use crate::AppState;
 
 pub struct Row {
     pub id: i64,
@@ -80,7 +78,7 @@ struct ListPage {
     can_campaigns: bool,
 }
 
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = finding_filter(&params)?;
     let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?), office_today()).await?;
     let keep: Vec<(&str, String)> = FINDING_FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();

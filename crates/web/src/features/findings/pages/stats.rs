@@ -1,17 +1,15 @@
 //! 整改统计: rectification rate, overdue, by category, look-back.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_store::findings::{self as store, Stats, Tally};
 use qingfeng_store::fulfilment::today;
 
 use super::{campaign_options, rate_text, state_class, unit_options};
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::features::findings::service::finding_filter;
 use crate::http::Params;
 use crate::http::{render, Nav, Opt, PageResult};
-use crate::AppState;
 
 pub struct TallyRow {
     pub label: String,
@@ -82,7 +80,7 @@ pub(super) fn dashboard_rows(s: &Stats) -> (Vec<TallyRow>, Vec<TallyRow>, Vec<Ta
     )
 }
 
-pub async fn dashboard(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn dashboard(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = finding_filter(&params)?;
     let s = store::stats(&state.db, &p.scope, &filter, today()).await?;
     let keep: Vec<(&str, String)> =

@@ -1,8 +1,8 @@
 //! Importing people and units from their sheets: upload, validate every row, confirm.
 
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::org::sheets;
 use crate::http::import_flow::ImportPage;
 use crate::http::{render, Nav, PageResult};
@@ -51,11 +51,11 @@ pub async fn units_page(p: Principal) -> PageResult {
     render(&page_for(Kind::Units, &p))
 }
 
-pub async fn people_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
+pub async fn people_submit(Ctx { state, p }: Ctx, multipart: Multipart) -> PageResult {
     submit(state, p, multipart, Kind::People).await
 }
 
-pub async fn units_submit(State(state): State<AppState>, p: Principal, multipart: Multipart) -> PageResult {
+pub async fn units_submit(Ctx { state, p }: Ctx, multipart: Multipart) -> PageResult {
     submit(state, p, multipart, Kind::Units).await
 }
 

@@ -1,7 +1,6 @@
 //! The organisation page: the unit tree and the people table (filtered by htmx).
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{Gender, PersonStatus, PoliticalStatus, UnitKind};
@@ -9,7 +8,7 @@ use qingfeng_store::org::{people, units, Person, Unit};
 use qingfeng_store::query::Voided;
 
 use super::{label, role_labels};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::org::service::filter_from;
 use crate::features::org::service::unit_in_scope;
 use crate::http::ApiError;
@@ -109,7 +108,7 @@ async fn people_table_html(state: &AppState, p: &Principal, params: &Params) -> 
 }
 
 /// `GET /org`
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let selected_id = params.int("unit")?;
     let selected = match selected_id {
         Some(id) => Some(unit_in_scope(&state, &p, id).await?),
@@ -146,6 +145,6 @@ pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -
 }
 
 /// `GET /org/people`: the table alone, for htmx search and paging.
-pub async fn people_table(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn people_table(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     Ok(Html(people_table_html(&state, &p, &params).await?).into_response())
 }

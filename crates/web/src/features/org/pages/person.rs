@@ -1,7 +1,6 @@
 //! A person: detail page, new and edit forms.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::dict::{parse_roles, BranchPost, Gender, PersonStatus, PoliticalStatus, Rank, ResponsibilityRole};
 use qingfeng_domain::org::{PersonFields, RankName};
@@ -10,7 +9,7 @@ use qingfeng_store::dicts;
 use qingfeng_store::org::{branches, people, units, Person, Unit};
 
 use super::{field_errors, invalid_status, label, role_labels};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::org::service::{check_draft_scope, person_fields_of, seat_in_scope, shown_to};
 use crate::http::ApiError;
 use crate::http::Params;
@@ -159,7 +158,7 @@ fn person_fields_from_form(form: &FormPairs) -> Result<PersonFields, FieldErrors
     }
 }
 
-pub async fn new_person(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_person(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = PersonFields {
         unit_id: params.int("unit")?,
         status: "active".into(),
@@ -170,7 +169,7 @@ pub async fn new_person(State(state): State<AppState>, p: Principal, params: Par
     person_form(&state, &p, "新增人员", "/org/people/new".into(), "/org".into(), f, FieldErrors::default()).await
 }
 
-pub async fn create_person(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create_person(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let result: Result<Person, ApiError> = async {
         let fields = person_fields_from_form(&form)?;
         let draft = fields.validate_with(&dicts::rank_names(&state.db).await?)?;
@@ -191,7 +190,7 @@ pub async fn create_person(State(state): State<AppState>, p: Principal, form: Fo
     }
 }
 
-pub async fn edit_person(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_person(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let person = people::get(&state.db, &p.scope, id).await?;
     let ic = people::in_charge_of(&state.db, id).await?;
     let f = person_fields_of(&person, Some(ic));
@@ -219,12 +218,7 @@ async fn hidden_units(state: &AppState, p: &Principal, ids: &[i64]) -> Result<Ve
     Ok(hidden)
 }
 
-pub async fn update_person(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn update_person(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let person = people::get(&state.db, &p.scope, id).await?;
     let result: Result<(), ApiError> = async {
         let mut fields = person_fields_from_form(&form)?;
@@ -299,7 +293,7 @@ async fn membership_rows(state: &AppState, id: i64) -> Result<Vec<(i64, String, 
         .collect())
 }
 
-pub async fn person_detail(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn person_detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let person = people::get(&state.db, &p.scope, id).await?;
     let ic = people::in_charge_of(&state.db, id).await?;
     let mut ic_names = Vec::new();

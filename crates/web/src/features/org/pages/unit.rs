@@ -1,7 +1,6 @@
 //! A unit: new and edit forms (a unit never moves under its own subtree).
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::dict::UnitKind;
 use qingfeng_domain::org::UnitFields;
 use qingfeng_domain::FieldErrors;
@@ -9,7 +8,7 @@ use qingfeng_store::org::{units, Unit};
 use qingfeng_store::StoreError;
 
 use super::{field_errors, invalid_status};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::org::service::{check_parent_scope, unit_fields_of, unit_in_scope};
 use crate::http::ApiError;
 use crate::http::Params;
@@ -114,12 +113,12 @@ fn parent_errors(e: ApiError) -> Result<FieldErrors, PageError> {
     }
 }
 
-pub async fn new_unit(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_unit(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = UnitFields { parent_id: params.int("parent")?, kind: "department".into(), ..Default::default() };
     unit_form(&state, &p, FormTarget::new("新增单位", "/org/units/new", "/org"), f, FieldErrors::default(), None).await
 }
 
-pub async fn create_unit(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create_unit(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let result: Result<Unit, ApiError> = async {
         let draft = unit_fields_from_form(&form)?.validate()?;
         check_parent_scope(&p, parent_for(&state, draft.parent_id).await?.as_ref())?;
@@ -142,7 +141,7 @@ pub async fn create_unit(State(state): State<AppState>, p: Principal, form: Form
     }
 }
 
-pub async fn edit_unit(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_unit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let u = unit_in_scope(&state, &p, id).await?;
     unit_form(
         &state,
@@ -155,12 +154,7 @@ pub async fn edit_unit(State(state): State<AppState>, p: Principal, PagePath(id)
     .await
 }
 
-pub async fn update_unit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn update_unit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let current = unit_in_scope(&state, &p, id).await?;
     let result: Result<(), ApiError> = async {
         let draft = unit_fields_from_form(&form)?.validate()?;

@@ -1,14 +1,13 @@
 //! Importing a plan's tasks from the 任务分解表.
 
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use qingfeng_store::plans::{self, WorkPlan};
 
 use super::ACTIVE;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::plans::sheets;
 use crate::http::import_flow::ImportPage;
 use crate::http::{render, Nav, PagePath, PageResult};
-use crate::AppState;
 
 /// How the 任务分解表 is filled, beyond what every import page says.
 const TASK_SHEET_RULES: &[&str] = &[
@@ -29,18 +28,13 @@ fn page(p: &Principal, plan: &WorkPlan) -> ImportPage {
 }
 
 /// `GET /plans/{id}/import`
-pub async fn import_page(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn import_page(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
     render(&page(&p, &plan))
 }
 
 /// `POST /plans/{id}/import`: validate an upload (keeping it for the confirmation), or confirm.
-pub async fn import_submit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    multipart: Multipart,
-) -> PageResult {
+pub async fn import_submit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, multipart: Multipart) -> PageResult {
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
     let flow = page(&p, &plan).flow(format!("tasks:{id}"));
     let (db, p, plan) = (&state.db, &p, &plan);

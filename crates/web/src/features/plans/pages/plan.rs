@@ -1,7 +1,6 @@
 //! Work plans: the list, a plan's task tree, and the new-plan form.
 
 use askama::Template;
-use axum::extract::State;
 use chrono::Datelike;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{PlanFields, TaskState};
@@ -11,7 +10,7 @@ use qingfeng_store::org::people;
 use qingfeng_store::plans::{self, can_deploy_under, Task, WorkPlan};
 
 use super::{field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::http::ApiError;
 use crate::http::Params;
 use crate::http::{render, see_other, FormPairs, Nav, Opt, PagePath, PageResult};
@@ -125,17 +124,12 @@ async fn plans_page(state: &AppState, p: &Principal, selected_id: Option<i64>, p
 }
 
 /// `GET /plans`: the plans in scope, with the newest one opened.
-pub async fn page(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn page(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     plans_page(&state, &p, None, &params).await
 }
 
 /// `GET /plans/{id}`
-pub async fn plan(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn plan(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     plans_page(&state, &p, Some(id), &params).await
 }
 
@@ -167,7 +161,7 @@ async fn plan_form(
 }
 
 /// `GET /plans/new`
-pub async fn new_plan(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn new_plan(Ctx { state, p }: Ctx) -> PageResult {
     let year = office_today().year();
     let own_unit = match p.person_id {
         Some(pid) => people::get(&state.db, &p.scope, pid).await.ok().map(|x| x.unit_id),
@@ -178,7 +172,7 @@ pub async fn new_plan(State(state): State<AppState>, p: Principal) -> PageResult
 }
 
 /// `POST /plans/new`
-pub async fn create_plan(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create_plan(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let mut errors = FieldErrors::default();
     let year = match form.get("year").trim().parse::<i64>() {
         Ok(y) => Some(y),

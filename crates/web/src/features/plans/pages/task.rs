@@ -1,7 +1,6 @@
 //! Tasks: the task page with its progress, and the new and edit forms.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::plans::{TaskFields, UpdateFields};
 use qingfeng_domain::time::{office_minute, office_today};
@@ -11,7 +10,7 @@ use qingfeng_store::plans::{self, can_deploy_under, can_edit, Task, WorkPlan};
 
 use super::plan::TaskRow;
 use super::{field_errors, invalid_status, parse_id, state_class, unit_opts, ACTIVE};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::plans::service::{fields_of, write_error};
 use crate::http::ApiError;
 use crate::http::Params;
@@ -122,12 +121,7 @@ fn task_fields_from_form(plan_id: i64, form: &FormPairs) -> (TaskFields, FieldEr
 }
 
 /// `GET /plans/{id}/tasks/new?parent=`
-pub async fn new_task(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn new_task(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
     let parent = match params.int("parent")? {
         Some(pid) => Some(plans::get_task(&state.db, &p.scope, pid).await?),
@@ -151,12 +145,7 @@ pub async fn new_task(
 }
 
 /// `POST /plans/{id}/tasks/new`
-pub async fn create_task(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn create_task(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let plan = plans::get_plan(&state.db, &p.scope, id).await?;
     let (f, errors) = task_fields_from_form(id, &form);
     let result: Result<Task, ApiError> = async {
@@ -176,7 +165,7 @@ pub async fn create_task(
 }
 
 /// `GET /tasks/{id}/edit`
-pub async fn edit_task(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_task(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let t = plans::get_task(&state.db, &p.scope, id).await?;
     if !can_edit(&p.scope, &t) {
         return Err(PageError(ApiError::Forbidden("只有部署该任务的单位可以修改任务".into())));
@@ -197,12 +186,7 @@ pub async fn edit_task(State(state): State<AppState>, p: Principal, PagePath(id)
 }
 
 /// `POST /tasks/{id}/edit`
-pub async fn update_task(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn update_task(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let t = plans::get_task(&state.db, &p.scope, id).await?;
     let (f, errors) = task_fields_from_form(t.plan_id, &form);
     let result: Result<Task, ApiError> = async {
@@ -307,17 +291,12 @@ async fn task_page(
 }
 
 /// `GET /tasks/{id}`
-pub async fn task(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn task(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     task_page(&state, &p, id, None, FieldErrors::default()).await
 }
 
 /// `POST /tasks/{id}/updates`
-pub async fn add_update(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn add_update(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     plans::get_task(&state.db, &p.scope, id).await?;
     let f = UpdateFields {
         update_date: form.get("update_date"),

@@ -4,13 +4,12 @@
 //! or what the input still lacks.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::receptions::{GuestFields, MealFields, MealKind, ReceptionFields, VenueKind};
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::receptions as store;
 
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::checks_panel;
 use crate::features::findings::pages::unit_options;
@@ -166,13 +165,13 @@ fn edit_target(id: i64) -> FormTarget {
     FormTarget::new(format!("修改公务接待（编号 {id}）"), format!("/receptions/{id}/edit"), format!("/receptions/{id}"))
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx) -> PageResult {
     let today = office_today().to_string();
     let f = ReceptionFields { starts_on: today.clone(), ends_on: today, ..Default::default() };
     form_page(&state, &p, new_target(), f, FieldErrors::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     if form.get("_refresh") == "1" {
         return form_page(&state, &p, new_target(), f, FieldErrors::default()).await;
@@ -183,17 +182,12 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let r = store::get(&state.db, &p.scope, id).await?;
     form_page(&state, &p, edit_target(id), r.fields(), FieldErrors::default()).await
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let r = store::get(&state.db, &p.scope, id).await?;
     let f = fields_from(&form);
     if form.get("_refresh") == "1" {
@@ -206,6 +200,6 @@ pub async fn edit(
 }
 
 /// `POST /receptions/check` (htmx): the checks of the form as typed, or what it still lacks.
-pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn check(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     checks_panel(service::Receptions::dry_run(&state, &p, &fields_from(&form)).await)
 }

@@ -4,7 +4,7 @@
 mod form;
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::decisions::format_amount;
 use qingfeng_store::receptions::{self as store, Reception, ReceptionFilter, ReceptionSummary};
@@ -13,12 +13,11 @@ use qingfeng_store::Paging;
 pub use form::{check, create, edit, edit_form, new_form};
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, CheckRow};
 use crate::features::personal_reports::service::after_upload;
 use crate::http::{human_size, render, FormPairs, Nav, PagePath, PageResult, Pager, Params};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "receptions/list.html")]
@@ -34,7 +33,7 @@ struct ListPage {
     can_convert: bool,
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = service::filter(&params)?;
     let page = store::list(&state.db, &p.scope, &filter, Some(params.paging()?)).await?;
     let keep: Vec<(&str, String)> = service::FILTERS.iter().filter_map(|k| params.str(k).map(|v| (*k, v))).collect();
@@ -66,12 +65,7 @@ struct DetailPage {
     flash: Option<String>,
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn detail(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let r = store::get(&state.db, &p.scope, id).await?;
     render(&DetailPage {
         nav: Nav::new(&p, "receptions"),
@@ -103,7 +97,7 @@ struct FlaggedPage {
 }
 
 /// The 纪检组's list: saved receptions whose checks failed, each failed rule with 转为问题.
-pub async fn flagged(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn flagged(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = ReceptionFilter { failed: true, ..service::filter(&params)? };
     let paging = Paging::new(params.int("page")?, Some(params.int("per_page")?.unwrap_or(20).min(50)));
     let page = store::list(&state.db, &p.scope, &filter, Some(paging)).await?;
@@ -124,12 +118,7 @@ pub async fn flagged(State(state): State<AppState>, p: Principal, params: Params
 }
 
 /// 转为问题 (the 纪检组): the failed check becomes a finding; the page opens it.
-pub async fn convert(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn convert(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     converted_page(
         service::Receptions::convert(&state, &p, id, form.get("rule").trim()).await,
         &format!("/receptions/{id}"),
@@ -137,11 +126,6 @@ pub async fn convert(
 }
 
 /// The scanned 公函: back to the reception, with the refusal named when there is one.
-pub async fn upload(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    m: Multipart,
-) -> PageResult {
+pub async fn upload(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, m: Multipart) -> PageResult {
     after_upload(service::add_file(&state, &p, id, m).await, &format!("/receptions/{id}"))
 }

@@ -3,7 +3,6 @@
 //! its review date.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::risk::{MeasureFields, RiskCategory, RiskLevel, RiskPointFields};
 use qingfeng_domain::FieldErrors;
@@ -13,7 +12,7 @@ use qingfeng_store::risk as store;
 use qingfeng_store::Scope;
 
 use super::{category_options, level_options, year_options};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::pages::{leader_opts, people_options, person_opts, unit_options, with_status};
 use crate::features::risk::service::{self, this_year};
 use crate::http::{form_errors, render, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Params};
@@ -126,7 +125,7 @@ fn edit_target(id: i64) -> FormTarget {
     FormTarget::new(format!("修改廉政风险点（编号 {id}）"), format!("/risk/{id}/edit"), format!("/risk/{id}"))
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let mut unit_id = params.int("unit")?;
     if unit_id.is_none() {
         if let Some(me) = p.person_id {
@@ -138,7 +137,7 @@ pub async fn new_form(State(state): State<AppState>, p: Principal, params: Param
     point_form(&state, &p, new_target(), f, FieldErrors::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = fields_from(&form);
     match service::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/risk/{id}"))),
@@ -146,17 +145,12 @@ pub async fn create(State(state): State<AppState>, p: Principal, form: FormPairs
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let point = store::get(&state.db, &p.scope, id, today()).await?;
     point_form(&state, &p, edit_target(id), point.fields(), FieldErrors::default()).await
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let point = store::get(&state.db, &p.scope, id, today()).await?;
     let f = fields_from(&form);
     match service::edit(&state, &p, &point, &f).await {

@@ -4,16 +4,14 @@
 //! measure due for review are flagged.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::risk::{RiskCategory, RiskLevel};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::risk::{self as store, FlaggedUnit, HeatMap};
 
 use super::year_options;
-use crate::auth::Principal;
+use crate::auth::Ctx;
 use crate::features::risk::service::{risk_filter, this_year};
 use crate::http::{render, Nav, Opt, PageResult, Params};
-use crate::AppState;
 
 /// One line of a count table: the unit and its count per column (None shows as empty).
 pub struct Line {
@@ -53,7 +51,7 @@ fn lines(m: &HeatMap, cells: &[qingfeng_store::risk::HeatCell], keys: &[(String,
         .collect()
 }
 
-pub async fn heat_map(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn heat_map(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let year = risk_filter(&params, Some(this_year()))?.year.unwrap_or_else(this_year);
     let m = store::heat_map(&state.db, &p.scope, year, today()).await?;
     let levels: Vec<(String, String)> =

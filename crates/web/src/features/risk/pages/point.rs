@@ -2,7 +2,6 @@
 //! caller may take (确认, 退回 with a reason, 提升等级 with a reason).
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::risk::{ReasonFields, RiskState};
@@ -13,7 +12,7 @@ use qingfeng_store::risk::{self as store, RiskPoint};
 use qingfeng_store::Paging;
 
 use super::register::{row, Row};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::pages::with_status;
 use crate::features::risk::service;
 use crate::http::{render, see_other, ApiError, FormPairs, Nav, PageError, PagePath, PageResult};
@@ -87,7 +86,7 @@ async fn point_page(
     Ok(if failed { with_status(res, StatusCode::UNPROCESSABLE_ENTITY) } else { res })
 }
 
-pub async fn point(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn point(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     point_page(&state, &p, id, "", FieldErrors::default(), None, String::new()).await
 }
 
@@ -111,30 +110,20 @@ async fn after<T>(
 }
 
 /// `POST /risk/{id}/accept`
-pub async fn accept(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn accept(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let r = service::accept(&state, &p, id).await;
     after(&state, &p, id, "accept", String::new(), r).await
 }
 
 /// `POST /risk/{id}/return` with `reason`
-pub async fn return_point(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn return_point(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = ReasonFields { reason: form.get("reason") };
     let r = service::return_point(&state, &p, id, &f).await.map(|_| ());
     after(&state, &p, id, "return", f.reason, r).await
 }
 
 /// `POST /risk/{id}/raise` with `reason`
-pub async fn raise(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn raise(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let f = ReasonFields { reason: form.get("reason") };
     let r = service::raise(&state, &p, id, &f).await.map(|_| ());
     after(&state, &p, id, "raise", f.reason, r).await

@@ -2,7 +2,6 @@
 //! (提交审核, 复制上年度台账).
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::risk::{review_deadline, RiskState, UnitYearFields, REVIEW_MONTH_SETTING};
@@ -10,7 +9,7 @@ use qingfeng_store::fulfilment::today;
 use qingfeng_store::risk::{self as store, RiskPoint};
 
 use super::{category_options, level_class, level_options, state_class, year_options};
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::pages::{unit_options, with_status};
 use crate::features::risk::service::{self, risk_filter, this_year, RISK_FILTERS};
 use crate::http::{render, see_other, ApiError, FormPairs, Nav, Opt, PageError, PageResult, Params};
@@ -155,7 +154,7 @@ async fn register_page(state: &AppState, p: &Principal, params: &Params, error: 
     Ok(if failed { with_status(res, StatusCode::CONFLICT) } else { res })
 }
 
-pub async fn register(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn register(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     register_page(&state, &p, &params, String::new()).await
 }
 
@@ -192,14 +191,14 @@ async fn after(
 }
 
 /// `POST /risk/submit`: 提交审核 of a unit's register of a year.
-pub async fn submit(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn submit(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = unit_year(&form);
     let r = service::submit(&state, &p, &f).await;
     after(&state, &p, &f, "submit", r).await
 }
 
 /// `POST /risk/carry-forward`: 复制上年度台账.
-pub async fn carry_forward(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn carry_forward(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = unit_year(&form);
     let r = service::carry_forward(&state, &p, &f).await;
     after(&state, &p, &f, "carry", r).await

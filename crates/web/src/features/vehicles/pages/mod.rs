@@ -5,7 +5,6 @@
 mod trips;
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::vehicles::{VehicleFields, VehicleKind};
 use qingfeng_domain::FieldErrors;
@@ -14,7 +13,7 @@ use qingfeng_store::vehicles::{self as store, Vehicle};
 pub use trips::{check, convert, create_trip, edit_trip, edit_trip_form, new_trip_form, trip, trips};
 
 use super::service;
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::pages::unit_options;
 use crate::http::{
     form_errors, render_form, see_other, FormPairs, FormTarget, Nav, Opt, PagePath, PageResult, Pager, Params,
@@ -70,7 +69,7 @@ async fn list_page(
     )
 }
 
-pub async fn list(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn list(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     list_page(&state, &p, &params, VehicleFields::default(), FieldErrors::default()).await
 }
 
@@ -84,7 +83,7 @@ fn vehicle_from(form: &FormPairs) -> VehicleFields {
     }
 }
 
-pub async fn create(State(state): State<AppState>, p: Principal, params: Params, form: FormPairs) -> PageResult {
+pub async fn create(Ctx { state, p }: Ctx, params: Params, form: FormPairs) -> PageResult {
     let f = vehicle_from(&form);
     match service::create_vehicle(&state, &p, &f).await {
         Ok(_) => Ok(see_other("/vehicles")),
@@ -118,17 +117,12 @@ async fn vehicle_form(state: &AppState, p: &Principal, id: i64, f: VehicleFields
     )
 }
 
-pub async fn edit_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let v = store::get_vehicle(&state.db, &p.scope, id).await?;
     vehicle_form(&state, &p, id, v.fields(), FieldErrors::default()).await
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let v = store::get_vehicle(&state.db, &p.scope, id).await?;
     let f = vehicle_from(&form);
     match service::edit_vehicle(&state, &p, &v, &f).await {

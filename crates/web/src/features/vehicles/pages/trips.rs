@@ -4,14 +4,13 @@
 //! the 派车单 import.
 
 use askama::Template;
-use axum::extract::State;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::time::office_today;
 use qingfeng_domain::vehicles::{CostKind, TripFields};
 use qingfeng_domain::FieldErrors;
 use qingfeng_store::vehicles::{self as store, Trip, VehicleFilter};
 
-use crate::auth::Principal;
+use crate::auth::{Ctx, Principal};
 use crate::features::findings::checked_api::Checked;
 use crate::features::findings::from_checks::{check_rows, converted_page, review_panel, CheckRow};
 use crate::features::vehicles::service;
@@ -47,7 +46,7 @@ struct TripsPage {
     heading: String,
 }
 
-pub async fn trips(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn trips(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let filter = service::trip_filter(&params)?;
     let page = store::list_trips(&state.db, &p.scope, &filter, Some(params.paging()?), false).await?;
     let keep: Vec<(&str, String)> =
@@ -85,12 +84,7 @@ struct TripPage {
     flash: Option<String>,
 }
 
-pub async fn trip(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    params: Params,
-) -> PageResult {
+pub async fn trip(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, params: Params) -> PageResult {
     let t = store::get_trip(&state.db, &p.scope, id).await?;
     let checks = check_rows(&t.checks, &t.findings);
     render(&TripPage {
@@ -105,12 +99,7 @@ pub async fn trip(
 }
 
 /// 转为问题 (the 纪检组): the failed check becomes a finding; the page opens it.
-pub async fn convert(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn convert(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     converted_page(
         service::Trips::convert(&state, &p, id, form.get("rule").trim()).await,
         &format!("/vehicles/trips/{id}"),
@@ -175,7 +164,7 @@ fn new_target() -> FormTarget {
     FormTarget::new("出车登记", "/vehicles/trips/new", "/vehicles/trips")
 }
 
-pub async fn new_trip_form(State(state): State<AppState>, p: Principal, params: Params) -> PageResult {
+pub async fn new_trip_form(Ctx { state, p }: Ctx, params: Params) -> PageResult {
     let f = TripFields {
         vehicle_id: params.int("vehicle")?,
         departed_on: office_today().to_string(),
@@ -184,7 +173,7 @@ pub async fn new_trip_form(State(state): State<AppState>, p: Principal, params: 
     trip_form(&state, &p, new_target(), f, FieldErrors::default()).await
 }
 
-pub async fn create_trip(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn create_trip(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     let f = trip_from(&form);
     match service::Trips::create(&state, &p, &f).await {
         Ok(id) => Ok(see_other(format!("/vehicles/trips/{id}"))),
@@ -196,17 +185,12 @@ fn edit_target(id: i64) -> FormTarget {
     FormTarget::new("修改出车记录", format!("/vehicles/trips/{id}/edit"), format!("/vehicles/trips/{id}"))
 }
 
-pub async fn edit_trip_form(State(state): State<AppState>, p: Principal, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_trip_form(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>) -> PageResult {
     let t = store::get_trip(&state.db, &p.scope, id).await?;
     trip_form(&state, &p, edit_target(id), t.fields(), FieldErrors::default()).await
 }
 
-pub async fn edit_trip(
-    State(state): State<AppState>,
-    p: Principal,
-    PagePath(id): PagePath<i64>,
-    form: FormPairs,
-) -> PageResult {
+pub async fn edit_trip(Ctx { state, p }: Ctx, PagePath(id): PagePath<i64>, form: FormPairs) -> PageResult {
     let t = store::get_trip(&state.db, &p.scope, id).await?;
     let f = trip_from(&form);
     match service::Trips::edit(&state, &p, &t, &f).await {
@@ -216,6 +200,6 @@ pub async fn edit_trip(
 }
 
 /// `POST /vehicles/trips/check` (htmx): the checks of the form as typed, or what it still lacks.
-pub async fn check(State(state): State<AppState>, p: Principal, form: FormPairs) -> PageResult {
+pub async fn check(Ctx { state, p }: Ctx, form: FormPairs) -> PageResult {
     review_panel(service::Trips::dry_run(&state, &p, &trip_from(&form)).await)
 }
