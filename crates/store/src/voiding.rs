@@ -13,7 +13,7 @@ use qingfeng_domain::voiding::Voidable;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{args, audit, Actor, Db, StoreError, StoreResult, Tx};
+use crate::{args, audit, notify, Actor, Db, StoreError, StoreResult, Tx};
 
 /// One voiding of a record and, once restored, its restoring.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -58,6 +58,7 @@ pub async fn void(db: &Db, actor: &Actor, kind: Voidable, id: i64, reason: &str)
     )
     .await?;
     audit::append(&mut tx, actor, "void", kind.key(), id, &json!({ "reason": reason })).await?;
+    tell_concerned(&mut tx, actor, kind, id, reason, false).await?;
     tx.commit().await
 }
 
@@ -79,6 +80,7 @@ pub async fn restore(db: &Db, actor: &Actor, kind: Voidable, id: i64, reason: &s
     )
     .await?;
     audit::append(&mut tx, actor, "restore", kind.key(), id, &json!({ "reason": reason })).await?;
+    tell_concerned(&mut tx, actor, kind, id, reason, true).await?;
     tx.commit().await
 }
 
@@ -95,6 +97,60 @@ async fn after_change(tx: &mut Tx, actor: &Actor, kind: Voidable, id: i64, voide
         Voidable::Finding | Voidable::Task => return Ok(()),
     }
     crate::responsibility::bump_version(tx).await
+}
+
+/// Tells those a record concerns that it was voided or restored: a ledger entry's recorder and
+/// participants (their items lose or regain its credit), a finding's recorder, a task's lead
+/// (its responsible person, or else the heads of its lead unit), a person's own account. The
+/// actor is never told of their own step.
+async fn tell_concerned(
+    tx: &mut Tx,
+    actor: &Actor,
+    kind: Voidable,
+    id: i64,
+    reason: &str,
+    restored: bool,
+) -> StoreResult<()> {
+    if actor.words.is_none() {
+        return Ok(());
+    }
+    let (what, mut accounts, people) = concerned(tx, kind, id).await?;
+    accounts.extend(notify::accounts_of(tx, &people).await?);
+    let event = notify::Event::RecordVoided { kind, id, what, reason: reason.to_string(), restored };
+    notify::tell(tx, actor, &accounts, &event).await?;
+    Ok(())
+}
+
+/// The record's own words (content, description, title or name), the accounts and the people it
+/// concerns.
+async fn concerned(tx: &mut Tx, kind: Voidable, id: i64) -> StoreResult<(String, Vec<i64>, Vec<i64>)> {
+    Ok(match kind {
+        Voidable::LedgerEntry => {
+            let (content, account): (String, Option<i64>) =
+                tx.fetch_one("SELECT content, account_id FROM ledger_entries WHERE id = $1", args![id]).await?;
+            let people: Vec<(i64,)> =
+                tx.fetch_all("SELECT person_id FROM ledger_participants WHERE entry_id = $1", args![id]).await?;
+            (content, account.into_iter().collect(), people.into_iter().map(|r| r.0).collect())
+        }
+        Voidable::Finding => {
+            let (description, account): (String, Option<i64>) =
+                tx.fetch_one("SELECT description, account_id FROM findings WHERE id = $1", args![id]).await?;
+            (description, account.into_iter().collect(), vec![])
+        }
+        Voidable::Task => {
+            let (title, unit, person): (String, i64, Option<i64>) =
+                tx.fetch_one("SELECT title, lead_unit_id, lead_person_id FROM tasks WHERE id = $1", args![id]).await?;
+            let people = match person {
+                Some(p) => vec![p],
+                None => notify::unit_heads(tx, unit).await?,
+            };
+            (title, vec![], people)
+        }
+        Voidable::Person => {
+            let (name,): (String,) = tx.fetch_one("SELECT name FROM people WHERE id = $1", args![id]).await?;
+            (name, vec![], vec![id])
+        }
+    })
 }
 
 /// Every voiding of a record, oldest first.

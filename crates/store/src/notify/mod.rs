@@ -91,6 +91,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("supervision_overdue", "督办逾期未反馈"),
     ("reception_checks_failed", "公务接待检查未通过"),
     ("assessment_published", "考核结果发布"),
+    ("record_voided", "记录作废"),
+    ("record_restored", "作废记录恢复"),
     ("clue_due_soon", "问题线索临期"),
     ("clue_overdue", "问题线索逾期"),
 ];

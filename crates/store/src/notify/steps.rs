@@ -14,6 +14,7 @@ use qingfeng_domain::access::{builtin_role, Permission, ScopeKind};
 use qingfeng_domain::dict::parse_roles;
 use qingfeng_domain::dict::ResponsibilityRole;
 use qingfeng_domain::responsibility::{person_level, Level};
+use qingfeng_domain::voiding::Voidable;
 
 use super::reminders::insert_notification;
 use super::{Channel, NewNotification, LEVEL_INFO};
@@ -87,6 +88,9 @@ pub enum Event {
     },
     /// A year's assessment published: the unit's score and grade.
     AssessmentPublished { round_id: i64, year: i32, unit_id: i64, unit_name: String, total: String, grade: String },
+    /// A record voided (作废) or, with `restored`, restored, told to those it concerns: who
+    /// recorded it, whose credit or task it was, the person themselves.
+    RecordVoided { kind: Voidable, id: i64, what: String, reason: String, restored: bool },
 }
 
 impl Event {
@@ -114,6 +118,8 @@ impl Event {
             Event::SupervisionClosed { .. } => "supervision_closed",
             Event::ReceptionChecksFailed { .. } => "reception_checks_failed",
             Event::AssessmentPublished { .. } => "assessment_published",
+            Event::RecordVoided { restored: false, .. } => "record_voided",
+            Event::RecordVoided { restored: true, .. } => "record_restored",
         }
     }
 }

@@ -205,6 +205,19 @@ async fn tasks_tell_their_lead_and_corrections_the_participants_whose_items_chan
         let r = s.post_json(&format!("/api/v1/ledger-entries/{id}/versions"), &v2).await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] correction: {}", r.text());
         told(&s, "更正", &all, &["wangfang"], "entry_corrected", "王芳未参会").await;
+
+        // voiding tells those the record concerns: the entry's participants (李明 now), the
+        // sub-task's lead (周伟) — and restoring tells them again
+        let latest = r.json()["id"].as_i64().unwrap();
+        let r = s.post_json(&format!("/api/v1/ledger-entries/{latest}/void"), &json!({"reason": "重复登记"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] void entry: {}", r.text());
+        told(&s, "作废台账", &all, &["liming"], "record_voided", "重复登记").await;
+        let r = s.post_json(&format!("/api/v1/tasks/{sub}/void"), &json!({"reason": "任务重复"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] void task: {}", r.text());
+        told(&s, "作废任务", &all, &["zhouwei"], "record_voided", "修订公务接待清单模板").await;
+        let r = s.post_json(&format!("/api/v1/tasks/{sub}/restore"), &json!({"reason": "误作废"})).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] restore task: {}", r.text());
+        told(&s, "恢复任务", &all, &["zhouwei"], "record_restored", "误作废").await;
         s.finish().await;
     }
 }

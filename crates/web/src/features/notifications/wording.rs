@@ -4,6 +4,7 @@
 
 use qingfeng_domain::family::EventKind;
 use qingfeng_domain::responsibility::EntryKind;
+use qingfeng_domain::voiding::Voidable;
 use qingfeng_store::notify::{DueReminder, DueSubject, Event, Message, Reminder, Words};
 
 /// The wording of workflow steps, handed to the store with every request's actor.
@@ -17,6 +18,39 @@ impl Words for Steps {
         let (title, body, link) = step_message(by, event);
         Message { title, body, link }
     }
+}
+
+/// A record voided or restored by `by`: what it was, why, and what follows for the reader.
+fn voided_message(
+    by: &str,
+    kind: Voidable,
+    id: i64,
+    what: &str,
+    reason: &str,
+    restored: bool,
+) -> (String, String, String) {
+    let label = kind.label();
+    let link = match kind {
+        Voidable::LedgerEntry => format!("/ledger/{id}"),
+        Voidable::Finding => format!("/findings/{id}"),
+        Voidable::Task => format!("/tasks/{id}"),
+        Voidable::Person => format!("/org/people/{id}"),
+    };
+    let (title, body) = if restored {
+        (
+            format!("{label}已恢复：{}", short(what, 30)),
+            format!("{by}恢复了此前作废的{label}“{}”，它重新计入列表和统计。恢复原因：{reason}。", short(what, 60)),
+        )
+    } else {
+        (
+            format!("{label}已作废：{}", short(what, 30)),
+            format!(
+                "{by}作废了{label}“{}”。作废原因：{reason}。作废的记录不再计入列表和统计；如作废有误，请联系有权限的人员恢复。",
+                short(what, 60)
+            ),
+        )
+    };
+    (title, body, link)
 }
 
 /// The title, body and page link of a workflow step done by `by`.
@@ -94,6 +128,7 @@ pub fn step_message(by: &str, event: &Event) -> (String, String, String) {
             ),
             format!("/receptions/{reception_id}#checks"),
         ),
+        Event::RecordVoided { kind, id, what, reason, restored } => voided_message(by, *kind, *id, what, reason, *restored),
         Event::AssessmentPublished { round_id, year, unit_id, unit_name, total, grade } => (
             format!("{year} 年度考核结果已发布：{unit_name}"),
             format!("{by}发布了 {year} 年度考核结果：{unit_name}党建考核得分 {total}，等次“{grade}”。点开查看各项得分及其依据。"),
