@@ -142,8 +142,10 @@ enum Change {
 }
 
 /// A draft type whose records an import creates and updates through the store's own write
-/// path (with its audit records), inside the import's transaction.
-trait Importable: Sized {
+/// path (with its audit records), inside the import's transaction. Implemented only here, for
+/// the store's own drafts; callers name a concrete draft, whose futures' `Send` is known.
+#[allow(async_fn_in_trait)]
+pub trait Importable: Sized {
     /// the audit trail's object type of the import's summary record
     const OBJECT: &'static str;
     /// what the whole import says of its new records (a finding's origin)
@@ -231,8 +233,10 @@ async fn write_row<D: Importable>(
     })
 }
 
-/// Writes the accepted rows of one import in one transaction, with its summary record.
-async fn write_all<D: Importable>(
+/// Writes the accepted rows of one import (findings of an origin, warning cases, risk points —
+/// new risk points as drafts) in one transaction, with its summary record; a row equal to its
+/// stored record changes nothing.
+pub async fn write_rows<D: Importable>(
     db: &Db,
     actor: &Actor,
     cx: D::Context,
@@ -254,40 +258,6 @@ async fn write_all<D: Importable>(
     summary(&mut tx, actor, D::OBJECT, "", written, skipped, json!({})).await?;
     tx.commit().await?;
     Ok(written)
-}
-
-/// Writes the accepted findings of `origin`.
-pub async fn findings(
-    db: &Db,
-    actor: &Actor,
-    origin: Origin,
-    rows: &[FindingWrite],
-    skipped: usize,
-    at: DateTime<Utc>,
-) -> StoreResult<Written> {
-    write_all(db, actor, origin, rows, skipped, at).await
-}
-
-/// Writes the accepted cases; a row equal to its stored case changes nothing.
-pub async fn warning_cases(
-    db: &Db,
-    actor: &Actor,
-    rows: &[CaseWrite],
-    skipped: usize,
-    at: DateTime<Utc>,
-) -> StoreResult<Written> {
-    write_all(db, actor, (), rows, skipped, at).await
-}
-
-/// Writes the accepted risk points (new ones as drafts).
-pub async fn risk_points(
-    db: &Db,
-    actor: &Actor,
-    rows: &[RiskWrite],
-    skipped: usize,
-    at: DateTime<Utc>,
-) -> StoreResult<Written> {
-    write_all(db, actor, (), rows, skipped, at).await
 }
 
 /// One accepted row of a 任务分解表 import: `id` set when it updates that task; `key` is its

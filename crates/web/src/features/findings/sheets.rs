@@ -174,7 +174,7 @@ pub async fn import(
     }
     report.errors.sort_by_key(|e| e.row);
     if commit && !writes.is_empty() {
-        let written = imports::findings(db, actor, origin, &writes, report.errors.len(), now()).await?;
+        let written = imports::write_rows(db, actor, origin, &writes, report.errors.len(), now()).await?;
         report.record(written);
     }
     report.committed = commit && report.valid > 0;

@@ -302,7 +302,7 @@ pub async fn import(state: &AppState, p: &Principal, bytes: &[u8], commit: bool)
     }
     report.errors.sort_by_key(|e| e.row);
     if commit && !writes.is_empty() {
-        let written = imports::risk_points(&state.db, &p.actor(), &writes, report.errors.len(), now()).await?;
+        let written = imports::write_rows(&state.db, &p.actor(), (), &writes, report.errors.len(), now()).await?;
         report.record(written);
     }
     report.committed = commit && report.valid > 0;

@@ -170,7 +170,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], commit: bool) -> Resul
     report.valid = accepted.len();
     if commit && !accepted.is_empty() {
         let skipped = table.rows.len() - accepted.len();
-        report.record(imports::warning_cases(db, actor, &accepted, skipped, now()).await?);
+        report.record(imports::write_rows(db, actor, (), &accepted, skipped, now()).await?);
     }
     Ok(report)
 }
