@@ -43,8 +43,12 @@ const COLS: &str =
     u.path AS unit_path, e.reason, a.username AS author, e.created_at, \
     (SELECT COUNT(*) FROM ledger_participants lp WHERE lp.entry_id = e.id) AS participant_count, \
     e.superseded, e.voided_at IS NOT NULL AS voided";
+/// `LEFT JOIN units`: every entry has its unit (`unit_id` NOT NULL, a foreign key), so this is
+/// the inner join in effect; written so, a key query that names no unit column leaves it out
+/// (`query::prune_joins`): page 2,000 by offset read 100,000 units for nothing (0.5 s warm, far
+/// more cold; 6 ms without).
 const FROM: &str =
-    " FROM ledger_entries e JOIN units u ON u.id = e.unit_id LEFT JOIN accounts a ON a.id = e.account_id";
+    " FROM ledger_entries e LEFT JOIN units u ON u.id = e.unit_id LEFT JOIN accounts a ON a.id = e.account_id";
 /// Newest first: the order of the list and of its export.
 const ORDER: crate::query::SeekOrder = crate::query::SeekOrder { keys: &["e.entry_date", "e.id"], desc: true };
 /// A ledger entry `e` that counts: the current version of its record, not voided (作废). Every

@@ -148,7 +148,11 @@ const COLS: &str = "f.id, f.unit_id, u.name AS unit_name, u.code AS unit_code, u
     (SELECT COUNT(*) FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL) AS open_measures, \
     (SELECT MIN(m.deadline) FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL) AS next_deadline, \
     (SELECT MAX(m.deadline) FROM rectification_measures m WHERE m.finding_id = f.id) AS last_deadline";
-pub(super) const FROM: &str = " FROM findings f JOIN units u ON u.id = f.unit_id \
+/// `LEFT JOIN units`: every finding has its unit (`unit_id` NOT NULL, a foreign key), so the join
+/// adds one row to each finding and drops none, as an inner join would; written so, a key query
+/// that names no unit column (a reader who sees every unit) leaves it out (`query::prune_joins`):
+/// page 1,000 by offset read 50,000 units for nothing (1.7 s; 3 ms without).
+pub(super) const FROM: &str = " FROM findings f LEFT JOIN units u ON u.id = f.unit_id \
     LEFT JOIN people pl ON pl.id = f.responsible_leader_id LEFT JOIN people pp ON pp.id = f.responsible_person_id \
     LEFT JOIN campaigns c ON c.id = f.campaign_id LEFT JOIN accounts a ON a.id = f.account_id \
     LEFT JOIN risk_points rp ON rp.id = f.risk_point_id";
