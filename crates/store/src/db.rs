@@ -106,14 +106,14 @@ pub struct Db {
     pub(crate) counts: Arc<CountCache>,
 }
 
-/// How long a writer waits for its turn in the queue before it gives up with
-/// [`StoreError::Busy`] (a 503 the user can retry), so a stuck writer cannot hang everyone.
 /// SQLite connections of a server. SQLite writes one transaction at a time anyway, and each
 /// connection keeps a page cache (up to 2 MB) and its prepared statements of its own: eight
 /// held about 24 MiB of the server's memory in the 200-user load run, four serve the same load
-/// (docs/benchmarks/2026-12-04-load-memory.md).
+/// as fast (docs/benchmarks/2026-12-04-load-sqlite-connections.md).
 const SQLITE_CONNECTIONS: u32 = 4;
 
+/// How long a writer waits for its turn in the queue before it gives up with
+/// [`StoreError::Busy`] (a 503 the user can retry), so a stuck writer cannot hang everyone.
 const WRITE_QUEUE_WAIT: Duration = Duration::from_secs(120);
 
 #[derive(Clone, Debug)]

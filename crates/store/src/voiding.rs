@@ -140,11 +140,7 @@ async fn concerned(tx: &mut Tx, kind: Voidable, id: i64) -> StoreResult<(String,
         Voidable::Task => {
             let (title, unit, person): (String, i64, Option<i64>) =
                 tx.fetch_one("SELECT title, lead_unit_id, lead_person_id FROM tasks WHERE id = $1", args![id]).await?;
-            let people = match person {
-                Some(p) => vec![p],
-                None => notify::unit_heads(tx, unit).await?,
-            };
-            (title, vec![], people)
+            (title, vec![], notify::person_or_heads(tx, unit, person).await?)
         }
         Voidable::Person => {
             let (name,): (String,) = tx.fetch_one("SELECT name FROM people WHERE id = $1", args![id]).await?;

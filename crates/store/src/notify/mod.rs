@@ -44,7 +44,8 @@ pub use notifications::{
 pub use reminders::{already_fired, fire, Channel, Reminder};
 pub use reports::{annual_month_day, family_limits, report_reminders};
 pub use steps::{
-    accounts_of, group_accounts, heads_unit, sign_off_accounts, tell, unit_heads, Event, Message, Outbound, Words,
+    accounts_of, group_accounts, heads_unit, person_or_heads, sign_off_accounts, tell, unit_heads, Event, Message,
+    Outbound, Words,
 };
 
 pub const LEVEL_YELLOW: &str = "yellow";

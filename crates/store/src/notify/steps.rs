@@ -269,6 +269,15 @@ pub async fn unit_heads(tx: &mut Tx, unit_id: i64) -> StoreResult<Vec<i64>> {
     Ok(classified.into_iter().map(|(id, _)| id).collect())
 }
 
+/// Who answers for work given to a unit and perhaps a person in it (a task's lead, a 督办's
+/// addressee): the person when named, or else the unit's heads.
+pub async fn person_or_heads(tx: &mut Tx, unit_id: i64, person_id: Option<i64>) -> StoreResult<Vec<i64>> {
+    match person_id {
+        Some(p) => Ok(vec![p]),
+        None => unit_heads(tx, unit_id).await,
+    }
+}
+
 /// The enabled accounts of people.
 pub async fn accounts_of(tx: &mut Tx, people: &[i64]) -> StoreResult<Vec<i64>> {
     let people: BTreeSet<i64> = people.iter().copied().collect();

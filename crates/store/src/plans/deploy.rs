@@ -260,10 +260,7 @@ async fn tell_lead(tx: &mut Tx, actor: &Actor, id: i64) -> StoreResult<()> {
             args![id],
         )
         .await?;
-    let people = match t.lead_person_id {
-        Some(p) => vec![p],
-        None => notify::unit_heads(tx, t.lead_unit_id).await?,
-    };
+    let people = notify::person_or_heads(tx, t.lead_unit_id, t.lead_person_id).await?;
     let accounts = notify::accounts_of(tx, &people).await?;
     let event = notify::Event::TaskAssigned {
         task_id: id,

@@ -144,10 +144,7 @@ pub async fn get_note(db: &Db, scope: &Scope, id: i64, today: NaiveDate) -> Stor
 
 /// The accounts of a note's addressee: the person's, or the heads of the unit.
 async fn addressee_accounts(tx: &mut Tx, unit_id: i64, person_id: Option<i64>) -> StoreResult<Vec<i64>> {
-    let people = match person_id {
-        Some(p) => vec![p],
-        None => notify::unit_heads(tx, unit_id).await?,
-    };
+    let people = notify::person_or_heads(tx, unit_id, person_id).await?;
     notify::accounts_of(tx, &people).await
 }
 

@@ -1,17 +1,16 @@
 //! The route book: every route is registered with the access it requires, so the permission
 //! guard, the OpenAPI document and the route-walk test all read one list.
 
+use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
+
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter};
 use axum::Router;
+use qingfeng_domain::access::Permission;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
-
-use std::collections::BTreeSet;
-use std::sync::{Mutex, PoisonError};
-
-use qingfeng_domain::access::Permission;
 
 use super::sheet_import::{self, SheetImport};
 use crate::auth::{guard, Access};

@@ -34,8 +34,8 @@ pub async fn create(
 }
 
 /// `PATCH` is refused: a submitted entry is never changed.
-pub async fn refuse_edit(p: Principal, Path(id): Path<i64>) -> ApiError {
-    let _ = p;
+/// (signed-in callers only: the guard has admitted them)
+pub async fn refuse_edit(_: Principal, Path(id): Path<i64>) -> ApiError {
     ApiError::Conflict(format!(
         "已提交的台账记录不能修改。如需更正，请提交新版本（POST /api/v1/ledger-entries/{id}/versions）并写明更正理由，原记录将保留在历史中"
     ))
