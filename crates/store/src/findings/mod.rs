@@ -15,6 +15,7 @@
 
 mod campaigns;
 mod evidence;
+mod export;
 mod figures;
 mod flow;
 mod from_checks;
@@ -28,6 +29,7 @@ pub use campaigns::{
     campaign_task_ids, campaign_units, create_campaign, get_campaign, list_campaigns, Campaign, CampaignUnit,
 };
 pub use evidence::{add_evidence, evidence, evidence_file, Evidence, NewEvidence};
+pub use export::{export_batch, export_measures, ExportFinding, ExportMeasure};
 pub use figures::{stats, KeyTally, LookBackFigures, StateCount, Stats, Tally, UnitTally};
 pub use flow::{
     add_measure, add_update, apply_update, create, feedback, insert, look_back, look_back_setting, request_sign_off,
@@ -36,8 +38,8 @@ pub use flow::{
 pub use from_checks::{check_findings, link_check, CheckLink};
 pub use lookups::{campaigns_by_name, measure_people};
 pub use read::{
-    get, get_measure, list, list_batch, list_measures, measures, measures_of, recurrences, steps, updates, updates_of,
-    Finding, FindingFilter, Measure, MeasureFilter, StepRecord, Update,
+    get, get_measure, list, list_measures, measures, recurrences, steps, updates, Finding, FindingFilter, Measure,
+    MeasureFilter, StepRecord, Update,
 };
 
 /// The calendar day (China Standard Time) of an instant ([`qingfeng_domain::time`]).

@@ -77,13 +77,8 @@ impl Finding {
     fn complete(&mut self, today: NaiveDate, labels: &Labels) {
         self.overdue = self.state != FindingState::SignedOff.key()
             && self.next_deadline.is_some_and(|d| measure_overdue(d, None, today));
-        self.state_label = label_of(&self.state, FindingState::from_key, FindingState::label);
-        self.category_label = match labels.category_of(&self.category) {
-            "" => self.category.clone(),
-            name => name.to_string(),
-        };
-        self.source_label = label_of(&self.source, Source::from_key, Source::label);
-        self.severity_label = label_of(&self.severity, Severity::from_key, Severity::label);
+        [self.state_label, self.category_label, self.source_label, self.severity_label] =
+            finding_labels(labels, &self.state, &self.category, &self.source, &self.severity);
         self.origin_label = label_of(&self.origin, Origin::from_key, Origin::label);
         self.look_back_label =
             self.look_back_result.as_deref().map(|k| label_of(k, LookBackResult::from_key, LookBackResult::label));
@@ -139,6 +134,27 @@ impl Finding {
     }
 }
 
+/// How a finding's state, category, source and severity read: the category as the office
+/// names it (字典管理), the others by their fixed labels.
+pub(super) fn finding_labels(
+    labels: &Labels,
+    state: &str,
+    category: &str,
+    source: &str,
+    severity: &str,
+) -> [String; 4] {
+    let category = match labels.category_of(category) {
+        "" => category.to_string(),
+        name => name.to_string(),
+    };
+    [
+        label_of(state, FindingState::from_key, FindingState::label),
+        category,
+        label_of(source, Source::from_key, Source::label),
+        label_of(severity, Severity::from_key, Severity::label),
+    ]
+}
+
 const COLS: &str = "f.id, f.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, f.source, f.category, \
     f.description, f.severity, f.found_on, f.responsible_leader_id, pl.name AS responsible_leader_name, \
     f.responsible_person_id, pp.name AS responsible_person_name, f.campaign_id, c.name AS campaign_name, f.risk_point_id, rp.point AS risk_point_name, f.recurrence_of, \
@@ -157,7 +173,7 @@ pub(super) const FROM: &str = " FROM findings f LEFT JOIN units u ON u.id = f.un
     LEFT JOIN campaigns c ON c.id = f.campaign_id LEFT JOIN accounts a ON a.id = f.account_id \
     LEFT JOIN risk_points rp ON rp.id = f.risk_point_id";
 /// Newest first: the order of the 问题清单 and of its export.
-const ORDER: SeekOrder = SeekOrder { keys: &["f.found_on", "f.id"], desc: true };
+pub(super) const ORDER: SeekOrder = SeekOrder { keys: &["f.found_on", "f.id"], desc: true };
 /// 仅本人: findings where the person is the responsible person or leader, of the finding or of
 /// one of its measures.
 /// Every `?` is compared by `= ?`, so a 支部书记's scope reads its members as one set (see
@@ -300,24 +316,6 @@ pub async fn list(
     Ok(page)
 }
 
-/// A batch of [`list`] (same order) after the row `after` names: exports read the list so.
-pub async fn list_batch(
-    db: &Db,
-    scope: &Scope,
-    f: &FindingFilter,
-    after: crate::query::After,
-    today: NaiveDate,
-) -> StoreResult<Vec<Finding>> {
-    let q = finding_query(db, scope, f, today).await?;
-    let mut items: Vec<Finding> =
-        crate::query::fetch_batch(db, ListSql { cols: COLS, from: FROM, q, order: ORDER }, after).await?;
-    let labels = crate::dicts::labels(db).await?;
-    for i in &mut items {
-        i.complete(today, &labels);
-    }
-    Ok(items)
-}
-
 /// One finding, or NotFound when it is outside the scope.
 pub async fn get(db: &Db, scope: &Scope, id: i64, today: NaiveDate) -> StoreResult<Finding> {
     let mut q = QueryBuilder::new();
@@ -398,15 +396,26 @@ pub struct Measure {
 
 impl Measure {
     fn complete(&mut self, today: NaiveDate) {
-        self.overdue = measure_overdue(self.deadline, self.completed_on, today);
-        self.completed_late = self.completed_on.is_some_and(|c| c > self.deadline);
-        self.status_label = match (self.completed_on, self.overdue) {
-            (Some(c), _) if self.completed_late => format!("已完成（{c}，逾期完成）"),
-            (Some(c), _) => format!("已完成（{c}）"),
-            (None, true) => "逾期未完成".into(),
-            (None, false) => "整改中".into(),
-        };
+        (self.overdue, self.completed_late, self.status_label) =
+            measure_status(self.deadline, self.completed_on, today);
     }
+}
+
+/// A measure's (overdue, completed late, status label: 已完成 / 逾期未完成 / 整改中).
+pub(super) fn measure_status(
+    deadline: NaiveDate,
+    completed_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> (bool, bool, String) {
+    let overdue = measure_overdue(deadline, completed_on, today);
+    let late = completed_on.is_some_and(|c| c > deadline);
+    let label = match (completed_on, overdue) {
+        (Some(c), _) if late => format!("已完成（{c}，逾期完成）"),
+        (Some(c), _) => format!("已完成（{c}）"),
+        (None, true) => "逾期未完成".into(),
+        (None, false) => "整改中".into(),
+    };
+    (overdue, late, label)
 }
 
 const M_COLS: &str = "m.id, m.finding_id, m.text, m.responsible_leader_id, pl.name AS responsible_leader_name, \
@@ -426,18 +435,6 @@ pub async fn measures(db: &Db, finding_id: i64, today: NaiveDate) -> StoreResult
     let mut rows: Vec<Measure> = db
         .fetch_all(&format!("SELECT {M_COLS}{M_FROM} WHERE m.finding_id = $1 ORDER BY m.id"), args![finding_id])
         .await?;
-    for m in &mut rows {
-        m.complete(today);
-    }
-    Ok(rows)
-}
-
-/// [`measures`] of several findings, by finding.
-pub async fn measures_of(db: &Db, finding_ids: &[i64], today: NaiveDate) -> StoreResult<Vec<Measure>> {
-    let mut q = QueryBuilder::new();
-    crate::query::ids_in(&mut q, "m.finding_id", finding_ids);
-    let sql = format!("SELECT {M_COLS}{M_FROM}{} ORDER BY m.finding_id, m.id", q.where_clause());
-    let mut rows: Vec<Measure> = db.fetch_all(&sql, q.args()).await?;
     for m in &mut rows {
         m.complete(today);
     }
@@ -520,19 +517,6 @@ pub struct Update {
     /// the name of the person behind the account, or the username when none is linked
     pub name: Option<String>,
     pub created_at: DateTime<Utc>,
-}
-
-/// The progress updates of every measure of several findings, oldest first (by date, then as
-/// entered): measure id, date and text.
-pub async fn updates_of(db: &Db, finding_ids: &[i64]) -> StoreResult<Vec<(i64, NaiveDate, String)>> {
-    let mut q = QueryBuilder::new();
-    crate::query::ids_in(&mut q, "m.finding_id", finding_ids);
-    let sql = format!(
-        "SELECT r.measure_id, r.update_date, r.text FROM rectification_updates r \
-         JOIN rectification_measures m ON m.id = r.measure_id{} ORDER BY r.update_date, r.id",
-        q.where_clause()
-    );
-    db.fetch_all(&sql, q.args()).await
 }
 
 /// The progress updates of every measure of a finding, oldest first.

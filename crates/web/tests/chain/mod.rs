@@ -207,7 +207,12 @@ async fn lists_entries_versions_and_fulfilment() {
         );
         pledge_to_print_and_sign(&s, li).await;
         let rows = read_xlsx(&s.download("/api/v1/ledger-entries/export.xlsx").await);
-        assert!(rows.iter().any(|r| r.iter().any(|c| c == "第2版")), "[{e}] {rows:?}");
+        let v2_row = rows.iter().find(|r| r.iter().any(|c| c == "第2版")).expect("the second version's row");
+        assert_eq!(v2_row[6], "李明", "[{e}] its participants: {v2_row:?}");
+        let items: Vec<&str> =
+            second["credited_items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+        assert!(!items.is_empty(), "[{e}] {second}");
+        assert_eq!(v2_row[8], items.join("；"), "[{e}] the items it counts for, as the entry's page names them");
 
         // pages
         for path in [

@@ -677,6 +677,23 @@ async fn export_import_round_trip() {
         let org = seed_org(&s).await;
         let c = cast(&s, &org).await;
         seed_findings(&s, &org, &c.jijian, &c.zhk).await;
+        // two progress reports on 退还餐费: its 整改进展 is the later one, dated
+        let measures = s.get("/api/v1/rectifications").await.json();
+        let refund = measures["items"].as_array().unwrap().iter().find(|m| m["text"] == "退还餐费").expect("退还餐费")
+            ["id"]
+            .as_i64()
+            .unwrap();
+        for (date, text) in [(day(-2), "已通知相关人员"), (day(-1), "已退还一半费用")] {
+            let r = c
+                .zhk
+                .post(
+                    &s,
+                    &format!("/api/v1/rectifications/{refund}/updates"),
+                    &json!({"update_date": date, "text": text}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "[{e}] {}", r.text());
+        }
 
         // the 整改台账: the ten columns offices use, one row per measure
         let r = c.jijian.get(&s, "/api/v1/findings/export.xlsx").await;
@@ -700,6 +717,8 @@ async fn export_import_round_trip() {
         assert_eq!(measure_rows[0][4], "李明", "[{e}]");
         assert_eq!(measure_rows[0][5], "王芳", "[{e}]");
         assert_eq!(measure_rows[0][6], day(5), "[{e}]");
+        assert_eq!(measure_rows[0][7], format!("{}：已退还一半费用", day(-1)), "[{e}] the latest progress");
+        assert_eq!(measure_rows[1][7], "", "[{e}] no progress yet");
         assert_eq!(measure_rows[1][8], "逾期未完成", "[{e}]");
         assert_eq!(measure_rows[0][9], "否", "[{e}]");
         assert!(!measure_rows[0][0].is_empty(), "[{e}] the 序号 on the first row");

@@ -5,11 +5,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::FindingState;
 use qingfeng_office::CellValue;
-use qingfeng_store::findings::{self as store, Finding, FindingFilter, Measure};
+use qingfeng_store::findings::{self as store, ExportFinding, ExportMeasure, FindingFilter};
 use qingfeng_store::fulfilment::today;
 use qingfeng_store::progress::{self, Stage};
 use qingfeng_store::query::After;
@@ -54,26 +53,37 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
     let columns = columns(Some(&qingfeng_store::dicts::labels(db).await?));
     let mut sheet = heading.table("整改台账", &columns, &[]).print_columns(PRINTED).stream()?;
     let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
-    let read = move |tx: Sender<(Vec<Finding>, Details)>| async move {
+    // the rows are made on the reading side: the sheet's side has the writing and compressing
+    let read = move |tx: Sender<Vec<Vec<Vec<CellValue>>>>| async move {
         let mut after = After::start(BATCH);
+        let mut number = 0;
         loop {
-            let batch = store::list_batch(&db, &scope, &filter, after, today).await?;
+            let batch = store::export_batch(&db, &scope, &filter, after, today).await?;
             let Some(last) = batch.last() else { break };
             after = after.row(last.found_on, last.id);
-            let details = Details::load(&db, &batch, today).await?;
-            if tx.send((batch, details)).await.is_err() {
+            let ids: Vec<i64> = batch.iter().map(|f| f.id).collect();
+            let mut measures: HashMap<i64, Vec<ExportMeasure>> = HashMap::new();
+            for m in store::export_measures(&db, &ids, today).await? {
+                measures.entry(m.finding_id).or_default().push(m);
+            }
+            let findings = batch
+                .iter()
+                .map(|f| {
+                    number += 1;
+                    finding_rows(number, f, measures.get(&f.id).map(Vec::as_slice).unwrap_or_default(), &index)
+                })
+                .collect();
+            if tx.send(findings).await.is_err() {
                 break;
             }
         }
         Ok(())
     };
-    let mut number = 0;
-    read_ahead(read, |(batch, details): (Vec<Finding>, Details)| {
-        for f in &batch {
-            number += 1;
-            sheet.push(&details.rows(number, f, &index), FINDING_COLUMNS)?;
+    read_ahead(read, |findings: Vec<Vec<Vec<CellValue>>>| {
+        for rows in &findings {
+            sheet.push(rows, FINDING_COLUMNS)?;
         }
-        progress::tick(batch.len());
+        progress::tick(findings.len());
         Ok(())
     })
     .await?;
@@ -81,75 +91,54 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
     Ok(())
 }
 
-/// The measures of a batch of findings and the latest progress of each measure.
-struct Details {
-    measures: HashMap<i64, Vec<Measure>>,
-    /// measure id → "date：text" of its latest update
-    latest: HashMap<i64, String>,
-}
-
-impl Details {
-    async fn load(db: &Db, batch: &[Finding], today: NaiveDate) -> Result<Self, ApiError> {
-        let ids: Vec<i64> = batch.iter().map(|f| f.id).collect();
-        let mut measures: HashMap<i64, Vec<Measure>> = HashMap::new();
-        for m in store::measures_of(db, &ids, today).await? {
-            measures.entry(m.finding_id).or_default().push(m);
-        }
-        // oldest first: the last one written for a measure is its latest
-        let latest = store::updates_of(db, &ids).await?.into_iter().map(|(m, d, t)| (m, format!("{d}：{t}"))).collect();
-        Ok(Details { measures, latest })
+/// A finding's rows: one per measure, or one when it has none.
+fn finding_rows(
+    number: usize,
+    f: &ExportFinding,
+    measures: &[ExportMeasure],
+    index: &UnitIndex,
+) -> Vec<Vec<CellValue>> {
+    let signed_off = f.state == FindingState::SignedOff.key();
+    let leader = f.responsible_leader_name.clone().unwrap_or_default();
+    let person = f.responsible_person_name.clone().unwrap_or_default();
+    let head = |row: Vec<CellValue>| {
+        let mut full: Vec<CellValue> =
+            vec![number.to_string().into(), (&f.description).into(), (&f.category_label).into()];
+        full.extend(row);
+        full.push(if signed_off { "是" } else { "否" }.into());
+        full.extend([
+            index.label(f.unit_id, "").into(),
+            (&f.source_label).into(),
+            (&f.severity_label).into(),
+            f.found_on.into(),
+            (&leader).into(),
+            (&person).into(),
+            f.campaign_name.clone().into(),
+            (&f.state_label).into(),
+            f.id.into(),
+        ]);
+        full
+    };
+    if measures.is_empty() {
+        let done = if signed_off { "已完成" } else { "尚未制定整改措施" };
+        let row =
+            vec![CellValue::Empty, (&leader).into(), (&person).into(), CellValue::Empty, CellValue::Empty, done.into()];
+        return vec![head(row)];
     }
-
-    /// The finding's rows: one per measure, or one when it has none.
-    fn rows(&self, number: usize, f: &Finding, index: &UnitIndex) -> Vec<Vec<CellValue>> {
-        let signed_off = f.state == FindingState::SignedOff.key();
-        let leader = f.responsible_leader_name.clone().unwrap_or_default();
-        let person = f.responsible_person_name.clone().unwrap_or_default();
-        let head = |row: Vec<CellValue>| {
-            let mut full: Vec<CellValue> =
-                vec![number.to_string().into(), (&f.description).into(), (&f.category_label).into()];
-            full.extend(row);
-            full.push(if signed_off { "是" } else { "否" }.into());
-            full.extend([
-                index.label(f.unit_id, "").into(),
-                (&f.source_label).into(),
-                (&f.severity_label).into(),
-                f.found_on.into(),
-                (&leader).into(),
-                (&person).into(),
-                f.campaign_name.clone().into(),
-                (&f.state_label).into(),
-                f.id.into(),
-            ]);
-            full
-        };
-        let measures = self.measures.get(&f.id).map(Vec::as_slice).unwrap_or_default();
-        if measures.is_empty() {
-            let done = if signed_off { "已完成" } else { "尚未制定整改措施" };
-            let row = vec![
-                CellValue::Empty,
-                (&leader).into(),
-                (&person).into(),
-                CellValue::Empty,
-                CellValue::Empty,
-                done.into(),
-            ];
-            return vec![head(row)];
-        }
-        measures
-            .iter()
-            .map(|m| {
-                head(vec![
-                    (&m.text).into(),
-                    m.responsible_leader_name.clone().into(),
-                    (&m.responsible_person_name).into(),
-                    m.deadline.into(),
-                    self.latest.get(&m.id).cloned().into(),
-                    (&m.status_label).into(),
-                ])
-            })
-            .collect()
-    }
+    measures
+        .iter()
+        .map(|m| {
+            let latest = m.latest_on.zip(m.latest_text.as_ref()).map(|(d, t)| format!("{d}：{t}"));
+            head(vec![
+                (&m.text).into(),
+                m.responsible_leader_name.clone().into(),
+                (&m.responsible_person_name).into(),
+                m.deadline.into(),
+                latest.into(),
+                (&m.status_label).into(),
+            ])
+        })
+        .collect()
 }
 
 /// "问题整改台账" with the unit and the filters of the export.

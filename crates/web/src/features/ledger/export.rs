@@ -9,7 +9,7 @@ use qingfeng_domain::access::Permission;
 use qingfeng_domain::labels::Labels;
 use qingfeng_domain::responsibility::MeetingType;
 use qingfeng_office::{CellValue, Column};
-use qingfeng_store::ledger::{self, Entry, EntryFilter, EntryNamed};
+use qingfeng_store::ledger::{self, EntryFilter, ExportEntry};
 use qingfeng_store::progress::{self, Stage};
 use qingfeng_store::query::After;
 use qingfeng_store::{Db, Paging, Scope};
@@ -64,32 +64,33 @@ pub async fn write(db: &Db, scope: &Scope, filter: &EntryFilter, path: &Path) ->
     let columns = columns();
     let mut sheet = heading(db, scope, filter, &labels).await?.table("履职台账", &columns, &[]).stream()?;
     let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
-    let read = move |tx: Sender<(Vec<Entry>, Names)>| async move {
-        let mut visible = Visible::default();
+    let read = move |tx: Sender<Vec<Vec<CellValue>>>| async move {
+        let mut visible = Visible { everything: scope.all, people: HashMap::new(), items: HashMap::new() };
         let mut after = After::start(BATCH);
+        let mut number = 0;
         loop {
-            let batch = ledger::list_batch(&db, &scope, &filter, after).await?;
+            let batch = ledger::export_batch(&db, &scope, &filter, after).await?;
             let Some(last) = batch.last() else { break };
             after = after.row(last.entry_date, last.id);
-            let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
-            let people = ledger::participants_of(&db, &ids).await?;
-            let items = ledger::credited_items_of(&db, &ids).await?;
-            visible.learn(&db, &scope, &people, &items).await?;
-            let names = Names { people: visible.names(&people, true), items: visible.names(&items, false) };
-            if tx.send((batch, names)).await.is_err() {
+            visible.learn(&db, &scope, &batch).await?;
+            let rows = batch
+                .iter()
+                .map(|e| {
+                    number += 1;
+                    entry_row(number, e, &labels, &visible)
+                })
+                .collect();
+            if tx.send(rows).await.is_err() {
                 break;
             }
         }
         Ok(())
     };
-    let mut number = 0;
-    read_ahead(read, |(batch, names): (Vec<Entry>, Names)| {
-        for e in &batch {
-            number += 1;
-            let row = entry_row(number, e, &labels, names.people.get(&e.id), names.items.get(&e.id));
-            sheet.push(&[row], &[])?;
+    read_ahead(read, |rows: Vec<Vec<CellValue>>| {
+        for row in &rows {
+            sheet.push(std::slice::from_ref(row), &[])?;
         }
-        progress::tick(batch.len());
+        progress::tick(rows.len());
         Ok(())
     })
     .await?;
@@ -97,13 +98,7 @@ pub async fn write(db: &Db, scope: &Scope, filter: &EntryFilter, path: &Path) ->
     Ok(())
 }
 
-fn entry_row(
-    number: i64,
-    e: &Entry,
-    labels: &Labels,
-    people: Option<&String>,
-    items: Option<&String>,
-) -> Vec<CellValue> {
+fn entry_row(number: i64, e: &ExportEntry, labels: &Labels, visible: &Visible) -> Vec<CellValue> {
     vec![
         number.into(),
         e.entry_date.into(),
@@ -111,72 +106,65 @@ fn entry_row(
         MeetingType::from_key(&e.meeting_type).map(MeetingType::label).unwrap_or("").into(),
         (&e.unit_name).into(),
         (&e.place).into(),
-        people.cloned().into(),
+        visible.people(&e.people).into(),
         (&e.content).into(),
-        items.cloned().into(),
+        visible.items(&e.items).into(),
         format!("第{}版", e.version).into(),
         e.author.clone().unwrap_or_default().into(),
     ]
 }
 
-/// Entry id → the people and the items of a batch the reader may open, joined.
-struct Names {
-    people: HashMap<i64, String>,
-    items: HashMap<i64, String>,
-}
-
-/// Which people and items the reader may open, learnt batch by batch.
-#[derive(Default)]
+/// Which people and items the reader may open, learnt batch by batch: an entry shows only
+/// those, as the page does.
 struct Visible {
+    /// the reader sees every unit
+    everything: bool,
     people: HashMap<i64, bool>,
     items: HashMap<i64, bool>,
 }
 
 impl Visible {
-    async fn learn(
-        &mut self,
-        db: &Db,
-        scope: &Scope,
-        people: &[EntryNamed],
-        items: &[EntryNamed],
-    ) -> Result<(), ApiError> {
-        let unseen = |known: &HashMap<i64, bool>, named: &[EntryNamed]| -> Vec<i64> {
-            let ids: HashSet<i64> = named.iter().map(|n| n.id).filter(|id| !known.contains_key(id)).collect();
+    async fn learn(&mut self, db: &Db, scope: &Scope, batch: &[ExportEntry]) -> Result<(), ApiError> {
+        if scope.all {
+            // whoever sees every unit opens everyone and every item: nothing to ask
+            return Ok(());
+        }
+        let unseen = |known: &HashMap<i64, bool>, folded: &mut dyn Iterator<Item = &String>| -> Vec<i64> {
+            let ids: HashSet<i64> =
+                folded.flat_map(|f| ledger::unfold(f)).map(|(id, _)| id).filter(|id| !known.contains_key(id)).collect();
             ids.into_iter().collect()
         };
-        let new_people = unseen(&self.people, people);
+        let new_people = unseen(&self.people, &mut batch.iter().map(|e| &e.people));
         let seen = qingfeng_store::org::people::visible_ids(db, scope, &new_people).await?;
         self.people.extend(new_people.into_iter().map(|id| (id, seen.contains(&id))));
-        let new_items = unseen(&self.items, items);
+        let new_items = unseen(&self.items, &mut batch.iter().map(|e| &e.items));
         let seen = qingfeng_store::responsibility::visible_item_ids(db, scope, &new_items).await?;
         self.items.extend(new_items.into_iter().map(|id| (id, seen.contains(&id))));
         Ok(())
     }
 
-    /// Entry id → the names the reader may open, joined ("、" for people, with "另有N人"
-    /// for those hidden; "；" for items, the hidden ones left out).
-    fn names(&self, named: &[EntryNamed], people: bool) -> HashMap<i64, String> {
-        let known = if people { &self.people } else { &self.items };
-        let mut shown: HashMap<i64, (Vec<&str>, usize)> = HashMap::new();
-        for n in named {
-            let entry = shown.entry(n.entry_id).or_default();
-            if known.get(&n.id).copied().unwrap_or(false) {
-                entry.0.push(&n.name);
-            } else {
-                entry.1 += 1;
-            }
+    /// The participants the reader may open, joined with "、", and "另有N人" for the others.
+    fn people(&self, folded: &str) -> String {
+        let (shown, hidden) = self.split(&self.people, folded);
+        let mut text = shown.join("、");
+        if hidden > 0 {
+            let sep = if text.is_empty() { "" } else { "、" };
+            text.push_str(&format!("{sep}另有{hidden}人"));
         }
-        shown
+        text
+    }
+
+    /// The credited items the reader may open, joined with "；" (the others left out).
+    fn items(&self, folded: &str) -> String {
+        self.split(&self.items, folded).0.join("；")
+    }
+
+    /// The names of `folded` the reader may open, and how many others there are.
+    fn split<'a>(&self, known: &HashMap<i64, bool>, folded: &'a str) -> (Vec<&'a str>, usize) {
+        let (shown, hidden): (Vec<_>, Vec<_>) = ledger::unfold(folded)
             .into_iter()
-            .map(|(id, (names, hidden))| {
-                let mut text = names.join(if people { "、" } else { "；" });
-                if people && hidden > 0 {
-                    let sep = if text.is_empty() { "" } else { "、" };
-                    text.push_str(&format!("{sep}另有{hidden}人"));
-                }
-                (id, text)
-            })
-            .collect()
+            .partition(|(id, _)| self.everything || known.get(id).copied().unwrap_or(false));
+        (shown.into_iter().map(|(_, name)| name).collect(), hidden.len())
     }
 }
 
