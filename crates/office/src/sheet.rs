@@ -28,6 +28,11 @@ const FOOTER: &str = "&C第 &P 页 共 &N 页";
 /// reads back the same, and a long export stays within the memory of its first rows.
 pub const MERGED_ROWS: usize = 10_000;
 
+/// Every row of `rows` holds the first row's value in the `merged` columns.
+fn repeats_first_row(rows: &[Vec<CellValue>], merged: &[usize]) -> bool {
+    rows[1..].iter().all(|row| merged.iter().all(|&c| row.get(c) == rows[0].get(c)))
+}
+
 /// `rows` with the `merged` columns of every row after the first holding the first row's value.
 fn repeat_first_row(rows: &[Vec<CellValue>], merged: &[usize]) -> Vec<Vec<CellValue>> {
     let mut out = rows.to_vec();
@@ -109,6 +114,10 @@ impl SheetWriter {
             return self.write_block(rows, &[]);
         }
         if self.rows + rows.len() > MERGED_ROWS {
+            // a caller that already repeats the values (the 整改台账 does) saves the copy
+            if repeats_first_row(rows, merged) {
+                return self.write_block(rows, &[]);
+            }
             return self.write_block(&repeat_first_row(rows, merged), &[]);
         }
         let spans: Vec<Span> = merged.iter().map(|&column| Span { first_row: 0, rows: rows.len(), column }).collect();
