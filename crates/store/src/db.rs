@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, Migrator};
-use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
@@ -154,8 +154,16 @@ impl Db {
     /// [`crate::audit::key_matches`] before writing.
     pub async fn connect_with_key(url: &str, audit_key: AuditKey) -> StoreResult<Db> {
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool =
-                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            // random_page_cost 1.1 (PostgreSQL's default 4 is for spinning disks), the usual setting
+            // for SSDs and databases that fit in memory: with 4, a batch of 500 findings joined its
+            // responsible people by hashing all 52,000 people twice (35 ms a batch of an export)
+            // instead of 1,000 index lookups (12 ms)
+            let opts = PgConnectOptions::from_str(url)?.options([("random_page_cost", "1.1")]);
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
             Pool::Pg(pool)
         } else {
             let opts = SqliteConnectOptions::from_str(url)?

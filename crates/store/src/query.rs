@@ -85,7 +85,10 @@ impl After {
     /// Adds the condition on `date_col` and `id_col` and answers the ORDER BY and LIMIT.
     pub fn restrict(&self, q: &mut QueryBuilder, date_col: &str, id_col: &str) -> String {
         if let Some((date, id)) = self.key {
-            q.and(&format!("({date_col} < ? OR ({date_col} = ? AND {id_col} < ?))"), crate::args![date, date, id]);
+            // a row value, not `date < ? OR (date = ? AND id < ?)`: PostgreSQL seeks an index on
+            // (date, id) to a row value, but walked the OR form from the newest row every batch
+            // (a 100,000-finding export 14 s; each batch 70-90 ms by the end)
+            q.and(&format!("({date_col}, {id_col}) < (?, ?)"), crate::args![date, id]);
         }
         let limit = q.bind(self.limit);
         format!(" ORDER BY {date_col} DESC, {id_col} DESC LIMIT {limit}")
