@@ -20,7 +20,7 @@ pub use normalize::{
     excel_serial_to_date, normalize_header, normalize_text, parse_date_text, parse_integer_text, to_halfwidth,
 };
 pub use read::{read_table, read_table_with_limits};
-pub use sheet::{SheetWriter, MERGED_ROWS};
+pub use sheet::{SheetWriter, FITTED_ROWS, MERGED_ROWS};
 pub use write::{template, write_table, Span, Table, CONSTANT_MEMORY_ROWS};
 
 /// Number of rows below the header that get the drop-down list (data

@@ -33,6 +33,13 @@ fn repeats_first_row(rows: &[Vec<CellValue>], merged: &[usize]) -> bool {
     rows[1..].iter().all(|row| merged.iter().all(|&c| row.get(c) == rows[0].get(c)))
 }
 
+/// Data rows of a streamed sheet whose heights are fitted to their wrapped text. rust_xlsxwriter
+/// keeps the options of every row given a height, flushed or not (a few hundred bytes each): a
+/// 170,000-row 整改台账 held 63 MiB of them (heaptrack). Past this row, rows keep the default
+/// height (their text still wraps; 自动调整行高 in the office suite fits them), and a long
+/// export stays within the memory of its first rows, as with [`MERGED_ROWS`].
+pub const FITTED_ROWS: usize = 10_000;
+
 /// `rows` with the `merged` columns of every row after the first holding the first row's value.
 fn repeat_first_row(rows: &[Vec<CellValue>], merged: &[usize]) -> Vec<Vec<CellValue>> {
     let mut out = rows.to_vec();
@@ -208,7 +215,7 @@ impl SheetWriter {
         let lines = line_counts(rows, spans, &covered, &self.widths);
         for (r, values) in rows.iter().enumerate() {
             let row = self.layout.data_row(self.rows + r)?;
-            if lines[r] > 1 {
+            if lines[r] > 1 && self.rows + r < FITTED_ROWS {
                 self.sheet.set_row_height(row, LINE_HEIGHT * lines[r] as f64 + 2.0)?;
             }
             for span in spans.iter().filter(|s| s.first_row == r) {

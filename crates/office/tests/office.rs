@@ -712,14 +712,16 @@ fn streamed_sheets_keep_merges_print_setup_and_order() {
 }
 
 /// Past [`MERGED_ROWS`] a streamed sheet stops merging: each row of a block repeats the first
-/// row's value in the merged columns, so the sheet reads back as if it were merged.
+/// row's value in the merged columns, so the sheet reads back as if it were merged. Past
+/// [`FITTED_ROWS`] rows of wrapped text keep the default height.
 #[test]
 fn long_streamed_sheets_repeat_span_values_instead_of_merging() {
     let columns = vec![Column::text("序号", 6.0), Column::text("问题描述", 30.0), Column::text("整改措施", 30.0)];
     let mut sheet = Table::new("整改台账", &columns, &[]).stream().unwrap();
-    let blocks = qingfeng_office::MERGED_ROWS / 2 + 2;
+    let blocks = qingfeng_office::MERGED_ROWS.max(qingfeng_office::FITTED_ROWS) / 2 + 2;
+    let long = "按照巡察反馈意见逐条对照检查，建立整改台账，明确责任人和完成时限，限期整改到位";
     for i in 1..=blocks {
-        let first: Vec<CellValue> = vec![i.to_string().into(), format!("问题{i}").into(), "措施一".into()];
+        let first: Vec<CellValue> = vec![i.to_string().into(), format!("问题{i}：{long}").into(), "措施一".into()];
         // the merged columns are given on the first row only
         let second: Vec<CellValue> = vec![CellValue::Empty, CellValue::Empty, "措施二".into()];
         sheet.push(&[first, second], &[0, 1]).unwrap();
@@ -730,12 +732,18 @@ fn long_streamed_sheets_repeat_span_values_instead_of_merging() {
     assert!(xml.contains(r#"<mergeCell ref="A2:A3"/>"#), "early blocks are merged");
     let last_row = 1 + 2 * blocks;
     assert!(!xml.contains(&format!(r#"<mergeCell ref="A{}:A{last_row}"/>"#, last_row - 1)), "late blocks are not");
+    // the long description wraps: early rows are given the height of its lines (a merged cell's
+    // lines go to its last row), late ones not
+    let row_tag =
+        |r: usize| xml.split(&format!(r#"<row r="{r}""#)).nth(1).map(|t| t[..t.find('>').unwrap()].to_string());
+    assert!(row_tag(3).unwrap().contains("customHeight"), "{:?}", row_tag(3));
+    assert!(!row_tag(last_row - 1).unwrap().contains("customHeight"), "{:?}", row_tag(last_row - 1));
     let read = read_table(&bytes, &columns).unwrap();
     assert_eq!(read.errors, vec![]);
     assert_eq!(read.rows.len(), 2 * blocks);
     let b = blocks.to_string();
-    assert_eq!(read.rows[2 * blocks - 1].cells, strings(&[&b, &format!("问题{b}"), "措施二"]));
-    assert_eq!(read.rows[1].cells, strings(&["1", "问题1", "措施二"]));
+    assert_eq!(read.rows[2 * blocks - 1].cells, strings(&[&b, &format!("问题{b}：{long}"), "措施二"]));
+    assert_eq!(read.rows[1].cells, strings(&["1", &format!("问题1：{long}"), "措施二"]));
 }
 
 /// A merge over more rows than the limits allow, and more merged regions than allowed.
