@@ -37,21 +37,22 @@ pub struct ExportFinding {
 const COLS: &str = "f.id, f.unit_id, f.description, f.found_on, pl.name AS responsible_leader_name, \
     pp.name AS responsible_person_name, c.name AS campaign_name, f.state, f.category, f.source, f.severity";
 
-/// A batch of the list's findings (its filter and order) after `after`.
+/// A batch of the list's findings (its filter and order) after `after`, their keys read with
+/// `labels` (the office's names, loaded once by the export).
 pub async fn export_batch(
     db: &Db,
     scope: &Scope,
     f: &FindingFilter,
     after: After,
     today: NaiveDate,
+    labels: &Labels,
 ) -> StoreResult<Vec<ExportFinding>> {
     let q = finding_query(db, scope, f, today).await?;
     let mut rows: Vec<ExportFinding> =
         crate::query::fetch_batch(db, ListSql { cols: COLS, from: FROM, q, order: ORDER }, after).await?;
-    let labels: Labels = crate::dicts::labels(db).await?;
     for r in &mut rows {
         [r.state_label, r.category_label, r.source_label, r.severity_label] =
-            finding_labels(&labels, &r.state, &r.category, &r.source, &r.severity);
+            finding_labels(labels, &r.state, &r.category, &r.source, &r.severity);
     }
     Ok(rows)
 }

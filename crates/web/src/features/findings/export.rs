@@ -7,6 +7,7 @@ use std::path::Path;
 
 use qingfeng_domain::access::Permission;
 use qingfeng_domain::findings::FindingState;
+use qingfeng_domain::labels::Labels;
 use qingfeng_office::CellValue;
 use qingfeng_store::findings::{self as store, ExportFinding, ExportMeasure, FindingFilter};
 use qingfeng_store::fulfilment::today;
@@ -49,8 +50,9 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
     let total = store::list(db, scope, filter, Some(Paging::new(Some(1), Some(1))), today).await?.total;
     progress::begin(Stage::Writing, total.max(0) as usize);
     let index = UnitIndex::load(db).await?;
-    let heading = export_heading(db, scope, filter).await?;
-    let columns = columns(Some(&qingfeng_store::dicts::labels(db).await?));
+    let labels = qingfeng_store::dicts::labels(db).await?;
+    let heading = export_heading(db, scope, filter, &labels).await?;
+    let columns = columns(Some(&labels));
     let mut sheet = heading.table("整改台账", &columns, &[]).print_columns(PRINTED).stream()?;
     let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
     // the rows are made on the reading side: the sheet's side has the writing and compressing
@@ -58,7 +60,7 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
         let mut after = After::start(BATCH);
         let mut number = 0;
         loop {
-            let batch = store::export_batch(&db, &scope, &filter, after, today).await?;
+            let batch = store::export_batch(&db, &scope, &filter, after, today, &labels).await?;
             let Some(last) = batch.last() else { break };
             after = after.row(last.found_on, last.id);
             let ids: Vec<i64> = batch.iter().map(|f| f.id).collect();
@@ -142,9 +144,8 @@ fn finding_rows(
 }
 
 /// "问题整改台账" with the unit and the filters of the export.
-async fn export_heading(db: &Db, scope: &Scope, filter: &FindingFilter) -> Result<Heading, ApiError> {
+async fn export_heading(db: &Db, scope: &Scope, filter: &FindingFilter, names: &Labels) -> Result<Heading, ApiError> {
     let heading = Heading::load(db, scope, "问题整改台账").await?.unit(filter.unit_id, filter.include_sub);
-    let names = qingfeng_store::dicts::labels(db).await?;
     let campaign = match filter.campaign_id {
         Some(id) => store::get_campaign(db, id).await.ok().map(|c| c.name),
         None => None,

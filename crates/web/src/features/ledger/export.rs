@@ -87,9 +87,7 @@ pub async fn write(db: &Db, scope: &Scope, filter: &EntryFilter, path: &Path) ->
         Ok(())
     };
     read_ahead(read, |rows: Vec<Vec<CellValue>>| {
-        for row in &rows {
-            sheet.push(std::slice::from_ref(row), &[])?;
-        }
+        sheet.push(&rows, &[])?;
         progress::tick(rows.len());
         Ok(())
     })
