@@ -329,6 +329,33 @@ async fn login_logout_and_lock_out() {
         // the other session (the support client) is untouched
         assert_eq!(s.get("/api/v1/me").await.status, StatusCode::OK, "[{e}]");
 
+        // a hash made with earlier parameters (19 MiB, 2 passes) still signs in, and is
+        // replaced by one of today's parameters that signs in too
+        let old_hash = {
+            use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+            let salt = SaltString::generate(&mut OsRng);
+            argon2::Argon2::default().hash_password(ADMIN_PASSWORD.as_bytes(), &salt).unwrap().to_string()
+        };
+        let hash_of_admin = || async {
+            let (h,): (String,) =
+                s.db.fetch_one("SELECT password_hash FROM accounts WHERE id = $1", vec![s.admin_id.into()])
+                    .await
+                    .unwrap();
+            h
+        };
+        s.db.execute(
+            "UPDATE accounts SET password_hash = $1 WHERE id = $2",
+            vec![old_hash.clone().into(), s.admin_id.into()],
+        )
+        .await
+        .unwrap();
+        assert_eq!(login(&s, ADMIN, ADMIN_PASSWORD).await.status, StatusCode::OK, "[{e}] sign-in with an older hash");
+        let upgraded = hash_of_admin().await;
+        assert_ne!(upgraded, old_hash, "[{e}] the older hash is replaced");
+        assert!(upgraded.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "[{e}] {upgraded}");
+        assert_eq!(login(&s, ADMIN, ADMIN_PASSWORD).await.status, StatusCode::OK, "[{e}] sign-in with the new hash");
+        assert_eq!(hash_of_admin().await, upgraded, "[{e}] a current hash is kept");
+
         // lock-out: five wrong passwords, then the right one is still refused
         for i in 0..5 {
             let r = login(&s, ADMIN, &format!("wrong-{i}")).await;

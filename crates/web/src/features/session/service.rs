@@ -68,6 +68,12 @@ pub async fn attempt(db: &Db, username: &str, password: &str, address: &str) -> 
     match account {
         Some(a) if matches && !a.disabled => {
             record(db, username, address, "success").await?;
+            if accounts::needs_rehash(&a.password_hash) {
+                let pw = password.to_string();
+                if let Ok(fresh) = tokio::task::spawn_blocking(move || accounts::hash_password(&pw)).await {
+                    accounts::upgrade_hash(db, a.id, &a.password_hash, &fresh).await?;
+                }
+            }
             let actor = Actor {
                 account_id: Some(a.id),
                 username: a.username.clone(),
