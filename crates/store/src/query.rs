@@ -339,6 +339,19 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
                 &format!("({keys}) {cmp} (SELECT {keys} {key_from}{within} {} = ?)", order.id()),
                 crate::args![after],
             );
+            let table = |key: &str| key.split('.').next().unwrap_or_default().to_string();
+            if let [first, _, ..] = order.keys {
+                if table(first) != table(order.id()) {
+                    // the first key alone as well, which an index can start from: PostgreSQL
+                    // does not start a scan at a row value spanning two tables ((u.sort_path,
+                    // p.id) > …) and walked every unit before the page (people, page 500 by
+                    // `after`: 93 -> 0.2 ms)
+                    q.and(
+                        &format!("{first} {cmp}= (SELECT {first} {key_from}{within} {} = ?)", order.id()),
+                        crate::args![after],
+                    );
+                }
+            }
             0
         }
         None if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),
