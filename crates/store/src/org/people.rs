@@ -125,7 +125,10 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
 }
 
 /// Matches `text` in the name, 职务 or unit name. Names and posts are found through their grams
-/// (an index, not a scan of every person); LIKE then keeps exactly the people holding the text.
+/// (an index, not a scan of every person); LIKE then keeps exactly the people holding the text,
+/// unless the text is itself the one gram looked up (a character, or two in one word): then the
+/// gram already says so, and the people's rows need not be read at all (`people(id, unit_id,
+/// voided_at)` answers the rest; a search for a surname matches thousands).
 fn search(q: &mut QueryBuilder, text: &str) {
     let pat = like_contains(text);
     let needed = qingfeng_domain::search::query_grams(text);
@@ -136,14 +139,21 @@ fn search(q: &mut QueryBuilder, text: &str) {
         );
         return;
     }
+    let exact = needed.len() == 1 && needed.first().is_some_and(|g| *g == text.to_lowercase());
     let marks = vec!["?"; needed.len()].join(", ");
     let mut values: Vec<crate::Arg> = needed.iter().map(|g| crate::Arg::from(g.clone())).collect();
     values.push((needed.len() as i64).into());
-    values.extend(args![pat.clone(), pat.clone(), pat]);
+    let holds_text = if exact {
+        ""
+    } else {
+        values.extend(args![pat.clone(), pat.clone()]);
+        " AND (p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\')"
+    };
+    values.push(pat.into());
     q.and(
         &format!(
             "((p.id IN (SELECT g.person_id FROM people_grams g WHERE g.gram IN ({marks}) GROUP BY g.person_id \
-             HAVING COUNT(*) = ?) AND (p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\')) \
+             HAVING COUNT(*) = ?){holds_text}) \
              OR p.unit_id IN (SELECT un.id FROM units un WHERE un.name LIKE ? ESCAPE '\\'))"
         ),
         values,
