@@ -487,6 +487,18 @@ mod tests {
         db
     }
 
+    /// `.cargo/config.toml` compiles the bundled SQLite without the global page-cache lock and
+    /// without memory statistics (both cost lists a fifth of their time under concurrency):
+    /// fails if a build stops reading that file.
+    #[tokio::test]
+    async fn sqlite_is_built_without_its_global_locks() {
+        let db = impatient_sqlite().await;
+        let options: Vec<(String,)> = db.fetch_all("PRAGMA compile_options", vec![]).await.unwrap();
+        let options: Vec<String> = options.into_iter().map(|o| o.0).collect();
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+    }
+
     #[tokio::test]
     async fn writers_queue_behind_a_long_transaction_instead_of_failing() {
         let db = impatient_sqlite().await;
