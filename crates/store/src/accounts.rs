@@ -35,9 +35,13 @@ const COLS: &str = "id, username, password_hash, person_id, must_change_password
 /// 19 MiB). Hashes made with other parameters still verify and are rehashed at the next
 /// successful sign-in ([`needs_rehash`]).
 fn hasher() -> Argon2<'static> {
-    let params = argon2::Params::new(7 * 1024, 5, 1, None).expect("fixed argon2 parameters are valid");
+    let (m, t, p) = HASH_COSTS;
+    let params = argon2::Params::new(m, t, p, None).expect("fixed argon2 parameters are valid");
     Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
 }
+
+/// argon2's memory (KiB), passes and lanes for new hashes ([`hasher`]).
+const HASH_COSTS: (u32, u32, u32) = (7 * 1024, 5, 1);
 
 pub fn hash_password(password: &str) -> String {
     let password = password.to_string();
@@ -62,11 +66,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// argon2id hash at all): such a hash is replaced when its password is next given correctly.
 pub fn needs_rehash(hash: &str) -> bool {
     let Ok(h) = PasswordHash::new(hash) else { return true };
-    let now = hasher();
-    let now = now.params();
     // the costs only: a parsed hash also carries its output length, which is not set here
-    let same = |p: argon2::Params| (p.m_cost(), p.t_cost(), p.p_cost()) == (now.m_cost(), now.t_cost(), now.p_cost());
-    h.algorithm != argon2::Algorithm::Argon2id.ident() || !argon2::Params::try_from(&h).is_ok_and(same)
+    let current = |p: argon2::Params| (p.m_cost(), p.t_cost(), p.p_cost()) == HASH_COSTS;
+    h.algorithm != argon2::Algorithm::Argon2id.ident() || !argon2::Params::try_from(&h).is_ok_and(current)
 }
 
 /// Runs `f` on the one thread that computes password hashes, and waits for its answer. Each

@@ -295,6 +295,11 @@ impl SeekOrder {
     }
 }
 
+/// The table alias a key is read from (`u` of `u.sort_path`).
+fn table_of(key: &str) -> &str {
+    key.split_once('.').map_or(key, |(table, _)| table)
+}
+
 /// A list query in parts, for [`fetch_seek_page`]: `SELECT {cols} {from} {q's WHERE}`.
 pub struct ListSql<'a> {
     pub cols: &'a str,
@@ -339,9 +344,8 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
                 &format!("({keys}) {cmp} (SELECT {keys} {key_from}{within} {} = ?)", order.id()),
                 crate::args![after],
             );
-            let table = |key: &str| key.split('.').next().unwrap_or_default().to_string();
             if let [first, _, ..] = order.keys {
-                if table(first) != table(order.id()) {
+                if table_of(first) != table_of(order.id()) {
                     // the first key alone as well, which an index can start from: PostgreSQL
                     // does not start a scan at a row value spanning two tables ((u.sort_path,
                     // p.id) > …) and walked every unit before the page (people, page 500 by
