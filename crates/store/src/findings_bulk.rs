@@ -137,16 +137,19 @@ fn plan_measures(
 async fn write_batch(tx: &mut Tx, actor: &Actor, batch: &[Planned], today: NaiveDate) -> StoreResult<usize> {
     let now = crate::now();
     let mut ids = Vec::with_capacity(batch.len());
-    for chunk in batch.chunks(rows_per_statement(tx, 12)) {
+    for chunk in batch.chunks(rows_per_statement(tx, 13)) {
         let mut a: Vec<Arg> = args![now, actor.account_id];
         let mut rows = Vec::with_capacity(chunk.len());
         for p in chunk {
             let n = a.len();
-            let marks: Vec<String> = (n + 1..=n + 12).map(|i| format!("${i}")).collect();
+            let marks: Vec<String> = (n + 1..=n + 13).map(|i| format!("${i}")).collect();
             rows.push(format!("({}, $2, $1, $1)", marks.join(", ")));
             let fed_back = (p.state != FindingState::Recorded).then(|| (p.found_on + Duration::days(3)).min(today));
             let signed_off = p.measures.iter().filter_map(|m| m.1).max().filter(|_| p.state == FindingState::SignedOff);
             let look_back = signed_off.map(|d| d + Duration::days(180));
+            // measures are written only for a finding with a responsible person (below)
+            let next_deadline =
+                p.person_id.and_then(|_| p.measures.iter().filter(|m| m.1.is_none()).map(|m| m.0).min());
             a.extend(args![
                 p.unit_id,
                 p.source.key(),
@@ -159,12 +162,13 @@ async fn write_batch(tx: &mut Tx, actor: &Actor, batch: &[Planned], today: Naive
                 p.state.key(),
                 fed_back,
                 signed_off,
-                look_back
+                look_back,
+                next_deadline
             ]);
         }
         let sql = format!(
             "INSERT INTO findings (unit_id, source, category, description, severity, found_on, responsible_person_id, \
-             origin, state, fed_back_on, signed_off_on, look_back_due, account_id, created_at, updated_at) \
+             origin, state, fed_back_on, signed_off_on, look_back_due, next_deadline, account_id, created_at, updated_at) \
              VALUES {} RETURNING id",
             rows.join(", ")
         );

@@ -53,6 +53,18 @@ async fn step_allowed(tx: &mut Tx, id: i64, action: Action) -> StoreResult<(Fact
 }
 
 /// Moves the state, only if nobody moved it meanwhile.
+/// Keeps `findings.next_deadline` (the earliest deadline of the finding's open measures, what
+/// the 已逾期 filter reads from the list's index) true after a measure is added or completed.
+async fn refresh_next_deadline(tx: &mut Tx, finding_id: i64) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE findings SET next_deadline = (SELECT MIN(m.deadline) FROM rectification_measures m \
+         WHERE m.finding_id = $1 AND m.completed_on IS NULL) WHERE id = $1",
+        args![finding_id],
+    )
+    .await?;
+    Ok(())
+}
+
 async fn move_state(tx: &mut Tx, id: i64, from: FindingState, to: FindingState, at: DateTime<Utc>) -> StoreResult<()> {
     let n = tx
         .execute(
@@ -321,6 +333,7 @@ pub async fn add_measure(db: &Db, actor: &Actor, id: i64, m: &MeasureDraft, at: 
             args![id, m.text.clone(), m.responsible_leader_id, m.responsible_person_id, m.deadline, at],
         )
         .await?;
+    refresh_next_deadline(&mut tx, id).await?;
     let person: (String,) =
         tx.fetch_one("SELECT name FROM people WHERE id = $1", args![m.responsible_person_id]).await?;
     record_step(
@@ -383,6 +396,7 @@ pub async fn add_update(
         if n != 1 {
             return Err(StoreError::Refused("该整改措施已被他人标记为完成，请刷新页面".into()));
         }
+        refresh_next_deadline(&mut tx, finding_id).await?;
     }
     tx.execute("UPDATE findings SET updated_at = $1 WHERE id = $2", args![at, finding_id]).await?;
     let step = if u.completes { Step::MeasureCompleted } else { t.step };

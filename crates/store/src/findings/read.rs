@@ -162,7 +162,7 @@ const COLS: &str = "f.id, f.unit_id, u.name AS unit_name, u.code AS unit_code, u
     f.created_at, f.updated_at, f.voided_at IS NOT NULL AS voided, \
     (SELECT COUNT(*) FROM rectification_measures m WHERE m.finding_id = f.id) AS measure_count, \
     (SELECT COUNT(*) FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL) AS open_measures, \
-    (SELECT MIN(m.deadline) FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL) AS next_deadline, \
+    f.next_deadline, \
     (SELECT MAX(m.deadline) FROM rectification_measures m WHERE m.finding_id = f.id) AS last_deadline";
 /// `LEFT JOIN units`: every finding has its unit (`unit_id` NOT NULL, a foreign key), so the join
 /// adds one row to each finding and drops none, as an inner join would; written so, a key query
@@ -252,8 +252,8 @@ pub(super) async fn finding_query(
     }
     if f.overdue {
         q.and(
-            "f.state <> 'signed_off' AND EXISTS (SELECT 1 FROM rectification_measures m WHERE m.finding_id = f.id \
-             AND m.completed_on IS NULL AND m.deadline < ?)",
+            // next_deadline: kept by every step that adds or completes a measure
+            "f.state <> 'signed_off' AND f.next_deadline < ?",
             args![today],
         );
     }

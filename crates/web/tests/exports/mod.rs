@@ -159,6 +159,15 @@ async fn a_long_finding_ledger_exports_every_measure_in_order() {
             .await
             .expect("generate findings");
         assert_eq!(n, FINDINGS, "[{e}]");
+        let (stale,): (i64,) =
+            s.db.fetch_one(
+                "SELECT COUNT(*) FROM findings f WHERE f.next_deadline IS DISTINCT FROM (SELECT MIN(m.deadline) \
+                 FROM rectification_measures m WHERE m.finding_id = f.id AND m.completed_on IS NULL)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(stale, 0, "[{e}] every generated finding keeps its open measures' first deadline");
         let (first, last, total) = first_and_last(&s, "/api/v1/findings").await;
         assert_eq!(total, FINDINGS as i64, "[{e}]");
         let bytes = s.download("/api/v1/findings/export.xlsx").await;

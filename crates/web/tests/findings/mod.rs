@@ -182,6 +182,7 @@ async fn the_whole_flow_through_look_back_recurrence() {
         assert_eq!(stats["total"]["overdue_measures"], 1, "[{e}] {stats}");
         let listed = s.get("/api/v1/findings?overdue=true").await.json();
         assert_eq!(listed["total"], 1, "[{e}]");
+        assert_eq!(listed["items"][0]["next_deadline"], day(-1), "[{e}] the earlier of the two open deadlines");
 
         // open measures: no request, no sign-off; and only the group signs off (not the admin's *)
         let audit = s.audit_count().await;
@@ -205,6 +206,11 @@ async fn the_whole_flow_through_look_back_recurrence() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "[{e}] member update: {}", r.text());
         assert!(r.json()["measure"]["completed_on"].is_string(), "[{e}] {}", r.text());
+        // the overdue measure is done: the finding's next deadline is the open one's, not overdue
+        let listed = s.get("/api/v1/findings?overdue=true").await.json();
+        assert_eq!(listed["total"], 0, "[{e}] {listed}");
+        let open = s.get(&format!("/api/v1/findings/{fid}")).await.json();
+        assert_eq!((&open["next_deadline"], &open["overdue"]), (&json!(day(10)), &json!(false)), "[{e}] {open}");
         let r = c.member.post(&s, &format!("/api/v1/rectifications/{m2}/updates"), &update("再报一次", false)).await;
         assert_api_error(&e, "update on a completed measure", &r, 409, None);
         let r = c
