@@ -108,27 +108,6 @@ pub fn requirement(count: i64, period: &str) -> Requirement {
     Requirement::new(count.clamp(1, 1000) as u32, Period::parse(period).unwrap_or(Period::Year))
 }
 
-/// Month counts of the given items (or all items of the year when `items` is None).
-pub async fn month_counts(db: &Db, year: i64, items: Option<&[i64]>) -> StoreResult<HashMap<i64, Vec<(u32, i64)>>> {
-    let mut q = QueryBuilder::new();
-    q.and("year = ?", args![year]);
-    q.and("n > 0", vec![]);
-    if let Some(ids) = items {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let marks = vec!["?"; ids.len()].join(", ");
-        q.and(&format!("item_id IN ({marks})"), ids.iter().map(|&i| Arg::from(i)).collect());
-    }
-    let rows: Vec<(i64, i64, i64)> =
-        db.fetch_all(&format!("SELECT item_id, month, n FROM item_month_counts{}", q.where_clause()), q.args()).await?;
-    let mut out: HashMap<i64, Vec<(u32, i64)>> = HashMap::new();
-    for (item, month, n) in rows {
-        out.entry(item).or_default().push((month as u32, n));
-    }
-    Ok(out)
-}
-
 pub async fn current_version(db: &Db) -> StoreResult<i64> {
     let (v,): (i64,) = db.fetch_one("SELECT version FROM fulfilment_version WHERE singleton = 1", vec![]).await?;
     Ok(v)

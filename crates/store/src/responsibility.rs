@@ -157,10 +157,15 @@ pub struct Item {
     pub source: String,
     pub edited: bool,
     pub active: bool,
+    /// the entries credited by month, "3:2,5:1" (see [`refresh_month_summary`]): what the
+    /// item's fulfilment is evaluated from
+    #[serde(skip)]
+    pub month_counts: String,
 }
 
 const I_COLS: &str = "i.id, i.list_id, i.year, i.template_id, i.code, i.text, i.owner_role, i.unit_id, u.name AS unit_name, \
-    u.path AS unit_path, i.person_id, p.name AS person_name, i.req_count, i.req_period, i.kinds, i.source, i.edited, i.active";
+    u.path AS unit_path, i.person_id, p.name AS person_name, i.req_count, i.req_period, i.kinds, i.source, i.edited, i.active, \
+    i.month_counts";
 const I_FROM: &str =
     " FROM responsibility_items i JOIN units u ON u.id = i.unit_id LEFT JOIN people p ON p.id = i.person_id";
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use qingfeng_domain::fulfilment::ItemStatus;
 use qingfeng_domain::time::office_today;
-use qingfeng_store::fulfilment::{evaluate_counts, month_counts, requirement, this_year};
+use qingfeng_store::fulfilment::{evaluate_counts, parse_month_summary, requirement, this_year};
 use qingfeng_store::responsibility::{self as resp, Item, ItemFilter, Template};
 use qingfeng_store::StoreError;
 use serde::Serialize;
@@ -60,28 +60,16 @@ pub async fn one_with_status(state: &AppState, item: Item) -> ApiResult<ItemWith
 }
 
 pub async fn with_status(state: &AppState, items: Vec<Item>) -> ApiResult<Vec<ItemWithStatus>> {
-    let mut out = Vec::with_capacity(items.len());
-    let mut by_year: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
-    for i in &items {
-        by_year.entry(i.year).or_default().push(i.id);
-    }
-    let mut counts = std::collections::HashMap::new();
-    for (year, ids) in by_year {
-        counts.extend(month_counts(&state.db, year, Some(&ids)).await?);
-    }
-    let empty = Vec::new();
     let lead_days = qingfeng_store::settings::lead_days(&state.db).await?;
-    for item in items {
-        let status = evaluate_counts(
-            item.year as i32,
-            requirement(item.req_count, &item.req_period),
-            counts.get(&item.id).unwrap_or(&empty),
-            office_today(),
-            lead_days,
-        );
-        out.push(ItemWithStatus { item, status });
-    }
-    Ok(out)
+    let mut months = Vec::with_capacity(12);
+    let with_status = items.into_iter().map(|item| {
+        // the item's own month summary: no read of the month counts per page
+        parse_month_summary(&item.month_counts, &mut months);
+        let req = requirement(item.req_count, &item.req_period);
+        let status = evaluate_counts(item.year as i32, req, &months, office_today(), lead_days);
+        ItemWithStatus { item, status }
+    });
+    Ok(with_status.collect())
 }
 
 pub fn parse_pledge(s: Option<&str>) -> ApiResult<Option<NaiveDate>> {
