@@ -238,6 +238,21 @@ async fn people_keep_history_scope_and_search() {
         let page2 =
             people::list(&db, &Scope::all(), &PersonFilter::default(), Paging::new(Some(2), Some(1))).await.unwrap();
         assert_eq!((page2.items.len(), page2.total, page2.page), (1, 2, 2), "{e:?}");
+        // more units named alike than the search binds by id: they are matched by name instead
+        for i in 0..=people::NAMED_UNITS_BOUND {
+            unit(&db, &format!("K{i}"), Some(root)).await;
+        }
+        let last = unit(&db, "KLAST", Some(root)).await;
+        people::create(&db, &actor(), &person_fields("王五", last).validate().unwrap(), None, None).await.unwrap();
+        let in_many = people::list(
+            &db,
+            &Scope::all(),
+            &PersonFilter { q: Some("单位K".into()), ..Default::default() },
+            Paging::new(None, None),
+        )
+        .await
+        .unwrap();
+        assert_eq!(in_many.items.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["王五"], "{e:?}");
     }
 }
 

@@ -104,7 +104,7 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
     scope.restrict(&mut q, "u.path", "u.id", Some("p.id"));
     f.voided.restrict(&mut q, "p.voided_at");
     if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
-        search(&mut q, text);
+        search(db, &mut q, text).await?;
     }
     if let Some(unit_id) = f.unit_id {
         crate::query::restrict_to_unit(db, &mut q, "u.path", "p.unit_id", unit_id, f.include_sub).await?;
@@ -129,7 +129,7 @@ async fn filter_query(db: &Db, scope: &Scope, f: &PersonFilter) -> StoreResult<Q
 /// unless the text is itself the one gram looked up (a character, or two in one word): then the
 /// gram already says so, and the people's rows need not be read at all (`people(id, unit_id,
 /// voided_at)` answers the rest; a search for a surname matches thousands).
-fn search(q: &mut QueryBuilder, text: &str) {
+async fn search(db: &Db, q: &mut QueryBuilder, text: &str) -> StoreResult<()> {
     let pat = like_contains(text);
     let needed = qingfeng_domain::search::query_grams(text);
     if needed.is_empty() {
@@ -137,27 +137,51 @@ fn search(q: &mut QueryBuilder, text: &str) {
             "(p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')",
             args![pat.clone(), pat.clone(), pat],
         );
-        return;
+        return Ok(());
     }
-    let exact = needed.len() == 1 && needed.first().is_some_and(|g| *g == text.to_lowercase());
-    let marks = vec!["?"; needed.len()].join(", ");
     let mut values: Vec<crate::Arg> = needed.iter().map(|g| crate::Arg::from(g.clone())).collect();
-    values.push((needed.len() as i64).into());
+    let by_grams = if needed.len() == 1 {
+        "SELECT g.person_id FROM people_grams g WHERE g.gram = ?".to_string()
+    } else {
+        values.push((needed.len() as i64).into());
+        format!(
+            "SELECT g.person_id FROM people_grams g WHERE g.gram IN ({}) GROUP BY g.person_id HAVING COUNT(*) = ?",
+            vec!["?"; needed.len()].join(", ")
+        )
+    };
+    let exact = needed.len() == 1 && needed.first().is_some_and(|g| *g == text.to_lowercase());
     let holds_text = if exact {
         ""
     } else {
         values.extend(args![pat.clone(), pat.clone()]);
         " AND (p.name LIKE ? ESCAPE '\\' OR p.title LIKE ? ESCAPE '\\')"
     };
-    values.push(pat.into());
-    q.and(
-        &format!(
-            "((p.id IN (SELECT g.person_id FROM people_grams g WHERE g.gram IN ({marks}) GROUP BY g.person_id \
-             HAVING COUNT(*) = ?){holds_text}) \
-             OR p.unit_id IN (SELECT un.id FROM units un WHERE un.name LIKE ? ESCAPE '\\'))"
-        ),
-        values,
-    );
+    let in_named_unit = in_units_named(db, &pat, &mut values).await?;
+    q.and(&format!("((p.id IN ({by_grams}){holds_text}){in_named_unit})"), values);
+    Ok(())
+}
+
+/// Matching units bound by id; past this many the search keeps the units' own LIKE.
+pub const NAMED_UNITS_BOUND: usize = 200;
+
+/// " OR the person works in a unit whose name holds the text", its values pushed to `values`.
+/// The units are read first (a few thousand names), so the common search that names no unit
+/// adds no OR to the people's query: with it SQLite fetched the ids twice and merged them
+/// (`q=张`: 2.7 -> 1.1 ms a page).
+async fn in_units_named(db: &Db, pat: &str, values: &mut Vec<crate::Arg>) -> StoreResult<String> {
+    let sql = format!("SELECT id FROM units WHERE name LIKE $1 ESCAPE '\\' LIMIT {}", NAMED_UNITS_BOUND + 1);
+    let units: Vec<(i64,)> = db.fetch_all(&sql, args![pat.to_string()]).await?;
+    Ok(match units.len() {
+        0 => String::new(),
+        n if n <= NAMED_UNITS_BOUND => {
+            values.extend(units.iter().map(|u| crate::Arg::from(u.0)));
+            format!(" OR p.unit_id IN ({})", vec!["?"; n].join(", "))
+        }
+        _ => {
+            values.push(pat.to_string().into());
+            " OR p.unit_id IN (SELECT un.id FROM units un WHERE un.name LIKE ? ESCAPE '\\')".to_string()
+        }
+    })
 }
 
 /// Rewrites the search grams of people (id, name, 职务), inside the transaction that writes them.
