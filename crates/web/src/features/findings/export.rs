@@ -55,17 +55,22 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
     let columns = columns(Some(&labels));
     let mut sheet = heading.table("整改台账", &columns, &[]).print_columns(PRINTED).stream()?;
     let (db, scope, filter) = (db.clone(), scope.clone(), filter.clone());
-    // the rows are made on the reading side: the sheet's side has the writing and compressing
+    // the rows are made on the reading side: the sheet's side has the writing and compressing.
+    // A batch's measures are read while the next batch of findings is, on two connections:
+    // each query alone leaves the cores waiting on the hand-over of its rows.
     let read = move |tx: Sender<Vec<Vec<Vec<CellValue>>>>| async move {
         let mut after = After::start(BATCH);
+        let mut batch = store::export_batch(&db, &scope, &filter, after, today, &labels).await?;
         let mut number = 0;
-        loop {
-            let batch = store::export_batch(&db, &scope, &filter, after, today, &labels).await?;
-            let Some(last) = batch.last() else { break };
+        while let Some(last) = batch.last() {
             after = after.row(last.found_on, last.id);
             let ids: Vec<i64> = batch.iter().map(|f| f.id).collect();
+            let (of_batch, next) = tokio::try_join!(
+                store::export_measures(&db, &ids, today),
+                store::export_batch(&db, &scope, &filter, after, today, &labels),
+            )?;
             let mut measures: HashMap<i64, Vec<ExportMeasure>> = HashMap::new();
-            for m in store::export_measures(&db, &ids, today).await? {
+            for m in of_batch {
                 measures.entry(m.finding_id).or_default().push(m);
             }
             let findings = batch
@@ -78,6 +83,7 @@ pub async fn write(db: &Db, scope: &Scope, filter: &FindingFilter, path: &Path) 
             if tx.send(findings).await.is_err() {
                 break;
             }
+            batch = next;
         }
         Ok(())
     };
