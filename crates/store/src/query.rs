@@ -319,17 +319,42 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
     list: ListSql<'_>,
     paging: Option<crate::Paging>,
 ) -> crate::StoreResult<crate::Page<T>> {
-    let ListSql { cols, from, mut q, order } = list;
+    let keys = Keys { from: list.from, order: list.order };
+    fetch_seek_page_by(db, list, keys, paging).await
+}
+
+/// Where [`fetch_seek_page_by`] reads a page's ids, total and `after` row from.
+pub struct Keys<'a> {
+    /// `FROM …` that the list's conditions (`q`) are written over, joining every table of the
+    /// list's own `from` (without paging, every row is read from it)
+    pub from: &'a str,
+    /// giving the rows in the same order as the list's own
+    pub order: SeekOrder,
+}
+
+/// [`fetch_seek_page`] with the ids read from `keys` instead of the list's own `from`: a table
+/// whose index holds the list's order for one condition (people found by one gram: the grams
+/// carry their unit's place in the tree), walked in order and stopped after a page instead of
+/// every match sorted. `list.q`'s conditions are over `keys.from`; the page's rows are then read
+/// by id from `list.from`, in `list.order`.
+pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
+    db: &crate::Db,
+    list: ListSql<'_>,
+    keys: Keys<'_>,
+    paging: Option<crate::Paging>,
+) -> crate::StoreResult<crate::Page<T>> {
+    let ListSql { cols, from, mut q, order: rows_order } = list;
+    let Keys { from: keys_from, order } = keys;
     let order_by = order.order_by();
     let Some(p) = paging else {
         // exports: every row
-        let items =
-            db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {order_by}", q.where_clause()), q.args()).await?;
+        let sql = format!("SELECT {cols} {keys_from}{} ORDER BY {order_by}", q.where_clause());
+        let items = db.fetch_all(&sql, q.args()).await?;
         let total = items.len() as i64;
         return Ok(crate::Page::new(items, total, 1, total.max(1)));
     };
     // the ids, the total and the `after` row are read without the joins only `cols` needs
-    let key_from = prune_joins(from, &format!("{}{order_by}", q.where_clause()));
+    let key_from = prune_joins(keys_from, &format!("{}{order_by}", q.where_clause()));
     let total = cached_total(db, &format!("{key_from}{}", q.where_clause()), &q.args()).await?;
     let offset = match p.after {
         Some(after) => {
@@ -376,11 +401,13 @@ pub async fn fetch_seek_page<T: crate::FromDbRow>(
     let ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
     let next_after = ids.last().copied().filter(|_| ids.len() as i64 == p.per_page);
     let mut rows = QueryBuilder::new();
-    ids_in(&mut rows, order.id(), &ids);
+    ids_in(&mut rows, rows_order.id(), &ids);
     let items = if ids.is_empty() {
         vec![]
     } else {
-        db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {order_by}", rows.where_clause()), rows.args()).await?
+        let rows_order_by = rows_order.order_by();
+        db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {rows_order_by}", rows.where_clause()), rows.args())
+            .await?
     };
     Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after })
 }

@@ -253,6 +253,44 @@ async fn people_keep_history_scope_and_search() {
         .await
         .unwrap();
         assert_eq!(in_many.items.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["王五"], "{e:?}");
+
+        // a one-character search comes in the list's order (the unit tree, then id), page by
+        // page by keyset, and follows a person's transfer and a unit's new place in the tree
+        for (name, at) in [("张一", a), ("张二", last), ("张四", b)] {
+            people::create(&db, &actor(), &person_fields(name, at).validate().unwrap(), None, None).await.unwrap();
+        }
+        let order = |filter: PersonFilter| {
+            let db = db.clone();
+            async move {
+                let (mut names, mut after) = (Vec::new(), None);
+                loop {
+                    let paging = Paging { after, ..Paging::new(Some(names.len() as i64 + 1), Some(1)) };
+                    let page = people::list(&db, &Scope::all(), &filter, paging).await.unwrap();
+                    names.extend(page.items.iter().map(|p| p.name.clone()));
+                    match page.next_after {
+                        Some(id) => after = Some(id),
+                        None => return names,
+                    }
+                }
+            }
+        };
+        let surname = || PersonFilter { q: Some("张".into()), ..Default::default() };
+        let everyone: Vec<String> = order(PersonFilter::default()).await;
+        let listed: Vec<String> = everyone.iter().filter(|n| n.starts_with('张')).cloned().collect();
+        assert_eq!(order(surname()).await, listed, "{e:?}: the search in the list's order");
+        assert_eq!(listed, ["张一", "张三", "张四", "张二"], "{e:?}: A, then B (by id), then KLAST");
+        let moved = person_fields("张三", last).validate().unwrap();
+        people::update(&db, &actor(), zhang.id, &moved, None, None, "工作调动").await.unwrap();
+        assert_eq!(order(surname()).await, ["张一", "张四", "张三", "张二"], "{e:?}: after a transfer");
+        let under_a = UnitFields {
+            name: "单位KLAST".into(),
+            code: "KLAST".into(),
+            kind: "内设机构".into(),
+            parent_id: Some(a),
+            sort_order: 0,
+        };
+        units::update(&db, &actor(), last, &under_a.validate().unwrap()).await.unwrap();
+        assert_eq!(order(surname()).await, ["张一", "张三", "张二", "张四"], "{e:?}: after a unit moved");
     }
 }
 

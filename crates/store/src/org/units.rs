@@ -199,9 +199,14 @@ pub async fn apply_update(tx: &mut Tx, actor: &Actor, id: i64, d: &UnitDraft) ->
         let new_path = child_path(parent.as_ref().map(|p| p.0.as_str()), id);
         tx.execute(
             "UPDATE units SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4",
-            args![new_path, before.path.len() as i64 + 1, lo, hi],
+            args![new_path.clone(), before.path.len() as i64 + 1, lo, hi],
         )
         .await?;
+        // the people search walks grams in the tree's order: the subtree's people move with it
+        let (lo, hi) = crate::query::subtree_range(&new_path);
+        let mut moved = crate::QueryBuilder::new();
+        moved.and("u.path >= ? AND u.path < ?", args![lo, hi]);
+        super::people::order_grams(tx, moved).await?;
         if d.parent_id != before.parent_id {
             // fulfilment snapshots sum subtrees: a move makes them stale
             crate::responsibility::bump_version(tx).await?;
