@@ -252,8 +252,9 @@ pub(super) async fn finding_query(
     }
     if f.overdue {
         q.and(
-            // next_deadline: kept by every step that adds or completes a measure
-            "f.state <> 'signed_off' AND f.next_deadline < ?",
+            // next_deadline: kept by every step that adds or completes a measure; written as
+            // the partial index `findings_open_due` is, for SQLite to see that it applies
+            "f.state <> 'signed_off' AND f.next_deadline IS NOT NULL AND f.next_deadline < ?",
             args![today],
         );
     }
