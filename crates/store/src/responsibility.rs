@@ -208,10 +208,9 @@ async fn item_query(db: &Db, scope: &Scope, f: &ItemFilter) -> StoreResult<Query
     }
     if let Some(text) = f.q.as_deref().filter(|s| !s.is_empty()) {
         let pat = like_contains(text);
-        q.and(
-            "(i.text LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')",
-            args![pat.clone(), pat.clone(), pat],
-        );
+        let (named, named_values) = crate::org::people::name_holds("i.person_id", text);
+        let values = [args![pat.clone()], named_values, args![pat]].concat();
+        q.and(&format!("(i.text LIKE ? ESCAPE '\\' OR {named} OR u.name LIKE ? ESCAPE '\\')"), values);
     }
     if let Some(ids) = &f.ids {
         crate::query::ids_in(&mut q, "i.id", ids);

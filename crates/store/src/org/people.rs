@@ -157,16 +157,7 @@ async fn search(db: &Db, q: &mut QueryBuilder, text: &str) -> StoreResult<Option
     if exact && in_named_unit.is_empty() {
         return Ok(needed.into_iter().next());
     }
-    let mut values: Vec<crate::Arg> = needed.iter().map(|g| crate::Arg::from(g.clone())).collect();
-    let by_grams = if needed.len() == 1 {
-        "SELECT g.person_id FROM people_grams g WHERE g.gram = ?".to_string()
-    } else {
-        values.push((needed.len() as i64).into());
-        format!(
-            "SELECT g.person_id FROM people_grams g WHERE g.gram IN ({}) GROUP BY g.person_id HAVING COUNT(*) = ?",
-            vec!["?"; needed.len()].join(", ")
-        )
-    };
+    let (by_grams, mut values) = having_grams(&needed);
     let holds_text = if exact {
         ""
     } else {
@@ -176,6 +167,40 @@ async fn search(db: &Db, q: &mut QueryBuilder, text: &str) -> StoreResult<Option
     values.extend(unit_values);
     q.and(&format!("((p.id IN ({by_grams}){holds_text}){in_named_unit})"), values);
     Ok(None)
+}
+
+/// `SELECT g.person_id …`, the people indexed under every one of `grams` (a name or 职务 holding a
+/// text is among those of its [`qingfeng_domain::search::query_grams`]), and its values.
+fn having_grams(grams: &std::collections::BTreeSet<String>) -> (String, Vec<crate::Arg>) {
+    let mut values: Vec<crate::Arg> = grams.iter().map(|g| crate::Arg::from(g.clone())).collect();
+    if grams.len() == 1 {
+        return ("SELECT g.person_id FROM people_grams g WHERE g.gram = ?".to_string(), values);
+    }
+    values.push((grams.len() as i64).into());
+    let marks = vec!["?"; grams.len()].join(", ");
+    (
+        format!(
+            "SELECT g.person_id FROM people_grams g WHERE g.gram IN ({marks}) GROUP BY g.person_id HAVING COUNT(*) = ?"
+        ),
+        values,
+    )
+}
+
+/// "The person's name holds the text" over people `p`, as a condition on `person_id` instead
+/// where the text has grams: the people are found through them once, not joined and tested for
+/// every record walked (responsibility items by `q`).
+pub(crate) fn name_holds(person_id: &str, text: &str) -> (String, Vec<crate::Arg>) {
+    let pat = like_contains(text);
+    let needed = qingfeng_domain::search::query_grams(text);
+    if needed.is_empty() {
+        return ("p.name LIKE ? ESCAPE '\\'".to_string(), args![pat]);
+    }
+    let (by_grams, mut values) = having_grams(&needed);
+    values.push(pat.into());
+    let sql = format!(
+        "{person_id} IN (SELECT pn.id FROM people pn WHERE pn.id IN ({by_grams}) AND pn.name LIKE ? ESCAPE '\\')"
+    );
+    (sql, values)
 }
 
 /// Matching units bound by id; past this many the search keeps the units' own LIKE.

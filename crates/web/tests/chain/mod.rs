@@ -76,6 +76,31 @@ async fn lists_entries_versions_and_fulfilment() {
             "[{e}] {units}"
         );
 
+        // the search finds an item by its text, its person's name or its unit's name
+        let all = s.get(&format!("/api/v1/responsibility-items?year={}&per_page=200", year())).await.json();
+        assert!(all["total"].as_i64().unwrap() < 200, "[{e}] one page holds them all");
+        let all = all["items"].as_array().unwrap().clone();
+        let zhk_name =
+            s.get(&format!("/api/v1/units/{}", org.unit("ZHK"))).await.json()["name"].as_str().unwrap().to_string();
+        let zhk_part: String = zhk_name.chars().take(2).collect();
+        for q in ["王芳", "芳", "公文处理", "廉政", zhk_part.as_str(), "%"] {
+            let holds = |v: &Value| v.as_str().is_some_and(|t| t.contains(q));
+            let mut expected: Vec<i64> = all
+                .iter()
+                .filter(|i| holds(&i["text"]) || holds(&i["person_name"]) || holds(&i["unit_name"]))
+                .map(|i| i["id"].as_i64().unwrap())
+                .collect();
+            let encoded: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
+            let path = format!("/api/v1/responsibility-items?year={}&per_page=200&q={encoded}", year());
+            let found = s.get(&path).await.json();
+            let mut ids: Vec<i64> =
+                found["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+            ids.sort();
+            expected.sort();
+            assert_eq!(ids, expected, "[{e}] q={q}");
+            assert!(!ids.is_empty() || q == "%", "[{e}] q={q} finds something");
+        }
+
         // an item edited by hand survives regeneration
         let item = find(&head_items, "DUTY-HEAD-2")["id"].as_i64().unwrap();
         let r = s
