@@ -32,6 +32,12 @@ async fn unit(db: &Db, code: &str, parent: Option<i64>) -> i64 {
     units::create(db, &actor(), &d).await.unwrap().id
 }
 
+/// The first page of everyone whose name, 职务 or unit holds `text`.
+async fn searched(db: &Db, text: &str) -> qingfeng_store::Page<people::Person> {
+    let filter = PersonFilter { q: Some(text.into()), ..Default::default() };
+    people::list(db, &Scope::all(), &filter, Paging::new(None, None)).await.unwrap()
+}
+
 fn person_fields(name: &str, unit_id: i64) -> PersonFields {
     PersonFields {
         name: name.into(),
@@ -200,32 +206,11 @@ async fn people_keep_history_scope_and_search() {
         );
 
         // search by name, title, unit; scope restricts lists and reads
-        let found = people::list(
-            &db,
-            &Scope::all(),
-            &PersonFilter { q: Some("张".into()), ..Default::default() },
-            Paging::new(None, None),
-        )
-        .await
-        .unwrap();
+        let found = searched(&db, "张").await;
         assert_eq!(found.total, 1, "{e:?}");
-        let by_unit = people::list(
-            &db,
-            &Scope::all(),
-            &PersonFilter { q: Some("单位B".into()), ..Default::default() },
-            Paging::new(None, None),
-        )
-        .await
-        .unwrap();
+        let by_unit = searched(&db, "单位B").await;
         assert_eq!(by_unit.total, 2, "{e:?}");
-        let wildcard = people::list(
-            &db,
-            &Scope::all(),
-            &PersonFilter { q: Some("%".into()), ..Default::default() },
-            Paging::new(None, None),
-        )
-        .await
-        .unwrap();
+        let wildcard = searched(&db, "%").await;
         assert_eq!(wildcard.total, 0, "{e:?}: % must be matched literally");
         let only_a = Scope { units: vec![a], ..Default::default() };
         assert_eq!(
@@ -244,14 +229,7 @@ async fn people_keep_history_scope_and_search() {
         }
         let last = unit(&db, "KLAST", Some(root)).await;
         people::create(&db, &actor(), &person_fields("王五", last).validate().unwrap(), None, None).await.unwrap();
-        let in_many = people::list(
-            &db,
-            &Scope::all(),
-            &PersonFilter { q: Some("单位K".into()), ..Default::default() },
-            Paging::new(None, None),
-        )
-        .await
-        .unwrap();
+        let in_many = searched(&db, "单位K").await;
         assert_eq!(in_many.items.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["王五"], "{e:?}");
 
         // a one-character search comes in the list's order (the unit tree, then id), page by

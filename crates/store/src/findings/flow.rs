@@ -52,7 +52,6 @@ async fn step_allowed(tx: &mut Tx, id: i64, action: Action) -> StoreResult<(Fact
     Ok((facts, t, found_on))
 }
 
-/// Moves the state, only if nobody moved it meanwhile.
 /// Keeps `findings.next_deadline` (the earliest deadline of the finding's open measures, what
 /// the 已逾期 filter reads from the list's index) true after a measure is added or completed.
 async fn refresh_next_deadline(tx: &mut Tx, finding_id: i64) -> StoreResult<()> {
@@ -65,6 +64,7 @@ async fn refresh_next_deadline(tx: &mut Tx, finding_id: i64) -> StoreResult<()> 
     Ok(())
 }
 
+/// Moves the state, only if nobody moved it meanwhile.
 async fn move_state(tx: &mut Tx, id: i64, from: FindingState, to: FindingState, at: DateTime<Utc>) -> StoreResult<()> {
     let n = tx
         .execute(

@@ -228,30 +228,32 @@ async fn in_units_named(db: &Db, pat: &str) -> StoreResult<(String, Vec<crate::A
 
 /// Rewrites the search grams of people (id, name, 职务), inside the transaction that writes them.
 pub(crate) async fn index_grams(tx: &mut Tx, people: &[(i64, &str, &str)]) -> StoreResult<()> {
-    let mut rows: Vec<(String, i64)> = Vec::new();
-    for (id, name, title) in people {
-        let mut grams = qingfeng_domain::search::grams(name);
-        grams.extend(qingfeng_domain::search::grams(title));
-        rows.extend(grams.into_iter().map(|g| (g, *id)));
-    }
     for chunk in people.chunks(500) {
-        let mut q = QueryBuilder::new();
-        crate::query::ids_in(&mut q, "person_id", &chunk.iter().map(|p| p.0).collect::<Vec<_>>());
-        tx.execute(&format!("DELETE FROM people_grams{}", q.where_clause()), q.args()).await?;
-    }
-    for chunk in rows.chunks(400) {
-        let mut args: Vec<crate::Arg> = Vec::with_capacity(chunk.len() * 2);
-        let mut values = Vec::with_capacity(chunk.len());
-        for (gram, id) in chunk {
-            values.push(format!("(${}, ${})", args.len() + 1, args.len() + 2));
-            args.extend(crate::args![gram.clone(), *id]);
+        let ids: Vec<i64> = chunk.iter().map(|p| p.0).collect();
+        let mut of_chunk = QueryBuilder::new();
+        crate::query::ids_in(&mut of_chunk, "person_id", &ids);
+        tx.execute(&format!("DELETE FROM people_grams{}", of_chunk.where_clause()), of_chunk.args()).await?;
+        let rows: Vec<(String, i64)> = chunk
+            .iter()
+            .flat_map(|(id, name, title)| {
+                let mut grams = qingfeng_domain::search::grams(name);
+                grams.extend(qingfeng_domain::search::grams(title));
+                grams.into_iter().map(move |g| (g, *id))
+            })
+            .collect();
+        for rows in rows.chunks(400) {
+            let mut args: Vec<crate::Arg> = Vec::with_capacity(rows.len() * 2);
+            let mut values = Vec::with_capacity(rows.len());
+            for (gram, id) in rows {
+                values.push(format!("(${}, ${})", args.len() + 1, args.len() + 2));
+                args.extend(crate::args![gram.clone(), *id]);
+            }
+            tx.execute(&format!("INSERT INTO people_grams (gram, person_id) VALUES {}", values.join(", ")), args)
+                .await?;
         }
-        tx.execute(&format!("INSERT INTO people_grams (gram, person_id) VALUES {}", values.join(", ")), args).await?;
-    }
-    for chunk in people.chunks(500) {
-        let mut q = QueryBuilder::new();
-        crate::query::ids_in(&mut q, "p.id", &chunk.iter().map(|p| p.0).collect::<Vec<_>>());
-        order_grams(tx, q).await?;
+        let mut in_chunk = QueryBuilder::new();
+        crate::query::ids_in(&mut in_chunk, "p.id", &ids);
+        order_grams(tx, in_chunk).await?;
     }
     Ok(())
 }

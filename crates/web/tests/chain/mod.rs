@@ -90,8 +90,8 @@ async fn lists_entries_versions_and_fulfilment() {
                 .filter(|i| holds(&i["text"]) || holds(&i["person_name"]) || holds(&i["unit_name"]))
                 .map(|i| i["id"].as_i64().unwrap())
                 .collect();
-            let encoded: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
-            let path = format!("/api/v1/responsibility-items?year={}&per_page=200&q={encoded}", year());
+            let query = serde_urlencoded::to_string([("q", q)]).unwrap();
+            let path = format!("/api/v1/responsibility-items?year={}&per_page=200&{query}", year());
             let found = s.get(&path).await.json();
             let mut ids: Vec<i64> =
                 found["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
