@@ -174,10 +174,15 @@ pub async fn restrict_to_unit(
 /// one request counts a filter, the others asking for the same total wait for its answer rather
 /// than count it again: after a write, four clients on a 1M-row ledger would otherwise run four
 /// scans of a second each at once.
-async fn cached_total(db: &crate::Db, from_where: &str, args: &[Arg]) -> crate::StoreResult<i64> {
+/// `version` is read before anything is counted (see [`crate::count_cache`]).
+async fn cached_total(
+    db: &crate::Db,
+    version: crate::count_cache::DataVersion,
+    from_where: &str,
+    args: &[Arg],
+) -> crate::StoreResult<i64> {
     let count_sql = format!("SELECT COUNT(*) {from_where}");
     let key = format!("{count_sql}\u{0}{args:?}");
-    let version = db.data_version().await?;
     if let Some(total) = db.counts.get(&key, version) {
         return Ok(total);
     }
@@ -256,7 +261,7 @@ pub async fn fetch_page<T: crate::FromDbRow>(
     args: Vec<Arg>,
     paging: Option<crate::Paging>,
 ) -> crate::StoreResult<crate::Page<T>> {
-    let total = cached_total(db, from_where, &args).await?;
+    let total = cached_total(db, db.data_version().await?, from_where, &args).await?;
     if let Some(p) = paging.filter(|p| p.offset() >= total) {
         // past the last page (page=99999999): nothing to read, and no offset to walk
         return Ok(crate::Page::new(vec![], total, p.page, p.per_page));
@@ -314,6 +319,9 @@ pub struct ListSql<'a> {
 /// (the correlated look-ups of `cols` run for 50 rows, not for every row sorted or skipped).
 /// With `paging.after` the page starts after that row by keyset, so a deep page costs what the
 /// first does; `page` then only numbers it. The answer's `next_after` is the page's last id.
+/// Without `after`, a page starts from where the deepest page at or before it was found to start
+/// since the data last changed (an anchor), skipping only the rows between: the first reader of
+/// page 2,000 walks 100,000 index entries, the next ones seek.
 pub async fn fetch_seek_page<T: crate::FromDbRow>(
     db: &crate::Db,
     list: ListSql<'_>,
@@ -355,39 +363,25 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
     };
     // the ids, the total and the `after` row are read without the joins only `cols` needs
     let key_from = prune_joins(keys_from, &format!("{}{order_by}", q.where_clause()));
-    let total = cached_total(db, &format!("{key_from}{}", q.where_clause()), &q.args()).await?;
-    let offset = match p.after {
-        Some(after) => {
-            let keys = order.keys.join(", ");
-            let cmp = if order.desc { "<" } else { ">" };
-            // the row named by `after` is read under the list's own conditions (scope included,
-            // the same placeholders): a row the reader cannot see answers an empty page, so its
-            // place in the order (a date, a unit) cannot be probed
-            let conditions = q.where_clause();
-            let within = if conditions.is_empty() { " WHERE".to_string() } else { format!("{conditions} AND") };
-            q.and(
-                &format!("({keys}) {cmp} (SELECT {keys} {key_from}{within} {} = ?)", order.id()),
-                crate::args![after],
-            );
-            if let [first, _, ..] = order.keys {
-                if table_of(first) != table_of(order.id()) {
-                    // the first key alone as well, which an index can start from: PostgreSQL
-                    // does not start a scan at a row value spanning two tables ((u.sort_path,
-                    // p.id) > …) and walked every unit before the page (people, page 500 by
-                    // `after`: 93 -> 0.2 ms)
-                    q.and(
-                        &format!("{first} {cmp}= (SELECT {first} {key_from}{within} {} = ?)", order.id()),
-                        crate::args![after],
-                    );
-                }
-            }
-            0
-        }
+    let version = db.data_version().await?;
+    let total = cached_total(db, version, &format!("{key_from}{}", q.where_clause()), &q.args()).await?;
+    let filter = format!("{key_from}{} ORDER BY {order_by}\u{0}{:?}", q.where_clause(), q.args());
+    // a page by offset starts from the deepest anchor at or before it (see `count_cache`)
+    let (seek_after, skip) = match p.after {
+        Some(after) => (Some(after), 0),
         None if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),
-        None => p.offset(),
+        None => match db.counts.anchor_at_or_before(&filter, version, p.offset()) {
+            Some((at, id)) => (Some(id), p.offset() - at),
+            None => (None, p.offset()),
+        },
     };
-    let limit = q.bind(p.per_page);
-    let skip = q.bind(offset);
+    if let Some(after) = seek_after {
+        seek_past(&mut q, &key_from, order, after);
+    }
+    // a page by offset that skips rows reads the row before it too: where it starts, remembered
+    let lead = i64::from(p.after.is_none() && skip > 0);
+    let limit = q.bind(p.per_page + lead);
+    let skip = q.bind(skip - lead);
     let ids: Vec<(i64,)> = db
         .fetch_all(
             &format!(
@@ -398,7 +392,13 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
             q.args(),
         )
         .await?;
-    let ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+    let mut ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+    if lead == 1 && !ids.is_empty() {
+        db.counts.put_anchor(&filter, version, p.offset(), ids.remove(0));
+    }
+    if p.after.is_none() && ids.len() as i64 == p.per_page {
+        db.counts.put_anchor(&filter, version, p.offset() + p.per_page, ids[ids.len() - 1]);
+    }
     let next_after = ids.last().copied().filter(|_| ids.len() as i64 == p.per_page);
     let mut rows = QueryBuilder::new();
     ids_in(&mut rows, rows_order.id(), &ids);
@@ -410,6 +410,29 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
             .await?
     };
     Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after })
+}
+
+/// Restricts `q` to the rows after the row `after` in `order` (before it, descending). The row
+/// named by `after` is read under the list's own conditions (scope included, the same
+/// placeholders): a row the reader cannot see answers an empty page, so its place in the order
+/// (a date, a unit) cannot be probed.
+fn seek_past(q: &mut QueryBuilder, key_from: &str, order: SeekOrder, after: i64) {
+    let keys = order.keys.join(", ");
+    let cmp = if order.desc { "<" } else { ">" };
+    let conditions = q.where_clause();
+    let within = if conditions.is_empty() { " WHERE".to_string() } else { format!("{conditions} AND") };
+    q.and(&format!("({keys}) {cmp} (SELECT {keys} {key_from}{within} {} = ?)", order.id()), crate::args![after]);
+    if let [first, _, ..] = order.keys {
+        if table_of(first) != table_of(order.id()) {
+            // the first key alone as well, which an index can start from: PostgreSQL does not
+            // start a scan at a row value spanning two tables ((u.sort_path, p.id) > …) and
+            // walked every unit before the page (people, page 500 by `after`: 93 -> 0.2 ms)
+            q.and(
+                &format!("{first} {cmp}= (SELECT {first} {key_from}{within} {} = ?)", order.id()),
+                crate::args![after],
+            );
+        }
+    }
 }
 
 /// Who reads: the 纪检监察组 (every record in its scope) or a person (their own only).

@@ -126,17 +126,47 @@ async fn walk(s: &crate::support::Server, list: &str, by_keyset: bool) -> Vec<i6
     }
 }
 
+/// The ids of a list read page by page by offset from its last page back to its first.
+async fn walk_back(s: &crate::support::Server, list: &str, total: i64) -> Vec<i64> {
+    let mut pages = Vec::new();
+    for page in (1..=(total + 1) / 2).rev() {
+        let url = format!("{list}?per_page=2&page={page}");
+        let r = s.get(&url).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {url}: {}", s.engine, r.text());
+        pages.push(r.json()["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>());
+    }
+    pages.into_iter().rev().flatten().collect()
+}
+
 #[tokio::test]
 async fn keyset_pages_are_the_offset_pages() {
     for s in servers().await {
         let e = s.engine.clone();
-        seed_org(&s).await;
+        let org = seed_org(&s).await;
         for list in LISTS {
             let total = s.get(&format!("{list}?per_page=1")).await.json()["total"].as_i64().unwrap();
             let by_offset = walk(&s, list, false).await;
             assert_eq!(by_offset.len() as i64, total, "[{e}] {list}: the pages hold every row");
             assert_eq!(walk(&s, list, true).await, by_offset, "[{e}] {list}: after= reads the same rows in order");
+            // the first walk left where each page starts: read again forwards and backwards from there
+            assert_eq!(walk(&s, list, false).await, by_offset, "[{e}] {list}: offset pages read again");
+            assert_eq!(walk_back(&s, list, total).await, by_offset, "[{e}] {list}: offset pages from the last back");
         }
+        // a person added to the first unit moves every later row one place: no page may start
+        // where it started before the write
+        let people = walk(&s, "/api/v1/people", false).await;
+        let added = s
+            .post_json(
+                "/api/v1/people",
+                &json!({"name": "钱七", "gender": "男", "unit_id": org.units["XWB"], "title": "科员",
+                        "rank": "below_section", "political_status": "群众", "roles": ["staff"]}),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "[{e}] {}", added.text());
+        // backwards first: a forward walk would find each page's start again before using it
+        let after_write = walk_back(&s, "/api/v1/people", people.len() as i64 + 1).await;
+        assert_eq!(walk(&s, "/api/v1/people", true).await, after_write, "[{e}] offset pages after a write");
+        assert_eq!(after_write.len(), people.len() + 1, "[{e}] the added person is listed once");
         let first = s.get("/api/v1/people?per_page=2").await.json();
         let last = first["next_after"].as_i64().expect("a page that may have more rows names its last id");
         assert_eq!(first["items"][1]["id"].as_i64(), Some(last), "[{e}] next_after is the page's last id");
