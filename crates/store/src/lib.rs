@@ -90,12 +90,22 @@ pub struct Page<T> {
     /// `after`, it reads the next page at the cost of the first, however deep.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_after: Option<i64>,
+    /// Lists read by keyset, past the first page: the first row's id. Passed back as `before`,
+    /// it reads the page before at the cost of the first, however deep.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev_before: Option<i64>,
 }
 
 impl<T> Page<T> {
     /// A page that is not read by keyset (no `next_after`).
     pub fn new(items: Vec<T>, total: i64, page: i64, per_page: i64) -> Self {
-        Page { items, total, page, per_page, next_after: None }
+        Page { items, total, page, per_page, next_after: None, prev_before: None }
+    }
+
+    /// The same page holding `items` instead (the rows made into what is shown).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        let Page { total, page, per_page, next_after, prev_before, .. } = self;
+        Page { items, total, page, per_page, next_after, prev_before }
     }
 }
 
@@ -107,6 +117,8 @@ pub struct Paging {
     /// Keyset paging: the rows after the row with this id, in the list's order (`page` then
     /// only numbers the page). Lists that are not read by keyset ignore it.
     pub after: Option<i64>,
+    /// Keyset paging backwards: the rows before the row with this id (`after` wins if both).
+    pub before: Option<i64>,
 }
 
 impl Paging {
@@ -116,12 +128,18 @@ impl Paging {
             page: page.unwrap_or(1).max(1),
             per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
             after: None,
+            before: None,
         }
     }
 
     /// The page after the row `after` (keyset paging).
     pub fn after(self, after: Option<i64>) -> Self {
         Paging { after, ..self }
+    }
+
+    /// The page before the row `before` (keyset paging backwards).
+    pub fn before(self, before: Option<i64>) -> Self {
+        Paging { before, ..self }
     }
     pub fn offset(&self) -> i64 {
         (self.page - 1).saturating_mul(self.per_page)

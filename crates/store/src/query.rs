@@ -318,7 +318,8 @@ pub struct ListSql<'a> {
 /// index on the order can serve, stopping after one page), then those rows with every column
 /// (the correlated look-ups of `cols` run for 50 rows, not for every row sorted or skipped).
 /// With `paging.after` the page starts after that row by keyset, so a deep page costs what the
-/// first does; `page` then only numbers it. The answer's `next_after` is the page's last id.
+/// first does; `page` then only numbers it; `paging.before` likewise ends the page before that
+/// row. The answer's `next_after` is the page's last id, its `prev_before` its first.
 /// Without `after`, a page starts from where the deepest page at or before it was found to start
 /// since the data last changed (an anchor), skipping only the rows between: the first reader of
 /// page 2,000 walks 100,000 index entries, the next ones seek.
@@ -367,39 +368,50 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
     let total = cached_total(db, version, &format!("{key_from}{}", q.where_clause()), &q.args()).await?;
     let filter = format!("{key_from}{} ORDER BY {order_by}\u{0}{:?}", q.where_clause(), q.args());
     // a page by offset starts from the deepest anchor at or before it (see `count_cache`)
-    let (seek_after, skip) = match p.after {
-        Some(after) => (Some(after), 0),
-        None if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),
-        None => match db.counts.anchor_at_or_before(&filter, version, p.offset()) {
-            Some((at, id)) => (Some(id), p.offset() - at),
+    let by_offset = p.after.is_none() && p.before.is_none();
+    let (seek, skip) = match (p.after, p.before) {
+        (Some(after), _) => (Some((after, order)), 0),
+        (None, Some(before)) => (Some((before, SeekOrder { desc: !order.desc, ..order })), 0),
+        (None, None) if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),
+        (None, None) => match db.counts.anchor_at_or_before(&filter, version, p.offset()) {
+            Some((at, id)) => (Some((id, order)), p.offset() - at),
             None => (None, p.offset()),
         },
     };
-    if let Some(after) = seek_after {
-        seek_past(&mut q, &key_from, order, after);
+    // backwards, the rows before `before` are read nearest first, then turned round
+    let walk = seek.map_or(order, |(_, walk)| walk);
+    if let Some((from_row, walk)) = seek {
+        seek_past(&mut q, &key_from, walk, from_row);
     }
     // a page by offset that skips rows reads the row before it too: where it starts, remembered
-    let lead = i64::from(p.after.is_none() && skip > 0);
+    let lead = i64::from(by_offset && skip > 0);
     let limit = q.bind(p.per_page + lead);
     let skip = q.bind(skip - lead);
     let ids: Vec<(i64,)> = db
         .fetch_all(
             &format!(
-                "SELECT {} {key_from}{} ORDER BY {order_by} LIMIT {limit} OFFSET {skip}",
+                "SELECT {} {key_from}{} ORDER BY {} LIMIT {limit} OFFSET {skip}",
                 order.id(),
-                q.where_clause()
+                q.where_clause(),
+                walk.order_by()
             ),
             q.args(),
         )
         .await?;
     let mut ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+    if walk.desc != order.desc {
+        ids.reverse();
+    }
     if lead == 1 && !ids.is_empty() {
         db.counts.put_anchor(&filter, version, p.offset(), ids.remove(0));
     }
-    if p.after.is_none() && ids.len() as i64 == p.per_page {
+    let full = ids.len() as i64 == p.per_page;
+    if by_offset && full {
         db.counts.put_anchor(&filter, version, p.offset() + p.per_page, ids[ids.len() - 1]);
     }
-    let next_after = ids.last().copied().filter(|_| ids.len() as i64 == p.per_page);
+    let next_after = ids.last().copied().filter(|_| full);
+    // backwards, a short page is the first: nothing is before it
+    let prev_before = ids.first().copied().filter(|_| p.page > 1 && (p.before.is_none() || full));
     let mut rows = QueryBuilder::new();
     ids_in(&mut rows, rows_order.id(), &ids);
     let items = if ids.is_empty() {
@@ -409,7 +421,7 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
         db.fetch_all(&format!("SELECT {cols} {from}{} ORDER BY {rows_order_by}", rows.where_clause()), rows.args())
             .await?
     };
-    Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after })
+    Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after, prev_before })
 }
 
 /// Restricts `q` to the rows after the row `after` in `order` (before it, descending). The row

@@ -62,6 +62,9 @@ fn query_schema(name: &str) -> Value {
         "after" => {
             json!({"type": "integer", "description": "上一页返回的 next_after：按键集读取下一页（页码仅用于显示）"})
         }
+        "before" => {
+            json!({"type": "integer", "description": "下一页返回的 prev_before：按键集读取上一页（页码仅用于显示）"})
+        }
         "include_sub" | "supervised" | "unread" | "overdue" | "open" | "recurrence" | "include_inactive" | "commit" => {
             json!({"type": "boolean"})
         }
@@ -84,7 +87,8 @@ fn answer_schema(answer: Answer, schemas: &mut Schemas) -> Value {
         Answer::Page(t) => json!({"type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
             "items": {"type": "array", "items": of(t(schemas))},
             "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
-            "next_after": {"type": "integer", "description": "按键集分页的列表：本页最后一条的 id，作为 after 读取下一页"}}}),
+            "next_after": {"type": "integer", "description": "按键集分页的列表：本页最后一条的 id，作为 after 读取下一页"},
+            "prev_before": {"type": "integer", "description": "按键集分页的列表（非第一页）：本页第一条的 id，作为 before 读取上一页"}}}),
     }
 }
 

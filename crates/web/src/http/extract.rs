@@ -142,7 +142,9 @@ impl Params {
     }
 
     pub fn paging(&self) -> ApiResult<qingfeng_store::Paging> {
-        Ok(qingfeng_store::Paging::new(self.int("page")?, self.int("per_page")?).after(self.int("after")?))
+        Ok(qingfeng_store::Paging::new(self.int("page")?, self.int("per_page")?)
+            .after(self.int("after")?)
+            .before(self.int("before")?))
     }
 }
 

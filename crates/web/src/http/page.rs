@@ -150,6 +150,8 @@ pub struct Pager {
     pub base: String,
     /// lists read by keyset: 下一页 starts after this row instead of walking the offset
     pub next_after: Option<i64>,
+    /// and 上一页 ends before this row
+    pub prev_before: Option<i64>,
 }
 
 impl Pager {
@@ -162,6 +164,7 @@ impl Pager {
             pages: ((page.total + page.per_page - 1) / page.per_page.max(1)).max(1),
             base: format!("{path}?{query}"),
             next_after: page.next_after,
+            prev_before: page.prev_before,
         }
     }
 }

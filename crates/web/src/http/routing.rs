@@ -145,9 +145,10 @@ impl Book {
     }
 
     /// The last route is a long list read by keyset: `page` and `per_page`, and `after` (the
-    /// `next_after` of the page before) to read the next page as fast as the first.
+    /// `next_after` of the page before) or `before` (the `prev_before` of the page after) to
+    /// read the next or previous page as fast as the first.
     pub fn seek_paged(self) -> Self {
-        self.query(&["page", "per_page", "after"])
+        self.query(&["page", "per_page", "after", "before"])
     }
 
     /// The last route imports a sheet: an .xlsx upload, checked row by row and written only

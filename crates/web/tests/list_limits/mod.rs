@@ -126,14 +126,23 @@ async fn walk(s: &crate::support::Server, list: &str, by_keyset: bool) -> Vec<i6
     }
 }
 
-/// The ids of a list read page by page by offset from its last page back to its first.
-async fn walk_back(s: &crate::support::Server, list: &str, total: i64) -> Vec<i64> {
-    let mut pages = Vec::new();
+/// The ids of a list read page by page from its last page back to its first: by offset, or by
+/// keyset (`before`, the `prev_before` of the page after) from the last page on.
+async fn walk_back(s: &crate::support::Server, list: &str, total: i64, by_keyset: bool) -> Vec<i64> {
+    let (mut pages, mut before) = (Vec::new(), None::<i64>);
     for page in (1..=(total + 1) / 2).rev() {
-        let url = format!("{list}?per_page=2&page={page}");
+        let mut url = format!("{list}?per_page=2&page={page}");
+        if let (true, Some(b)) = (by_keyset, before) {
+            url = format!("{url}&before={b}");
+        }
         let r = s.get(&url).await;
         assert_eq!(r.status, StatusCode::OK, "[{}] {url}: {}", s.engine, r.text());
-        pages.push(r.json()["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>());
+        let body = r.json();
+        pages.push(body["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>());
+        before = body["prev_before"].as_i64();
+        if by_keyset && page > 1 {
+            assert!(before.is_some(), "[{}] {url}: a page past the first names its first row", s.engine);
+        }
     }
     pages.into_iter().rev().flatten().collect()
 }
@@ -150,7 +159,18 @@ async fn keyset_pages_are_the_offset_pages() {
             assert_eq!(walk(&s, list, true).await, by_offset, "[{e}] {list}: after= reads the same rows in order");
             // the first walk left where each page starts: read again forwards and backwards from there
             assert_eq!(walk(&s, list, false).await, by_offset, "[{e}] {list}: offset pages read again");
-            assert_eq!(walk_back(&s, list, total).await, by_offset, "[{e}] {list}: offset pages from the last back");
+            assert_eq!(
+                walk_back(&s, list, total, false).await,
+                by_offset,
+                "[{e}] {list}: offset pages from the last back"
+            );
+            // the lists read by keyset name the first page's last row; those must read backwards by `before`
+            let keyset = s.get(&format!("{list}?per_page=1")).await.json()["next_after"].is_i64();
+            assert_eq!(
+                walk_back(&s, list, total, keyset).await,
+                by_offset,
+                "[{e}] {list}: before= reads them backwards"
+            );
         }
         // a person added to the first unit moves every later row one place: no page may start
         // where it started before the write
@@ -164,12 +184,18 @@ async fn keyset_pages_are_the_offset_pages() {
             .await;
         assert_eq!(added.status, StatusCode::CREATED, "[{e}] {}", added.text());
         // backwards first: a forward walk would find each page's start again before using it
-        let after_write = walk_back(&s, "/api/v1/people", people.len() as i64 + 1).await;
+        let after_write = walk_back(&s, "/api/v1/people", people.len() as i64 + 1, false).await;
         assert_eq!(walk(&s, "/api/v1/people", true).await, after_write, "[{e}] offset pages after a write");
         assert_eq!(after_write.len(), people.len() + 1, "[{e}] the added person is listed once");
         let first = s.get("/api/v1/people?per_page=2").await.json();
         let last = first["next_after"].as_i64().expect("a page that may have more rows names its last id");
         assert_eq!(first["items"][1]["id"].as_i64(), Some(last), "[{e}] next_after is the page's last id");
+        assert!(first.get("prev_before").is_none(), "[{e}] the first page has nothing before it");
+        let second = s.get("/api/v1/people?per_page=2&page=2").await.json();
+        let head = second["prev_before"].as_i64().expect("a page past the first names its first id");
+        assert_eq!(second["items"][0]["id"].as_i64(), Some(head), "[{e}] prev_before is the page's first id");
+        let html = s.get("/org/people?per_page=2&page=2").await.text();
+        assert!(html.contains(&format!("&amp;before={head}")), "[{e}] 上一页 reads back by keyset: {html}");
     }
 }
 

@@ -25,6 +25,7 @@ struct AuditPage {
     page: i64,
     pages: i64,
     next_after: Option<i64>,
+    prev_before: Option<i64>,
     /// the result of the chain check, when it was asked for: (intact, words)
     verdict: Option<(bool, String)>,
 }
@@ -55,6 +56,7 @@ async fn audit_page(state: &AppState, p: &Principal, params: &Params, verdict: O
         query: keep_query(params, AUDIT_FILTERS),
         pages: ((page.total + page.per_page - 1) / page.per_page).max(1),
         next_after: page.next_after,
+        prev_before: page.prev_before,
         total: page.total,
         page: page.page,
         verdict,

@@ -111,13 +111,9 @@ pub async fn list(
 ) -> ApiResult<Page<EventView>> {
     let page = store::list(&state.db, &p.scope, f, paging).await?;
     let r = rules(state).await?;
-    Ok(Page {
-        items: page.items.into_iter().map(|e| view(p, e, &r)).collect(),
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        next_after: page.next_after,
-    })
+    let mut page = page;
+    let items = std::mem::take(&mut page.items).into_iter().map(|e| view(p, e, &r)).collect();
+    Ok(page.with_items(items))
 }
 
 /// The whole record, for the person and the 纪检监察组; anyone else: 404.

@@ -103,9 +103,9 @@ pub async fn update_list(
 }
 
 pub async fn items(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<ItemWithStatus>>> {
-    let page = resp::items(&state.db, &p.scope, &item_filter(&params)?, Some(params.paging()?)).await?;
-    let items = with_status(&state, page.items).await?;
-    Ok(Json(Page { items, total: page.total, page: page.page, per_page: page.per_page, next_after: page.next_after }))
+    let mut page = resp::items(&state.db, &p.scope, &item_filter(&params)?, Some(params.paging()?)).await?;
+    let items = with_status(&state, std::mem::take(&mut page.items)).await?;
+    Ok(Json(page.with_items(items)))
 }
 
 pub async fn item(Ctx { state, p }: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ItemDetail>> {

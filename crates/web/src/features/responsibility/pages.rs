@@ -171,6 +171,7 @@ struct ItemsPage {
     page: i64,
     pages: i64,
     next_after: Option<i64>,
+    prev_before: Option<i64>,
     query: String,
     /// the page's own filters: years, the state chosen, the search text, and the drill-down
     /// parameters kept as they are (unit, person, level)
@@ -200,7 +201,7 @@ pub async fn items(Ctx { state, p }: Ctx, params: Params) -> PageResult {
         let label = qingfeng_domain::responsibility::Level::from_key(level).map_or("纪检监察组", |l| l.label());
         heading = format!("{heading}·{label}");
     }
-    let (total, next_after, rows) = match state_filter.as_deref().and_then(FState::parse) {
+    let (total, next_after, prev_before, rows) = match state_filter.as_deref().and_then(FState::parse) {
         Some(s @ (FState::Overdue | FState::DueSoon)) => {
             heading = format!("{heading}（{}）", s.label());
             let snap = ensure_snapshot(
@@ -223,11 +224,11 @@ pub async fn items(Ctx { state, p }: Ctx, params: Params) -> PageResult {
                 let page = resp::items(&state.db, &p.scope, &filter, None).await?;
                 Page { total, ..page }
             };
-            (page.total, page.next_after, with_status(&state, page.items).await?)
+            (page.total, page.next_after, page.prev_before, with_status(&state, page.items).await?)
         }
         _ => {
             let page = resp::items(&state.db, &p.scope, &filter, Some(paging)).await?;
-            (page.total, page.next_after, with_status(&state, page.items).await?)
+            (page.total, page.next_after, page.prev_before, with_status(&state, page.items).await?)
         }
     };
     let keep: Vec<(&str, String)> = ["year", "unit", "person", "state", "level", "q"]
@@ -250,6 +251,7 @@ pub async fn items(Ctx { state, p }: Ctx, params: Params) -> PageResult {
         page: paging.page,
         pages: ((total + paging.per_page - 1) / paging.per_page).max(1),
         next_after,
+        prev_before,
         query: serde_urlencoded::to_string(keep).unwrap_or_default(),
         years: years(),
         states,

@@ -63,6 +63,7 @@ struct PeopleTable {
     page: i64,
     pages: i64,
     next_after: Option<i64>,
+    prev_before: Option<i64>,
     base_query: String,
 }
 
@@ -102,6 +103,7 @@ async fn people_table_html(state: &AppState, p: &Principal, params: &Params) -> 
         page: page.page,
         pages,
         next_after: page.next_after,
+        prev_before: page.prev_before,
         base_query,
     };
     t.render().map_err(|e| PageError(ApiError::Internal(e.to_string())))
