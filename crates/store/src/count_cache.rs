@@ -28,9 +28,13 @@ const MAX_AGE: Duration = Duration::from_secs(60);
 /// Distinct filters kept; past this the cache starts afresh (a burst of distinct searches
 /// cannot grow it without bound).
 const CAPACITY: usize = 4096;
-/// Anchors kept per filter: a 1,000,000-row list at 50 a page has 20,000 pages, and a reader
-/// jumps to a few of them; past this the filter's anchors start afresh.
-const ANCHORS_PER_FILTER: usize = 1024;
+/// Anchors kept per filter: a 1,000,000-row list at 50 a page has 20,000 pages, and readers
+/// jump to a few of them (each page read by offset leaves two); past this the filter's anchors
+/// start afresh.
+const ANCHORS_PER_FILTER: usize = 128;
+/// Filters whose anchors are kept: with [`ANCHORS_PER_FILTER`], at most 65,536 anchors (a few
+/// MiB with their keys) however many distinct pages and filters are asked for.
+const ANCHORED_FILTERS: usize = 512;
 
 /// The version of the data a total was counted at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +108,7 @@ impl CountCache {
     /// Remembers that at `version` the row before `offset` in the filter `key`'s order is `id`.
     pub fn put_anchor(&self, key: &str, version: DataVersion, offset: i64, id: i64) {
         let mut anchors = self.anchors.lock().unwrap_or_else(|e| e.into_inner());
-        if anchors.len() >= CAPACITY && !anchors.contains_key(key) {
+        if anchors.len() >= ANCHORED_FILTERS && !anchors.contains_key(key) {
             anchors.clear();
         }
         let entry = anchors.entry(key.to_string()).or_insert_with(|| (version, Instant::now(), BTreeMap::new()));
@@ -147,5 +151,13 @@ mod tests {
         assert_eq!(c.anchor_at_or_before("q", now, 5000), None, "a write drops the anchors");
         c.put_anchor("q", now, 200, 22);
         assert_eq!(c.anchor_at_or_before("q", now, 5000), Some((200, 22)), "older anchors are gone");
+        for page in 0..ANCHORS_PER_FILTER as i64 {
+            c.put_anchor("q", now, 1000 + page, page);
+        }
+        assert_eq!(c.anchor_at_or_before("q", now, 300), None, "a full filter starts afresh");
+        for filter in 0..=ANCHORED_FILTERS {
+            c.put_anchor(&format!("f{filter}"), now, 50, 1);
+        }
+        assert!(c.anchors.lock().unwrap().len() <= ANCHORED_FILTERS, "the filters kept are bounded");
     }
 }
