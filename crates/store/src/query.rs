@@ -367,17 +367,12 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
     let version = db.data_version().await?;
     let total = cached_total(db, version, &format!("{key_from}{}", q.where_clause()), &q.args()).await?;
     let filter = format!("{key_from}{} ORDER BY {order_by}\u{0}{:?}", q.where_clause(), q.args());
-    // a page by offset starts from the deepest anchor at or before it (see `count_cache`)
     let by_offset = p.after.is_none() && p.before.is_none();
-    let (seek, skip) = match (p.after, p.before) {
-        (Some(after), _) => (Some((after, order)), 0),
-        (None, Some(before)) => (Some((before, SeekOrder { desc: !order.desc, ..order })), 0),
-        (None, None) if p.offset() >= total => return Ok(crate::Page::new(vec![], total, p.page, p.per_page)),
-        (None, None) => match db.counts.anchor_at_or_before(&filter, version, p.offset()) {
-            Some((at, id)) => (Some((id, order)), p.offset() - at),
-            None => (None, p.offset()),
-        },
-    };
+    if by_offset && p.offset() >= total {
+        // past the last page (page=99999999): nothing to read, and no offset to walk
+        return Ok(crate::Page::new(vec![], total, p.page, p.per_page));
+    }
+    let Start { seek, skip } = page_start(db, &filter, version, p, order);
     // backwards, the rows before `before` are read nearest first, then turned round
     let walk = seek.map_or(order, |(_, walk)| walk);
     if let Some((from_row, walk)) = seek {
@@ -387,18 +382,13 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
     let lead = i64::from(by_offset && skip > 0);
     let limit = q.bind(p.per_page + lead);
     let skip = q.bind(skip - lead);
-    let ids: Vec<(i64,)> = db
-        .fetch_all(
-            &format!(
-                "SELECT {} {key_from}{} ORDER BY {} LIMIT {limit} OFFSET {skip}",
-                order.id(),
-                q.where_clause(),
-                walk.order_by()
-            ),
-            q.args(),
-        )
-        .await?;
-    let mut ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+    let sql = format!(
+        "SELECT {} {key_from}{} ORDER BY {} LIMIT {limit} OFFSET {skip}",
+        order.id(),
+        q.where_clause(),
+        walk.order_by()
+    );
+    let mut ids: Vec<i64> = db.fetch_all::<(i64,)>(&sql, q.args()).await?.into_iter().map(|r| r.0).collect();
     if walk.desc != order.desc {
         ids.reverse();
     }
@@ -422,6 +412,32 @@ pub async fn fetch_seek_page_by<T: crate::FromDbRow>(
             .await?
     };
     Ok(crate::Page { items, total, page: p.page, per_page: p.per_page, next_after, prev_before })
+}
+
+/// Where a page is read from: the row it follows in the order walked (the list's, or the
+/// reverse for `before`), then how many rows are skipped after that.
+struct Start {
+    seek: Option<(i64, SeekOrder)>,
+    skip: i64,
+}
+
+/// By `after` or `before`, the page starts at that row; by offset, from the deepest anchor at or
+/// before it that the filter has at this data version (see `count_cache`), else from the top.
+fn page_start(
+    db: &crate::Db,
+    filter: &str,
+    version: crate::count_cache::DataVersion,
+    p: crate::Paging,
+    order: SeekOrder,
+) -> Start {
+    match (p.after, p.before) {
+        (Some(after), _) => Start { seek: Some((after, order)), skip: 0 },
+        (None, Some(before)) => Start { seek: Some((before, SeekOrder { desc: !order.desc, ..order })), skip: 0 },
+        (None, None) => match db.counts.anchor_at_or_before(filter, version, p.offset()) {
+            Some((at, id)) => Start { seek: Some((id, order)), skip: p.offset() - at },
+            None => Start { seek: None, skip: p.offset() },
+        },
+    }
 }
 
 /// Restricts `q` to the rows after the row `after` in `order` (before it, descending). The row
