@@ -240,7 +240,7 @@ async fn people_are_found_by_any_part_of_name_post_or_unit() {
 }
 
 #[tokio::test]
-async fn after_a_row_outside_the_scope_reads_nothing() {
+async fn after_or_before_a_row_outside_the_scope_reads_nothing() {
     for s in servers().await {
         let e = s.engine.clone();
         let org = seed_org(&s).await;
@@ -254,5 +254,21 @@ async fn after_a_row_outside_the_scope_reads_nothing() {
         assert_eq!(r.json()["items"], json!([]), "[{e}] after= a hidden row reads nothing");
         let all = s.get(&format!("/api/v1/people?per_page=50&after={hidden}")).await;
         assert!(!all.json()["items"].as_array().unwrap().is_empty(), "[{e}] the administrator reads on from it");
+        // nor, backwards, a place to end at
+        // someone after 赵强 in the list's order (his unit, a later id), whom he cannot see
+        let added = s
+            .post_json(
+                "/api/v1/people",
+                &json!({"name": "孙八", "gender": "男", "unit_id": org.units["DCS"], "title": "科员",
+                        "rank": "below_section", "political_status": "群众", "roles": ["staff"]}),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "[{e}] {}", added.text());
+        let last = added.json()["id"].as_i64().unwrap();
+        let r = own.get(&s, &format!("/api/v1/people?per_page=50&page=2&before={last}")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
+        assert_eq!(r.json()["items"], json!([]), "[{e}] before= a hidden row reads nothing");
+        let all = s.get(&format!("/api/v1/people?per_page=50&page=2&before={last}")).await;
+        assert!(!all.json()["items"].as_array().unwrap().is_empty(), "[{e}] the administrator reads back from it");
     }
 }
