@@ -107,6 +107,12 @@ impl<T> Page<T> {
         let Page { total, page, per_page, next_after, prev_before, .. } = self;
         Page { items, total, page, per_page, next_after, prev_before }
     }
+
+    /// The same page with each row made into what is shown.
+    pub fn map_items<U>(mut self, f: impl FnMut(T) -> U) -> Page<U> {
+        let items = std::mem::take(&mut self.items).into_iter().map(f).collect();
+        self.with_items(items)
+    }
 }
 
 /// Paging request, clamped to sane bounds.

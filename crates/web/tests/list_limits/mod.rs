@@ -126,6 +126,19 @@ async fn walk(s: &crate::support::Server, list: &str, by_keyset: bool) -> Vec<i6
     }
 }
 
+/// Adds a 科员 named `name` to `unit` through the API; answers their id.
+async fn add_person(s: &crate::support::Server, name: &str, unit: i64) -> i64 {
+    let added = s
+        .post_json(
+            "/api/v1/people",
+            &json!({"name": name, "gender": "男", "unit_id": unit, "title": "科员",
+                    "rank": "below_section", "political_status": "群众", "roles": ["staff"]}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "[{}] {name}: {}", s.engine, added.text());
+    added.json()["id"].as_i64().expect("a person's id")
+}
+
 /// The ids of a list read page by page from its last page back to its first: by offset, or by
 /// keyset (`before`, the `prev_before` of the page after) from the last page on.
 async fn walk_back(s: &crate::support::Server, list: &str, total: i64, by_keyset: bool) -> Vec<i64> {
@@ -175,14 +188,7 @@ async fn keyset_pages_are_the_offset_pages() {
         // a person added to the first unit moves every later row one place: no page may start
         // where it started before the write
         let people = walk(&s, "/api/v1/people", false).await;
-        let added = s
-            .post_json(
-                "/api/v1/people",
-                &json!({"name": "钱七", "gender": "男", "unit_id": org.units["XWB"], "title": "科员",
-                        "rank": "below_section", "political_status": "群众", "roles": ["staff"]}),
-            )
-            .await;
-        assert_eq!(added.status, StatusCode::CREATED, "[{e}] {}", added.text());
+        add_person(&s, "钱七", org.unit("XWB")).await;
         // backwards first: a forward walk would find each page's start again before using it
         let after_write = walk_back(&s, "/api/v1/people", people.len() as i64 + 1, false).await;
         assert_eq!(walk(&s, "/api/v1/people", true).await, after_write, "[{e}] offset pages after a write");
@@ -256,15 +262,7 @@ async fn after_or_before_a_row_outside_the_scope_reads_nothing() {
         assert!(!all.json()["items"].as_array().unwrap().is_empty(), "[{e}] the administrator reads on from it");
         // nor, backwards, a place to end at
         // someone after 赵强 in the list's order (his unit, a later id), whom he cannot see
-        let added = s
-            .post_json(
-                "/api/v1/people",
-                &json!({"name": "孙八", "gender": "男", "unit_id": org.units["DCS"], "title": "科员",
-                        "rank": "below_section", "political_status": "群众", "roles": ["staff"]}),
-            )
-            .await;
-        assert_eq!(added.status, StatusCode::CREATED, "[{e}] {}", added.text());
-        let last = added.json()["id"].as_i64().unwrap();
+        let last = add_person(&s, "孙八", org.unit("DCS")).await;
         let r = own.get(&s, &format!("/api/v1/people?per_page=50&page=2&before={last}")).await;
         assert_eq!(r.status, StatusCode::OK, "[{e}] {}", r.text());
         assert_eq!(r.json()["items"], json!([]), "[{e}] before= a hidden row reads nothing");

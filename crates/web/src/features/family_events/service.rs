@@ -111,9 +111,7 @@ pub async fn list(
 ) -> ApiResult<Page<EventView>> {
     let page = store::list(&state.db, &p.scope, f, paging).await?;
     let r = rules(state).await?;
-    let mut page = page;
-    let items = std::mem::take(&mut page.items).into_iter().map(|e| view(p, e, &r)).collect();
-    Ok(page.with_items(items))
+    Ok(page.map_items(|e| view(p, e, &r)))
 }
 
 /// The whole record, for the person and the 纪检监察组; anyone else: 404.

@@ -35,9 +35,8 @@ impl From<Notification> for NotificationView {
 /// `GET /api/v1/notifications?unread=true&kind=&page=&per_page=`
 pub async fn list(Ctx { state, p }: Ctx, params: Params) -> ApiResult<Json<Page<NotificationView>>> {
     let (unread, kind) = filters(&params)?;
-    let mut page = notify::list(&state.db, p.account_id, unread, kind.as_deref(), params.paging()?).await?;
-    let items = std::mem::take(&mut page.items).into_iter().map(NotificationView::from).collect();
-    Ok(Json(page.with_items(items)))
+    let page = notify::list(&state.db, p.account_id, unread, kind.as_deref(), params.paging()?).await?;
+    Ok(Json(page.map_items(NotificationView::from)))
 }
 
 /// `POST /api/v1/notifications/{id}/read`
